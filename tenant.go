@@ -1,0 +1,166 @@
+package recrubo
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Languages the product speaks.
+const (
+	LangDutch   = "nl"
+	LangEnglish = "en"
+)
+
+// DefaultTimeZone is the zone tenants get unless they choose another.
+const DefaultTimeZone = "Europe/Amsterdam"
+
+// Tenant is one Carerix customer (one Carerix application such as
+// acme.carerix.net) and everything needed to serve it.
+type Tenant struct {
+	// ID is our stable identifier; Slug is the human one used in URLs and CLI.
+	ID          string `json:"id" yaml:"id"`
+	Slug        string `json:"slug" yaml:"slug" validate:"required,slug"`
+	DisplayName string `json:"display_name" yaml:"display_name" validate:"required,max=200"`
+
+	// FrameOrigins are the Carerix application origins allowed to frame our
+	// pages, e.g. https://acme.carerix.net.
+	FrameOrigins []string `json:"frame_origins" yaml:"frame_origins" validate:"required,min=1,max=10,unique,dive,origin"`
+
+	Carerix CarerixSettings `json:"carerix" yaml:"carerix"`
+	// Admin is the customer's admin access, used only for provisioning.
+	Admin AdminCredentials `json:"admin" yaml:"admin"`
+
+	// Filters say which candidates and vacancies are synced.
+	Filters StatusFilters `json:"filters" yaml:"filters"`
+
+	Webhook  WebhookSettings  `json:"webhook" yaml:"webhook"`
+	Embed    EmbedSettings    `json:"embed" yaml:"embed"`
+	WhatsApp WhatsAppSettings `json:"whatsapp" yaml:"whatsapp"`
+
+	// Language is the default language of pages (nl or en); TimeZone the
+	// IANA zone in which times are shown.
+	Language string `json:"language" yaml:"language" validate:"required,oneof=nl en"`
+	TimeZone string `json:"time_zone" yaml:"time_zone" validate:"required,timezone"`
+
+	// VerifiedAt and VerifiedBy record the admin's successful verification.
+	VerifiedAt time.Time `json:"verified_at,omitzero" yaml:"verified_at,omitempty"`
+	VerifiedBy string    `json:"verified_by,omitempty" yaml:"verified_by,omitempty"`
+
+	CreatedAt time.Time `json:"created_at,omitzero" yaml:"created_at,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitzero" yaml:"updated_at,omitempty"`
+}
+
+// CarerixSettings locate a tenant's Carerix APIs and hold the confidential
+// OAuth client the service uses for reading (sync).
+type CarerixSettings struct {
+	// APIBaseURL is where GraphQL and webhook management live
+	// (https://api.carerix.io for real tenants).
+	APIBaseURL string `json:"api_base_url" yaml:"api_base_url" validate:"required,baseurl"`
+	// IdentityBaseURL is the Keycloak host, e.g. https://id-s3.carerix.io;
+	// Realm is the tenant's realm on it (usually the application name).
+	IdentityBaseURL string `json:"identity_base_url" yaml:"identity_base_url" validate:"required,baseurl"`
+	Realm           string `json:"realm" yaml:"realm" validate:"required,max=100"`
+	// Application is the Carerix application (tenant) name that appears in
+	// webhook payloads and in $utilities.userDefaults.Customer.
+	Application  string   `json:"application" yaml:"application" validate:"required,max=100"`
+	ClientID     string   `json:"client_id" yaml:"client_id" validate:"required,max=200"`
+	ClientSecret Secret   `json:"client_secret" yaml:"client_secret" validate:"secret_required"`
+	Scopes       []string `json:"scopes,omitempty" yaml:"scopes,omitempty" validate:"max=20,dive,required"`
+	// RateLimit is the most requests per second we send; 0 means the default.
+	RateLimit float64 `json:"rate_limit,omitempty" yaml:"rate_limit,omitempty" validate:"gte=0,lte=100"`
+}
+
+// AdminCredentials is the admin access the customer gives us for
+// provisioning document templates and webhooks. With Carerix's OAuth set-up it
+// is a confidential client that carries the admin (manage) scopes.
+type AdminCredentials struct {
+	ClientID     string   `json:"client_id" yaml:"client_id" validate:"required,max=200"`
+	ClientSecret Secret   `json:"client_secret" yaml:"client_secret" validate:"secret_required"`
+	Scopes       []string `json:"scopes,omitempty" yaml:"scopes,omitempty" validate:"max=20,dive,required"`
+}
+
+// StatusFilters list the candidate and vacancy statuses a tenant syncs, each
+// given by data-node export code or by label; sync resolves them to node IDs.
+type StatusFilters struct {
+	CandidateStatuses []string `json:"candidate_statuses" yaml:"candidate_statuses" validate:"max=50,unique,dive,required,max=200"`
+	VacancyStatuses   []string `json:"vacancy_statuses" yaml:"vacancy_statuses" validate:"max=50,unique,dive,required,max=200"`
+}
+
+// WebhookSettings verify Carerix webhook deliveries: the per-tenant secret we
+// register as a custom header, and the application's public key for
+// Cx-Signature. Provisioning fills ApplicationID and PublicKeyPEM.
+type WebhookSettings struct {
+	Secret        Secret `json:"secret" yaml:"secret"`
+	ApplicationID string `json:"application_id,omitempty" yaml:"application_id,omitempty"`
+	PublicKeyPEM  string `json:"public_key_pem,omitempty" yaml:"public_key_pem,omitempty"`
+}
+
+// EmbedSettings hold the key that signs embed session tokens and verify
+// links for this tenant.
+type EmbedSettings struct {
+	SigningKey Secret `json:"signing_key" yaml:"signing_key"`
+}
+
+// WhatsAppSettings connect a tenant's WhatsApp Business number through the
+// Cloud API. All empty means the tenant has no WhatsApp channel yet.
+type WhatsAppSettings struct {
+	APIBaseURL    string `json:"api_base_url,omitempty" yaml:"api_base_url,omitempty" validate:"omitempty,baseurl"`
+	PhoneNumberID string `json:"phone_number_id,omitempty" yaml:"phone_number_id,omitempty" validate:"omitempty,max=64"`
+	AccessToken   Secret `json:"access_token" yaml:"access_token"`
+	AppSecret     Secret `json:"app_secret" yaml:"app_secret"`
+	VerifyToken   Secret `json:"verify_token" yaml:"verify_token"`
+}
+
+// Enabled reports whether the tenant has a WhatsApp number configured.
+func (w WhatsAppSettings) Enabled() bool { return w.PhoneNumberID != "" }
+
+// Normalize fills defaults and tidies values a person typed.
+func (t *Tenant) Normalize() {
+	t.Slug = strings.ToLower(strings.TrimSpace(t.Slug))
+	t.DisplayName = strings.TrimSpace(t.DisplayName)
+	for i, o := range t.FrameOrigins {
+		t.FrameOrigins[i] = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(o)), "/")
+	}
+	if t.Language == "" {
+		t.Language = LangDutch
+	}
+	if t.TimeZone == "" {
+		t.TimeZone = DefaultTimeZone
+	}
+	t.Carerix.APIBaseURL = strings.TrimSuffix(strings.TrimSpace(t.Carerix.APIBaseURL), "/")
+	t.Carerix.IdentityBaseURL = strings.TrimSuffix(strings.TrimSpace(t.Carerix.IdentityBaseURL), "/")
+	t.WhatsApp.APIBaseURL = strings.TrimSuffix(strings.TrimSpace(t.WhatsApp.APIBaseURL), "/")
+}
+
+// Validate checks the tenant's fields.
+func (t *Tenant) Validate() error { return Validate(t) }
+
+// Location returns the tenant's time zone, falling back to the default.
+func (t *Tenant) Location() *time.Location {
+	if loc, err := time.LoadLocation(t.TimeZone); err == nil {
+		return loc
+	}
+	loc, err := time.LoadLocation(DefaultTimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// TenantStore keeps tenants. Secrets are encrypted at rest by implementations.
+type TenantStore interface {
+	// CreateTenant stores a new tenant, assigning ID and timestamps.
+	// Returns ECONFLICT if the slug is taken.
+	CreateTenant(ctx context.Context, t *Tenant) error
+	// UpdateTenant replaces a tenant's settings. Returns ENOTFOUND if it does not exist.
+	UpdateTenant(ctx context.Context, t *Tenant) error
+	// TenantByID returns ENOTFOUND if there is no such tenant.
+	TenantByID(ctx context.Context, id string) (*Tenant, error)
+	// TenantBySlug returns ENOTFOUND if there is no such tenant.
+	TenantBySlug(ctx context.Context, slug string) (*Tenant, error)
+	// Tenants lists all tenants ordered by slug.
+	Tenants(ctx context.Context) ([]*Tenant, error)
+	// DeleteTenant removes a tenant and all its data. Returns ENOTFOUND if it does not exist.
+	DeleteTenant(ctx context.Context, id string) error
+}
