@@ -1,0 +1,128 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/recrubo/recrubo-carerix/store"
+)
+
+// Config configures a Runner.
+type Config struct {
+	// Queues maps queue names to how many jobs of each run at once.
+	// Default: {"default": 4}.
+	Queues map[string]int
+	// Logger receives River's log. Default: discard.
+	Logger *slog.Logger
+	// PollInterval is how often to look for jobs that no notification
+	// announced (retries and scheduled jobs). Default: one second.
+	PollInterval time.Duration
+	// JobTimeout bounds an attempt of kinds without their own Timeout.
+	// Default: one minute.
+	JobTimeout time.Duration
+	// StopTimeout bounds the hard stop that follows when Stop's context
+	// expires before running jobs finish. Default: ten seconds.
+	StopTimeout time.Duration
+}
+
+// Runner works jobs with River on the store's database. On SQLite it shares
+// the store's single write connection, as River's SQLite driver advises.
+type Runner struct {
+	db          *store.DB
+	client      store.RiverClient
+	stopTimeout time.Duration
+}
+
+// NewRunner prepares a runner for the registry's kinds; Start starts it.
+func NewRunner(db *store.DB, reg *Registry, cfg Config) (*Runner, error) {
+	if db == nil || reg == nil {
+		return nil, errors.New("jobs: NewRunner needs a store and a registry")
+	}
+	queues := map[string]river.QueueConfig{}
+	for name, n := range cfg.Queues {
+		if n <= 0 {
+			return nil, fmt.Errorf("jobs: queue %q has concurrency %d, want at least 1", name, n)
+		}
+		queues[name] = river.QueueConfig{MaxWorkers: n}
+	}
+	if len(queues) == 0 {
+		queues[river.QueueDefault] = river.QueueConfig{MaxWorkers: 4}
+	}
+	if cfg.PollInterval < 0 || cfg.JobTimeout < 0 || cfg.StopTimeout < 0 {
+		return nil, errors.New("jobs: intervals and timeouts must not be negative")
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	workers, err := reg.workers()
+	if err != nil {
+		return nil, err
+	}
+	rc := &river.Config{
+		Queues:            queues,
+		Workers:           workers,
+		Logger:            logger,
+		FetchPollInterval: cfg.PollInterval,
+		JobTimeout:        cfg.JobTimeout,
+	}
+	if cfg.PollInterval > 0 && cfg.PollInterval < 100*time.Millisecond {
+		// River fetches at most once per cooldown (100ms by default) and
+		// wants the poll interval no shorter.
+		rc.FetchCooldown = cfg.PollInterval
+	}
+	client, err := db.NewRiverClient(rc)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	stop := cfg.StopTimeout
+	if stop == 0 {
+		stop = 10 * time.Second
+	}
+	return &Runner{db: db, client: client, stopTimeout: stop}, nil
+}
+
+// Start starts fetching and working jobs. Cancelling ctx begins a soft
+// stop, as Stop does.
+func (r *Runner) Start(ctx context.Context) error {
+	if err := r.client.Start(ctx); err != nil {
+		return fmt.Errorf("jobs: starting: %w", err)
+	}
+	return nil
+}
+
+// Stop stops fetching new jobs and waits for running ones to finish. If ctx
+// ends first, running jobs have their contexts cancelled and Stop waits (up
+// to Config.StopTimeout) for them to return; their jobs will be retried.
+func (r *Runner) Stop(ctx context.Context) error {
+	err := r.client.Stop(ctx)
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() == nil {
+		return fmt.Errorf("jobs: stopping: %w", err)
+	}
+	hard, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.stopTimeout)
+	defer cancel()
+	if herr := r.client.StopAndCancel(hard); herr != nil {
+		return fmt.Errorf("jobs: running jobs did not finish in time, and cancelling them failed: %w", herr)
+	}
+	return fmt.Errorf("jobs: running jobs did not finish in time and were cancelled: %w", err)
+}
+
+// Counts returns how many jobs are in each River state (available,
+// running, retryable, ...), for metrics.
+func (r *Runner) Counts(ctx context.Context) (map[string]int, error) {
+	counts, err := r.db.JobCounts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	return maps.Clone(counts), nil
+}

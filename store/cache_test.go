@@ -1,0 +1,371 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/store"
+	"github.com/recrubo/recrubo-carerix/store/storetest"
+)
+
+func cacheBehaviours() []behaviour {
+	return []behaviour{
+		{name: "CacheReadThrough", run: testCacheReadThrough},
+		{name: "CacheInvalidatesOwnWrites", run: func(t *testing.T, e *storetest.Env) { testCacheInvalidation(t, e, viaCache) }},
+		{name: "CacheInvalidatesTxWrites", run: func(t *testing.T, e *storetest.Env) { testCacheInvalidation(t, e, viaCacheTx) }},
+		{name: "CacheFollowsWritesBehindIt", run: func(t *testing.T, e *storetest.Env) { testCacheInvalidation(t, e, behindCache) }},
+		{name: "CacheAcrossInstances", run: func(t *testing.T, e *storetest.Env) { testCacheInvalidation(t, e, otherInstance) }, only: storetest.Postgres},
+	}
+}
+
+// newCached wraps db with a cache whose TTL is far longer than any test, so
+// only invalidation can explain a fresh value.
+func newCached(t testing.TB, db recrubo.Store) *store.Cached {
+	t.Helper()
+	c, err := store.NewCached(db, store.CacheConfig{TTL: time.Hour})
+	must(t, err)
+	t.Cleanup(c.Close)
+	return c
+}
+
+func testCacheReadThrough(t *testing.T, e *storetest.Env) {
+	db := e.Open(t)
+	ctx := t.Context()
+	tn := createTenant(t, db, "acme")
+	_, err := db.UpsertMatch(ctx, &recrubo.Match{TenantID: tn.ID, ID: "m1", CandidateID: "c1", Stage: "Gesprek", ModifiedAt: at(1)})
+	must(t, err)
+	quiesce(t, db, tn.ID)
+	c := newCached(t, db)
+
+	first, err := c.TenantBySlug(ctx, "acme")
+	must(t, err)
+	if s := c.Stats(); s.Hits != 0 || s.Misses != 1 {
+		t.Fatalf("after first read: %+v, want 1 miss", s)
+	}
+	// The caller owns what it gets: changing it does not change the cache.
+	first.DisplayName = "scribbled"
+	first.FrameOrigins[0] = "https://evil.example"
+	second, err := c.TenantBySlug(ctx, "acme")
+	must(t, err)
+	if s := c.Stats(); s.Hits != 1 || s.Misses != 1 {
+		t.Fatalf("after second read: %+v, want 1 hit", s)
+	}
+	if d := diff(tn, second); d != "" {
+		t.Errorf("cached tenant differs from the stored one (-want +got):\n%s", d)
+	}
+	second.FrameOrigins[1] = "https://evil.example"
+	third, err := c.TenantBySlug(ctx, "acme")
+	must(t, err)
+	if third.FrameOrigins[1] == "https://evil.example" {
+		t.Error("a hit handed out the cache's own slice")
+	}
+
+	// Lists are copied element by element.
+	ms, err := c.MatchesByCandidate(ctx, tn.ID, "c1")
+	must(t, err)
+	ms[0].Stage = "scribbled"
+	ms, err = c.MatchesByCandidate(ctx, tn.ID, "c1")
+	must(t, err)
+	if ms[0].Stage != "Gesprek" {
+		t.Error("a cached match was changed through a returned pointer")
+	}
+
+	// Misses are not cached as errors: a tenant created later is found.
+	_, err = c.TenantBySlug(ctx, "later")
+	wantCode(t, err, recrubo.ENOTFOUND)
+	createTenant(t, db, "later")
+	eventually(t, "new tenant visible", func() bool { _, err := c.TenantBySlug(ctx, "later"); return err == nil })
+}
+
+// How a test write reaches the store, relative to the cache.
+type writePath int
+
+const (
+	viaCache      writePath = iota // a write through the cache itself
+	viaCacheTx                     // a write in a transaction of the cache
+	behindCache                    // a write to the wrapped store directly (same instance)
+	otherInstance                  // a write by another instance on the same database
+)
+
+// cachedRead is one cached read, summarised as a string, and a write that
+// changes what it returns.
+type cachedRead struct {
+	name  string
+	read  func(ctx context.Context, s recrubo.Store, tenantID string) (string, error)
+	write func(ctx context.Context, s recrubo.DataStore, tn *recrubo.Tenant) error
+}
+
+func cachedReads() []cachedRead {
+	return []cachedRead{
+		{
+			name: "TenantByID",
+			read: func(ctx context.Context, s recrubo.Store, id string) (string, error) {
+				tn, err := s.TenantByID(ctx, id)
+				return summary(tn, err, func(tn *recrubo.Tenant) string { return tn.DisplayName })
+			},
+			write: renameTenant,
+		},
+		{
+			name: "TenantBySlug",
+			read: func(ctx context.Context, s recrubo.Store, id string) (string, error) {
+				tn, err := s.TenantByID(ctx, id) // find the slug, uncached path is irrelevant here
+				if err != nil {
+					return "", err
+				}
+				bySlug, err := s.TenantBySlug(ctx, tn.Slug)
+				return summary(bySlug, err, func(tn *recrubo.Tenant) string { return tn.DisplayName })
+			},
+			write: renameTenant,
+		},
+		{
+			name: "Candidate",
+			read: func(ctx context.Context, s recrubo.Store, tid string) (string, error) {
+				c, err := s.Candidate(ctx, tid, "c1")
+				return summary(c, err, func(c *recrubo.Candidate) string { return c.City })
+			},
+			write: func(ctx context.Context, s recrubo.DataStore, tn *recrubo.Tenant) error {
+				c := candidate(tn.ID, "c1", 50)
+				c.City = "Groningen"
+				_, err := s.UpsertCandidate(ctx, c)
+				return err
+			},
+		},
+		{
+			name: "CandidateRemoved",
+			read: func(ctx context.Context, s recrubo.Store, tid string) (string, error) {
+				c, err := s.Candidate(ctx, tid, "c1")
+				return summary(c, err, func(c *recrubo.Candidate) string { return c.City })
+			},
+			write: func(ctx context.Context, s recrubo.DataStore, tn *recrubo.Tenant) error {
+				_, err := s.RemoveCandidate(ctx, tn.ID, "c1", at(50))
+				return err
+			},
+		},
+		{
+			name: "Vacancy",
+			read: func(ctx context.Context, s recrubo.Store, tid string) (string, error) {
+				v, err := s.Vacancy(ctx, tid, "v1")
+				return summary(v, err, func(v *recrubo.Vacancy) string { return v.Title })
+			},
+			write: func(ctx context.Context, s recrubo.DataStore, tn *recrubo.Tenant) error {
+				_, err := s.UpsertVacancy(ctx, &recrubo.Vacancy{TenantID: tn.ID, ID: "v1", Title: "Nieuwe titel", ModifiedAt: at(50)})
+				return err
+			},
+		},
+		{
+			name: "Recruiter",
+			read: func(ctx context.Context, s recrubo.Store, tid string) (string, error) {
+				r, err := s.Recruiter(ctx, tid, "u1")
+				return summary(r, err, func(r *recrubo.Recruiter) string { return fmt.Sprint(r.Email, r.Active) })
+			},
+			write: func(ctx context.Context, s recrubo.DataStore, tn *recrubo.Tenant) error {
+				_, err := s.UpsertRecruiter(ctx, &recrubo.Recruiter{TenantID: tn.ID, ID: "u1", Email: "new@acme.nl", ModifiedAt: at(50)})
+				return err
+			},
+		},
+		{
+			name: "Recruiters",
+			read: func(ctx context.Context, s recrubo.Store, tid string) (string, error) {
+				rs, err := s.Recruiters(ctx, tid)
+				return summary(rs, err, func(rs []*recrubo.Recruiter) string { return fmt.Sprint(len(rs)) })
+			},
+			write: func(ctx context.Context, s recrubo.DataStore, tn *recrubo.Tenant) error {
+				_, err := s.UpsertRecruiter(ctx, &recrubo.Recruiter{TenantID: tn.ID, ID: "u2", ModifiedAt: at(50)})
+				return err
+			},
+		},
+		{
+			name: "MatchesByCandidate",
+			read: func(ctx context.Context, s recrubo.Store, tid string) (string, error) {
+				ms, err := s.MatchesByCandidate(ctx, tid, "c1")
+				return summary(ms, err, matchIDs)
+			},
+			write: func(ctx context.Context, s recrubo.DataStore, tn *recrubo.Tenant) error {
+				// The removal names only the match, not its candidate.
+				_, err := s.RemoveMatch(ctx, tn.ID, "m1", at(50))
+				return err
+			},
+		},
+		{
+			name: "StatusNodes",
+			read: func(ctx context.Context, s recrubo.Store, tid string) (string, error) {
+				ns, err := s.StatusNodes(ctx, tid, recrubo.StatusCandidate)
+				return summary(ns, err, func(ns []*recrubo.StatusNode) string {
+					var v []string
+					for _, n := range ns {
+						v = append(v, n.Value)
+					}
+					return strings.Join(v, ",")
+				})
+			},
+			write: func(ctx context.Context, s recrubo.DataStore, tn *recrubo.Tenant) error {
+				return s.ReplaceStatusNodes(ctx, tn.ID, recrubo.StatusCandidate, []*recrubo.StatusNode{{ID: "1", Value: "Vervangen"}})
+			},
+		},
+		{
+			name: "SyncStatus",
+			read: func(ctx context.Context, s recrubo.Store, tid string) (string, error) {
+				st, err := s.SyncStatus(ctx, tid)
+				return summary(st, err, func(st *recrubo.SyncStatus) string { return st.LastError })
+			},
+			write: func(ctx context.Context, s recrubo.DataStore, tn *recrubo.Tenant) error {
+				return s.SaveSyncStatus(ctx, &recrubo.SyncStatus{TenantID: tn.ID, LastError: "new error"})
+			},
+		},
+		{
+			name: "TenantDeleted",
+			read: func(ctx context.Context, s recrubo.Store, tid string) (string, error) {
+				c, err := s.Candidate(ctx, tid, "c1")
+				return summary(c, err, func(c *recrubo.Candidate) string { return c.City })
+			},
+			write: func(ctx context.Context, s recrubo.DataStore, tn *recrubo.Tenant) error {
+				return s.DeleteTenant(ctx, tn.ID)
+			},
+		},
+	}
+}
+
+func renameTenant(ctx context.Context, s recrubo.DataStore, tn *recrubo.Tenant) error {
+	tn.DisplayName = "Renamed " + tn.Slug
+	return s.UpdateTenant(ctx, tn)
+}
+
+// summary renders a read's result, or its error code, as a string.
+func summary[T any](v T, err error, f func(T) string) (string, error) {
+	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND {
+		return "not found", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return f(v), nil
+}
+
+// seedCacheTenant gives a tenant one of everything the cached reads return.
+func seedCacheTenant(t *testing.T, s recrubo.Store, slug string) *recrubo.Tenant {
+	t.Helper()
+	ctx := t.Context()
+	tn := createTenant(t, s, slug)
+	_, err := s.UpsertCandidate(ctx, candidate(tn.ID, "c1", 1))
+	must(t, err)
+	_, err = s.UpsertVacancy(ctx, &recrubo.Vacancy{TenantID: tn.ID, ID: "v1", Title: "Oude titel", ModifiedAt: at(1)})
+	must(t, err)
+	_, err = s.UpsertRecruiter(ctx, &recrubo.Recruiter{TenantID: tn.ID, ID: "u1", Email: "old@acme.nl", Active: true, ModifiedAt: at(1)})
+	must(t, err)
+	_, err = s.UpsertMatch(ctx, &recrubo.Match{TenantID: tn.ID, ID: "m1", CandidateID: "c1", VacancyID: "v1", ModifiedAt: at(1)})
+	must(t, err)
+	must(t, s.ReplaceStatusNodes(ctx, tn.ID, recrubo.StatusCandidate, []*recrubo.StatusNode{{ID: "1", Value: "Actief"}}))
+	must(t, s.SaveSyncStatus(ctx, &recrubo.SyncStatus{TenantID: tn.ID, LastError: "old error"}))
+	return tn
+}
+
+// testCacheInvalidation checks, for every cached read, that a value served
+// from the cache is replaced by the new one after a write along path.
+func testCacheInvalidation(t *testing.T, e *storetest.Env, path writePath) {
+	db := e.Open(t)
+	var other recrubo.Store
+	if path == otherInstance {
+		other = e.Open(t)
+	}
+	for i, r := range cachedReads() {
+		t.Run(r.name, func(t *testing.T) {
+			ctx := t.Context()
+			tn := seedCacheTenant(t, db, fmt.Sprintf("t%02d", i))
+			// A cache created after the seed's changes have been
+			// published hears only what happens from now on.
+			quiesce(t, db, tn.ID)
+			cache := newCached(t, db)
+			writer := map[writePath]recrubo.Store{viaCache: cache, viaCacheTx: cache, behindCache: db, otherInstance: other}[path]
+			before, err := r.read(ctx, cache, tn.ID)
+			must(t, err)
+			hits := cache.Stats().Hits
+			again, err := r.read(ctx, cache, tn.ID)
+			must(t, err)
+			if cache.Stats().Hits <= hits || again != before {
+				t.Fatalf("second read was not served from the cache (hits %d → %d)", hits, cache.Stats().Hits)
+			}
+
+			switch path {
+			case viaCacheTx:
+				must(t, cache.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error { return r.write(ctx, tx, tn) }))
+			default:
+				must(t, r.write(ctx, writer, tn))
+			}
+			truth, err := r.read(ctx, db, tn.ID)
+			must(t, err)
+			if truth == before {
+				t.Fatalf("the write did not change %s (%q); the test would prove nothing", r.name, truth)
+			}
+			if path == viaCache || path == viaCacheTx {
+				// Invalidated before the write returned.
+				got, err := r.read(ctx, cache, tn.ID)
+				must(t, err)
+				if got != truth {
+					t.Errorf("after the write the cache returns %q, want %q", got, truth)
+				}
+				return
+			}
+			// Invalidated when the change arrives through the feed.
+			eventually(t, r.name+" refreshed", func() bool {
+				got, err := r.read(ctx, cache, tn.ID)
+				return err == nil && got == truth
+			})
+		})
+	}
+}
+
+func TestCacheMetrics(t *testing.T) {
+	db := storetest.NewEnv(t, storetest.SQLite).Open(t)
+	createTenant(t, db, "acme") // before the cache, which hears only later changes
+	reg := prometheus.NewRegistry()
+	c, err := store.NewCached(db, store.CacheConfig{TTL: time.Hour, Metrics: reg})
+	must(t, err)
+	defer c.Close()
+	for range 3 {
+		_, err := c.TenantBySlug(t.Context(), "acme")
+		must(t, err)
+	}
+	families, err := reg.Gather()
+	must(t, err)
+	got := map[string]float64{}
+	for _, f := range families {
+		m := f.GetMetric()[0]
+		switch {
+		case m.GetCounter() != nil:
+			got[f.GetName()] = m.GetCounter().GetValue()
+		case m.GetGauge() != nil:
+			got[f.GetName()] = m.GetGauge().GetValue()
+		}
+	}
+	want := map[string]float64{
+		"recrubo_store_cache_hits_total":   2,
+		"recrubo_store_cache_misses_total": 1,
+		"recrubo_store_cache_entries":      1,
+	}
+	for name, v := range want {
+		if got[name] != v {
+			t.Errorf("%s = %v, want %v", name, got[name], v)
+		}
+	}
+	if _, err := store.NewCached(db, store.CacheConfig{Metrics: reg}); err == nil {
+		t.Error("registering the metrics twice did not fail")
+	}
+}
+
+// quiesce returns once every change committed so far has been published to
+// s's subscribers: it commits a marker and waits for it on the feed, which
+// delivers in commit order.
+func quiesce(t *testing.T, s recrubo.Store, tenantID string) {
+	t.Helper()
+	feed := changes(t, s)
+	marker := fmt.Sprintf("quiesce-%d", time.Now().UnixNano())
+	_, err := s.RecordEvent(t.Context(), &recrubo.InboundEvent{TenantID: tenantID, Source: recrubo.SourceCarerix, ID: marker, Payload: []byte("{}")})
+	must(t, err)
+	waitFor(t, feed, func(c recrubo.Change) bool { return c.Kind == store.ChangeEvent && c.ID == marker })
+}

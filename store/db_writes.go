@@ -1,0 +1,101 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+)
+
+// The DB's writes. Each runs in a transaction of its own, so that, exactly
+// like the writes of an InTx transaction, its change is published on commit
+// (PostgreSQL's NOTIFY is transactional). Reads are promoted from the
+// embedded queries and go to the readers.
+
+// CreateTenant validates and stores a new tenant; see queries.CreateTenant.
+func (db *DB) CreateTenant(ctx context.Context, t *recrubo.Tenant) error {
+	return write(ctx, db, func(q *queries) error { return q.CreateTenant(ctx, t) })
+}
+
+// UpdateTenant validates and replaces a tenant's settings.
+func (db *DB) UpdateTenant(ctx context.Context, t *recrubo.Tenant) error {
+	return write(ctx, db, func(q *queries) error { return q.UpdateTenant(ctx, t) })
+}
+
+// DeleteTenant removes a tenant and all its data.
+func (db *DB) DeleteTenant(ctx context.Context, id string) error {
+	return write(ctx, db, func(q *queries) error { return q.DeleteTenant(ctx, id) })
+}
+
+// UpsertCandidate stores c unless a newer state or tombstone is stored.
+func (db *DB) UpsertCandidate(ctx context.Context, c *recrubo.Candidate) (bool, error) {
+	return writeV(ctx, db, func(q *queries) (bool, error) { return q.UpsertCandidate(ctx, c) })
+}
+
+// RemoveCandidate removes a candidate as of asOf, leaving a tombstone.
+func (db *DB) RemoveCandidate(ctx context.Context, tenantID, id string, asOf time.Time) (bool, error) {
+	return writeV(ctx, db, func(q *queries) (bool, error) { return q.RemoveCandidate(ctx, tenantID, id, asOf) })
+}
+
+// UpsertVacancy stores v unless a newer state or tombstone is stored.
+func (db *DB) UpsertVacancy(ctx context.Context, v *recrubo.Vacancy) (bool, error) {
+	return writeV(ctx, db, func(q *queries) (bool, error) { return q.UpsertVacancy(ctx, v) })
+}
+
+// RemoveVacancy removes a vacancy as of asOf, leaving a tombstone.
+func (db *DB) RemoveVacancy(ctx context.Context, tenantID, id string, asOf time.Time) (bool, error) {
+	return writeV(ctx, db, func(q *queries) (bool, error) { return q.RemoveVacancy(ctx, tenantID, id, asOf) })
+}
+
+// UpsertMatch stores m unless a newer state or tombstone is stored.
+func (db *DB) UpsertMatch(ctx context.Context, m *recrubo.Match) (bool, error) {
+	return writeV(ctx, db, func(q *queries) (bool, error) { return q.UpsertMatch(ctx, m) })
+}
+
+// RemoveMatch removes a match as of asOf, leaving a tombstone.
+func (db *DB) RemoveMatch(ctx context.Context, tenantID, id string, asOf time.Time) (bool, error) {
+	return writeV(ctx, db, func(q *queries) (bool, error) { return q.RemoveMatch(ctx, tenantID, id, asOf) })
+}
+
+// UpsertRecruiter stores r unless a newer state is stored.
+func (db *DB) UpsertRecruiter(ctx context.Context, r *recrubo.Recruiter) (bool, error) {
+	return writeV(ctx, db, func(q *queries) (bool, error) { return q.UpsertRecruiter(ctx, r) })
+}
+
+// ReplaceStatusNodes sets the tenant's status nodes of one kind.
+func (db *DB) ReplaceStatusNodes(ctx context.Context, tenantID string, kind recrubo.StatusKind, nodes []*recrubo.StatusNode) error {
+	return write(ctx, db, func(q *queries) error { return q.ReplaceStatusNodes(ctx, tenantID, kind, nodes) })
+}
+
+// CreateSyncRun stores a new sync run.
+func (db *DB) CreateSyncRun(ctx context.Context, run *recrubo.SyncRun) error {
+	return write(ctx, db, func(q *queries) error { return q.CreateSyncRun(ctx, run) })
+}
+
+// UpdateSyncRun saves a sync run's state, error and times.
+func (db *DB) UpdateSyncRun(ctx context.Context, run *recrubo.SyncRun) error {
+	return write(ctx, db, func(q *queries) error { return q.UpdateSyncRun(ctx, run) })
+}
+
+// SaveCheckpoint stores how far a run got with one entity.
+func (db *DB) SaveCheckpoint(ctx context.Context, cp *recrubo.SyncCheckpoint) error {
+	return write(ctx, db, func(q *queries) error { return q.SaveCheckpoint(ctx, cp) })
+}
+
+// SaveSyncStatus stores the tenant's sync status.
+func (db *DB) SaveSyncStatus(ctx context.Context, st *recrubo.SyncStatus) error {
+	return write(ctx, db, func(q *queries) error { return q.SaveSyncStatus(ctx, st) })
+}
+
+// RecordEvent stores ev unless it was recorded before; reports whether it
+// was new.
+func (db *DB) RecordEvent(ctx context.Context, ev *recrubo.InboundEvent) (bool, error) {
+	return writeV(ctx, db, func(q *queries) (bool, error) { return q.RecordEvent(ctx, ev) })
+}
+
+// MarkEventProcessed records what processing an event did.
+func (db *DB) MarkEventProcessed(ctx context.Context, tenantID string, source recrubo.EventSource, id, outcome string, at time.Time) error {
+	return write(ctx, db, func(q *queries) error {
+		return q.MarkEventProcessed(ctx, tenantID, source, id, outcome, at)
+	})
+}

@@ -1,0 +1,80 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+)
+
+// RecordEvent stores ev unless an event with the same (tenant, source, id)
+// exists, and reports whether ev was new. A zero ReceivedAt is set to now.
+func (q *queries) RecordEvent(ctx context.Context, ev *recrubo.InboundEvent) (bool, error) {
+	if ev.TenantID == "" || ev.Source == "" || ev.ID == "" {
+		return false, recrubo.Errorf(recrubo.EINVALID, "An event needs a tenant, a source and an id.")
+	}
+	payload := ev.Payload
+	if payload == nil {
+		payload = []byte{}
+	}
+	received := q.stamp(ev.ReceivedAt)
+	n, err := q.q.exec(ctx, `INSERT INTO inbound_events (tenant_id, source, id, type, payload, received_at,
+            processed_at, outcome)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        ON CONFLICT (tenant_id, source, id) DO NOTHING`,
+		ev.TenantID, string(ev.Source), ev.ID, ev.Type, payload, received, microTime(ev.ProcessedAt), ev.Outcome)
+	if err != nil {
+		return false, fmt.Errorf("recording %s event %s: %w", ev.Source, ev.ID, fkNotFound(err, ev.TenantID))
+	}
+	if n == 0 {
+		return false, nil
+	}
+	ev.ReceivedAt = timeMicro(received)
+	q.touch(ev.TenantID, ChangeEvent, ev.ID)
+	return true, nil
+}
+
+// Event returns ENOTFOUND if there is no such event.
+func (q *queries) Event(ctx context.Context, tenantID string, source recrubo.EventSource, id string) (*recrubo.InboundEvent, error) {
+	var (
+		ev                  = recrubo.InboundEvent{TenantID: tenantID, Source: source, ID: id}
+		received, processed int64
+	)
+	err := q.q.queryRow(ctx, `SELECT type, payload, received_at, processed_at, outcome FROM inbound_events
+        WHERE tenant_id = $1 AND source = $2 AND id = $3`, tenantID, string(source), id).
+		Scan(&ev.Type, &ev.Payload, &received, &processed, &ev.Outcome)
+	switch {
+	case isNoRows(err):
+		return nil, recrubo.Errorf(recrubo.ENOTFOUND, "Event %q does not exist.", id)
+	case err != nil:
+		return nil, fmt.Errorf("reading %s event %s: %w", source, id, err)
+	}
+	ev.ReceivedAt, ev.ProcessedAt = timeMicro(received), timeMicro(processed)
+	return &ev, nil
+}
+
+// MarkEventProcessed records what processing an event did. Returns
+// ENOTFOUND if there is no such event.
+func (q *queries) MarkEventProcessed(ctx context.Context, tenantID string, source recrubo.EventSource, id, outcome string, at time.Time) error {
+	n, err := q.q.exec(ctx, `UPDATE inbound_events SET processed_at = $4, outcome = $5
+        WHERE tenant_id = $1 AND source = $2 AND id = $3`, tenantID, string(source), id, q.stamp(at), outcome)
+	if err != nil {
+		return fmt.Errorf("marking %s event %s processed: %w", source, id, err)
+	}
+	if n == 0 {
+		return recrubo.Errorf(recrubo.ENOTFOUND, "Event %q does not exist.", id)
+	}
+	q.touch(tenantID, ChangeEvent, id)
+	return nil
+}
+
+// CountEvents counts a tenant's stored events from one source.
+func (q *queries) CountEvents(ctx context.Context, tenantID string, source recrubo.EventSource) (int64, error) {
+	var n int64
+	if err := q.q.queryRow(ctx, `SELECT count(*) FROM inbound_events WHERE tenant_id = $1 AND source = $2`,
+		tenantID, string(source)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("counting %s events: %w", source, err)
+	}
+	return n, nil
+}

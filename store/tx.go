@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+)
+
+// dbTx is the recrubo.Tx InTx hands out: the same queries as the DB, run on
+// the transaction, plus job enqueueing in it.
+type dbTx struct {
+	*queries
+	conn txConn
+}
+
+var _ recrubo.Tx = (*dbTx)(nil)
+
+// Enqueue inserts a River job in the transaction: the job becomes visible to
+// workers when, and only when, the transaction commits.
+func (tx *dbTx) Enqueue(ctx context.Context, args recrubo.JobArgs, opts *recrubo.JobOptions) error {
+	if args == nil {
+		return recrubo.Errorf(recrubo.EINVALID, "A job needs arguments.")
+	}
+	if err := tx.conn.insertJob(ctx, args, insertOpts(opts)); err != nil {
+		return fmt.Errorf("enqueueing %s job: %w", args.Kind(), err)
+	}
+	return nil
+}
+
+// unfinishedStates are the job states in which a unique job blocks a
+// duplicate: River requires available, pending, running and scheduled;
+// retryable is added so a failing job is not doubled either. Completed,
+// cancelled and discarded jobs do not block a new one.
+func unfinishedStates() []rivertype.JobState {
+	return []rivertype.JobState{
+		rivertype.JobStateAvailable,
+		rivertype.JobStatePending,
+		rivertype.JobStateRetryable,
+		rivertype.JobStateRunning,
+		rivertype.JobStateScheduled,
+	}
+}
+
+// insertOpts maps the domain's job options to River's.
+func insertOpts(o *recrubo.JobOptions) *river.InsertOpts {
+	if o == nil {
+		return nil
+	}
+	io := &river.InsertOpts{
+		Queue:       o.Queue,
+		ScheduledAt: o.ScheduledAt,
+		MaxAttempts: o.MaxAttempts,
+	}
+	if o.UniqueByArgs {
+		io.UniqueOpts = river.UniqueOpts{ByArgs: true, ByState: unfinishedStates()}
+	}
+	return io
+}
