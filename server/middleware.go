@@ -1,0 +1,124 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+)
+
+const localsRequestID = "request_id"
+
+// recoverPanics turns a panic in a handler into an internal error, logged
+// with its stack, instead of a dropped connection.
+func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.ErrorContext(c.UserContext(), "panic in handler",
+				slog.String("request_id", requestIDOf(c)), slog.Any("panic", r), slog.String("stack", string(debug.Stack())))
+			err = recrubo.WrapError(recrubo.EINTERNAL, fmt.Errorf("panic: %v", r), "Internal error.")
+		}
+	}()
+	return c.Next()
+}
+
+// requestID gives every request an id: the caller's X-Request-ID when it is
+// short and plain (so ids can be followed across services without letting
+// anyone inject text into our logs), else a fresh random one.
+func (s *Server) requestID(c *fiber.Ctx) error {
+	id := c.Get(fiber.HeaderXRequestID)
+	if !plainID(id) {
+		var b [12]byte
+		_, _ = rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	} else {
+		id = string([]byte(id)) // copy: Fiber reuses the header buffer
+	}
+	c.Locals(localsRequestID, id)
+	c.Set(fiber.HeaderXRequestID, id)
+	return c.Next()
+}
+
+func plainID(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if !(ch == '-' || ch == '_' || ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func requestIDOf(c *fiber.Ctx) string {
+	id, _ := c.Locals(localsRequestID).(string)
+	return id
+}
+
+// routeOf returns the matched route pattern (not the raw path, which would
+// explode metric cardinality and could carry ids).
+func routeOf(c *fiber.Ctx) string {
+	if r := c.Route(); r != nil && r.Path != "" && r.Path != "/" {
+		return r.Path
+	}
+	return "unmatched"
+}
+
+// logRequests writes one structured line per request.
+func (s *Server) logRequests(c *fiber.Ctx) error {
+	start := s.deps.Now()
+	err := c.Next()
+	if err != nil {
+		// Let the error handler set the status before we log it.
+		if herr := s.app.Config().ErrorHandler(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+		err = nil
+	}
+	status := c.Response().StatusCode()
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	s.log.Log(c.UserContext(), level, "http request",
+		slog.String("request_id", requestIDOf(c)),
+		slog.String("method", c.Method()),
+		slog.String("route", routeOf(c)),
+		slog.Int("status", status),
+		slog.Duration("duration", s.deps.Now().Sub(start)),
+		slog.Int("bytes", len(c.Response().Body())),
+	)
+	return err
+}
+
+// measure records request latency by route and status class.
+func (s *Server) measure(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		status, _, _ = classify(err)
+	}
+	s.metrics.observe(c.Method(), routeOf(c), strconv.Itoa(status/100)+"xx", time.Since(start))
+	return err
+}
+
+// securityHeaders sets the headers every response carries. Pages meant to
+// be framed by Carerix replace the frame policy with the tenant's origins;
+// everything else may not be framed at all.
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "no-referrer")
+	c.Set(fiber.HeaderContentSecurityPolicy, "frame-ancestors 'none'")
+	c.Set(fiber.HeaderXFrameOptions, "DENY")
+	return c.Next()
+}

@@ -1,0 +1,177 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+)
+
+type pingFunc func(context.Context) error
+
+func (f pingFunc) Ping(ctx context.Context) error { return f(ctx) }
+
+func newTestServer(t *testing.T, ready Pinger) (*Server, *strings.Builder) {
+	t.Helper()
+	var logs strings.Builder
+	s, err := New(Config{ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second, BodyLimit: 4096},
+		Deps{Logger: slog.New(slog.NewJSONHandler(&logs, nil)), Ready: ready, Registry: prometheus.NewRegistry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, &logs
+}
+
+func do(t *testing.T, s *Server, req *http.Request) (*http.Response, string) {
+	t.Helper()
+	resp, err := s.app.Test(req, 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	return resp, string(b)
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	var dbErr error
+	s, _ := newTestServer(t, pingFunc(func(context.Context) error { return dbErr }))
+	resp, body := do(t, s, httptest.NewRequest("GET", "/healthz", nil))
+	if resp.StatusCode != 200 || !strings.Contains(body, `"ok"`) {
+		t.Fatalf("healthz = %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := do(t, s, httptest.NewRequest("GET", "/readyz", nil)); resp.StatusCode != 200 {
+		t.Fatalf("readyz = %d", resp.StatusCode)
+	}
+	dbErr = errors.New("dial tcp 10.1.2.3:5432: connection refused")
+	resp, body = do(t, s, httptest.NewRequest("GET", "/readyz", nil))
+	if resp.StatusCode != 503 {
+		t.Fatalf("readyz with db down = %d", resp.StatusCode)
+	}
+	if strings.Contains(body, "10.1.2.3") {
+		t.Errorf("readyz leaks internal detail: %s", body)
+	}
+	if resp.Header.Get("Retry-After") == "" {
+		t.Error("503 without Retry-After")
+	}
+}
+
+func TestErrorMappingIsCentral(t *testing.T) {
+	s, logs := newTestServer(t, nil)
+	s.app.Get("/boom/:kind", func(c *fiber.Ctx) error {
+		switch c.Params("kind") {
+		case "invalid":
+			return &recrubo.Error{Code: recrubo.EINVALID, Message: "Bad input.", Fields: []recrubo.FieldError{{Field: "slug", Message: "is required"}}}
+		case "forbidden":
+			return recrubo.Errorf(recrubo.EFORBIDDEN, "No.")
+		case "plain":
+			return errors.New("secret database detail")
+		case "panic":
+			panic("kaboom")
+		}
+		return nil
+	})
+	tests := []struct {
+		path       string
+		wantStatus int
+		wantCode   recrubo.Code
+		wantMsg    string
+	}{
+		{"/boom/invalid", 400, recrubo.EINVALID, "Bad input."},
+		{"/boom/forbidden", 403, recrubo.EFORBIDDEN, "No."},
+		{"/boom/plain", 500, recrubo.EINTERNAL, "Internal error."},
+		{"/boom/panic", 500, recrubo.EINTERNAL, "Internal error."},
+		{"/nowhere", 404, recrubo.ENOTFOUND, "Page not found."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			resp, body := do(t, s, httptest.NewRequest("GET", tt.path, nil))
+			if resp.StatusCode != tt.wantStatus {
+				t.Fatalf("status = %d, want %d (%s)", resp.StatusCode, tt.wantStatus, body)
+			}
+			var eb errorBody
+			if err := json.Unmarshal([]byte(body), &eb); err != nil {
+				t.Fatalf("body %q: %v", body, err)
+			}
+			if eb.Code != tt.wantCode || eb.Error != tt.wantMsg || eb.RequestID == "" {
+				t.Errorf("body = %+v", eb)
+			}
+			if strings.Contains(body, "secret database detail") || strings.Contains(body, "kaboom") {
+				t.Errorf("body leaks internals: %s", body)
+			}
+		})
+	}
+	if !strings.Contains(logs.String(), "secret database detail") || !strings.Contains(logs.String(), "kaboom") {
+		t.Error("internal errors are not logged with their detail")
+	}
+	resp, body := do(t, s, httptest.NewRequest("GET", "/boom/invalid", nil))
+	if !strings.Contains(body, `"field":"slug"`) {
+		t.Errorf("field errors missing: %s (%d)", body, resp.StatusCode)
+	}
+}
+
+func TestRequestIDAndSecurityHeaders(t *testing.T) {
+	s, logs := newTestServer(t, nil)
+	req := httptest.NewRequest("GET", "/healthz", nil)
+	req.Header.Set("X-Request-ID", "abc-123")
+	resp, _ := do(t, s, req)
+	if got := resp.Header.Get("X-Request-ID"); got != "abc-123" {
+		t.Errorf("request id = %q, want the caller's", got)
+	}
+	req = httptest.NewRequest("GET", "/healthz", nil)
+	req.Header.Set("X-Request-ID", "evil\"} injected")
+	resp, _ = do(t, s, req)
+	if got := resp.Header.Get("X-Request-ID"); got == "" || strings.Contains(got, "evil") {
+		t.Errorf("unsafe request id kept: %q", got)
+	}
+	if strings.Contains(logs.String(), "injected") {
+		t.Error("unsafe request id reached the logs")
+	}
+	if resp.Header.Get("Content-Security-Policy") != "frame-ancestors 'none'" || resp.Header.Get("X-Frame-Options") != "DENY" {
+		t.Errorf("framing headers = %q / %q", resp.Header.Get("Content-Security-Policy"), resp.Header.Get("X-Frame-Options"))
+	}
+}
+
+func TestBodyLimit(t *testing.T) {
+	s, _ := newTestServer(t, nil)
+	s.app.Post("/echo", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = s.Serve(ln) }()
+	t.Cleanup(func() { _ = s.Shutdown(context.Background()) })
+	resp, err := http.Post("http://"+ln.Addr().String()+"/echo", "text/plain", strings.NewReader(strings.Repeat("x", 10000)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 413 {
+		t.Fatalf("oversized body = %d, want 413", resp.StatusCode)
+	}
+}
+
+func TestMetricsByRoute(t *testing.T) {
+	s, _ := newTestServer(t, nil)
+	do(t, s, httptest.NewRequest("GET", "/healthz", nil))
+	do(t, s, httptest.NewRequest("GET", "/no/such/page/123", nil))
+	_, body := do(t, s, httptest.NewRequest("GET", "/metrics", nil))
+	if !strings.Contains(body, `recrubo_http_request_duration_seconds_count{method="GET",route="/healthz",status="2xx"} 1`) {
+		t.Errorf("metrics lack the healthz observation:\n%s", body)
+	}
+	if strings.Contains(body, "/no/such/page/123") {
+		t.Error("raw paths leak into metric labels")
+	}
+}
