@@ -1,0 +1,105 @@
+package templates
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+)
+
+//go:embed locales/*.json
+var localeFiles embed.FS
+
+// Supported languages. English is the fallback for missing messages.
+const (
+	LangEN = "en"
+	LangNL = "nl"
+)
+
+// NormalizeLang maps a language tag or locale ("nl", "nl-BE", "nl_NL",
+// "EN-us") to a supported language, defaulting to English.
+func NormalizeLang(s string) string {
+	if i := strings.IndexAny(s, "-_"); i >= 0 {
+		s = s[:i]
+	}
+	if asciiEqualFold(s, LangNL) {
+		return LangNL
+	}
+	return LangEN
+}
+
+// Catalog holds the translated messages per language. Callers translate
+// text and pass it to templates as values.
+type Catalog struct {
+	messages map[string]map[string]string // lang → key → message
+}
+
+// NewCatalog loads the catalogs embedded in the binary.
+func NewCatalog() (*Catalog, error) {
+	return NewCatalogFromFS(localeFiles)
+}
+
+// NewCatalogFromFS loads locales/<lang>.json files from fsys. Each file is
+// a flat JSON object of message key to message. locales/en.json is
+// required.
+func NewCatalogFromFS(fsys fs.FS) (*Catalog, error) {
+	files, err := fs.Glob(fsys, "locales/*.json")
+	if err != nil {
+		return nil, fmt.Errorf("listing locales: %w", err)
+	}
+	c := &Catalog{messages: map[string]map[string]string{}}
+	for _, file := range files {
+		data, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", file, err)
+		}
+		var m map[string]string
+		if err := json.Unmarshal(data, &m); err != nil {
+			return nil, fmt.Errorf("parsing %s: %w", file, err)
+		}
+		c.messages[strings.TrimSuffix(path.Base(file), ".json")] = m
+	}
+	if c.messages[LangEN] == nil {
+		return nil, fmt.Errorf("loading locales: locales/%s.json is missing", LangEN)
+	}
+	return c, nil
+}
+
+// Lookup returns the message for key in lang, falling back to English. ok
+// is false if neither has the key.
+func (c *Catalog) Lookup(lang, key string) (msg string, ok bool) {
+	if msg, ok = c.messages[NormalizeLang(lang)][key]; ok {
+		return msg, true
+	}
+	msg, ok = c.messages[LangEN][key]
+	return msg, ok
+}
+
+// T returns the message for key in lang formatted with args (fmt verbs;
+// use indexed verbs such as %[2]s when languages order arguments
+// differently). A missing key yields the key itself so it shows up in
+// tests and on screen rather than an empty string.
+func (c *Catalog) T(lang, key string, args ...any) string {
+	msg, ok := c.Lookup(lang, key)
+	if !ok {
+		return key
+	}
+	if len(args) == 0 {
+		return msg
+	}
+	return fmt.Sprintf(msg, args...)
+}
+
+// Languages returns the languages that have a catalog, sorted.
+func (c *Catalog) Languages() []string {
+	return slices.Sorted(maps.Keys(c.messages))
+}
+
+// Keys returns the message keys of lang's own catalog, sorted.
+func (c *Catalog) Keys(lang string) []string {
+	return slices.Sorted(maps.Keys(c.messages[lang]))
+}

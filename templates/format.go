@@ -1,0 +1,137 @@
+package templates
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Locale formatting for nl and en. The results are plain strings; they are
+// escaped like any other value when rendered.
+
+// separators returns the grouping and decimal separators for lang.
+func separators(lang string) (group, dec byte) {
+	if NormalizeLang(lang) == LangNL {
+		return '.', ','
+	}
+	return ',', '.'
+}
+
+// localizeNumber rewrites a number in Go syntax ("-1234.5") with lang's
+// separators ("-1.234,5" in nl, "-1,234.5" in en).
+func localizeNumber(lang, s string) string {
+	group, dec := separators(lang)
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	b.Grow(len(sign) + len(s) + len(intPart)/3)
+	b.WriteString(sign)
+	for i := 0; i < len(intPart); i++ {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(group)
+		}
+		b.WriteByte(intPart[i])
+	}
+	if hasFrac {
+		b.WriteByte(dec)
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// FormatInt formats n with lang's digit grouping: 1.234.567 (nl),
+// 1,234,567 (en).
+func FormatInt(lang string, n int64) string {
+	return localizeNumber(lang, strconv.FormatInt(n, 10))
+}
+
+// FormatNumber formats f with places decimals (places < 0: as many as
+// needed) in lang's notation: 1.234,5 (nl), 1,234.5 (en). NaN and
+// infinities are returned as "NaN", "+Inf" and "-Inf".
+func FormatNumber(lang string, f float64, places int) string {
+	s := strconv.FormatFloat(f, 'f', places, 64)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return s
+	}
+	return localizeNumber(lang, s)
+}
+
+// FormatDecimal formats d rounded to places decimals (half away from zero)
+// in lang's notation.
+func FormatDecimal(lang string, d decimal.Decimal, places int32) string {
+	return localizeNumber(lang, d.StringFixed(places))
+}
+
+// FormatEUR formats an amount in euros with two decimals: "€ 1.234,56" and
+// "€ -1.234,56" (nl), "€1,234.56" and "-€1,234.56" (en).
+func FormatEUR(lang string, d decimal.Decimal) string {
+	s := localizeNumber(lang, d.StringFixed(2))
+	if NormalizeLang(lang) == LangNL {
+		return "€ " + s
+	}
+	if rest, neg := strings.CutPrefix(s, "-"); neg {
+		return "-€" + rest
+	}
+	return "€" + s
+}
+
+func monthNames(lang string) [12]string {
+	if NormalizeLang(lang) == LangNL {
+		return [12]string{"januari", "februari", "maart", "april", "mei", "juni",
+			"juli", "augustus", "september", "oktober", "november", "december"}
+	}
+	return [12]string{"January", "February", "March", "April", "May", "June",
+		"July", "August", "September", "October", "November", "December"}
+}
+
+func shortMonthNames(lang string) [12]string {
+	if NormalizeLang(lang) == LangNL {
+		return [12]string{"jan.", "feb.", "mrt.", "apr.", "mei", "jun.",
+			"jul.", "aug.", "sep.", "okt.", "nov.", "dec."}
+	}
+	return [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+}
+
+// inLocation converts t to loc; a nil loc means UTC.
+func inLocation(t time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc)
+}
+
+// FormatDate formats the calendar date of t in loc (nil: UTC): "3 maart
+// 2025" (nl), "3 March 2025" (en).
+func FormatDate(lang string, t time.Time, loc *time.Location) string {
+	t = inLocation(t, loc)
+	return strconv.Itoa(t.Day()) + " " + monthNames(lang)[t.Month()-1] + " " + strconv.Itoa(t.Year())
+}
+
+// FormatDateShort formats day and abbreviated month of t in loc, for
+// lists: "3 mrt." (nl), "3 Mar" (en).
+func FormatDateShort(lang string, t time.Time, loc *time.Location) string {
+	t = inLocation(t, loc)
+	return strconv.Itoa(t.Day()) + " " + shortMonthNames(lang)[t.Month()-1]
+}
+
+// FormatTime formats the 24-hour clock time of t in loc: "14:05".
+func FormatTime(_ string, t time.Time, loc *time.Location) string {
+	return inLocation(t, loc).Format("15:04")
+}
+
+// FormatDateTime formats date and time of t in loc: "3 maart 2025 om
+// 14:05" (nl), "3 March 2025 at 14:05" (en).
+func FormatDateTime(lang string, t time.Time, loc *time.Location) string {
+	word := " at "
+	if NormalizeLang(lang) == LangNL {
+		word = " om "
+	}
+	return FormatDate(lang, t, loc) + word + FormatTime(lang, t, loc)
+}
