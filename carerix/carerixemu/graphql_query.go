@@ -1,0 +1,287 @@
+package carerixemu
+
+import (
+	"context"
+	"fmt"
+
+	graphql "github.com/graph-gophers/graphql-go"
+)
+
+// resolver is the GraphQL root (Query and Mutation).
+type resolver struct {
+	srv *Server
+}
+
+// Store helpers for relation fields.
+
+func (s *Server) dataNodeByKey(k int) *dataNodeResolver {
+	if k == 0 {
+		return nil
+	}
+	n, err := s.DataNode(idString(k))
+	if err != nil {
+		return nil
+	}
+	return &dataNodeResolver{s, n}
+}
+
+func (s *Server) userByKey(k int) *userResolver {
+	if k == 0 {
+		return nil
+	}
+	u, err := s.User(idString(k))
+	if err != nil {
+		return nil
+	}
+	return &userResolver{s, u}
+}
+
+func (s *Store) role(name string) (UserRole, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, r := range s.roles.all() {
+		if r.Name == name {
+			return *r, true
+		}
+	}
+	return UserRole{}, false
+}
+
+func (s *Store) nodeTypeID(name string) int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.nodeTypeKey(name)
+}
+
+func (s *Store) childNodes(k int) []DataNode {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []DataNode
+	for _, c := range s.childrenLocked(k) {
+		out = append(out, s.nodes.get(c).clone())
+	}
+	return out
+}
+
+// relatedMatches pages the live matches selected by pred.
+func (s *Server) relatedMatches(pa *pageableArg, pred func(*Match) bool) (*page[*matchResolver], error) {
+	pg, size, err := pa.resolve(s.opts.MaxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	var all []*matchResolver
+	for _, m := range s.matches.all() {
+		if !m.Deleted && pred(m) {
+			all = append(all, &matchResolver{s, *m})
+		}
+	}
+	s.mu.RUnlock()
+	return &page[*matchResolver]{items: window(all, pg, size), total: len(all), page: pg, size: size, sort: "matchID: ASC"}, nil
+}
+
+// pageArgs are the arguments of every cr*Page query.
+type pageArgs struct {
+	Qualifier  *string
+	Pageable   *pageableArg
+	Language   *string
+	Norestrict *bool
+}
+
+// runPage authorises and runs a cr*Page query, returning snapshots.
+func (r *resolver) runPage(ctx context.Context, op, kind, sortKey string, a pageArgs) ([]any, *page[struct{}], error) {
+	pg := 0
+	if a.Pageable != nil && a.Pageable.Page != nil {
+		pg = int(*a.Pageable.Page)
+	}
+	if err := r.srv.guard(ctx, op, pg); err != nil {
+		return nil, nil, err
+	}
+	pg, size, err := a.Pageable.resolve(r.srv.opts.MaxPageSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	var q *Qualifier
+	if a.Qualifier != nil {
+		if q, err = ParseQualifier(*a.Qualifier); err != nil {
+			return nil, nil, toAPIError(err)
+		}
+	}
+	items, total, err := r.srv.findPage(kind, q, a.Norestrict != nil && *a.Norestrict, pg, size)
+	if err != nil {
+		return nil, nil, toAPIError(err)
+	}
+	r.srv.faults.countPage(op, pg)
+	return items, &page[struct{}]{total: total, page: pg, size: size, sort: sortKey + ": ASC"}, nil
+}
+
+// pageOf converts snapshots to a typed page.
+func pageOf[T any](meta *page[struct{}], items []any, conv func(any) T) *page[T] {
+	out := make([]T, len(items))
+	for i, it := range items {
+		out[i] = conv(it)
+	}
+	return &page[T]{items: out, total: meta.total, page: meta.page, size: meta.size, sort: meta.sort}
+}
+
+type idArg struct{ ID graphql.ID }
+
+// getOne authorises a crX(_id) query and loads the record with load.
+func getOne[T any](ctx context.Context, r *resolver, op string, id graphql.ID, load func(string) (T, error), deleted func(T) bool) (T, error) {
+	var zero T
+	if err := r.srv.guard(ctx, op, -1); err != nil {
+		return zero, err
+	}
+	v, err := load(string(id))
+	if err != nil {
+		return zero, toAPIError(err)
+	}
+	if deleted(v) && !r.srv.opts.ReadDeletedByID {
+		return zero, toAPIError(fmt.Errorf("%s is deleted: %w", id, ErrNotFound))
+	}
+	return v, nil
+}
+
+func (r *resolver) CrEmployee(ctx context.Context, a idArg) (*employeeResolver, error) {
+	e, err := getOne(ctx, r, "crEmployee", a.ID, r.srv.Employee, func(e Employee) bool { return e.Deleted })
+	if err != nil {
+		return nil, err
+	}
+	return &employeeResolver{r.srv, e}, nil
+}
+
+func (r *resolver) CrEmployeePage(ctx context.Context, a pageArgs) (*page[*employeeResolver], error) {
+	items, meta, err := r.runPage(ctx, "crEmployeePage", KindEmployee, "employeeID", a)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(meta, items, func(v any) *employeeResolver { return &employeeResolver{r.srv, v.(Employee)} }), nil
+}
+
+func (r *resolver) CrVacancy(ctx context.Context, a idArg) (*vacancyResolver, error) {
+	v, err := getOne(ctx, r, "crVacancy", a.ID, r.srv.Vacancy, func(v Vacancy) bool { return v.Deleted })
+	if err != nil {
+		return nil, err
+	}
+	return &vacancyResolver{r.srv, v}, nil
+}
+
+func (r *resolver) CrVacancyPage(ctx context.Context, a pageArgs) (*page[*vacancyResolver], error) {
+	items, meta, err := r.runPage(ctx, "crVacancyPage", KindVacancy, "vacancyID", a)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(meta, items, func(v any) *vacancyResolver { return &vacancyResolver{r.srv, v.(Vacancy)} }), nil
+}
+
+func (r *resolver) CrMatch(ctx context.Context, a idArg) (*matchResolver, error) {
+	m, err := getOne(ctx, r, "crMatch", a.ID, r.srv.Match, func(m Match) bool { return m.Deleted })
+	if err != nil {
+		return nil, err
+	}
+	return &matchResolver{r.srv, m}, nil
+}
+
+func (r *resolver) CrMatchPage(ctx context.Context, a pageArgs) (*page[*matchResolver], error) {
+	items, meta, err := r.runPage(ctx, "crMatchPage", KindMatch, "matchID", a)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(meta, items, func(v any) *matchResolver { return &matchResolver{r.srv, v.(Match)} }), nil
+}
+
+func (r *resolver) CrUser(ctx context.Context, a idArg) (*userResolver, error) {
+	u, err := getOne(ctx, r, "crUser", a.ID, r.srv.User, func(u User) bool { return u.Deleted })
+	if err != nil {
+		return nil, err
+	}
+	return &userResolver{r.srv, u}, nil
+}
+
+func (r *resolver) CrUserPage(ctx context.Context, a pageArgs) (*page[*userResolver], error) {
+	items, meta, err := r.runPage(ctx, "crUserPage", KindUser, "userID", a)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(meta, items, func(v any) *userResolver { return &userResolver{r.srv, v.(User)} }), nil
+}
+
+func (r *resolver) CrDataNode(ctx context.Context, a idArg) (*dataNodeResolver, error) {
+	n, err := getOne(ctx, r, "crDataNode", a.ID, r.srv.DataNode, func(n DataNode) bool { return n.Deleted })
+	if err != nil {
+		return nil, err
+	}
+	return &dataNodeResolver{r.srv, n}, nil
+}
+
+func (r *resolver) CrDataNodePage(ctx context.Context, a pageArgs) (*page[*dataNodeResolver], error) {
+	items, meta, err := r.runPage(ctx, "crDataNodePage", KindDataNode, "dataNodeID", a)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(meta, items, func(v any) *dataNodeResolver { return &dataNodeResolver{r.srv, v.(DataNode)} }), nil
+}
+
+// CrDataNodeListBy lists live data nodes of a node type, optionally only
+// those with a tag or under a parent (by _id).
+func (r *resolver) CrDataNodeListBy(ctx context.Context, a struct {
+	Type     *string
+	Tag      *string
+	Parent   *graphql.ID
+	Language *string
+}) ([]*dataNodeResolver, error) {
+	if err := r.srv.guard(ctx, "crDataNodeListBy", -1); err != nil {
+		return nil, err
+	}
+	if a.Type == nil && a.Tag == nil && a.Parent == nil {
+		return nil, badRequest("crDataNodeListBy needs type, tag or parent")
+	}
+	out := []*dataNodeResolver{}
+	for _, n := range r.srv.DataNodes("") {
+		switch {
+		case n.Deleted,
+			a.Type != nil && n.Type != *a.Type,
+			a.Tag != nil && n.Tag != *a.Tag,
+			a.Parent != nil && !hasParent(n, string(*a.Parent)):
+			continue
+		}
+		out = append(out, &dataNodeResolver{r.srv, n})
+	}
+	return out, nil
+}
+
+func hasParent(n DataNode, id string) bool {
+	for _, p := range n.ParentIDs {
+		if idString(p) == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *resolver) CrStatusInfoList(ctx context.Context) ([]*statusInfoResolver, error) {
+	if err := r.srv.guard(ctx, "crStatusInfoList", -1); err != nil {
+		return nil, err
+	}
+	var out []*statusInfoResolver
+	for _, si := range r.srv.StatusInfos() {
+		out = append(out, &statusInfoResolver{si})
+	}
+	return out, nil
+}
+
+func (r *resolver) CrTemplateReference(ctx context.Context, a idArg) (*templateResolver, error) {
+	t, err := getOne(ctx, r, "crTemplateReference", a.ID, r.srv.Template, func(t TemplateReference) bool { return t.Deleted })
+	if err != nil {
+		return nil, err
+	}
+	return &templateResolver{t}, nil
+}
+
+func (r *resolver) CrTemplateReferencePage(ctx context.Context, a pageArgs) (*page[*templateResolver], error) {
+	items, meta, err := r.runPage(ctx, "crTemplateReferencePage", KindTemplateReference, "templateReferenceID", a)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(meta, items, func(v any) *templateResolver { return &templateResolver{v.(TemplateReference)} }), nil
+}

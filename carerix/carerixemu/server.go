@@ -1,0 +1,296 @@
+package carerixemu
+
+import (
+	"context"
+	"crypto/rsa"
+	_ "embed" // schema.graphql
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	graphql "github.com/graph-gophers/graphql-go"
+
+	"github.com/recrubo/recrubo-carerix/carerix/carerixemu/webhooks"
+)
+
+//go:embed schema.graphql
+var schemaSDL string
+
+// Schema returns the GraphQL SDL the emulator serves.
+func Schema() string { return schemaSDL }
+
+// Defaults of Options fields left zero.
+const (
+	DefaultClientID      = "emulator.apps.carerix.io"
+	DefaultClientSecret  = "emulator-secret"
+	DefaultTokenLifetime = time.Hour
+	DefaultMaxPageSize   = 100
+	DefaultPageSize      = 20
+)
+
+// Options configures a Server.
+type Options struct {
+	// Tenant is the Carerix application name (the "acme" of
+	// acme.carerix.net). Required.
+	Tenant string
+	// Realm is the identity realm; default Tenant.
+	Realm string
+	// BaseURL is the externally visible base URL, used for the token
+	// issuer and discovery. Default: the listener URL after Start, or the
+	// request's Host when Handler is mounted elsewhere.
+	BaseURL string
+	// Clients are the OAuth2 clients; default one client with
+	// DefaultClientID, DefaultClientSecret and AllScopes().
+	Clients []Client
+	// Now is the clock for records, tokens and webhooks; default time.Now.
+	Now func() time.Time
+	// Logger receives diagnostics; default discards.
+	Logger *slog.Logger
+	// SigningKey signs access tokens; nil generates an RSA-2048 key.
+	SigningKey *rsa.PrivateKey
+	// TokenLifetime is the access-token lifetime; default 1 h.
+	TokenLifetime time.Duration
+	// MaxPageSize caps pageable.size (larger sizes are clamped); default 100.
+	MaxPageSize int
+	// EnglishStatusLabels installs English status values ("Active")
+	// instead of Dutch ones ("Actief"). Export codes are the same.
+	EnglishStatusLabels bool
+	// ReadDeletedByID makes crX(_id) return soft-deleted records (with
+	// deleted: true) instead of NOT_FOUND.
+	ReadDeletedByID bool
+	// AdminToken, when set, is required as "Authorization: Bearer <token>"
+	// on /_emulator/ requests.
+	AdminToken string
+	// Webhooks configures the webhook service. Tenant, Now and Logger
+	// default to the fields above; Authorize is always set by the server.
+	Webhooks webhooks.Options
+}
+
+// Server is one emulated Carerix tenant: identity (realm), GraphQL API,
+// webhooks, record pages and the emulator admin API. Server embeds *Store,
+// so the data methods (CreateEmployee, ...) are available on it directly.
+type Server struct {
+	*Store
+
+	opts   Options
+	log    *slog.Logger
+	ident  *identity
+	hooks  *webhooks.Service
+	schema *graphql.Schema
+	faults *faultState
+
+	lifeMu   sync.Mutex
+	base     string
+	httpSrv  *http.Server
+	serveErr chan error
+	started  bool
+}
+
+// New builds a Server with the default data nodes, stages and roles and no
+// records (see Seed). It starts nothing; call Start, or mount Handler and
+// call StartWebhooks.
+func New(opts Options) (*Server, error) {
+	if opts.Tenant == "" {
+		return nil, errors.New("carerixemu: Options.Tenant is required")
+	}
+	if opts.Realm == "" {
+		opts.Realm = opts.Tenant
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.TokenLifetime == 0 {
+		opts.TokenLifetime = DefaultTokenLifetime
+	}
+	if opts.MaxPageSize == 0 {
+		opts.MaxPageSize = DefaultMaxPageSize
+	}
+	if opts.MaxPageSize < 1 {
+		return nil, errors.New("carerixemu: Options.MaxPageSize must be positive")
+	}
+	if len(opts.Clients) == 0 {
+		opts.Clients = []Client{{ID: DefaultClientID, Secret: DefaultClientSecret}}
+	}
+	s := &Server{opts: opts, log: opts.Logger, faults: newFaultState(), base: strings.TrimRight(opts.BaseURL, "/")}
+	ident, err := newIdentity(opts.Realm, opts.SigningKey, opts.Clients, opts.TokenLifetime, opts.Now)
+	if err != nil {
+		return nil, fmt.Errorf("carerixemu: %w", err)
+	}
+	s.ident = ident
+	wo := opts.Webhooks
+	if wo.Tenant == "" {
+		wo.Tenant = opts.Tenant
+	}
+	if wo.Now == nil {
+		wo.Now = opts.Now
+	}
+	if wo.Logger == nil {
+		wo.Logger = opts.Logger
+	}
+	wo.Authorize = s.authorizeWebhooks
+	if s.hooks, err = webhooks.New(wo); err != nil {
+		return nil, fmt.Errorf("carerixemu: %w", err)
+	}
+	s.Store = newStore(opts.Tenant, opts.Now, s.hooks, opts.EnglishStatusLabels)
+	schema, err := graphql.ParseSchema(schemaSDL, &resolver{srv: s},
+		graphql.MaxDepth(20),
+		graphql.MaxQueryLength(1<<20),
+		graphql.UseStringDescriptions(),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("carerixemu: parsing schema: %w", err)
+	}
+	s.schema = schema
+	return s, nil
+}
+
+// Webhooks returns the tenant's webhook service (delivery jobs, webhook
+// fault injection).
+func (s *Server) Webhooks() *webhooks.Service { return s.hooks }
+
+// Realm returns the identity realm name.
+func (s *Server) Realm() string { return s.opts.Realm }
+
+// URL returns the base URL: Options.BaseURL, else the listener URL after
+// Start, else "".
+func (s *Server) URL() string {
+	s.lifeMu.Lock()
+	defer s.lifeMu.Unlock()
+	return s.base
+}
+
+// GraphQLURL returns the GraphQL endpoint URL.
+func (s *Server) GraphQLURL() string { return s.URL() + graphQLPath }
+
+// TokenURL returns the realm's token endpoint URL.
+func (s *Server) TokenURL() string {
+	return s.URL() + "/auth/realms/" + s.opts.Realm + "/protocol/openid-connect/token"
+}
+
+// Issuer returns the iss claim of the tokens this server issues.
+func (s *Server) Issuer() string { return s.ident.issuer(s.URL()) }
+
+// baseFor returns the base URL for a request.
+func (s *Server) baseFor(r *http.Request) string {
+	if b := s.URL(); b != "" {
+		return b
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// SetFaults replaces the fault-injection settings.
+func (s *Server) SetFaults(f Faults) { s.faults.set(f) }
+
+// Faults returns the remaining fault-injection settings.
+func (s *Server) Faults() Faults { return s.faults.get() }
+
+// Stats returns the API traffic counters.
+func (s *Server) Stats() Stats { return s.faults.snapshot() }
+
+// ResetStats zeroes the API traffic counters.
+func (s *Server) ResetStats() { s.faults.reset() }
+
+// IssueToken returns an access token for a configured client without an
+// HTTP round trip (nil scopes = all the client's scopes).
+func (s *Server) IssueToken(clientID string, scopes []string) (string, error) {
+	c, ok := s.ident.clients[clientID]
+	if !ok {
+		return "", fmt.Errorf("issuing token: unknown client %q", clientID)
+	}
+	if scopes == nil {
+		scopes = c.Scopes
+	}
+	lifetime := s.opts.TokenLifetime
+	if c.TokenLifetime > 0 {
+		lifetime = c.TokenLifetime
+	}
+	return s.ident.issue(clientID, scopes, lifetime, s.URL())
+}
+
+// StartWebhooks starts webhook delivery workers; Start calls it. Use it
+// when serving Handler from your own http.Server.
+func (s *Server) StartWebhooks(ctx context.Context) error {
+	if err := s.hooks.Start(ctx); err != nil {
+		return fmt.Errorf("starting webhook delivery: %w", err)
+	}
+	return nil
+}
+
+// Start listens on addr (e.g. "127.0.0.1:0"), serves Handler and starts
+// webhook delivery. Delivery stops when ctx ends or on Close.
+func (s *Server) Start(ctx context.Context, addr string) error {
+	s.lifeMu.Lock()
+	if s.started {
+		s.lifeMu.Unlock()
+		return errors.New("carerixemu: server already started")
+	}
+	s.started = true
+	s.lifeMu.Unlock()
+	var lc net.ListenConfig
+	l, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("carerixemu: listening on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	s.lifeMu.Lock()
+	if s.base == "" {
+		s.base = "http://" + l.Addr().String()
+	}
+	s.httpSrv = srv
+	s.serveErr = make(chan error, 1)
+	s.lifeMu.Unlock()
+	if err := s.StartWebhooks(ctx); err != nil {
+		_ = l.Close()
+		return err
+	}
+	go func() { s.serveErr <- srv.Serve(l) }()
+	s.log.Info("carerix emulator listening", "tenant", s.opts.Tenant, "url", s.URL())
+	return nil
+}
+
+// Close stops the HTTP server (if started) and the webhook workers.
+func (s *Server) Close() error {
+	s.lifeMu.Lock()
+	srv, serveErr := s.httpSrv, s.serveErr
+	s.httpSrv = nil
+	s.lifeMu.Unlock()
+	var errs []error
+	if srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("shutting down HTTP server: %w", err))
+		}
+		if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, fmt.Errorf("serving: %w", err))
+		}
+	}
+	if err := s.hooks.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("closing webhooks: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// authorizeWebhooks checks a webhook REST request's bearer token for scope.
+func (s *Server) authorizeWebhooks(r *http.Request, scope string) error {
+	p, err := s.ident.verify(r, s.baseFor(r))
+	if err != nil {
+		return fmt.Errorf("%w: %v", webhooks.ErrUnauthenticated, err)
+	}
+	if !hasAnyScope(p.scopes, []string{scope}) {
+		return fmt.Errorf("%w: token lacks %s", webhooks.ErrForbidden, scope)
+	}
+	return nil
+}

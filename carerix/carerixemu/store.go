@@ -1,0 +1,227 @@
+package carerixemu
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/recrubo/recrubo-carerix/carerix/carerixemu/webhooks"
+)
+
+// Sentinel errors of the data API. Returned errors wrap one of them.
+var (
+	// ErrNotFound means the record does not exist (or is soft-deleted
+	// where only live records qualify).
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid means the input was rejected.
+	ErrInvalid = errors.New("invalid input")
+)
+
+// notFound returns an error wrapping ErrNotFound.
+func notFound(kind, id string) error {
+	return fmt.Errorf("%s %q: %w", kind, id, ErrNotFound)
+}
+
+// invalid returns an error wrapping ErrInvalid.
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+}
+
+// Publisher receives change events; *webhooks.Service implements it.
+type Publisher interface {
+	Publish(ctx context.Context, ev webhooks.Event)
+}
+
+// Store is the in-memory data of one Carerix tenant. All methods are safe
+// for concurrent use. Every create, update and delete of candidates,
+// vacancies, matches and users publishes a webhook event.
+type Store struct {
+	tenant    string
+	now       func() time.Time
+	publisher Publisher
+
+	mu          sync.RWMutex
+	employees   table[Employee]
+	vacancies   table[Vacancy]
+	matches     table[Match]
+	users       table[User]
+	roles       table[UserRole]
+	nodes       table[DataNode]
+	nodeTypes   []string // index+1 is the node type _id
+	statusInfos table[StatusInfo]
+	companies   table[Company]
+	templates   table[TemplateReference]
+}
+
+// newStore returns a store with the default data nodes and match stages.
+func newStore(tenant string, now func() time.Time, pub Publisher, englishLabels bool) *Store {
+	s := &Store{
+		tenant:      tenant,
+		now:         now,
+		publisher:   pub,
+		employees:   newTable[Employee](),
+		vacancies:   newTable[Vacancy](),
+		matches:     newTable[Match](),
+		users:       newTable[User](),
+		roles:       newTable[UserRole](),
+		nodes:       newTable[DataNode](),
+		statusInfos: newTable[StatusInfo](),
+		companies:   newTable[Company](),
+		templates:   newTable[TemplateReference](),
+	}
+	s.installDefaults(englishLabels)
+	return s
+}
+
+// Tenant returns the tenant (application) name.
+func (s *Store) Tenant() string { return s.tenant }
+
+// stamp returns the current time as Carerix stores it: whole seconds,
+// Europe/Amsterdam.
+func (s *Store) stamp() time.Time {
+	return s.now().Truncate(time.Second).In(amsterdam)
+}
+
+// emit publishes a change event. It must be called without s.mu held.
+func (s *Store) emit(ctx context.Context, entity, action, id string, changed []string, at time.Time) {
+	if s.publisher == nil {
+		return
+	}
+	s.publisher.Publish(ctx, webhooks.Event{
+		Entity:        entity,
+		Action:        action,
+		EntityID:      id,
+		ChangedFields: changed,
+		Time:          at,
+		Tenant:        s.tenant,
+	})
+}
+
+// hashOf returns the stableHash of a record: hex SHA-256 over its JSON
+// encoding (which includes modificationDate) and its revision, so every
+// change produces a new hash even when the clock stands still.
+func hashOf(kind string, rev int, v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// All record types are plain data; Marshal cannot fail on them.
+		panic(fmt.Sprintf("hashing %s: %v", kind, err))
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%d\x00", kind, rev)
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Counts reports how many records the store holds.
+type Counts struct {
+	Employees        int `json:"employees"`
+	DeletedEmployees int `json:"deletedEmployees"`
+	Vacancies        int `json:"vacancies"`
+	DeletedVacancies int `json:"deletedVacancies"`
+	Matches          int `json:"matches"`
+	DeletedMatches   int `json:"deletedMatches"`
+	Users            int `json:"users"`
+	DataNodes        int `json:"dataNodes"`
+	Templates        int `json:"templates"`
+	Companies        int `json:"companies"`
+}
+
+// Counts returns the number of records per entity; live and soft-deleted
+// records are counted separately.
+func (s *Store) Counts() Counts {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var c Counts
+	for _, e := range s.employees.all() {
+		if e.Deleted {
+			c.DeletedEmployees++
+		} else {
+			c.Employees++
+		}
+	}
+	for _, v := range s.vacancies.all() {
+		if v.Deleted {
+			c.DeletedVacancies++
+		} else {
+			c.Vacancies++
+		}
+	}
+	for _, m := range s.matches.all() {
+		if m.Deleted {
+			c.DeletedMatches++
+		} else {
+			c.Matches++
+		}
+	}
+	c.Users = s.users.len()
+	c.DataNodes = s.nodes.len()
+	c.Templates = s.templates.len()
+	c.Companies = s.companies.len()
+	return c
+}
+
+// setText applies an optional text update: nil leaves *dst alone, "" sets
+// null, anything else sets the value. It appends name to changed when the
+// value differs.
+func setText(dst **string, src *string, name string, changed *[]string) {
+	if src == nil {
+		return
+	}
+	var nv *string
+	if *src != "" {
+		v := *src
+		nv = &v
+	}
+	if textEqual(*dst, nv) {
+		return
+	}
+	*dst = nv
+	*changed = append(*changed, name)
+}
+
+// setFlag applies an optional boolean update.
+func setFlag(dst *bool, src *bool, name string, changed *[]string) {
+	if src == nil || *dst == *src {
+		return
+	}
+	*dst = *src
+	*changed = append(*changed, name)
+}
+
+// setRef applies a resolved relation key.
+func setRef(dst *int, key int, name string, changed *[]string) {
+	if *dst == key {
+		return
+	}
+	*dst = key
+	*changed = append(*changed, name)
+}
+
+func textEqual(a, b *string) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// deref returns *p or "".
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// cloneText copies an optional string so snapshots share nothing.
+func cloneText(p *string) *string {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}

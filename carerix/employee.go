@@ -1,0 +1,135 @@
+package carerix
+
+import (
+	"context"
+	"iter"
+	"time"
+)
+
+// Employee is a candidate (CREmployee).
+type Employee struct {
+	// ID is the record's _id (opaque).
+	ID string
+	// EmployeeID is the legacy numeric key, used in CxScript templates.
+	EmployeeID     string
+	FirstName      string
+	LastNamePrefix string
+	LastName       string
+	EmailAddress   string
+	PhoneNumber    string
+	MobileNumber   string
+	City           string
+	// Deleted is set on soft-deleted records (visible with NoRestrict).
+	Deleted          bool
+	CreationDate     time.Time
+	ModificationDate time.Time
+	// Status is the candidate status node (toStatusNode) with its parent
+	// tags; nil when the candidate has none.
+	Status *DataNode
+	// OwnerID is the _id of the owning recruiter (CRUser), if any.
+	OwnerID string
+}
+
+// employeeFields selects what the product needs of a candidate.
+const employeeFields = `_id employeeID firstName lastNamePrefix lastName emailAddress phoneNumber mobileNumber city deleted creationDate modificationDate toStatusNode { ` + dataNodeFields + ` } owner { _id }`
+
+// wireEmployee is CREmployee on the wire.
+type wireEmployee struct {
+	ID               looseString   `json:"_id"`
+	EmployeeID       looseString   `json:"employeeID"`
+	FirstName        string        `json:"firstName"`
+	LastNamePrefix   string        `json:"lastNamePrefix"`
+	LastName         string        `json:"lastName"`
+	EmailAddress     string        `json:"emailAddress"`
+	PhoneNumber      string        `json:"phoneNumber"`
+	MobileNumber     string        `json:"mobileNumber"`
+	City             string        `json:"city"`
+	Deleted          looseBool     `json:"deleted"`
+	CreationDate     jsonTime      `json:"creationDate"`
+	ModificationDate jsonTime      `json:"modificationDate"`
+	ToStatusNode     *wireDataNode `json:"toStatusNode"`
+	Owner            *ref          `json:"owner"`
+}
+
+func (w wireEmployee) employee() Employee {
+	return Employee{
+		ID:               string(w.ID),
+		EmployeeID:       string(w.EmployeeID),
+		FirstName:        w.FirstName,
+		LastNamePrefix:   w.LastNamePrefix,
+		LastName:         w.LastName,
+		EmailAddress:     w.EmailAddress,
+		PhoneNumber:      w.PhoneNumber,
+		MobileNumber:     w.MobileNumber,
+		City:             w.City,
+		Deleted:          bool(w.Deleted),
+		CreationDate:     w.CreationDate.Time,
+		ModificationDate: w.ModificationDate.Time,
+		Status:           dataNodePtr(w.ToStatusNode),
+		OwnerID:          refID(w.Owner),
+	}
+}
+
+// Employee reads one candidate by _id. A missing candidate is ErrNotFound.
+func (c *Client) Employee(ctx context.Context, id string) (*Employee, error) {
+	return fetchOne(ctx, c, "crEmployee", employeeFields, id, wireEmployee.employee)
+}
+
+// EmployeePage reads one page of candidates (crEmployeePage).
+func (c *Client) EmployeePage(ctx context.Context, r PageRequest) (*Page[Employee], error) {
+	return fetchPage(ctx, c, "crEmployeePage", employeeFields, r, wireEmployee.employee)
+}
+
+// EmployeePager returns a Pager over candidates starting at r.Page.
+func (c *Client) EmployeePager(r PageRequest) *Pager[Employee] {
+	return NewPager(c.EmployeePage, r)
+}
+
+// Employees iterates over all candidates matching r, from page r.Page on,
+// one page in memory at a time. Use EmployeePager for progress reporting
+// and checkpoints.
+func (c *Client) Employees(ctx context.Context, r PageRequest) iter.Seq2[Employee, error] {
+	return c.EmployeePager(r).All(ctx)
+}
+
+// EmployeeUpdate lists the candidate fields UpdateEmployee can change;
+// nil fields are left alone.
+type EmployeeUpdate struct {
+	FirstName    *string
+	LastName     *string
+	EmailAddress *string
+	PhoneNumber  *string
+	MobileNumber *string
+	Notes        *string
+}
+
+// request renders u as a CREmployeeRequest.
+func (u EmployeeUpdate) request() map[string]any {
+	req := map[string]any{"_kind": "CREmployee"}
+	for name, v := range map[string]*string{
+		"firstName": u.FirstName, "lastName": u.LastName, "emailAddress": u.EmailAddress,
+		"phoneNumber": u.PhoneNumber, "mobileNumber": u.MobileNumber, "notes": u.Notes,
+	} {
+		if v != nil {
+			req[name] = *v
+		}
+	}
+	return req
+}
+
+// UpdateEmployee changes the given fields of candidate id
+// (crEmployeeUpdate) and returns the updated candidate.
+func (c *Client) UpdateEmployee(ctx context.Context, id string, u EmployeeUpdate) (*Employee, error) {
+	const op = "crEmployeeUpdate"
+	req := u.request()
+	if id == "" || len(req) == 1 {
+		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: "id and at least one field are required"}
+	}
+	query := `mutation ($id: ID!, $request: CREmployeeRequest!) { crEmployeeUpdate(_id: $id, request: $request) { ` + employeeFields + ` } }`
+	w, err := mutate[wireEmployee](ctx, c, op, query, map[string]any{"id": id, "request": req}, true)
+	if err != nil {
+		return nil, err
+	}
+	e := w.employee()
+	return &e, nil
+}

@@ -1,0 +1,87 @@
+package carerix
+
+import (
+	"context"
+	"iter"
+	"time"
+)
+
+// Match links a candidate to a vacancy (CRMatch, an application in a
+// pipeline) and carries its stage.
+type Match struct {
+	// ID is the record's _id; it may be compound, e.g. "1234.5667".
+	ID string
+	// MatchID is the legacy key.
+	MatchID string
+	// EmployeeID and VacancyID are the _ids of the linked records.
+	EmployeeID string
+	VacancyID  string
+	// Stage is the match stage (statusInfo); nil when unset.
+	Stage            *MatchStage
+	Deleted          bool
+	CreationDate     time.Time
+	ModificationDate time.Time
+}
+
+// MatchStage is a pipeline stage (CRStatusInfo). Stages are not data
+// nodes.
+type MatchStage struct {
+	ID          string
+	StatusName  string
+	DisplayName string
+}
+
+// matchFields selects what the product needs of a match.
+const matchFields = `_id matchID deleted creationDate modificationDate toEmployee { _id } toVacancy { _id } statusInfo { _id statusName displayName }`
+
+// wireMatch is CRMatch on the wire.
+type wireMatch struct {
+	ID               looseString `json:"_id"`
+	MatchID          looseString `json:"matchID"`
+	Deleted          looseBool   `json:"deleted"`
+	CreationDate     jsonTime    `json:"creationDate"`
+	ModificationDate jsonTime    `json:"modificationDate"`
+	ToEmployee       *ref        `json:"toEmployee"`
+	ToVacancy        *ref        `json:"toVacancy"`
+	StatusInfo       *struct {
+		ID          looseString `json:"_id"`
+		StatusName  string      `json:"statusName"`
+		DisplayName string      `json:"displayName"`
+	} `json:"statusInfo"`
+}
+
+func (w wireMatch) match() Match {
+	m := Match{
+		ID:               string(w.ID),
+		MatchID:          string(w.MatchID),
+		EmployeeID:       refID(w.ToEmployee),
+		VacancyID:        refID(w.ToVacancy),
+		Deleted:          bool(w.Deleted),
+		CreationDate:     w.CreationDate.Time,
+		ModificationDate: w.ModificationDate.Time,
+	}
+	if s := w.StatusInfo; s != nil {
+		m.Stage = &MatchStage{ID: string(s.ID), StatusName: s.StatusName, DisplayName: s.DisplayName}
+	}
+	return m
+}
+
+// Match reads one match by _id. A missing match is ErrNotFound.
+func (c *Client) Match(ctx context.Context, id string) (*Match, error) {
+	return fetchOne(ctx, c, "crMatch", matchFields, id, wireMatch.match)
+}
+
+// MatchPage reads one page of matches (crMatchPage).
+func (c *Client) MatchPage(ctx context.Context, r PageRequest) (*Page[Match], error) {
+	return fetchPage(ctx, c, "crMatchPage", matchFields, r, wireMatch.match)
+}
+
+// MatchPager returns a Pager over matches starting at r.Page.
+func (c *Client) MatchPager(r PageRequest) *Pager[Match] {
+	return NewPager(c.MatchPage, r)
+}
+
+// Matches iterates over all matches matching r, from page r.Page on.
+func (c *Client) Matches(ctx context.Context, r PageRequest) iter.Seq2[Match, error] {
+	return c.MatchPager(r).All(ctx)
+}

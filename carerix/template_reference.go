@@ -1,0 +1,191 @@
+package carerix
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"time"
+)
+
+// TemplateReference is a document template (CRTemplateReference). The
+// product installs templates that embed or link its pages.
+type TemplateReference struct {
+	// ID is the record's _id.
+	ID string
+	// TemplateReferenceID is the legacy key.
+	TemplateReferenceID string
+	Name                string
+	// Code identifies the template; the product uses its own namespaced
+	// codes to find templates it installed.
+	Code string
+	// TargetEntityName is the level the template attaches to, e.g.
+	// "CREmployee".
+	TargetEntityName string
+	// TemplateTypeKey selects the template type (values undocumented).
+	TemplateTypeKey string
+	// Content is the template body as stored; RawContent is its source,
+	// possibly containing CxScript.
+	Content    string
+	RawContent string
+	FileName   string
+	IsEmbedded bool
+	ShowInMenu bool
+	IsActive   bool
+	// UserRolesString and LanguagesString restrict visibility.
+	UserRolesString  string
+	LanguagesString  string
+	ModificationDate time.Time
+}
+
+// templateReferenceFields selects a template reference.
+const templateReferenceFields = `_id templateReferenceID name code targetEntityName templateTypeKey content rawContent fileName isEmbedded showInMenu isActive userRolesString languagesString modificationDate`
+
+// wireTemplateReference is CRTemplateReference on the wire.
+type wireTemplateReference struct {
+	ID                  looseString `json:"_id"`
+	TemplateReferenceID looseString `json:"templateReferenceID"`
+	Name                string      `json:"name"`
+	Code                string      `json:"code"`
+	TargetEntityName    string      `json:"targetEntityName"`
+	TemplateTypeKey     string      `json:"templateTypeKey"`
+	Content             string      `json:"content"`
+	RawContent          string      `json:"rawContent"`
+	FileName            string      `json:"fileName"`
+	IsEmbedded          looseBool   `json:"isEmbedded"`
+	ShowInMenu          looseBool   `json:"showInMenu"`
+	IsActive            looseBool   `json:"isActive"`
+	UserRolesString     string      `json:"userRolesString"`
+	LanguagesString     string      `json:"languagesString"`
+	ModificationDate    jsonTime    `json:"modificationDate"`
+}
+
+func (w wireTemplateReference) templateReference() TemplateReference {
+	return TemplateReference{
+		ID:                  string(w.ID),
+		TemplateReferenceID: string(w.TemplateReferenceID),
+		Name:                w.Name,
+		Code:                w.Code,
+		TargetEntityName:    w.TargetEntityName,
+		TemplateTypeKey:     w.TemplateTypeKey,
+		Content:             w.Content,
+		RawContent:          w.RawContent,
+		FileName:            w.FileName,
+		IsEmbedded:          bool(w.IsEmbedded),
+		ShowInMenu:          bool(w.ShowInMenu),
+		IsActive:            bool(w.IsActive),
+		UserRolesString:     w.UserRolesString,
+		LanguagesString:     w.LanguagesString,
+		ModificationDate:    w.ModificationDate.Time,
+	}
+}
+
+// TemplateReferenceRequest holds the fields to set when creating or
+// updating a template reference (CRTemplateReferenceRequest); nil fields
+// are not sent.
+type TemplateReferenceRequest struct {
+	Name             *string
+	Code             *string
+	TargetEntityName *string
+	TemplateTypeKey  *string
+	Content          *string
+	RawContent       *string
+	FileName         *string
+	IsEmbedded       *bool
+	IsActive         *bool
+	ShowInMenu       *bool
+	UserRolesString  *string
+	LanguagesString  *string
+}
+
+// request renders r as a CRTemplateReferenceRequest.
+func (r TemplateReferenceRequest) request() map[string]any {
+	req := map[string]any{"_kind": "CRTemplateReference"}
+	for name, v := range map[string]*string{
+		"name": r.Name, "code": r.Code, "targetEntityName": r.TargetEntityName,
+		"templateTypeKey": r.TemplateTypeKey, "content": r.Content, "rawContent": r.RawContent,
+		"fileName": r.FileName, "userRolesString": r.UserRolesString, "languagesString": r.LanguagesString,
+	} {
+		if v != nil {
+			req[name] = *v
+		}
+	}
+	for name, v := range map[string]*bool{"isEmbedded": r.IsEmbedded, "isActive": r.IsActive, "showInMenu": r.ShowInMenu} {
+		if v != nil {
+			req[name] = *v
+		}
+	}
+	return req
+}
+
+// TemplateReferencePage reads one page of template references.
+func (c *Client) TemplateReferencePage(ctx context.Context, r PageRequest) (*Page[TemplateReference], error) {
+	return fetchPage(ctx, c, "crTemplateReferencePage", templateReferenceFields, r, wireTemplateReference.templateReference)
+}
+
+// TemplateReferences iterates over all template references matching r.
+func (c *Client) TemplateReferences(ctx context.Context, r PageRequest) iter.Seq2[TemplateReference, error] {
+	return NewPager(c.TemplateReferencePage, r).All(ctx)
+}
+
+// TemplateReference reads one template reference by _id.
+func (c *Client) TemplateReference(ctx context.Context, id string) (*TemplateReference, error) {
+	return fetchOne(ctx, c, "crTemplateReference", templateReferenceFields, id, wireTemplateReference.templateReference)
+}
+
+// CreateTemplateReference creates a template reference. It is not retried
+// after an ambiguous failure (it could create a duplicate); look it up by
+// Code before creating again.
+func (c *Client) CreateTemplateReference(ctx context.Context, r TemplateReferenceRequest) (*TemplateReference, error) {
+	const op = "crTemplateReferenceCreate"
+	req := r.request()
+	if r.Name == nil || *r.Name == "" {
+		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: "name is required"}
+	}
+	query := `mutation ($request: CRTemplateReferenceRequest!) { crTemplateReferenceCreate(request: $request) { ` + templateReferenceFields + ` } }`
+	w, err := mutate[wireTemplateReference](ctx, c, op, query, map[string]any{"request": req}, false)
+	if err != nil {
+		return nil, err
+	}
+	t := w.templateReference()
+	return &t, nil
+}
+
+// UpdateTemplateReference sets the given fields of template reference id.
+func (c *Client) UpdateTemplateReference(ctx context.Context, id string, r TemplateReferenceRequest) (*TemplateReference, error) {
+	const op = "crTemplateReferenceUpdate"
+	req := r.request()
+	if id == "" || len(req) == 1 {
+		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: "id and at least one field are required"}
+	}
+	query := `mutation ($id: ID!, $request: CRTemplateReferenceRequest!) { crTemplateReferenceUpdate(_id: $id, request: $request) { ` + templateReferenceFields + ` } }`
+	w, err := mutate[wireTemplateReference](ctx, c, op, query, map[string]any{"id": id, "request": req}, true)
+	if err != nil {
+		return nil, err
+	}
+	t := w.templateReference()
+	return &t, nil
+}
+
+// DeleteTemplateReference deletes template reference id
+// (crTemplateReferenceDelete).
+func (c *Client) DeleteTemplateReference(ctx context.Context, id string) error {
+	const op = "crTemplateReferenceDelete"
+	if id == "" {
+		return &Error{Kind: ErrBadRequest, Op: op, Message: "empty id"}
+	}
+	query := `mutation ($id: ID!) { crTemplateReferenceDelete(_id: $id) { _id success } }`
+	resp, err := mutate[deleteResponse](ctx, c, op, query, map[string]any{"id": id}, true)
+	if err != nil {
+		return err
+	}
+	if !resp.Success {
+		return &Error{Kind: ErrNotFound, Op: op, Message: fmt.Sprintf("delete of %q reported no success", id)}
+	}
+	return nil
+}
+
+// deleteResponse is the DeleteResponse of cr*Delete mutations.
+type deleteResponse struct {
+	ID      looseString `json:"_id"`
+	Success bool        `json:"success"`
+}

@@ -1,0 +1,87 @@
+package carerix
+
+import (
+	"context"
+	"iter"
+	"time"
+)
+
+// Vacancy is a job order (CRVacancy). In Carerix a "job" (CRJob) is a
+// placement, not a vacancy.
+type Vacancy struct {
+	// ID is the record's _id (opaque).
+	ID string
+	// VacancyID is the legacy numeric key.
+	VacancyID string
+	JobTitle  string
+	// TitleInformation is the published title text.
+	TitleInformation string
+	Deleted          bool
+	CreationDate     time.Time
+	ModificationDate time.Time
+	// Status is the vacancy status node (toStatusNode) with parent tags.
+	Status *DataNode
+	// CompanyID and CompanyName identify the client company.
+	CompanyID   string
+	CompanyName string
+	// OwnerID is the _id of the owning recruiter (CRUser), if any.
+	OwnerID string
+}
+
+// vacancyFields selects what the product needs of a vacancy.
+const vacancyFields = `_id vacancyID jobTitle titleInformation deleted creationDate modificationDate toStatusNode { ` + dataNodeFields + ` } toCompany { _id name } owner { _id }`
+
+// wireVacancy is CRVacancy on the wire.
+type wireVacancy struct {
+	ID               looseString   `json:"_id"`
+	VacancyID        looseString   `json:"vacancyID"`
+	JobTitle         string        `json:"jobTitle"`
+	TitleInformation string        `json:"titleInformation"`
+	Deleted          looseBool     `json:"deleted"`
+	CreationDate     jsonTime      `json:"creationDate"`
+	ModificationDate jsonTime      `json:"modificationDate"`
+	ToStatusNode     *wireDataNode `json:"toStatusNode"`
+	ToCompany        *struct {
+		ID   looseString `json:"_id"`
+		Name string      `json:"name"`
+	} `json:"toCompany"`
+	Owner *ref `json:"owner"`
+}
+
+func (w wireVacancy) vacancy() Vacancy {
+	v := Vacancy{
+		ID:               string(w.ID),
+		VacancyID:        string(w.VacancyID),
+		JobTitle:         w.JobTitle,
+		TitleInformation: w.TitleInformation,
+		Deleted:          bool(w.Deleted),
+		CreationDate:     w.CreationDate.Time,
+		ModificationDate: w.ModificationDate.Time,
+		Status:           dataNodePtr(w.ToStatusNode),
+		OwnerID:          refID(w.Owner),
+	}
+	if w.ToCompany != nil {
+		v.CompanyID, v.CompanyName = string(w.ToCompany.ID), w.ToCompany.Name
+	}
+	return v
+}
+
+// Vacancy reads one vacancy by _id. A missing vacancy is ErrNotFound.
+func (c *Client) Vacancy(ctx context.Context, id string) (*Vacancy, error) {
+	return fetchOne(ctx, c, "crVacancy", vacancyFields, id, wireVacancy.vacancy)
+}
+
+// VacancyPage reads one page of vacancies (crVacancyPage).
+func (c *Client) VacancyPage(ctx context.Context, r PageRequest) (*Page[Vacancy], error) {
+	return fetchPage(ctx, c, "crVacancyPage", vacancyFields, r, wireVacancy.vacancy)
+}
+
+// VacancyPager returns a Pager over vacancies starting at r.Page.
+func (c *Client) VacancyPager(r PageRequest) *Pager[Vacancy] {
+	return NewPager(c.VacancyPage, r)
+}
+
+// Vacancies iterates over all vacancies matching r, from page r.Page on.
+func (c *Client) Vacancies(ctx context.Context, r PageRequest) iter.Seq2[Vacancy, error] {
+	return c.VacancyPager(r).All(ctx)
+}
