@@ -38,6 +38,7 @@ type Runner struct {
 	db          *store.DB
 	client      store.RiverClient
 	stopTimeout time.Duration
+	idle        bool // no kinds registered: nothing to start
 }
 
 // NewRunner prepares a runner for the registry's kinds; Start starts it.
@@ -86,12 +87,17 @@ func NewRunner(db *store.DB, reg *Registry, cfg Config) (*Runner, error) {
 	if stop == 0 {
 		stop = 10 * time.Second
 	}
-	return &Runner{db: db, client: client, stopTimeout: stop}, nil
+	return &Runner{db: db, client: client, stopTimeout: stop, idle: len(reg.kinds) == 0}, nil
 }
 
 // Start starts fetching and working jobs. Cancelling ctx begins a soft
 // stop, as Stop does.
 func (r *Runner) Start(ctx context.Context) error {
+	if r.idle {
+		// River refuses to start without workers; with no kinds there is
+		// nothing to work, and enqueued jobs wait for a release that has them.
+		return nil
+	}
 	if err := r.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: starting: %w", err)
 	}
@@ -102,6 +108,9 @@ func (r *Runner) Start(ctx context.Context) error {
 // ends first, running jobs have their contexts cancelled and Stop waits (up
 // to Config.StopTimeout) for them to return; their jobs will be retried.
 func (r *Runner) Stop(ctx context.Context) error {
+	if r.idle {
+		return nil
+	}
 	err := r.client.Stop(ctx)
 	if err == nil {
 		return nil

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a goroutine-safe writer for capturing command output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestServeRefusesToStartWithoutMasterKey(t *testing.T) {
+	var out, errOut syncBuffer
+	code := run(t.Context(), []string{"serve", "--data-dir", t.TempDir()}, envOf(nil), &out, &errOut)
+	if code == 0 {
+		t.Fatal("serve started without a master key")
+	}
+	if !strings.Contains(errOut.String(), "recrubo-carerix keygen") {
+		t.Errorf("stderr does not say how to make a key:\n%s", errOut.String())
+	}
+}
+
+func TestServeReportsEveryConfigProblem(t *testing.T) {
+	var errOut syncBuffer
+	code := run(t.Context(), []string{"serve"}, envOf(map[string]string{
+		"DEMO": "true", "READ_TIMEOUT": "later", "JOB_WORKERS": "-1",
+	}), io.Discard, &errOut)
+	if code == 0 {
+		t.Fatal("serve accepted bad configuration")
+	}
+	for _, want := range []string{"READ_TIMEOUT", "JOB_WORKERS"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr lacks %s:\n%s", want, errOut.String())
+		}
+	}
+}
+
+func TestKeygenPrintsAUsableKey(t *testing.T) {
+	var out syncBuffer
+	if code := run(t.Context(), []string{"keygen", "--id", "prod1"}, envOf(nil), &out, io.Discard); code != 0 {
+		t.Fatal("keygen failed")
+	}
+	if !strings.HasPrefix(out.String(), "prod1:") {
+		t.Fatalf("keygen printed %q", out.String())
+	}
+}
+
+// TestServeRunsAndStopsCleanly starts the whole service on SQLite, checks it
+// is ready, then cancels (as SIGTERM does) and expects a clean exit.
+func TestServeRunsAndStopsCleanly(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	var errOut syncBuffer
+	key := func() string {
+		var b syncBuffer
+		run(t.Context(), []string{"keygen"}, envOf(nil), &b, io.Discard)
+		return strings.TrimSpace(b.String())
+	}()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", addr, "--data-dir", t.TempDir()},
+			envOf(map[string]string{"MASTER_KEY": key, "PUBLIC_URL": "http://127.0.0.1:1"}), io.Discard, &errOut)
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(fmt.Sprintf("http://%s/readyz", addr))
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited early with %d:\n%s", code, errOut.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("service not ready:\n%s", errOut.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code := run(t.Context(), []string{"healthcheck"}, envOf(map[string]string{"ADDR": addr}), io.Discard, io.Discard); code != 0 {
+		t.Error("healthcheck failed against a running service")
+	}
+	resp, err := http.Get(fmt.Sprintf("http://%s/metrics", addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "recrubo_store_cache_hits_total") {
+		t.Error("metrics lack the cache counters")
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited with %d:\n%s", code, errOut.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if code := run(t.Context(), []string{"healthcheck"}, envOf(map[string]string{"ADDR": addr}), io.Discard, io.Discard); code == 0 {
+		t.Error("healthcheck passed with the service stopped")
+	}
+	if !strings.Contains(errOut.String(), `"msg":"stopped"`) {
+		t.Errorf("no clean stop logged:\n%s", errOut.String())
+	}
+	if strings.Contains(errOut.String(), key[4:]) {
+		t.Error("the master key appears in the logs")
+	}
+}
