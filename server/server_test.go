@@ -175,3 +175,91 @@ func TestMetricsByRoute(t *testing.T) {
 		t.Error("raw paths leak into metric labels")
 	}
 }
+
+// TestShutdownFinishesInFlightRequest starts a request whose handler is
+// still running when shutdown begins, and checks that it completes.
+func TestShutdownFinishesInFlightRequest(t *testing.T) {
+	s, _ := newTestServer(t, nil)
+	entered := make(chan struct{})
+	release := make(chan struct{})
+	s.app.Get("/slow", func(c *fiber.Ctx) error {
+		close(entered)
+		<-release
+		return c.SendString("finished")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ln) }()
+
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	got := make(chan result, 1)
+	go func() {
+		req, _ := http.NewRequest("GET", "http://"+ln.Addr().String()+"/slow", nil)
+		req.Close = true
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- result{status: resp.StatusCode, body: string(b)}
+	}()
+	select {
+	case <-entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("request never reached the handler")
+	}
+
+	shutdownDone := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		shutdownDone <- s.Shutdown(ctx)
+	}()
+	// New connections are refused while the in-flight request still runs.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c2, err := net.DialTimeout("tcp", ln.Addr().String(), 200*time.Millisecond)
+		if err != nil {
+			break
+		}
+		c2.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("listener still accepting after shutdown began")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case err := <-shutdownDone:
+		t.Fatalf("shutdown returned (%v) before the in-flight request finished", err)
+	default:
+	}
+	close(release)
+	select {
+	case r := <-got:
+		if r.err != nil || r.status != 200 || r.body != "finished" {
+			t.Fatalf("in-flight request = %d %q %v, want 200 finished", r.status, r.body, r.err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("in-flight request never completed")
+	}
+	select {
+	case err := <-shutdownDone:
+		if err != nil {
+			t.Fatalf("shutdown: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("shutdown did not return")
+	}
+	if err := <-served; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+}
