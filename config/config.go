@@ -222,7 +222,7 @@ func (c *Config) StoreURL() (string, error) {
 		return u, nil
 	default:
 		// Never echo the URL: it may hold a password.
-		return "", errors.New("DATABASE_URL must start with postgres://, postgresql:// or sqlite:")
+		return "", errors.New("DATABASE_URL must start with postgres://, postgresql:// or sqlite: (e.g. sqlite:data/recrubo.db)")
 	}
 }
 
