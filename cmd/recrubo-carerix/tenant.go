@@ -1,0 +1,335 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/config"
+	"github.com/recrubo/recrubo-carerix/keyring"
+	"github.com/recrubo/recrubo-carerix/store"
+)
+
+// tenantFlags are the tenant settings that may be given on the command line.
+// Secrets are deliberately not flags (they would land in shell history and
+// process listings): they come from the file or from environment variables.
+type tenantFlags struct {
+	file        string
+	slug        string
+	name        string
+	origins     []string
+	candStatus  []string
+	vacStatus   []string
+	language    string
+	timeZone    string
+	apiURL      string
+	identityURL string
+	realm       string
+	application string
+	clientID    string
+	adminID     string
+}
+
+func (f *tenantFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVarP(&f.file, "file", "f", "", "YAML or JSON file with the tenant's settings (- for standard input)")
+	fl.StringVar(&f.slug, "slug", "", "tenant slug used in URLs, e.g. acme")
+	fl.StringVar(&f.name, "name", "", "display name")
+	fl.StringSliceVar(&f.origins, "origin", nil, "Carerix origin allowed to frame our pages, e.g. https://acme.carerix.net (repeatable)")
+	fl.StringSliceVar(&f.candStatus, "candidate-status", nil, "candidate status to sync, by export code or label (repeatable)")
+	fl.StringSliceVar(&f.vacStatus, "vacancy-status", nil, "vacancy status to sync, by export code or label (repeatable)")
+	fl.StringVar(&f.language, "language", "", "default language: nl or en")
+	fl.StringVar(&f.timeZone, "time-zone", "", "IANA time zone (default Europe/Amsterdam)")
+	fl.StringVar(&f.apiURL, "api-url", "", "Carerix API base URL (https://api.carerix.io)")
+	fl.StringVar(&f.identityURL, "identity-url", "", "Carerix identity host, e.g. https://id-s3.carerix.io")
+	fl.StringVar(&f.realm, "realm", "", "identity realm (usually the application name)")
+	fl.StringVar(&f.application, "application", "", "Carerix application name (acme in acme.carerix.net)")
+	fl.StringVar(&f.clientID, "client-id", "", "OAuth client id for reading (secret: CARERIX_CLIENT_SECRET)")
+	fl.StringVar(&f.adminID, "admin-client-id", "", "admin OAuth client id for provisioning (secret: CARERIX_ADMIN_CLIENT_SECRET)")
+}
+
+// apply overlays the flags that were set, and secrets from the environment.
+func (f *tenantFlags) apply(cmd *cobra.Command, t *recrubo.Tenant, getenv func(string) string) {
+	set := func(name string, dst *string, v string) {
+		if cmd.Flags().Changed(name) {
+			*dst = v
+		}
+	}
+	set("slug", &t.Slug, f.slug)
+	set("name", &t.DisplayName, f.name)
+	set("language", &t.Language, f.language)
+	set("time-zone", &t.TimeZone, f.timeZone)
+	set("api-url", &t.Carerix.APIBaseURL, f.apiURL)
+	set("identity-url", &t.Carerix.IdentityBaseURL, f.identityURL)
+	set("realm", &t.Carerix.Realm, f.realm)
+	set("application", &t.Carerix.Application, f.application)
+	set("client-id", &t.Carerix.ClientID, f.clientID)
+	set("admin-client-id", &t.Admin.ClientID, f.adminID)
+	if cmd.Flags().Changed("origin") {
+		t.FrameOrigins = f.origins
+	}
+	if cmd.Flags().Changed("candidate-status") {
+		t.Filters.CandidateStatuses = f.candStatus
+	}
+	if cmd.Flags().Changed("vacancy-status") {
+		t.Filters.VacancyStatuses = f.vacStatus
+	}
+	if v := getenv("CARERIX_CLIENT_SECRET"); v != "" {
+		t.Carerix.ClientSecret = recrubo.NewSecret(v)
+	}
+	if v := getenv("CARERIX_ADMIN_CLIENT_SECRET"); v != "" {
+		t.Admin.ClientSecret = recrubo.NewSecret(v)
+	}
+}
+
+// readTenantFile decodes a tenant from YAML or JSON, refusing unknown fields
+// so a typo is an error rather than a silently ignored setting.
+func readTenantFile(path string, stdin io.Reader, t *recrubo.Tenant) error {
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = io.ReadAll(io.LimitReader(stdin, 1<<20))
+	} else {
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return fmt.Errorf("reading tenant file: %w", err)
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext == ".json" || (path == "-" && bytes.HasPrefix(bytes.TrimSpace(data), []byte("{"))) {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(t); err != nil {
+			return fmt.Errorf("tenant file %s: %w", path, err)
+		}
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(t); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("tenant file %s: %w", path, err)
+	}
+	return nil
+}
+
+// openStore opens the configured store for an operator command.
+func (e *env) openStore(ctx context.Context) (*store.DB, error) {
+	cfg := config.Default()
+	errs := cfg.Apply(e.getenv)
+	if cfg.MasterKey == "" {
+		errs = append(errs, config.ErrNoMasterKey)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	kr, err := keyring.Parse(cfg.MasterKey)
+	if err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	u, err := cfg.StoreURL()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, store.Config{URL: u, DataDir: cfg.DataDir, Cipher: kr})
+}
+
+// explain turns a domain error into what the operator reads: one line per
+// invalid field, or the safe message.
+func (e *env) explain(err error) error {
+	if fields := recrubo.ErrorFields(err); len(fields) > 0 {
+		for _, f := range fields {
+			fmt.Fprintf(e.stderr, "  %s: %s\n", f.Field, f.Message)
+		}
+		return errors.New("tenant not saved: " + recrubo.ErrorMessage(err))
+	}
+	if c := recrubo.ErrorCode(err); c != recrubo.EINTERNAL && c != "" {
+		return errors.New(recrubo.ErrorMessage(err))
+	}
+	return err
+}
+
+func randomSecret() recrubo.Secret {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return recrubo.NewSecret(base64.RawURLEncoding.EncodeToString(b))
+}
+
+func (e *env) tenantCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "tenant", Short: "Manage tenants (Carerix customers)"}
+	cmd.AddCommand(e.tenantAddCmd(), e.tenantUpdateCmd(), e.tenantListCmd(), e.tenantShowCmd(), e.tenantRemoveCmd())
+	return cmd
+}
+
+func (e *env) tenantAddCmd() *cobra.Command {
+	var f tenantFlags
+	cmd := &cobra.Command{
+		Use:   "add",
+		Short: "Add a tenant from flags and/or a YAML/JSON file",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			t := &recrubo.Tenant{}
+			if f.file != "" {
+				if err := readTenantFile(f.file, cmd.InOrStdin(), t); err != nil {
+					return err
+				}
+			}
+			f.apply(cmd, t, e.getenv)
+			if t.Webhook.Secret.IsZero() {
+				t.Webhook.Secret = randomSecret()
+			}
+			if t.Embed.SigningKey.IsZero() {
+				t.Embed.SigningKey = randomSecret()
+			}
+			t.Normalize()
+			if err := t.Validate(); err != nil {
+				return e.explain(err)
+			}
+			db, err := e.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if err := db.CreateTenant(cmd.Context(), t); err != nil {
+				return e.explain(err)
+			}
+			fmt.Fprintf(e.stdout, "added tenant %s (%s)\n", t.Slug, t.ID)
+			return nil
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+func (e *env) tenantUpdateCmd() *cobra.Command {
+	var f tenantFlags
+	cmd := &cobra.Command{
+		Use:   "update SLUG",
+		Short: "Change a tenant's settings; only what is given changes",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := e.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			t, err := db.TenantBySlug(cmd.Context(), args[0])
+			if err != nil {
+				return e.explain(err)
+			}
+			id, created := t.ID, t.CreatedAt
+			if f.file != "" {
+				if err := readTenantFile(f.file, cmd.InOrStdin(), t); err != nil {
+					return err
+				}
+			}
+			f.apply(cmd, t, e.getenv)
+			t.ID, t.CreatedAt = id, created
+			t.Normalize()
+			if err := t.Validate(); err != nil {
+				return e.explain(err)
+			}
+			if err := db.UpdateTenant(cmd.Context(), t); err != nil {
+				return e.explain(err)
+			}
+			fmt.Fprintf(e.stdout, "updated tenant %s\n", t.Slug)
+			return nil
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+func (e *env) tenantListCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List tenants",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			db, err := e.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			ts, err := db.Tenants(cmd.Context())
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "SLUG\tNAME\tCARERIX\tLANGUAGE\tVERIFIED")
+			for _, t := range ts {
+				verified := "no"
+				if !t.VerifiedAt.IsZero() {
+					verified = t.VerifiedAt.Format("2006-01-02")
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", t.Slug, t.DisplayName, t.Carerix.Application, t.Language, verified)
+			}
+			return w.Flush()
+		},
+	}
+}
+
+func (e *env) tenantShowCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "show SLUG",
+		Short: "Show a tenant's settings (secrets masked)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := e.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			t, err := db.TenantBySlug(cmd.Context(), args[0])
+			if err != nil {
+				return e.explain(err)
+			}
+			// Secrets marshal as masks.
+			enc := json.NewEncoder(e.stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(t)
+		},
+	}
+}
+
+func (e *env) tenantRemoveCmd() *cobra.Command {
+	var yes bool
+	cmd := &cobra.Command{
+		Use:   "remove SLUG",
+		Short: "Remove a tenant and all its data",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !yes {
+				return errors.New("removing a tenant deletes all its data: repeat with --yes to confirm")
+			}
+			db, err := e.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			t, err := db.TenantBySlug(cmd.Context(), args[0])
+			if err != nil {
+				return e.explain(err)
+			}
+			if err := db.DeleteTenant(cmd.Context(), t.ID); err != nil {
+				return e.explain(err)
+			}
+			fmt.Fprintf(e.stdout, "removed tenant %s\n", t.Slug)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&yes, "yes", false, "confirm removal")
+	return cmd
+}
