@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
+)
+
+// emulateCmd groups the commands that run and drive the Carerix emulator, so
+// a person can try the product, and watch webhooks arrive, without a Carerix
+// account.
+func (e *env) emulateCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "emulate", Short: "Run and drive the Carerix emulator (for demos and development)"}
+	cmd.AddCommand(e.emulateCarerixCmd(), e.emulateCandidateCmd())
+	return cmd
+}
+
+func (e *env) emulateCarerixCmd() *cobra.Command {
+	var addr, tenant string
+	var seed carerixemu.SeedOptions
+	cmd := &cobra.Command{
+		Use:   "carerix",
+		Short: "Run a Carerix emulator on loopback until interrupted",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !strings.HasPrefix(addr, "127.") && !strings.HasPrefix(addr, "localhost:") && !strings.HasPrefix(addr, "[::1]:") {
+				return fmt.Errorf("--addr %q: the emulator has no real security and listens on loopback only", addr)
+			}
+			srv, err := carerixemu.New(carerixemu.Options{Tenant: tenant, Logger: slog.New(slog.NewTextHandler(e.stderr, nil))})
+			if err != nil {
+				return err
+			}
+			if err := srv.Start(cmd.Context(), addr); err != nil {
+				return err
+			}
+			defer srv.Close()
+			if seed.Candidates > 0 || seed.Vacancies > 0 {
+				if _, err := srv.Seed(cmd.Context(), seed); err != nil {
+					return fmt.Errorf("seeding: %w", err)
+				}
+			}
+			fmt.Fprintf(e.stdout, "Carerix emulator for %q at %s\n", tenant, srv.URL())
+			fmt.Fprintf(e.stdout, "  API base URL:      %s\n  identity base URL: %s\n  realm:             %s\n", srv.URL(), srv.URL(), srv.Realm())
+			fmt.Fprintf(e.stdout, "  client id/secret:  %s / %s\n", carerixemu.DefaultClientID, carerixemu.DefaultClientSecret)
+			fmt.Fprintf(e.stdout, "  change data:       recrubo-carerix emulate candidate --emulator %s ...\n", srv.URL())
+			<-cmd.Context().Done()
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8081", "loopback address to listen on")
+	cmd.Flags().StringVar(&tenant, "tenant", "acme", "Carerix application name")
+	cmd.Flags().IntVar(&seed.Candidates, "candidates", 200, "candidates to generate")
+	cmd.Flags().IntVar(&seed.Vacancies, "vacancies", 20, "vacancies to generate")
+	cmd.Flags().IntVar(&seed.Matches, "matches", 300, "matches to generate")
+	cmd.Flags().IntVar(&seed.Recruiters, "recruiters", 5, "recruiters to generate")
+	cmd.Flags().Int64Var(&seed.Seed, "seed", 1, "random seed (same seed, same data)")
+	return cmd
+}
+
+// emulateCandidateCmd changes a candidate in a running emulator through its
+// admin API; the emulator then sends the matching webhook.
+func (e *env) emulateCandidateCmd() *cobra.Command {
+	var emulator, first, last, phone, status string
+	cmd := &cobra.Command{
+		Use:   "candidate create|update ID|status ID|delete ID",
+		Short: "Create, update, change the status of, or delete a candidate in a running emulator",
+		Args:  cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			base := strings.TrimSuffix(emulator, "/") + "/_emulator/candidates"
+			fields := map[string]string{}
+			for name, v := range map[string]string{"firstName": first, "lastName": last, "mobileNumber": phone, "status": status} {
+				if v != "" {
+					fields[name] = v
+				}
+			}
+			var method, url string
+			var body any
+			switch {
+			case args[0] == "create" && len(args) == 1:
+				method, url, body = http.MethodPost, base, fields
+			case args[0] == "update" && len(args) == 2:
+				method, url, body = http.MethodPatch, base+"/"+args[1], fields
+			case args[0] == "status" && len(args) == 2:
+				if status == "" {
+					return errors.New("status needs --status (a status label, export code or id)")
+				}
+				method, url, body = http.MethodPost, base+"/"+args[1]+"/status", map[string]string{"status": status}
+			case args[0] == "delete" && len(args) == 2:
+				method, url = http.MethodDelete, base+"/"+args[1]
+			default:
+				return fmt.Errorf("unknown action %q: use create, update ID, status ID or delete ID", strings.Join(args, " "))
+			}
+			var rd io.Reader
+			if body != nil {
+				b, err := json.Marshal(body)
+				if err != nil {
+					return err
+				}
+				rd = bytes.NewReader(b)
+			}
+			req, err := http.NewRequestWithContext(cmd.Context(), method, url, rd)
+			if err != nil {
+				return fmt.Errorf("--emulator %q: %w", emulator, err)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+			if err != nil {
+				return fmt.Errorf("reaching the emulator: %w", err)
+			}
+			defer resp.Body.Close()
+			out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+			if resp.StatusCode >= 300 {
+				return fmt.Errorf("emulator answered %s: %s", resp.Status, strings.TrimSpace(string(out)))
+			}
+			fmt.Fprintln(e.stdout, strings.TrimSpace(string(out)))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&emulator, "emulator", "http://127.0.0.1:8081", "base URL of the running emulator")
+	cmd.Flags().StringVar(&first, "first-name", "", "first name")
+	cmd.Flags().StringVar(&last, "last-name", "", "last name")
+	cmd.Flags().StringVar(&phone, "mobile", "", "mobile number")
+	cmd.Flags().StringVar(&status, "status", "", "status label, export code or id")
+	return cmd
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestEmulateCarerixAndChangeACandidate(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	var out, errOut syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"emulate", "carerix", "--addr", addr, "--candidates", "5", "--vacancies", "1", "--matches", "2"}, envOf(nil), &out, &errOut)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	base := "http://" + addr
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(out.String(), "client id/secret") {
+		if time.Now().After(deadline) {
+			t.Fatalf("emulator did not start:\n%s\n%s", out.String(), errOut.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cli := func(args ...string) (int, string, string) {
+		var o, e syncBuffer
+		code := run(t.Context(), append(args, "--emulator", base), envOf(nil), &o, &e)
+		return code, o.String(), e.String()
+	}
+	code, created, stderr := cli("emulate", "candidate", "create", "--first-name", "Eva", "--last-name", "de Vries", "--mobile", "06-12345678")
+	if code != 0 {
+		t.Fatalf("create: %s", stderr)
+	}
+	var rec struct {
+		ID string `json:"_id"`
+	}
+	if err := json.Unmarshal([]byte(created), &rec); err != nil || rec.ID == "" {
+		t.Fatalf("create printed %q: %v", created, err)
+	}
+	get := func() string {
+		resp, err := http.Get(base + "/_emulator/candidates/" + rec.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if got := get(); !strings.Contains(got, "Eva") || !strings.Contains(got, "06-12345678") {
+		t.Fatalf("created candidate = %s", got)
+	}
+	if code, _, stderr := cli("emulate", "candidate", "update", rec.ID, "--first-name", "Evi"); code != 0 || !strings.Contains(get(), "Evi") {
+		t.Fatalf("update: %d %s", code, stderr)
+	}
+	if code, _, stderr := cli("emulate", "candidate", "status", rec.ID, "--status", "no-such-status"); code == 0 || !strings.Contains(stderr, "emulator answered") {
+		t.Errorf("unknown status accepted: %d %s", code, stderr)
+	}
+	if code, _, stderr := cli("emulate", "candidate", "delete", rec.ID); code != 0 || !strings.Contains(get(), `"deleted":true`) {
+		t.Errorf("delete: %d %s / %s", code, stderr, get())
+	}
+	if code, _, stderr := cli("emulate", "candidate", "explode", "1"); code == 0 || !strings.Contains(stderr, "unknown action") {
+		t.Errorf("bad action: %d %s", code, stderr)
+	}
+}
+
+func TestEmulateRefusesNonLoopback(t *testing.T) {
+	var errOut syncBuffer
+	if code := run(t.Context(), []string{"emulate", "carerix", "--addr", "0.0.0.0:0"}, envOf(nil), io.Discard, &errOut); code == 0 || !strings.Contains(errOut.String(), "loopback") {
+		t.Errorf("non-loopback address accepted: %s", errOut.String())
+	}
+}
