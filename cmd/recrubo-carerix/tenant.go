@@ -146,6 +146,20 @@ func (e *env) openStore(ctx context.Context) (*store.DB, error) {
 	return store.Open(ctx, store.Config{URL: u, DataDir: cfg.DataDir, Cipher: kr})
 }
 
+// withTenant opens the store, loads the tenant by slug and calls fn.
+func (e *env) withTenant(ctx context.Context, slug string, fn func(*store.DB, *recrubo.Tenant) error) error {
+	db, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	t, err := db.TenantBySlug(ctx, slug)
+	if err != nil {
+		return e.explain(err)
+	}
+	return fn(db, t)
+}
+
 // explain turns a domain error into what the operator reads: one line per
 // invalid field, or the safe message.
 func (e *env) explain(err error) error {
@@ -220,32 +234,25 @@ func (e *env) tenantUpdateCmd() *cobra.Command {
 		Short: "Change a tenant's settings; only what is given changes",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := e.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			t, err := db.TenantBySlug(cmd.Context(), args[0])
-			if err != nil {
-				return e.explain(err)
-			}
-			id, created := t.ID, t.CreatedAt
-			if f.file != "" {
-				if err := readTenantFile(f.file, cmd.InOrStdin(), t); err != nil {
-					return err
+			return e.withTenant(cmd.Context(), args[0], func(db *store.DB, t *recrubo.Tenant) error {
+				id, created := t.ID, t.CreatedAt
+				if f.file != "" {
+					if err := readTenantFile(f.file, cmd.InOrStdin(), t); err != nil {
+						return err
+					}
 				}
-			}
-			f.apply(cmd, t, e.getenv)
-			t.ID, t.CreatedAt = id, created
-			t.Normalize()
-			if err := t.Validate(); err != nil {
-				return e.explain(err)
-			}
-			if err := db.UpdateTenant(cmd.Context(), t); err != nil {
-				return e.explain(err)
-			}
-			fmt.Fprintf(e.stdout, "updated tenant %s\n", t.Slug)
-			return nil
+				f.apply(cmd, t, e.getenv)
+				t.ID, t.CreatedAt = id, created
+				t.Normalize()
+				if err := t.Validate(); err != nil {
+					return e.explain(err)
+				}
+				if err := db.UpdateTenant(cmd.Context(), t); err != nil {
+					return e.explain(err)
+				}
+				fmt.Fprintf(e.stdout, "updated tenant %s\n", t.Slug)
+				return nil
+			})
 		},
 	}
 	f.register(cmd)
@@ -287,19 +294,12 @@ func (e *env) tenantShowCmd() *cobra.Command {
 		Short: "Show a tenant's settings (secrets masked)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			db, err := e.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			t, err := db.TenantBySlug(cmd.Context(), args[0])
-			if err != nil {
-				return e.explain(err)
-			}
-			// Secrets marshal as masks.
-			enc := json.NewEncoder(e.stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(t)
+			return e.withTenant(cmd.Context(), args[0], func(_ *store.DB, t *recrubo.Tenant) error {
+				// Secrets marshal as masks.
+				enc := json.NewEncoder(e.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(t)
+			})
 		},
 	}
 }
@@ -314,20 +314,13 @@ func (e *env) tenantRemoveCmd() *cobra.Command {
 			if !yes {
 				return errors.New("removing a tenant deletes all its data: repeat with --yes to confirm")
 			}
-			db, err := e.openStore(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			t, err := db.TenantBySlug(cmd.Context(), args[0])
-			if err != nil {
-				return e.explain(err)
-			}
-			if err := db.DeleteTenant(cmd.Context(), t.ID); err != nil {
-				return e.explain(err)
-			}
-			fmt.Fprintf(e.stdout, "removed tenant %s\n", t.Slug)
-			return nil
+			return e.withTenant(cmd.Context(), args[0], func(db *store.DB, t *recrubo.Tenant) error {
+				if err := db.DeleteTenant(cmd.Context(), t.ID); err != nil {
+					return e.explain(err)
+				}
+				fmt.Fprintf(e.stdout, "removed tenant %s\n", t.Slug)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&yes, "yes", false, "confirm removal")
