@@ -1,0 +1,38 @@
+package recrubo_test
+
+import (
+	"testing"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+)
+
+func TestNormalizePhone(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"06-12345678", "+31612345678"},
+		{"06 1234 5678", "+31612345678"},
+		{"+31 6 12345678", "+31612345678"},
+		{"0031612345678", "+31612345678"},
+		{"(020) 123 4567", "+31201234567"},
+		{"+32 470 12 34 56", "+32470123456"},
+	}
+	for _, tt := range tests {
+		got, err := recrubo.NormalizePhone(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("NormalizePhone(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "   ", "geen", "<script>alert(1)</script>", "06-123", "+999 1234"} {
+		if got, err := recrubo.NormalizePhone(bad); err == nil || recrubo.ErrorCode(err) != recrubo.EINVALID {
+			t.Errorf("NormalizePhone(%q) = %q, %v; want EINVALID", bad, got, err)
+		}
+	}
+}
+
+func TestIsMobilePhone(t *testing.T) {
+	if !recrubo.IsMobilePhone("+31612345678") {
+		t.Error("Dutch 06 number not mobile")
+	}
+	if recrubo.IsMobilePhone("+31201234567") {
+		t.Error("Amsterdam landline counted as mobile")
+	}
+}

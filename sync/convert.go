@@ -1,0 +1,120 @@
+package sync
+
+import (
+	"strings"
+	"time"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/carerix"
+)
+
+// toCandidate converts a Carerix candidate. The messaging number is the
+// mobile number when it is valid, else the phone number; empty when neither
+// is usable.
+func toCandidate(tenantID string, e *carerix.Employee, now time.Time) *recrubo.Candidate {
+	c := &recrubo.Candidate{
+		TenantID:       tenantID,
+		ID:             e.ID,
+		FirstName:      strings.TrimSpace(e.FirstName),
+		LastNamePrefix: strings.TrimSpace(e.LastNamePrefix),
+		LastName:       strings.TrimSpace(e.LastName),
+		Email:          strings.TrimSpace(e.EmailAddress),
+		Phone:          strings.TrimSpace(e.PhoneNumber),
+		Mobile:         strings.TrimSpace(e.MobileNumber),
+		City:           strings.TrimSpace(e.City),
+		OwnerID:        e.OwnerID,
+		ModifiedAt:     e.ModificationDate,
+		SyncedAt:       now,
+	}
+	for _, raw := range []string{c.Mobile, c.Phone} {
+		if n, err := recrubo.NormalizePhone(raw); err == nil {
+			c.PhoneE164 = n
+			break
+		}
+	}
+	if e.Status != nil {
+		c.StatusID, c.StatusLabel = e.Status.ID, e.Status.Value
+	}
+	return c
+}
+
+// toVacancy converts a Carerix vacancy; its title is the job title, or the
+// published title when the job title is empty.
+func toVacancy(tenantID string, v *carerix.Vacancy, now time.Time) *recrubo.Vacancy {
+	title := strings.TrimSpace(v.JobTitle)
+	if title == "" {
+		title = strings.TrimSpace(v.TitleInformation)
+	}
+	out := &recrubo.Vacancy{
+		TenantID:    tenantID,
+		ID:          v.ID,
+		Title:       title,
+		CompanyName: strings.TrimSpace(v.CompanyName),
+		OwnerID:     v.OwnerID,
+		ModifiedAt:  v.ModificationDate,
+		SyncedAt:    now,
+	}
+	if v.Status != nil {
+		out.StatusID, out.StatusLabel = v.Status.ID, v.Status.Value
+	}
+	return out
+}
+
+// toMatch converts a Carerix match with its stage.
+func toMatch(tenantID string, m *carerix.Match, now time.Time) *recrubo.Match {
+	out := &recrubo.Match{
+		TenantID:    tenantID,
+		ID:          m.ID,
+		CandidateID: m.EmployeeID,
+		VacancyID:   m.VacancyID,
+		ModifiedAt:  m.ModificationDate,
+		SyncedAt:    now,
+	}
+	if m.Stage != nil {
+		out.Stage = stageName(m.Stage)
+	}
+	return out
+}
+
+func stageName(s *carerix.MatchStage) string {
+	if n := strings.TrimSpace(s.DisplayName); n != "" {
+		return n
+	}
+	return strings.TrimSpace(s.StatusName)
+}
+
+// toRecruiter converts a Carerix user.
+func toRecruiter(tenantID string, u *carerix.User, now time.Time) *recrubo.Recruiter {
+	return &recrubo.Recruiter{
+		TenantID:  tenantID,
+		ID:        u.ID,
+		UserName:  strings.TrimSpace(u.UserName),
+		FirstName: strings.TrimSpace(u.FirstName),
+		LastName:  strings.TrimSpace(u.LastName),
+		Email:     strings.TrimSpace(u.EmailAddress),
+		Active:    u.IsActive,
+		SyncedAt:  now,
+	}
+}
+
+// toStatusNode converts a Carerix status data node with its parent tags.
+func toStatusNode(tenantID string, kind recrubo.StatusKind, n *carerix.DataNode) *recrubo.StatusNode {
+	out := &recrubo.StatusNode{
+		TenantID:   tenantID,
+		Kind:       kind,
+		ID:         n.ID,
+		Value:      n.Value,
+		ExportCode: n.ExportCode,
+		NotActive:  n.NotActive,
+	}
+	for _, p := range n.Parents {
+		tag := p.Tag
+		if tag == "" {
+			tag = p.Value
+		}
+		if tag != "" {
+			out.ParentTags = append(out.ParentTags, tag)
+		}
+	}
+	return out
+}
