@@ -42,12 +42,17 @@ func TestAdminAPIChangesData(t *testing.T) {
 		t.Errorf("vacancy status: %d", st)
 	}
 
-	for path, want := range map[string]int{
-		"/candidates/" + c.ID:             http.StatusOK,
-		"/candidates/" + c.ID + "?hard=1": http.StatusNotFound, // already soft-deleted
+	// In this order: the soft delete first, then the hard delete of the
+	// now soft-deleted record.
+	for _, step := range []struct {
+		path string
+		want int
+	}{
+		{"/candidates/" + c.ID, http.StatusOK},
+		{"/candidates/" + c.ID + "?hard=1", http.StatusNotFound}, // already soft-deleted
 	} {
-		if st := adminCall(t, srv, "DELETE", path, nil, nil); st != want {
-			t.Errorf("DELETE %s: %d, want %d", path, st, want)
+		if st := adminCall(t, srv, "DELETE", step.path, nil, nil); st != step.want {
+			t.Errorf("DELETE %s: %d, want %d", step.path, st, step.want)
 		}
 	}
 	if st := adminCall(t, srv, "DELETE", "/vacancies/"+v.ID+"?hard=true", nil, nil); st != http.StatusOK {
