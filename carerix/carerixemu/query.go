@@ -5,43 +5,31 @@ import "fmt"
 // rowsLocked returns the stored records of a kind as pointers, by
 // ascending key.
 func (s *Store) rowsLocked(kind string) []any {
-	var out []any
-	add := func(n int) { out = make([]any, 0, n) }
 	switch kind {
 	case KindEmployee:
-		add(s.employees.len())
-		for _, r := range s.employees.all() {
-			out = append(out, r)
-		}
+		return anyRows(&s.employees)
 	case KindVacancy:
-		add(s.vacancies.len())
-		for _, r := range s.vacancies.all() {
-			out = append(out, r)
-		}
+		return anyRows(&s.vacancies)
 	case KindMatch:
-		add(s.matches.len())
-		for _, r := range s.matches.all() {
-			out = append(out, r)
-		}
+		return anyRows(&s.matches)
 	case KindUser:
-		add(s.users.len())
-		for _, r := range s.users.all() {
-			out = append(out, r)
-		}
+		return anyRows(&s.users)
 	case KindDataNode:
-		add(s.nodes.len())
-		for _, r := range s.nodes.all() {
-			out = append(out, r)
-		}
+		return anyRows(&s.nodes)
 	case KindTemplateReference:
-		add(s.templates.len())
-		for _, r := range s.templates.all() {
-			out = append(out, r)
-		}
+		return anyRows(&s.templates)
 	case KindStatusInfo:
-		for _, r := range s.statusInfos.all() {
-			out = append(out, r)
-		}
+		return anyRows(&s.statusInfos)
+	}
+	return nil
+}
+
+// anyRows returns a table's rows, by ascending key, as untyped pointers.
+func anyRows[T any](t *table[T]) []any {
+	rows := t.all()
+	out := make([]any, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r)
 	}
 	return out
 }
