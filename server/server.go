@@ -95,7 +95,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 }
 
 func (s *Server) routes() {
-	s.app.Use(s.recoverPanics, s.requestID, s.logRequests, s.measure, s.securityHeaders)
+	// recoverPanics sits inside logging and metrics, so a panicking request is
+	// still logged and measured as the 500 it becomes.
+	s.app.Use(s.requestID, s.logRequests, s.measure, s.recoverPanics, s.securityHeaders)
 	s.app.Get("/healthz", s.handleHealthz)
 	s.app.Get("/readyz", s.handleReadyz)
 	s.app.Get("/metrics", s.handleMetrics)

@@ -116,6 +116,16 @@ func TestErrorMappingIsCentral(t *testing.T) {
 	if !strings.Contains(logs.String(), "secret database detail") || !strings.Contains(logs.String(), "kaboom") {
 		t.Error("internal errors are not logged with their detail")
 	}
+	// Both the failing and the panicking request get their access-log line.
+	var logged500 int
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, `"msg":"http request"`) && strings.Contains(line, `"route":"/boom/:kind","status":500`) {
+			logged500++
+		}
+	}
+	if logged500 != 2 {
+		t.Errorf("%d access-log lines for 500s on /boom/:kind, want 2 (plain error and panic):\n%s", logged500, logs.String())
+	}
 	resp, body := do(t, s, httptest.NewRequest("GET", "/boom/invalid", nil))
 	if !strings.Contains(body, `"field":"slug"`) {
 		t.Errorf("field errors missing: %s (%d)", body, resp.StatusCode)
