@@ -11,6 +11,7 @@ type DataStore interface {
 	MirrorStore
 	SyncStore
 	EventStore
+	ProvisionStore
 }
 
 // JobArgs are the arguments of a durable background job. Kind names the

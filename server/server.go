@@ -15,6 +15,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/recrubo/recrubo-carerix/static"
+	"github.com/recrubo/recrubo-carerix/templates"
 )
 
 // Config holds the server's settings.
@@ -44,6 +47,19 @@ type Deps struct {
 	Gatherer prometheus.Gatherer
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	// Templates, Catalog and Assets render the HTML pages and serve their
+	// assets; pages are disabled when Templates is nil.
+	Templates *templates.Registry
+	Catalog   *templates.Catalog
+	Assets    *static.Assets
+
+	// The product's areas, each in its own file. A zero value disables the
+	// area's routes.
+	CarerixWebhooks CarerixWebhookDeps
+	WhatsApp        WhatsAppDeps
+	Verify          VerifyDeps
+	Embeds          EmbedDeps
 }
 
 // Server is the HTTP server.
@@ -101,6 +117,13 @@ func (s *Server) routes() {
 	s.app.Get("/healthz", s.handleHealthz)
 	s.app.Get("/readyz", s.handleReadyz)
 	s.app.Get("/metrics", s.handleMetrics)
+	if s.deps.Assets != nil {
+		s.app.Get("/static/*", s.handleStatic)
+	}
+	s.carerixWebhookRoutes()
+	s.whatsAppRoutes()
+	s.verifyRoutes()
+	s.embedRoutes()
 }
 
 // Serve accepts connections on ln until Shutdown is called.

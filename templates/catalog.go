@@ -43,9 +43,10 @@ func NewCatalog() (*Catalog, error) {
 	return NewCatalogFromFS(localeFiles)
 }
 
-// NewCatalogFromFS loads locales/<lang>.json files from fsys. Each file is
-// a flat JSON object of message key to message. locales/en.json is
-// required.
+// NewCatalogFromFS loads the locale files from fsys: locales/<lang>.json
+// and, per area of the product, locales/<area>.<lang>.json. Each file is a
+// flat JSON object of message key to message; the files of one language
+// are merged and a key defined twice is an error. English is required.
 func NewCatalogFromFS(fsys fs.FS) (*Catalog, error) {
 	files, err := fs.Glob(fsys, "locales/*.json")
 	if err != nil {
@@ -61,7 +62,17 @@ func NewCatalogFromFS(fsys fs.FS) (*Catalog, error) {
 		if err := json.Unmarshal(data, &m); err != nil {
 			return nil, fmt.Errorf("parsing %s: %w", file, err)
 		}
-		c.messages[strings.TrimSuffix(path.Base(file), ".json")] = m
+		name := strings.TrimSuffix(path.Base(file), ".json")
+		lang := name[strings.LastIndexByte(name, '.')+1:]
+		if c.messages[lang] == nil {
+			c.messages[lang] = make(map[string]string, len(m))
+		}
+		for k, v := range m {
+			if _, dup := c.messages[lang][k]; dup {
+				return nil, fmt.Errorf("loading %s: message %q is defined twice for %q", file, k, lang)
+			}
+			c.messages[lang][k] = v
+		}
 	}
 	if c.messages[LangEN] == nil {
 		return nil, fmt.Errorf("loading locales: locales/%s.json is missing", LangEN)

@@ -91,12 +91,36 @@ func TestCatalogErrors(t *testing.T) {
 		"no English":   {"locales/nl.json": {Data: []byte(`{}`)}},
 		"bad JSON":     {"locales/en.json": {Data: []byte(`{"a": `)}},
 		"nested value": {"locales/en.json": {Data: []byte(`{"a": {"b": "c"}}`)}},
+		"key in two area files": {
+			"locales/en.json":       {Data: []byte(`{"a": "1"}`)},
+			"locales/inbox.en.json": {Data: []byte(`{"a": "2"}`)},
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := templates.NewCatalogFromFS(fsys); err == nil {
 				t.Error("NewCatalogFromFS succeeded, want an error")
 			}
 		})
+	}
+}
+
+func TestCatalogMergesAreaFiles(t *testing.T) {
+	c, err := templates.NewCatalogFromFS(fstest.MapFS{
+		"locales/en.json":        {Data: []byte(`{"a": "A"}`)},
+		"locales/verify.en.json": {Data: []byte(`{"b": "B"}`)},
+		"locales/verify.nl.json": {Data: []byte(`{"b": "Bee"}`)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.T("en", "b"); got != "B" {
+		t.Errorf("T(en, b) = %q, want B", got)
+	}
+	if got := c.T("nl", "b"); got != "Bee" {
+		t.Errorf("T(nl, b) = %q, want Bee", got)
+	}
+	if got := c.T("nl", "a"); got != "A" {
+		t.Errorf("T(nl, a) = %q, want the English fallback A", got)
 	}
 }
 

@@ -31,7 +31,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetArgs(args)
-	root.AddCommand(e.serveCmd(), e.keygenCmd(), e.healthcheckCmd(), e.tenantCmd(), e.emulateCmd())
+	root.AddCommand(e.serveCmd(), e.keygenCmd(), e.healthcheckCmd(), e.tenantCmd(), e.emulateCmd(),
+		e.syncCmd(), e.provisionCmd(), e.unprovisionCmd(), e.demoCmd())
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return 1

@@ -109,7 +109,16 @@ func (e *env) serve(ctx context.Context, cfg config.Config) error {
 	}
 	defer cached.Close()
 
-	runner, err := jobs.NewRunner(db, jobs.NewRegistry(), jobs.Config{
+	svc, err := newServices(cfg, log, db, cached, reg)
+	if err != nil {
+		return err
+	}
+	for _, wire := range []func(*services) error{wireSync, wireProvisioning, wireMessaging, wireEmbeds} {
+		if err := wire(svc); err != nil {
+			return err
+		}
+	}
+	runner, err := jobs.NewRunner(db, svc.jobs, jobs.Config{
 		Queues: map[string]int{"default": cfg.JobWorkers}, Logger: log,
 	})
 	if err != nil {
@@ -122,7 +131,7 @@ func (e *env) serve(ctx context.Context, cfg config.Config) error {
 	srv, err := server.New(server.Config{
 		ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
 		BodyLimit: cfg.BodyLimit, WebhookBodyLimit: cfg.WebhookBodyLimit,
-	}, server.Deps{Logger: log, Ready: db, Registry: reg})
+	}, svc.server)
 	if err != nil {
 		return err
 	}
@@ -136,6 +145,9 @@ func (e *env) serve(ctx context.Context, cfg config.Config) error {
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	bctx, stopBackground := context.WithCancel(ctx)
+	defer stopBackground()
+	background := svc.startBackground(bctx)
 	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("public_url", cfg.PublicURL), slog.String("backend", db.Backend()))
 
 	select {
@@ -144,6 +156,8 @@ func (e *env) serve(ctx context.Context, cfg config.Config) error {
 		return fmt.Errorf("HTTP server stopped: %w", err)
 	}
 	log.Info("shutting down")
+	stopBackground()
+	background.Wait()
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	var errs []error

@@ -183,7 +183,7 @@ func randomSecret() recrubo.Secret {
 
 func (e *env) tenantCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "tenant", Short: "Manage tenants (Carerix customers)"}
-	cmd.AddCommand(e.tenantAddCmd(), e.tenantUpdateCmd(), e.tenantListCmd(), e.tenantShowCmd(), e.tenantRemoveCmd())
+	cmd.AddCommand(e.tenantAddCmd(), e.tenantUpdateCmd(), e.tenantListCmd(), e.tenantShowCmd(), e.tenantRemoveCmd(), e.tenantVerifyLinkCmd())
 	return cmd
 }
 

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/recrubo/recrubo-carerix/config"
+	"github.com/recrubo/recrubo-carerix/jobs"
+	"github.com/recrubo/recrubo-carerix/server"
+	"github.com/recrubo/recrubo-carerix/static"
+	"github.com/recrubo/recrubo-carerix/store"
+	"github.com/recrubo/recrubo-carerix/templates"
+)
+
+// services are the parts serve assembles. Each area of the product wires
+// itself in its own wire_*.go file: it registers its job handlers, fills
+// its server dependencies and adds the loops it runs in the background.
+type services struct {
+	cfg     config.Config
+	log     *slog.Logger
+	db      *store.DB     // the store itself: transactions, jobs, changes
+	cached  *store.Cached // the same store behind the read cache
+	metrics *prometheus.Registry
+	jobs    *jobs.Registry
+	server  server.Deps
+
+	// background loops run beside the server until serve shuts down.
+	background []func(ctx context.Context)
+}
+
+func newServices(cfg config.Config, log *slog.Logger, db *store.DB, cached *store.Cached, reg *prometheus.Registry) (*services, error) {
+	tpl, err := templates.New()
+	if err != nil {
+		return nil, fmt.Errorf("loading templates: %w", err)
+	}
+	cat, err := templates.NewCatalog()
+	if err != nil {
+		return nil, fmt.Errorf("loading translations: %w", err)
+	}
+	assets, err := static.New()
+	if err != nil {
+		return nil, fmt.Errorf("loading static assets: %w", err)
+	}
+	return &services{
+		cfg: cfg, log: log, db: db, cached: cached, metrics: reg,
+		jobs: jobs.NewRegistry(),
+		server: server.Deps{
+			Logger: log, Ready: db, Registry: reg,
+			Templates: tpl, Catalog: cat, Assets: assets,
+		},
+	}, nil
+}
+
+// startBackground starts the background loops; the WaitGroup is done when
+// they have all returned after ctx ends.
+func (s *services) startBackground(ctx context.Context) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	for _, loop := range s.background {
+		wg.Go(func() { loop(ctx) })
+	}
+	return &wg
+}

