@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -81,94 +82,134 @@ func openKeyring(cfg config.Config, log *slog.Logger) (*keyring.Keyring, error) 
 // serve runs until ctx is done, then shuts down in order: stop accepting
 // HTTP, finish in-flight requests, drain jobs, close the store.
 func (e *env) serve(ctx context.Context, cfg config.Config) error {
-	log := newLogger(cfg, e)
-	kr, err := openKeyring(cfg, log)
+	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("master key: %w", err)
+		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
 	}
-	storeURL, err := cfg.StoreURL()
+	svc, err := e.startService(ctx, cfg, ln)
 	if err != nil {
 		return err
 	}
+	return svc.wait(ctx)
+}
+
+// runningService is the service started on a listener.
+type runningService struct {
+	*services
+	shutdown       time.Duration
+	srv            *server.Server
+	runner         *jobs.Runner
+	served         chan error
+	stopBackground context.CancelFunc
+	background     *sync.WaitGroup
+	closers        []func()
+}
+
+// startService opens the store, wires every area, starts the job workers,
+// the background loops and the HTTP server on ln. The caller must call wait.
+func (e *env) startService(ctx context.Context, cfg config.Config, ln net.Listener) (_ *runningService, err error) {
+	var closers []func()
+	defer func() {
+		if err != nil {
+			_ = ln.Close()
+			for i := len(closers) - 1; i >= 0; i-- {
+				closers[i]()
+			}
+		}
+	}()
+	log := newLogger(cfg, e)
+	kr, err := openKeyring(cfg, log)
+	if err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	storeURL, err := cfg.StoreURL()
+	if err != nil {
+		return nil, err
+	}
 	if cfg.DataDir != "" {
 		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-			return fmt.Errorf("creating data directory: %w", err)
+			return nil, fmt.Errorf("creating data directory: %w", err)
 		}
 	}
 	db, err := store.Open(ctx, store.Config{URL: storeURL, DataDir: cfg.DataDir, Cipher: kr, Logger: log})
 	if err != nil {
-		return fmt.Errorf("opening store: %w", err)
+		return nil, fmt.Errorf("opening store: %w", err)
 	}
-	defer db.Close()
+	closers = append(closers, func() { _ = db.Close() })
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	cached, err := store.NewCached(db, store.CacheConfig{TTL: cfg.CacheTTL, Metrics: reg})
 	if err != nil {
-		return fmt.Errorf("starting cache: %w", err)
+		return nil, fmt.Errorf("starting cache: %w", err)
 	}
-	defer cached.Close()
+	closers = append(closers, cached.Close)
 
 	svc, err := newServices(cfg, log, db, cached, reg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, wire := range []func(*services) error{wireSync, wireProvisioning, wireMessaging, wireEmbeds} {
 		if err := wire(svc); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	runner, err := jobs.NewRunner(db, svc.jobs, jobs.Config{
 		Queues: map[string]int{"default": cfg.JobWorkers}, Logger: log,
 	})
 	if err != nil {
-		return fmt.Errorf("preparing job runner: %w", err)
+		return nil, fmt.Errorf("preparing job runner: %w", err)
 	}
 	if err := reg.Register(jobsCollector{runner: runner}); err != nil {
-		return fmt.Errorf("registering job metrics: %w", err)
+		return nil, fmt.Errorf("registering job metrics: %w", err)
 	}
-
 	srv, err := server.New(server.Config{
 		ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
 		BodyLimit: cfg.BodyLimit, WebhookBodyLimit: cfg.WebhookBodyLimit,
 	}, svc.server)
 	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
+		return nil, err
 	}
 	if err := runner.Start(ctx); err != nil {
-		_ = ln.Close()
-		return fmt.Errorf("starting jobs: %w", err)
+		return nil, fmt.Errorf("starting jobs: %w", err)
 	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	bctx, stopBackground := context.WithCancel(ctx)
-	defer stopBackground()
-	background := svc.startBackground(bctx)
+	r := &runningService{services: svc, shutdown: cfg.ShutdownTimeout, srv: srv, runner: runner,
+		served: make(chan error, 1), closers: closers}
+	go func() { r.served <- srv.Serve(ln) }()
+	bctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	r.stopBackground = stop
+	r.background = svc.startBackground(bctx)
 	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("public_url", cfg.PublicURL), slog.String("backend", db.Backend()))
+	return r, nil
+}
 
+// wait serves until ctx is done or the server fails, then shuts down in
+// order: background loops, HTTP (finishing in-flight requests), jobs
+// (draining), cache and store.
+func (r *runningService) wait(ctx context.Context) error {
+	var errs []error
 	select {
 	case <-ctx.Done():
-	case err := <-served:
-		return fmt.Errorf("HTTP server stopped: %w", err)
+	case err := <-r.served:
+		errs = append(errs, fmt.Errorf("HTTP server stopped: %w", err))
+		r.served <- nil
 	}
-	log.Info("shutting down")
-	stopBackground()
-	background.Wait()
-	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	r.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), r.shutdown)
 	defer cancel()
-	var errs []error
-	if err := srv.Shutdown(sctx); err != nil {
+	r.stopBackground()
+	r.background.Wait()
+	if err := r.srv.Shutdown(sctx); err != nil {
 		errs = append(errs, err)
 	}
-	if err := runner.Stop(sctx); err != nil {
+	if err := r.runner.Stop(sctx); err != nil {
 		errs = append(errs, fmt.Errorf("draining jobs: %w", err))
 	}
-	<-served
-	log.Info("stopped")
+	<-r.served
+	for i := len(r.closers) - 1; i >= 0; i-- {
+		r.closers[i]()
+	}
+	r.log.Info("stopped")
 	return errors.Join(errs...)
 }
 
