@@ -2,6 +2,8 @@ package recrubo
 
 import (
 	"context"
+	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -53,9 +55,16 @@ type Conversation struct {
 	LastMessageAt  time.Time
 	// LastMessagePreview is the start of the newest message, for lists.
 	LastMessagePreview string
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// BilledUntil is the end of the 24-hour billing window the
+	// conversation is in; zero before its first billed message.
+	BilledUntil time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
+
+// Matched reports whether the conversation belongs to exactly one synced
+// candidate.
+func (c *Conversation) Matched() bool { return c.CandidateID != "" && !c.Ambiguous }
 
 // WindowOpen reports whether free text may be sent at now: the candidate
 // wrote within the ServiceWindow.
@@ -86,6 +95,27 @@ const (
 	StatusReceived  MessageStatus = "received"
 )
 
+// Rank orders the statuses of an outbound message: queued (1) < sent (2) <
+// failed (3) < delivered (4) < read (5); others rank 0. A stored status is
+// only ever replaced by one of higher rank, so statuses that arrive late,
+// twice or out of order never move a message backwards. Delivered and read
+// outrank failed: they prove the message reached the candidate.
+func (s MessageStatus) Rank() int {
+	switch s {
+	case StatusQueued:
+		return 1
+	case StatusSent:
+		return 2
+	case StatusFailed:
+		return 3
+	case StatusDelivered:
+		return 4
+	case StatusRead:
+		return 5
+	}
+	return 0
+}
+
 // Message is one message of a conversation.
 type Message struct {
 	TenantID       string
@@ -107,12 +137,31 @@ type Message struct {
 	ProviderID string
 	Status     MessageStatus
 	FailReason string // the provider's reason when Status is failed
+	// SendAttempt counts the times a recruiter asked for the message to be
+	// sent: 1 when sent, one more per Retry. Status updates that name an
+	// older attempt are ignored.
+	SendAttempt int
+	// DispatchedAt is when the current attempt was handed to the provider;
+	// zero until then. Set without a ProviderID it means the provider's
+	// answer was lost, and the send is not repeated blindly.
+	DispatchedAt time.Time
 
 	CreatedAt   time.Time
 	SentAt      time.Time
 	DeliveredAt time.Time
 	ReadAt      time.Time
 	FailedAt    time.Time
+}
+
+// PendingStatus is a status update for a provider message id no stored
+// message carries yet (the update overtook the send's answer). It is
+// applied when a message gets that provider id.
+type PendingStatus struct {
+	TenantID   string
+	ProviderID string
+	Status     MessageStatus
+	At         time.Time
+	Reason     string // the provider's reason of a failed status
 }
 
 // TemplateCategory is WhatsApp's pricing category of a template.
@@ -150,6 +199,30 @@ type MessageTemplate struct {
 	Body string
 	// Variables is how many placeholders Body has.
 	Variables int
+}
+
+// placeholderRE finds a template's {{n}} placeholders.
+var placeholderRE = regexp.MustCompile(`\{\{\s*([0-9]{1,2})\s*\}\}`)
+
+// CountPlaceholders returns how many distinct {{n}} placeholders body has.
+func CountPlaceholders(body string) int {
+	seen := map[string]bool{}
+	for _, m := range placeholderRE.FindAllStringSubmatch(body, -1) {
+		seen[m[1]] = true
+	}
+	return len(seen)
+}
+
+// Render fills the template's {{n}} placeholders with vars (1-based);
+// a placeholder without a value is left as it is.
+func (t *MessageTemplate) Render(vars []string) string {
+	return placeholderRE.ReplaceAllStringFunc(t.Body, func(m string) string {
+		n, err := strconv.Atoi(placeholderRE.FindStringSubmatch(m)[1])
+		if err != nil || n < 1 || n > len(vars) {
+			return m
+		}
+		return vars[n-1]
+	})
 }
 
 // Consent is a phone number's messaging consent within a tenant.
@@ -213,16 +286,42 @@ type ConversationStore interface {
 	ConversationByPhone(ctx context.Context, tenantID string, ch Channel, phone string) (*Conversation, error)
 	// ConversationsByCandidate returns the candidate's conversations.
 	ConversationsByCandidate(ctx context.Context, tenantID, candidateID string) ([]*Conversation, error)
-	// SaveConversation inserts or updates c (by ID; a new one needs an ID).
+	// SaveConversation inserts or updates c by ID, assigning an ID (and
+	// CreatedAt) to a new one, and sets UpdatedAt. Returns ECONFLICT when
+	// another conversation has c's channel and phone. Activity times
+	// (LastInboundAt, LastOutboundAt, LastMessageAt with its preview,
+	// BilledUntil) only move forward, so a writer holding an older copy
+	// cannot undo a newer one; c is reloaded with what was stored.
 	SaveConversation(ctx context.Context, c *Conversation) error
+	// OpenBillingWindow sets the conversation's BilledUntil to until
+	// unless a window is still open at at, and reports whether it did.
+	OpenBillingWindow(ctx context.Context, tenantID, id string, at, until time.Time) (bool, error)
 	// ListConversations returns the inbox list, newest activity first.
 	ListConversations(ctx context.Context, tenantID string, f ConversationFilter) ([]*ConversationSummary, error)
 
 	// AddMessage stores a new message. A message whose ProviderID is
 	// already stored is not added again: added reports false.
 	AddMessage(ctx context.Context, m *Message) (added bool, err error)
-	// UpdateMessage saves a message's status fields.
+	// UpdateMessage merges m's delivery fields into the stored message and
+	// loads the result back into m: the status only moves up by Rank, the
+	// provider id, fail reason and timestamps are set once and never
+	// cleared. Returns ENOTFOUND if
+	// there is no such message and ECONFLICT if another message has the
+	// provider id.
 	UpdateMessage(ctx context.Context, m *Message) error
+	// SetMessageDispatched sets (or, with a zero at, clears) DispatchedAt.
+	SetMessageDispatched(ctx context.Context, tenantID, id string, at time.Time) error
+	// RequeueMessage makes a failed outbound message queued again for a
+	// new attempt (SendAttempt + 1, no provider id, no failure) and
+	// returns it. Returns ENOTFOUND if there is no such message and
+	// ECONFLICT if it is not failed.
+	RequeueMessage(ctx context.Context, tenantID, id string) (*Message, error)
+	// AddPendingStatus keeps a status update for a provider id no message
+	// carries yet; the same status for the same id is kept once.
+	AddPendingStatus(ctx context.Context, p *PendingStatus) error
+	// TakePendingStatuses removes and returns the pending statuses of a
+	// provider id, oldest first.
+	TakePendingStatuses(ctx context.Context, tenantID, providerID string) ([]*PendingStatus, error)
 	// Message returns ENOTFOUND if there is no such message.
 	Message(ctx context.Context, tenantID, id string) (*Message, error)
 	// MessageByProviderID returns ENOTFOUND if there is none.
@@ -230,7 +329,7 @@ type ConversationStore interface {
 	// Messages returns a conversation's newest limit messages, oldest first.
 	Messages(ctx context.Context, tenantID, conversationID string, limit int) ([]*Message, error)
 	// MessagesSince returns a tenant's messages created at or after since,
-	// oldest first, for the dashboard's figures.
+	// oldest first (at most 1000), for the dashboard's figures.
 	MessagesSince(ctx context.Context, tenantID string, since time.Time) ([]*Message, error)
 
 	// MarkRead records that userID has read the conversation up to at.
@@ -249,7 +348,8 @@ type ConversationStore interface {
 
 	SaveCostRate(ctx context.Context, r *CostRate) error
 	CostRates(ctx context.Context, tenantID string) ([]*CostRate, error)
-	// AddCost records one billable conversation of a category at at.
+	// AddCost records one billable conversation of a category at at; it
+	// counts in the month of at in at's location.
 	AddCost(ctx context.Context, tenantID, conversationID string, cat TemplateCategory, amount decimal.Decimal, at time.Time) error
 	// MonthlyCosts sums the costs from since on, by month and category.
 	MonthlyCosts(ctx context.Context, tenantID string, since time.Time) ([]*MonthlyCost, error)

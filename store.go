@@ -12,6 +12,7 @@ type DataStore interface {
 	SyncStore
 	EventStore
 	ProvisionStore
+	ConversationStore
 }
 
 // JobArgs are the arguments of a durable background job. Kind names the

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	recrubo "github.com/recrubo/recrubo-carerix"
 )
 
@@ -98,4 +100,71 @@ func (db *DB) MarkEventProcessed(ctx context.Context, tenantID string, source re
 	return write(ctx, db, func(q *queries) error {
 		return q.MarkEventProcessed(ctx, tenantID, source, id, outcome, at)
 	})
+}
+
+// SaveConversation inserts or updates a conversation.
+func (db *DB) SaveConversation(ctx context.Context, c *recrubo.Conversation) error {
+	return write(ctx, db, func(q *queries) error { return q.SaveConversation(ctx, c) })
+}
+
+// AddMessage stores a new message unless its provider id is stored.
+func (db *DB) AddMessage(ctx context.Context, m *recrubo.Message) (bool, error) {
+	return writeV(ctx, db, func(q *queries) (bool, error) { return q.AddMessage(ctx, m) })
+}
+
+// UpdateMessage merges a message's delivery fields.
+func (db *DB) UpdateMessage(ctx context.Context, m *recrubo.Message) error {
+	return write(ctx, db, func(q *queries) error { return q.UpdateMessage(ctx, m) })
+}
+
+// RequeueMessage makes a failed message queued for a new attempt.
+func (db *DB) RequeueMessage(ctx context.Context, tenantID, id string) (*recrubo.Message, error) {
+	return writeV(ctx, db, func(q *queries) (*recrubo.Message, error) { return q.RequeueMessage(ctx, tenantID, id) })
+}
+
+// AddPendingStatus keeps a status for a provider id no message has yet.
+func (db *DB) AddPendingStatus(ctx context.Context, p *recrubo.PendingStatus) error {
+	return write(ctx, db, func(q *queries) error { return q.AddPendingStatus(ctx, p) })
+}
+
+// TakePendingStatuses removes and returns a provider id's pending statuses.
+func (db *DB) TakePendingStatuses(ctx context.Context, tenantID, providerID string) ([]*recrubo.PendingStatus, error) {
+	return writeV(ctx, db, func(q *queries) ([]*recrubo.PendingStatus, error) {
+		return q.TakePendingStatuses(ctx, tenantID, providerID)
+	})
+}
+
+// MarkRead records how far a user has read a conversation.
+func (db *DB) MarkRead(ctx context.Context, tenantID, conversationID, userID string, at time.Time) error {
+	return write(ctx, db, func(q *queries) error { return q.MarkRead(ctx, tenantID, conversationID, userID, at) })
+}
+
+// SaveTemplate stores or replaces a message template.
+func (db *DB) SaveTemplate(ctx context.Context, t *recrubo.MessageTemplate) error {
+	return write(ctx, db, func(q *queries) error { return q.SaveTemplate(ctx, t) })
+}
+
+// SaveConsent stores a phone number's consent.
+func (db *DB) SaveConsent(ctx context.Context, c *recrubo.Consent) error {
+	return write(ctx, db, func(q *queries) error { return q.SaveConsent(ctx, c) })
+}
+
+// SaveCostRate stores a price of a conversation category.
+func (db *DB) SaveCostRate(ctx context.Context, r *recrubo.CostRate) error {
+	return write(ctx, db, func(q *queries) error { return q.SaveCostRate(ctx, r) })
+}
+
+// AddCost records one billed conversation.
+func (db *DB) AddCost(ctx context.Context, tenantID, conversationID string, cat recrubo.TemplateCategory, amount decimal.Decimal, at time.Time) error {
+	return write(ctx, db, func(q *queries) error { return q.AddCost(ctx, tenantID, conversationID, cat, amount, at) })
+}
+
+// OpenBillingWindow starts a conversation's billing window unless one is open.
+func (db *DB) OpenBillingWindow(ctx context.Context, tenantID, id string, at, until time.Time) (bool, error) {
+	return writeV(ctx, db, func(q *queries) (bool, error) { return q.OpenBillingWindow(ctx, tenantID, id, at, until) })
+}
+
+// SetMessageDispatched records when a message was handed to the provider.
+func (db *DB) SetMessageDispatched(ctx context.Context, tenantID, id string, at time.Time) error {
+	return write(ctx, db, func(q *queries) error { return q.SetMessageDispatched(ctx, tenantID, id, at) })
 }

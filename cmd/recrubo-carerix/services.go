@@ -10,6 +10,7 @@ import (
 
 	"github.com/recrubo/recrubo-carerix/config"
 	"github.com/recrubo/recrubo-carerix/jobs"
+	"github.com/recrubo/recrubo-carerix/messaging"
 	"github.com/recrubo/recrubo-carerix/server"
 	"github.com/recrubo/recrubo-carerix/static"
 	"github.com/recrubo/recrubo-carerix/store"
@@ -27,6 +28,8 @@ type services struct {
 	metrics *prometheus.Registry
 	jobs    *jobs.Registry
 	server  server.Deps
+	// messaging is the conversations service, set by wireMessaging.
+	messaging *messaging.Service
 
 	// background loops run beside the server until serve shuts down.
 	background []func(ctx context.Context)

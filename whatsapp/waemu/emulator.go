@@ -115,6 +115,7 @@ type Emulator struct {
 	inbound    []InboundRecord
 	deliveries []*Delivery
 	faults     []Fault
+	drops      int
 	seq        int64
 	started    bool
 	closed     bool

@@ -42,6 +42,26 @@ func (e *Emulator) FailNextSend(f Fault) error {
 	return nil
 }
 
+// DropNextResponse makes the next send request that passes
+// authentication succeed (the message is accepted and its status webhooks
+// follow) while its HTTP answer is lost: the connection is closed without
+// a response, as when a network fails after Meta accepted a message.
+func (e *Emulator) DropNextResponse() {
+	e.mu.Lock()
+	e.drops++
+	e.mu.Unlock()
+}
+
+func (e *Emulator) popDrop() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.drops == 0 {
+		return false
+	}
+	e.drops--
+	return true
+}
+
 func (e *Emulator) popFault() (Fault, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()

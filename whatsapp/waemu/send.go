@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"time"
@@ -91,7 +92,27 @@ func (e *Emulator) handleMessages(w http.ResponseWriter, r *http.Request) {
 		e.markRead(w, phoneID, req)
 		return
 	}
+	if e.popDrop() {
+		// Process the send, then lose the answer: the caller cannot tell
+		// whether the message was accepted.
+		e.send(httptest.NewRecorder(), phoneID, req)
+		dropConnection(w)
+		return
+	}
 	e.send(w, phoneID, req)
+}
+
+// dropConnection closes the client's connection without an answer.
+func dropConnection(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
 }
 
 // authorize checks the bearer token for phoneID. A token that belongs to

@@ -1,0 +1,79 @@
+package messaging
+
+import (
+	"context"
+	"strings"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+)
+
+// Consent sources the service records.
+const (
+	SourceStopKeyword  = "stop-keyword"
+	SourceStartKeyword = "start-keyword"
+)
+
+// stopWords opt a sender out; startWords opt them in again. Compared
+// trimmed and case-insensitively with the whole message.
+var (
+	stopWords  = []string{"stop", "afmelden", "uitschrijven"}
+	startWords = []string{"start", "aanmelden"}
+)
+
+// keyword reports what a message body asks for: opt out, opt in, or
+// nothing (ok false).
+func keyword(body string) (optOut, ok bool) {
+	b := strings.TrimSpace(body)
+	for _, w := range stopWords {
+		if strings.EqualFold(b, w) {
+			return true, true
+		}
+	}
+	for _, w := range startWords {
+		if strings.EqualFold(b, w) {
+			return false, true
+		}
+	}
+	return false, false
+}
+
+// OptIn records that the candidate with phone (any common notation) agreed
+// to receive WhatsApp messages, and how ("recruiter:<user id>",
+// "carerix", ...).
+func (s *Service) OptIn(ctx context.Context, tenantID, phone, source string) error {
+	return s.setConsent(ctx, tenantID, phone, false, source)
+}
+
+// OptOut records that the candidate with phone no longer wants messages.
+func (s *Service) OptOut(ctx context.Context, tenantID, phone, source string) error {
+	return s.setConsent(ctx, tenantID, phone, true, source)
+}
+
+func (s *Service) setConsent(ctx context.Context, tenantID, phone string, out bool, source string) error {
+	e164, err := recrubo.NormalizePhone(phone)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(source) == "" {
+		return recrubo.Errorf(recrubo.EINVALID, "Say where the consent comes from.")
+	}
+	c := &recrubo.Consent{TenantID: tenantID, Phone: e164, OptedOut: out, Source: source, At: s.now()}
+	return wrap(s.store.SaveConsent(ctx, c), "recording consent")
+}
+
+// refuseOptedOut returns EFORBIDDEN when phone opted out.
+func refuseOptedOut(ctx context.Context, ds recrubo.DataStore, tenantID, phone string) error {
+	c, err := ds.Consent(ctx, tenantID, phone)
+	if err != nil {
+		return err
+	}
+	if c.OptedOut {
+		how := "by request"
+		if c.Source == SourceStopKeyword {
+			how = "by replying STOP"
+		}
+		return recrubo.Errorf(recrubo.EFORBIDDEN, "The candidate opted out of WhatsApp messages %s on %s.",
+			how, c.At.Format("2006-01-02"))
+	}
+	return nil
+}

@@ -1,0 +1,103 @@
+package messaging
+
+import (
+	"context"
+	"strings"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+)
+
+// ConversationForCandidate returns the candidate's WhatsApp conversation,
+// found or created by the candidate's phone number (PhoneE164). A
+// conversation that was unmatched or ambiguous for that number is linked
+// to the candidate. Returns ENOTFOUND for an unknown candidate and EINVALID
+// for one without a usable phone number.
+func (s *Service) ConversationForCandidate(ctx context.Context, tenant *recrubo.Tenant, candidateID string) (*recrubo.Conversation, error) {
+	if tenant == nil {
+		return nil, recrubo.Errorf(recrubo.EINVALID, "No tenant given.")
+	}
+	cand, err := s.store.Candidate(ctx, tenant.ID, candidateID)
+	if err != nil {
+		return nil, err
+	}
+	if cand.PhoneE164 == "" {
+		return nil, recrubo.Errorf(recrubo.EINVALID, "%s has no usable phone number for WhatsApp.", cand.FullName())
+	}
+	var conv *recrubo.Conversation
+	err = s.store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
+		c, err := tx.ConversationByPhone(ctx, tenant.ID, recrubo.ChannelWhatsApp, cand.PhoneE164)
+		switch {
+		case isCode(err, recrubo.ENOTFOUND):
+			c = &recrubo.Conversation{TenantID: tenant.ID, Channel: recrubo.ChannelWhatsApp,
+				Phone: cand.PhoneE164, State: recrubo.ConversationOpen}
+		case err != nil:
+			return err
+		case c.CandidateID == cand.ID && !c.Ambiguous:
+			conv = c
+			return nil
+		}
+		// Opened from the candidate's page: the recruiter chose this
+		// candidate, which settles an ambiguous number.
+		c.CandidateID, c.Ambiguous = cand.ID, false
+		if err := tx.SaveConversation(ctx, c); err != nil {
+			return err
+		}
+		conv = c
+		return nil
+	})
+	if err != nil {
+		return nil, wrap(err, "finding the conversation of candidate %s", candidateID)
+	}
+	return conv, nil
+}
+
+// MarkRead records that userID has read the conversation up to now.
+func (s *Service) MarkRead(ctx context.Context, tenantID, conversationID, userID string) error {
+	if strings.TrimSpace(userID) == "" {
+		return recrubo.Errorf(recrubo.EINVALID, "Marking a conversation read needs a user.")
+	}
+	if _, err := s.store.Conversation(ctx, tenantID, conversationID); err != nil {
+		return err
+	}
+	return wrap(s.store.MarkRead(ctx, tenantID, conversationID, userID, s.now()), "marking %s read", conversationID)
+}
+
+// Assign gives the conversation to assigneeID (empty unassigns); byUserID
+// is who did it.
+func (s *Service) Assign(ctx context.Context, tenantID, conversationID, assigneeID, byUserID string) error {
+	if strings.TrimSpace(byUserID) == "" {
+		return recrubo.Errorf(recrubo.EINVALID, "Assigning a conversation needs the user who does it.")
+	}
+	return s.update(ctx, tenantID, conversationID, func(c *recrubo.Conversation) error {
+		c.AssigneeID = strings.TrimSpace(assigneeID)
+		s.log.InfoContext(ctx, "conversation assigned", "tenant", tenantID, "conversation", conversationID,
+			"assignee", c.AssigneeID, "by", byUserID)
+		return nil
+	})
+}
+
+// SetState opens or closes the conversation.
+func (s *Service) SetState(ctx context.Context, tenantID, conversationID string, state recrubo.ConversationState) error {
+	if state != recrubo.ConversationOpen && state != recrubo.ConversationClosed {
+		return recrubo.Errorf(recrubo.EINVALID, "A conversation is open or closed, not %q.", state)
+	}
+	return s.update(ctx, tenantID, conversationID, func(c *recrubo.Conversation) error {
+		c.State = state
+		return nil
+	})
+}
+
+// update changes one conversation in a transaction.
+func (s *Service) update(ctx context.Context, tenantID, conversationID string, change func(*recrubo.Conversation) error) error {
+	err := s.store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
+		c, err := tx.Conversation(ctx, tenantID, conversationID)
+		if err != nil {
+			return err
+		}
+		if err := change(c); err != nil {
+			return err
+		}
+		return tx.SaveConversation(ctx, c)
+	})
+	return wrap(err, "updating conversation %s", conversationID)
+}

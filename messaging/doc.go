@@ -1,0 +1,91 @@
+// Package messaging holds the rules of conversations between a tenant's
+// recruiters and candidates on WhatsApp, on top of recrubo.ConversationStore
+// and the Cloud API client of package whatsapp. [Service] is what the inbox
+// pages, the webhook endpoint and the background jobs call.
+//
+// # Sending
+//
+// [Service.Send] refuses, with a recrubo error and before anything is
+// stored: a candidate who opted out (EFORBIDDEN, with when and how); free
+// text when the candidate has not written within recrubo.ServiceWindow
+// (EINVALID: the message needs a template); a template the tenant does not
+// have, that is not approved, or with the wrong number of variables
+// (EINVALID); a candidate without a usable phone number (EINVALID); a tenant
+// without a WhatsApp number (EINVALID). Otherwise it stores the message as
+// queued and enqueues a [SendJob] in the same transaction, so a stored
+// message always has a durable send behind it.
+//
+// # Sending exactly once
+//
+// The Cloud API has no idempotency key. The send job therefore:
+//
+//  1. does nothing when the message is no longer queued for the job's
+//     attempt, or already has a provider id (a repeated job);
+//  2. records DispatchedAt before it calls the API, and sends the message's
+//     id and attempt as biz_opaque_callback_data ("<message id>:<attempt>"),
+//     which Meta echoes on every status webhook of that send;
+//  3. records the provider id (wamid) once the API answers.
+//
+// An answer lost on the network leaves DispatchedAt without a provider id.
+// The next run does not send again at once: it waits Config.ConfirmWait for
+// a status webhook of the lost send, which carries the callback data, and
+// adopts its wamid (so the message is not sent twice). Only when no status
+// arrived in that time does it send again. An error answer from the API
+// (HTTP 4xx/5xx) proves the message was not accepted: DispatchedAt is
+// cleared and a retryable error is retried with backoff; any other error
+// marks the message failed with the provider's reason. A message still
+// failing on the job's last attempt is marked failed too, never left
+// queued. [Service.Retry] requeues a failed message as a new attempt;
+// statuses of older attempts are ignored.
+//
+// # Inbound webhooks
+//
+// [Service.IngestWhatsApp] checks the X-Hub-Signature-256 HMAC of the raw
+// body with the tenant's app secret before it parses anything, parses it,
+// and stores one recrubo.InboundEvent (source whatsapp) per inbound message
+// ("message:<wamid>") and per status ("status:<wamid>:<status>") with the
+// raw body, each with an [EventJob] in the same transaction. A redelivered
+// item has the same event id and is not stored or processed again. Items
+// for another business phone number than the tenant's are ignored.
+//
+// The event job matches an inbound message to the synced candidates by
+// E.164 phone number: one candidate links the conversation to them; several
+// mark it Ambiguous (the inbox shows it as such and links none); none keep
+// it as an unmatched conversation. Nothing is dropped. A sender who writes
+// STOP, stop, afmelden or uitschrijven (trimmed, any case) is opted out
+// (source "stop-keyword"); START or aanmelden opts them in again
+// ("start-keyword"). Recruiters record an opt-in with [Service.OptIn].
+//
+// A status is applied by the message it names through its callback data,
+// else by its wamid. A status whose message has no such wamid yet (it
+// overtook the send's answer) is kept as a pending status and applied when
+// the wamid is recorded. A message's status only moves up (see
+// recrubo.MessageStatus.Rank), so late, repeated or reordered statuses
+// never move it backwards.
+//
+// # Costs
+//
+// A conversation is billed once per 24-hour window that it opens: when the
+// provider accepts an outbound message and the conversation has no open
+// billing window, a window of 24 hours starts and one conversation of the
+// message's category is recorded, priced from the tenant's rate table
+// (recrubo.CostRate, EUR, exact decimals; a category without a rate costs
+// zero but is still counted). The category is "service" for free text,
+// which is only allowed inside a window the candidate opened by writing,
+// and the template's category (marketing, utility, authentication) for a
+// template. Costs count in the month of the tenant's time zone.
+//
+// # Conversation summaries in Carerix (design)
+//
+// When a conversation is closed ([Service.SetState]) or has been quiet for
+// a day, a job will write a summary to the candidate in Carerix as an
+// activity (CRToDo of the WhatsApp kind, linked to the candidate and, when
+// the conversation is assigned, to that user): the period, the number of
+// messages each way, the templates used, consent changes, and the last
+// messages as plain text, cut to Carerix's note length. The job is
+// enqueued with the state change, keyed by conversation and last message
+// so a summary is written once per closed stretch; unmatched and ambiguous
+// conversations get none until they are linked. It needs the Carerix
+// client's write access (an activity create mutation), which the
+// tenant's admin credentials grant; it is not built yet.
+package messaging

@@ -1,0 +1,118 @@
+package messaging
+
+import (
+	"context"
+	"errors"
+	"net/url"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/whatsapp"
+)
+
+// Event id prefixes of stored WhatsApp events.
+const (
+	eventMessage = "message:"
+	eventStatus  = "status:"
+)
+
+// Event types of stored WhatsApp events.
+const (
+	TypeMessage = "message"
+	TypeStatus  = "status"
+)
+
+func messageEventID(m whatsapp.InboundMessage) string { return eventMessage + m.ID }
+
+func statusEventID(s whatsapp.StatusUpdate) string {
+	return eventStatus + s.MessageID + ":" + string(s.Status)
+}
+
+// webhookTenant returns the tenant of a webhook URL, refusing one without
+// a WhatsApp channel as if it did not exist.
+func (s *Service) webhookTenant(ctx context.Context, slug string) (*recrubo.Tenant, error) {
+	t, err := s.store.TenantBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if !t.WhatsApp.Enabled() {
+		return nil, recrubo.Errorf(recrubo.ENOTFOUND, "There is no WhatsApp channel here.")
+	}
+	return t, nil
+}
+
+// VerifySubscription answers Meta's GET handshake for the tenant's webhook
+// and returns the challenge to echo. Returns EFORBIDDEN when the verify
+// token or mode is wrong.
+func (s *Service) VerifySubscription(ctx context.Context, tenantSlug string, query url.Values) (string, error) {
+	t, err := s.webhookTenant(ctx, tenantSlug)
+	if err != nil {
+		return "", err
+	}
+	challenge, err := whatsapp.VerifyHandshake(query, t.WhatsApp.VerifyToken.Reveal())
+	if err != nil {
+		return "", recrubo.WrapError(recrubo.EFORBIDDEN, err, "The subscription request was refused.")
+	}
+	return challenge, nil
+}
+
+// IngestWhatsApp accepts one webhook delivery for the tenant: it checks the
+// signature of the raw body (EUNAUTHORIZED), parses it (EINVALID), and
+// stores each new message and status as an event with its processing job,
+// all in one transaction. It returns how many events were new; a
+// redelivery stores nothing.
+func (s *Service) IngestWhatsApp(ctx context.Context, tenantSlug string, body []byte, signature string) (int, error) {
+	t, err := s.webhookTenant(ctx, tenantSlug)
+	if err != nil {
+		return 0, err
+	}
+	if err := whatsapp.VerifySignature(t.WhatsApp.AppSecret.Reveal(), body, signature); err != nil {
+		return 0, recrubo.WrapError(recrubo.EUNAUTHORIZED, err, "The webhook signature is not valid.")
+	}
+	n, err := whatsapp.ParseWebhook(body)
+	if err != nil {
+		if errors.Is(err, whatsapp.ErrInvalidWebhook) {
+			return 0, recrubo.WrapError(recrubo.EINVALID, err, "The webhook payload is not valid.")
+		}
+		return 0, err
+	}
+	type item struct{ id, typ string }
+	var items []item
+	for _, m := range n.Messages {
+		if m.PhoneNumberID == t.WhatsApp.PhoneNumberID {
+			items = append(items, item{messageEventID(m), TypeMessage})
+		}
+	}
+	for _, st := range n.Statuses {
+		if st.PhoneNumberID == t.WhatsApp.PhoneNumberID {
+			items = append(items, item{statusEventID(st), TypeStatus})
+		}
+	}
+	if len(items) == 0 {
+		return 0, nil
+	}
+	fresh := 0
+	received := s.now()
+	err = s.store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
+		fresh = 0
+		for _, it := range items {
+			ev := &recrubo.InboundEvent{TenantID: t.ID, Source: recrubo.SourceWhatsApp, ID: it.id, Type: it.typ,
+				Payload: body, ReceivedAt: received}
+			isNew, err := tx.RecordEvent(ctx, ev)
+			if err != nil {
+				return err
+			}
+			if !isNew {
+				continue
+			}
+			fresh++
+			if err := tx.Enqueue(ctx, EventJob{TenantID: t.ID, EventID: it.id}, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, wrap(err, "storing WhatsApp webhook of %s", t.Slug)
+	}
+	return fresh, nil
+}

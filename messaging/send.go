@@ -1,0 +1,198 @@
+package messaging
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/whatsapp"
+)
+
+// SendRequest is a recruiter's message to a candidate: to a conversation
+// (ConversationID) or to a candidate (CandidateID, whose conversation is
+// found or created), as free text (Body) or as a template (Template).
+type SendRequest struct {
+	ConversationID string
+	CandidateID    string
+	// SenderID is the Carerix user who sends. Required.
+	SenderID string
+	Body     string
+	Template *Template
+}
+
+// Template names an approved template and fills its {{n}} variables.
+type Template struct {
+	Name     string
+	Language string
+	Vars     []string
+}
+
+// previewRunes is how much of a message a conversation keeps as preview.
+const previewRunes = 120
+
+// preview shortens a message body for conversation lists.
+func preview(body string) string {
+	body = strings.Join(strings.Fields(body), " ")
+	if utf8.RuneCountInString(body) <= previewRunes {
+		return body
+	}
+	r := []rune(body)
+	return string(r[:previewRunes-1]) + "…"
+}
+
+// Send stores a recruiter's message as queued and enqueues its send job in
+// the same transaction; see the package documentation for what it refuses.
+func (s *Service) Send(ctx context.Context, tenant *recrubo.Tenant, req SendRequest) (*recrubo.Message, error) {
+	if err := checkSendRequest(req); err != nil {
+		return nil, err
+	}
+	if err := requireWhatsApp(tenant); err != nil {
+		return nil, err
+	}
+	var (
+		conv *recrubo.Conversation
+		err  error
+	)
+	if req.ConversationID != "" {
+		conv, err = s.store.Conversation(ctx, tenant.ID, req.ConversationID)
+	} else {
+		conv, err = s.ConversationForCandidate(ctx, tenant, req.CandidateID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	msg := &recrubo.Message{
+		TenantID: tenant.ID, ConversationID: conv.ID, Direction: recrubo.Outbound, SenderID: req.SenderID,
+		Status: recrubo.StatusQueued, SendAttempt: 1, CreatedAt: now,
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
+		if err := refuseOptedOut(ctx, tx, tenant.ID, conv.Phone); err != nil {
+			return err
+		}
+		if req.Template == nil {
+			if !conv.WindowOpen(now) {
+				return recrubo.Errorf(recrubo.EINVALID,
+					"The candidate has not written in the last 24 hours: this message needs a template.")
+			}
+			msg.Body = req.Body
+		} else {
+			tpl, err := findTemplate(ctx, tx, tenant.ID, *req.Template)
+			if err != nil {
+				return err
+			}
+			msg.TemplateName, msg.TemplateLanguage = tpl.Name, tpl.Language
+			msg.TemplateVars = append([]string{}, req.Template.Vars...)
+			msg.Body = tpl.Render(req.Template.Vars)
+		}
+		if _, err := tx.AddMessage(ctx, msg); err != nil {
+			return err
+		}
+		conv.LastOutboundAt, conv.LastMessageAt, conv.LastMessagePreview = now, now, preview(msg.Body)
+		if conv.State == recrubo.ConversationClosed {
+			conv.State = recrubo.ConversationOpen
+		}
+		if err := tx.SaveConversation(ctx, conv); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, SendJob{TenantID: tenant.ID, MessageID: msg.ID, Attempt: msg.SendAttempt}, nil)
+	})
+	if err != nil {
+		return nil, wrap(err, "sending to conversation %s", conv.ID)
+	}
+	return msg, nil
+}
+
+// checkSendRequest validates the shape of a request.
+func checkSendRequest(req SendRequest) error {
+	var problems []recrubo.FieldError
+	if strings.TrimSpace(req.SenderID) == "" {
+		problems = append(problems, recrubo.FieldError{Field: "sender_id", Message: "is required"})
+	}
+	if (req.ConversationID == "") == (req.CandidateID == "") {
+		problems = append(problems, recrubo.FieldError{Field: "conversation_id", Message: "give a conversation or a candidate"})
+	}
+	hasBody := strings.TrimSpace(req.Body) != ""
+	switch {
+	case hasBody == (req.Template != nil):
+		problems = append(problems, recrubo.FieldError{Field: "body", Message: "give a text or a template"})
+	case hasBody && utf8.RuneCountInString(req.Body) > whatsapp.MaxTextBodyRunes:
+		problems = append(problems, recrubo.FieldError{Field: "body",
+			Message: "is longer than 4096 characters"})
+	}
+	if len(problems) > 0 {
+		return &recrubo.Error{Code: recrubo.EINVALID, Message: "The message cannot be sent.", Fields: problems}
+	}
+	return nil
+}
+
+// findTemplate returns the approved template req names, checking its
+// variables.
+func findTemplate(ctx context.Context, ds recrubo.DataStore, tenantID string, req Template) (*recrubo.MessageTemplate, error) {
+	ts, err := ds.Templates(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ts {
+		if t.Name != req.Name || t.Language != req.Language {
+			continue
+		}
+		if t.Status != recrubo.TemplateApproved {
+			return nil, recrubo.Errorf(recrubo.EINVALID, "Template %q (%s) is %s, not approved.", t.Name, t.Language, t.Status)
+		}
+		if len(req.Vars) != t.Variables {
+			return nil, recrubo.Errorf(recrubo.EINVALID, "Template %q needs %d values, got %d.", t.Name, t.Variables, len(req.Vars))
+		}
+		for i, v := range req.Vars {
+			if strings.TrimSpace(v) == "" {
+				return nil, recrubo.Errorf(recrubo.EINVALID, "Value %d of template %q is empty.", i+1, t.Name)
+			}
+		}
+		return t, nil
+	}
+	return nil, recrubo.Errorf(recrubo.EINVALID, "There is no template %q in language %q.", req.Name, req.Language)
+}
+
+// Retry sends a failed message again as a new attempt, by userID. Returns
+// ECONFLICT when the message is not failed, and refuses as Send does when
+// the candidate opted out or free text is outside the window.
+func (s *Service) Retry(ctx context.Context, tenant *recrubo.Tenant, messageID, userID string) (*recrubo.Message, error) {
+	if strings.TrimSpace(userID) == "" {
+		return nil, recrubo.Errorf(recrubo.EINVALID, "Sending a message again needs a user.")
+	}
+	if err := requireWhatsApp(tenant); err != nil {
+		return nil, err
+	}
+	var msg *recrubo.Message
+	err := s.store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
+		m, err := tx.Message(ctx, tenant.ID, messageID)
+		if err != nil {
+			return err
+		}
+		if m.Direction != recrubo.Outbound || m.Status != recrubo.StatusFailed {
+			return recrubo.Errorf(recrubo.ECONFLICT, "Only a failed message can be sent again.")
+		}
+		conv, err := tx.Conversation(ctx, tenant.ID, m.ConversationID)
+		if err != nil {
+			return err
+		}
+		if err := refuseOptedOut(ctx, tx, tenant.ID, conv.Phone); err != nil {
+			return err
+		}
+		if m.TemplateName == "" && !conv.WindowOpen(s.now()) {
+			return recrubo.Errorf(recrubo.EINVALID,
+				"The candidate has not written in the last 24 hours: this message needs a template.")
+		}
+		if msg, err = tx.RequeueMessage(ctx, tenant.ID, messageID); err != nil {
+			return err
+		}
+		s.log.InfoContext(ctx, "message requeued", "tenant", tenant.ID, "message", messageID, "by", userID,
+			"attempt", msg.SendAttempt)
+		return tx.Enqueue(ctx, SendJob{TenantID: tenant.ID, MessageID: msg.ID, Attempt: msg.SendAttempt}, nil)
+	})
+	if err != nil {
+		return nil, wrap(err, "retrying message %s", messageID)
+	}
+	return msg, nil
+}

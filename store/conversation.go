@@ -1,0 +1,247 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+)
+
+// Change kinds of the conversation tables.
+const (
+	ChangeConversation = "conversation"
+	ChangeMessage      = "message"
+	ChangeTemplate     = "message_template"
+	ChangeConsent      = "consent"
+	ChangeCost         = "cost"
+)
+
+const conversationColumns = `tenant_id, id, channel, phone, candidate_id, ambiguous, state, assignee_id,
+    last_inbound_at, last_outbound_at, last_message_at, last_preview, billed_until, created_at, updated_at`
+
+func scanConversation(r row) (*recrubo.Conversation, error) {
+	var (
+		c                                                 recrubo.Conversation
+		inbound, outbound, last, billed, created, updated int64
+	)
+	err := r.Scan(&c.TenantID, &c.ID, &c.Channel, &c.Phone, &c.CandidateID, &c.Ambiguous, &c.State, &c.AssigneeID,
+		&inbound, &outbound, &last, &c.LastMessagePreview, &billed, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	c.LastInboundAt, c.LastOutboundAt, c.LastMessageAt = timeMicro(inbound), timeMicro(outbound), timeMicro(last)
+	c.BilledUntil, c.CreatedAt, c.UpdatedAt = timeMicro(billed), timeMicro(created), timeMicro(updated)
+	return &c, nil
+}
+
+func scanConversations(r rows) (*recrubo.Conversation, error) { return scanConversation(r) }
+
+// checkConversation validates what the schema cannot.
+func checkConversation(c *recrubo.Conversation) error {
+	var problems []recrubo.FieldError
+	if c.TenantID == "" {
+		problems = append(problems, recrubo.FieldError{Field: "tenant_id", Message: "is required"})
+	}
+	if c.Channel != recrubo.ChannelWhatsApp {
+		problems = append(problems, recrubo.FieldError{Field: "channel", Message: "must be whatsapp"})
+	}
+	if !strings.HasPrefix(c.Phone, "+") || len(c.Phone) < 8 {
+		problems = append(problems, recrubo.FieldError{Field: "phone", Message: "must be an E.164 number"})
+	}
+	switch c.State {
+	case recrubo.ConversationOpen, recrubo.ConversationClosed:
+	default:
+		problems = append(problems, recrubo.FieldError{Field: "state", Message: "must be open or closed"})
+	}
+	if len(problems) > 0 {
+		return &recrubo.Error{Code: recrubo.EINVALID, Message: "The conversation is not valid.", Fields: problems}
+	}
+	return nil
+}
+
+// SaveConversation inserts or updates c by ID. A new conversation gets an
+// ID and CreatedAt; UpdatedAt is set to now. Returns ECONFLICT when another
+// conversation of the tenant has c's channel and phone.
+func (q *queries) SaveConversation(ctx context.Context, c *recrubo.Conversation) error {
+	if c.State == "" {
+		c.State = recrubo.ConversationOpen
+	}
+	if err := checkConversation(c); err != nil {
+		return err
+	}
+	id := c.ID
+	if id == "" {
+		u, err := uuid.NewV7()
+		if err != nil {
+			return fmt.Errorf("generating conversation id: %w", err)
+		}
+		id = u.String()
+	}
+	now := q.nowMicro()
+	created := microTime(c.CreatedAt)
+	if created == 0 {
+		created = now
+	}
+	_, err := q.q.exec(ctx, `INSERT INTO conversations (`+conversationColumns+`)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        ON CONFLICT (tenant_id, id) DO UPDATE SET candidate_id = excluded.candidate_id,
+            ambiguous = excluded.ambiguous, state = excluded.state, assignee_id = excluded.assignee_id,
+            last_inbound_at = `+later("last_inbound_at")+`, last_outbound_at = `+later("last_outbound_at")+`,
+            last_preview = CASE WHEN excluded.last_message_at >= conversations.last_message_at
+                THEN excluded.last_preview ELSE conversations.last_preview END,
+            last_message_at = `+later("last_message_at")+`, billed_until = `+later("billed_until")+`,
+            updated_at = excluded.updated_at`,
+		c.TenantID, id, string(c.Channel), c.Phone, c.CandidateID, c.Ambiguous, string(c.State), c.AssigneeID,
+		microTime(c.LastInboundAt), microTime(c.LastOutboundAt), microTime(c.LastMessageAt), c.LastMessagePreview,
+		microTime(c.BilledUntil), created, now)
+	switch {
+	case errors.Is(err, errUniqueViolation):
+		return recrubo.WrapError(recrubo.ECONFLICT, err, "A conversation with %s already exists.", c.Phone)
+	case err != nil:
+		return fmt.Errorf("saving conversation %s: %w", id, fkNotFound(err, c.TenantID))
+	}
+	stored, err := q.Conversation(ctx, c.TenantID, id)
+	if err != nil {
+		return err
+	}
+	*c = *stored
+	q.touch(c.TenantID, ChangeConversation, id)
+	return nil
+}
+
+// later is the SQL that keeps the later of a conversation's stored and new
+// time: activity times never move backwards, whatever order writers
+// commit in.
+func later(column string) string {
+	return `CASE WHEN excluded.` + column + ` > conversations.` + column + ` THEN excluded.` + column +
+		` ELSE conversations.` + column + ` END`
+}
+
+// OpenBillingWindow starts a conversation's billing window [at, until)
+// unless one is open at at; it reports whether it did, so exactly one of
+// several concurrent senders records the cost.
+func (q *queries) OpenBillingWindow(ctx context.Context, tenantID, id string, at, until time.Time) (bool, error) {
+	n, err := q.q.exec(ctx, `UPDATE conversations SET billed_until = $4
+        WHERE tenant_id = $1 AND id = $2 AND billed_until <= $3`, tenantID, id, at.UnixMicro(), until.UnixMicro())
+	if err != nil {
+		return false, fmt.Errorf("opening billing window of %s: %w", id, err)
+	}
+	if n > 0 {
+		q.touch(tenantID, ChangeConversation, id)
+	}
+	return n > 0, nil
+}
+
+// Conversation returns ENOTFOUND if there is no such conversation.
+func (q *queries) Conversation(ctx context.Context, tenantID, id string) (*recrubo.Conversation, error) {
+	c, err := scanConversation(q.q.queryRow(ctx, `SELECT `+conversationColumns+` FROM conversations
+        WHERE tenant_id = $1 AND id = $2`, tenantID, id))
+	switch {
+	case isNoRows(err):
+		return nil, recrubo.Errorf(recrubo.ENOTFOUND, "Conversation %q does not exist.", id)
+	case err != nil:
+		return nil, fmt.Errorf("reading conversation %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// ConversationByPhone returns ENOTFOUND if there is none.
+func (q *queries) ConversationByPhone(ctx context.Context, tenantID string, ch recrubo.Channel, phone string) (*recrubo.Conversation, error) {
+	c, err := scanConversation(q.q.queryRow(ctx, `SELECT `+conversationColumns+` FROM conversations
+        WHERE tenant_id = $1 AND channel = $2 AND phone = $3`, tenantID, string(ch), phone))
+	switch {
+	case isNoRows(err):
+		return nil, recrubo.Errorf(recrubo.ENOTFOUND, "There is no conversation with %s.", phone)
+	case err != nil:
+		return nil, fmt.Errorf("reading conversation by phone: %w", err)
+	}
+	return c, nil
+}
+
+// ConversationsByCandidate returns the candidate's conversations, newest
+// activity first.
+func (q *queries) ConversationsByCandidate(ctx context.Context, tenantID, candidateID string) ([]*recrubo.Conversation, error) {
+	if candidateID == "" {
+		return nil, nil
+	}
+	cs, err := collect(ctx, q.q, scanConversations, `SELECT `+conversationColumns+` FROM conversations
+        WHERE tenant_id = $1 AND candidate_id = $2 ORDER BY last_message_at DESC, id`, tenantID, candidateID)
+	if err != nil {
+		return nil, fmt.Errorf("listing conversations of candidate %s: %w", candidateID, err)
+	}
+	return cs, nil
+}
+
+// ListConversations returns the inbox list, newest activity first, with the
+// candidate's name and the viewer's unread count.
+func (q *queries) ListConversations(ctx context.Context, tenantID string, f recrubo.ConversationFilter) ([]*recrubo.ConversationSummary, error) {
+	var (
+		where = []string{"c.tenant_id = $1"}
+		args  = []any{tenantID, f.ViewerID}
+	)
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.AssigneeID != "" {
+		where = append(where, "c.assignee_id = "+arg(f.AssigneeID))
+	}
+	if f.Unassigned {
+		where = append(where, "c.assignee_id = ''")
+	}
+	if f.Unmatched {
+		where = append(where, "(c.candidate_id = '' OR c.ambiguous)")
+	}
+	if qs := strings.TrimSpace(f.Query); qs != "" {
+		p := arg(likePattern(qs))
+		where = append(where, "(lower(c.phone) LIKE "+p+" ESCAPE '\\' OR COALESCE(k.search, '') LIKE "+p+" ESCAPE '\\')")
+	}
+	unread := `(SELECT count(*) FROM messages m WHERE m.tenant_id = c.tenant_id AND m.conversation_id = c.id
+            AND m.direction = 'inbound' AND m.created_at > COALESCE((SELECT r.read_at FROM read_markers r
+                WHERE r.tenant_id = c.tenant_id AND r.conversation_id = c.id AND r.user_id = $2), 0))`
+	query := `SELECT ` + prefixed("c.", conversationColumns) + `,
+            COALESCE(k.first_name, ''), COALESCE(k.last_name_prefix, ''), COALESCE(k.last_name, ''), ` + unread + `
+        FROM conversations c
+        LEFT JOIN candidates k ON k.tenant_id = c.tenant_id AND k.id = c.candidate_id AND NOT c.ambiguous AND NOT k.removed
+        WHERE ` + strings.Join(where, " AND ")
+	if f.UnreadOnly {
+		query += " AND " + unread + " > 0"
+	}
+	query += " ORDER BY c.last_message_at DESC, c.id LIMIT " + arg(listLimit(f.Limit))
+	out, err := collect(ctx, q.q, func(r rows) (*recrubo.ConversationSummary, error) {
+		var (
+			s                                                 recrubo.ConversationSummary
+			inbound, outbound, last, billed, created, updated int64
+			first, prefix, lastName                           string
+		)
+		c := &s.Conversation
+		err := r.Scan(&c.TenantID, &c.ID, &c.Channel, &c.Phone, &c.CandidateID, &c.Ambiguous, &c.State, &c.AssigneeID,
+			&inbound, &outbound, &last, &c.LastMessagePreview, &billed, &created, &updated,
+			&first, &prefix, &lastName, &s.Unread)
+		if err != nil {
+			return nil, err
+		}
+		c.LastInboundAt, c.LastOutboundAt, c.LastMessageAt = timeMicro(inbound), timeMicro(outbound), timeMicro(last)
+		c.BilledUntil, c.CreatedAt, c.UpdatedAt = timeMicro(billed), timeMicro(created), timeMicro(updated)
+		s.CandidateName = (&recrubo.Candidate{FirstName: first, LastNamePrefix: prefix, LastName: lastName}).FullName()
+		return &s, nil
+	}, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing conversations: %w", err)
+	}
+	return out, nil
+}
+
+// prefixed qualifies each column of a column list with p.
+func prefixed(p, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, c := range parts {
+		parts[i] = p + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,241 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+)
+
+// MarkRead records that userID has read the conversation up to at; an at
+// earlier than the stored one changes nothing.
+func (q *queries) MarkRead(ctx context.Context, tenantID, conversationID, userID string, at time.Time) error {
+	if userID == "" {
+		return recrubo.Errorf(recrubo.EINVALID, "Marking a conversation read needs a user.")
+	}
+	_, err := q.q.exec(ctx, `INSERT INTO read_markers (tenant_id, conversation_id, user_id, read_at)
+        VALUES ($1, $2, $3, $4)
+        ON CONFLICT (tenant_id, conversation_id, user_id) DO UPDATE SET read_at = excluded.read_at
+        WHERE excluded.read_at > read_markers.read_at`, tenantID, conversationID, userID, q.stamp(at))
+	if err != nil {
+		return fmt.Errorf("marking conversation %s read: %w",
+			conversationID, fkNotFoundAs(err, "Conversation %q does not exist.", conversationID))
+	}
+	q.touch(tenantID, ChangeConversation, conversationID)
+	return nil
+}
+
+// Unread counts the conversation's inbound messages created after userID
+// last read it.
+func (q *queries) Unread(ctx context.Context, tenantID, conversationID, userID string) (int, error) {
+	var n int
+	err := q.q.queryRow(ctx, `SELECT count(*) FROM messages m WHERE m.tenant_id = $1 AND m.conversation_id = $2
+        AND m.direction = 'inbound' AND m.created_at > COALESCE((SELECT r.read_at FROM read_markers r
+            WHERE r.tenant_id = $1 AND r.conversation_id = $2 AND r.user_id = $3), 0)`,
+		tenantID, conversationID, userID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("counting unread messages: %w", err)
+	}
+	return n, nil
+}
+
+// templateNameRE is Meta's rule for template names.
+var templateNameRE = regexp.MustCompile(`^[a-z0-9_]{1,512}$`)
+
+// SaveTemplate stores or replaces a template by (name, language). Its
+// Variables are counted from Body.
+func (q *queries) SaveTemplate(ctx context.Context, t *recrubo.MessageTemplate) error {
+	var problems []recrubo.FieldError
+	if !templateNameRE.MatchString(t.Name) {
+		problems = append(problems, recrubo.FieldError{Field: "name", Message: "must be lowercase letters, digits and underscores"})
+	}
+	if t.Language == "" {
+		problems = append(problems, recrubo.FieldError{Field: "language", Message: "is required"})
+	}
+	if t.Body == "" {
+		problems = append(problems, recrubo.FieldError{Field: "body", Message: "is required"})
+	}
+	switch t.Category {
+	case recrubo.CategoryMarketing, recrubo.CategoryUtility, recrubo.CategoryAuthentication:
+	default:
+		problems = append(problems, recrubo.FieldError{Field: "category", Message: "must be marketing, utility or authentication"})
+	}
+	switch t.Status {
+	case recrubo.TemplateApproved, recrubo.TemplatePending, recrubo.TemplateRejected:
+	default:
+		problems = append(problems, recrubo.FieldError{Field: "status", Message: "must be approved, pending or rejected"})
+	}
+	if len(problems) > 0 {
+		return &recrubo.Error{Code: recrubo.EINVALID, Message: "The template is not valid.", Fields: problems}
+	}
+	t.Variables = recrubo.CountPlaceholders(t.Body)
+	_, err := q.q.exec(ctx, `INSERT INTO message_templates (tenant_id, name, language, category, status, body, variables)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        ON CONFLICT (tenant_id, name, language) DO UPDATE SET category = excluded.category,
+            status = excluded.status, body = excluded.body, variables = excluded.variables`,
+		t.TenantID, t.Name, t.Language, string(t.Category), string(t.Status), t.Body, t.Variables)
+	if err != nil {
+		return fmt.Errorf("saving template %s: %w", t.Name, fkNotFound(err, t.TenantID))
+	}
+	q.touch(t.TenantID, ChangeTemplate, t.Name)
+	return nil
+}
+
+// Templates returns the tenant's templates by name and language.
+func (q *queries) Templates(ctx context.Context, tenantID string) ([]*recrubo.MessageTemplate, error) {
+	ts, err := collect(ctx, q.q, func(r rows) (*recrubo.MessageTemplate, error) {
+		t := recrubo.MessageTemplate{TenantID: tenantID}
+		if err := r.Scan(&t.Name, &t.Language, &t.Category, &t.Status, &t.Body, &t.Variables); err != nil {
+			return nil, err
+		}
+		return &t, nil
+	}, `SELECT name, language, category, status, body, variables FROM message_templates
+        WHERE tenant_id = $1 ORDER BY name, language`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("listing templates: %w", err)
+	}
+	return ts, nil
+}
+
+// Consent returns a zero Consent (not opted out) when none is stored.
+func (q *queries) Consent(ctx context.Context, tenantID, phone string) (*recrubo.Consent, error) {
+	c := recrubo.Consent{TenantID: tenantID, Phone: phone}
+	var at int64
+	err := q.q.queryRow(ctx, `SELECT opted_out, source, at FROM consents WHERE tenant_id = $1 AND phone = $2`,
+		tenantID, phone).Scan(&c.OptedOut, &c.Source, &at)
+	switch {
+	case isNoRows(err):
+		return &c, nil
+	case err != nil:
+		return nil, fmt.Errorf("reading consent: %w", err)
+	}
+	c.At = timeMicro(at)
+	return &c, nil
+}
+
+// SaveConsent stores a phone number's consent; a zero At is now.
+func (q *queries) SaveConsent(ctx context.Context, c *recrubo.Consent) error {
+	if c.TenantID == "" || c.Phone == "" || c.Source == "" {
+		return recrubo.Errorf(recrubo.EINVALID, "Consent needs a tenant, a phone number and a source.")
+	}
+	at := q.stamp(c.At)
+	_, err := q.q.exec(ctx, `INSERT INTO consents (tenant_id, phone, opted_out, source, at) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (tenant_id, phone) DO UPDATE SET opted_out = excluded.opted_out, source = excluded.source,
+            at = excluded.at`, c.TenantID, c.Phone, c.OptedOut, c.Source, at)
+	if err != nil {
+		return fmt.Errorf("saving consent: %w", fkNotFound(err, c.TenantID))
+	}
+	c.At = timeMicro(at)
+	q.touch(c.TenantID, ChangeConsent, c.Phone)
+	return nil
+}
+
+func checkCategory(cat recrubo.TemplateCategory) error {
+	switch cat {
+	case recrubo.CategoryMarketing, recrubo.CategoryUtility, recrubo.CategoryAuthentication, recrubo.CategoryService:
+		return nil
+	}
+	return recrubo.Errorf(recrubo.EINVALID, "Unknown conversation category %q.", cat)
+}
+
+// SaveCostRate stores a tenant's price of a conversation category.
+func (q *queries) SaveCostRate(ctx context.Context, r *recrubo.CostRate) error {
+	if err := checkCategory(r.Category); err != nil {
+		return err
+	}
+	if r.Price.IsNegative() {
+		return recrubo.Errorf(recrubo.EINVALID, "A price cannot be negative.")
+	}
+	_, err := q.q.exec(ctx, `INSERT INTO cost_rates (tenant_id, category, price) VALUES ($1, $2, $3)
+        ON CONFLICT (tenant_id, category) DO UPDATE SET price = excluded.price`,
+		r.TenantID, string(r.Category), r.Price.String())
+	if err != nil {
+		return fmt.Errorf("saving cost rate: %w", fkNotFound(err, r.TenantID))
+	}
+	q.touch(r.TenantID, ChangeCost, string(r.Category))
+	return nil
+}
+
+// CostRates returns the tenant's rates by category.
+func (q *queries) CostRates(ctx context.Context, tenantID string) ([]*recrubo.CostRate, error) {
+	rs, err := collect(ctx, q.q, func(r rows) (*recrubo.CostRate, error) {
+		cr := recrubo.CostRate{TenantID: tenantID}
+		var price string
+		if err := r.Scan(&cr.Category, &price); err != nil {
+			return nil, err
+		}
+		p, err := decimal.NewFromString(price)
+		if err != nil {
+			return nil, fmt.Errorf("decoding price of %s: %w", cr.Category, err)
+		}
+		cr.Price = p
+		return &cr, nil
+	}, `SELECT category, price FROM cost_rates WHERE tenant_id = $1 ORDER BY category`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("listing cost rates: %w", err)
+	}
+	return rs, nil
+}
+
+// AddCost records one billed conversation of a category at at, counted in
+// the month of at in at's location.
+func (q *queries) AddCost(ctx context.Context, tenantID, conversationID string, cat recrubo.TemplateCategory, amount decimal.Decimal, at time.Time) error {
+	if err := checkCategory(cat); err != nil {
+		return err
+	}
+	if at.IsZero() {
+		at = q.now()
+	}
+	_, err := q.q.exec(ctx, `INSERT INTO conversation_costs (tenant_id, conversation_id, category, amount, at, month)
+        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+		tenantID, conversationID, string(cat), amount.String(), at.UnixMicro(), at.Format("2006-01"))
+	if err != nil {
+		return fmt.Errorf("recording cost: %w", fkNotFound(err, tenantID))
+	}
+	q.touch(tenantID, ChangeCost, conversationID)
+	return nil
+}
+
+// MonthlyCosts sums the costs recorded from since on by month and
+// category, oldest month first; amounts are summed exactly.
+func (q *queries) MonthlyCosts(ctx context.Context, tenantID string, since time.Time) ([]*recrubo.MonthlyCost, error) {
+	type line struct {
+		month, cat, amount string
+	}
+	lines, err := collect(ctx, q.q, func(r rows) (line, error) {
+		var l line
+		err := r.Scan(&l.month, &l.cat, &l.amount)
+		return l, err
+	}, `SELECT month, category, amount FROM conversation_costs WHERE tenant_id = $1 AND at >= $2
+        ORDER BY month, category`, tenantID, microTime(since))
+	if err != nil {
+		return nil, fmt.Errorf("summing costs: %w", err)
+	}
+	var out []*recrubo.MonthlyCost
+	for _, l := range lines {
+		amount, err := decimal.NewFromString(l.amount)
+		if err != nil {
+			return nil, fmt.Errorf("decoding cost amount: %w", err)
+		}
+		if n := len(out); n == 0 || out[n-1].Month != l.month || string(out[n-1].Category) != l.cat {
+			out = append(out, &recrubo.MonthlyCost{Month: l.month, Category: recrubo.TemplateCategory(l.cat)})
+		}
+		mc := out[len(out)-1]
+		mc.Count++
+		mc.Amount = mc.Amount.Add(amount)
+	}
+	return out, nil
+}
+
+// fkNotFoundAs turns a foreign-key violation into ENOTFOUND with a message.
+func fkNotFoundAs(err error, format string, args ...any) error {
+	if errors.Is(err, errForeignKeyViolation) {
+		return recrubo.WrapError(recrubo.ENOTFOUND, err, format, args...)
+	}
+	return err
+}

@@ -1,0 +1,305 @@
+package store_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/store/storetest"
+)
+
+// newConversation stores an open WhatsApp conversation with phone.
+func newConversation(t *testing.T, s recrubo.Store, tenantID, phone, candidateID string, last time.Time) *recrubo.Conversation {
+	t.Helper()
+	c := &recrubo.Conversation{TenantID: tenantID, Channel: recrubo.ChannelWhatsApp, Phone: phone,
+		CandidateID: candidateID, LastMessageAt: last}
+	must(t, s.SaveConversation(t.Context(), c))
+	return c
+}
+
+func TestConversations(t *testing.T) {
+	runBehaviours(t, []behaviour{
+		{name: "SaveAndFind", run: func(t *testing.T, e *storetest.Env) {
+			db := e.Open(t)
+			tn := createTenant(t, db, "acme")
+			c := newConversation(t, db, tn.ID, "+31612345678", "c1", at(1))
+			if c.ID == "" || c.State != recrubo.ConversationOpen || c.CreatedAt.IsZero() {
+				t.Fatalf("saved conversation = %+v", c)
+			}
+			c.AssigneeID, c.LastInboundAt, c.BilledUntil = "u7", at(2), at(60*24)
+			must(t, db.SaveConversation(t.Context(), c))
+			got, err := db.ConversationByPhone(t.Context(), tn.ID, recrubo.ChannelWhatsApp, "+31612345678")
+			must(t, err)
+			if d := diff(c, got); d != "" {
+				t.Errorf("by phone (-want +got):\n%s", d)
+			}
+			byCand, err := db.ConversationsByCandidate(t.Context(), tn.ID, "c1")
+			must(t, err)
+			if len(byCand) != 1 || byCand[0].ID != c.ID {
+				t.Errorf("by candidate = %v", byCand)
+			}
+			other := createTenant(t, db, "other")
+			_, err = db.Conversation(t.Context(), other.ID, c.ID)
+			wantCode(t, err, recrubo.ENOTFOUND)
+		}},
+		{name: "ActivityTimesOnlyMoveForward", run: func(t *testing.T, e *storetest.Env) {
+			db := e.Open(t)
+			tn := createTenant(t, db, "acme")
+			c := newConversation(t, db, tn.ID, "+31612345678", "", at(1))
+			stale := *c
+			c.LastInboundAt, c.LastMessageAt, c.LastMessagePreview = at(10), at(10), "nieuw"
+			must(t, db.SaveConversation(t.Context(), c))
+			stale.AssigneeID, stale.LastOutboundAt, stale.LastMessageAt, stale.LastMessagePreview = "u2", at(5), at(5), "oud"
+			must(t, db.SaveConversation(t.Context(), &stale))
+			if stale.LastInboundAt != at(10) || stale.LastMessageAt != at(10) || stale.LastMessagePreview != "nieuw" ||
+				stale.LastOutboundAt != at(5) || stale.AssigneeID != "u2" {
+				t.Fatalf("after a stale save = %+v", stale)
+			}
+			opened, err := db.OpenBillingWindow(t.Context(), tn.ID, c.ID, at(20), at(20+24*60))
+			must(t, err)
+			again, err := db.OpenBillingWindow(t.Context(), tn.ID, c.ID, at(30), at(30+24*60))
+			must(t, err)
+			later, err := db.OpenBillingWindow(t.Context(), tn.ID, c.ID, at(20+24*60), at(20+48*60))
+			must(t, err)
+			if !opened || again || !later {
+				t.Fatalf("billing windows opened = %v, %v, %v; want true, false, true", opened, again, later)
+			}
+		}},
+		{name: "PhoneIsUniquePerTenant", run: func(t *testing.T, e *storetest.Env) {
+			db := e.Open(t)
+			tn := createTenant(t, db, "acme")
+			newConversation(t, db, tn.ID, "+31612345678", "", at(1))
+			err := db.SaveConversation(t.Context(), &recrubo.Conversation{TenantID: tn.ID,
+				Channel: recrubo.ChannelWhatsApp, Phone: "+31612345678"})
+			wantCode(t, err, recrubo.ECONFLICT)
+			other := createTenant(t, db, "other")
+			newConversation(t, db, other.ID, "+31612345678", "", at(1))
+			err = db.SaveConversation(t.Context(), &recrubo.Conversation{TenantID: tn.ID,
+				Channel: recrubo.ChannelWhatsApp, Phone: "0612"})
+			wantCode(t, err, recrubo.EINVALID)
+		}},
+		{name: "MessagesDedupeByProviderID", run: func(t *testing.T, e *storetest.Env) {
+			db := e.Open(t)
+			tn := createTenant(t, db, "acme")
+			c := newConversation(t, db, tn.ID, "+31612345678", "", at(1))
+			in := &recrubo.Message{TenantID: tn.ID, ConversationID: c.ID, Direction: recrubo.Inbound,
+				Body: "Hoi", ProviderID: "wamid.1", Status: recrubo.StatusReceived, CreatedAt: at(2)}
+			added, err := db.AddMessage(t.Context(), in)
+			must(t, err)
+			if !added || in.ID == "" {
+				t.Fatalf("first add = %v %q", added, in.ID)
+			}
+			again := &recrubo.Message{TenantID: tn.ID, ConversationID: c.ID, Direction: recrubo.Inbound,
+				Body: "Hoi", ProviderID: "wamid.1", Status: recrubo.StatusReceived}
+			added, err = db.AddMessage(t.Context(), again)
+			must(t, err)
+			if added {
+				t.Fatal("a repeated provider id was added again")
+			}
+			other := createTenant(t, db, "other")
+			oc := newConversation(t, db, other.ID, "+31612345678", "", at(1))
+			added, err = db.AddMessage(t.Context(), &recrubo.Message{TenantID: other.ID, ConversationID: oc.ID,
+				Direction: recrubo.Inbound, ProviderID: "wamid.1", Status: recrubo.StatusReceived})
+			must(t, err)
+			if !added {
+				t.Fatal("the same provider id in another tenant was refused")
+			}
+			_, err = db.AddMessage(t.Context(), &recrubo.Message{TenantID: tn.ID, ConversationID: "nope",
+				Direction: recrubo.Inbound, Status: recrubo.StatusReceived})
+			wantCode(t, err, recrubo.ENOTFOUND)
+			got, err := db.MessageByProviderID(t.Context(), tn.ID, "wamid.1")
+			must(t, err)
+			if d := diff(in, got); d != "" {
+				t.Errorf("by provider id (-want +got):\n%s", d)
+			}
+		}},
+		{name: "StatusNeverMovesBackwards", run: func(t *testing.T, e *storetest.Env) {
+			db := e.Open(t)
+			tn := createTenant(t, db, "acme")
+			c := newConversation(t, db, tn.ID, "+31612345678", "", at(1))
+			m := &recrubo.Message{TenantID: tn.ID, ConversationID: c.ID, Direction: recrubo.Outbound,
+				SenderID: "u1", Body: "Hallo", TemplateVars: []string{"a"}, Status: recrubo.StatusQueued, SendAttempt: 1}
+			_, err := db.AddMessage(t.Context(), m)
+			must(t, err)
+			id := m.ID
+			apply := func(st recrubo.MessageStatus, when time.Time, reason string) *recrubo.Message {
+				u := &recrubo.Message{TenantID: tn.ID, ID: id, ProviderID: "wamid.9", Status: st, FailReason: reason}
+				switch st {
+				case recrubo.StatusSent:
+					u.SentAt = when
+				case recrubo.StatusDelivered:
+					u.DeliveredAt = when
+				case recrubo.StatusRead:
+					u.ReadAt = when
+				case recrubo.StatusFailed:
+					u.FailedAt = when
+				}
+				must(t, db.UpdateMessage(t.Context(), u))
+				return u
+			}
+			apply(recrubo.StatusRead, at(5), "")
+			apply(recrubo.StatusSent, at(3), "")
+			got := apply(recrubo.StatusDelivered, at(4), "")
+			if got.Status != recrubo.StatusRead || got.SentAt != at(3) || got.DeliveredAt != at(4) || got.ReadAt != at(5) {
+				t.Fatalf("after read, sent, delivered: %+v", got)
+			}
+			got = apply(recrubo.StatusFailed, at(6), "131047: too late")
+			if got.Status != recrubo.StatusRead {
+				t.Fatalf("failed overrode read: %s", got.Status)
+			}
+			if len(got.TemplateVars) != 1 || got.Body != "Hallo" {
+				t.Errorf("update touched content: %+v", got)
+			}
+			err = db.UpdateMessage(t.Context(), &recrubo.Message{TenantID: tn.ID, ID: "missing", Status: recrubo.StatusSent})
+			wantCode(t, err, recrubo.ENOTFOUND)
+		}},
+		{name: "RequeueOnlyFailed", run: func(t *testing.T, e *storetest.Env) {
+			db := e.Open(t)
+			tn := createTenant(t, db, "acme")
+			c := newConversation(t, db, tn.ID, "+31612345678", "", at(1))
+			m := &recrubo.Message{TenantID: tn.ID, ConversationID: c.ID, Direction: recrubo.Outbound,
+				Body: "x", Status: recrubo.StatusQueued, SendAttempt: 1}
+			_, err := db.AddMessage(t.Context(), m)
+			must(t, err)
+			_, err = db.RequeueMessage(t.Context(), tn.ID, m.ID)
+			wantCode(t, err, recrubo.ECONFLICT)
+			must(t, db.UpdateMessage(t.Context(), &recrubo.Message{TenantID: tn.ID, ID: m.ID, ProviderID: "wamid.f",
+				Status: recrubo.StatusFailed, FailReason: "131026: undeliverable", FailedAt: at(2)}))
+			r, err := db.RequeueMessage(t.Context(), tn.ID, m.ID)
+			must(t, err)
+			if r.Status != recrubo.StatusQueued || r.SendAttempt != 2 || r.ProviderID != "" || r.FailReason != "" {
+				t.Fatalf("requeued = %+v", r)
+			}
+		}},
+		{name: "PendingStatuses", run: func(t *testing.T, e *storetest.Env) {
+			db := e.Open(t)
+			tn := createTenant(t, db, "acme")
+			for _, st := range []recrubo.MessageStatus{recrubo.StatusDelivered, recrubo.StatusSent, recrubo.StatusSent} {
+				must(t, db.AddPendingStatus(t.Context(), &recrubo.PendingStatus{TenantID: tn.ID, ProviderID: "wamid.p",
+					Status: st, At: at(int(st.Rank()))}))
+			}
+			ps, err := db.TakePendingStatuses(t.Context(), tn.ID, "wamid.p")
+			must(t, err)
+			if len(ps) != 2 || ps[0].Status != recrubo.StatusSent || ps[1].Status != recrubo.StatusDelivered {
+				t.Fatalf("pending = %+v", ps)
+			}
+			ps, err = db.TakePendingStatuses(t.Context(), tn.ID, "wamid.p")
+			must(t, err)
+			if len(ps) != 0 {
+				t.Fatalf("taken twice: %+v", ps)
+			}
+		}},
+		{name: "UnreadAndList", run: func(t *testing.T, e *storetest.Env) {
+			db := e.Open(t)
+			tn := createTenant(t, db, "acme")
+			_, err := db.UpsertCandidate(t.Context(), candidate(tn.ID, "c1", 1))
+			must(t, err)
+			matched := newConversation(t, db, tn.ID, "+31612345678", "c1", at(10))
+			unmatched := newConversation(t, db, tn.ID, "+31687654321", "", at(20))
+			for i, c := range []*recrubo.Conversation{matched, matched, unmatched} {
+				_, err := db.AddMessage(t.Context(), &recrubo.Message{TenantID: tn.ID, ConversationID: c.ID,
+					Direction: recrubo.Inbound, Body: "m", Status: recrubo.StatusReceived, CreatedAt: at(10 + i)})
+				must(t, err)
+			}
+			n, err := db.Unread(t.Context(), tn.ID, matched.ID, "u1")
+			must(t, err)
+			if n != 2 {
+				t.Fatalf("unread = %d, want 2", n)
+			}
+			must(t, db.MarkRead(t.Context(), tn.ID, matched.ID, "u1", at(10)))
+			must(t, db.MarkRead(t.Context(), tn.ID, matched.ID, "u1", at(5))) // earlier: ignored
+			if n, _ := db.Unread(t.Context(), tn.ID, matched.ID, "u1"); n != 1 {
+				t.Fatalf("unread after reading = %d, want 1", n)
+			}
+			if n, _ := db.Unread(t.Context(), tn.ID, matched.ID, "u2"); n != 2 {
+				t.Fatalf("another user's unread = %d, want 2", n)
+			}
+			list, err := db.ListConversations(t.Context(), tn.ID, recrubo.ConversationFilter{ViewerID: "u1"})
+			must(t, err)
+			if len(list) != 2 || list[0].ID != unmatched.ID || list[1].CandidateName != "Jan van der Berg c1" || list[1].Unread != 1 {
+				t.Fatalf("list = %+v %+v", list[0], list[1])
+			}
+			list, err = db.ListConversations(t.Context(), tn.ID, recrubo.ConversationFilter{ViewerID: "u1", Unmatched: true})
+			must(t, err)
+			if len(list) != 1 || list[0].ID != unmatched.ID {
+				t.Fatalf("unmatched = %+v", list)
+			}
+			list, err = db.ListConversations(t.Context(), tn.ID, recrubo.ConversationFilter{ViewerID: "u1", Query: "berg c1"})
+			must(t, err)
+			if len(list) != 1 || list[0].ID != matched.ID {
+				t.Fatalf("query by name = %+v", list)
+			}
+			list, err = db.ListConversations(t.Context(), tn.ID, recrubo.ConversationFilter{ViewerID: "u1", Query: "876543"})
+			must(t, err)
+			if len(list) != 1 || list[0].ID != unmatched.ID {
+				t.Fatalf("query by phone = %+v", list)
+			}
+			must(t, db.MarkRead(t.Context(), tn.ID, unmatched.ID, "u1", at(30)))
+			must(t, db.MarkRead(t.Context(), tn.ID, matched.ID, "u1", at(30)))
+			list, err = db.ListConversations(t.Context(), tn.ID, recrubo.ConversationFilter{ViewerID: "u1", UnreadOnly: true})
+			must(t, err)
+			if len(list) != 0 {
+				t.Fatalf("unread only = %+v", list)
+			}
+			ms, err := db.Messages(t.Context(), tn.ID, matched.ID, 1)
+			must(t, err)
+			if len(ms) != 1 || ms[0].CreatedAt != at(11) {
+				t.Fatalf("newest message = %+v", ms)
+			}
+		}},
+		{name: "TemplatesConsentCosts", run: func(t *testing.T, e *storetest.Env) {
+			db := e.Open(t)
+			tn := createTenant(t, db, "acme")
+			tpl := &recrubo.MessageTemplate{TenantID: tn.ID, Name: "vacature_update", Language: "nl",
+				Category: recrubo.CategoryUtility, Status: recrubo.TemplateApproved, Body: "Hoi {{1}}, nieuws over {{2}}."}
+			must(t, db.SaveTemplate(t.Context(), tpl))
+			wantCode(t, db.SaveTemplate(t.Context(), &recrubo.MessageTemplate{TenantID: tn.ID, Name: "Bad Name",
+				Language: "nl", Category: "x", Status: "y", Body: "b"}), recrubo.EINVALID)
+			ts, err := db.Templates(t.Context(), tn.ID)
+			must(t, err)
+			if len(ts) != 1 || ts[0].Variables != 2 {
+				t.Fatalf("templates = %+v", ts)
+			}
+			c, err := db.Consent(t.Context(), tn.ID, "+31612345678")
+			must(t, err)
+			if c.OptedOut {
+				t.Fatal("no consent stored yet reads as opted out")
+			}
+			must(t, db.SaveConsent(t.Context(), &recrubo.Consent{TenantID: tn.ID, Phone: "+31612345678",
+				OptedOut: true, Source: "stop-keyword", At: at(3)}))
+			c, err = db.Consent(t.Context(), tn.ID, "+31612345678")
+			must(t, err)
+			if !c.OptedOut || c.Source != "stop-keyword" || c.At != at(3) {
+				t.Fatalf("consent = %+v", c)
+			}
+			must(t, db.SaveCostRate(t.Context(), &recrubo.CostRate{TenantID: tn.ID, Category: recrubo.CategoryUtility,
+				Price: decimal.RequireFromString("0.0456")}))
+			rates, err := db.CostRates(t.Context(), tn.ID)
+			must(t, err)
+			if len(rates) != 1 || !rates[0].Price.Equal(decimal.RequireFromString("0.0456")) {
+				t.Fatalf("rates = %+v", rates)
+			}
+			conv := newConversation(t, db, tn.ID, "+31612345678", "", at(1))
+			ams := time.FixedZone("CET", 3600)
+			for i, when := range []time.Time{
+				time.Date(2026, 10, 31, 23, 30, 0, 0, time.UTC), // November in Amsterdam
+				time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC),
+				time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC),
+			} {
+				cat := recrubo.CategoryUtility
+				if i == 2 {
+					cat = recrubo.CategoryService
+				}
+				must(t, db.AddCost(t.Context(), tn.ID, conv.ID, cat, decimal.RequireFromString("0.0456"), when.In(ams)))
+			}
+			costs, err := db.MonthlyCosts(t.Context(), tn.ID, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
+			must(t, err)
+			if len(costs) != 2 || costs[0].Month != "2026-11" || costs[0].Category != recrubo.CategoryService ||
+				costs[1].Count != 2 || costs[1].Amount.String() != "0.0912" {
+				t.Fatalf("costs = %+v %+v", costs[0], costs[1])
+			}
+		}},
+	})
+}
