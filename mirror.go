@@ -49,6 +49,10 @@ type Vacancy struct {
 }
 
 // Match links a candidate to a vacancy (a Carerix CRMatch) with its stage.
+// A match is in scope when both its candidate and its vacancy are, so its
+// ModifiedAt is the newest of the three records' modification times: when
+// the candidate or vacancy leaves scope and comes back, the match's newer
+// effective time brings it back past its tombstone.
 type Match struct {
 	TenantID    string
 	ID          string
@@ -61,14 +65,17 @@ type Match struct {
 
 // Recruiter is a Carerix user (CRUser) who owns candidates or vacancies.
 type Recruiter struct {
-	TenantID   string
-	ID         string
-	UserName   string
-	FirstName  string
-	LastName   string
-	Email      string
-	Language   string
-	Active     bool
+	TenantID  string
+	ID        string
+	UserName  string
+	FirstName string
+	LastName  string
+	Email     string
+	Language  string
+	Active    bool
+	// StableHash is the user's Carerix stableHash; the embed
+	// authentication compares it with the one a template writes.
+	StableHash string
 	ModifiedAt time.Time
 	SyncedAt   time.Time
 }
@@ -149,6 +156,8 @@ type MirrorStore interface {
 
 	UpsertMatch(ctx context.Context, m *Match) (bool, error)
 	RemoveMatch(ctx context.Context, tenantID, id string, asOf time.Time) (bool, error)
+	// Match returns ENOTFOUND if the match is not in the mirror.
+	Match(ctx context.Context, tenantID, id string) (*Match, error)
 	MatchesByCandidate(ctx context.Context, tenantID, candidateID string) ([]*Match, error)
 	MatchesByVacancy(ctx context.Context, tenantID, vacancyID string) ([]*Match, error)
 	CountMatches(ctx context.Context, tenantID string) (int64, error)
@@ -157,6 +166,17 @@ type MirrorStore interface {
 	UpsertRecruiter(ctx context.Context, r *Recruiter) (bool, error)
 	Recruiter(ctx context.Context, tenantID, id string) (*Recruiter, error)
 	Recruiters(ctx context.Context, tenantID string) ([]*Recruiter, error)
+	// OwnerIDs lists, in order, the distinct owners of the tenant's
+	// mirrored candidates and vacancies: the recruiters to sync.
+	OwnerIDs(ctx context.Context, tenantID string) ([]string, error)
+	// ForgetTombstone drops the tombstone of one candidate, vacancy or
+	// match when it is not newer than asOf, so a state exactly as new as
+	// the removal may be stored: Carerix stamps whole seconds, so a record
+	// can leave scope and come back within one.
+	ForgetTombstone(ctx context.Context, tenantID string, entity Entity, id string, asOf time.Time) error
+	// ForgetTombstones drops the tenant's tombstones, so records that left
+	// the mirror may come back unchanged (after the status filters change).
+	ForgetTombstones(ctx context.Context, tenantID string) error
 
 	// ReplaceStatusNodes sets the tenant's status nodes of one kind.
 	ReplaceStatusNodes(ctx context.Context, tenantID string, kind StatusKind, nodes []*StatusNode) error

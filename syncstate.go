@@ -61,7 +61,13 @@ type SyncStatus struct {
 	LastReconcileAt time.Time
 	// Watermark is the Carerix modificationDate up to which reconciliation
 	// has seen every change.
-	Watermark   time.Time
+	Watermark time.Time
+	// LastScanAt is when the last full id scan (which finds records
+	// purged from Carerix) started.
+	LastScanAt time.Time
+	// ScopeKey identifies the status filters the mirror was last filled
+	// with; a tenant whose filters no longer match it needs a rescope.
+	ScopeKey    string
 	LastError   string
 	LastErrorAt time.Time
 }
@@ -82,6 +88,9 @@ type SyncStore interface {
 	// zero status with TenantID set.
 	SyncStatus(ctx context.Context, tenantID string) (*SyncStatus, error)
 	SaveSyncStatus(ctx context.Context, st *SyncStatus) error
+	// NoteSyncApplied moves the tenant's LastAppliedAt forward to at (never
+	// back), without touching the rest of its status.
+	NoteSyncApplied(ctx context.Context, tenantID string, at time.Time) error
 }
 
 // EventSource names where an inbound webhook came from.
@@ -116,4 +125,19 @@ type EventStore interface {
 	Event(ctx context.Context, tenantID string, source EventSource, id string) (*InboundEvent, error)
 	MarkEventProcessed(ctx context.Context, tenantID string, source EventSource, id, outcome string, at time.Time) error
 	CountEvents(ctx context.Context, tenantID string, source EventSource) (int64, error)
+	// EventStats summarises a tenant's events from one source.
+	EventStats(ctx context.Context, tenantID string, source EventSource) (*EventStats, error)
+}
+
+// EventStats summarise a tenant's inbound events from one source: how many
+// there are, how many wait for processing and since when.
+type EventStats struct {
+	Total       int64
+	Unprocessed int64
+	// LastReceivedAt and LastType describe the newest event.
+	LastReceivedAt time.Time
+	LastType       string
+	// OldestUnprocessedAt is when the oldest waiting event arrived (zero
+	// when none waits): the lag of processing.
+	OldestUnprocessedAt time.Time
 }

@@ -34,6 +34,9 @@ type Tenant struct {
 	// Filters say which candidates and vacancies are synced.
 	Filters StatusFilters `json:"filters" yaml:"filters"`
 
+	// Sync tunes how the mirror is kept up to date.
+	Sync SyncSettings `json:"sync" yaml:"sync"`
+
 	Webhook  WebhookSettings  `json:"webhook" yaml:"webhook"`
 	Embed    EmbedSettings    `json:"embed" yaml:"embed"`
 	WhatsApp WhatsAppSettings `json:"whatsapp" yaml:"whatsapp"`
@@ -85,6 +88,25 @@ type AdminCredentials struct {
 type StatusFilters struct {
 	CandidateStatuses []string `json:"candidate_statuses" yaml:"candidate_statuses" validate:"max=50,unique,dive,required,max=200"`
 	VacancyStatuses   []string `json:"vacancy_statuses" yaml:"vacancy_statuses" validate:"max=50,unique,dive,required,max=200"`
+}
+
+// DefaultReconcileInterval is how often a tenant's mirror is reconciled
+// with Carerix unless the tenant chooses otherwise.
+const DefaultReconcileInterval = 15 * time.Minute
+
+// SyncSettings tune a tenant's sync. The zero value takes the defaults.
+type SyncSettings struct {
+	// ReconcileInterval is how often changes webhooks may have missed are
+	// polled from Carerix (1m to 24h; 0 means DefaultReconcileInterval).
+	ReconcileInterval time.Duration `json:"reconcile_interval,omitempty" yaml:"reconcile_interval,omitempty" validate:"omitempty,min=1m,max=24h"`
+}
+
+// Interval returns the reconcile interval, the default when unset.
+func (s SyncSettings) Interval() time.Duration {
+	if s.ReconcileInterval <= 0 {
+		return DefaultReconcileInterval
+	}
+	return s.ReconcileInterval
 }
 
 // WebhookSettings verify Carerix webhook deliveries: the per-tenant secret we

@@ -23,6 +23,8 @@ type Employee struct {
 	Deleted          bool
 	CreationDate     time.Time
 	ModificationDate time.Time
+	// StableHash is Carerix's stableHash; it changes whenever the record changes.
+	StableHash string
 	// Status is the candidate status node (toStatusNode) with its parent
 	// tags; nil when the candidate has none.
 	Status *DataNode
@@ -31,7 +33,7 @@ type Employee struct {
 }
 
 // employeeFields selects what the product needs of a candidate.
-const employeeFields = `_id employeeID firstName lastNamePrefix lastName emailAddress phoneNumber mobileNumber city deleted creationDate modificationDate toStatusNode { ` + dataNodeFields + ` } owner { _id }`
+const employeeFields = `_id employeeID firstName lastNamePrefix lastName emailAddress phoneNumber mobileNumber city stableHash deleted creationDate modificationDate toStatusNode { ` + dataNodeFields + ` } owner { _id }`
 
 // wireEmployee is CREmployee on the wire.
 type wireEmployee struct {
@@ -47,6 +49,7 @@ type wireEmployee struct {
 	Deleted          looseBool     `json:"deleted"`
 	CreationDate     jsonTime      `json:"creationDate"`
 	ModificationDate jsonTime      `json:"modificationDate"`
+	StableHash       string        `json:"stableHash"`
 	ToStatusNode     *wireDataNode `json:"toStatusNode"`
 	Owner            *ref          `json:"owner"`
 }
@@ -65,6 +68,7 @@ func (w wireEmployee) employee() Employee {
 		Deleted:          bool(w.Deleted),
 		CreationDate:     w.CreationDate.Time,
 		ModificationDate: w.ModificationDate.Time,
+		StableHash:       w.StableHash,
 		Status:           dataNodePtr(w.ToStatusNode),
 		OwnerID:          refID(w.Owner),
 	}

@@ -19,10 +19,12 @@ type User struct {
 	LessFormalName string
 	EmailAddress   string
 	IsActive       bool
+	// StableHash is Carerix's stableHash; it changes whenever the record changes.
+	StableHash string
 }
 
 // userFields selects what the product needs of a user.
-const userFields = `_id userID userName firstName lastName lessFormalName emailAddress isActive`
+const userFields = `_id userID userName firstName lastName lessFormalName emailAddress isActive stableHash`
 
 // wireUser is CRUser on the wire.
 type wireUser struct {
@@ -34,6 +36,7 @@ type wireUser struct {
 	LessFormalName string      `json:"lessFormalName"`
 	EmailAddress   string      `json:"emailAddress"`
 	IsActive       looseBool   `json:"isActive"`
+	StableHash     string      `json:"stableHash"`
 }
 
 func (w wireUser) user() User {
@@ -46,6 +49,7 @@ func (w wireUser) user() User {
 		LessFormalName: w.LessFormalName,
 		EmailAddress:   w.EmailAddress,
 		IsActive:       bool(w.IsActive),
+		StableHash:     w.StableHash,
 	}
 }
 

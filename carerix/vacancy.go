@@ -19,6 +19,8 @@ type Vacancy struct {
 	Deleted          bool
 	CreationDate     time.Time
 	ModificationDate time.Time
+	// StableHash is Carerix's stableHash; it changes whenever the record changes.
+	StableHash string
 	// Status is the vacancy status node (toStatusNode) with parent tags.
 	Status *DataNode
 	// CompanyID and CompanyName identify the client company.
@@ -29,7 +31,7 @@ type Vacancy struct {
 }
 
 // vacancyFields selects what the product needs of a vacancy.
-const vacancyFields = `_id vacancyID jobTitle titleInformation deleted creationDate modificationDate toStatusNode { ` + dataNodeFields + ` } toCompany { _id name } owner { _id }`
+const vacancyFields = `_id vacancyID jobTitle titleInformation stableHash deleted creationDate modificationDate toStatusNode { ` + dataNodeFields + ` } toCompany { _id name } owner { _id }`
 
 // wireVacancy is CRVacancy on the wire.
 type wireVacancy struct {
@@ -40,6 +42,7 @@ type wireVacancy struct {
 	Deleted          looseBool     `json:"deleted"`
 	CreationDate     jsonTime      `json:"creationDate"`
 	ModificationDate jsonTime      `json:"modificationDate"`
+	StableHash       string        `json:"stableHash"`
 	ToStatusNode     *wireDataNode `json:"toStatusNode"`
 	ToCompany        *struct {
 		ID   looseString `json:"_id"`
@@ -57,6 +60,7 @@ func (w wireVacancy) vacancy() Vacancy {
 		Deleted:          bool(w.Deleted),
 		CreationDate:     w.CreationDate.Time,
 		ModificationDate: w.ModificationDate.Time,
+		StableHash:       w.StableHash,
 		Status:           dataNodePtr(w.ToStatusNode),
 		OwnerID:          refID(w.Owner),
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 const recruiterColumns = `tenant_id, id, user_name, first_name, last_name, email, language, active,
-    modified_at, synced_at`
+    stable_hash, modified_at, synced_at`
 
 func scanRecruiter(r row) (*recrubo.Recruiter, error) {
 	var (
@@ -16,7 +16,7 @@ func scanRecruiter(r row) (*recrubo.Recruiter, error) {
 		modified, synced int64
 	)
 	err := r.Scan(&u.TenantID, &u.ID, &u.UserName, &u.FirstName, &u.LastName, &u.Email, &u.Language, &u.Active,
-		&modified, &synced)
+		&u.StableHash, &modified, &synced)
 	if err != nil {
 		return nil, err
 	}
@@ -33,14 +33,14 @@ func (q *queries) UpsertRecruiter(ctx context.Context, r *recrubo.Recruiter) (bo
 		return false, err
 	}
 	n, err := q.q.exec(ctx, `INSERT INTO recruiters (tenant_id, id, user_name, first_name, last_name, email,
-            language, active, modified_at, synced_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            language, active, stable_hash, modified_at, synced_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
         ON CONFLICT (tenant_id, id) DO UPDATE SET user_name = excluded.user_name,
             first_name = excluded.first_name, last_name = excluded.last_name, email = excluded.email,
-            language = excluded.language, active = excluded.active, modified_at = excluded.modified_at,
-            synced_at = excluded.synced_at
+            language = excluded.language, active = excluded.active, stable_hash = excluded.stable_hash,
+            modified_at = excluded.modified_at, synced_at = excluded.synced_at
         WHERE excluded.modified_at >= recruiters.modified_at`,
-		r.TenantID, r.ID, r.UserName, r.FirstName, r.LastName, r.Email, r.Language, r.Active,
+		r.TenantID, r.ID, r.UserName, r.FirstName, r.LastName, r.Email, r.Language, r.Active, r.StableHash,
 		r.ModifiedAt.UnixMicro(), q.stamp(r.SyncedAt))
 	if err != nil {
 		return false, fmt.Errorf("upserting recruiter %s: %w", r.ID, fkNotFound(err, r.TenantID))

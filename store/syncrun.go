@@ -156,11 +156,12 @@ func (q *queries) SyncStatus(ctx context.Context, tenantID string) (*recrubo.Syn
 	var (
 		st                                          = recrubo.SyncStatus{TenantID: tenantID}
 		event, applied, reconcile, watermark, errAt int64
+		scan                                        int64
 	)
 	err := q.q.queryRow(ctx, `SELECT last_event_at, last_applied_at, last_reconcile_at, watermark, last_error,
-            last_error_at
+            last_error_at, last_scan_at, scope_key
         FROM sync_status WHERE tenant_id = $1`, tenantID).
-		Scan(&event, &applied, &reconcile, &watermark, &st.LastError, &errAt)
+		Scan(&event, &applied, &reconcile, &watermark, &st.LastError, &errAt, &scan, &st.ScopeKey)
 	switch {
 	case isNoRows(err):
 		return &st, nil
@@ -169,19 +170,21 @@ func (q *queries) SyncStatus(ctx context.Context, tenantID string) (*recrubo.Syn
 	}
 	st.LastEventAt, st.LastAppliedAt = timeMicro(event), timeMicro(applied)
 	st.LastReconcileAt, st.Watermark, st.LastErrorAt = timeMicro(reconcile), timeMicro(watermark), timeMicro(errAt)
+	st.LastScanAt = timeMicro(scan)
 	return &st, nil
 }
 
 // SaveSyncStatus stores the tenant's sync status.
 func (q *queries) SaveSyncStatus(ctx context.Context, st *recrubo.SyncStatus) error {
 	_, err := q.q.exec(ctx, `INSERT INTO sync_status (tenant_id, last_event_at, last_applied_at, last_reconcile_at,
-            watermark, last_error, last_error_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
+            watermark, last_error, last_error_at, last_scan_at, scope_key)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         ON CONFLICT (tenant_id) DO UPDATE SET last_event_at = excluded.last_event_at,
             last_applied_at = excluded.last_applied_at, last_reconcile_at = excluded.last_reconcile_at,
-            watermark = excluded.watermark, last_error = excluded.last_error, last_error_at = excluded.last_error_at`,
+            watermark = excluded.watermark, last_error = excluded.last_error, last_error_at = excluded.last_error_at,
+            last_scan_at = excluded.last_scan_at, scope_key = excluded.scope_key`,
 		st.TenantID, microTime(st.LastEventAt), microTime(st.LastAppliedAt), microTime(st.LastReconcileAt),
-		microTime(st.Watermark), st.LastError, microTime(st.LastErrorAt))
+		microTime(st.Watermark), st.LastError, microTime(st.LastErrorAt), microTime(st.LastScanAt), st.ScopeKey)
 	if err != nil {
 		return fmt.Errorf("saving sync status: %w", fkNotFound(err, st.TenantID))
 	}

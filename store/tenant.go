@@ -53,6 +53,9 @@ type tenantSettings struct {
 		CandidateStatuses []string `json:"candidate_statuses"`
 		VacancyStatuses   []string `json:"vacancy_statuses"`
 	} `json:"filters"`
+	Sync struct {
+		ReconcileInterval time.Duration `json:"reconcile_interval,omitempty"`
+	} `json:"sync"`
 	Webhook struct {
 		ApplicationID string `json:"application_id"`
 		PublicKeyPEM  string `json:"public_key_pem"`
@@ -80,6 +83,7 @@ func toTenantSettings(t *recrubo.Tenant) tenantSettings {
 	s.Admin.Scopes = t.Admin.Scopes
 	s.Filters.CandidateStatuses = t.Filters.CandidateStatuses
 	s.Filters.VacancyStatuses = t.Filters.VacancyStatuses
+	s.Sync.ReconcileInterval = t.Sync.ReconcileInterval
 	s.Webhook.ApplicationID = t.Webhook.ApplicationID
 	s.Webhook.PublicKeyPEM = t.Webhook.PublicKeyPEM
 	s.WhatsApp.APIBaseURL = t.WhatsApp.APIBaseURL
@@ -103,6 +107,7 @@ func (s *tenantSettings) apply(t *recrubo.Tenant) {
 	t.Admin.Scopes = s.Admin.Scopes
 	t.Filters.CandidateStatuses = s.Filters.CandidateStatuses
 	t.Filters.VacancyStatuses = s.Filters.VacancyStatuses
+	t.Sync.ReconcileInterval = s.Sync.ReconcileInterval
 	t.Webhook.ApplicationID = s.Webhook.ApplicationID
 	t.Webhook.PublicKeyPEM = s.Webhook.PublicKeyPEM
 	t.WhatsApp.APIBaseURL = s.WhatsApp.APIBaseURL

@@ -23,6 +23,7 @@ func toCandidate(tenantID string, e *carerix.Employee, now time.Time) *recrubo.C
 		Mobile:         strings.TrimSpace(e.MobileNumber),
 		City:           strings.TrimSpace(e.City),
 		OwnerID:        e.OwnerID,
+		StableHash:     e.StableHash,
 		ModifiedAt:     e.ModificationDate,
 		SyncedAt:       now,
 	}
@@ -51,6 +52,7 @@ func toVacancy(tenantID string, v *carerix.Vacancy, now time.Time) *recrubo.Vaca
 		Title:       title,
 		CompanyName: strings.TrimSpace(v.CompanyName),
 		OwnerID:     v.OwnerID,
+		StableHash:  v.StableHash,
 		ModifiedAt:  v.ModificationDate,
 		SyncedAt:    now,
 	}
@@ -60,14 +62,16 @@ func toVacancy(tenantID string, v *carerix.Vacancy, now time.Time) *recrubo.Vaca
 	return out
 }
 
-// toMatch converts a Carerix match with its stage.
-func toMatch(tenantID string, m *carerix.Match, now time.Time) *recrubo.Match {
+// toMatch converts a Carerix match with its stage. Its ModifiedAt is the
+// newest of the match's, its candidate's and its vacancy's modification
+// times (see recrubo.Match).
+func toMatch(tenantID string, m *carerix.Match, c *recrubo.Candidate, v *recrubo.Vacancy, now time.Time) *recrubo.Match {
 	out := &recrubo.Match{
 		TenantID:    tenantID,
 		ID:          m.ID,
 		CandidateID: m.EmployeeID,
 		VacancyID:   m.VacancyID,
-		ModifiedAt:  m.ModificationDate,
+		ModifiedAt:  latest(m.ModificationDate, c.ModifiedAt, v.ModifiedAt),
 		SyncedAt:    now,
 	}
 	if m.Stage != nil {
@@ -83,18 +87,33 @@ func stageName(s *carerix.MatchStage) string {
 	return strings.TrimSpace(s.StatusName)
 }
 
-// toRecruiter converts a Carerix user.
-func toRecruiter(tenantID string, u *carerix.User, now time.Time) *recrubo.Recruiter {
+// toRecruiter converts a Carerix user read at readAt. The client does not
+// read a user's modification date, so the time it was read orders its
+// states: a later read is never older.
+func toRecruiter(tenantID string, u *carerix.User, readAt time.Time) *recrubo.Recruiter {
 	return &recrubo.Recruiter{
-		TenantID:  tenantID,
-		ID:        u.ID,
-		UserName:  strings.TrimSpace(u.UserName),
-		FirstName: strings.TrimSpace(u.FirstName),
-		LastName:  strings.TrimSpace(u.LastName),
-		Email:     strings.TrimSpace(u.EmailAddress),
-		Active:    u.IsActive,
-		SyncedAt:  now,
+		TenantID:   tenantID,
+		ID:         u.ID,
+		UserName:   strings.TrimSpace(u.UserName),
+		FirstName:  strings.TrimSpace(u.FirstName),
+		LastName:   strings.TrimSpace(u.LastName),
+		Email:      strings.TrimSpace(u.EmailAddress),
+		Active:     u.IsActive,
+		StableHash: u.StableHash,
+		ModifiedAt: readAt,
+		SyncedAt:   readAt,
 	}
+}
+
+// latest returns the latest of ts.
+func latest(ts ...time.Time) time.Time {
+	var out time.Time
+	for _, t := range ts {
+		if t.After(out) {
+			out = t
+		}
+	}
+	return out
 }
 
 // toStatusNode converts a Carerix status data node with its parent tags.

@@ -41,12 +41,15 @@ func TestToVacancyMatchRecruiterStatus(t *testing.T) {
 	if v.Title != "Heftruckchauffeur" || v.StatusLabel != "Open" || v.CompanyName != "Acme" {
 		t.Errorf("toVacancy = %+v", v)
 	}
-	m := toMatch("t", &carerix.Match{ID: "1.2", EmployeeID: "42", VacancyID: "v1", Stage: &carerix.MatchStage{StatusName: "intake", DisplayName: "Intake gepland"}}, now)
-	if m.ID != "1.2" || m.CandidateID != "42" || m.Stage != "Intake gepland" {
-		t.Errorf("toMatch = %+v", m)
+	mMod, cMod, vMod := now.Add(-3*time.Hour), now.Add(-time.Hour), now.Add(-2*time.Hour)
+	m := toMatch("t", &carerix.Match{ID: "1.2", EmployeeID: "42", VacancyID: "v1", ModificationDate: mMod,
+		Stage: &carerix.MatchStage{StatusName: "intake", DisplayName: "Intake gepland"}},
+		&recrubo.Candidate{ModifiedAt: cMod}, &recrubo.Vacancy{ModifiedAt: vMod}, now)
+	if m.ID != "1.2" || m.CandidateID != "42" || m.Stage != "Intake gepland" || !m.ModifiedAt.Equal(cMod) {
+		t.Errorf("toMatch = %+v, want the candidate's newer modification time", m)
 	}
-	r := toRecruiter("t", &carerix.User{ID: "7", UserName: "jdevries", IsActive: true}, now)
-	if r.FullName() != "jdevries" || !r.Active {
+	r := toRecruiter("t", &carerix.User{ID: "7", UserName: "jdevries", IsActive: true, StableHash: "h1"}, now)
+	if r.FullName() != "jdevries" || !r.Active || r.StableHash != "h1" || !r.ModifiedAt.Equal(now) {
 		t.Errorf("toRecruiter = %+v", r)
 	}
 	n := toStatusNode("t", recrubo.StatusCandidate, &carerix.DataNode{ID: "s1", Value: "Actief", ExportCode: "CAND_ACTIVE",

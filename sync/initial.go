@@ -16,12 +16,8 @@ const (
 	nodeTypeVacancy   = "Vacature-status"
 )
 
-// Reader is what sync needs from Carerix; *carerix.Client implements it.
-type Reader interface {
-	DataNodeListBy(ctx context.Context, nodeType, tag string) ([]carerix.DataNode, error)
-	EmployeePager(r carerix.PageRequest) *carerix.Pager[carerix.Employee]
-	VacancyPager(r carerix.PageRequest) *carerix.Pager[carerix.Vacancy]
-}
+// userChunk is how many users one page request asks for by id.
+const userChunk = 100
 
 // Syncer applies Carerix data to a tenant's mirror.
 type Syncer struct {
@@ -29,6 +25,9 @@ type Syncer struct {
 	// PageSize is the Carerix page size (at most 100).
 	PageSize int
 	Now      func() time.Time
+	// OnPage, when set, is called after each applied page with the
+	// entity's checkpoint (for progress displays).
+	OnPage func(cp recrubo.SyncCheckpoint)
 }
 
 func (s *Syncer) now() time.Time {
@@ -68,24 +67,18 @@ func (s *Syncer) RefreshStatuses(ctx context.Context, t *recrubo.Tenant, r Reade
 	return cand, vac, nil
 }
 
-// statusQualifier selects records whose status is one of nodes.
-func statusQualifier(nodes []*recrubo.StatusNode) (string, error) {
-	ids := make([]string, len(nodes))
-	for i, n := range nodes {
-		ids[i] = n.ID
-	}
-	return carerix.In("toStatusNode._id", ids...).Build()
-}
-
-// RunInitial imports the tenant's in-scope candidates and vacancies for run
-// runID. Each page is applied together with its checkpoint in one
-// transaction, so a run that stops (crash, cancel, error) continues after the
-// last applied page without fetching finished pages again.
+// RunInitial imports the tenant's in-scope candidates, vacancies, matches
+// and recruiters for run runID, in that order. Each page is applied
+// together with its checkpoint in one transaction, so a run that stops
+// (crash, cancel, error) continues after the last applied page without
+// fetching finished pages again. Pages never overwrite newer states that
+// webhook events stored meanwhile (the mirror's modification-time rule).
 func (s *Syncer) RunInitial(ctx context.Context, t *recrubo.Tenant, r Reader, runID string) error {
 	cand, vac, err := s.RefreshStatuses(ctx, t, r)
 	if err != nil {
 		return err
 	}
+	sc := newScope(t, cand, vac)
 	done := map[recrubo.Entity]*recrubo.SyncCheckpoint{}
 	cps, err := s.Store.Checkpoints(ctx, t.ID, runID)
 	if err != nil {
@@ -100,13 +93,13 @@ func (s *Syncer) RunInitial(ctx context.Context, t *recrubo.Tenant, r Reader, ru
 		}
 		return &recrubo.SyncCheckpoint{TenantID: t.ID, RunID: runID, Entity: e}
 	}
-	if len(cand) > 0 {
-		q, err := statusQualifier(cand)
-		if err != nil {
-			return err
-		}
+	size := s.PageSize
+
+	if q, err := sc.candidateQualifier(); err != nil {
+		return err
+	} else if q != "" {
 		cp := checkpoint(recrubo.EntityCandidate)
-		if err := walk(ctx, s, cp, r.EmployeePager(carerix.PageRequest{Qualifier: q, Page: cp.NextPage, Size: s.PageSize}),
+		if err := walk(ctx, s, cp, carerix.NewPager(r.EmployeePage, carerix.PageRequest{Qualifier: q, Page: cp.NextPage, Size: size}),
 			func(ctx context.Context, tx recrubo.Tx, e *carerix.Employee) error {
 				_, err := tx.UpsertCandidate(ctx, toCandidate(t.ID, e, s.now()))
 				return err
@@ -114,13 +107,11 @@ func (s *Syncer) RunInitial(ctx context.Context, t *recrubo.Tenant, r Reader, ru
 			return fmt.Errorf("syncing candidates: %w", err)
 		}
 	}
-	if len(vac) > 0 {
-		q, err := statusQualifier(vac)
-		if err != nil {
-			return err
-		}
+	if q, err := sc.vacancyQualifier(); err != nil {
+		return err
+	} else if q != "" {
 		cp := checkpoint(recrubo.EntityVacancy)
-		if err := walk(ctx, s, cp, r.VacancyPager(carerix.PageRequest{Qualifier: q, Page: cp.NextPage, Size: s.PageSize}),
+		if err := walk(ctx, s, cp, carerix.NewPager(r.VacancyPage, carerix.PageRequest{Qualifier: q, Page: cp.NextPage, Size: size}),
 			func(ctx context.Context, tx recrubo.Tx, v *carerix.Vacancy) error {
 				_, err := tx.UpsertVacancy(ctx, toVacancy(t.ID, v, s.now()))
 				return err
@@ -128,7 +119,113 @@ func (s *Syncer) RunInitial(ctx context.Context, t *recrubo.Tenant, r Reader, ru
 			return fmt.Errorf("syncing vacancies: %w", err)
 		}
 	}
+	if q, err := sc.matchQualifier(); err != nil {
+		return err
+	} else if q != "" {
+		cp := checkpoint(recrubo.EntityMatch)
+		if err := walk(ctx, s, cp, carerix.NewPager(r.MatchPage, carerix.PageRequest{Qualifier: q, Page: cp.NextPage, Size: size}),
+			func(ctx context.Context, tx recrubo.Tx, m *carerix.Match) error {
+				_, err := upsertMatch(ctx, tx, t.ID, m, s.now())
+				return err
+			}); err != nil {
+			return fmt.Errorf("syncing matches: %w", err)
+		}
+	}
+	if err := s.syncRecruiters(ctx, t, r, checkpoint(recrubo.EntityRecruiter)); err != nil {
+		return fmt.Errorf("syncing recruiters: %w", err)
+	}
 	return nil
+}
+
+// upsertMatch stores m when its candidate and vacancy are in the mirror;
+// it reports whether m was applied.
+func upsertMatch(ctx context.Context, ds recrubo.DataStore, tenantID string, m *carerix.Match, now time.Time) (bool, error) {
+	c, v, err := matchEnds(ctx, ds, tenantID, m)
+	if err != nil || c == nil || v == nil {
+		return false, err
+	}
+	return ds.UpsertMatch(ctx, toMatch(tenantID, m, c, v, now))
+}
+
+// matchEnds returns the mirrored candidate and vacancy of m; nil for one
+// that is not in the mirror.
+func matchEnds(ctx context.Context, ds recrubo.DataStore, tenantID string, m *carerix.Match) (*recrubo.Candidate, *recrubo.Vacancy, error) {
+	c, err := ds.Candidate(ctx, tenantID, m.EmployeeID)
+	if err != nil && recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
+		return nil, nil, err
+	}
+	v, err := ds.Vacancy(ctx, tenantID, m.VacancyID)
+	if err != nil && recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
+		return nil, nil, err
+	}
+	return c, v, nil
+}
+
+// syncRecruiters reads the owners of the mirrored candidates and vacancies,
+// a chunk of ids per request, each chunk with its checkpoint.
+func (s *Syncer) syncRecruiters(ctx context.Context, t *recrubo.Tenant, r Reader, cp *recrubo.SyncCheckpoint) error {
+	if cp.Done {
+		return nil
+	}
+	ids, err := s.Store.OwnerIDs(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	chunks := (len(ids) + userChunk - 1) / userChunk
+	for i := cp.NextPage; i < chunks; i++ {
+		chunk := ids[i*userChunk : min(len(ids), (i+1)*userChunk)]
+		users, err := fetchUsers(ctx, r, chunk)
+		if err != nil {
+			return err
+		}
+		next := *cp
+		next.NextPage, next.Pages, next.Total = i+1, chunks, int64(len(ids))
+		next.Records += int64(len(users))
+		next.Done = i+1 == chunks
+		if err := s.Store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
+			for j := range users {
+				if _, err := tx.UpsertRecruiter(ctx, toRecruiter(t.ID, &users[j], s.now())); err != nil {
+					return err
+				}
+			}
+			return tx.SaveCheckpoint(ctx, &next)
+		}); err != nil {
+			return fmt.Errorf("applying recruiters %d: %w", i, err)
+		}
+		*cp = next
+		s.progress(cp)
+	}
+	if !cp.Done {
+		cp.Done, cp.Total = true, int64(len(ids))
+		if err := s.Store.SaveCheckpoint(ctx, cp); err != nil {
+			return err
+		}
+		s.progress(cp)
+	}
+	return nil
+}
+
+// fetchUsers reads the users with the given ids (deleted ones included).
+func fetchUsers(ctx context.Context, r Reader, ids []string) ([]carerix.User, error) {
+	q, err := carerix.In("_id", ids...).Build()
+	if err != nil {
+		return nil, err
+	}
+	var out []carerix.User
+	p := carerix.NewPager(r.UserPage, carerix.PageRequest{Qualifier: q, Size: userChunk, NoRestrict: true})
+	for u, err := range p.All(ctx) {
+		if err != nil {
+			return nil, fmt.Errorf("reading users: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+func (s *Syncer) progress(cp *recrubo.SyncCheckpoint) {
+	if s.OnPage != nil {
+		s.OnPage(*cp)
+	}
 }
 
 // walk applies every remaining page of p, one transaction per page.
@@ -161,6 +258,7 @@ func walk[T any](ctx context.Context, s *Syncer, cp *recrubo.SyncCheckpoint, p *
 			return fmt.Errorf("applying page %d: %w", page.Page, err)
 		}
 		*cp = next
+		s.progress(cp)
 		if err := ctx.Err(); err != nil {
 			return err
 		}

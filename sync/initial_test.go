@@ -2,199 +2,140 @@ package sync_test
 
 import (
 	"context"
-	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
-	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 	crsync "github.com/recrubo/recrubo-carerix/sync"
 )
 
-type fixture struct {
-	emu    *carerixemu.Server
-	client *carerix.Client
-	db     recrubo.Store
-	tenant *recrubo.Tenant
-}
-
-func newFixture(t *testing.T, backend string) *fixture {
-	t.Helper()
-	emu := carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme"})
-	if _, err := emu.Seed(t.Context(), carerixemu.SeedOptions{Candidates: 150, Vacancies: 12, Recruiters: 3, Seed: 7}); err != nil {
-		t.Fatal(err)
-	}
-	client, err := carerix.New(carerix.Config{
-		APIBaseURL: emu.URL(), IdentityBaseURL: emu.URL(), Realm: emu.Realm(),
-		ClientID: carerixemu.DefaultClientID, ClientSecret: carerixemu.DefaultClientSecret, RequestsPerSecond: 1000, Burst: 100,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(client.CloseIdleConnections)
-	db := storetest.NewEnv(t, backend).Open(t)
-	tn := &recrubo.Tenant{
-		Slug: "acme", DisplayName: "Acme", FrameOrigins: []string{"https://acme.carerix.net"},
-		Carerix: recrubo.CarerixSettings{APIBaseURL: emu.URL(), IdentityBaseURL: emu.URL(), Realm: emu.Realm(), Application: "acme",
-			ClientID: carerixemu.DefaultClientID, ClientSecret: recrubo.NewSecret(carerixemu.DefaultClientSecret)},
-		Admin:   recrubo.AdminCredentials{ClientID: "admin", ClientSecret: recrubo.NewSecret("x")},
-		Filters: recrubo.StatusFilters{CandidateStatuses: []string{"Actief", "Nieuw"}, VacancyStatuses: []string{"Open"}},
-	}
-	tn.Normalize()
-	if err := db.CreateTenant(t.Context(), tn); err != nil {
-		t.Fatal(err)
-	}
-	return &fixture{emu: emu, client: client, db: db, tenant: tn}
-}
-
 // newRun records a sync run for checkpoints to belong to.
-func (f *fixture) newRun(t *testing.T) string {
+func (f *fixture) newRun(t *testing.T) *recrubo.SyncRun {
 	t.Helper()
-	run := &recrubo.SyncRun{TenantID: f.tenant.ID, Kind: recrubo.SyncInitial, State: recrubo.RunRunning}
+	run := &recrubo.SyncRun{TenantID: f.tenant.ID, Kind: recrubo.SyncInitial, State: recrubo.RunQueued}
 	if err := f.db.CreateSyncRun(t.Context(), run); err != nil {
 		t.Fatal(err)
 	}
-	if run.ID == "" {
-		t.Fatal("CreateSyncRun assigned no id")
-	}
-	return run.ID
-}
-
-// inScope lists the emulator's live candidates whose status label is wanted.
-func (f *fixture) inScope(t *testing.T, labels ...string) []string {
-	want := map[string]bool{}
-	for _, l := range labels {
-		want[l] = true
-	}
-	var ids []string
-	for _, e := range f.emu.Employees() {
-		if e.Deleted || e.StatusNodeID == 0 {
-			continue
-		}
-		n, err := f.emu.DataNode(strconv.Itoa(e.StatusNodeID))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if want[n.Value] {
-			ids = append(ids, e.ID)
-		}
-	}
-	sort.Strings(ids)
-	return ids
-}
-
-func (f *fixture) mirrored(t *testing.T) []string {
-	var ids []string
-	if err := f.db.CandidateIDs(t.Context(), f.tenant.ID, func(id string) error { ids = append(ids, id); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(ids)
-	return ids
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return run
 }
 
 func TestInitialSyncStoresExactlyTheInScopeRecords(t *testing.T) {
 	for _, backend := range storetest.Backends() {
 		t.Run(backend, func(t *testing.T) {
 			f := newFixture(t, backend)
-			s := &crsync.Syncer{Store: f.db, PageSize: 20}
 			run := f.newRun(t)
-			if err := s.RunInitial(t.Context(), f.tenant, f.client, run); err != nil {
+			if err := f.svc.RunInitial(t.Context(), run, nil); err != nil {
 				t.Fatal(err)
 			}
-			want := f.inScope(t, "Actief", "Nieuw")
-			if len(want) == 0 || len(want) == 150 {
-				t.Fatalf("seed gives %d in-scope candidates; the filter would prove nothing", len(want))
+			w := f.want(t)
+			if len(w.Candidates) == 0 || len(w.Candidates) == 150 || len(w.Vacancies) == 0 || len(w.Vacancies) == 12 ||
+				len(w.Matches) == 0 || len(w.Recruiters) == 0 {
+				t.Fatalf("seed gives %v in scope; the filters would prove nothing", w)
 			}
-			if got := f.mirrored(t); !equal(got, want) {
-				t.Fatalf("mirrored %d candidates, want %d in scope", len(got), len(want))
+			if len(f.emu.Matches()) == len(w.Matches) {
+				t.Fatalf("every match is in scope; the match scope would prove nothing")
 			}
-			n, err := f.db.CountVacancies(t.Context(), f.tenant.ID)
-			if err != nil || n == 0 || n == 12 {
-				t.Errorf("vacancies mirrored = %d, %v; want some but not all of 12", n, err)
+			f.checkMirror(t, f.db)
+
+			got, err := f.db.SyncRun(t.Context(), f.tenant.ID, run.ID)
+			if err != nil || got.State != recrubo.RunSucceeded || got.FinishedAt.IsZero() {
+				t.Fatalf("run = %+v, %v; want succeeded", got, err)
+			}
+			st, err := f.db.SyncStatus(t.Context(), f.tenant.ID)
+			if err != nil || st.ScopeKey == "" || st.Watermark.IsZero() {
+				t.Fatalf("status after the initial sync = %+v, %v", st, err)
 			}
 			// A second run of the same id finds every checkpoint done and fetches nothing.
 			f.emu.ResetStats()
-			if err := s.RunInitial(t.Context(), f.tenant, f.client, run); err != nil {
+			if err := f.svc.RunInitial(t.Context(), run, nil); err != nil {
 				t.Fatal(err)
 			}
-			if c := f.emu.Stats().Operations["crEmployeePage"].Calls; c != 0 {
-				t.Errorf("finished run fetched %d candidate pages again", c)
+			for _, op := range []string{"crEmployeePage", "crVacancyPage", "crMatchPage", "crUserPage"} {
+				if c := f.emu.Stats().Operations[op].Calls; c != 0 {
+					t.Errorf("finished run called %s %d times again", op, c)
+				}
 			}
 		})
 	}
 }
 
-// cancelAfter cancels the sync after a page has been fetched, as a crash would.
-type cancelAfter struct {
+// cancelling cancels the sync once page `page` of operation op has been
+// served, as a crash would.
+type cancelling struct {
 	crsync.Reader
+	op     string
 	page   int
 	cancel context.CancelFunc
 }
 
-func (c cancelAfter) EmployeePager(r carerix.PageRequest) *carerix.Pager[carerix.Employee] {
-	p := c.Reader.EmployeePager(r)
-	p.OnPage = func(info carerix.PageInfo) {
-		if info.Page == c.page {
-			c.cancel()
-		}
+func (c cancelling) after(op string, p int) {
+	if op == c.op && p == c.page {
+		c.cancel()
 	}
-	return p
 }
 
-func TestInitialSyncResumesWithoutRefetchingFinishedPages(t *testing.T) {
-	f := newFixture(t, storetest.SQLite)
-	s := &crsync.Syncer{Store: f.db, PageSize: 20}
-	run := f.newRun(t)
-	ctx, cancel := context.WithCancel(t.Context())
-	err := s.RunInitial(ctx, f.tenant, cancelAfter{Reader: f.client, page: 2, cancel: cancel}, run)
+func (c cancelling) EmployeePage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.Employee], error) {
+	p, err := c.Reader.EmployeePage(ctx, r)
 	if err == nil {
-		t.Fatal("cancelled run reported success")
+		c.after("crEmployeePage", p.Page)
 	}
-	if err := s.RunInitial(t.Context(), f.tenant, f.client, run); err != nil {
-		t.Fatal(err)
+	return p, err
+}
+
+func (c cancelling) MatchPage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.Match], error) {
+	p, err := c.Reader.MatchPage(ctx, r)
+	if err == nil {
+		c.after("crMatchPage", p.Page)
 	}
-	pages := f.emu.Stats().Operations["crEmployeePage"].Pages
-	for p, n := range pages {
-		if p < 2 && n != 1 {
-			t.Errorf("finished page %d fetched %d times", p, n)
-		}
-		if n > 2 {
-			t.Errorf("page %d fetched %d times", p, n)
-		}
-	}
-	if got, want := f.mirrored(t), f.inScope(t, "Actief", "Nieuw"); !equal(got, want) {
-		t.Fatalf("after resume mirrored %d, want %d", len(got), len(want))
+	return p, err
+}
+
+func TestCancelledInitialSyncResumesWithoutRefetchingFinishedPages(t *testing.T) {
+	for _, op := range []string{"crEmployeePage", "crMatchPage"} {
+		t.Run(op, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(t.Context())
+			f := newFixtureWith(t, storetest.SQLite, fixtureOptions{connect: func(next crsync.Connector) crsync.Connector {
+				return func(ctx context.Context, tn *recrubo.Tenant) (crsync.Reader, error) {
+					r, err := next(ctx, tn)
+					return cancelling{Reader: r, op: op, page: 1, cancel: cancel}, err
+				}
+			}})
+			run := f.newRun(t)
+			if err := f.svc.RunInitial(ctx, run, nil); err == nil {
+				t.Fatal("cancelled run reported success")
+			}
+			if err := f.svc.RunInitial(t.Context(), run, nil); err != nil {
+				t.Fatal(err)
+			}
+			// Page 0 was applied before the cancel; page 1 was fetched
+			// but its transaction was cancelled, so it is fetched again.
+			pages := f.emu.Stats().Operations[op].Pages
+			if pages[0] != 1 || pages[1] != 2 || pages[2] != 1 {
+				t.Errorf("pages fetched %v; want page 0 once, page 1 twice, page 2 once", pages)
+			}
+			for p, n := range pages {
+				if p > 1 && n != 1 {
+					t.Errorf("page %d fetched %d times", p, n)
+				}
+			}
+			f.checkMirror(t, f.db)
+		})
 	}
 }
 
 func TestUnknownStatusIsRefusedWithTheTenantsStatuses(t *testing.T) {
 	f := newFixture(t, storetest.SQLite)
 	f.tenant.Filters.CandidateStatuses = []string{"Actief", "Bestaat niet"}
-	err := (&crsync.Syncer{Store: f.db}).RunInitial(t.Context(), f.tenant, f.client, f.newRun(t))
+	err := (&crsync.Syncer{Store: f.db}).RunInitial(t.Context(), f.tenant, f.client, f.newRun(t).ID)
 	if recrubo.ErrorCode(err) != recrubo.EINVALID {
 		t.Fatalf("err = %v", err)
 	}
-	if msg := recrubo.ErrorMessage(err); !contains(msg, `"Bestaat niet"`) || !contains(msg, "Actief") {
+	if msg := recrubo.ErrorMessage(err); !strings.Contains(msg, `"Bestaat niet"`) || !strings.Contains(msg, "Actief") {
 		t.Errorf("message %q does not name the unknown status and the real ones", msg)
 	}
 	if n, _ := f.db.CountCandidates(t.Context(), f.tenant.ID); n != 0 {
 		t.Errorf("refused filter still synced %d candidates", n)
 	}
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }

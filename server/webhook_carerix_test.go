@@ -1,0 +1,178 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/carerix"
+	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
+	"github.com/recrubo/recrubo-carerix/carerix/carerixemu/webhooks"
+	"github.com/recrubo/recrubo-carerix/store/storetest"
+	crsync "github.com/recrubo/recrubo-carerix/sync"
+	"github.com/recrubo/recrubo-carerix/sync/synctest"
+)
+
+// carerixHook is a tenant's webhook endpoint with our own signing key.
+type carerixHook struct {
+	env *synctest.Env
+	key *rsa.PrivateKey
+}
+
+// carerixEnvs starts the sync stack on every backend with jobs stopped, so
+// what a request stored stays as it was stored.
+func carerixEnvs(t *testing.T, fn func(t *testing.T, h *carerixHook)) {
+	for _, backend := range storetest.Backends() {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			e := synctest.New(t, backend, synctest.Options{NoJobs: true, WebhookBodyLimit: 4096,
+				Seed: carerixemu.SeedOptions{Candidates: 5, Recruiters: 1, Seed: 1}})
+			key, err := rsa.GenerateKey(rand.Reader, 2048)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pem, err := webhooks.PublicKeyPEM(key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.Tenant.Webhook.PublicKeyPEM = pem
+			if err := e.DB.UpdateTenant(t.Context(), e.Tenant); err != nil {
+				t.Fatal(err)
+			}
+			fn(t, &carerixHook{env: e, key: key})
+		})
+	}
+}
+
+func (h *carerixHook) sign(t *testing.T, body []byte) string {
+	t.Helper()
+	sig, err := webhooks.RSASHA256Signer{}.Sign(h.key, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sig
+}
+
+// post delivers body to url with the given headers; it returns the status
+// and the answer.
+func postCarerix(t *testing.T, url string, body []byte, headers map[string]string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func (h *carerixHook) headers(t *testing.T, body []byte) map[string]string {
+	return map[string]string{carerix.SignatureHeader: h.sign(t, body), crsync.WebhookSecretHeader: synctest.WebhookSecret}
+}
+
+// stored returns how many Carerix events and available jobs are stored.
+func (h *carerixHook) stored(t *testing.T) (events int64, jobs int) {
+	t.Helper()
+	n, err := h.env.DB.CountEvents(context.Background(), h.env.Tenant.ID, recrubo.SourceCarerix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, err := h.env.DB.JobCounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n, counts["available"]
+}
+
+const carerixEvent = `{"id":"6f1c2b7e-0000-4000-8000-000000000001","time":"2026-02-14T14:24:40Z","type":"cremployee:updated",
+ "applicationId":"app","webhookId":"hook","tenant":"acme","data":{"entityId":"12","changedFields":["city","modificationdate"]}}`
+
+func TestCarerixWebhookStoresVerifiedDeliveriesOnce(t *testing.T) {
+	carerixEnvs(t, func(t *testing.T, h *carerixHook) {
+		body := []byte(carerixEvent)
+		code, answer := postCarerix(t, h.env.WebhookURL, body, h.headers(t, body))
+		if code != http.StatusAccepted || !strings.Contains(answer, `"duplicate":false`) {
+			t.Fatalf("first delivery = %d %s", code, answer)
+		}
+		code, answer = postCarerix(t, h.env.WebhookURL, body, h.headers(t, body))
+		if code != http.StatusOK || !strings.Contains(answer, `"duplicate":true`) {
+			t.Fatalf("redelivery = %d %s", code, answer)
+		}
+		if events, jobs := h.stored(t); events != 1 || jobs != 1 {
+			t.Fatalf("stored %d events and %d jobs; want one of each", events, jobs)
+		}
+		ev, err := h.env.DB.Event(context.Background(), h.env.Tenant.ID, recrubo.SourceCarerix, "6f1c2b7e-0000-4000-8000-000000000001")
+		if err != nil || ev.Type != "cremployee:updated" || !bytes.Equal(ev.Payload, body) || !ev.ProcessedAt.IsZero() {
+			t.Fatalf("stored event = %+v, %v", ev, err)
+		}
+	})
+}
+
+func TestCarerixWebhookRefusesBadDeliveriesAndStoresNothing(t *testing.T) {
+	carerixEnvs(t, func(t *testing.T, h *carerixHook) {
+		good := []byte(carerixEvent)
+		otherKey, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			t.Fatal(err)
+		}
+		forged, err := webhooks.RSASHA256Signer{}.Sign(otherKey, good)
+		if err != nil {
+			t.Fatal(err)
+		}
+		garbage := []byte(`{"id":"x","type":"not an event type"`)
+		foreign := []byte(strings.Replace(carerixEvent, `"tenant":"acme"`, `"tenant":"globex"`, 1))
+		huge := append([]byte(`{"id":"big","type":"cremployee:updated","data":{"entityId":"1"},"pad":"`),
+			bytes.Repeat([]byte("a"), 5000)...)
+		huge = append(huge, `"}`...)
+		for _, c := range []struct {
+			name    string
+			url     string
+			body    []byte
+			headers map[string]string
+			status  int
+			message string
+		}{
+			{"wrong signature", h.env.WebhookURL, good,
+				map[string]string{carerix.SignatureHeader: forged, crsync.WebhookSecretHeader: synctest.WebhookSecret},
+				http.StatusUnauthorized, "Invalid Cx-Signature"},
+			{"signature of another body", h.env.WebhookURL, good,
+				map[string]string{carerix.SignatureHeader: h.sign(t, foreign), crsync.WebhookSecretHeader: synctest.WebhookSecret},
+				http.StatusUnauthorized, "Invalid Cx-Signature"},
+			{"no signature", h.env.WebhookURL, good,
+				map[string]string{crsync.WebhookSecretHeader: synctest.WebhookSecret}, http.StatusUnauthorized, "Cx-Signature"},
+			{"wrong secret", h.env.WebhookURL, good,
+				map[string]string{carerix.SignatureHeader: h.sign(t, good), crsync.WebhookSecretHeader: "guess"},
+				http.StatusUnauthorized, "Wrong webhook secret"},
+			{"no secret", h.env.WebhookURL, good,
+				map[string]string{carerix.SignatureHeader: h.sign(t, good)}, http.StatusUnauthorized, "Missing X-Recrubo-Webhook-Secret"},
+			{"unknown tenant", h.env.URL + "/webhooks/carerix/globex", good, h.headers(t, good),
+				http.StatusNotFound, "Unknown tenant"},
+			{"garbage body", h.env.WebhookURL, garbage, h.headers(t, garbage), http.StatusBadRequest, "Malformed webhook payload"},
+			{"another application's event", h.env.WebhookURL, foreign, h.headers(t, foreign),
+				http.StatusForbidden, "another Carerix application"},
+			{"huge body", h.env.WebhookURL, huge, h.headers(t, huge), http.StatusRequestEntityTooLarge, "too large"},
+		} {
+			code, answer := postCarerix(t, c.url, c.body, c.headers)
+			if code != c.status || !strings.Contains(answer, c.message) {
+				t.Errorf("%s: %d %s; want %d with %q", c.name, code, answer, c.status, c.message)
+			}
+		}
+		if events, jobs := h.stored(t); events != 0 || jobs != 0 {
+			t.Fatalf("bad deliveries stored %d events and %d jobs", events, jobs)
+		}
+	})
+}

@@ -1,0 +1,280 @@
+package sync
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/carerix"
+)
+
+// reconcileJob runs Reconcile.
+func (s *Service) reconcileJob(ctx context.Context, args ReconcileArgs) error {
+	if err := s.Reconcile(ctx, args.TenantID, args.Scan); err != nil {
+		return s.jobFailed(ctx, args.TenantID, err)
+	}
+	return nil
+}
+
+// rescopeJob runs Rescope.
+func (s *Service) rescopeJob(ctx context.Context, args RescopeArgs) error {
+	if err := s.Rescope(ctx, args.TenantID); err != nil {
+		return s.jobFailed(ctx, args.TenantID, err)
+	}
+	return nil
+}
+
+// Reconcile catches up with changes webhooks did not bring: it reads every
+// candidate, vacancy, match and user Carerix modified since the watermark
+// (less the overlap), deleted ones included, and applies them. With scan it
+// also reads every in-scope record and removes what Carerix no longer has
+// (purged records send no change to poll). A tenant whose initial sync has
+// not finished is left alone; one whose filters changed is rescoped.
+func (s *Service) Reconcile(ctx context.Context, tenantID string, scan bool) error {
+	t, err := s.store.TenantByID(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	st, err := s.store.SyncStatus(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	if st.ScopeKey == "" {
+		return nil
+	}
+	if st.ScopeKey != ScopeKey(t.Filters) {
+		return s.Rescope(ctx, tenantID)
+	}
+	a, err := s.applier(ctx, t)
+	if err != nil {
+		return err
+	}
+	start := s.now()
+	if err := a.poll(ctx, st.Watermark.Add(-s.overlap)); err != nil {
+		return err
+	}
+	if scan {
+		if err := a.scan(ctx, start); err != nil {
+			return err
+		}
+	}
+	return s.saveReconciled(ctx, tenantID, start, scan, "")
+}
+
+// Rescope applies changed status filters: it reads the statuses again,
+// forgets tombstones (records that left may now come back unchanged), reads
+// every record now in scope, and removes those no longer in it.
+func (s *Service) Rescope(ctx context.Context, tenantID string) error {
+	t, err := s.store.TenantByID(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	r, err := s.connect(ctx, t)
+	if err != nil {
+		return err
+	}
+	syncer := &Syncer{Store: s.store, Now: s.now}
+	cand, vac, err := syncer.RefreshStatuses(ctx, t, r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.ForgetTombstones(ctx, tenantID); err != nil {
+		return err
+	}
+	a := &applier{s: s, t: t, r: r, sc: newScope(t, cand, vac)}
+	start := s.now()
+	if err := a.scan(ctx, start); err != nil {
+		return err
+	}
+	return s.saveReconciled(ctx, tenantID, start, true, a.sc.key)
+}
+
+// saveReconciled records a finished reconciliation started at start.
+func (s *Service) saveReconciled(ctx context.Context, tenantID string, start time.Time, scanned bool, scopeKey string) error {
+	return s.store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
+		st, err := tx.SyncStatus(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		st.Watermark, st.LastReconcileAt = start, s.now()
+		if scanned {
+			st.LastScanAt = start
+		}
+		if scopeKey != "" {
+			st.ScopeKey = scopeKey
+		}
+		st.LastError, st.LastErrorAt = "", time.Time{}
+		return tx.SaveSyncStatus(ctx, st)
+	})
+}
+
+// poll applies every record modified since since.
+func (a *applier) poll(ctx context.Context, since time.Time) error {
+	q, err := carerix.Date("modificationDate", carerix.OpGe, since).Build()
+	if err != nil {
+		return err
+	}
+	req := carerix.PageRequest{Qualifier: q, Size: a.s.pageSize, NoRestrict: true}
+	for e, err := range carerix.NewPager(a.r.EmployeePage, req).All(ctx) {
+		if err != nil {
+			return fmt.Errorf("polling candidates: %w", err)
+		}
+		if err := a.locked(recrubo.EntityCandidate, e.ID, func() error {
+			_, err := a.candidate(ctx, e.ID, &e, time.Time{})
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	for v, err := range carerix.NewPager(a.r.VacancyPage, req).All(ctx) {
+		if err != nil {
+			return fmt.Errorf("polling vacancies: %w", err)
+		}
+		if err := a.locked(recrubo.EntityVacancy, v.ID, func() error {
+			_, err := a.vacancy(ctx, v.ID, &v, time.Time{})
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	for m, err := range carerix.NewPager(a.r.MatchPage, req).All(ctx) {
+		if err != nil {
+			return fmt.Errorf("polling matches: %w", err)
+		}
+		if err := a.locked(recrubo.EntityMatch, m.ID, func() error {
+			_, err := a.match(ctx, m.ID, &m, time.Time{})
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	readAt := a.s.now()
+	for u, err := range carerix.NewPager(a.r.UserPage, req).All(ctx) {
+		if err != nil {
+			return fmt.Errorf("polling users: %w", err)
+		}
+		stored, err := notFound(a.s.store.Recruiter(ctx, a.t.ID, u.ID))
+		if err != nil {
+			return err
+		}
+		if stored != nil {
+			if _, err := a.s.store.UpsertRecruiter(ctx, toRecruiter(a.t.ID, &u, readAt)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (a *applier) locked(e recrubo.Entity, id string, fn func() error) error {
+	defer a.lock(e, id)()
+	return fn()
+}
+
+// scan reads every in-scope record and applies it, then removes the
+// mirrored records Carerix did not list. Removals are dated just before
+// start, so a record changed while the scan ran is left to its events.
+func (a *applier) scan(ctx context.Context, start time.Time) error {
+	asOf := start.Truncate(time.Second).Add(-time.Second)
+	var ids struct{ cand, vac, match map[string]bool }
+	ids.cand, ids.vac, ids.match = map[string]bool{}, map[string]bool{}, map[string]bool{}
+
+	if q, err := a.sc.candidateQualifier(); err != nil {
+		return err
+	} else if q != "" {
+		for e, err := range carerix.NewPager(a.r.EmployeePage, carerix.PageRequest{Qualifier: q, Size: a.s.pageSize}).All(ctx) {
+			if err != nil {
+				return fmt.Errorf("scanning candidates: %w", err)
+			}
+			ids.cand[e.ID] = true
+			if err := a.locked(recrubo.EntityCandidate, e.ID, func() error {
+				_, err := a.candidate(ctx, e.ID, &e, time.Time{})
+				return err
+			}); err != nil {
+				return err
+			}
+		}
+	}
+	if q, err := a.sc.vacancyQualifier(); err != nil {
+		return err
+	} else if q != "" {
+		for v, err := range carerix.NewPager(a.r.VacancyPage, carerix.PageRequest{Qualifier: q, Size: a.s.pageSize}).All(ctx) {
+			if err != nil {
+				return fmt.Errorf("scanning vacancies: %w", err)
+			}
+			ids.vac[v.ID] = true
+			if err := a.locked(recrubo.EntityVacancy, v.ID, func() error {
+				_, err := a.vacancy(ctx, v.ID, &v, time.Time{})
+				return err
+			}); err != nil {
+				return err
+			}
+		}
+	}
+	if q, err := a.sc.matchQualifier(); err != nil {
+		return err
+	} else if q != "" {
+		for m, err := range carerix.NewPager(a.r.MatchPage, carerix.PageRequest{Qualifier: q, Size: a.s.pageSize}).All(ctx) {
+			if err != nil {
+				return fmt.Errorf("scanning matches: %w", err)
+			}
+			ids.match[m.ID] = true
+			if err := a.locked(recrubo.EntityMatch, m.ID, func() error {
+				_, err := a.match(ctx, m.ID, &m, time.Time{})
+				return err
+			}); err != nil {
+				return err
+			}
+		}
+	}
+	ds := a.s.store
+	if err := a.sweep(ctx, ds.CandidateIDs, ids.cand, func(id string) error {
+		_, err := a.removeCandidate(ctx, id, asOf, false)
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := a.sweep(ctx, ds.VacancyIDs, ids.vac, func(id string) error {
+		_, err := a.vacancy(ctx, id, nil, asOf)
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := a.sweep(ctx, ds.MatchIDs, ids.match, func(id string) error {
+		_, err := ds.RemoveMatch(ctx, a.t.ID, id, asOf)
+		return err
+	}); err != nil {
+		return err
+	}
+	owners, err := ds.OwnerIDs(ctx, a.t.ID)
+	if err != nil {
+		return err
+	}
+	for _, id := range owners {
+		if err := a.ensureRecruiter(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sweep removes the mirrored ids that are not in seen.
+func (a *applier) sweep(ctx context.Context, list func(context.Context, string, func(string) error) error,
+	seen map[string]bool, remove func(id string) error) error {
+	var gone []string
+	if err := list(ctx, a.t.ID, func(id string) error {
+		if !seen[id] {
+			gone = append(gone, id)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, id := range gone {
+		if err := remove(id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
