@@ -1,15 +1,201 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/config"
+	"github.com/recrubo/recrubo-carerix/provisioning"
+	"github.com/recrubo/recrubo-carerix/store"
+	"github.com/recrubo/recrubo-carerix/verify"
+)
+
+// errNoPublicURL explains why provisioning needs PUBLIC_URL set.
+var errNoPublicURL = errors.New("PUBLIC_URL is not set: provisioning writes it into the tenant's Carerix " +
+	"templates and webhooks and into the verify link; export PUBLIC_URL=https://<where Carerix reaches this service>")
+
+// publicURL reads PUBLIC_URL for a command that writes it into a tenant's
+// Carerix or hands it to the admin. It must be set explicitly (the
+// default, a local address, would install templates that frame nothing)
+// and pass the checks serve applies to it.
+func (e *env) publicURL() (string, error) {
+	if strings.TrimSpace(e.getenv("PUBLIC_URL")) == "" {
+		return "", errNoPublicURL
+	}
+	cfg := config.Default()
+	errs := cfg.Apply(e.getenv)
+	errs = append(errs, cfg.Validate()...)
+	if len(errs) > 0 {
+		return "", errors.Join(errs...)
+	}
+	return cfg.PublicURL, nil
+}
 
 func (e *env) provisionCmd() *cobra.Command {
-	return &cobra.Command{Use: "provision", Short: "Install the templates and webhooks in a tenant's Carerix", Hidden: true}
+	var slug string
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "provision",
+		Short: "Install the templates and webhooks in a tenant's Carerix",
+		Long: "Checks the tenant's admin credentials and scopes, prints the plan (create, update or\n" +
+			"unchanged per template and webhook) and applies it, then issues the admin's verify link.\n" +
+			"Running it again changes only what differs.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			pub, err := e.publicURL()
+			if err != nil {
+				return err
+			}
+			return e.withTenant(cmd.Context(), slug, func(db *store.DB, t *recrubo.Tenant) error {
+				if _, err := e.runProvision(cmd.Context(), db, t, pub, e.stdout, provisionOptions{dryRun: dryRun, startSync: true}); err != nil {
+					return e.explain(err)
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&slug, "tenant", "", "tenant slug")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the plan without changing anything")
+	_ = cmd.MarkFlagRequired("tenant")
+	return cmd
+}
+
+// provisionRunner assembles the provisioning runner for an operator
+// command, the job or the demo. A nil sync starts no initial sync.
+func provisionRunner(db *store.DB, publicURL string, sync provisioning.SyncStarter) *provisioning.Runner {
+	return &provisioning.Runner{
+		Provisioner: &provisioning.Provisioner{Store: db, PublicURL: publicURL},
+		Connect:     provisioning.ConnectAdmin(nil),
+		Sync:        sync,
+		Links:       &verify.Links{Store: db, PublicURL: publicURL},
+	}
+}
+
+// provisionOptions tune runProvision.
+type provisionOptions struct {
+	// dryRun prints the plan and changes nothing.
+	dryRun bool
+	// startSync enqueues the initial sync (a durable job the service's
+	// workers run) when none has run; the demo runs it in-process instead.
+	startSync bool
+}
+
+// runProvision provisions tenant t, printing the plan and the outcome to
+// out, and returns the verify link it issued ("" for a dry run).
+func (e *env) runProvision(ctx context.Context, db *store.DB, t *recrubo.Tenant, publicURL string, out io.Writer, o provisionOptions) (string, error) {
+	fmt.Fprintf(out, "Provisioning %s (%s) through its admin account\n", t.Slug, t.DisplayName)
+	var sync provisioning.SyncStarter
+	if o.startSync {
+		sync = initialSyncStarter(db)
+	}
+	dryRun := o.dryRun
+	res, err := provisionRunner(db, publicURL, sync).Provision(ctx, t, dryRun)
+	if res != nil && res.Plan != nil {
+		fmt.Fprintln(out, "Admin credentials and scopes: ok")
+		fmt.Fprint(out, indent(res.Plan.String()))
+	}
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case dryRun && res.Plan.Changes() == 0:
+		fmt.Fprintln(out, "Dry run: nothing would change; everything is up to date.")
+		return "", nil
+	case dryRun:
+		fmt.Fprintf(out, "Dry run: %d changes planned, nothing changed.\n", res.Plan.Changes())
+		return "", nil
+	case res.Plan.Changes() == 0:
+		fmt.Fprintln(out, "Nothing changed: everything is up to date.")
+	default:
+		fmt.Fprintf(out, "Applied %d changes.\n", res.Plan.Changes())
+	}
+	switch {
+	case res.SyncStarted:
+		fmt.Fprintf(out, "Initial sync started (run %s).\n", res.SyncRunID)
+	case res.SyncRunID != "":
+		fmt.Fprintf(out, "Initial sync already ran (run %s).\n", res.SyncRunID)
+	}
+	fmt.Fprintf(out, "Verify link for the admin (valid %d days; replaces any earlier link):\n%s\n",
+		int(verify.LinkTTL.Hours()/24), res.VerifyURL)
+	return res.VerifyURL, nil
+}
+
+// indent indents every line of s by two spaces.
+func indent(s string) string {
+	var b strings.Builder
+	for line := range strings.Lines(s) {
+		b.WriteString("  ")
+		b.WriteString(strings.TrimSuffix(line, "\n"))
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
 
 func (e *env) unprovisionCmd() *cobra.Command {
-	return &cobra.Command{Use: "unprovision", Short: "Remove what provision installed", Hidden: true}
+	var slug string
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "unprovision",
+		Short: "Remove what provision installed",
+		Long:  "Deletes exactly the templates and the webhook application (with its webhooks) that provision created.",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			// Removing needs no public URL: what we created is found by our
+			// records, our template codes and our application's name.
+			return e.withTenant(cmd.Context(), slug, func(db *store.DB, t *recrubo.Tenant) error {
+				plan, err := provisionRunner(db, "", nil).Unprovision(cmd.Context(), t, dryRun)
+				if plan != nil {
+					fmt.Fprint(e.stdout, indent(plan.String()))
+				}
+				if err != nil {
+					return e.explain(err)
+				}
+				switch {
+				case plan.Changes() == 0:
+					fmt.Fprintln(e.stdout, "Nothing to remove.")
+				case dryRun:
+					fmt.Fprintf(e.stdout, "Dry run: %d removals planned, nothing changed.\n", plan.Changes())
+				default:
+					fmt.Fprintf(e.stdout, "Removed %d items.\n", plan.Changes())
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&slug, "tenant", "", "tenant slug")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print what would be removed without changing anything")
+	_ = cmd.MarkFlagRequired("tenant")
+	return cmd
 }
 
 func (e *env) tenantVerifyLinkCmd() *cobra.Command {
-	return &cobra.Command{Use: "verify-link", Short: "Issue a new verify link for the tenant's admin", Hidden: true}
+	var slug string
+	cmd := &cobra.Command{
+		Use:   "verify-link",
+		Short: "Issue a new verify link for the tenant's admin (revokes the previous one)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			pub, err := e.publicURL()
+			if err != nil {
+				return err
+			}
+			return e.withTenant(cmd.Context(), slug, func(db *store.DB, t *recrubo.Tenant) error {
+				u, err := (&verify.Links{Store: db, PublicURL: pub}).Issue(cmd.Context(), t)
+				if err != nil {
+					return e.explain(err)
+				}
+				fmt.Fprintln(e.stdout, u)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&slug, "tenant", "", "tenant slug")
+	_ = cmd.MarkFlagRequired("tenant")
+	return cmd
 }

@@ -1,0 +1,34 @@
+-- Provisioning (PostgreSQL dialect): what we created in each tenant's
+-- Carerix, the provisioning runs, and the admin's current verify link.
+-- Same conventions as 0001_init.sql.
+
+CREATE TABLE provisioned_items (
+    tenant_id  TEXT COLLATE "C" NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    kind       TEXT COLLATE "C" NOT NULL,
+    key        TEXT COLLATE "C" NOT NULL,
+    remote_id  TEXT    NOT NULL,
+    parent_id  TEXT    NOT NULL DEFAULT '',
+    hash       TEXT    NOT NULL DEFAULT '',
+    created_at BIGINT  NOT NULL,
+    updated_at BIGINT  NOT NULL,
+    PRIMARY KEY (tenant_id, kind, key)
+);
+
+CREATE TABLE provision_runs (
+    id          TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+    tenant_id   TEXT COLLATE "C" NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    action      TEXT    NOT NULL,
+    state       TEXT    NOT NULL,
+    summary     TEXT    NOT NULL DEFAULT '',
+    error       TEXT    NOT NULL DEFAULT '',
+    started_at  BIGINT  NOT NULL,
+    finished_at BIGINT  NOT NULL DEFAULT 0
+);
+CREATE INDEX provision_runs_latest ON provision_runs (tenant_id, started_at);
+
+CREATE TABLE verify_links (
+    tenant_id  TEXT COLLATE "C" NOT NULL PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
+    id         TEXT COLLATE "C" NOT NULL,
+    issued_at  BIGINT  NOT NULL,
+    expires_at BIGINT  NOT NULL
+);

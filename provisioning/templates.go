@@ -1,0 +1,146 @@
+package provisioning
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/valyala/fasttemplate"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// CodePrefix starts the code of every template we install.
+const CodePrefix = "recrubo."
+
+// Template codes.
+const (
+	CodeInbox     = CodePrefix + "inbox"
+	CodeVacancy   = CodePrefix + "vacancy"
+	CodeDashboard = CodePrefix + "dashboard"
+	CodeVerify    = CodePrefix + "verify"
+)
+
+// Carerix levels (targetEntityName) our templates attach to. HomeTarget is
+// the overview page; Carerix's own name for it is not documented.
+const (
+	TargetEmployee = "CREmployee"
+	TargetVacancy  = "CRVacancy"
+	HomeTarget     = "Home"
+)
+
+// DefaultAdminRoles are the Carerix user roles that see the verify template.
+var DefaultAdminRoles = []string{"Administrator"}
+
+// Template is one document template as we want it in Carerix.
+type Template struct {
+	// Code is our namespaced code, e.g. "recrubo.inbox".
+	Code string
+	// Name is what Carerix users see.
+	Name string
+	// Target is the targetEntityName.
+	Target string
+	// Roles, when set, limit the template to these user roles
+	// (userRolesString).
+	Roles string
+	// Content is the CxScript source, starting with the marker that
+	// carries Hash.
+	Content string
+	// Hash identifies the desired state of every field we set.
+	Hash string
+}
+
+// templateSpec describes one template before it is filled for a tenant.
+type templateSpec struct {
+	code, file, target string
+	names              map[string]string // language → name
+	admin              bool
+}
+
+var specs = []templateSpec{
+	{code: CodeInbox, file: "inbox.html", target: TargetEmployee,
+		names: map[string]string{recrubo.LangDutch: "Recrubo WhatsApp-inbox", recrubo.LangEnglish: "Recrubo WhatsApp inbox"}},
+	{code: CodeVacancy, file: "vacancy.html", target: TargetVacancy,
+		names: map[string]string{recrubo.LangDutch: "Recrubo vacaturedashboard", recrubo.LangEnglish: "Recrubo vacancy dashboard"}},
+	{code: CodeDashboard, file: "dashboard.html", target: HomeTarget,
+		names: map[string]string{recrubo.LangDutch: "Recrubo dashboard", recrubo.LangEnglish: "Recrubo dashboard"}},
+	{code: CodeVerify, file: "verify.html", target: HomeTarget, admin: true,
+		names: map[string]string{recrubo.LangDutch: "Recrubo integratie controleren", recrubo.LangEnglish: "Recrubo verify integration"}},
+}
+
+// Codes lists the codes of every template we install.
+func Codes() []string {
+	out := make([]string, len(specs))
+	for i, s := range specs {
+		out[i] = s.code
+	}
+	return out
+}
+
+// markerPattern finds the marker line our templates start with.
+var markerPattern = regexp.MustCompile(`<!-- recrubo:template ([a-z.]+) ([0-9a-f]{64}) -->`)
+
+// TemplateHash returns the hash in a template's marker, or "" if its
+// content carries none.
+func TemplateHash(content string) string {
+	if m := markerPattern.FindStringSubmatch(content); m != nil {
+		return m[2]
+	}
+	return ""
+}
+
+// Templates fills the template sources for tenant t, served from
+// publicURL. adminRoles limit the verify template (DefaultAdminRoles when
+// empty).
+func Templates(t *recrubo.Tenant, publicURL string, adminRoles []string) ([]Template, error) {
+	base, err := url.Parse(publicURL)
+	if err != nil || (base.Scheme != "https" && base.Scheme != "http") || base.Host == "" || base.RawQuery != "" {
+		return nil, recrubo.Errorf(recrubo.EINVALID, "The public URL %q is not an absolute http(s) URL.", publicURL)
+	}
+	if len(adminRoles) == 0 {
+		adminRoles = DefaultAdminRoles
+	}
+	lang := t.Language
+	if lang != recrubo.LangEnglish {
+		lang = recrubo.LangDutch
+	}
+	out := make([]Template, 0, len(specs))
+	for _, s := range specs {
+		src, err := templateFiles.ReadFile("templates/" + s.file)
+		if err != nil {
+			return nil, fmt.Errorf("reading template %s: %w", s.file, err)
+		}
+		// Every value lands in a quoted XML attribute of a CxScript
+		// element, so it is escaped for that context.
+		body := fasttemplate.ExecuteString(string(src), "{{", "}}", map[string]any{
+			"publicURL": html.EscapeString(strings.TrimSuffix(base.String(), "/")),
+			"slug":      html.EscapeString(url.PathEscape(t.Slug)),
+			"lang":      html.EscapeString(lang),
+			"title":     html.EscapeString(s.names[lang]),
+		})
+		tpl := Template{Code: s.code, Name: s.names[lang], Target: s.target}
+		if s.admin {
+			tpl.Roles = strings.Join(adminRoles, ",")
+		}
+		// The hash covers every field we set, so a change to any of them
+		// (or to our code) rewrites the template.
+		tpl.Hash = contentHash(tpl.Code, strings.Join([]string{tpl.Name, tpl.Target, tpl.Roles, body}, "\x00"))
+		tpl.Content = "<!-- recrubo:template " + tpl.Code + " " + tpl.Hash + " -->\n" + body
+		out = append(out, tpl)
+	}
+	return out, nil
+}
+
+// contentHash is the hex SHA-256 of code and body.
+func contentHash(code, body string) string {
+	sum := sha256.Sum256([]byte(code + "\x00" + body))
+	return hex.EncodeToString(sum[:])
+}

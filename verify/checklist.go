@@ -1,0 +1,369 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/carerix"
+	"github.com/recrubo/recrubo-carerix/provisioning"
+	crsync "github.com/recrubo/recrubo-carerix/sync"
+)
+
+// The checks, in the order the page shows them.
+const (
+	CheckCredentials = "credentials"
+	CheckWebhooks    = "webhooks"
+	CheckTemplates   = "templates"
+	CheckSync        = "sync"
+	CheckOrigins     = "origins"
+	CheckSample      = "sample"
+)
+
+// Item is the result of one check. Reason names the outcome (a message key
+// suffix the page translates); Args fill the message.
+type Item struct {
+	ID     string
+	OK     bool
+	Reason string
+	Args   []string
+	// Link is a URL to open, for the sample candidate.
+	Link string
+}
+
+// Result is the whole checklist.
+type Result struct {
+	Items []Item
+	// Verified is set when every check passed and the tenant was marked.
+	Verified bool
+}
+
+// OK reports whether every check passed.
+func (r *Result) OK() bool {
+	for _, it := range r.Items {
+		if !it.OK {
+			return false
+		}
+	}
+	return len(r.Items) > 0
+}
+
+// Item returns the check id, if present.
+func (r *Result) Item(id string) (Item, bool) {
+	for _, it := range r.Items {
+		if it.ID == id {
+			return it, true
+		}
+	}
+	return Item{}, false
+}
+
+// Store is what the checklist reads and, on success, writes.
+type Store interface {
+	recrubo.TenantStore
+	recrubo.ProvisionStore
+	LatestSyncRun(ctx context.Context, tenantID string, kind recrubo.SyncKind) (*recrubo.SyncRun, error)
+	CountCandidates(ctx context.Context, tenantID string) (int64, error)
+	CountVacancies(ctx context.Context, tenantID string) (int64, error)
+	Candidates(ctx context.Context, tenantID string, opts recrubo.ListOptions) ([]*recrubo.Candidate, error)
+	StatusNodes(ctx context.Context, tenantID string, kind recrubo.StatusKind) ([]*recrubo.StatusNode, error)
+}
+
+// Reader is the integration account's Carerix API the sync check counts
+// with; *carerix.Client implements it.
+type Reader interface {
+	EmployeePage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.Employee], error)
+	VacancyPage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.Vacancy], error)
+}
+
+// Checker runs the checklist.
+type Checker struct {
+	Store       Store
+	Provisioner *provisioning.Provisioner
+	// ConnectAdmin opens the admin account, ConnectReader the integration
+	// account the sync uses.
+	ConnectAdmin  provisioning.Connector
+	ConnectReader func(t *recrubo.Tenant) (Reader, error)
+	// DeliveryWait bounds how long a check waits for a first webhook
+	// delivery to arrive; zero does not wait.
+	DeliveryWait time.Duration
+	// SampleLink returns where the admin opens a candidate inside Carerix.
+	SampleLink func(t *recrubo.Tenant, candidateID string) string
+	// Now defaults to time.Now.
+	Now func() time.Time
+}
+
+func (c *Checker) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+// Run runs every check for t. When all pass it marks the tenant verified
+// by verifiedBy (the Carerix user, or who opened the link). A failing
+// check never marks it.
+func (c *Checker) Run(ctx context.Context, t *recrubo.Tenant, verifiedBy string) (*Result, error) {
+	res := &Result{}
+	admin, adminErr := c.ConnectAdmin(t)
+	reader, readErr := c.ConnectReader(t)
+	cred := c.checkCredentials(ctx, admin, adminErr, reader, readErr)
+	res.Items = append(res.Items, cred)
+	var plan *provisioning.Plan
+	if cred.OK {
+		p, err := c.Provisioner.Plan(ctx, t, admin)
+		if err != nil {
+			return nil, err
+		}
+		plan = p
+	}
+	res.Items = append(res.Items, c.checkWebhooks(ctx, t, plan), checkTemplates(plan))
+	sync, err := c.checkSync(ctx, t, reader, cred.OK)
+	if err != nil {
+		return nil, err
+	}
+	res.Items = append(res.Items, sync, checkOrigins(t))
+	sample, err := c.checkSample(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	res.Items = append(res.Items, sample)
+	if res.OK() {
+		cur, err := c.Store.TenantByID(ctx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		cur.VerifiedAt, cur.VerifiedBy = c.now(), verifiedBy
+		if err := c.Store.UpdateTenant(ctx, cur); err != nil {
+			return nil, err
+		}
+		*t = *cur
+		res.Verified = true
+	}
+	return res, nil
+}
+
+func (c *Checker) checkCredentials(ctx context.Context, admin provisioning.Admin, adminErr error, reader Reader, readErr error) Item {
+	it := Item{ID: CheckCredentials}
+	fail := func(account string, err error) Item {
+		var ce *carerix.Error
+		switch {
+		case errors.As(err, &ce) && ce.Kind == carerix.ErrMissingScope:
+			scope := ce.Scope
+			if len(ce.Scopes) > 1 {
+				scope = strings.Join(ce.Scopes, " / ")
+			}
+			it.Reason, it.Args = "scope_"+account, []string{scope}
+		case errors.As(err, &ce) && ce.Kind == carerix.ErrUnauthenticated:
+			it.Reason = "rejected_" + account
+		default:
+			it.Reason = "unreachable"
+		}
+		return it
+	}
+	if adminErr != nil {
+		return fail("admin", adminErr)
+	}
+	if readErr != nil {
+		return fail("sync", readErr)
+	}
+	if err := provisioning.CheckAccess(ctx, admin); err != nil {
+		return fail("admin", err)
+	}
+	if _, err := reader.EmployeePage(ctx, carerix.PageRequest{Size: 1}); err != nil {
+		return fail("sync", err)
+	}
+	if _, err := reader.VacancyPage(ctx, carerix.PageRequest{Size: 1}); err != nil {
+		return fail("sync", err)
+	}
+	it.OK, it.Reason = true, "ok"
+	return it
+}
+
+func (c *Checker) checkWebhooks(ctx context.Context, t *recrubo.Tenant, plan *provisioning.Plan) Item {
+	it := Item{ID: CheckWebhooks}
+	if plan == nil {
+		it.Reason = "unknown"
+		return it
+	}
+	for _, s := range plan.Steps {
+		if s.Kind != recrubo.ProvisionWebhookApp && s.Kind != recrubo.ProvisionWebhook {
+			continue
+		}
+		switch s.Action {
+		case provisioning.Create:
+			it.Reason, it.Args = "missing", []string{s.Key}
+			return it
+		case provisioning.Enable:
+			it.Reason, it.Args = "disabled", []string{s.Key}
+			return it
+		case provisioning.Replace, provisioning.Delete:
+			it.Reason, it.Args = "outdated", []string{s.Key}
+			return it
+		}
+	}
+	// A real delivery, received and verified by our endpoint since the
+	// webhooks were installed.
+	since := time.Time{}
+	items, err := c.Store.ProvisionedItems(ctx, t.ID)
+	if err == nil {
+		for _, p := range items {
+			if p.Kind == recrubo.ProvisionWebhookApp {
+				since = p.CreatedAt
+			}
+		}
+	}
+	deadline := c.now().Add(c.DeliveryWait)
+	for {
+		last, err := c.Store.LastEventAt(ctx, t.ID, recrubo.SourceCarerix)
+		if err == nil && !last.IsZero() && !last.Before(since) {
+			it.OK, it.Reason = true, "ok"
+			it.Args = []string{last.UTC().Format(time.RFC3339)}
+			return it
+		}
+		if !c.now().Before(deadline) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			it.Reason = "no_delivery"
+			return it
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	it.Reason = "no_delivery"
+	return it
+}
+
+func checkTemplates(plan *provisioning.Plan) Item {
+	it := Item{ID: CheckTemplates}
+	if plan == nil {
+		it.Reason = "unknown"
+		return it
+	}
+	var missing, outdated []string
+	for _, s := range plan.Steps {
+		if s.Kind != recrubo.ProvisionTemplate {
+			continue
+		}
+		switch s.Action {
+		case provisioning.Create:
+			missing = append(missing, s.Key)
+		case provisioning.Update, provisioning.Delete:
+			outdated = append(outdated, s.Key)
+		}
+	}
+	switch {
+	case len(missing) > 0:
+		it.Reason, it.Args = "missing", []string{strings.Join(missing, ", ")}
+	case len(outdated) > 0:
+		it.Reason, it.Args = "outdated", []string{strings.Join(outdated, ", ")}
+	default:
+		it.OK, it.Reason, it.Args = true, "ok", []string{strconv.Itoa(len(provisioning.Codes()))}
+	}
+	return it
+}
+
+func (c *Checker) checkSync(ctx context.Context, t *recrubo.Tenant, reader Reader, canRead bool) (Item, error) {
+	it := Item{ID: CheckSync}
+	run, err := c.Store.LatestSyncRun(ctx, t.ID, recrubo.SyncInitial)
+	switch {
+	case recrubo.ErrorCode(err) == recrubo.ENOTFOUND:
+		it.Reason = "not_started"
+		return it, nil
+	case err != nil:
+		return it, err
+	case run.State == recrubo.RunFailed:
+		it.Reason = "failed"
+		return it, nil
+	case run.State != recrubo.RunSucceeded:
+		it.Reason = "running"
+		return it, nil
+	}
+	cand, err := c.Store.CountCandidates(ctx, t.ID)
+	if err != nil {
+		return it, err
+	}
+	vac, err := c.Store.CountVacancies(ctx, t.ID)
+	if err != nil {
+		return it, err
+	}
+	cxCand, cxVac := "?", "?"
+	if canRead {
+		cxCand = c.total(ctx, t, reader, recrubo.StatusCandidate, t.Filters.CandidateStatuses)
+		cxVac = c.total(ctx, t, reader, recrubo.StatusVacancy, t.Filters.VacancyStatuses)
+	}
+	it.OK, it.Reason = true, "ok"
+	it.Args = []string{strconv.FormatInt(cand, 10), cxCand, strconv.FormatInt(vac, 10), cxVac}
+	return it, nil
+}
+
+// total asks Carerix how many records the tenant's filter selects; "?"
+// when it cannot tell.
+func (c *Checker) total(ctx context.Context, t *recrubo.Tenant, reader Reader, kind recrubo.StatusKind, wanted []string) string {
+	if len(wanted) == 0 {
+		return "0"
+	}
+	nodes, err := c.Store.StatusNodes(ctx, t.ID, kind)
+	if err != nil {
+		return "?"
+	}
+	sel, err := crsync.ResolveStatuses(kind, nodes, wanted)
+	if err != nil || len(sel) == 0 {
+		return "?"
+	}
+	ids := make([]string, len(sel))
+	for i, n := range sel {
+		ids[i] = n.ID
+	}
+	q, err := carerix.In("toStatusNode._id", ids...).Build()
+	if err != nil {
+		return "?"
+	}
+	r := carerix.PageRequest{Qualifier: q, Size: 1}
+	var n int64
+	if kind == recrubo.StatusCandidate {
+		p, err := reader.EmployeePage(ctx, r)
+		if err != nil {
+			return "?"
+		}
+		n = int64(p.TotalElements)
+	} else {
+		p, err := reader.VacancyPage(ctx, r)
+		if err != nil {
+			return "?"
+		}
+		n = int64(p.TotalElements)
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+func checkOrigins(t *recrubo.Tenant) Item {
+	it := Item{ID: CheckOrigins}
+	if len(t.FrameOrigins) == 0 {
+		it.Reason = "missing"
+		return it
+	}
+	it.OK, it.Reason, it.Args = true, "ok", []string{strings.Join(t.FrameOrigins, ", ")}
+	return it
+}
+
+func (c *Checker) checkSample(ctx context.Context, t *recrubo.Tenant) (Item, error) {
+	it := Item{ID: CheckSample}
+	cands, err := c.Store.Candidates(ctx, t.ID, recrubo.ListOptions{Limit: 1})
+	if err != nil {
+		return it, err
+	}
+	if len(cands) == 0 {
+		it.Reason = "none"
+		return it, nil
+	}
+	it.OK, it.Reason, it.Args = true, "ok", []string{cands[0].FullName()}
+	if c.SampleLink != nil {
+		it.Link = c.SampleLink(t, cands[0].ID)
+	}
+	return it, nil
+}
