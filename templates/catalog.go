@@ -21,13 +21,17 @@ const (
 )
 
 // NormalizeLang maps a language tag or locale ("nl", "nl-BE", "nl_NL",
-// "EN-us") to a supported language, defaulting to English.
+// "EN-us"), an ISO 639-2 code ("nld", "dut") or a language name as Carerix
+// writes a user's language ("Dutch", "Nederlands") to a supported
+// language, defaulting to English.
 func NormalizeLang(s string) string {
 	if i := strings.IndexAny(s, "-_"); i >= 0 {
 		s = s[:i]
 	}
-	if asciiEqualFold(s, LangNL) {
-		return LangNL
+	for _, dutch := range []string{LangNL, "nld", "dut", "dutch", "nederlands"} {
+		if asciiEqualFold(s, dutch) {
+			return LangNL
+		}
 	}
 	return LangEN
 }

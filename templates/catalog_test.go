@@ -126,7 +126,7 @@ func TestCatalogMergesAreaFiles(t *testing.T) {
 
 func TestNormalizeLang(t *testing.T) {
 	for in, want := range map[string]string{
-		"nl": "nl", "NL": "nl", "nl-NL": "nl", "nl_BE": "nl", "en": "en", "en-US": "en", "en_US": "en", "de_DE": "en", "": "en", "nld": "en",
+		"nl": "nl", "NL": "nl", "nl-NL": "nl", "nl_BE": "nl", "en": "en", "en-US": "en", "en_US": "en", "de_DE": "en", "": "en", "nld": "nl", "Dutch": "nl", "Nederlands": "nl", "English": "en", "Deutsch": "en",
 	} {
 		if got := templates.NormalizeLang(in); got != want {
 			t.Errorf("NormalizeLang(%q) = %q, want %q", in, got, want)

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/recrubo/recrubo-carerix/config"
+	"github.com/recrubo/recrubo-carerix/embed"
 	"github.com/recrubo/recrubo-carerix/jobs"
 	"github.com/recrubo/recrubo-carerix/messaging"
 	"github.com/recrubo/recrubo-carerix/server"
@@ -30,6 +31,8 @@ type services struct {
 	server  server.Deps
 	// messaging is the conversations service, set by wireMessaging.
 	messaging *messaging.Service
+	// embedAuth checks embed proofs; see embedAuthenticator.
+	embedAuth *embed.Authenticator
 
 	// background loops run beside the server until serve shuts down.
 	background []func(ctx context.Context)

@@ -1,7 +1,57 @@
 package main
 
-// wireEmbeds wires the inbox and dashboard pages framed in Carerix.
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/recrubo/recrubo-carerix/embed"
+	"github.com/recrubo/recrubo-carerix/server"
+)
+
+// embedPageTTL is how long a rendered inbox may be served from memory;
+// changes drop it sooner.
+const embedPageTTL = 30 * time.Second
+
+// wireEmbeds wires the inbox and dashboard pages framed in Carerix: the
+// authenticator checks embed URLs against the cached mirror and, when it
+// disagrees, against the tenant's Carerix; pages read through the cache,
+// act through the conversations service, and rendered inboxes are cached
+// until the store reports a change of their tenant.
 func wireEmbeds(s *services) error {
-	_ = s
+	auth, err := s.embedAuthenticator()
+	if err != nil {
+		return err
+	}
+	pages := server.NewEmbedPageCache(embedPageTTL, nil)
+	s.server.Embeds = server.EmbedDeps{
+		Auth:      auth,
+		Data:      s.cached,
+		Messenger: s.messaging,
+		Pages:     pages,
+	}
+	s.background = append(s.background, func(ctx context.Context) {
+		s.db.Subscribe(ctx, pages.Invalidate)
+		<-ctx.Done()
+	})
 	return nil
+}
+
+// embedAuthenticator returns the one authenticator of embed proofs, shared
+// by the embedded pages and the admin's verify page, so its cache of
+// hashes confirmed by Carerix is shared too.
+func (s *services) embedAuthenticator() (*embed.Authenticator, error) {
+	if s.embedAuth != nil {
+		return s.embedAuth, nil
+	}
+	auth, err := embed.New(embed.Config{
+		Mirror:  s.cached,
+		Fetcher: &embed.CarerixFetcher{Logger: s.log},
+		Logger:  s.log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("wiring embed authentication: %w", err)
+	}
+	s.embedAuth = auth
+	return auth, nil
 }

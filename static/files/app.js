@@ -1,4 +1,154 @@
 // Recrubo for Carerix page script, loaded as an ES module with the page's
-// CSP nonce. The inbox and dashboard behaviour is added here later; pages
-// render fully without it.
-export {};
+// CSP nonce. No inline handlers: behaviour is attached here to elements
+// marked with data- attributes. Embedded pages carry their session token
+// in a <script type="application/json" id="embed-data"> block; it is kept
+// in memory only and sent as "Authorization: Bearer" with every request.
+
+const POLL_MS = 1500;
+
+const dataEl = document.getElementById("embed-data");
+if (dataEl) {
+  start(JSON.parse(dataEl.textContent));
+}
+
+function start(cfg) {
+  const session = { token: cfg.token };
+  const status = document.getElementById("status");
+  const say = (text) => { if (status) status.textContent = text || ""; };
+
+  async function call(url, opts = {}) {
+    const headers = Object.assign({ Authorization: "Bearer " + session.token }, opts.headers || {});
+    const res = await fetch(url, Object.assign({}, opts, { headers, credentials: "omit", cache: "no-store" }));
+    if (res.status === 401) {
+      say(cfg.expiredText);
+      throw new Error("expired");
+    }
+    return res;
+  }
+
+  // Refresh the token well before it expires (15 minutes).
+  setInterval(async () => {
+    try {
+      const res = await call(cfg.refreshURL, { method: "POST" });
+      if (res.ok) session.token = (await res.json()).token;
+    } catch (e) { /* reported by call */ }
+  }, 10 * 60 * 1000);
+
+  wireTabs();
+  wireList(cfg, call, say);
+  if (cfg.threadURL) wireInbox(cfg, call, say);
+}
+
+function wireTabs() {
+  document.querySelectorAll("[data-tab]").forEach((tab) => {
+    tab.addEventListener("click", () => {
+      document.querySelectorAll("[data-tab]").forEach((t) => t.setAttribute("aria-selected", String(t === tab)));
+      document.querySelectorAll("[data-panel]").forEach((p) => { p.hidden = p.dataset.panel !== tab.dataset.tab; });
+    });
+  });
+}
+
+// The list's filter form works without script (a GET with the URL's
+// proof); with script it fetches only the rows.
+function wireList(cfg, call, say) {
+  const form = document.querySelector('[data-form="list"]');
+  const rows = document.querySelector("[data-list-rows]");
+  if (!form || !rows || !cfg.listURL) return;
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const fd = new FormData(form);
+    const q = new URLSearchParams({ view: fd.get("view") || "mine", unread: fd.get("unread") || "", q: fd.get("q") || "" });
+    try {
+      const res = await call(cfg.listURL + "?" + q.toString());
+      if (!res.ok) { say(cfg.failedText); return; }
+      rows.innerHTML = await res.text(); // server-rendered, escaped HTML
+      say("");
+    } catch (e) { /* reported */ }
+  });
+}
+
+function wireInbox(cfg, call, say) {
+  const thread = document.getElementById("thread");
+  let etag = thread.dataset.etag || "";
+
+  function show(res) {
+    etag = res.headers.get("ETag") || etag;
+    return res.text().then((html) => {
+      const atBottom = thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
+      thread.innerHTML = html; // server-rendered, escaped HTML
+      if (atBottom) thread.scrollTop = thread.scrollHeight;
+      thread.dataset.etag = etag;
+    });
+  }
+
+  async function poll() {
+    try {
+      const res = await call(cfg.threadURL, { headers: { "If-None-Match": etag } });
+      if (res.status === 200) await show(res);
+    } catch (e) {
+      if (e.message === "expired") return;
+    }
+    setTimeout(poll, POLL_MS);
+  }
+  setTimeout(poll, POLL_MS);
+  thread.scrollTop = thread.scrollHeight;
+
+  async function act(path, body) {
+    say(cfg.sending);
+    try {
+      const res = await call(cfg.actionURL + path, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body || {}),
+      });
+      if (!res.ok) {
+        let msg = cfg.failedText;
+        try { msg = (await res.json()).error || msg; } catch (e) { /* not JSON */ }
+        say(msg);
+        return false;
+      }
+      await show(res);
+      say("");
+      return true;
+    } catch (e) {
+      if (e.message !== "expired") say(cfg.failedText);
+      return false;
+    }
+  }
+
+  const send = document.querySelector('[data-form="send"]');
+  if (send) {
+    send.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const body = send.elements.body.value;
+      if (await act("/send", { body })) send.reset();
+    });
+  }
+
+  const tpl = document.querySelector('[data-form="send-template"]');
+  if (tpl) {
+    const select = tpl.elements.template;
+    const syncVars = () => {
+      const n = Number(select.selectedOptions[0]?.dataset.vars || 0);
+      tpl.querySelectorAll("[data-var]").forEach((i) => { i.hidden = Number(i.dataset.var) > n; });
+    };
+    select.addEventListener("change", syncVars);
+    syncVars();
+    tpl.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const vars = [...tpl.querySelectorAll("[data-var]")].filter((i) => !i.hidden).map((i) => i.value);
+      if (await act("/send", { template: select.value, vars })) location.reload();
+    });
+  }
+
+  thread.addEventListener("click", (ev) => {
+    const b = ev.target.closest('[data-action="retry"]');
+    if (b) act("/messages/" + encodeURIComponent(b.dataset.message) + "/retry");
+  });
+
+  document.querySelectorAll('[data-action="read"]').forEach((b) => b.addEventListener("click", () => act("/read")));
+  document.querySelectorAll('[data-action="assign"]').forEach((s) =>
+    s.addEventListener("change", () => act("/assign", { assignee: s.value })));
+  document.querySelectorAll('[data-action="state"]').forEach((b) =>
+    b.addEventListener("click", async () => { if (await act("/state", { state: b.dataset.state })) location.reload(); }));
+}

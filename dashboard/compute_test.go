@@ -1,0 +1,117 @@
+package dashboard_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/dashboard"
+	"github.com/recrubo/recrubo-carerix/store"
+	"github.com/recrubo/recrubo-carerix/store/storetest"
+)
+
+func TestCompute(t *testing.T) {
+	now := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
+	for _, backend := range storetest.Backends() {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			db := storetest.NewEnv(t, backend).Open(t, func(c *store.Config) { c.Now = func() time.Time { return now } })
+			tn := &recrubo.Tenant{Slug: "acme", DisplayName: "Acme", FrameOrigins: []string{"https://acme.carerix.net"},
+				Carerix: recrubo.CarerixSettings{APIBaseURL: "https://api.carerix.io", IdentityBaseURL: "https://id.carerix.io", Realm: "acme",
+					Application: "acme", ClientID: "c", ClientSecret: recrubo.NewSecret("s")},
+				Admin: recrubo.AdminCredentials{ClientID: "a", ClientSecret: recrubo.NewSecret("s")}, Language: "nl", TimeZone: "Europe/Amsterdam"}
+			must(t, db.CreateTenant(ctx, tn))
+			for _, r := range []string{"u1", "u2"} {
+				_, err := db.UpsertRecruiter(ctx, &recrubo.Recruiter{TenantID: tn.ID, ID: r, FirstName: "R", LastName: r, Active: true, ModifiedAt: now})
+				must(t, err)
+			}
+			_, err := db.UpsertVacancy(ctx, &recrubo.Vacancy{TenantID: tn.ID, ID: "v1", Title: "Chauffeur", ModifiedAt: now})
+			must(t, err)
+
+			// conv(a): u1's, candidate c1 matched to v1: recruiter wrote,
+			// candidate replied after 30 min, recruiter answered after 10 min.
+			// conv(b): u2's, candidate c2 (no match): written twice, no reply.
+			// conv(c): unassigned, old message before the window only.
+			a := conv(t, db, tn.ID, "+31600000001", "c1", "u1")
+			b := conv(t, db, tn.ID, "+31600000002", "c2", "u2")
+			c := conv(t, db, tn.ID, "+31600000003", "", "")
+			_, err = db.UpsertMatch(ctx, &recrubo.Match{TenantID: tn.ID, ID: "m1", CandidateID: "c1", VacancyID: "v1", Stage: "Intake", ModifiedAt: now})
+			must(t, err)
+			h := now.Add(-48 * time.Hour)
+			msg(t, db, a, recrubo.Outbound, recrubo.StatusRead, h)
+			msg(t, db, a, recrubo.Inbound, recrubo.StatusReceived, h.Add(30*time.Minute))
+			msg(t, db, a, recrubo.Outbound, recrubo.StatusDelivered, h.Add(40*time.Minute))
+			msg(t, db, b, recrubo.Outbound, recrubo.StatusFailed, h)
+			msg(t, db, b, recrubo.Outbound, recrubo.StatusSent, h.Add(time.Hour))
+			msg(t, db, c, recrubo.Inbound, recrubo.StatusReceived, now.AddDate(0, 0, -20))
+			a.LastOutboundAt, a.LastInboundAt = h.Add(40*time.Minute), h.Add(30*time.Minute)
+			c.LastInboundAt = now.AddDate(0, 0, -20)
+			must(t, db.SaveConversation(ctx, a))
+			must(t, db.SaveConversation(ctx, c))
+			must(t, db.AddCost(ctx, tn.ID, a.ID, recrubo.CategoryUtility, decimal.RequireFromString("0.0456"), h))
+			must(t, db.AddCost(ctx, tn.ID, b.ID, recrubo.CategoryMarketing, decimal.RequireFromString("0.1311"), h))
+
+			f, err := dashboard.Compute(ctx, db, dashboard.Request{Tenant: tn, Days: 7, Now: now, ViewerID: "u1"})
+			must(t, err)
+			tot := f.Total
+			if tot.Open != 3 || tot.Contacted != 2 || tot.Replied != 1 || tot.ResponseRate() != 0.5 || tot.AwaitingReply != 1 {
+				t.Errorf("totals = %+v", tot)
+			}
+			if tot.Sent != 3 || tot.Delivered != 2 || tot.Read != 1 || tot.Failed != 1 {
+				t.Errorf("delivery = sent %d delivered %d read %d failed %d", tot.Sent, tot.Delivered, tot.Read, tot.Failed)
+			}
+			if tot.CandidateReply.Count != 1 || tot.CandidateReply.Median != 30*time.Minute {
+				t.Errorf("candidate reply = %+v", tot.CandidateReply)
+			}
+			if tot.RecruiterReply.Count != 1 || tot.RecruiterReply.P90 != 10*time.Minute {
+				t.Errorf("recruiter reply = %+v", tot.RecruiterReply)
+			}
+			if len(f.Recruiters) != 3 || f.Recruiters[0].Key != "u1" && f.Recruiters[0].Key != "u2" {
+				t.Errorf("recruiter rows = %+v", f.Recruiters)
+			}
+			if len(f.Vacancies) != 1 || f.Vacancies[0].Label != "Chauffeur" || f.Vacancies[0].Replied != 1 {
+				t.Errorf("vacancy rows = %+v", f.Vacancies)
+			}
+			if !f.TotalCost().Equal(decimal.RequireFromString("0.1767")) || len(f.Costs) != 1 || f.Costs[0].Count != 2 {
+				t.Errorf("costs = %+v total %s", f.Costs, f.TotalCost())
+			}
+			if len(f.Trend) != 7 || f.Trend[4].Outbound != 4 || f.Trend[4].Inbound != 1 {
+				t.Errorf("trend = %+v", f.Trend)
+			}
+
+			v, err := dashboard.Compute(ctx, db, dashboard.Request{Tenant: tn, Days: 30, Now: now, VacancyID: "v1", ViewerID: "u1"})
+			must(t, err)
+			if v.Total.Contacted != 1 || v.Total.Open != 1 {
+				t.Errorf("vacancy totals = %+v", v.Total)
+			}
+			if _, err := dashboard.Compute(ctx, db, dashboard.Request{Tenant: tn, Days: 8, Now: now}); recrubo.ErrorCode(err) != recrubo.EINVALID {
+				t.Errorf("8 days: %v", err)
+			}
+		})
+	}
+}
+
+func conv(t *testing.T, db *store.DB, tenantID, phone, cand, assignee string) *recrubo.Conversation {
+	t.Helper()
+	c := &recrubo.Conversation{TenantID: tenantID, Channel: recrubo.ChannelWhatsApp, Phone: phone, CandidateID: cand, AssigneeID: assignee,
+		State: recrubo.ConversationOpen}
+	must(t, db.SaveConversation(context.Background(), c))
+	return c
+}
+
+func msg(t *testing.T, db *store.DB, c *recrubo.Conversation, dir recrubo.Direction, st recrubo.MessageStatus, at time.Time) {
+	t.Helper()
+	_, err := db.AddMessage(context.Background(), &recrubo.Message{TenantID: c.TenantID, ConversationID: c.ID, Direction: dir, Status: st,
+		Body: "x", CreatedAt: at, SendAttempt: 1, ProviderID: "wamid." + c.Phone + at.String()})
+	must(t, err)
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

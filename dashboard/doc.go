@@ -1,0 +1,4 @@
+// Package dashboard computes the figures of the recruiting dashboard from
+// a tenant's conversations, messages, costs and sync state, and draws its
+// charts as inline SVG whose every text is escaped.
+package dashboard

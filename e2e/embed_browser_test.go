@@ -1,0 +1,323 @@
+// Package e2e drives the product through headless Chromium: the pages
+// Carerix frames, loaded inside the Carerix emulator's record pages.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/prometheus/client_golang/prometheus"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
+	"github.com/recrubo/recrubo-carerix/embed"
+	"github.com/recrubo/recrubo-carerix/messaging"
+	"github.com/recrubo/recrubo-carerix/server"
+	"github.com/recrubo/recrubo-carerix/static"
+	"github.com/recrubo/recrubo-carerix/store"
+	"github.com/recrubo/recrubo-carerix/store/storetest"
+	"github.com/recrubo/recrubo-carerix/templates"
+)
+
+// embedChromium starts a headless Chromium with third-party cookies
+// blocked and a fresh profile, or skips when there is none.
+func embedChromium(t *testing.T) context.Context {
+	t.Helper()
+	path := os.Getenv("CHROMIUM_PATH")
+	if path == "" {
+		path = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("no Chromium at %s (set CHROMIUM_PATH): %v", path, err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path), chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("test-third-party-cookie-phaseout", true), chromedp.Flag("blocked-third-party-cookies", true),
+		chromedp.WindowSize(1280, 1000),
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Skipf("Chromium at %s does not start: %v", path, err)
+	}
+	return ctx
+}
+
+// embedArtifacts is where screenshots go.
+func embedArtifacts(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("TEST_ARTIFACTS")
+	if dir == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// embedStack is the service's embed pages served over real HTTP on
+// 127.0.0.1, framed by the Carerix emulator's record pages on localhost
+// (another site, so the iframe is third-party).
+type embedStack struct {
+	emu    *carerixemu.Server
+	db     *store.DB
+	tenant *recrubo.Tenant
+	user   carerixemu.User
+	cand   carerixemu.Employee
+	base   string // our service's URL
+	emuURL string // the emulator as the browser reaches it
+}
+
+func startEmbedStack(t *testing.T) *embedStack {
+	t.Helper()
+	ctx := context.Background()
+	st := &embedStack{}
+	st.emu = carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme"})
+	u, _ := url.Parse(st.emu.URL())
+	st.emuURL = "http://localhost:" + u.Port()
+
+	var err error
+	if st.user, err = st.emu.CreateUser(ctx, carerixemu.UserFields{UserName: carerixemu.Str("eva"), FirstName: carerixemu.Str("Eva"), LastName: carerixemu.Str("de Boer")}); err != nil {
+		t.Fatal(err)
+	}
+	if st.cand, err = st.emu.CreateEmployee(ctx, carerixemu.EmployeeFields{FirstName: carerixemu.Str("Sanne"), LastName: carerixemu.Str(`<b>"Dijk"</b>`),
+		MobileNumber: carerixemu.Str("0612345678"), Status: carerixemu.Str("Actief"), Owner: carerixemu.Str(st.user.ID)}); err != nil {
+		t.Fatal(err)
+	}
+	st.db = storetest.NewEnv(t, storetest.SQLite).Open(t)
+	st.tenant = &recrubo.Tenant{Slug: "acme", DisplayName: "Acme", FrameOrigins: []string{st.emuURL},
+		Carerix: recrubo.CarerixSettings{APIBaseURL: st.emu.URL(), IdentityBaseURL: st.emu.URL(), Realm: "acme", Application: "acme",
+			ClientID: carerixemu.DefaultClientID, ClientSecret: recrubo.NewSecret(carerixemu.DefaultClientSecret)},
+		Admin:    recrubo.AdminCredentials{ClientID: "a", ClientSecret: recrubo.NewSecret("s")},
+		Filters:  recrubo.StatusFilters{CandidateStatuses: []string{"Actief"}},
+		Webhook:  recrubo.WebhookSettings{Secret: recrubo.NewSecret("webhook-secret-0123456789")},
+		Embed:    recrubo.EmbedSettings{SigningKey: recrubo.NewSecret("embed-signing-key-0123456789")},
+		WhatsApp: recrubo.WhatsAppSettings{APIBaseURL: "http://127.0.0.1:1", PhoneNumberID: "1000", AccessToken: recrubo.NewSecret("t")},
+		Language: "nl", TimeZone: "Europe/Amsterdam"}
+	if err := st.db.CreateTenant(ctx, st.tenant); err != nil {
+		t.Fatal(err)
+	}
+	// The mirror as sync leaves it.
+	if _, err := st.db.UpsertRecruiter(ctx, &recrubo.Recruiter{TenantID: st.tenant.ID, ID: st.user.ID, FirstName: "Eva", LastName: "de Boer", Active: true, ModifiedAt: st.user.ModificationDate}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.db.UpsertCandidate(ctx, &recrubo.Candidate{TenantID: st.tenant.ID, ID: st.cand.ID, FirstName: "Sanne", LastName: `<b>"Dijk"</b>`,
+		Mobile: "0612345678", PhoneE164: "+31612345678", StatusLabel: "Actief", OwnerID: st.user.ID, StableHash: st.cand.StableHash,
+		ModifiedAt: st.cand.ModificationDate}); err != nil {
+		t.Fatal(err)
+	}
+
+	tpl, err := templates.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := templates.NewCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	assets, err := static.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, err := embed.New(embed.Config{Mirror: st.db, Fetcher: &embed.CarerixFetcher{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(server.Config{ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 10 * time.Second, BodyLimit: 1 << 20},
+		server.Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), Templates: tpl, Catalog: cat, Assets: assets,
+			Embeds: server.EmbedDeps{Auth: auth, Data: st.db, Messenger: messaging.New(messaging.Config{Store: st.db})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	})
+	st.base = "http://" + ln.Addr().String()
+
+	// Install document templates with the embed URL scheme, as
+	// provisioning does.
+	install := func(name, target, path, proof string) {
+		src := `<cx:let name="u" value="` + st.base + `/embed/acme/` + path + `?` + proof + `&amp;u=${activity.owner._id.urlEncoded}&amp;uh=${activity.owner.stableHash.urlEncoded}&amp;lang=en" expand="1"/>` +
+			`<cx:element tag="iframe"><cx:parameter name="src" value="$u"/><cx:parameter name="id" value="recrubo"/><cx:parameter name="width" value="100%"/><cx:parameter name="height" value="760"/></cx:element>`
+		if _, err := st.emu.CreateTemplate(ctx, carerixemu.TemplateFields{Name: carerixemu.Str(name), Code: carerixemu.Str(name), Content: carerixemu.Str(src),
+			TargetEntityName: carerixemu.Str(target), IsEmbedded: carerixemu.Bool(true), IsActive: carerixemu.Bool(true)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	install("Recrubo inbox", "CREmployee", "candidate/${activity.toEmployee._id.urlEncoded}", "rh=${activity.toEmployee.stableHash.urlEncoded}")
+	install("Recrubo dashboard", carerixemu.HomeTargetEntity, "dashboard", "x=1")
+	return st
+}
+
+func TestEmbedInboxInBrowser(t *testing.T) {
+	ctx := embedChromium(t)
+	st := startEmbedStack(t)
+	dir := embedArtifacts(t)
+
+	record := st.emuURL + "/record/candidate/" + st.cand.ID + "?user=" + st.user.ID
+	st.open(t, ctx, record)
+	frame := st.frame(t, ctx)
+	name, err := chromedp.Run(frame, chromedp.Text(chromedp.CSS(".candidate-name")))
+	if err != nil {
+		t.Fatalf("loading the inbox in the record page: %v", err)
+	}
+	if name != `Sanne <b>"Dijk"</b>` {
+		t.Errorf("candidate name = %q: the hostile value must show as text", name)
+	}
+	embedScreenshot(t, ctx, dir, "inbox-loaded.png")
+
+	// Inside the window: the candidate wrote just now.
+	conv := st.inbound(t, "Hallo, is de vacature nog open?")
+	st.open(t, ctx, record)
+	frame = st.frame(t, ctx)
+	err = chromedp.Do(frame,
+		chromedp.WaitVisible(chromedp.CSS(`form[data-form="send"] textarea`)),
+		chromedp.SendKeys(chromedp.CSS(`form[data-form="send"] textarea`), "Ja! Kun je morgen om 10:00?"),
+		chromedp.Click(chromedp.CSS(`form[data-form="send"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.thread .message.outbound`)),
+	)
+	if err != nil {
+		t.Fatalf("sending from the inbox: %v", err)
+	}
+	thread, err := chromedp.Run(frame, chromedp.Text(chromedp.CSS(".thread")))
+	if err != nil || !strings.Contains(thread, "Ja! Kun je morgen om 10:00?") {
+		t.Errorf("sent message not shown: %q %v", thread, err)
+	}
+	msgs, err := st.db.Messages(context.Background(), st.tenant.ID, conv.ID, 10)
+	if err != nil || len(msgs) != 2 || msgs[1].Body != "Ja! Kun je morgen om 10:00?" || msgs[1].SenderID != st.user.ID {
+		t.Fatalf("stored messages = %v %v", msgs, err)
+	}
+
+	// A new inbound message appears without reload.
+	st.inbound(t, "Prima, tot morgen <3")
+	if err := chromedp.Do(frame, chromedp.WaitVisible(chromedp.CSS(`.thread .message.inbound:nth-of-type(3)`))); err != nil {
+		t.Fatalf("waiting for the inbound message: %v", err)
+	}
+	thread, err = chromedp.Run(frame, chromedp.Text(chromedp.CSS(".thread")))
+	if err != nil || !strings.Contains(thread, "Prima, tot morgen <3") {
+		t.Errorf("inbound message not shown: %q %v", thread, err)
+	}
+	embedScreenshot(t, ctx, dir, "inbox-conversation.png")
+
+	// The page keeps no cookie of ours.
+	if cookies, err := chromedp.Run(frame, chromedp.Evaluate[string](`document.cookie`)); err != nil || cookies != "" {
+		t.Errorf("cookies in the inbox: %q %v", cookies, err)
+	}
+}
+
+func TestEmbedDashboardInBrowser(t *testing.T) {
+	ctx := embedChromium(t)
+	st := startEmbedStack(t)
+	dir := embedArtifacts(t)
+	st.inbound(t, "Hallo")
+	st.open(t, ctx, st.emuURL+"/home?user="+st.user.ID)
+	frame := st.frame(t, ctx)
+	if err := chromedp.Do(frame, chromedp.WaitVisible(chromedp.CSS(`svg.chart-trend`))); err != nil {
+		t.Fatalf("loading the dashboard: %v", err)
+	}
+	lines, err := chromedp.Run(frame, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart-trend polyline.series").length`))
+	if err != nil || lines != 2 {
+		t.Errorf("trend lines = %d %v", lines, err)
+	}
+	heading, err := chromedp.Run(frame, chromedp.Text(chromedp.CSS("h1")))
+	if err != nil || heading != "Recruiting conversations" {
+		t.Errorf("heading = %q %v", heading, err)
+	}
+	embedScreenshot(t, ctx, dir, "dashboard.png")
+}
+
+// open loads a Carerix page and waits for our iframe in it.
+func (st *embedStack) open(t *testing.T, ctx context.Context, pageURL string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(pageURL), chromedp.WaitVisible(chromedp.CSS(`iframe#recrubo`))); err != nil {
+		t.Fatalf("opening %s: %v", pageURL, err)
+	}
+}
+
+// frame attaches to our cross-site iframe, which Chromium runs as a
+// target of its own.
+func (st *embedStack) frame(t *testing.T, ctx context.Context) context.Context {
+	t.Helper()
+	deadline, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	for {
+		infos, err := chromedp.Targets(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, info := range infos {
+			if info.Type == "iframe" && strings.HasPrefix(info.URL, st.base+"/embed/") {
+				fctx, fcancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
+				t.Cleanup(fcancel)
+				wctx, wcancel := context.WithTimeout(fctx, 20*time.Second)
+				t.Cleanup(wcancel)
+				return wctx
+			}
+		}
+		select {
+		case <-deadline.Done():
+			t.Fatalf("no iframe of ours in the page")
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// inbound stores a message from the candidate, as the WhatsApp webhook
+// does, and returns the conversation.
+func (st *embedStack) inbound(t *testing.T, body string) *recrubo.Conversation {
+	t.Helper()
+	ctx := context.Background()
+	conv, err := st.db.ConversationByPhone(ctx, st.tenant.ID, recrubo.ChannelWhatsApp, "+31612345678")
+	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND {
+		conv = &recrubo.Conversation{TenantID: st.tenant.ID, Channel: recrubo.ChannelWhatsApp, Phone: "+31612345678", CandidateID: st.cand.ID, State: recrubo.ConversationOpen}
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	conv.LastInboundAt, conv.LastMessageAt, conv.LastMessagePreview = now, now, body
+	if err := st.db.SaveConversation(ctx, conv); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.db.AddMessage(ctx, &recrubo.Message{TenantID: st.tenant.ID, ConversationID: conv.ID, Direction: recrubo.Inbound, Body: body,
+		Status: recrubo.StatusReceived, CreatedAt: now, ProviderID: fmt.Sprintf("wamid.%d", now.UnixNano())}); err != nil {
+		t.Fatal(err)
+	}
+	return conv
+}
+
+func embedScreenshot(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		t.Error(err)
+	}
+	t.Logf("screenshot: %s", filepath.Join(dir, name))
+}

@@ -1,0 +1,222 @@
+package server
+
+import (
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/messaging"
+)
+
+// Limits of what the composer may send.
+const (
+	maxBodyRunes = 4096
+	maxVars      = 10
+	maxVarRunes  = 1000
+)
+
+// sendBody is the JSON the composer posts: free text in Body, or a
+// template as "name|language" with its variables.
+type sendBody struct {
+	Body     string   `json:"body"`
+	Template string   `json:"template"`
+	Vars     []string `json:"vars"`
+}
+
+// toRequest checks b and converts it to a messaging request.
+func (b sendBody) toRequest(candidateID, senderID string) (messaging.SendRequest, error) {
+	req := messaging.SendRequest{CandidateID: candidateID, SenderID: senderID}
+	body := strings.TrimSpace(b.Body)
+	switch {
+	case b.Template != "" && body != "":
+		return req, recrubo.Errorf(recrubo.EINVALID, "Send either a message or a template, not both.")
+	case b.Template != "":
+		name, lang, ok := strings.Cut(b.Template, "|")
+		if !ok || name == "" || lang == "" {
+			return req, recrubo.Errorf(recrubo.EINVALID, "Choose a template.")
+		}
+		if len(b.Vars) > maxVars {
+			return req, recrubo.Errorf(recrubo.EINVALID, "A template has at most %d variables.", maxVars)
+		}
+		for _, v := range b.Vars {
+			if utf8.RuneCountInString(v) > maxVarRunes || !utf8.ValidString(v) {
+				return req, recrubo.Errorf(recrubo.EINVALID, "A template variable is too long.")
+			}
+		}
+		req.Template = &messaging.Template{Name: name, Language: lang, Vars: b.Vars}
+	case body == "":
+		return req, recrubo.Errorf(recrubo.EINVALID, "Write a message first.")
+	case utf8.RuneCountInString(body) > maxBodyRunes || !utf8.ValidString(body):
+		return req, recrubo.Errorf(recrubo.EINVALID, "The message is longer than %d characters.", maxBodyRunes)
+	default:
+		req.Body = body
+	}
+	return req, nil
+}
+
+// messenger returns the conversations API or EUNAVAILABLE.
+func (s *Server) messenger() (EmbedMessenger, error) {
+	if s.deps.Embeds.Messenger == nil {
+		return nil, recrubo.Errorf(recrubo.EUNAVAILABLE, "Messaging is not available right now.")
+	}
+	return s.deps.Embeds.Messenger, nil
+}
+
+// decodeJSON reads a JSON body into dst, refusing anything else.
+func decodeJSON(c *fiber.Ctx, dst any) error {
+	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
+		return recrubo.Errorf(recrubo.EINVALID, "Send JSON.")
+	}
+	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return recrubo.WrapError(recrubo.EINVALID, err, "The request is not valid JSON.")
+	}
+	return nil
+}
+
+// handleSend sends the composer's message and answers with the thread.
+func (s *Server) handleSend(c *fiber.Ctx) error {
+	ses, err := candidateSession(c)
+	if err != nil {
+		return err
+	}
+	m, err := s.messenger()
+	if err != nil {
+		return err
+	}
+	var b sendBody
+	if err := decodeJSON(c, &b); err != nil {
+		return err
+	}
+	req, err := b.toRequest(ses.Claims.RecordID, ses.Claims.Subject)
+	if err != nil {
+		return err
+	}
+	if _, err := m.Send(c.UserContext(), ses.Tenant, req); err != nil {
+		return err
+	}
+	s.invalidatePages(ses.Tenant.ID)
+	return s.answerThread(c, ses)
+}
+
+// handleRetry sends a failed message of the candidate's conversation again.
+func (s *Server) handleRetry(c *fiber.Ctx) error {
+	ses, err := candidateSession(c)
+	if err != nil {
+		return err
+	}
+	m, err := s.messenger()
+	if err != nil {
+		return err
+	}
+	conv, err := s.candidateConversation(c, ses)
+	if err != nil {
+		return err
+	}
+	msg, err := s.deps.Embeds.Data.Message(c.UserContext(), ses.Tenant.ID, c.Params("mid"))
+	if err != nil {
+		return err
+	}
+	if msg.ConversationID != conv.ID {
+		return recrubo.Errorf(recrubo.ENOTFOUND, "No such message.")
+	}
+	if _, err := m.Retry(c.UserContext(), ses.Tenant, msg.ID, ses.Claims.Subject); err != nil {
+		return err
+	}
+	s.invalidatePages(ses.Tenant.ID)
+	return s.answerThread(c, ses)
+}
+
+// handleMarkRead marks the conversation read for the viewing user.
+func (s *Server) handleMarkRead(c *fiber.Ctx) error {
+	return s.conversationAction(c, func(m EmbedMessenger, ses *embedSession, conv *recrubo.Conversation) error {
+		return m.MarkRead(c.UserContext(), ses.Tenant.ID, conv.ID, ses.Claims.Subject)
+	})
+}
+
+// handleAssign assigns the conversation to a recruiter of the tenant, or
+// to nobody.
+func (s *Server) handleAssign(c *fiber.Ctx) error {
+	var b struct {
+		Assignee string `json:"assignee"`
+	}
+	if err := decodeJSON(c, &b); err != nil {
+		return err
+	}
+	return s.conversationAction(c, func(m EmbedMessenger, ses *embedSession, conv *recrubo.Conversation) error {
+		if b.Assignee != "" {
+			if _, err := s.deps.Embeds.Data.Recruiter(c.UserContext(), ses.Tenant.ID, b.Assignee); err != nil {
+				if recrubo.ErrorCode(err) == recrubo.ENOTFOUND {
+					return recrubo.Errorf(recrubo.EINVALID, "Choose a recruiter from the list.")
+				}
+				return err
+			}
+		}
+		return m.Assign(c.UserContext(), ses.Tenant.ID, conv.ID, b.Assignee, ses.Claims.Subject)
+	})
+}
+
+// handleSetState opens or closes the conversation.
+func (s *Server) handleSetState(c *fiber.Ctx) error {
+	var b struct {
+		State recrubo.ConversationState `json:"state"`
+	}
+	if err := decodeJSON(c, &b); err != nil {
+		return err
+	}
+	if b.State != recrubo.ConversationOpen && b.State != recrubo.ConversationClosed {
+		return recrubo.Errorf(recrubo.EINVALID, "The state must be open or closed.")
+	}
+	return s.conversationAction(c, func(m EmbedMessenger, ses *embedSession, conv *recrubo.Conversation) error {
+		return m.SetState(c.UserContext(), ses.Tenant.ID, conv.ID, b.State)
+	})
+}
+
+// conversationAction runs fn on the route candidate's conversation and
+// answers with the thread.
+func (s *Server) conversationAction(c *fiber.Ctx, fn func(EmbedMessenger, *embedSession, *recrubo.Conversation) error) error {
+	ses, err := candidateSession(c)
+	if err != nil {
+		return err
+	}
+	m, err := s.messenger()
+	if err != nil {
+		return err
+	}
+	conv, err := s.candidateConversation(c, ses)
+	if err != nil {
+		return err
+	}
+	if err := fn(m, ses, conv); err != nil {
+		return err
+	}
+	s.invalidatePages(ses.Tenant.ID)
+	return s.answerThread(c, ses)
+}
+
+// candidateConversation returns the session candidate's conversation, or
+// ENOTFOUND before the first message.
+func (s *Server) candidateConversation(c *fiber.Ctx, ses *embedSession) (*recrubo.Conversation, error) {
+	conv, _, err := s.loadThread(c.UserContext(), ses.Tenant, ses.Claims.RecordID)
+	if err != nil {
+		return nil, err
+	}
+	if conv == nil {
+		return nil, recrubo.Errorf(recrubo.ENOTFOUND, "There is no conversation with this candidate yet.")
+	}
+	return conv, nil
+}
+
+// answerThread answers an action with the thread as it is now.
+func (s *Server) answerThread(c *fiber.Ctx, ses *embedSession) error {
+	conv, msgs, err := s.loadThread(c.UserContext(), ses.Tenant, ses.Claims.RecordID)
+	if err != nil {
+		return err
+	}
+	c.Request().Header.Del(fiber.HeaderIfNoneMatch)
+	return s.sendThread(c, ses, conv, msgs)
+}

@@ -1,0 +1,128 @@
+package server
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/embed"
+)
+
+// Embedded pages authenticate twice: the page load by the proof Carerix
+// wrote into the URL (see package embed), every later fetch and action by
+// the session token the page received, sent as "Authorization: Bearer".
+// No cookie is set or read, so there is nothing for a cross-site request
+// to ride on.
+
+// embedProof reads the proof of an embed URL.
+func embedProof(c *fiber.Ctx, kind recrubo.EmbedKind) recrubo.EmbedProof {
+	return recrubo.EmbedProof{
+		TenantSlug: strings.Clone(c.Params("slug")),
+		Kind:       kind,
+		RecordID:   strings.Clone(c.Params("id")),
+		RecordHash: strings.Clone(c.Query("rh")),
+		UserID:     strings.Clone(c.Query("u")),
+		UserHash:   strings.Clone(c.Query("uh")),
+		Lang:       strings.Clone(c.Query("lang")),
+	}
+}
+
+// authenticateEmbed checks a page load: the browser's fetch metadata
+// first (cheap), then the proof.
+func (s *Server) authenticateEmbed(c *fiber.Ctx, kind recrubo.EmbedKind) (*recrubo.EmbedViewer, error) {
+	if dest := c.Get("Sec-Fetch-Dest"); dest != "" && dest != "iframe" {
+		return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "This page can only be opened inside Carerix.")
+	}
+	v, err := s.deps.Embeds.Auth.Authenticate(c.UserContext(), embedProof(c, kind))
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range []string{fiber.HeaderOrigin, fiber.HeaderReferer} {
+		if val := c.Get(h); val != "" && !originAllowed(val, v.Tenant.FrameOrigins) {
+			return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "This page can only be opened inside Carerix.")
+		}
+	}
+	return v, nil
+}
+
+// originAllowed reports whether the origin of raw (an Origin or Referer
+// value) is one of origins.
+func originAllowed(raw string, origins []string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return false
+	}
+	o := strings.ToLower(u.Scheme + "://" + u.Host)
+	return slices.Contains(origins, o)
+}
+
+// embedSession is an authenticated API request: the tenant and the
+// token's claims.
+type embedSession struct {
+	Tenant *recrubo.Tenant
+	Claims *embed.Claims
+}
+
+// requireEmbedToken authenticates an API request by its bearer token,
+// bound to the tenant of the URL.
+func (s *Server) requireEmbedToken(c *fiber.Ctx) error {
+	auth := c.Get(fiber.HeaderAuthorization)
+	token, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || token == "" {
+		return recrubo.Errorf(recrubo.EUNAUTHORIZED, "Your session has expired. Reload the page.")
+	}
+	t, err := s.deps.Embeds.Data.TenantBySlug(c.UserContext(), c.Params("slug"))
+	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND {
+		return recrubo.Errorf(recrubo.EUNAUTHORIZED, "Your session has expired. Reload the page.")
+	}
+	if err != nil {
+		return err
+	}
+	claims, err := embed.VerifyToken(t, token, s.deps.Now())
+	if err != nil {
+		return err
+	}
+	c.Locals(embedSessionKey{}, &embedSession{Tenant: t, Claims: claims})
+	setEmbedFrame(c, t)
+	return c.Next()
+}
+
+type embedSessionKey struct{}
+
+func sessionOf(c *fiber.Ctx) *embedSession {
+	return c.Locals(embedSessionKey{}).(*embedSession)
+}
+
+// candidateSession returns the session of a candidate route whose token
+// is for that very candidate; any other token is EFORBIDDEN.
+func candidateSession(c *fiber.Ctx) (*embedSession, error) {
+	ses := sessionOf(c)
+	if ses.Claims.Kind != recrubo.EmbedCandidate || ses.Claims.RecordID != c.Params("id") {
+		return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "You do not have access to this page.")
+	}
+	return ses, nil
+}
+
+// setEmbedFrame lets only the tenant's Carerix origins frame a response.
+func setEmbedFrame(c *fiber.Ctx, t *recrubo.Tenant) {
+	c.Set(fiber.HeaderContentSecurityPolicy, "frame-ancestors "+strings.Join(t.FrameOrigins, " "))
+	c.Response().Header.Del(fiber.HeaderXFrameOptions)
+}
+
+// handleEmbedRefresh answers a valid token with a fresh one bound to the
+// same tenant, user, kind and record.
+func (s *Server) handleEmbedRefresh(c *fiber.Ctx) error {
+	ses := sessionOf(c)
+	cl := ses.Claims
+	v := &recrubo.EmbedViewer{Tenant: ses.Tenant, Kind: cl.Kind, RecordID: cl.RecordID,
+		User: &recrubo.Recruiter{ID: cl.Subject}, Lang: cl.Lang}
+	token, exp, err := embed.IssueToken(v, s.deps.Now())
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"token": token, "expires": exp.Unix()})
+}

@@ -1,0 +1,328 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/store"
+	"github.com/recrubo/recrubo-carerix/store/storetest"
+	"github.com/recrubo/recrubo-carerix/templates"
+)
+
+// benchInbox is a fixture with a 20-message conversation, served through
+// the read cache, as in production.
+func benchInbox(b *testing.B) *embedFixture {
+	b.Helper()
+	f := newEmbedFixture(b, storetest.SQLite)
+	f.startConversation(time.Hour)
+	for i := range 16 {
+		dir := recrubo.Outbound
+		if i%2 == 1 {
+			dir = recrubo.Inbound
+		}
+		f.addMessage(&recrubo.Message{Direction: dir, SenderID: f.viewer.ID, Body: fmt.Sprintf("Bericht %d: wanneer kun je beginnen?", i),
+			Status: recrubo.StatusDelivered, CreatedAt: f.now.Add(-time.Duration(30-i) * time.Minute), ProviderID: fmt.Sprintf("wamid.b%d", i)})
+	}
+	cached, err := store.NewCached(f.db, store.CacheConfig{TTL: time.Hour})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(cached.Close)
+	f.srv = newEmbedServerOn(b, f.db, cached, f.now)
+	return f
+}
+
+// BenchmarkEmbedInboxRender renders the inbox through the whole Fiber
+// stack in memory (middleware, authentication from the cache, data,
+// templates): the allocations of one page.
+func BenchmarkEmbedInboxRender(b *testing.B) {
+	f := benchInbox(b)
+	benchHandler(b, f)
+}
+
+// BenchmarkEmbedInboxRenderUncached is BenchmarkEmbedInboxRender without
+// the page cache: every request loads and renders the page.
+func BenchmarkEmbedInboxRenderUncached(b *testing.B) {
+	f := benchInbox(b)
+	f.srv.deps.Embeds.Pages = nil
+	benchHandler(b, f)
+}
+
+func benchHandler(b *testing.B, f *embedFixture) {
+	h := f.srv.app.Handler()
+	var ctx fasthttp.RequestCtx
+	ctx.Request.SetRequestURI(f.candidateURL("nl"))
+	ctx.Request.Header.Set("Sec-Fetch-Dest", "iframe")
+	ctx.Request.Header.Set("Referer", f.tenant.FrameOrigins[0]+"/record")
+	h(&ctx)
+	if ctx.Response.StatusCode() != 200 {
+		b.Fatalf("status %d: %s", ctx.Response.StatusCode(), ctx.Response.Body())
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		ctx.Response.Reset()
+		h(&ctx)
+	}
+}
+
+// BenchmarkEmbedInboxHTMLTemplate renders the same inbox (same data, same
+// markup) with html/template instead of the templates package, after the
+// same loading.
+func BenchmarkEmbedInboxHTMLTemplate(b *testing.B) {
+	f := benchInbox(b)
+	tenant, err := f.srv.deps.Embeds.Data.TenantBySlug(context.Background(), "acme")
+	if err != nil {
+		b.Fatal(err)
+	}
+	tpl := template.Must(template.New("inbox").Parse(htmlTemplateInbox))
+	var buf bytes.Buffer
+	render := func() {
+		ctx := context.Background()
+		v, err := f.srv.deps.Embeds.Auth.Authenticate(ctx, embedProofFor(f))
+		if err != nil {
+			b.Fatal(err)
+		}
+		d, err := f.srv.loadInbox(ctx, tenant, v.RecordID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		buf.Reset()
+		if err := tpl.Execute(&buf, htmlTemplateData(f.srv, tenant, d)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	render()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		render()
+	}
+}
+
+func embedProofFor(f *embedFixture) recrubo.EmbedProof {
+	return recrubo.EmbedProof{TenantSlug: "acme", Kind: recrubo.EmbedCandidate, RecordID: f.cand.ID, RecordHash: f.cand.StableHash,
+		UserID: f.viewer.ID, UserHash: f.viewer.StableHash, Lang: "nl"}
+}
+
+// BenchmarkEmbedInboxServed serves the inbox over real HTTP and loads it
+// from 16 keep-alive clients, next to a bare Fiber handler measured the
+// same way in the same run; then it offers half the inbox's throughput at
+// a fixed rate and measures latency. Reported: inbox requests/s, bare
+// requests/s, their ratio, and p50/p99 at half load.
+func BenchmarkEmbedInboxServed(b *testing.B) {
+	f := benchInbox(b)
+	inboxURL := serve(b, f.srv.app) + f.candidateURL("nl")
+	bare := fiber.New(fiber.Config{DisableStartupMessage: true})
+	bare.Get("/", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	bareURL := serve(b, bare) + "/"
+	hdr := http.Header{"Sec-Fetch-Dest": {"iframe"}, "Referer": {f.tenant.FrameOrigins[0] + "/record"}}
+	const window = 3 * time.Second
+	for b.Loop() {
+		inbox := closedLoop(b, inboxURL, hdr, 16, window)
+		base := closedLoop(b, bareURL, hdr, 16, window)
+		lat := openLoop(b, inboxURL, hdr, inbox/2, window)
+		b.ReportMetric(inbox, "inbox-req/s")
+		b.ReportMetric(base, "bare-req/s")
+		b.ReportMetric(inbox/base, "ratio")
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms@half")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms@half")
+	}
+}
+
+// serve runs app on a loopback port until the benchmark ends.
+func serve(b *testing.B, app *fiber.App) string {
+	b.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	b.Cleanup(func() { _ = app.Shutdown() })
+	return "http://" + ln.Addr().String()
+}
+
+func benchClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 64}, Timeout: 10 * time.Second}
+}
+
+func get(b *testing.B, c *http.Client, url string, hdr http.Header) {
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header = hdr
+	resp, err := c.Do(req)
+	if err != nil {
+		b.Error(err)
+		return
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != 200 {
+		b.Errorf("GET %s = %d", url, resp.StatusCode)
+	}
+}
+
+// closedLoop runs clients that each send the next request when the last
+// one is answered, for d; it returns requests per second.
+func closedLoop(b *testing.B, url string, hdr http.Header, clients int, d time.Duration) float64 {
+	c := benchClient()
+	defer c.CloseIdleConnections()
+	var n atomic.Int64
+	stop := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			for time.Now().Before(stop) {
+				get(b, c, url, hdr)
+				n.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	return float64(n.Load()) / d.Seconds()
+}
+
+// openLoop sends rate requests per second for d, each on schedule
+// whatever the answers do, and returns the sorted latencies.
+func openLoop(b *testing.B, url string, hdr http.Header, rate float64, d time.Duration) []time.Duration {
+	c := benchClient()
+	defer c.CloseIdleConnections()
+	interval := time.Duration(float64(time.Second) / rate)
+	var mu sync.Mutex
+	var lat []time.Duration
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := 0; ; i++ {
+		at := start.Add(time.Duration(i) * interval)
+		if at.Sub(start) > d {
+			break
+		}
+		time.Sleep(time.Until(at))
+		wg.Go(func() {
+			get(b, c, url, hdr)
+			l := time.Since(at)
+			mu.Lock()
+			lat = append(lat, l)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	slices.Sort(lat)
+	return lat
+}
+
+// newEmbedServerOn is newEmbedServer reading through data (the cache).
+func newEmbedServerOn(b *testing.B, db *store.DB, data *store.Cached, now time.Time) *Server {
+	b.Helper()
+	s := newEmbedServer(b, db, now)
+	s.deps.Embeds.Data = data
+	auth, err := embedAuthOn(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.deps.Embeds.Auth = auth
+	s.deps.Embeds.Pages = NewEmbedPageCache(30*time.Second, nil)
+	db.Subscribe(b.Context(), s.deps.Embeds.Pages.Invalidate)
+	return s
+}
+
+// BenchmarkEmbedInboxTemplates compares the two engines on rendering
+// alone: the inbox's data is loaded once, then each iteration builds the
+// page's values and renders it.
+func BenchmarkEmbedInboxTemplates(b *testing.B) {
+	f := benchInbox(b)
+	ctx := context.Background()
+	tenant, err := f.srv.deps.Embeds.Data.TenantBySlug(ctx, "acme")
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := f.srv.loadInbox(ctx, tenant, f.cand.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	b.Run("fasttemplate", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			p := f.srv.newEmbedPage("nl", tenant)
+			vals, _ := p.sessionValues(nil)
+			lv := templates.Layout{Lang: "nl", Title: "t", StylesheetURL: "/static/app.css", ScriptURL: "/static/app.js", Nonce: "n"}.Values()
+			for k, v := range vals {
+				lv[k] = v
+			}
+			for _, k := range []string{"threadURL", "actionURL", "sendingText", "tabsLabel", "tabChat", "tabList", "chatLabel", "candidateLabel", "threadETag"} {
+				lv[k] = k
+			}
+			lv["notice"] = p.inboxNotice(d)
+			lv["toolbar"] = p.toolbar(d)
+			lv["thread"] = p.thread(d.Messages, recruiterNames(d.Recruiters))
+			lv["composer"] = p.composer(d)
+			lv["candidate"] = p.candidatePanel(d)
+			lv["list"] = templates.HTML{}
+			buf.Reset()
+			if err := f.srv.deps.Templates.Render(&buf, "inbox", lv); err != nil || p.err != nil {
+				b.Fatal(err, p.err)
+			}
+		}
+	})
+	tpl := template.Must(template.New("inbox").Parse(htmlTemplateInbox))
+	b.Run("html-template", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			buf.Reset()
+			if err := tpl.Execute(&buf, htmlTemplateData(f.srv, tenant, d)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkEmbedInboxWrk is BenchmarkEmbedInboxServed's throughput ratio
+// measured with wrk (2 threads, 16 connections) instead of the Go client,
+// which costs the shared cores less. Skipped without /usr/bin/wrk.
+func BenchmarkEmbedInboxWrk(b *testing.B) {
+	if _, err := os.Stat("/usr/bin/wrk"); err != nil {
+		b.Skip("no /usr/bin/wrk")
+	}
+	f := benchInbox(b)
+	inboxURL := serve(b, f.srv.app) + f.candidateURL("nl")
+	bare := fiber.New(fiber.Config{DisableStartupMessage: true})
+	bare.Get("/", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	bareURL := serve(b, bare) + "/"
+	wrk := func(url string) float64 {
+		out, err := exec.Command("/usr/bin/wrk", "-t2", "-c16", "-d3s", "-H", "Sec-Fetch-Dest: iframe",
+			"-H", "Referer: "+f.tenant.FrameOrigins[0]+"/record", url).CombinedOutput()
+		if err != nil {
+			b.Fatalf("wrk: %v\n%s", err, out)
+		}
+		m := regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`).FindSubmatch(out)
+		if m == nil || bytes.Contains(out, []byte("Non-2xx")) {
+			b.Fatalf("wrk output:\n%s", out)
+		}
+		rps, _ := strconv.ParseFloat(string(m[1]), 64)
+		return rps
+	}
+	for b.Loop() {
+		inbox, base := wrk(inboxURL), wrk(bareURL)
+		b.ReportMetric(inbox, "inbox-req/s")
+		b.ReportMetric(base, "bare-req/s")
+		b.ReportMetric(inbox/base, "ratio")
+	}
+}

@@ -1,0 +1,291 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/shopspring/decimal"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
+	"github.com/recrubo/recrubo-carerix/embed"
+	"github.com/recrubo/recrubo-carerix/messaging"
+	"github.com/recrubo/recrubo-carerix/static"
+	"github.com/recrubo/recrubo-carerix/store"
+	"github.com/recrubo/recrubo-carerix/store/storetest"
+	"github.com/recrubo/recrubo-carerix/templates"
+)
+
+// embedNow is the fixed clock of the embed tests: a Tuesday afternoon.
+var embedNow = time.Date(2026, 11, 24, 14, 30, 0, 0, time.UTC)
+
+// embedFixture is a server with the embed routes over a real store, a
+// Carerix emulator holding the records, and a mirror synced from it.
+type embedFixture struct {
+	t      testing.TB
+	srv    *Server
+	db     *store.DB
+	emu    *carerixemu.Server
+	tenant *recrubo.Tenant
+	viewer carerixemu.User
+	other  carerixemu.User
+	cand   carerixemu.Employee
+	vac    carerixemu.Vacancy
+	conv   *recrubo.Conversation
+	now    time.Time
+}
+
+func newEmbedFixture(t testing.TB, backend string) *embedFixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &embedFixture{t: t, now: embedNow}
+	f.emu = carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme", Now: func() time.Time { return f.now }})
+	env := storetest.NewEnv(t, backend)
+	f.db = env.Open(t, func(c *store.Config) { c.Now = func() time.Time { return f.now } })
+
+	var err error
+	if f.viewer, err = f.emu.CreateUser(ctx, carerixemu.UserFields{UserName: carerixemu.Str("eva"), FirstName: carerixemu.Str("Eva"), LastName: carerixemu.Str("de Boer")}); err != nil {
+		t.Fatal(err)
+	}
+	if f.other, err = f.emu.CreateUser(ctx, carerixemu.UserFields{UserName: carerixemu.Str("jan"), FirstName: carerixemu.Str("Jan"), LastName: carerixemu.Str("Smit")}); err != nil {
+		t.Fatal(err)
+	}
+	if f.cand, err = f.emu.CreateEmployee(ctx, carerixemu.EmployeeFields{FirstName: carerixemu.Str("Sanne"), LastNamePrefix: carerixemu.Str("van"),
+		LastName: carerixemu.Str("Dijk"), EmailAddress: carerixemu.Str("sanne@example.nl"), MobileNumber: carerixemu.Str("06-12345678"),
+		Status: carerixemu.Str("Actief"), Owner: carerixemu.Str(f.viewer.ID)}); err != nil {
+		t.Fatal(err)
+	}
+	if f.vac, err = f.emu.CreateVacancy(ctx, carerixemu.VacancyFields{JobTitle: carerixemu.Str("Heftruckchauffeur"), CompanyName: carerixemu.Str("Bouw BV")}); err != nil {
+		t.Fatal(err)
+	}
+
+	emuURL, _ := url.Parse(f.emu.URL())
+	f.tenant = &recrubo.Tenant{
+		Slug: "acme", DisplayName: "Acme Uitzend", FrameOrigins: []string{"http://" + emuURL.Host},
+		Carerix: recrubo.CarerixSettings{APIBaseURL: f.emu.URL(), IdentityBaseURL: f.emu.URL(), Realm: "acme", Application: "acme",
+			ClientID: carerixemu.DefaultClientID, ClientSecret: recrubo.NewSecret(carerixemu.DefaultClientSecret)},
+		Admin:    recrubo.AdminCredentials{ClientID: "admin", ClientSecret: recrubo.NewSecret("admin-secret")},
+		Filters:  recrubo.StatusFilters{CandidateStatuses: []string{"Actief", "Nieuw"}},
+		Webhook:  recrubo.WebhookSettings{Secret: recrubo.NewSecret("webhook-secret-0123456789")},
+		Embed:    recrubo.EmbedSettings{SigningKey: recrubo.NewSecret("embed-signing-key-0123456789abcdef")},
+		WhatsApp: recrubo.WhatsAppSettings{APIBaseURL: "http://127.0.0.1:1", PhoneNumberID: "1000", AccessToken: recrubo.NewSecret("wa-token")},
+		Language: "nl", TimeZone: "Europe/Amsterdam",
+	}
+	if err := f.db.CreateTenant(ctx, f.tenant); err != nil {
+		t.Fatal(err)
+	}
+	f.syncUser(f.viewer)
+	f.syncUser(f.other)
+	f.syncCandidate(f.cand)
+	f.syncVacancy(f.vac)
+	if _, err := f.db.UpsertMatch(ctx, &recrubo.Match{TenantID: f.tenant.ID, ID: "m1", CandidateID: f.cand.ID, VacancyID: f.vac.ID,
+		Stage: "Voorgesteld", ModifiedAt: f.now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.SaveTemplate(ctx, &recrubo.MessageTemplate{TenantID: f.tenant.ID, Name: "vacature_update", Language: "nl",
+		Category: recrubo.CategoryUtility, Status: recrubo.TemplateApproved, Body: "Hoi {{1}}, er is nieuws over {{2}}.", Variables: 2}); err != nil {
+		t.Fatal(err)
+	}
+	f.srv = newEmbedServer(t, f.db, f.now)
+	return f
+}
+
+// newEmbedServer builds a server whose embed routes use db and Carerix
+// through the real authenticator and messaging service.
+func newEmbedServer(t testing.TB, db *store.DB, now time.Time) *Server {
+	t.Helper()
+	tpl, err := templates.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := templates.NewCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	assets, err := static.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, err := embed.New(embed.Config{Mirror: db, Fetcher: &embed.CarerixFetcher{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := func() time.Time { return now }
+	s, err := New(Config{ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second, BodyLimit: 1 << 20},
+		Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), Now: clock,
+			Templates: tpl, Catalog: cat, Assets: assets,
+			Embeds: EmbedDeps{Auth: auth, Data: db, Messenger: messaging.New(messaging.Config{Store: db, Now: clock})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func (f *embedFixture) syncUser(u carerixemu.User) {
+	f.t.Helper()
+	if _, err := f.db.UpsertRecruiter(context.Background(), &recrubo.Recruiter{TenantID: f.tenant.ID, ID: u.ID, UserName: u.UserName,
+		FirstName: deref(u.FirstName), LastName: deref(u.LastName), Active: true, StableHash: u.StableHash, ModifiedAt: u.ModificationDate}); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// syncCandidate puts the emulator's candidate into the mirror as sync would.
+func (f *embedFixture) syncCandidate(e carerixemu.Employee) *recrubo.Candidate {
+	f.t.Helper()
+	c := &recrubo.Candidate{TenantID: f.tenant.ID, ID: e.ID, FirstName: deref(e.FirstName), LastNamePrefix: deref(e.LastNamePrefix),
+		LastName: deref(e.LastName), Email: deref(e.EmailAddress), Phone: deref(e.PhoneNumber), Mobile: deref(e.MobileNumber),
+		City: deref(e.City), StatusLabel: "Actief", StableHash: e.StableHash, ModifiedAt: e.ModificationDate, SyncedAt: f.now}
+	if e.OwnerID != 0 {
+		c.OwnerID = strconv.Itoa(e.OwnerID)
+	}
+	for _, raw := range []string{c.Mobile, c.Phone} {
+		if p, err := recrubo.NormalizePhone(raw); err == nil && raw != "" {
+			c.PhoneE164 = p
+			break
+		}
+	}
+	if _, err := f.db.UpsertCandidate(context.Background(), c); err != nil {
+		f.t.Fatal(err)
+	}
+	return c
+}
+
+func (f *embedFixture) syncVacancy(v carerixemu.Vacancy) {
+	f.t.Helper()
+	if _, err := f.db.UpsertVacancy(context.Background(), &recrubo.Vacancy{TenantID: f.tenant.ID, ID: v.ID, Title: deref(v.JobTitle),
+		CompanyName: "Bouw BV", StatusLabel: "Open", StableHash: v.StableHash, ModifiedAt: v.ModificationDate, SyncedAt: f.now}); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// startConversation gives the candidate a conversation with an inbound
+// message at `ago` before now, and a failed and a delivered outbound one.
+func (f *embedFixture) startConversation(ago time.Duration) {
+	f.t.Helper()
+	ctx := context.Background()
+	c, err := f.db.Candidate(ctx, f.tenant.ID, f.cand.ID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	at := f.now.Add(-ago)
+	f.conv = &recrubo.Conversation{TenantID: f.tenant.ID, Channel: recrubo.ChannelWhatsApp, Phone: c.PhoneE164, CandidateID: c.ID,
+		State: recrubo.ConversationOpen, LastInboundAt: at, LastOutboundAt: at.Add(-time.Hour), LastMessageAt: at, LastMessagePreview: "Ja, graag!"}
+	if err := f.db.SaveConversation(ctx, f.conv); err != nil {
+		f.t.Fatal(err)
+	}
+	f.addMessage(&recrubo.Message{Direction: recrubo.Outbound, SenderID: f.viewer.ID, Body: "Hoi Sanne, interesse in een baan?",
+		Status: recrubo.StatusDelivered, CreatedAt: at.Add(-2 * time.Hour), ProviderID: "wamid.1", SendAttempt: 1})
+	f.addMessage(&recrubo.Message{Direction: recrubo.Outbound, SenderID: f.viewer.ID, Body: "Bel je me?", Status: recrubo.StatusFailed,
+		FailReason: "Recipient phone number not on WhatsApp", CreatedAt: at.Add(-time.Hour), ProviderID: "wamid.2", SendAttempt: 1})
+	f.addMessage(&recrubo.Message{Direction: recrubo.Inbound, Body: "Ja, graag!", Status: recrubo.StatusReceived, CreatedAt: at, ProviderID: "wamid.3"})
+	f.addMessage(&recrubo.Message{Direction: recrubo.Inbound, MediaType: "image", MediaRef: "media-1", Status: recrubo.StatusReceived,
+		CreatedAt: at.Add(time.Second), ProviderID: "wamid.4"})
+	if err := f.db.AddCost(ctx, f.tenant.ID, f.conv.ID, recrubo.CategoryUtility, decimal.RequireFromString("0.0456"), at); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *embedFixture) addMessage(m *recrubo.Message) *recrubo.Message {
+	f.t.Helper()
+	m.TenantID, m.ConversationID = f.tenant.ID, f.conv.ID
+	if _, err := f.db.AddMessage(context.Background(), m); err != nil {
+		f.t.Fatal(err)
+	}
+	return m
+}
+
+// candidateURL is the inbox URL a Carerix template writes for the viewer.
+func (f *embedFixture) candidateURL(lang string) string {
+	return "/embed/acme/candidate/" + f.cand.ID + "?" + url.Values{"rh": {f.cand.StableHash}, "u": {f.viewer.ID},
+		"uh": {f.viewer.StableHash}, "lang": {lang}}.Encode()
+}
+
+func (f *embedFixture) dashboardURL(lang string) string {
+	return "/embed/acme/dashboard?" + url.Values{"u": {f.viewer.ID}, "uh": {f.viewer.StableHash}, "lang": {lang}}.Encode()
+}
+
+func (f *embedFixture) vacancyURL(lang string) string {
+	return "/embed/acme/vacancy/" + f.vac.ID + "?" + url.Values{"rh": {f.vac.StableHash}, "u": {f.viewer.ID},
+		"uh": {f.viewer.StableHash}, "lang": {lang}}.Encode()
+}
+
+// framed is a page load as a browser makes it inside the tenant's Carerix.
+func (f *embedFixture) framed(target string) *http.Request {
+	req := httptest.NewRequest("GET", target, nil)
+	req.Header.Set("Sec-Fetch-Dest", "iframe")
+	req.Header.Set("Referer", f.tenant.FrameOrigins[0]+"/record/candidate/1")
+	return req
+}
+
+// do sends req and returns the response and body.
+func (f *embedFixture) do(req *http.Request) (*http.Response, string) {
+	f.t.Helper()
+	resp, err := f.srv.app.Test(req, 10000)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	return resp, string(b)
+}
+
+// page loads a framed page, requires 200 and parses it.
+func (f *embedFixture) page(target string) (*http.Response, *goquery.Document) {
+	f.t.Helper()
+	resp, body := f.do(f.framed(target))
+	if resp.StatusCode != 200 {
+		f.t.Fatalf("GET %s = %d: %s", target, resp.StatusCode, body)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return resp, doc
+}
+
+// token returns the session token a page carries.
+func pageToken(t testing.TB, doc *goquery.Document) string {
+	t.Helper()
+	var data struct {
+		Token string `json:"token"`
+	}
+	raw := doc.Find("#embed-data").Text()
+	if err := jsonUnmarshal(raw, &data); err != nil || data.Token == "" {
+		t.Fatalf("page has no session token: %v %q", err, raw)
+	}
+	return data.Token
+}
+
+// api sends an API request with a bearer token.
+func (f *embedFixture) api(method, target, token, body string) (*http.Response, string) {
+	f.t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, target, r)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return f.do(req)
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

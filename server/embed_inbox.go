@@ -1,0 +1,363 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/templates"
+)
+
+// threadLimit is how many of a conversation's newest messages the inbox shows.
+const threadLimit = 100
+
+// inboxData is everything the inbox of one candidate shows.
+type inboxData struct {
+	Candidate  *recrubo.Candidate // nil when not synced
+	Conv       *recrubo.Conversation
+	Messages   []*recrubo.Message
+	OptedOut   bool
+	Matches    []*recrubo.Match
+	Vacancies  map[string]*recrubo.Vacancy
+	Recruiters []*recrubo.Recruiter
+	Templates  []*recrubo.MessageTemplate
+}
+
+// loadInbox reads the inbox of candidateID; the conversation is the
+// candidate's WhatsApp one, nil before the first message.
+func (s *Server) loadInbox(ctx context.Context, t *recrubo.Tenant, candidateID string) (*inboxData, error) {
+	d := s.deps.Embeds.Data
+	out := &inboxData{Vacancies: map[string]*recrubo.Vacancy{}}
+	cand, err := d.Candidate(ctx, t.ID, candidateID)
+	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out.Candidate = cand
+	if out.Conv, out.Messages, err = s.loadThread(ctx, t, candidateID); err != nil {
+		return nil, err
+	}
+	if cand.PhoneE164 != "" {
+		consent, err := d.Consent(ctx, t.ID, cand.PhoneE164)
+		if err != nil {
+			return nil, err
+		}
+		out.OptedOut = consent.OptedOut
+	}
+	if out.Matches, err = d.MatchesByCandidate(ctx, t.ID, candidateID); err != nil {
+		return nil, err
+	}
+	for _, m := range out.Matches {
+		v, err := d.Vacancy(ctx, t.ID, m.VacancyID)
+		if err != nil && recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
+			return nil, err
+		}
+		out.Vacancies[m.VacancyID] = v
+	}
+	if out.Recruiters, err = d.Recruiters(ctx, t.ID); err != nil {
+		return nil, err
+	}
+	if out.Templates, err = d.Templates(ctx, t.ID); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// loadThread reads the candidate's WhatsApp conversation and its newest
+// messages; both are nil before the first message.
+func (s *Server) loadThread(ctx context.Context, t *recrubo.Tenant, candidateID string) (*recrubo.Conversation, []*recrubo.Message, error) {
+	d := s.deps.Embeds.Data
+	convs, err := d.ConversationsByCandidate(ctx, t.ID, candidateID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, c := range convs {
+		if c.Channel != recrubo.ChannelWhatsApp || c.TenantID != t.ID {
+			continue
+		}
+		msgs, err := d.Messages(ctx, t.ID, c.ID, threadLimit)
+		if err != nil {
+			return nil, nil, err
+		}
+		return c, msgs, nil
+	}
+	return nil, nil, nil
+}
+
+// threadETag identifies what the thread shows: its messages, their
+// statuses and the conversation's state, so a poll learns of any change.
+func threadETag(c *recrubo.Conversation, msgs []*recrubo.Message, lang string) string {
+	h := sha256.New()
+	h.Write([]byte(lang))
+	if c != nil {
+		h.Write([]byte(c.ID + "|" + string(c.State) + "|" + c.AssigneeID + "|" + strconv.FormatInt(c.UpdatedAt.UnixMicro(), 10)))
+	}
+	for _, m := range msgs {
+		h.Write([]byte("|" + m.ID + ":" + string(m.Status) + ":" + m.FailReason))
+	}
+	return `"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
+}
+
+// handleInboxPage serves the inbox on a candidate record, from the page
+// cache when it holds a current render.
+func (s *Server) handleInboxPage(c *fiber.Ctx) error {
+	v, err := s.authenticateEmbed(c, recrubo.EmbedCandidate)
+	if err != nil {
+		return err
+	}
+	return s.serveCachedPage(c, v, "inbox", func() (templates.Values, string, error) {
+		return s.inboxValues(c, v)
+	})
+}
+
+// inboxValues loads and renders the inbox's values and title.
+func (s *Server) inboxValues(c *fiber.Ctx, v *recrubo.EmbedViewer) (templates.Values, string, error) {
+	ctx := c.UserContext()
+	d, err := s.loadInbox(ctx, v.Tenant, v.RecordID)
+	if err != nil {
+		return nil, "", err
+	}
+	p := s.newEmbedPage(v.Lang, v.Tenant)
+	vals, err := p.sessionValues(nil)
+	if err != nil {
+		return nil, "", err
+	}
+	base := apiBase(v.Tenant) + "/candidate/" + v.RecordID
+	vals["threadURL"] = base + "/thread"
+	vals["actionURL"] = base
+	vals["sendingText"] = p.t("embed.sending")
+	vals["tabsLabel"] = p.t("embed.tabs")
+	vals["tabChat"] = p.t("embed.tab_chat")
+	vals["tabList"] = p.t("embed.tab_list")
+	vals["chatLabel"] = p.t("embed.chat")
+	vals["candidateLabel"] = p.t("embed.candidate")
+	vals["threadETag"] = threadETag(d.Conv, d.Messages, p.lang)
+	vals["notice"] = p.inboxNotice(d)
+	vals["toolbar"] = p.toolbar(d)
+	vals["thread"] = p.thread(d.Messages, recruiterNames(d.Recruiters))
+	vals["composer"] = p.composer(d)
+	vals["candidate"] = p.candidatePanel(d)
+	list, err := s.conversationList(ctx, p, v.User.ID, listQuery{View: "mine"}, "/embed/"+v.Tenant.Slug+"/conversations", c)
+	if err != nil {
+		return nil, "", err
+	}
+	vals["list"] = list
+	if p.err != nil {
+		return nil, "", p.err
+	}
+	title := p.t("embed.inbox_title")
+	if d.Candidate != nil {
+		title = d.Candidate.FullName() + " · " + title
+	}
+	return vals, title, nil
+}
+
+// inboxNotice explains why the inbox cannot (fully) work, or nothing.
+func (p *embedPage) inboxNotice(d *inboxData) templates.HTML {
+	switch {
+	case d.Candidate == nil:
+		statuses := strings.Join(p.tenant.Filters.CandidateStatuses, ", ")
+		if statuses == "" {
+			statuses = p.t("embed.no_statuses")
+		}
+		return p.notice("warning", p.t("embed.not_synced_heading"), p.t("embed.not_synced_text", statuses))
+	case d.Candidate.PhoneE164 == "":
+		return p.notice("warning", p.t("embed.no_phone_heading"), p.t("embed.no_phone_text"))
+	case d.OptedOut:
+		return p.notice("error", p.t("embed.opted_out_heading"), p.t("embed.opted_out_text"))
+	}
+	return templates.HTML{}
+}
+
+// canWrite reports whether the composer is shown.
+func (d *inboxData) canWrite() bool {
+	return d.Candidate != nil && d.Candidate.PhoneE164 != "" && !d.OptedOut
+}
+
+// toolbar renders assign, open/close and mark read for an existing conversation.
+func (p *embedPage) toolbar(d *inboxData) templates.HTML {
+	if d.Conv == nil {
+		return templates.HTML{}
+	}
+	opts := []templates.HTML{p.option("", p.t("embed.unassigned"), "", d.Conv.AssigneeID == "")}
+	for _, r := range d.Recruiters {
+		if !r.Active && r.ID != d.Conv.AssigneeID {
+			continue
+		}
+		opts = append(opts, p.option(r.ID, r.FullName(), "", r.ID == d.Conv.AssigneeID))
+	}
+	state, next, button := "open", string(recrubo.ConversationClosed), p.t("embed.close")
+	if d.Conv.State == recrubo.ConversationClosed {
+		state, next, button = "closed", string(recrubo.ConversationOpen), p.t("embed.reopen")
+	}
+	return p.partial("embed_toolbar", templates.Values{
+		"assignLabel": p.t("embed.assign"), "options": templates.Join(opts),
+		"state": state, "stateText": p.t("embed.state_" + state), "nextState": next, "stateButton": button,
+		"readButton": p.t("embed.mark_read"),
+	})
+}
+
+// thread renders the messages, or an empty state; names maps
+// recruiters' ids to their names.
+func (p *embedPage) thread(msgs []*recrubo.Message, names map[string]string) templates.HTML {
+	if len(msgs) == 0 {
+		return p.partial("embed_empty", templates.Values{"text": p.t("embed.no_messages")})
+	}
+	loc := p.tenant.Location()
+	items := make([]templates.HTML, 0, len(msgs))
+	for _, m := range msgs {
+		items = append(items, p.message(m, names, loc))
+	}
+	return templates.Join(items)
+}
+
+// recruiterNames maps recruiters' ids to their names.
+func recruiterNames(rs []*recrubo.Recruiter) map[string]string {
+	names := make(map[string]string, len(rs))
+	for _, r := range rs {
+		names[r.ID] = r.FullName()
+	}
+	return names
+}
+
+// message renders one message.
+func (p *embedPage) message(m *recrubo.Message, names map[string]string, loc *time.Location) templates.HTML {
+	var content templates.HTML
+	switch {
+	case m.MediaType != "":
+		content = p.partial("embed_media", templates.Values{"mediaType": m.MediaType, "label": p.t("embed.media", m.MediaType)})
+		if m.Body != "" {
+			content = templates.Join([]templates.HTML{content, p.partial("embed_text", templates.Values{"text": m.Body})})
+		}
+	case m.TemplateName != "":
+		content = p.partial("embed_template_body", templates.Values{"text": m.Body, "label": p.t("embed.template"),
+			"name": m.TemplateName, "language": m.TemplateLanguage})
+	default:
+		content = p.partial("embed_text", templates.Values{"text": m.Body})
+	}
+	sender := p.t("embed.candidate")
+	if m.Direction == recrubo.Outbound {
+		sender = names[m.SenderID]
+		if sender == "" {
+			sender = m.SenderID
+		}
+	}
+	var failure templates.HTML
+	if m.Status == recrubo.StatusFailed {
+		reason := m.FailReason
+		if reason == "" {
+			reason = p.t("embed.unknown_reason")
+		}
+		failure = p.partial("embed_failure", templates.Values{"reasonLabel": p.t("embed.failed_reason"), "reason": reason,
+			"id": m.ID, "retryLabel": p.t("embed.retry")})
+	}
+	return p.partial("embed_message", templates.Values{
+		"direction": string(m.Direction), "status": string(m.Status), "id": m.ID, "content": content,
+		"sender": sender, "isoTime": m.CreatedAt.UTC().Format(time.RFC3339),
+		"time": templates.FormatDateTime(p.lang, m.CreatedAt, loc), "statusText": p.t("embed.status_" + string(m.Status)),
+		"failure": failure,
+	})
+}
+
+// composer renders free text inside the service window, a template
+// picker outside it, nothing when the candidate cannot be written to.
+func (p *embedPage) composer(d *inboxData) templates.HTML {
+	if !d.canWrite() {
+		return templates.HTML{}
+	}
+	if d.Conv != nil && d.Conv.WindowOpen(p.s.deps.Now()) {
+		return p.partial("embed_composer_text", templates.Values{"bodyLabel": p.t("embed.message"),
+			"placeholder": p.t("embed.placeholder"), "sendLabel": p.t("embed.send")})
+	}
+	var opts []templates.HTML
+	for _, t := range d.Templates {
+		if t.Status != recrubo.TemplateApproved {
+			continue
+		}
+		opts = append(opts, p.option(t.Name+"|"+t.Language, t.Name+" ("+t.Language+")", strconv.Itoa(t.Variables), false))
+	}
+	if len(opts) == 0 {
+		return p.notice("warning", p.t("embed.window_closed"), p.t("embed.no_templates"))
+	}
+	return p.partial("embed_composer_template", templates.Values{
+		"windowHeading": p.t("embed.window_closed"), "windowText": p.t("embed.window_text"),
+		"templateLabel": p.t("embed.template"), "options": templates.Join(opts),
+		"varsLabel": p.t("embed.variables"), "varLabel": p.t("embed.variable"), "sendLabel": p.t("embed.send_template"),
+	})
+}
+
+// candidatePanel renders the synced candidate's facts and matches.
+func (p *embedPage) candidatePanel(d *inboxData) templates.HTML {
+	c := d.Candidate
+	if c == nil {
+		return p.partial("embed_empty", templates.Values{"text": p.t("embed.not_synced_heading")})
+	}
+	owner := p.t("embed.none")
+	for _, r := range d.Recruiters {
+		if r.ID == c.OwnerID {
+			owner = r.FullName()
+		}
+	}
+	phone := c.PhoneE164
+	if phone == "" {
+		phone = strings.TrimSpace(c.Mobile + " " + c.Phone)
+	}
+	var matches []templates.HTML
+	for _, m := range d.Matches {
+		title, company := m.VacancyID, ""
+		if v := d.Vacancies[m.VacancyID]; v != nil {
+			title, company = v.Title, v.CompanyName
+		}
+		matches = append(matches, p.partial("embed_match", templates.Values{"title": title, "company": company, "stage": m.Stage}))
+	}
+	if len(matches) == 0 {
+		matches = append(matches, p.partial("embed_empty", templates.Values{"text": p.t("embed.no_matches")}))
+	}
+	return p.partial("embed_candidate", templates.Values{
+		"name": c.FullName(), "phoneLabel": p.t("embed.phone"), "phone": phone,
+		"emailLabel": p.t("embed.email"), "email": c.Email, "statusLabel": p.t("embed.status"), "status": c.StatusLabel,
+		"ownerLabel": p.t("embed.owner"), "owner": owner, "matchesHeading": p.t("embed.matches"), "matches": templates.Join(matches),
+	})
+}
+
+// handleThread answers a poll with the thread's HTML, or 304 when it has
+// not changed since the ETag the page holds.
+func (s *Server) handleThread(c *fiber.Ctx) error {
+	ses, err := candidateSession(c)
+	if err != nil {
+		return err
+	}
+	conv, msgs, err := s.loadThread(c.UserContext(), ses.Tenant, ses.Claims.RecordID)
+	if err != nil {
+		return err
+	}
+	return s.sendThread(c, ses, conv, msgs)
+}
+
+func (s *Server) sendThread(c *fiber.Ctx, ses *embedSession, conv *recrubo.Conversation, msgs []*recrubo.Message) error {
+	p := s.newEmbedPage(ses.Claims.Lang, ses.Tenant)
+	etag := threadETag(conv, msgs, p.lang)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderETag, etag)
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	rs, err := s.deps.Embeds.Data.Recruiters(c.UserContext(), ses.Tenant.ID)
+	if err != nil {
+		return err
+	}
+	h := p.thread(msgs, recruiterNames(rs))
+	if p.err != nil {
+		return p.err
+	}
+	c.Type("html", "utf-8")
+	return c.SendString(h.String())
+}

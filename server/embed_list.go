@@ -1,0 +1,173 @@
+package server
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/templates"
+)
+
+// listLimit is how many conversations the list shows.
+const listLimit = 100
+
+// listQuery is the conversation list's filter as the page sends it.
+type listQuery struct {
+	View   string // mine, unassigned, all
+	Unread bool
+	Query  string
+}
+
+// parseListQuery reads and checks the list filter.
+func parseListQuery(c *fiber.Ctx) (listQuery, error) {
+	q := listQuery{View: c.Query("view", "mine"), Unread: c.Query("unread") == "1", Query: strings.TrimSpace(c.Query("q"))}
+	switch q.View {
+	case "mine", "unassigned", "all":
+	default:
+		return q, recrubo.Errorf(recrubo.EINVALID, "The view must be mine, unassigned or all.")
+	}
+	if utf8.RuneCountInString(q.Query) > 100 || !utf8.ValidString(q.Query) {
+		return q, recrubo.Errorf(recrubo.EINVALID, "The search is too long.")
+	}
+	q.Query = strings.Clone(q.Query)
+	return q, nil
+}
+
+// filter converts the query to the store's filter for viewer.
+func (q listQuery) filter(viewerID string) recrubo.ConversationFilter {
+	f := recrubo.ConversationFilter{ViewerID: viewerID, UnreadOnly: q.Unread, Query: q.Query, Limit: listLimit}
+	switch q.View {
+	case "mine":
+		f.AssigneeID = viewerID
+	case "unassigned":
+		f.Unassigned = true
+	}
+	return f
+}
+
+// conversationList renders the list with its filter form. The form
+// navigates to action with the URL's proof, so it also works without
+// script; with script it fetches the list with the session token.
+func (s *Server) conversationList(ctx context.Context, p *embedPage, viewerID string, q listQuery, action string, c *fiber.Ctx) (templates.HTML, error) {
+	rows, err := s.listRows(ctx, p, viewerID, q)
+	if err != nil {
+		return templates.HTML{}, err
+	}
+	var views []templates.HTML
+	for _, v := range []string{"mine", "unassigned", "all"} {
+		views = append(views, p.option(v, p.t("embed.view_"+v), "", v == q.View))
+	}
+	unread := []templates.HTML{p.option("", p.t("embed.all_messages"), "", !q.Unread), p.option("1", p.t("embed.unread_only"), "", q.Unread)}
+	return p.partial("embed_list", templates.Values{
+		"formAction": action, "u": strings.Clone(c.Query("u")), "uh": strings.Clone(c.Query("uh")), "lang": p.lang,
+		"viewLabel": p.t("embed.view"), "viewOptions": templates.Join(views),
+		"unreadLabel": p.t("embed.unread"), "unreadOptions": templates.Join(unread),
+		"query": q.Query, "searchLabel": p.t("embed.search"), "filterLabel": p.t("embed.filter"),
+		"rows": rows,
+	}), p.err
+}
+
+// listRows renders the list's rows, or an empty state.
+func (s *Server) listRows(ctx context.Context, p *embedPage, viewerID string, q listQuery) (templates.HTML, error) {
+	d := s.deps.Embeds.Data
+	convs, err := d.ListConversations(ctx, p.tenant.ID, q.filter(viewerID))
+	if err != nil {
+		return templates.HTML{}, err
+	}
+	if len(convs) == 0 {
+		return p.partial("embed_empty", templates.Values{"text": p.t("embed.no_conversations")}), p.err
+	}
+	rs, err := d.Recruiters(ctx, p.tenant.ID)
+	if err != nil {
+		return templates.HTML{}, err
+	}
+	names := recruiterNames(rs)
+	loc := p.tenant.Location()
+	rows := make([]templates.HTML, 0, len(convs))
+	for _, cv := range convs {
+		name := cv.CandidateName
+		if name == "" {
+			name = p.t("embed.unmatched")
+		}
+		assignee := p.t("embed.unassigned")
+		if cv.AssigneeID != "" {
+			assignee = names[cv.AssigneeID]
+			if assignee == "" {
+				assignee = cv.AssigneeID
+			}
+		}
+		unreadClass := ""
+		if cv.Unread > 0 {
+			unreadClass = " unread"
+		}
+		rows = append(rows, p.partial("embed_list_row", templates.Values{
+			"id": cv.ID, "unreadClass": unreadClass, "name": name, "phone": cv.Phone,
+			"unread": templates.FormatInt(p.lang, int64(cv.Unread)), "unreadTitle": p.t("embed.unread"),
+			"preview": cv.LastMessagePreview, "isoTime": cv.LastMessageAt.UTC().Format(time.RFC3339),
+			"time": templates.FormatDateTime(p.lang, cv.LastMessageAt, loc), "assignee": assignee,
+			"stateText": p.t("embed.state_" + string(cv.State)),
+		}))
+	}
+	return templates.Join(rows), p.err
+}
+
+// handleConversationsPage serves the full conversation list, framed on a
+// Carerix page without a record.
+func (s *Server) handleConversationsPage(c *fiber.Ctx) error {
+	v, err := s.authenticateEmbed(c, recrubo.EmbedDashboard)
+	if err != nil {
+		return err
+	}
+	q, err := parseListQuery(c)
+	if err != nil {
+		return err
+	}
+	p := s.newEmbedPage(v.Lang, v.Tenant)
+	vals, err := p.sessionValues(v)
+	if err != nil {
+		return err
+	}
+	list, err := s.conversationList(c.UserContext(), p, v.User.ID, q, c.Path(), c)
+	if err != nil {
+		return err
+	}
+	vals["list"] = list
+	vals["heading"] = p.t("embed.conversations")
+	return s.renderPage(c, fiber.StatusOK, "conversations", p.lang, p.t("embed.conversations"), vals, pageSecurity{FrameOrigins: v.Tenant.FrameOrigins})
+}
+
+// handleConversationList answers the list's script with its rows.
+func (s *Server) handleConversationList(c *fiber.Ctx) error {
+	ses := sessionOf(c)
+	q, err := parseListQuery(c)
+	if err != nil {
+		return err
+	}
+	p := s.newEmbedPage(ses.Claims.Lang, ses.Tenant)
+	rows, err := s.listRows(c.UserContext(), p, ses.Claims.Subject, q)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Type("html", "utf-8")
+	return c.SendString(rows.String())
+}
+
+// embedURL builds an embed page URL keeping the proof of the current one.
+func embedURL(c *fiber.Ctx, extra url.Values) string {
+	q := url.Values{}
+	for _, k := range []string{"rh", "u", "uh", "lang"} {
+		if v := c.Query(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	for k, v := range extra {
+		q[k] = v
+	}
+	return c.Path() + "?" + q.Encode()
+}
