@@ -80,6 +80,7 @@ func newTenant(slug string) *recrubo.Tenant {
 			CandidateStatuses: []string{"Actief", "Nieuw"},
 			VacancyStatuses:   []string{"Open"},
 		},
+		Sync: recrubo.SyncSettings{ReconcileInterval: 20 * time.Minute},
 		Webhook: recrubo.WebhookSettings{
 			Secret:        recrubo.NewSecret("plain-webhook-secret-" + slug),
 			ApplicationID: "app-" + slug,

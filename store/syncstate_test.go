@@ -18,6 +18,7 @@ func syncBehaviours() []behaviour {
 		{name: "SyncStatus", run: testSyncStatus},
 		{name: "EventDedupe", run: testEventDedupe},
 		{name: "ConcurrentEventRedelivery", run: testConcurrentEvents},
+		{name: "SyncQueries", run: testSyncQueries},
 	}
 }
 

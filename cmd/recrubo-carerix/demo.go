@@ -1,7 +1,243 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
+	"github.com/recrubo/recrubo-carerix/config"
+	"github.com/recrubo/recrubo-carerix/whatsapp/waemu"
+)
+
+// demoOptions are the demo command's flags.
+type demoOptions struct {
+	addr         string
+	carerixAddr  string
+	whatsappAddr string
+	dataDir      string
+	candidates   int
+	seed         int64
+}
+
+// demoPhoneNumberID is the demo's WhatsApp business phone number id.
+const demoPhoneNumberID = "100000000000001"
 
 func (e *env) demoCmd() *cobra.Command {
-	return &cobra.Command{Use: "demo", Short: "Run the whole product on this machine with emulated Carerix and WhatsApp", Hidden: true}
+	o := demoOptions{}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run the whole product on this machine: emulated Carerix and WhatsApp, a seeded tenant, provisioned and synced",
+		Long: "demo starts a Carerix emulator and a WhatsApp Cloud API emulator, starts the service on SQLite,\n" +
+			"seeds a tenant with candidates and conversations, provisions it, runs its initial sync and prints\n" +
+			"the links to open. It runs until interrupted (Ctrl-C) and keeps nothing unless --data-dir is given.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.candidates < 1 || o.candidates > 200_000 {
+				return fmt.Errorf("--candidates %d: choose between 1 and 200000", o.candidates)
+			}
+			for flag, addr := range map[string]string{"--addr": o.addr, "--carerix-addr": o.carerixAddr, "--whatsapp-addr": o.whatsappAddr} {
+				if !isLoopback(addr) {
+					return fmt.Errorf("%s %q: the demo and its emulators listen on loopback only (e.g. 127.0.0.1:8080)", flag, addr)
+				}
+			}
+			return e.demo(cmd.Context(), o)
+		},
+	}
+	cmd.Flags().StringVar(&o.addr, "addr", "127.0.0.1:8080", "loopback address of the service")
+	cmd.Flags().StringVar(&o.carerixAddr, "carerix-addr", "127.0.0.1:8081", "loopback address of the Carerix emulator")
+	cmd.Flags().StringVar(&o.whatsappAddr, "whatsapp-addr", "127.0.0.1:8082", "loopback address of the WhatsApp emulator")
+	cmd.Flags().StringVar(&o.dataDir, "data-dir", "", "keep the demo's SQLite database here (default: a temporary directory, removed on exit)")
+	cmd.Flags().IntVar(&o.candidates, "candidates", 1000, "candidates to seed in the emulated Carerix")
+	cmd.Flags().Int64Var(&o.seed, "seed", 1, "random seed (same seed, same data)")
+	return cmd
+}
+
+// isLoopback reports whether addr is a host:port on the loopback interface.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// demo runs the demo until ctx ends.
+func (e *env) demo(ctx context.Context, o demoOptions) error {
+	out := e.stdout
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+
+	if o.dataDir == "" {
+		dir, err := os.MkdirTemp("", "recrubo-demo-")
+		if err != nil {
+			return fmt.Errorf("creating the demo's data directory: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		o.dataDir = dir
+	}
+
+	fmt.Fprintln(out, "Starting the Carerix emulator ...")
+	cx, err := carerixemu.New(carerixemu.Options{Tenant: "acme", Logger: quiet})
+	if err != nil {
+		return err
+	}
+	if err := cx.Start(ctx, o.carerixAddr); err != nil {
+		return fmt.Errorf("starting the Carerix emulator on %s: %w", o.carerixAddr, err)
+	}
+	defer cx.Close()
+	seeded, err := cx.Seed(ctx, carerixemu.SeedOptions{
+		Candidates: o.candidates, Vacancies: max(5, o.candidates/25), Matches: o.candidates * 3 / 2,
+		Recruiters: 6, Seed: o.seed,
+	})
+	if err != nil {
+		return fmt.Errorf("seeding the Carerix emulator: %w", err)
+	}
+
+	fmt.Fprintln(out, "Starting the WhatsApp emulator ...")
+	waSecret, waToken, waVerify := randomHex(), randomHex(), randomHex()
+	wa, err := waemu.Listen(ctx, o.whatsappAddr, waemu.Options{
+		AppSecret: waSecret, VerifyToken: waVerify,
+		AccessTokens: map[string]string{demoPhoneNumberID: waToken},
+		Templates:    demoWhatsAppTemplates(), Logger: quiet,
+	})
+	if err != nil {
+		return fmt.Errorf("starting the WhatsApp emulator on %s: %w", o.whatsappAddr, err)
+	}
+	defer wa.Close()
+
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", o.addr, err)
+	}
+	publicURL := "http://" + ln.Addr().String()
+	cfg := config.Default()
+	if errs := cfg.Apply(e.getenv); len(errs) > 0 {
+		_ = ln.Close()
+		return fmt.Errorf("configuration: %w", errors.Join(errs...))
+	}
+	cfg.Demo, cfg.Addr, cfg.PublicURL, cfg.DataDir, cfg.DatabaseURL = true, ln.Addr().String(), publicURL, o.dataDir, ""
+	if e.getenv("LOG_LEVEL") == "" {
+		cfg.LogLevel = slog.LevelWarn // keep the demo's output to its links
+	}
+	if e.getenv("LOG_FORMAT") == "" {
+		cfg.LogFormat = "text"
+	}
+	if errs := cfg.Validate(); len(errs) > 0 {
+		_ = ln.Close()
+		return fmt.Errorf("configuration: %w", errors.Join(errs...))
+	}
+	fmt.Fprintf(out, "Starting the service at %s (SQLite in %s) ...\n", publicURL, o.dataDir)
+	svc, err := e.startService(ctx, cfg, ln)
+	if err != nil {
+		return err
+	}
+	// From here on the service runs: stop it in order whatever happens.
+	stop, cancel := context.WithCancel(ctx)
+	defer cancel()
+	result := make(chan error, 1)
+	go func() { result <- svc.wait(stop) }()
+	fail := func(err error) error {
+		cancel()
+		return errors.Join(err, <-result)
+	}
+
+	tenant := demoTenant(cx, wa.URL(), waSecret, waToken, waVerify)
+	if err := svc.db.CreateTenant(ctx, tenant); err != nil {
+		return fail(fmt.Errorf("creating the demo tenant: %w", err))
+	}
+	wa.SetWebhookURL(publicURL + "/webhooks/whatsapp/" + tenant.Slug)
+
+	fmt.Fprintln(out, "\nProvisioning the tenant's Carerix (templates and webhooks) ...")
+	verifyURL, err := e.runProvision(ctx, svc.db, tenant, publicURL, out, provisionOptions{})
+	if err != nil {
+		return fail(fmt.Errorf("provisioning: %w", err))
+	}
+	fmt.Fprintln(out, "\nInitial sync ...")
+	if err := e.runSync(ctx, svc.db, tenant, out); err != nil {
+		return fail(fmt.Errorf("initial sync: %w", err))
+	}
+	fmt.Fprintln(out, "\nSeeding conversations ...")
+	sample, n, err := seedDemoConversations(ctx, svc.db, tenant, o.seed)
+	if err != nil {
+		return fail(fmt.Errorf("seeding conversations: %w", err))
+	}
+	fmt.Fprintf(out, "  %d conversations\n", n)
+	// A recruiter edits a note in Carerix: the webhook that follows is the
+	// round trip the verify page checks.
+	note := "Gebeld over de vacature"
+	if _, err := cx.UpdateEmployee(ctx, sample.candidateID, carerixemu.EmployeeFields{Notes: &note}); err != nil {
+		return fail(fmt.Errorf("changing a candidate in the emulator: %w", err))
+	}
+
+	admin := seeded.Users[0]
+	fmt.Fprintf(out, `
+Recrubo for Carerix is running. Open:
+
+  A candidate record, as Carerix shows it:  %s/record/candidate/%s?user=%s
+  The dashboard, as Carerix shows it:       %s/home?user=%s
+  The admin's verify link:                  %s
+
+Make a candidate write to you:
+  curl -X POST %s/_emulator/inbound -d '{"from":"%s","text":"Hallo!"}'
+
+Change a candidate in Carerix (a webhook follows):
+  go run ./cmd/recrubo-carerix emulate candidate update %s --emulator %s --first-name Sanne
+
+Press Ctrl-C to stop.
+`, cx.URL(), sample.candidateID, admin, cx.URL(), admin, verifyURL,
+		wa.URL(), strings.TrimPrefix(sample.phone, "+"), sample.candidateID, cx.URL())
+
+	err = <-result
+	fmt.Fprintln(out, "Stopped.")
+	return err
+}
+
+// demoTenant is the demo's tenant, pointing at the emulators.
+func demoTenant(cx *carerixemu.Server, waURL, waSecret, waToken, waVerify string) *recrubo.Tenant {
+	t := &recrubo.Tenant{
+		Slug:         "acme",
+		DisplayName:  "Acme Uitzendbureau (demo)",
+		FrameOrigins: []string{cx.URL()},
+		Carerix: recrubo.CarerixSettings{
+			APIBaseURL: cx.URL(), IdentityBaseURL: cx.URL(), Realm: cx.Realm(), Application: "acme",
+			ClientID: carerixemu.DefaultClientID, ClientSecret: recrubo.NewSecret(carerixemu.DefaultClientSecret),
+		},
+		Admin: recrubo.AdminCredentials{
+			ClientID: carerixemu.DefaultClientID, ClientSecret: recrubo.NewSecret(carerixemu.DefaultClientSecret),
+		},
+		Filters: recrubo.StatusFilters{
+			CandidateStatuses: []string{"Actief", "Nieuw", "Beschikbaar"},
+			VacancyStatuses:   []string{"Open"},
+		},
+		Webhook: recrubo.WebhookSettings{Secret: randomSecret()},
+		Embed:   recrubo.EmbedSettings{SigningKey: randomSecret()},
+		WhatsApp: recrubo.WhatsAppSettings{
+			APIBaseURL: waURL, PhoneNumberID: demoPhoneNumberID,
+			AccessToken: recrubo.NewSecret(waToken), AppSecret: recrubo.NewSecret(waSecret), VerifyToken: recrubo.NewSecret(waVerify),
+		},
+		Language: recrubo.LangDutch,
+		TimeZone: "Europe/Amsterdam",
+	}
+	return t
+}
+
+// randomHex returns 32 random hex digits.
+func randomHex() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
