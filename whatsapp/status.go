@@ -1,5 +1,7 @@
 package whatsapp
 
+import recrubo "github.com/recrubo/recrubo-carerix"
+
 // Status is the delivery status of an outbound message.
 type Status string
 
@@ -28,19 +30,8 @@ const (
 // Advance keeps the highest rank, the stored status after a batch of
 // out-of-order or duplicated webhooks is the same whatever order they arrived in.
 func StatusRank(s Status) int {
-	switch s {
-	case StatusQueued:
-		return 1
-	case StatusSent:
-		return 2
-	case StatusFailed:
-		return 3
-	case StatusDelivered:
-		return 4
-	case StatusRead:
-		return 5
-	}
-	return 0
+	// The values are the domain's message statuses; one order serves both.
+	return recrubo.MessageStatus(s).Rank()
 }
 
 // Advance returns the status to store when next is reported for a message
