@@ -22,10 +22,8 @@ import (
 	"github.com/recrubo/recrubo-carerix/embed"
 	"github.com/recrubo/recrubo-carerix/messaging"
 	"github.com/recrubo/recrubo-carerix/server"
-	"github.com/recrubo/recrubo-carerix/static"
 	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	"github.com/recrubo/recrubo-carerix/templates"
 )
 
 // embedChromium starts a headless Chromium with third-party cookies
@@ -122,15 +120,7 @@ func startEmbedStack(t *testing.T) *embedStack {
 		t.Fatal(err)
 	}
 
-	tpl, err := templates.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := templates.NewCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	assets, err := static.New()
+	tpl, cat, assets, err := server.LoadPages()
 	if err != nil {
 		t.Fatal(err)
 	}

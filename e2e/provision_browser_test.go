@@ -25,9 +25,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/messaging"
 	"github.com/recrubo/recrubo-carerix/provisioning"
 	"github.com/recrubo/recrubo-carerix/server"
-	"github.com/recrubo/recrubo-carerix/static"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	"github.com/recrubo/recrubo-carerix/templates"
 )
 
 // provChromium returns the Chromium binary, or skips the test when none
@@ -135,15 +133,7 @@ func TestProvisionedInboxLoadsInCarerix(t *testing.T) {
 		t.Fatalf("provisioning: %v", err)
 	}
 
-	tpl, err := templates.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := templates.NewCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	assets, err := static.New()
+	tpl, cat, assets, err := server.LoadPages()
 	if err != nil {
 		t.Fatal(err)
 	}

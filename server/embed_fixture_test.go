@@ -20,10 +20,8 @@ import (
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/embed"
 	"github.com/recrubo/recrubo-carerix/messaging"
-	"github.com/recrubo/recrubo-carerix/static"
 	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	"github.com/recrubo/recrubo-carerix/templates"
 )
 
 // embedNow is the fixed clock of the embed tests: a Tuesday afternoon.
@@ -104,15 +102,7 @@ func newEmbedFixture(t testing.TB, backend string) *embedFixture {
 // through the real authenticator and messaging service.
 func newEmbedServer(t testing.TB, db *store.DB, now time.Time) *Server {
 	t.Helper()
-	tpl, err := templates.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := templates.NewCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	assets, err := static.New()
+	tpl, cat, assets, err := LoadPages()
 	if err != nil {
 		t.Fatal(err)
 	}

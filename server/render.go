@@ -99,3 +99,21 @@ func (s *Server) handleStatic(c *fiber.Ctx) error {
 	}
 	return c.Send(body)
 }
+
+// LoadPages returns the templates, translations and static files embedded
+// in the binary: what Deps.Templates, Catalog and Assets take.
+func LoadPages() (*templates.Registry, *templates.Catalog, *static.Assets, error) {
+	tpl, err := templates.New()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("loading templates: %w", err)
+	}
+	cat, err := templates.NewCatalog()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("loading translations: %w", err)
+	}
+	assets, err := static.New()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("loading static assets: %w", err)
+	}
+	return tpl, cat, assets, nil
+}

@@ -21,11 +21,9 @@ import (
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/embed"
 	"github.com/recrubo/recrubo-carerix/provisioning"
-	"github.com/recrubo/recrubo-carerix/static"
 	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 	crsync "github.com/recrubo/recrubo-carerix/sync"
-	"github.com/recrubo/recrubo-carerix/templates"
 	"github.com/recrubo/recrubo-carerix/verify"
 )
 
@@ -98,15 +96,7 @@ func newVerifyFixture(t *testing.T, backend string) *verifyFixture {
 	connect := provisioning.ConnectAdmin(verifyFast)
 	runner := &provisioning.Runner{Provisioner: prov, Connect: connect, Links: f.links}
 
-	tpl, err := templates.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := templates.NewCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	assets, err := static.New()
+	tpl, cat, assets, err := LoadPages()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"sync"
 
@@ -13,9 +12,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/jobs"
 	"github.com/recrubo/recrubo-carerix/messaging"
 	"github.com/recrubo/recrubo-carerix/server"
-	"github.com/recrubo/recrubo-carerix/static"
 	"github.com/recrubo/recrubo-carerix/store"
-	"github.com/recrubo/recrubo-carerix/templates"
 )
 
 // services are the parts serve assembles. Each area of the product wires
@@ -39,17 +36,9 @@ type services struct {
 }
 
 func newServices(cfg config.Config, log *slog.Logger, db *store.DB, cached *store.Cached, reg *prometheus.Registry) (*services, error) {
-	tpl, err := templates.New()
+	tpl, cat, assets, err := server.LoadPages()
 	if err != nil {
-		return nil, fmt.Errorf("loading templates: %w", err)
-	}
-	cat, err := templates.NewCatalog()
-	if err != nil {
-		return nil, fmt.Errorf("loading translations: %w", err)
-	}
-	assets, err := static.New()
-	if err != nil {
-		return nil, fmt.Errorf("loading static assets: %w", err)
+		return nil, err
 	}
 	return &services{
 		cfg: cfg, log: log, db: db, cached: cached, metrics: reg,
