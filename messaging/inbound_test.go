@@ -216,13 +216,17 @@ func TestStatusBeforeItsMessageIsKeptPending(t *testing.T) {
 				t.Fatalf("posting %s status: %d %s", st, code, body)
 			}
 		}
+		// Both events, not only the last posted, must be processed (kept
+		// pending) before the message appears; their jobs run in any order.
 		messagingtest.Eventually(t, "pending statuses processed", func() error {
-			ev, err := e.DB.Event(ctx, e.Tenant.ID, recrubo.SourceWhatsApp, "status:wamid.early:sent")
-			if err != nil {
-				return err
-			}
-			if ev.Outcome != "pending" {
-				return recrubo.Errorf(recrubo.ECONFLICT, "outcome %q", ev.Outcome)
+			for _, st := range []string{"delivered", "sent"} {
+				ev, err := e.DB.Event(ctx, e.Tenant.ID, recrubo.SourceWhatsApp, "status:wamid.early:"+st)
+				if err != nil {
+					return err
+				}
+				if ev.Outcome != "pending" {
+					return recrubo.Errorf(recrubo.ECONFLICT, "%s outcome %q", st, ev.Outcome)
+				}
 			}
 			return nil
 		})
