@@ -183,8 +183,13 @@ func TestEmbedInboxInBrowser(t *testing.T) {
 	st.open(t, ctx, record)
 	frame = st.frame(t, ctx)
 	err = chromedp.Do(frame,
+		// Wait until the page script has wired the form, then fill it.
+		// The text is set rather than typed: key events sent to a
+		// cross-site frame can land in the parent page while it is still
+		// settling, which tests the browser's focus, not the inbox.
+		chromedp.WaitReady(chromedp.CSS(`html[data-ready="true"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`form[data-form="send"] textarea`)),
-		chromedp.SendKeys(chromedp.CSS(`form[data-form="send"] textarea`), "Ja! Kun je morgen om 10:00?"),
+		chromedp.SetValue(chromedp.CSS(`form[data-form="send"] textarea`), "Ja! Kun je morgen om 10:00?"),
 		chromedp.Click(chromedp.CSS(`form[data-form="send"] button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.thread .message.outbound`)),
 	)

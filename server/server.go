@@ -105,6 +105,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		// Request values are copied where they outlive a handler; keep
 		// Fiber's zero-allocation mode for speed.
 		Immutable: false,
+		// A page (headers and body, ~6-15 KB) leaves in one write instead
+		// of a 4 KB buffer's flush followed by a second write.
+		WriteBufferSize: 32 << 10,
 	})
 	s.routes()
 	return s, nil

@@ -37,6 +37,8 @@ function start(cfg) {
   wireTabs();
   wireList(cfg, call, say);
   if (cfg.threadURL) wireInbox(cfg, call, say);
+  // Marks the page as wired, for people and tools that wait on it.
+  document.documentElement.dataset.ready = "true";
 }
 
 function wireTabs() {
