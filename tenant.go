@@ -6,12 +6,6 @@ import (
 	"time"
 )
 
-// Languages the product speaks.
-const (
-	LangDutch   = "nl"
-	LangEnglish = "en"
-)
-
 // DefaultTimeZone is the zone tenants get unless they choose another.
 const DefaultTimeZone = "Europe/Amsterdam"
 

@@ -131,7 +131,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, p EmbedProof) (*recrub
 	if p.Lang != "" {
 		lang = p.Lang
 	}
-	return &recrubo.EmbedViewer{Tenant: t, Kind: p.Kind, RecordID: p.RecordID, User: user, Lang: normalizeLang(lang)}, nil
+	return &recrubo.EmbedViewer{Tenant: t, Kind: p.Kind, RecordID: p.RecordID, User: user, Lang: recrubo.NormalizeLang(lang)}, nil
 }
 
 // check confirms that (entity, id) has hash: first in the mirror, then in
@@ -195,12 +195,4 @@ func wellFormed(p EmbedProof) bool {
 		}
 	}
 	return len(p.Lang) <= 16
-}
-
-// normalizeLang maps a Carerix language ("nl", "NL", "en_US") to nl or en.
-func normalizeLang(s string) string {
-	if len(s) >= 2 && (s[0] == 'n' || s[0] == 'N') && (s[1] == 'l' || s[1] == 'L') {
-		return recrubo.LangDutch
-	}
-	return recrubo.LangEnglish
 }

@@ -322,9 +322,9 @@ func (p *embedPage) candidatePanel(d *inboxData) templates.HTML {
 		matches = append(matches, p.partial("embed_empty", templates.Values{"text": p.t("embed.no_matches")}))
 	}
 	return p.partial("embed_candidate", templates.Values{
-		"name": c.FullName(), "phoneLabel": p.t("embed.phone"), "phone": phone,
-		"emailLabel": p.t("embed.email"), "email": c.Email, "statusLabel": p.t("embed.status"), "status": c.StatusLabel,
-		"ownerLabel": p.t("embed.owner"), "owner": owner, "matchesHeading": p.t("embed.matches"), "matches": templates.Join(matches),
+		"name": c.FullName(), "phoneLabel": p.t("embed.phone"), "phone": orDash(phone),
+		"emailLabel": p.t("embed.email"), "email": orDash(c.Email), "statusLabel": p.t("embed.status"), "status": orDash(c.StatusLabel),
+		"ownerLabel": p.t("embed.owner"), "owner": orDash(owner), "matchesHeading": p.t("embed.matches"), "matches": templates.Join(matches),
 	})
 }
 
@@ -360,4 +360,12 @@ func (s *Server) sendThread(c *fiber.Ctx, ses *embedSession, conv *recrubo.Conve
 	}
 	c.Type("html", "utf-8")
 	return c.SendString(h.String())
+}
+
+// orDash shows a missing fact as a dash rather than an empty cell.
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return s
 }

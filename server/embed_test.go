@@ -529,3 +529,20 @@ func TestEmbedDashboard(t *testing.T) {
 		})
 	}
 }
+
+// TestEmbedLanguageAsCarerixWritesIt: templates write the user's language
+// as Carerix holds it ("Dutch", "nl_NL", "English"); the page speaks it,
+// with English for anything else.
+func TestEmbedLanguageAsCarerixWritesIt(t *testing.T) {
+	f := newEmbedFixture(t, storetest.SQLite)
+	f.startConversation(time.Hour)
+	for lang, want := range map[string]string{"Dutch": "nl", "Nederlands": "nl", "nl_NL": "nl", "English": "en", "Klingon": "en", "": "nl"} {
+		_, doc := f.page(f.candidateURL(lang))
+		if got := doc.Find("html").AttrOr("lang", ""); got != want {
+			t.Errorf("lang=%q: page lang = %q, want %q", lang, got, want)
+		}
+		if want == "nl" && doc.Find(`[data-tab="chat"]`).Text() != "Deze kandidaat" {
+			t.Errorf("lang=%q: tab = %q, want it in Dutch", lang, doc.Find(`[data-tab="chat"]`).Text())
+		}
+	}
+}

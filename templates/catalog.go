@@ -1,6 +1,8 @@
 package templates
 
 import (
+	recrubo "github.com/recrubo/recrubo-carerix"
+
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -16,25 +18,13 @@ var localeFiles embed.FS
 
 // Supported languages. English is the fallback for missing messages.
 const (
-	LangEN = "en"
-	LangNL = "nl"
+	LangEN = recrubo.LangEnglish
+	LangNL = recrubo.LangDutch
 )
 
-// NormalizeLang maps a language tag or locale ("nl", "nl-BE", "nl_NL",
-// "EN-us"), an ISO 639-2 code ("nld", "dut") or a language name as Carerix
-// writes a user's language ("Dutch", "Nederlands") to a supported
-// language, defaulting to English.
-func NormalizeLang(s string) string {
-	if i := strings.IndexAny(s, "-_"); i >= 0 {
-		s = s[:i]
-	}
-	for _, dutch := range []string{LangNL, "nld", "dut", "dutch", "nederlands"} {
-		if asciiEqualFold(s, dutch) {
-			return LangNL
-		}
-	}
-	return LangEN
-}
+// NormalizeLang maps a language as Carerix or a browser writes it to
+// LangNL or LangEN; see recrubo.NormalizeLang.
+func NormalizeLang(s string) string { return recrubo.NormalizeLang(s) }
 
 // Catalog holds the translated messages per language. Callers translate
 // text and pass it to templates as values.
