@@ -127,6 +127,12 @@ type EventStore interface {
 	CountEvents(ctx context.Context, tenantID string, source EventSource) (int64, error)
 	// EventStats summarises a tenant's events from one source.
 	EventStats(ctx context.Context, tenantID string, source EventSource) (*EventStats, error)
+	// WaitingEvents returns up to limit ids of a tenant's unprocessed
+	// events from one source, oldest first.
+	WaitingEvents(ctx context.Context, tenantID string, source EventSource, limit int) ([]string, error)
+	// TenantsWithWaitingEvents returns the ids of tenants with an
+	// unprocessed event from source received before the given time.
+	TenantsWithWaitingEvents(ctx context.Context, source EventSource, receivedBefore time.Time) ([]string, error)
 }
 
 // EventStats summarise a tenant's inbound events from one source: how many

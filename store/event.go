@@ -78,3 +78,36 @@ func (q *queries) CountEvents(ctx context.Context, tenantID string, source recru
 	}
 	return n, nil
 }
+
+// WaitingEvents returns up to limit ids of a tenant's unprocessed events
+// from one source, oldest first.
+func (q *queries) WaitingEvents(ctx context.Context, tenantID string, source recrubo.EventSource, limit int) ([]string, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	ids, err := collect(ctx, q.q, scanString, `SELECT id FROM inbound_events
+        WHERE tenant_id = $1 AND source = $2 AND processed_at = 0
+        ORDER BY received_at, id LIMIT $3`, tenantID, string(source), limit)
+	if err != nil {
+		return nil, fmt.Errorf("listing waiting %s events: %w", source, err)
+	}
+	return ids, nil
+}
+
+// TenantsWithWaitingEvents returns the tenants with an unprocessed event
+// from source received before the given time.
+func (q *queries) TenantsWithWaitingEvents(ctx context.Context, source recrubo.EventSource, receivedBefore time.Time) ([]string, error) {
+	ids, err := collect(ctx, q.q, scanString, `SELECT DISTINCT tenant_id FROM inbound_events
+        WHERE source = $1 AND processed_at = 0 AND received_at < $2 ORDER BY tenant_id`,
+		string(source), microTime(receivedBefore))
+	if err != nil {
+		return nil, fmt.Errorf("listing tenants with waiting %s events: %w", source, err)
+	}
+	return ids, nil
+}
+
+func scanString(r rows) (string, error) {
+	var v string
+	err := r.Scan(&v)
+	return v, err
+}

@@ -80,16 +80,12 @@ func (s *Service) IngestCarerix(ctx context.Context, slug string, header func(na
 		TenantID: t.ID, Source: recrubo.SourceCarerix, ID: ev.ID, Type: ev.Type,
 		Payload: append([]byte(nil), body...), ReceivedAt: s.now(),
 	}
-	var isNew bool
-	err = s.store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
-		var err error
-		if isNew, err = tx.RecordEvent(ctx, in); err != nil || !isNew {
-			return err
-		}
-		return tx.Enqueue(ctx, EventArgs{TenantID: t.ID, EventID: ev.ID}, nil)
-	})
+	isNew, err := s.store.RecordEvent(ctx, in)
 	if err != nil {
 		return false, fmt.Errorf("storing webhook event: %w", err)
+	}
+	if isNew {
+		s.kick(ctx, t.ID) // see drain.go
 	}
 	return isNew, nil
 }

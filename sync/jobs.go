@@ -49,6 +49,9 @@ func (RescopeArgs) Kind() string { return "sync.rescope" }
 // RegisterJobs registers the sync job handlers of s on reg.
 func RegisterJobs(reg *jobs.Registry, s *Service) {
 	jobs.Handle(reg, s.runInitialJob, jobs.HandleOptions{Timeout: -1, MaxAttempts: 10})
+	jobs.Handle(reg, s.drainJob, jobs.HandleOptions{Timeout: 2 * drainBudget, MaxAttempts: 25})
+	// One job per event was the queue before drains; kept so such jobs
+	// still enqueued when the service is upgraded are processed.
 	jobs.Handle(reg, s.processEventJob, jobs.HandleOptions{Timeout: 2 * time.Minute, MaxAttempts: 20})
 	jobs.Handle(reg, s.reconcileJob, jobs.HandleOptions{Timeout: -1, MaxAttempts: 5})
 	jobs.Handle(reg, s.rescopeJob, jobs.HandleOptions{Timeout: -1, MaxAttempts: 5})

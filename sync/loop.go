@@ -8,8 +8,9 @@ import (
 )
 
 // Loop returns the background loop that, every tick until ctx ends,
-// enqueues the reconcile jobs that are due (per tenant interval) and a
-// rescope job for every tenant whose status filters changed. Jobs are
+// enqueues the reconcile jobs that are due (per tenant interval), a
+// rescope job for every tenant whose status filters changed, and drains
+// for webhook events left waiting. Jobs are
 // unique by arguments, so instances running the loop side by side do not
 // double the work.
 func (s *Service) Loop(tick time.Duration) func(ctx context.Context) {
@@ -32,8 +33,12 @@ func (s *Service) Loop(tick time.Duration) func(ctx context.Context) {
 	}
 }
 
-// EnqueueDue enqueues the reconcile and rescope jobs due now.
+// EnqueueDue enqueues the reconcile and rescope jobs due now, and a drain
+// for every tenant whose webhook events wait longer than they should.
 func (s *Service) EnqueueDue(ctx context.Context) error {
+	if err := s.Sweep(ctx); err != nil {
+		return err
+	}
 	tenants, err := s.reads.Tenants(ctx)
 	if err != nil {
 		return err

@@ -47,6 +47,7 @@ type Service struct {
 	now          func() time.Time
 	locks        *keyLocks
 	verifiers    *verifierCache
+	kicker       *drainKicker
 }
 
 // New returns a Service.
@@ -54,7 +55,7 @@ func New(cfg Config) *Service {
 	s := &Service{
 		store: cfg.Store, reads: cfg.Reads, connect: cfg.Connect, log: cfg.Logger,
 		pageSize: cfg.PageSize, overlap: cfg.Overlap, scanInterval: cfg.ScanInterval, now: cfg.Now,
-		locks: newKeyLocks(), verifiers: newVerifierCache(),
+		locks: newKeyLocks(), verifiers: newVerifierCache(), kicker: newDrainKicker(),
 	}
 	if s.reads == nil {
 		s.reads = s.store
