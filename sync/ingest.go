@@ -50,9 +50,10 @@ func (c *verifierCache) get(pem string) (*carerix.RSAVerifier, error) {
 }
 
 // IngestCarerix verifies a Carerix webhook delivery for the tenant with
-// slug, parses it, and stores it with its processing job in one
-// transaction. It reports whether the event was new (false for a
-// redelivery, which is acknowledged but not processed again).
+// slug, parses it, and stores it; the stored, unprocessed event is its
+// place in the tenant's processing queue (drain.go). It reports whether
+// the event was new (false for a redelivery, which is acknowledged but not
+// processed again).
 //
 // Verification comes before parsing: the Cx-Signature header against the
 // tenant's webhook public key and the secret custom header against the
