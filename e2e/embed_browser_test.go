@@ -5,8 +5,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,13 +13,13 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/prometheus/client_golang/prometheus"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/embed"
 	"github.com/recrubo/recrubo-carerix/messaging"
 	"github.com/recrubo/recrubo-carerix/server"
+	"github.com/recrubo/recrubo-carerix/server/servertest"
 	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 )
@@ -128,23 +126,8 @@ func startEmbedStack(t *testing.T) *embedStack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second, IdleTimeout: 10 * time.Second, BodyLimit: 1 << 20},
-		server.Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), Templates: tpl, Catalog: cat, Assets: assets,
-			Embeds: server.EmbedDeps{Auth: auth, Data: st.db, Messenger: messaging.New(messaging.Config{Store: st.db})}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	})
-	st.base = "http://" + ln.Addr().String()
+	st.base = servertest.Start(t, server.Deps{Templates: tpl, Catalog: cat, Assets: assets,
+		Embeds: server.EmbedDeps{Auth: auth, Data: st.db, Messenger: messaging.New(messaging.Config{Store: st.db})}}, servertest.Options{})
 
 	// Install document templates with the embed URL scheme, as
 	// provisioning does.

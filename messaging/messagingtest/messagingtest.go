@@ -8,17 +8,14 @@ package messagingtest
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net"
 	"testing"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/jobs"
 	"github.com/recrubo/recrubo-carerix/messaging"
 	"github.com/recrubo/recrubo-carerix/server"
+	"github.com/recrubo/recrubo-carerix/server/servertest"
 	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 	"github.com/recrubo/recrubo-carerix/whatsapp/waemu"
@@ -69,28 +66,8 @@ func New(tb testing.TB, backend string, opts Options) *Env {
 	}
 	e.Service = messaging.New(mcfg)
 
-	limit := opts.WebhookBodyLimit
-	if limit == 0 {
-		limit = 256 << 10
-	}
-	srv, err := server.New(server.Config{ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,
-		IdleTimeout: 30 * time.Second, BodyLimit: 1 << 20, WebhookBodyLimit: limit},
-		server.Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
-			WhatsApp: server.WhatsAppDeps{Ingester: e.Service}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	})
-	e.URL = "http://" + ln.Addr().String()
+	e.URL = servertest.Start(tb, server.Deps{WhatsApp: server.WhatsAppDeps{Ingester: e.Service}},
+		servertest.Options{WebhookBodyLimit: opts.WebhookBodyLimit})
 	e.WebhookURL = e.URL + "/webhooks/whatsapp/" + Slug
 
 	eopts := waemu.Options{

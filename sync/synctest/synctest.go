@@ -7,12 +7,8 @@ package synctest
 
 import (
 	"context"
-	"log/slog"
-	"net"
 	"testing"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
@@ -20,6 +16,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu/webhooks"
 	"github.com/recrubo/recrubo-carerix/jobs"
 	"github.com/recrubo/recrubo-carerix/server"
+	"github.com/recrubo/recrubo-carerix/server/servertest"
 	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 	crsync "github.com/recrubo/recrubo-carerix/sync"
@@ -136,27 +133,8 @@ func clientConfig(emu *carerixemu.Server) carerix.Config {
 // serve starts our HTTP server with the Carerix webhook route.
 func (e *Env) serve(tb testing.TB, limit int) {
 	tb.Helper()
-	if limit == 0 {
-		limit = 256 << 10
-	}
-	srv, err := server.New(server.Config{ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,
-		IdleTimeout: 30 * time.Second, BodyLimit: 1 << 20, WebhookBodyLimit: limit},
-		server.Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
-			CarerixWebhooks: server.CarerixWebhookDeps{Ingester: e.Service}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	})
-	e.URL = "http://" + ln.Addr().String()
+	e.URL = servertest.Start(tb, server.Deps{CarerixWebhooks: server.CarerixWebhookDeps{Ingester: e.Service}},
+		servertest.Options{WebhookBodyLimit: limit})
 	e.WebhookURL = e.URL + "/webhooks/carerix/" + Slug
 }
 
