@@ -52,36 +52,49 @@ func (e *env) runSync(ctx context.Context, db *store.DB, tenant *recrubo.Tenant,
 			tenant.Slug, run.FinishedAt.Local().Format(time.DateTime))
 		return e.printSyncCounts(ctx, db, tenant, out)
 	}
-	bar := progressbar.NewOptions64(-1,
-		progressbar.OptionSetWriter(out),
-		progressbar.OptionSetDescription("Syncing "+tenant.Slug),
-		progressbar.OptionShowCount(),
-		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("records"),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionSetElapsedTime(true),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionOnCompletion(func() { fmt.Fprintln(out) }),
-	)
-	progress := map[recrubo.Entity]recrubo.SyncCheckpoint{}
-	cps, err := db.Checkpoints(ctx, tenant.ID, run.ID)
-	if err != nil {
-		return err
+	// One bar per entity, in the order the sync walks them. Each bar starts
+	// as a spinner when the entity before it finishes (so its rate counts
+	// from then) and learns its total with the entity's first page.
+	newBar := func(entity recrubo.Entity) *progressbar.ProgressBar {
+		return progressbar.NewOptions64(-1,
+			progressbar.OptionSetWriter(out),
+			progressbar.OptionSetDescription(fmt.Sprintf("Syncing %s: %-10s", tenant.Slug, entityPlural[entity])),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("records"),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionSetElapsedTime(true),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionOnCompletion(func() { fmt.Fprintln(out) }),
+		)
 	}
-	for _, cp := range cps {
-		progress[cp.Entity] = *cp
-	}
-	onPage := func(cp recrubo.SyncCheckpoint) {
-		progress[cp.Entity] = cp
-		var records, total int64
-		for _, p := range progress {
-			records += p.Records
-			total += max(p.Total, p.Records)
+	next := func(e recrubo.Entity) (recrubo.Entity, bool) {
+		for i, x := range syncOrder[:len(syncOrder)-1] {
+			if x == e {
+				return syncOrder[i+1], true
+			}
 		}
-		bar.Describe(fmt.Sprintf("Syncing %s: %s", tenant.Slug, entityPlural[cp.Entity]))
-		bar.ChangeMax64(max(total, 1))
-		_ = bar.Set64(records)
+		return "", false
+	}
+	current := syncOrder[0]
+	bar := newBar(current)
+	onPage := func(cp recrubo.SyncCheckpoint) {
+		if cp.Entity != current { // resumed past the entities before
+			_ = bar.Exit()
+			bar, current = newBar(cp.Entity), cp.Entity
+		}
+		if total := max(cp.Total, cp.Records); total > 0 && bar.GetMax64() != total {
+			bar.ChangeMax64(total)
+		}
+		_ = bar.Set64(cp.Records)
+		if !cp.Done {
+			return
+		}
+		_ = bar.Finish()
+		if e, ok := next(cp.Entity); ok {
+			bar, current = newBar(e), e
+		}
 	}
 	svc := crsync.New(crsync.Config{Store: db})
 	start := time.Now()
@@ -90,10 +103,15 @@ func (e *env) runSync(ctx context.Context, db *store.DB, tenant *recrubo.Tenant,
 		fmt.Fprintln(out)
 		return err
 	}
-	_ = bar.Finish()
+	if !bar.IsFinished() {
+		_ = bar.Finish()
+	}
 	fmt.Fprintf(out, "Initial sync of %s finished in %s.\n", tenant.Slug, time.Since(start).Round(time.Millisecond))
 	return e.printSyncCounts(ctx, db, tenant, out)
 }
+
+// syncOrder is the order in which the initial sync walks the entities.
+var syncOrder = []recrubo.Entity{recrubo.EntityCandidate, recrubo.EntityVacancy, recrubo.EntityMatch, recrubo.EntityRecruiter}
 
 // entityPlural names the entities in the progress bar.
 var entityPlural = map[recrubo.Entity]string{
