@@ -328,9 +328,10 @@ type ConversationStore interface {
 	MessageByProviderID(ctx context.Context, tenantID, providerID string) (*Message, error)
 	// Messages returns a conversation's newest limit messages, oldest first.
 	Messages(ctx context.Context, tenantID, conversationID string, limit int) ([]*Message, error)
-	// MessagesSince returns a tenant's messages created at or after since,
-	// oldest first (at most 1000), for the dashboard's figures.
-	MessagesSince(ctx context.Context, tenantID string, since time.Time) ([]*Message, error)
+	// EachMessageSince calls fn with each of a tenant's messages created at
+	// or after since, oldest first, for the dashboard's figures; an error
+	// from fn stops the walk and is returned.
+	EachMessageSince(ctx context.Context, tenantID string, since time.Time, fn func(*Message) error) error
 
 	// MarkRead records that userID has read the conversation up to at.
 	MarkRead(ctx context.Context, tenantID, conversationID, userID string, at time.Time) error

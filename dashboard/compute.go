@@ -15,7 +15,7 @@ import (
 // Source is what the figures are computed from.
 type Source interface {
 	ListConversations(ctx context.Context, tenantID string, f recrubo.ConversationFilter) ([]*recrubo.ConversationSummary, error)
-	MessagesSince(ctx context.Context, tenantID string, since time.Time) ([]*recrubo.Message, error)
+	EachMessageSince(ctx context.Context, tenantID string, since time.Time, fn func(*recrubo.Message) error) error
 	Unread(ctx context.Context, tenantID, conversationID, userID string) (int, error)
 	MatchesByCandidate(ctx context.Context, tenantID, candidateID string) ([]*recrubo.Match, error)
 	Vacancy(ctx context.Context, tenantID, id string) (*recrubo.Vacancy, error)
@@ -61,13 +61,15 @@ func Compute(ctx context.Context, src Source, r Request) (*Figures, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dashboard: listing conversations: %w", err)
 	}
-	msgs, err := src.MessagesSince(ctx, t.ID, startDay)
-	if err != nil {
-		return nil, fmt.Errorf("dashboard: reading messages: %w", err)
-	}
+	var msgs []*recrubo.Message
 	byConv := map[string][]*recrubo.Message{}
-	for _, m := range msgs {
+	if err := src.EachMessageSince(ctx, t.ID, startDay, func(m *recrubo.Message) error {
+		m.Body, m.TemplateVars = "", nil // figures never read them
+		msgs = append(msgs, m)
 		byConv[m.ConversationID] = append(byConv[m.ConversationID], m)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("dashboard: reading messages: %w", err)
 	}
 
 	names, err := recruiterNames(ctx, src, t.ID)

@@ -2,6 +2,7 @@ package dashboard_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -18,12 +19,7 @@ func TestCompute(t *testing.T) {
 	for _, backend := range storetest.Backends() {
 		t.Run(backend, func(t *testing.T) {
 			ctx := context.Background()
-			db := storetest.NewEnv(t, backend).Open(t, func(c *store.Config) { c.Now = func() time.Time { return now } })
-			tn := &recrubo.Tenant{Slug: "acme", DisplayName: "Acme", FrameOrigins: []string{"https://acme.carerix.net"},
-				Carerix: recrubo.CarerixSettings{APIBaseURL: "https://api.carerix.io", IdentityBaseURL: "https://id.carerix.io", Realm: "acme",
-					Application: "acme", ClientID: "c", ClientSecret: recrubo.NewSecret("s")},
-				Admin: recrubo.AdminCredentials{ClientID: "a", ClientSecret: recrubo.NewSecret("s")}, Language: "nl", TimeZone: "Europe/Amsterdam"}
-			must(t, db.CreateTenant(ctx, tn))
+			db, tn := newTenant(t, backend, now)
 			for _, r := range []string{"u1", "u2"} {
 				_, err := db.UpsertRecruiter(ctx, &recrubo.Recruiter{TenantID: tn.ID, ID: r, FirstName: "R", LastName: r, Active: true, ModifiedAt: now})
 				must(t, err)
@@ -91,6 +87,45 @@ func TestCompute(t *testing.T) {
 				t.Errorf("8 days: %v", err)
 			}
 		})
+	}
+}
+
+// newTenant opens a store on backend whose clock stands at now, with one
+// tenant in it.
+func newTenant(t *testing.T, backend string, now time.Time) (*store.DB, *recrubo.Tenant) {
+	t.Helper()
+	db := storetest.NewEnv(t, backend).Open(t, func(c *store.Config) { c.Now = func() time.Time { return now } })
+	tn := &recrubo.Tenant{Slug: "acme", DisplayName: "Acme", FrameOrigins: []string{"https://acme.carerix.net"},
+		Carerix: recrubo.CarerixSettings{APIBaseURL: "https://api.carerix.io", IdentityBaseURL: "https://id.carerix.io", Realm: "acme",
+			Application: "acme", ClientID: "c", ClientSecret: recrubo.NewSecret("s")},
+		Admin: recrubo.AdminCredentials{ClientID: "a", ClientSecret: recrubo.NewSecret("s")}, Language: "nl", TimeZone: "Europe/Amsterdam"}
+	must(t, db.CreateTenant(context.Background(), tn))
+	return db, tn
+}
+
+// TestComputeReadsEveryMessageOfThePeriod: the figures count every
+// message of the period, however many there are.
+func TestComputeReadsEveryMessageOfThePeriod(t *testing.T) {
+	now := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
+	db, tn := newTenant(t, storetest.SQLite, now)
+	const perConv, convs = 150, 10 // 1,500 messages
+	for i := range convs {
+		c := conv(t, db, tn.ID, fmt.Sprintf("+3160000%04d", i), fmt.Sprintf("c%d", i), "u1")
+		for j := range perConv {
+			msg(t, db, c, recrubo.Outbound, recrubo.StatusDelivered, now.Add(-time.Duration(j+1)*time.Minute))
+		}
+	}
+	f, err := dashboard.Compute(context.Background(), db, dashboard.Request{Tenant: tn, Days: 7, Now: now, ViewerID: "u1"})
+	must(t, err)
+	if f.Total.Sent != perConv*convs || f.Total.Delivered != perConv*convs {
+		t.Errorf("sent %d, delivered %d; want %d each", f.Total.Sent, f.Total.Delivered, perConv*convs)
+	}
+	var trend int
+	for _, d := range f.Trend {
+		trend += d.Outbound
+	}
+	if trend != perConv*convs {
+		t.Errorf("trend counts %d outbound messages, want %d", trend, perConv*convs)
 	}
 }
 

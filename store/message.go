@@ -217,16 +217,28 @@ func (q *queries) Messages(ctx context.Context, tenantID, conversationID string,
 	return ms, nil
 }
 
-// MessagesSince returns a tenant's messages created at or after since,
-// oldest first (at most maxListLimit).
-func (q *queries) MessagesSince(ctx context.Context, tenantID string, since time.Time) ([]*recrubo.Message, error) {
-	ms, err := collect(ctx, q.q, scanMessages, `SELECT `+messageColumns+` FROM messages
-        WHERE tenant_id = $1 AND created_at >= $2 ORDER BY created_at, id LIMIT $3`,
-		tenantID, microTime(since), maxListLimit)
+// EachMessageSince calls fn with each of a tenant's messages created at or
+// after since, oldest first, reading them as a stream.
+func (q *queries) EachMessageSince(ctx context.Context, tenantID string, since time.Time, fn func(*recrubo.Message) error) error {
+	rs, err := q.q.query(ctx, `SELECT `+messageColumns+` FROM messages
+        WHERE tenant_id = $1 AND created_at >= $2 ORDER BY created_at, id`, tenantID, microTime(since))
 	if err != nil {
-		return nil, fmt.Errorf("listing messages since %s: %w", since, err)
+		return fmt.Errorf("reading messages since %s: %w", since, err)
 	}
-	return ms, nil
+	for rs.Next() {
+		m, err := scanMessages(rs)
+		if err == nil {
+			err = fn(m)
+		}
+		if err != nil {
+			_ = rs.Close()
+			return err
+		}
+	}
+	if err := rs.Close(); err != nil {
+		return fmt.Errorf("reading messages since %s: %w", since, err)
+	}
+	return nil
 }
 
 // AddPendingStatus keeps a status for a provider id no message has yet.
