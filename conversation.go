@@ -262,6 +262,10 @@ type ConversationFilter struct {
 	Unassigned bool
 	// UnreadOnly keeps conversations with messages ViewerID has not read.
 	UnreadOnly bool
+	// UnreadByAssignee counts each conversation's unread messages for its
+	// assignee, and for ViewerID only when it has none (the dashboard's
+	// view: is the person responsible behind?).
+	UnreadByAssignee bool
 	// Unmatched keeps conversations with no (or an ambiguous) candidate.
 	Unmatched bool
 	// Query matches the candidate's name or the phone number.
@@ -273,7 +277,7 @@ type ConversationFilter struct {
 type ConversationSummary struct {
 	Conversation
 	CandidateName string // empty when unmatched
-	Unread        int    // inbound messages ViewerID has not read
+	Unread        int    // inbound messages ViewerID (or, see UnreadByAssignee, the assignee) has not read
 }
 
 // ConversationStore keeps conversations with candidates, their messages,

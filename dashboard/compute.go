@@ -16,7 +16,6 @@ import (
 type Source interface {
 	ListConversations(ctx context.Context, tenantID string, f recrubo.ConversationFilter) ([]*recrubo.ConversationSummary, error)
 	EachMessageSince(ctx context.Context, tenantID string, since time.Time, fn func(*recrubo.Message) error) error
-	Unread(ctx context.Context, tenantID, conversationID, userID string) (int, error)
 	MatchesByCandidate(ctx context.Context, tenantID, candidateID string) ([]*recrubo.Match, error)
 	Vacancy(ctx context.Context, tenantID, id string) (*recrubo.Vacancy, error)
 	Recruiters(ctx context.Context, tenantID string) ([]*recrubo.Recruiter, error)
@@ -57,7 +56,7 @@ func Compute(ctx context.Context, src Source, r Request) (*Figures, error) {
 	startDay := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, 1-r.Days)
 	f := &Figures{Days: r.Days, From: startDay, To: to}
 
-	convs, err := src.ListConversations(ctx, t.ID, recrubo.ConversationFilter{ViewerID: r.ViewerID, Limit: maxConversations})
+	convs, err := src.ListConversations(ctx, t.ID, recrubo.ConversationFilter{ViewerID: r.ViewerID, UnreadByAssignee: true, Limit: maxConversations})
 	if err != nil {
 		return nil, fmt.Errorf("dashboard: listing conversations: %w", err)
 	}
@@ -87,11 +86,7 @@ func Compute(ctx context.Context, src Source, r Request) (*Figures, error) {
 		if r.VacancyID != "" && !slices.Contains(vacIDs, r.VacancyID) {
 			continue
 		}
-		unread, err := unreadFor(ctx, src, c, r.ViewerID)
-		if err != nil {
-			return nil, err
-		}
-		cf := convFigures(&c.Conversation, unread, byConv[c.ID], startDay)
+		cf := convFigures(&c.Conversation, c.Unread, byConv[c.ID], startDay)
 		f.Total.add(cf)
 		key := c.AssigneeID
 		if key == "" {
@@ -221,17 +216,6 @@ func finish(m map[string]*Row) []Row {
 		return cmp.Compare(a.Label+a.Key, b.Label+b.Key)
 	})
 	return out
-}
-
-func unreadFor(ctx context.Context, src Source, c *recrubo.ConversationSummary, viewerID string) (int, error) {
-	if c.AssigneeID == "" || c.AssigneeID == viewerID {
-		return c.Unread, nil
-	}
-	n, err := src.Unread(ctx, c.TenantID, c.ID, c.AssigneeID)
-	if err != nil {
-		return 0, fmt.Errorf("dashboard: counting unread: %w", err)
-	}
-	return n, nil
 }
 
 func recruiterNames(ctx context.Context, src Source, tenantID string) (map[string]string, error) {

@@ -150,3 +150,40 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestComputeCountsUnreadForTheAssignee: a conversation is unread while
+// its assignee has not read it, whoever else has; an unassigned one is
+// unread for the viewer.
+func TestComputeCountsUnreadForTheAssignee(t *testing.T) {
+	now := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
+	for _, backend := range storetest.Backends() {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			db, tn := newTenant(t, backend, now)
+			theirs := conv(t, db, tn.ID, "+31600000001", "c1", "u2")
+			nobodys := conv(t, db, tn.ID, "+31600000002", "c2", "")
+			msg(t, db, theirs, recrubo.Inbound, recrubo.StatusReceived, now.Add(-time.Hour))
+			msg(t, db, nobodys, recrubo.Inbound, recrubo.StatusReceived, now.Add(-time.Hour))
+			unread := func() (total, u2 int) {
+				t.Helper()
+				f, err := dashboard.Compute(ctx, db, dashboard.Request{Tenant: tn, Days: 7, Now: now, ViewerID: "u1"})
+				must(t, err)
+				for _, r := range f.Recruiters {
+					if r.Key == "u2" {
+						u2 = r.Unread
+					}
+				}
+				return f.Total.Unread, u2
+			}
+			must(t, db.MarkRead(ctx, tn.ID, theirs.ID, "u1", now)) // the viewer read u2's conversation
+			if total, u2 := unread(); total != 2 || u2 != 1 {
+				t.Errorf("unread = %d (u2: %d), want 2 (u2: 1): the viewer's reading does not count for the assignee", total, u2)
+			}
+			must(t, db.MarkRead(ctx, tn.ID, theirs.ID, "u2", now))
+			must(t, db.MarkRead(ctx, tn.ID, nobodys.ID, "u1", now))
+			if total, u2 := unread(); total != 0 || u2 != 0 {
+				t.Errorf("unread = %d (u2: %d) after both were read, want 0", total, u2)
+			}
+		})
+	}
+}

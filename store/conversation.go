@@ -201,9 +201,13 @@ func (q *queries) ListConversations(ctx context.Context, tenantID string, f recr
 		p := arg(likePattern(qs))
 		where = append(where, "(lower(c.phone) LIKE "+p+" ESCAPE '\\' OR COALESCE(k.search, '') LIKE "+p+" ESCAPE '\\')")
 	}
+	reader := "$2"
+	if f.UnreadByAssignee {
+		reader = "CASE WHEN c.assignee_id <> '' THEN c.assignee_id ELSE $2 END"
+	}
 	unread := `(SELECT count(*) FROM messages m WHERE m.tenant_id = c.tenant_id AND m.conversation_id = c.id
             AND m.direction = 'inbound' AND m.created_at > COALESCE((SELECT r.read_at FROM read_markers r
-                WHERE r.tenant_id = c.tenant_id AND r.conversation_id = c.id AND r.user_id = $2), 0))`
+                WHERE r.tenant_id = c.tenant_id AND r.conversation_id = c.id AND r.user_id = ` + reader + `), 0))`
 	query := `SELECT ` + prefixed("c.", conversationColumns) + `,
             COALESCE(k.first_name, ''), COALESCE(k.last_name_prefix, ''), COALESCE(k.last_name, ''), ` + unread + `
         FROM conversations c
