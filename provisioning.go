@@ -18,6 +18,9 @@ const (
 	// ProvisionWebhook is one webhook of our application; its Key names
 	// the entity it subscribes to, e.g. "cremployee".
 	ProvisionWebhook ProvisionKind = "webhook"
+	// ProvisionProbe is the integration check activity (a CRToDo) that the
+	// verify page updates to cause a webhook delivery; its Key is "check".
+	ProvisionProbe ProvisionKind = "probe"
 )
 
 // ProvisionedItem records one thing provisioning created in Carerix, so a

@@ -133,6 +133,10 @@ type EventStore interface {
 	// TenantsWithWaitingEvents returns the ids of tenants with an
 	// unprocessed event from source received before the given time.
 	TenantsWithWaitingEvents(ctx context.Context, source EventSource, receivedBefore time.Time) ([]string, error)
+	// EventsOfType returns up to limit of a tenant's events from source
+	// of one type (compared ignoring case) received at or after since,
+	// newest first.
+	EventsOfType(ctx context.Context, tenantID string, source EventSource, eventType string, since time.Time, limit int) ([]*InboundEvent, error)
 }
 
 // EventStats summarise a tenant's inbound events from one source: how many

@@ -14,6 +14,11 @@ type Admin interface {
 	UpdateTemplateReference(ctx context.Context, id string, r carerix.TemplateReferenceRequest) (*carerix.TemplateReference, error)
 	DeleteTemplateReference(ctx context.Context, id string) error
 
+	ToDo(ctx context.Context, id string) (*carerix.ToDo, error)
+	CreateToDo(ctx context.Context, f carerix.ToDoFields) (*carerix.ToDo, error)
+	UpdateToDo(ctx context.Context, id string, f carerix.ToDoFields) (*carerix.ToDo, error)
+	DeleteToDo(ctx context.Context, id string) error
+
 	WebhookApplications(ctx context.Context) ([]carerix.WebhookApplication, error)
 	CreateWebhookApplication(ctx context.Context, name string) (*carerix.WebhookApplication, error)
 	DeleteWebhookApplication(ctx context.Context, appID string) error

@@ -90,6 +90,20 @@ func (f *fixture) webhookCount(t *testing.T) (apps, hooks int) {
 	return apps, hooks
 }
 
+// probe returns the live activity recorded as the probe.
+func (f *fixture) probe(t *testing.T) carerixemu.ToDo {
+	t.Helper()
+	id, err := provisioning.Probe(t.Context(), f.db, f.tenant.ID)
+	if err != nil || id == "" {
+		t.Fatalf("no probe recorded (%v)", err)
+	}
+	td, err := f.emu.ToDo(id)
+	if err != nil {
+		t.Fatalf("probe %s: %v", id, err)
+	}
+	return td
+}
+
 func str(s string) *string { return &s }
 
 // fast lifts the client's politeness limit, which only slows tests down.

@@ -23,8 +23,8 @@ const (
 // Step is one item of a plan.
 type Step struct {
 	Kind recrubo.ProvisionKind
-	// Key is our name of the item: a template code, "app", or the entity
-	// a webhook subscribes to.
+	// Key is our name of the item: a template code, "app", the entity a
+	// webhook subscribes to, or "check" for the probe activity.
 	Key    string
 	Action Action
 	// RemoteID is the existing item's Carerix id (empty for Create).

@@ -35,6 +35,7 @@ type state struct {
 	templates map[string][]carerix.TemplateReference
 	app       *carerix.WebhookApplication
 	hooks     []carerix.Webhook
+	probe     *carerix.ToDo // our integration check activity, if it exists
 }
 
 func itemKey(kind recrubo.ProvisionKind, key string) string { return string(kind) + ":" + key }
@@ -106,6 +107,9 @@ func (p *Provisioner) load(ctx context.Context, t *recrubo.Tenant, c Admin) (*st
 		if page.Last || len(page.Items) == 0 {
 			break
 		}
+	}
+	if err := st.loadProbe(ctx, c); err != nil {
+		return nil, err
 	}
 	apps, err := c.WebhookApplications(ctx)
 	if err != nil {
@@ -211,6 +215,7 @@ func (p *Provisioner) Plan(ctx context.Context, t *recrubo.Tenant, c Admin) (*Pl
 			plan.Steps = append(plan.Steps, Step{Kind: recrubo.ProvisionTemplate, Key: w.Code, Action: Delete, RemoteID: x.ID, Why: "duplicate"})
 		}
 	}
+	plan.Steps = append(plan.Steps, st.probeStep())
 	if st.app == nil {
 		plan.Steps = append(plan.Steps, Step{Kind: recrubo.ProvisionWebhookApp, Key: appKey, Action: Create})
 		for _, d := range desiredHooks(t, p.PublicURL) {
@@ -302,6 +307,8 @@ func (p *Provisioner) Apply(ctx context.Context, t *recrubo.Tenant, c Admin, pla
 		switch s.Kind {
 		case recrubo.ProvisionTemplate:
 			err = p.applyTemplate(ctx, t, c, s, byCode[s.Key])
+		case recrubo.ProvisionProbe:
+			err = p.applyProbe(ctx, t, c, s)
 		case recrubo.ProvisionWebhookApp:
 			appID, err = p.applyApp(ctx, t, c, s)
 		case recrubo.ProvisionWebhook:
@@ -435,7 +442,8 @@ func (p *Provisioner) applyHook(ctx context.Context, t *recrubo.Tenant, c Admin,
 }
 
 // UnprovisionPlan lists what unprovisioning removes: our templates (by our
-// record or our code) and our webhook application with its webhooks.
+// record or our code), our integration check activity and our webhook
+// application with its webhooks.
 func (p *Provisioner) UnprovisionPlan(ctx context.Context, t *recrubo.Tenant, c Admin) (*Plan, error) {
 	st, err := p.load(ctx, t, c)
 	if err != nil {
@@ -446,6 +454,9 @@ func (p *Provisioner) UnprovisionPlan(ctx context.Context, t *recrubo.Tenant, c 
 		for _, tr := range st.templates[code] {
 			plan.Steps = append(plan.Steps, Step{Kind: recrubo.ProvisionTemplate, Key: code, Action: Delete, RemoteID: tr.ID})
 		}
+	}
+	if st.probe != nil {
+		plan.Steps = append(plan.Steps, Step{Kind: recrubo.ProvisionProbe, Key: ProbeKey, Action: Delete, RemoteID: st.probe.ID})
 	}
 	if st.app != nil {
 		plan.Steps = append(plan.Steps, Step{Kind: recrubo.ProvisionWebhookApp, Key: appKey, Action: Delete, RemoteID: st.app.ID})
@@ -460,6 +471,8 @@ func (p *Provisioner) Unprovision(ctx context.Context, t *recrubo.Tenant, c Admi
 		switch s.Kind {
 		case recrubo.ProvisionTemplate:
 			err = p.applyTemplate(ctx, t, c, s, Template{})
+		case recrubo.ProvisionProbe:
+			err = p.applyProbe(ctx, t, c, s)
 		case recrubo.ProvisionWebhookApp:
 			_, err = p.applyApp(ctx, t, c, s)
 		}

@@ -1,6 +1,7 @@
 package provisioning_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,6 +22,9 @@ func TestProvisioning(t *testing.T) {
 				"MissingScopeIsNamed":                 testMissingScope,
 				"PartialFailureRerunCompletes":        testPartialFailure,
 				"DisabledWebhookIsEnabled":            testDisabledWebhook,
+				"DeletedProbeIsCreatedAgain":          testDeletedProbe,
+				"CustomerActivitiesUntouched":         testCustomerActivities,
+				"OlderInstallGetsProbe":               testOlderInstall,
 			} {
 				t.Run(name, func(t *testing.T) {
 					t.Parallel()
@@ -34,8 +38,8 @@ func TestProvisioning(t *testing.T) {
 func testFreshInstall(t *testing.T, backend string) {
 	f := newFixture(t, backend, nil)
 	out := f.provision(t)
-	if got := out.Plan.Count(provisioning.Create); got != 4+1+3 {
-		t.Fatalf("fresh install created %d items, want 8:\n%s", got, out.Plan)
+	if got := out.Plan.Count(provisioning.Create); got != 4+1+1+4 {
+		t.Fatalf("fresh install created %d items, want 10:\n%s", got, out.Plan)
 	}
 	tpls := f.templatesByCode()
 	for _, code := range provisioning.Codes() {
@@ -50,13 +54,17 @@ func testFreshInstall(t *testing.T, backend string) {
 	if roles := tpls[provisioning.CodeVerify].UserRolesString; roles == nil || *roles != "Administrator" {
 		t.Errorf("verify template roles = %v, want Administrator", roles)
 	}
-	if apps, hooks := f.webhookCount(t); apps != 1 || hooks != 3 {
-		t.Fatalf("webhooks: %d applications, %d webhooks; want 1 and 3", apps, hooks)
+	if apps, hooks := f.webhookCount(t); apps != 1 || hooks != 4 {
+		t.Fatalf("webhooks: %d applications, %d webhooks; want 1 and 4", apps, hooks)
 	}
+	var filters []string
 	for _, a := range f.emu.Webhooks().Applications(t.Context()) {
 		hs, _ := f.emu.Webhooks().Webhooks(t.Context(), a.ID)
 		for _, h := range hs {
-			if h.URL != publicURL+"/webhooks/carerix/acme" || len(h.Filters) != 3 {
+			for _, fl := range h.Filters {
+				filters = append(filters, fl.EventType)
+			}
+			if h.URL != publicURL+"/webhooks/carerix/acme" || (len(h.Filters) != 3 && len(h.Filters) != 1) {
 				t.Errorf("webhook %s: url %s, %d filters", h.ID, h.URL, len(h.Filters))
 			}
 			if len(h.CustomHeaders) != 1 || h.CustomHeaders[0].Name != provisioning.WebhookSecretHeader ||
@@ -64,6 +72,17 @@ func testFreshInstall(t *testing.T, backend string) {
 				t.Errorf("webhook %s headers = %+v", h.ID, h.CustomHeaders)
 			}
 		}
+	}
+	slices.Sort(filters)
+	want := []string{"cremployee:created", "cremployee:deleted", "cremployee:updated", "crmatch:created", "crmatch:deleted",
+		"crmatch:updated", "crtodo:updated", "crvacancy:created", "crvacancy:deleted", "crvacancy:updated"}
+	if !slices.Equal(filters, want) {
+		t.Errorf("subscribed events = %v, want %v", filters, want)
+	}
+	probe := f.probe(t)
+	if probe.Deleted || probe.Subject == nil || *probe.Subject != provisioning.ProbeSubject ||
+		probe.Notes == nil || !strings.Contains(*probe.Notes, "webhooks") {
+		t.Errorf("probe activity = %+v", probe)
 	}
 	stored, err := f.db.TenantBySlug(t.Context(), "acme")
 	if err != nil {
@@ -73,8 +92,8 @@ func testFreshInstall(t *testing.T, backend string) {
 		t.Errorf("tenant webhook settings not stored: %+v", stored.Webhook)
 	}
 	items, err := f.db.ProvisionedItems(t.Context(), f.tenant.ID)
-	if err != nil || len(items) != 8 {
-		t.Fatalf("recorded %d items (%v), want 8", len(items), err)
+	if err != nil || len(items) != 10 {
+		t.Fatalf("recorded %d items (%v), want 10", len(items), err)
 	}
 	run, err := f.db.LatestProvisionRun(t.Context(), f.tenant.ID)
 	if err != nil || run.State != recrubo.ProvisionSucceeded || !strings.Contains(run.Summary, "recrubo.inbox") {
@@ -86,13 +105,19 @@ func testFreshInstall(t *testing.T, backend string) {
 	if again.Plan.Changes() != 0 {
 		t.Fatalf("second run planned changes:\n%s", again.Plan)
 	}
+	if s, ok := again.Plan.Step(recrubo.ProvisionProbe, provisioning.ProbeKey); !ok || s.Action != provisioning.Unchanged || s.RemoteID != probe.ID {
+		t.Errorf("second run probe step = %+v", s)
+	}
+	if todos := f.emu.ToDos(); len(todos) != 1 || !todos[0].ModificationDate.Equal(probe.ModificationDate) {
+		t.Errorf("second run touched the probe or made another: %+v", todos)
+	}
 	after := f.emu.Templates()
 	for i := range before {
 		if !before[i].ModificationDate.Equal(after[i].ModificationDate) {
 			t.Errorf("template %s was rewritten by an idempotent run", before[i].ID)
 		}
 	}
-	if apps, hooks := f.webhookCount(t); apps != 1 || hooks != 3 {
+	if apps, hooks := f.webhookCount(t); apps != 1 || hooks != 4 {
 		t.Fatalf("after rerun: %d applications, %d webhooks", apps, hooks)
 	}
 }
@@ -129,8 +154,8 @@ func testOneTemplateChanged(t *testing.T, backend string) {
 	if got := out.Plan.Count(provisioning.Update); got != 4 {
 		t.Fatalf("after a public URL change %d templates updated, want 4:\n%s", got, out.Plan)
 	}
-	if got := out.Plan.Count(provisioning.Replace); got != 3 {
-		t.Fatalf("after a public URL change %d webhooks replaced, want 3:\n%s", got, out.Plan)
+	if got := out.Plan.Count(provisioning.Replace); got != 4 {
+		t.Fatalf("after a public URL change %d webhooks replaced, want 4:\n%s", got, out.Plan)
 	}
 }
 
@@ -155,12 +180,21 @@ func testCustomerTemplates(t *testing.T, backend string) {
 func testUnprovision(t *testing.T, backend string) {
 	f := newFixture(t, backend, nil)
 	f.provision(t)
+	probe := f.probe(t)
 	plan, err := f.runner.Unprovision(t.Context(), f.tenant, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if plan.Count(provisioning.Delete) != 5 {
+	if plan.Count(provisioning.Delete) != 6 {
 		t.Fatalf("unprovision plan:\n%s", plan)
+	}
+	if s, ok := plan.Step(recrubo.ProvisionProbe, provisioning.ProbeKey); !ok || s.RemoteID != probe.ID {
+		t.Errorf("unprovision probe step = %+v", s)
+	}
+	for _, td := range f.emu.ToDos() {
+		if !td.Deleted {
+			t.Errorf("activity %s left after unprovisioning", td.ID)
+		}
 	}
 	if n := len(f.templatesByCode()); n != 0 {
 		t.Errorf("%d templates left", n)
@@ -219,7 +253,7 @@ func testPartialFailure(t *testing.T, backend string) {
 		t.Fatalf("%d items recorded after a partial run, want 2", len(items))
 	}
 	out := f.provision(t)
-	if out.Plan.Count(provisioning.Unchanged) != 2 || out.Plan.Count(provisioning.Create) != 6 {
+	if out.Plan.Count(provisioning.Unchanged) != 2 || out.Plan.Count(provisioning.Create) != 8 {
 		t.Fatalf("rerun plan:\n%s", out.Plan)
 	}
 	if len(f.templatesByCode()) != 4 {
@@ -246,4 +280,84 @@ func testDisabledWebhook(t *testing.T, backend string) {
 	if h.Status != "enabled" {
 		t.Fatalf("webhook status %s after provisioning", h.Status)
 	}
+}
+
+func testDeletedProbe(t *testing.T, backend string) {
+	f := newFixture(t, backend, nil)
+	f.provision(t)
+	old := f.probe(t)
+	// Someone deletes the probe in Carerix.
+	if err := f.emu.DeleteToDo(t.Context(), old.ID); err != nil {
+		t.Fatal(err)
+	}
+	out := f.provision(t)
+	if out.Plan.Changes() != 1 || out.Plan.Count(provisioning.Create) != 1 {
+		t.Fatalf("plan with a deleted probe:\n%s", out.Plan)
+	}
+	fresh := f.probe(t)
+	if fresh.ID == old.ID || fresh.Deleted {
+		t.Fatalf("probe after rerun = %+v", fresh)
+	}
+	if f.provision(t).Plan.Changes() != 0 {
+		t.Fatal("third run still has changes")
+	}
+}
+
+func testCustomerActivities(t *testing.T, backend string) {
+	f := newFixture(t, backend, nil)
+	own, err := f.emu.CreateToDo(t.Context(), carerixemu.ToDoFields{Subject: str(provisioning.ProbeSubject), Notes: str("mine")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.provision(t)
+	if probe := f.probe(t); probe.ID == own.ID {
+		t.Fatal("provisioning adopted a customer's activity as its probe")
+	}
+	if _, err := f.runner.Unprovision(t.Context(), f.tenant, false); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.emu.ToDo(own.ID)
+	if err != nil || got.Deleted || !got.ModificationDate.Equal(own.ModificationDate) || *got.Notes != "mine" {
+		t.Fatalf("customer activity touched: %+v, %v", got, err)
+	}
+}
+
+// testOlderInstall provisions as before the probe existed (no probe, no
+// crtodo webhook); a rerun adds exactly those two.
+func testOlderInstall(t *testing.T, backend string) {
+	f := newFixture(t, backend, nil)
+	c, err := f.runner.Connect(f.tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := f.runner.Provisioner.Plan(t.Context(), f.tenant, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var old []provisioning.Step
+	for _, s := range plan.Steps {
+		if s.Kind != recrubo.ProvisionProbe && s.Key != provisioning.ProbeEntity {
+			old = append(old, s)
+		}
+	}
+	plan.Steps = old
+	if err := f.runner.Provisioner.Apply(t.Context(), f.tenant, c, plan); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.emu.ToDos()) != 0 {
+		t.Fatal("the old plan created an activity")
+	}
+	out := f.provision(t)
+	if out.Plan.Changes() != 2 {
+		t.Fatalf("rerun on an older install:\n%s", out.Plan)
+	}
+	for _, k := range []struct {
+		kind recrubo.ProvisionKind
+		key  string
+	}{{recrubo.ProvisionProbe, provisioning.ProbeKey}, {recrubo.ProvisionWebhook, provisioning.ProbeEntity}} {
+		if s, _ := out.Plan.Step(k.kind, k.key); s.Action != provisioning.Create {
+			t.Errorf("step %s %s = %+v, want create", k.kind, k.key, s)
+		}
+	}
+	f.probe(t)
 }

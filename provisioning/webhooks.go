@@ -16,11 +16,22 @@ import (
 const WebhookSecretHeader = "X-Recrubo-Webhook-Secret"
 
 // WebhookEntities are the Carerix entities we subscribe to, one webhook
-// each (their filters stay well under carerix.MaxWebhookFilters).
-var WebhookEntities = []string{"cremployee", "crvacancy", "crmatch"}
+// each (their filters stay well under carerix.MaxWebhookFilters). The
+// crtodo webhook only serves the verify page's round trip through the
+// probe activity (see Probe); sync ignores its events.
+var WebhookEntities = []string{"cremployee", "crvacancy", "crmatch", ProbeEntity}
 
 // webhookActions are the events subscribed per entity.
 var webhookActions = []string{"created", "updated", "deleted"}
+
+// entityActions returns the actions subscribed for entity: only updates
+// of activities (the probe), everything of the synced entities.
+func entityActions(entity string) []string {
+	if entity == ProbeEntity {
+		return []string{"updated"}
+	}
+	return webhookActions
+}
 
 // appKey is the Key of the webhook application item.
 const appKey = "app"
@@ -49,7 +60,7 @@ func desiredHooks(t *recrubo.Tenant, publicURL string) []desiredHook {
 			URL:           WebhookURL(publicURL, t),
 			CustomHeaders: []carerix.WebhookHeader{{Name: WebhookSecretHeader, Value: t.Webhook.Secret.Reveal()}},
 		}
-		for _, a := range webhookActions {
+		for _, a := range entityActions(e) {
 			req.Filters = append(req.Filters, carerix.WebhookFilter{EventType: e + ":" + a})
 		}
 		out = append(out, desiredHook{entity: e, req: req, hash: hookHash(req.URL, req.Filters, t.Webhook.Secret.Reveal())})

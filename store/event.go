@@ -106,6 +106,30 @@ func (q *queries) TenantsWithWaitingEvents(ctx context.Context, source recrubo.E
 	return ids, nil
 }
 
+// EventsOfType returns up to limit of a tenant's events from one source
+// whose type equals eventType (ignoring case) and that were received at or
+// after since, newest first.
+func (q *queries) EventsOfType(ctx context.Context, tenantID string, source recrubo.EventSource, eventType string, since time.Time, limit int) ([]*recrubo.InboundEvent, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	evs, err := collect(ctx, q.q, func(r rows) (*recrubo.InboundEvent, error) {
+		ev := &recrubo.InboundEvent{TenantID: tenantID, Source: source}
+		var received, processed int64
+		if err := r.Scan(&ev.ID, &ev.Type, &ev.Payload, &received, &processed, &ev.Outcome); err != nil {
+			return nil, err
+		}
+		ev.ReceivedAt, ev.ProcessedAt = timeMicro(received), timeMicro(processed)
+		return ev, nil
+	}, `SELECT id, type, payload, received_at, processed_at, outcome FROM inbound_events
+        WHERE tenant_id = $1 AND source = $2 AND received_at >= $3 AND lower(type) = lower($4)
+        ORDER BY received_at DESC, id LIMIT $5`, tenantID, string(source), microTime(since), eventType, limit)
+	if err != nil {
+		return nil, fmt.Errorf("listing %s events of type %s: %w", source, eventType, err)
+	}
+	return evs, nil
+}
+
 func scanString(r rows) (string, error) {
 	var v string
 	err := r.Scan(&v)

@@ -2,6 +2,8 @@ package verify
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"strconv"
 	"strings"
@@ -70,6 +72,8 @@ type Store interface {
 	CountVacancies(ctx context.Context, tenantID string) (int64, error)
 	Candidates(ctx context.Context, tenantID string, opts recrubo.ListOptions) ([]*recrubo.Candidate, error)
 	StatusNodes(ctx context.Context, tenantID string, kind recrubo.StatusKind) ([]*recrubo.StatusNode, error)
+	// EventsOfType finds the delivery the webhooks check caused.
+	EventsOfType(ctx context.Context, tenantID string, source recrubo.EventSource, eventType string, since time.Time, limit int) ([]*recrubo.InboundEvent, error)
 }
 
 // Reader is the integration account's Carerix API the sync check counts
@@ -87,8 +91,10 @@ type Checker struct {
 	// account the sync uses.
 	ConnectAdmin  provisioning.Connector
 	ConnectReader func(t *recrubo.Tenant) (Reader, error)
-	// DeliveryWait bounds how long a check waits for a first webhook
-	// delivery to arrive; zero does not wait.
+	// DeliveryWait bounds how long the webhooks check waits for the
+	// delivery it causes by updating the probe activity. Zero makes no
+	// round trip: the check then passes on any delivery received since the
+	// webhooks were installed, as it does for installs without a probe.
 	DeliveryWait time.Duration
 	// SampleLink returns where the admin opens a candidate inside Carerix.
 	SampleLink func(t *recrubo.Tenant, candidateID string) string
@@ -120,7 +126,7 @@ func (c *Checker) Run(ctx context.Context, t *recrubo.Tenant, verifiedBy string)
 		}
 		plan = p
 	}
-	res.Items = append(res.Items, c.checkWebhooks(ctx, t, plan), checkTemplates(plan))
+	res.Items = append(res.Items, c.checkWebhooks(ctx, t, admin, plan), checkTemplates(plan))
 	sync, err := c.checkSync(ctx, t, reader, cred.OK)
 	if err != nil {
 		return nil, err
@@ -183,14 +189,37 @@ func (c *Checker) checkCredentials(ctx context.Context, admin provisioning.Admin
 	return it
 }
 
-func (c *Checker) checkWebhooks(ctx context.Context, t *recrubo.Tenant, plan *provisioning.Plan) Item {
+// pollEvery is how often the webhooks check looks for the delivery.
+const pollEvery = 200 * time.Millisecond
+
+// checkWebhooks checks that our webhooks are installed and enabled, then
+// proves delivery. With a probe activity (and a DeliveryWait) it causes
+// its own round trip: it updates the probe's notes through the admin
+// account and waits for the crtodo:updated delivery of that change, so a
+// quiet Carerix where nobody changes a record passes too. Installs from
+// before the probe, or a zero DeliveryWait, pass on any delivery received
+// since the webhooks were installed.
+func (c *Checker) checkWebhooks(ctx context.Context, t *recrubo.Tenant, admin provisioning.Admin, plan *provisioning.Plan) Item {
 	it := Item{ID: CheckWebhooks}
 	if plan == nil {
 		it.Reason = "unknown"
 		return it
 	}
+	probeID, err := provisioning.Probe(ctx, c.Store, t.ID)
+	if err != nil {
+		probeID = "" // cannot tell: check as for an install without a probe
+	}
 	for _, s := range plan.Steps {
-		if s.Kind != recrubo.ProvisionWebhookApp && s.Kind != recrubo.ProvisionWebhook {
+		switch {
+		case s.Kind == recrubo.ProvisionProbe:
+			if probeID != "" && s.Action == provisioning.Create {
+				it.Reason = "probe_missing"
+				return it
+			}
+			continue
+		case s.Kind == recrubo.ProvisionWebhook && s.Key == provisioning.ProbeEntity && probeID == "":
+			continue // an install from before the probe has no crtodo webhook
+		case s.Kind != recrubo.ProvisionWebhookApp && s.Kind != recrubo.ProvisionWebhook:
 			continue
 		}
 		switch s.Action {
@@ -204,6 +233,13 @@ func (c *Checker) checkWebhooks(ctx context.Context, t *recrubo.Tenant, plan *pr
 			it.Reason, it.Args = "outdated", []string{s.Key}
 			return it
 		}
+	}
+	if probeID != "" && c.DeliveryWait > 0 {
+		if it, ok := c.probeRoundTrip(ctx, t, admin, probeID); ok {
+			return it
+		}
+		// The probe could not be updated (an assumed part of Carerix's
+		// API): fall back to the deliveries Carerix sends anyway.
 	}
 	// A real delivery, received and verified by our endpoint since the
 	// webhooks were installed.
@@ -224,18 +260,79 @@ func (c *Checker) checkWebhooks(ctx context.Context, t *recrubo.Tenant, plan *pr
 			it.Args = []string{last.UTC().Format(time.RFC3339)}
 			return it
 		}
-		if !c.now().Before(deadline) {
+		if !c.now().Before(deadline) || !sleep(ctx, pollEvery) {
 			break
-		}
-		select {
-		case <-ctx.Done():
-			it.Reason = "no_delivery"
-			return it
-		case <-time.After(200 * time.Millisecond):
 		}
 	}
 	it.Reason = "no_delivery"
 	return it
+}
+
+// probeRoundTrip updates the probe's notes with a fresh nonce and waits,
+// at most DeliveryWait, for a delivery received after the update started:
+// the probe's own crtodo:updated event, or any other verified Carerix
+// delivery (which proves the path as well, and covers a Carerix that does
+// not send activity webhooks). It reports false, with no result, when the
+// probe could not be updated.
+func (c *Checker) probeRoundTrip(ctx context.Context, t *recrubo.Tenant, admin provisioning.Admin, probeID string) (Item, bool) {
+	it := Item{ID: CheckWebhooks}
+	started := c.now()
+	if err := provisioning.TouchProbe(ctx, admin, probeID, started.UTC().Format(time.RFC3339)+" "+nonce()); err != nil {
+		return it, false
+	}
+	deadline := started.Add(c.DeliveryWait)
+	for {
+		if at, ok := c.probeDelivered(ctx, t, probeID, started); ok {
+			it.OK, it.Reason = true, "round_trip"
+			it.Args = []string{at.UTC().Format(time.RFC3339)}
+			return it, true
+		}
+		if last, err := c.Store.LastEventAt(ctx, t.ID, recrubo.SourceCarerix); err == nil && !last.Before(started) {
+			it.OK, it.Reason = true, "ok"
+			it.Args = []string{last.UTC().Format(time.RFC3339)}
+			return it, true
+		}
+		if !c.now().Before(deadline) || !sleep(ctx, pollEvery) {
+			break
+		}
+	}
+	it.Reason = "no_delivery"
+	return it, true
+}
+
+// probeDelivered looks for a stored crtodo:updated event of the probe
+// received at or after since, and returns when it was received.
+func (c *Checker) probeDelivered(ctx context.Context, t *recrubo.Tenant, probeID string, since time.Time) (time.Time, bool) {
+	evs, err := c.Store.EventsOfType(ctx, t.ID, recrubo.SourceCarerix, provisioning.ProbeEventType, since, 100)
+	if err != nil {
+		return time.Time{}, false
+	}
+	for _, ev := range evs {
+		we, err := carerix.ParseWebhookEvent(ev.Payload)
+		if err == nil && we.EntityID == probeID {
+			return ev.ReceivedAt, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// sleep waits d and reports false when ctx ended first.
+func sleep(ctx context.Context, d time.Duration) bool {
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-tm.C:
+		return true
+	}
+}
+
+// nonce makes each probe update a change, even within one second.
+func nonce() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return hex.EncodeToString(b)
 }
 
 func checkTemplates(plan *provisioning.Plan) Item {

@@ -14,8 +14,9 @@
 // matches, users, data nodes, templates) with a Go API for tests:
 // CreateEmployee, UpdateEmployee, SetEmployeeStatus, DeleteEmployee (soft),
 // HardDeleteEmployee and the same for vacancies and matches, plus users,
-// data nodes and templates. Every create, update and delete of a
-// candidate, vacancy, match or user publishes a webhook event
+// data nodes, templates and activities (CreateToDo, UpdateToDo,
+// DeleteToDo). Every create, update and delete of a candidate, vacancy,
+// match, user or activity publishes a webhook event
 // ("cremployee:updated", ...) with the lowercase names of the changed
 // attributes plus "modificationdate".
 //
@@ -146,8 +147,14 @@
 //     urn:cx/cx5Wrapper:data:read and .../data/<entity>:read allow reads;
 //     .../data/<entity>:manage allows reads and writes of that entity
 //     (entities cremployee, crvacancy, crmatch, cruser, crdatanode,
-//     crstatusinfo, crtemplatereference). Requested scopes a client may not
+//     crstatusinfo, crtemplatereference, crtodo). Requested scopes a client may not
 //     have are silently dropped (Keycloak may answer invalid_scope).
+//   - Activities (CRToDo, key toDoID) with subject, notes, todoTypeKey,
+//     toEmployee and owner are documented [C]; the mutations
+//     crToDoCreate/Update/Delete and crToDo(_id) follow the crX naming
+//     rule, and their webhook events "crtodo:created|updated|deleted"
+//     follow the docs' guess of the entity prefix. Whether Carerix sends
+//     webhooks for activities at all is not documented.
 //   - Page sizes above 100 are clamped rather than refused.
 //   - stableHash is hex SHA-256 over the record's fields, its
 //     modificationDate and a revision counter: it changes on every change,

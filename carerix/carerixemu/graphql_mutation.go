@@ -69,6 +69,15 @@ type templateRequest struct {
 	FileName         graphql.NullString
 }
 
+type toDoRequest struct {
+	Kind        string
+	Subject     graphql.NullString
+	Notes       graphql.NullString
+	TodoTypeKey graphql.NullString
+	ToEmployee  *employeeRequest
+	Owner       *refInput
+}
+
 // nullText maps a GraphQL nullable string to the *Fields convention:
 // absent = nil (unchanged), null = "" (cleared).
 func nullText(n graphql.NullString) *string {
@@ -215,6 +224,28 @@ func templateFields(req templateRequest) (TemplateFields, error) {
 		IsActive: req.IsActive, ShowInMenu: req.ShowInMenu, UserRolesString: nullText(req.UserRolesString),
 		LanguagesString: nullText(req.LanguagesString), FileName: nullText(req.FileName),
 	}, nil
+}
+
+func toDoFields(req toDoRequest) (ToDoFields, error) {
+	if err := checkKind("request", req.Kind, KindToDo); err != nil {
+		return ToDoFields{}, err
+	}
+	owner, err := userRef("request.owner", req.Owner)
+	if err != nil {
+		return ToDoFields{}, err
+	}
+	f := ToDoFields{Subject: nullText(req.Subject), Notes: nullText(req.Notes),
+		TodoTypeKey: nullText(req.TodoTypeKey), Owner: owner}
+	if e := req.ToEmployee; e != nil {
+		if err := checkKind("request.toEmployee", e.Kind, KindEmployee); err != nil {
+			return f, err
+		}
+		if e.ID == nil {
+			return f, badRequest("request.toEmployee needs _id")
+		}
+		f.Employee = Str(string(*e.ID))
+	}
+	return f, nil
 }
 
 type createEmployeeArgs struct {
@@ -393,4 +424,47 @@ func (r *resolver) CrTemplateReferenceDelete(ctx context.Context, a idArg) (*del
 		return nil, toAPIError(err)
 	}
 	return &deleteResponse{string(a.ID), KindTemplateReference}, nil
+}
+
+func (r *resolver) CrToDoCreate(ctx context.Context, a struct{ Request toDoRequest }) (*toDoResolver, error) {
+	if err := r.srv.guard(ctx, "crToDoCreate", -1); err != nil {
+		return nil, err
+	}
+	f, err := toDoFields(a.Request)
+	if err != nil {
+		return nil, err
+	}
+	td, err := r.srv.CreateToDo(ctx, f)
+	if err != nil {
+		return nil, toAPIError(err)
+	}
+	return &toDoResolver{r.srv, td}, nil
+}
+
+func (r *resolver) CrToDoUpdate(ctx context.Context, a struct {
+	ID      graphql.ID
+	Request toDoRequest
+}) (*toDoResolver, error) {
+	if err := r.srv.guard(ctx, "crToDoUpdate", -1); err != nil {
+		return nil, err
+	}
+	f, err := toDoFields(a.Request)
+	if err != nil {
+		return nil, err
+	}
+	td, err := r.srv.UpdateToDo(ctx, string(a.ID), f)
+	if err != nil {
+		return nil, toAPIError(err)
+	}
+	return &toDoResolver{r.srv, td}, nil
+}
+
+func (r *resolver) CrToDoDelete(ctx context.Context, a idArg) (*deleteResponse, error) {
+	if err := r.srv.guard(ctx, "crToDoDelete", -1); err != nil {
+		return nil, err
+	}
+	if err := r.srv.DeleteToDo(ctx, string(a.ID)); err != nil {
+		return nil, toAPIError(err)
+	}
+	return &deleteResponse{string(a.ID), KindToDo}, nil
 }

@@ -226,6 +226,32 @@ func (r *templateResolver) CreationDate() *string      { return formatDate(r.t.C
 func (r *templateResolver) ModificationDate() *string  { return formatDate(r.t.ModificationDate) }
 
 // deleteResponse is the DeleteResponse type.
+type toDoResolver struct {
+	srv *Server
+	td  ToDo
+}
+
+func (r *toDoResolver) ID() graphql.ID            { return graphql.ID(r.td.ID) }
+func (r *toDoResolver) Kind() graphql.ID          { return KindToDo }
+func (r *toDoResolver) ToDoID() int32             { return int32(r.td.ToDoID) }
+func (r *toDoResolver) Subject() *string          { return r.td.Subject }
+func (r *toDoResolver) Notes() *string            { return r.td.Notes }
+func (r *toDoResolver) TodoTypeKey() *string      { return r.td.TodoTypeKey }
+func (r *toDoResolver) Deleted() bool             { return r.td.Deleted }
+func (r *toDoResolver) CreationDate() *string     { return formatDate(r.td.CreationDate) }
+func (r *toDoResolver) ModificationDate() *string { return formatDate(r.td.ModificationDate) }
+func (r *toDoResolver) Owner() *userResolver      { return r.srv.userByKey(r.td.OwnerID) }
+func (r *toDoResolver) ToEmployee() *employeeResolver {
+	if r.td.EmployeeID == 0 {
+		return nil
+	}
+	e, err := r.srv.Employee(idString(r.td.EmployeeID))
+	if err != nil {
+		return nil
+	}
+	return &employeeResolver{r.srv, e}
+}
+
 type deleteResponse struct {
 	id, kind string
 }

@@ -278,6 +278,14 @@ func (r *resolver) CrTemplateReference(ctx context.Context, a idArg) (*templateR
 	return &templateResolver{t}, nil
 }
 
+func (r *resolver) CrToDo(ctx context.Context, a idArg) (*toDoResolver, error) {
+	td, err := getOne(ctx, r, "crToDo", a.ID, r.srv.ToDo, func(td ToDo) bool { return td.Deleted })
+	if err != nil {
+		return nil, err
+	}
+	return &toDoResolver{r.srv, td}, nil
+}
+
 func (r *resolver) CrTemplateReferencePage(ctx context.Context, a pageArgs) (*page[*templateResolver], error) {
 	items, meta, err := r.runPage(ctx, "crTemplateReferencePage", KindTemplateReference, "templateReferenceID", a)
 	if err != nil {

@@ -17,6 +17,7 @@ const (
 	KindStatusInfo        = "CRStatusInfo"
 	KindCompany           = "CRCompany"
 	KindTemplateReference = "CRTemplateReference"
+	KindToDo              = "CRToDo"
 )
 
 // Employee is a snapshot of a candidate (CREmployee). Optional text fields
@@ -242,6 +243,37 @@ type TemplateFields struct {
 	UserRolesString  *string `json:"userRolesString,omitempty"`
 	LanguagesString  *string `json:"languagesString,omitempty"`
 	FileName         *string `json:"fileName,omitempty"`
+}
+
+// ToDo is a snapshot of an activity (CRToDo, key toDoID): a task, note or
+// appointment, optionally linked to a candidate.
+type ToDo struct {
+	ID      string  `json:"_id"`
+	ToDoID  int     `json:"toDoID"`
+	Subject *string `json:"subject"`
+	Notes   *string `json:"notes"`
+	// TodoTypeKey is the activity type key (values undocumented).
+	TodoTypeKey *string `json:"todoTypeKey"`
+	// EmployeeID is the employeeID of toEmployee; 0 = none.
+	EmployeeID int `json:"employeeID"`
+	// OwnerID is the userID of owner; 0 = none.
+	OwnerID          int       `json:"ownerID"`
+	Deleted          bool      `json:"deleted"`
+	CreationDate     time.Time `json:"creationDate"`
+	ModificationDate time.Time `json:"modificationDate"`
+	rev              int
+}
+
+// ToDoFields are the settable attributes of an activity; see
+// EmployeeFields for the nil and "" rules.
+type ToDoFields struct {
+	Subject     *string `json:"subject,omitempty"`
+	Notes       *string `json:"notes,omitempty"`
+	TodoTypeKey *string `json:"todoTypeKey,omitempty"`
+	// Employee is the _id of the linked candidate; "" unlinks it.
+	Employee *string `json:"employee,omitempty"`
+	// Owner names a CRUser by _id or userName; "" clears it.
+	Owner *string `json:"owner,omitempty"`
 }
 
 // Str returns a pointer to s, for the optional fields of *Fields types.

@@ -27,7 +27,7 @@ func EntityScope(entity, action string) string {
 }
 
 // scopedEntities are the entities with per-entity scopes.
-var scopedEntities = []string{"cremployee", "crvacancy", "crmatch", "cruser", "crdatanode", "crstatusinfo", "crtemplatereference"}
+var scopedEntities = []string{"cremployee", "crvacancy", "crmatch", "cruser", "crdatanode", "crstatusinfo", "crtemplatereference", "crtodo"}
 
 // AllScopes returns every scope the emulator checks, in a stable order;
 // it is the default scope set of a configured client.
@@ -78,6 +78,9 @@ var operationScopes = map[string][]string{
 	"crStatusInfoList":        crRead("crstatusinfo"),
 	"crTemplateReference":     crRead("crtemplatereference"),
 	"crTemplateReferencePage": crRead("crtemplatereference"),
+	// The crtodo scopes follow the per-entity pattern (Assumption); the
+	// cx5Wrapper and graphql scopes unlock activities like every cr* entity.
+	"crToDo": crRead("crtodo"),
 
 	"crEmployeeCreate":          crManage("cremployee"),
 	"crEmployeeUpdate":          crManage("cremployee"),
@@ -91,6 +94,9 @@ var operationScopes = map[string][]string{
 	"crTemplateReferenceCreate": crManage("crtemplatereference"),
 	"crTemplateReferenceUpdate": crManage("crtemplatereference"),
 	"crTemplateReferenceDelete": crManage("crtemplatereference"),
+	"crToDoCreate":              crManage("crtodo"),
+	"crToDoUpdate":              crManage("crtodo"),
+	"crToDoDelete":              crManage("crtodo"),
 
 	"webhookApplication":       webhookAppRead,
 	"webhookApplicationPage":   webhookAppRead,

@@ -56,6 +56,7 @@ type Store struct {
 	statusInfos table[StatusInfo]
 	companies   table[Company]
 	templates   table[TemplateReference]
+	todos       table[ToDo]
 }
 
 // newStore returns a store with the default data nodes and match stages.
@@ -73,6 +74,7 @@ func newStore(tenant string, now func() time.Time, pub Publisher, englishLabels 
 		statusInfos: newTable[StatusInfo](),
 		companies:   newTable[Company](),
 		templates:   newTable[TemplateReference](),
+		todos:       newTable[ToDo](),
 	}
 	s.installDefaults(englishLabels)
 	return s

@@ -85,16 +85,27 @@ func (c *provisionCLI) openStore(t *testing.T) *store.DB {
 	return db
 }
 
-// snapshot is what the emulator holds: live templates by id (with their
-// modification time) and webhook applications with their webhooks.
+// snapshot is what the emulator holds: live templates and activities by
+// id (with their modification time) and webhook applications with their
+// webhooks.
 type snapshot struct {
 	templates map[string]string // id → code@modified
+	todos     map[string]string // id → subject@modified
 	apps      map[string][]string
 }
 
 func (c *provisionCLI) snapshot(t *testing.T) snapshot {
 	t.Helper()
-	s := snapshot{templates: map[string]string{}, apps: map[string][]string{}}
+	s := snapshot{templates: map[string]string{}, todos: map[string]string{}, apps: map[string][]string{}}
+	for _, td := range c.emu.ToDos() {
+		if !td.Deleted {
+			subject := ""
+			if td.Subject != nil {
+				subject = *td.Subject
+			}
+			s.todos[td.ID] = subject + "@" + td.ModificationDate.String()
+		}
+	}
 	for _, tr := range c.emu.Templates() {
 		if !tr.Deleted {
 			code := ""
@@ -119,8 +130,13 @@ func (c *provisionCLI) snapshot(t *testing.T) snapshot {
 }
 
 func (s snapshot) equal(o snapshot) bool {
-	if len(s.templates) != len(o.templates) || len(s.apps) != len(o.apps) {
+	if len(s.templates) != len(o.templates) || len(s.todos) != len(o.todos) || len(s.apps) != len(o.apps) {
 		return false
+	}
+	for id, v := range s.todos {
+		if o.todos[id] != v {
+			return false
+		}
 	}
 	for id, v := range s.templates {
 		if o.templates[id] != v {
@@ -168,7 +184,7 @@ func TestProvisionCommands(t *testing.T) {
 		t.Fatalf("dry run = %d: %s", code, errOut)
 	}
 	for _, want := range []string{"create", provisioning.CodeInbox, provisioning.CodeVerify, "webhook_application", "cremployee",
-		"Dry run: 8 changes planned, nothing changed."} {
+		"probe", provisioning.ProbeEntity, "Dry run: 10 changes planned, nothing changed."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run output lacks %q:\n%s", want, out)
 		}
@@ -184,7 +200,7 @@ func TestProvisionCommands(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("provision = %d: %s\n%s", code, errOut, out)
 	}
-	if !strings.Contains(out, "Applied 8 changes.") {
+	if !strings.Contains(out, "Applied 10 changes.") {
 		t.Errorf("provision output:\n%s", out)
 	}
 	first := verifyToken(t, out)
@@ -192,8 +208,8 @@ func TestProvisionCommands(t *testing.T) {
 		t.Fatalf("%d of our templates installed, want %d", n, len(provisioning.Codes()))
 	}
 	installed := c.snapshot(t)
-	if len(installed.apps) != 2 || len(installed.templates) != len(before.templates)+4 {
-		t.Fatalf("after provisioning: %d applications, %d templates", len(installed.apps), len(installed.templates))
+	if len(installed.apps) != 2 || len(installed.templates) != len(before.templates)+4 || len(installed.todos) != len(before.todos)+1 {
+		t.Fatalf("after provisioning: %d applications, %d templates, %d activities", len(installed.apps), len(installed.templates), len(installed.todos))
 	}
 	db := c.openStore(t)
 	tn, err := db.TenantBySlug(t.Context(), "acme")
@@ -233,7 +249,7 @@ func TestProvisionCommands(t *testing.T) {
 	}
 
 	code, out, errOut = c.run("unprovision", "--tenant", "acme", "--dry-run")
-	if code != 0 || !strings.Contains(out, "Dry run: 5 removals planned, nothing changed.") {
+	if code != 0 || !strings.Contains(out, "Dry run: 6 removals planned, nothing changed.") {
 		t.Fatalf("unprovision dry run = %d: %s\n%s", code, errOut, out)
 	}
 	if !c.snapshot(t).equal(installed) {
@@ -241,7 +257,7 @@ func TestProvisionCommands(t *testing.T) {
 	}
 	delete(c.env, "PUBLIC_URL") // removing needs no public URL
 	code, out, errOut = c.run("unprovision", "--tenant", "acme")
-	if code != 0 || !strings.Contains(out, "Removed 5 items.") {
+	if code != 0 || !strings.Contains(out, "Removed 6 items.") {
 		t.Fatalf("unprovision = %d: %s\n%s", code, errOut, out)
 	}
 	if !c.snapshot(t).equal(before) {

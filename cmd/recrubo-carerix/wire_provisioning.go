@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"strings"
+	"time"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
@@ -37,6 +38,10 @@ func wireProvisioning(s *services) error {
 	return nil
 }
 
+// verifyDeliveryWait bounds how long the verify page waits for the webhook
+// delivery its webhooks check causes.
+const verifyDeliveryWait = 15 * time.Second
+
 // newChecker builds the verify checklist on db.
 func newChecker(db *store.DB, runner *provisioning.Runner) *verify.Checker {
 	return &verify.Checker{
@@ -46,7 +51,9 @@ func newChecker(db *store.DB, runner *provisioning.Runner) *verify.Checker {
 		ConnectReader: func(t *recrubo.Tenant) (verify.Reader, error) {
 			return carerix.New(carerix.TenantConfig(t))
 		},
-		DeliveryWait: 0,
+		// The webhooks check updates the probe activity and waits this
+		// long for Carerix to deliver the change.
+		DeliveryWait: verifyDeliveryWait,
 		SampleLink:   carerixRecordLink,
 	}
 }
