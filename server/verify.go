@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -146,7 +147,7 @@ func (s *Server) renderVerify(c *fiber.Ctx, t *recrubo.Tenant, lang string, res 
 		h, err := s.deps.Templates.RenderHTML("verify_item", templates.Values{
 			"state": state, "id": it.ID, "mark": mark,
 			"title":  tr("verify." + it.ID + ".title"),
-			"status": tr("verify."+it.ID+"."+it.Reason, it.Args...),
+			"status": tr("verify."+it.ID+"."+it.Reason, itemArgs(it, lang, t.Location())...),
 			"fix":    fix, "link": link,
 		})
 		if err != nil {
@@ -168,4 +169,14 @@ func (s *Server) renderVerify(c *fiber.Ctx, t *recrubo.Tenant, lang string, res 
 		"items":               templates.Join(items),
 		"note":                tr("verify.note"),
 	}, sec)
+}
+
+// itemArgs are an item's message arguments, with its time shown in the
+// tenant's zone and the page's language.
+func itemArgs(it verify.Item, lang string, loc *time.Location) []string {
+	args := append([]string(nil), it.Args...)
+	if !it.At.IsZero() && len(args) > 0 {
+		args[len(args)-1] = templates.FormatDateTime(lang, it.At, loc)
+	}
+	return args
 }

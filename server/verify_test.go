@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -323,6 +324,13 @@ func testVerifyHealthy(t *testing.T, backend string) {
 	}
 	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") {
 		t.Errorf("verify link page is frameable: %s", csp)
+	}
+	// The delivery's time reads as a date in the tenant's zone, not a
+	// machine timestamp.
+	hooks := doc.Find(`li[data-check="webhooks"] .verify-status`).Text()
+	if regexp.MustCompile(`\d{4}-\d\d-\d\dT`).MatchString(hooks) ||
+		!regexp.MustCompile(`\d{4} at \d\d:\d\d`).MatchString(hooks) {
+		t.Errorf("webhooks line = %q, want a readable date and time", hooks)
 	}
 	sync := doc.Find(`li[data-check="sync"] .verify-status`).Text()
 	if !strings.Contains(sync, "1 candidates synced of 1 in Carerix") {

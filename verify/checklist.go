@@ -32,6 +32,10 @@ type Item struct {
 	OK     bool
 	Reason string
 	Args   []string
+	// At, when set, is the time the message's last argument names (a
+	// machine-readable RFC 3339 form of it is in Args); pages show it in
+	// the tenant's time zone and language.
+	At time.Time
 	// Link is a URL to open, for the sample candidate.
 	Link string
 }
@@ -257,7 +261,7 @@ func (c *Checker) checkWebhooks(ctx context.Context, t *recrubo.Tenant, admin pr
 		last, err := c.Store.LastEventAt(ctx, t.ID, recrubo.SourceCarerix)
 		if err == nil && !last.IsZero() && !last.Before(since) {
 			it.OK, it.Reason = true, "ok"
-			it.Args = []string{last.UTC().Format(time.RFC3339)}
+			it.Args, it.At = []string{last.UTC().Format(time.RFC3339)}, last
 			return it
 		}
 		if !c.now().Before(deadline) || !sleep(ctx, pollEvery) {
@@ -284,12 +288,12 @@ func (c *Checker) probeRoundTrip(ctx context.Context, t *recrubo.Tenant, admin p
 	for {
 		if at, ok := c.probeDelivered(ctx, t, probeID, started); ok {
 			it.OK, it.Reason = true, "round_trip"
-			it.Args = []string{at.UTC().Format(time.RFC3339)}
+			it.Args, it.At = []string{at.UTC().Format(time.RFC3339)}, at
 			return it, true
 		}
 		if last, err := c.Store.LastEventAt(ctx, t.ID, recrubo.SourceCarerix); err == nil && !last.Before(started) {
 			it.OK, it.Reason = true, "ok"
-			it.Args = []string{last.UTC().Format(time.RFC3339)}
+			it.Args, it.At = []string{last.UTC().Format(time.RFC3339)}, last
 			return it, true
 		}
 		if !c.now().Before(deadline) || !sleep(ctx, pollEvery) {
