@@ -2,7 +2,6 @@ package carerix
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"time"
 )
@@ -169,23 +168,5 @@ func (c *Client) UpdateTemplateReference(ctx context.Context, id string, r Templ
 // DeleteTemplateReference deletes template reference id
 // (crTemplateReferenceDelete).
 func (c *Client) DeleteTemplateReference(ctx context.Context, id string) error {
-	const op = "crTemplateReferenceDelete"
-	if id == "" {
-		return &Error{Kind: ErrBadRequest, Op: op, Message: "empty id"}
-	}
-	query := `mutation ($id: ID!) { crTemplateReferenceDelete(_id: $id) { _id success } }`
-	resp, err := mutate[deleteResponse](ctx, c, op, query, map[string]any{"id": id}, true)
-	if err != nil {
-		return err
-	}
-	if !resp.Success {
-		return &Error{Kind: ErrNotFound, Op: op, Message: fmt.Sprintf("delete of %q reported no success", id)}
-	}
-	return nil
-}
-
-// deleteResponse is the DeleteResponse of cr*Delete mutations.
-type deleteResponse struct {
-	ID      looseString `json:"_id"`
-	Success bool        `json:"success"`
+	return c.deleteRecord(ctx, "crTemplateReferenceDelete", id)
 }

@@ -2,7 +2,6 @@ package carerix
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -143,17 +142,5 @@ func (c *Client) UpdateToDo(ctx context.Context, id string, f ToDoFields) (*ToDo
 
 // DeleteToDo deletes activity id (crToDoDelete).
 func (c *Client) DeleteToDo(ctx context.Context, id string) error {
-	const op = "crToDoDelete"
-	if id == "" {
-		return &Error{Kind: ErrBadRequest, Op: op, Message: "empty id"}
-	}
-	query := `mutation ($id: ID!) { crToDoDelete(_id: $id) { _id success } }`
-	resp, err := mutate[deleteResponse](ctx, c, op, query, map[string]any{"id": id}, true)
-	if err != nil {
-		return err
-	}
-	if !resp.Success {
-		return &Error{Kind: ErrNotFound, Op: op, Message: fmt.Sprintf("delete of %q reported no success", id)}
-	}
-	return nil
+	return c.deleteRecord(ctx, "crToDoDelete", id)
 }
