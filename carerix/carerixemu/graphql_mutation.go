@@ -254,217 +254,121 @@ type createEmployeeArgs struct {
 	Language *string
 }
 
-func (r *resolver) CrEmployeeCreate(ctx context.Context, a createEmployeeArgs) (*employeeResolver, error) {
-	if err := r.srv.guard(ctx, "crEmployeeCreate", -1); err != nil {
+// changeRecord is the body of every create and update resolver: the
+// scope guard for op, the request's conversion to fields, the change, and
+// the resolver of the result.
+func changeRecord[Req, F, T, R any](ctx context.Context, srv *Server, op string, req Req,
+	fields func(Req) (F, error), change func(context.Context, F) (T, error), wrap func(T) R) (R, error) {
+	var zero R
+	if err := srv.guard(ctx, op, -1); err != nil {
+		return zero, err
+	}
+	f, err := fields(req)
+	if err != nil {
+		return zero, err
+	}
+	v, err := change(ctx, f)
+	if err != nil {
+		return zero, toAPIError(err)
+	}
+	return wrap(v), nil
+}
+
+// deleteRecord is the body of every delete resolver.
+func deleteRecord(ctx context.Context, srv *Server, op string, id graphql.ID, kind string, del func(context.Context, string) error) (*deleteResponse, error) {
+	if err := srv.guard(ctx, op, -1); err != nil {
 		return nil, err
 	}
-	f, err := r.srv.employeeFields(a.Request)
-	if err != nil {
-		return nil, err
-	}
-	e, err := r.srv.CreateEmployee(ctx, f)
-	if err != nil {
+	if err := del(ctx, string(id)); err != nil {
 		return nil, toAPIError(err)
 	}
-	return &employeeResolver{r.srv, e}, nil
+	return &deleteResponse{string(id), kind}, nil
+}
+
+func (r *resolver) CrEmployeeCreate(ctx context.Context, a createEmployeeArgs) (*employeeResolver, error) {
+	return changeRecord(ctx, r.srv, "crEmployeeCreate", a.Request, r.srv.employeeFields, r.srv.CreateEmployee, func(v Employee) *employeeResolver { return &employeeResolver{r.srv, v} })
 }
 
 func (r *resolver) CrEmployeeUpdate(ctx context.Context, a struct {
 	ID      graphql.ID
 	Request employeeRequest
 }) (*employeeResolver, error) {
-	if err := r.srv.guard(ctx, "crEmployeeUpdate", -1); err != nil {
-		return nil, err
+	update := func(ctx context.Context, f EmployeeFields) (Employee, error) {
+		return r.srv.UpdateEmployee(ctx, string(a.ID), f)
 	}
-	f, err := r.srv.employeeFields(a.Request)
-	if err != nil {
-		return nil, err
-	}
-	e, err := r.srv.UpdateEmployee(ctx, string(a.ID), f)
-	if err != nil {
-		return nil, toAPIError(err)
-	}
-	return &employeeResolver{r.srv, e}, nil
+	return changeRecord(ctx, r.srv, "crEmployeeUpdate", a.Request, r.srv.employeeFields, update, func(v Employee) *employeeResolver { return &employeeResolver{r.srv, v} })
 }
 
 func (r *resolver) CrEmployeeDelete(ctx context.Context, a idArg) (*deleteResponse, error) {
-	if err := r.srv.guard(ctx, "crEmployeeDelete", -1); err != nil {
-		return nil, err
-	}
-	if err := r.srv.DeleteEmployee(ctx, string(a.ID)); err != nil {
-		return nil, toAPIError(err)
-	}
-	return &deleteResponse{string(a.ID), KindEmployee}, nil
+	return deleteRecord(ctx, r.srv, "crEmployeeDelete", a.ID, KindEmployee, r.srv.DeleteEmployee)
 }
 
 func (r *resolver) CrVacancyCreate(ctx context.Context, a struct{ Request vacancyRequest }) (*vacancyResolver, error) {
-	if err := r.srv.guard(ctx, "crVacancyCreate", -1); err != nil {
-		return nil, err
-	}
-	f, err := r.srv.vacancyFields(a.Request)
-	if err != nil {
-		return nil, err
-	}
-	v, err := r.srv.CreateVacancy(ctx, f)
-	if err != nil {
-		return nil, toAPIError(err)
-	}
-	return &vacancyResolver{r.srv, v}, nil
+	return changeRecord(ctx, r.srv, "crVacancyCreate", a.Request, r.srv.vacancyFields, r.srv.CreateVacancy, func(v Vacancy) *vacancyResolver { return &vacancyResolver{r.srv, v} })
 }
 
 func (r *resolver) CrVacancyUpdate(ctx context.Context, a struct {
 	ID      graphql.ID
 	Request vacancyRequest
 }) (*vacancyResolver, error) {
-	if err := r.srv.guard(ctx, "crVacancyUpdate", -1); err != nil {
-		return nil, err
+	update := func(ctx context.Context, f VacancyFields) (Vacancy, error) {
+		return r.srv.UpdateVacancy(ctx, string(a.ID), f)
 	}
-	f, err := r.srv.vacancyFields(a.Request)
-	if err != nil {
-		return nil, err
-	}
-	v, err := r.srv.UpdateVacancy(ctx, string(a.ID), f)
-	if err != nil {
-		return nil, toAPIError(err)
-	}
-	return &vacancyResolver{r.srv, v}, nil
+	return changeRecord(ctx, r.srv, "crVacancyUpdate", a.Request, r.srv.vacancyFields, update, func(v Vacancy) *vacancyResolver { return &vacancyResolver{r.srv, v} })
 }
 
 func (r *resolver) CrVacancyDelete(ctx context.Context, a idArg) (*deleteResponse, error) {
-	if err := r.srv.guard(ctx, "crVacancyDelete", -1); err != nil {
-		return nil, err
-	}
-	if err := r.srv.DeleteVacancy(ctx, string(a.ID)); err != nil {
-		return nil, toAPIError(err)
-	}
-	return &deleteResponse{string(a.ID), KindVacancy}, nil
+	return deleteRecord(ctx, r.srv, "crVacancyDelete", a.ID, KindVacancy, r.srv.DeleteVacancy)
 }
 
 func (r *resolver) CrMatchCreate(ctx context.Context, a struct{ Request matchRequest }) (*matchResolver, error) {
-	if err := r.srv.guard(ctx, "crMatchCreate", -1); err != nil {
-		return nil, err
-	}
-	f, err := matchFields(a.Request)
-	if err != nil {
-		return nil, err
-	}
-	m, err := r.srv.CreateMatch(ctx, f)
-	if err != nil {
-		return nil, toAPIError(err)
-	}
-	return &matchResolver{r.srv, m}, nil
+	return changeRecord(ctx, r.srv, "crMatchCreate", a.Request, matchFields, r.srv.CreateMatch, func(v Match) *matchResolver { return &matchResolver{r.srv, v} })
 }
 
 func (r *resolver) CrMatchUpdate(ctx context.Context, a struct {
 	ID      graphql.ID
 	Request matchRequest
 }) (*matchResolver, error) {
-	if err := r.srv.guard(ctx, "crMatchUpdate", -1); err != nil {
-		return nil, err
+	update := func(ctx context.Context, f MatchFields) (Match, error) {
+		return r.srv.UpdateMatch(ctx, string(a.ID), f)
 	}
-	f, err := matchFields(a.Request)
-	if err != nil {
-		return nil, err
-	}
-	m, err := r.srv.UpdateMatch(ctx, string(a.ID), f)
-	if err != nil {
-		return nil, toAPIError(err)
-	}
-	return &matchResolver{r.srv, m}, nil
+	return changeRecord(ctx, r.srv, "crMatchUpdate", a.Request, matchFields, update, func(v Match) *matchResolver { return &matchResolver{r.srv, v} })
 }
 
 func (r *resolver) CrMatchDelete(ctx context.Context, a idArg) (*deleteResponse, error) {
-	if err := r.srv.guard(ctx, "crMatchDelete", -1); err != nil {
-		return nil, err
-	}
-	if err := r.srv.DeleteMatch(ctx, string(a.ID)); err != nil {
-		return nil, toAPIError(err)
-	}
-	return &deleteResponse{string(a.ID), KindMatch}, nil
+	return deleteRecord(ctx, r.srv, "crMatchDelete", a.ID, KindMatch, r.srv.DeleteMatch)
 }
 
 func (r *resolver) CrTemplateReferenceCreate(ctx context.Context, a struct{ Request templateRequest }) (*templateResolver, error) {
-	if err := r.srv.guard(ctx, "crTemplateReferenceCreate", -1); err != nil {
-		return nil, err
-	}
-	f, err := templateFields(a.Request)
-	if err != nil {
-		return nil, err
-	}
-	t, err := r.srv.CreateTemplate(ctx, f)
-	if err != nil {
-		return nil, toAPIError(err)
-	}
-	return &templateResolver{t}, nil
+	return changeRecord(ctx, r.srv, "crTemplateReferenceCreate", a.Request, templateFields, r.srv.CreateTemplate, func(v TemplateReference) *templateResolver { return &templateResolver{v} })
 }
 
 func (r *resolver) CrTemplateReferenceUpdate(ctx context.Context, a struct {
 	ID      graphql.ID
 	Request templateRequest
 }) (*templateResolver, error) {
-	if err := r.srv.guard(ctx, "crTemplateReferenceUpdate", -1); err != nil {
-		return nil, err
+	update := func(ctx context.Context, f TemplateFields) (TemplateReference, error) {
+		return r.srv.UpdateTemplate(ctx, string(a.ID), f)
 	}
-	f, err := templateFields(a.Request)
-	if err != nil {
-		return nil, err
-	}
-	t, err := r.srv.UpdateTemplate(ctx, string(a.ID), f)
-	if err != nil {
-		return nil, toAPIError(err)
-	}
-	return &templateResolver{t}, nil
+	return changeRecord(ctx, r.srv, "crTemplateReferenceUpdate", a.Request, templateFields, update, func(v TemplateReference) *templateResolver { return &templateResolver{v} })
 }
 
 func (r *resolver) CrTemplateReferenceDelete(ctx context.Context, a idArg) (*deleteResponse, error) {
-	if err := r.srv.guard(ctx, "crTemplateReferenceDelete", -1); err != nil {
-		return nil, err
-	}
-	if err := r.srv.DeleteTemplate(ctx, string(a.ID)); err != nil {
-		return nil, toAPIError(err)
-	}
-	return &deleteResponse{string(a.ID), KindTemplateReference}, nil
+	return deleteRecord(ctx, r.srv, "crTemplateReferenceDelete", a.ID, KindTemplateReference, r.srv.DeleteTemplate)
 }
 
 func (r *resolver) CrToDoCreate(ctx context.Context, a struct{ Request toDoRequest }) (*toDoResolver, error) {
-	if err := r.srv.guard(ctx, "crToDoCreate", -1); err != nil {
-		return nil, err
-	}
-	f, err := toDoFields(a.Request)
-	if err != nil {
-		return nil, err
-	}
-	td, err := r.srv.CreateToDo(ctx, f)
-	if err != nil {
-		return nil, toAPIError(err)
-	}
-	return &toDoResolver{r.srv, td}, nil
+	return changeRecord(ctx, r.srv, "crToDoCreate", a.Request, toDoFields, r.srv.CreateToDo, func(v ToDo) *toDoResolver { return &toDoResolver{r.srv, v} })
 }
 
 func (r *resolver) CrToDoUpdate(ctx context.Context, a struct {
 	ID      graphql.ID
 	Request toDoRequest
 }) (*toDoResolver, error) {
-	if err := r.srv.guard(ctx, "crToDoUpdate", -1); err != nil {
-		return nil, err
-	}
-	f, err := toDoFields(a.Request)
-	if err != nil {
-		return nil, err
-	}
-	td, err := r.srv.UpdateToDo(ctx, string(a.ID), f)
-	if err != nil {
-		return nil, toAPIError(err)
-	}
-	return &toDoResolver{r.srv, td}, nil
+	update := func(ctx context.Context, f ToDoFields) (ToDo, error) { return r.srv.UpdateToDo(ctx, string(a.ID), f) }
+	return changeRecord(ctx, r.srv, "crToDoUpdate", a.Request, toDoFields, update, func(v ToDo) *toDoResolver { return &toDoResolver{r.srv, v} })
 }
 
 func (r *resolver) CrToDoDelete(ctx context.Context, a idArg) (*deleteResponse, error) {
-	if err := r.srv.guard(ctx, "crToDoDelete", -1); err != nil {
-		return nil, err
-	}
-	if err := r.srv.DeleteToDo(ctx, string(a.ID)); err != nil {
-		return nil, toAPIError(err)
-	}
-	return &deleteResponse{string(a.ID), KindToDo}, nil
+	return deleteRecord(ctx, r.srv, "crToDoDelete", a.ID, KindToDo, r.srv.DeleteToDo)
 }
