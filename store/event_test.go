@@ -15,10 +15,7 @@ func TestEventsOfType(t *testing.T) {
 		t.Run(backend, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			db := storetest.NewEnv(t, backend).Open(t)
-			a, b := newTenant("acme"), newTenant("bolt")
-			must(t, db.CreateTenant(ctx, a))
-			must(t, db.CreateTenant(ctx, b))
+			db, a, b := twoTenants(t, backend)
 			since := time.Now().Truncate(time.Microsecond)
 			for _, ev := range []*recrubo.InboundEvent{
 				{TenantID: a.ID, Source: recrubo.SourceCarerix, ID: "before", Type: "crtodo:updated", ReceivedAt: since.Add(-time.Microsecond)},

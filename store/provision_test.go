@@ -6,6 +6,7 @@ import (
 	"time"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 )
 
@@ -14,10 +15,7 @@ func TestProvisionStore(t *testing.T) {
 		t.Run(backend, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			db := storetest.NewEnv(t, backend).Open(t)
-			a, b := newTenant("acme"), newTenant("bolt")
-			must(t, db.CreateTenant(ctx, a))
-			must(t, db.CreateTenant(ctx, b))
+			db, a, b := twoTenants(t, backend)
 
 			// Items: upsert keeps CreatedAt, replaces the rest; tenants are separate.
 			it := &recrubo.ProvisionedItem{TenantID: a.ID, Kind: recrubo.ProvisionTemplate, Key: "recrubo.inbox", RemoteID: "11", Hash: "h1"}
@@ -114,4 +112,14 @@ func TestProvisionStore(t *testing.T) {
 			}
 		})
 	}
+}
+
+// twoTenants opens a store on backend holding the tenants acme and bolt.
+func twoTenants(t *testing.T, backend string) (*store.DB, *recrubo.Tenant, *recrubo.Tenant) {
+	t.Helper()
+	db := storetest.NewEnv(t, backend).Open(t)
+	a, b := newTenant("acme"), newTenant("bolt")
+	must(t, db.CreateTenant(context.Background(), a))
+	must(t, db.CreateTenant(context.Background(), b))
+	return db, a, b
 }
