@@ -58,6 +58,17 @@ type Conversation struct {
 	// BilledUntil is the end of the 24-hour billing window the
 	// conversation is in; zero before its first billed message.
 	BilledUntil time.Time
+	// EpisodeStartedAt is when the current episode began: zero for the
+	// first one, else the last time a recruiter reopened the conversation
+	// (a message that reopens a closed conversation continues its
+	// episode). Each episode is summarised in Carerix as one activity.
+	// It only moves forward.
+	EpisodeStartedAt time.Time
+	// CarerixActivityID is the _id of the Carerix activity (CRToDo) that
+	// summarises the current episode; empty until one is written.
+	CarerixActivityID string
+	// SummaryHash is the hash of the notes last written to that activity.
+	SummaryHash string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -294,12 +305,25 @@ type ConversationStore interface {
 	// CreatedAt) to a new one, and sets UpdatedAt. Returns ECONFLICT when
 	// another conversation has c's channel and phone. Activity times
 	// (LastInboundAt, LastOutboundAt, LastMessageAt with its preview,
-	// BilledUntil) only move forward, so a writer holding an older copy
-	// cannot undo a newer one; c is reloaded with what was stored.
+	// BilledUntil, EpisodeStartedAt) only move forward, so a writer
+	// holding an older copy cannot undo a newer one; c is reloaded with
+	// what was stored. CarerixActivityID and SummaryHash are not written
+	// (see SetConversationActivity); they are cleared when
+	// EpisodeStartedAt moves forward.
 	SaveConversation(ctx context.Context, c *Conversation) error
+	// SetConversationActivity records the Carerix activity summarising
+	// the episode that started at episode, and the hash of its notes. It
+	// writes nothing and reports false when the conversation has started
+	// another episode since. Returns ENOTFOUND if there is no such
+	// conversation.
+	SetConversationActivity(ctx context.Context, tenantID, id string, episode time.Time, activityID, hash string) (bool, error)
 	// OpenBillingWindow sets the conversation's BilledUntil to until
 	// unless a window is still open at at, and reports whether it did.
 	OpenBillingWindow(ctx context.Context, tenantID, id string, at, until time.Time) (bool, error)
+	// ConversationsChangedSince returns the tenant's conversations with
+	// exactly one candidate that had a message or a change at or after
+	// since, by id.
+	ConversationsChangedSince(ctx context.Context, tenantID string, since time.Time) ([]*Conversation, error)
 	// ListConversations returns the inbox list, newest activity first.
 	ListConversations(ctx context.Context, tenantID string, f ConversationFilter) ([]*ConversationSummary, error)
 

@@ -3,6 +3,7 @@ package messaging
 import (
 	"context"
 	"strings"
+	"time"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 )
@@ -76,19 +77,40 @@ func (s *Service) Assign(ctx context.Context, tenantID, conversationID, assignee
 	})
 }
 
-// SetState opens or closes the conversation.
+// SetState opens or closes the conversation. Reopening a closed
+// conversation starts a new episode (a new activity in Carerix); closing
+// enqueues the job that writes the episode's summary to Carerix
+// ([SummaryJob]) in the same transaction.
 func (s *Service) SetState(ctx context.Context, tenantID, conversationID string, state recrubo.ConversationState) error {
 	if state != recrubo.ConversationOpen && state != recrubo.ConversationClosed {
 		return recrubo.Errorf(recrubo.EINVALID, "A conversation is open or closed, not %q.", state)
 	}
-	return s.update(ctx, tenantID, conversationID, func(c *recrubo.Conversation) error {
+	return s.updateTx(ctx, tenantID, conversationID, func(c *recrubo.Conversation) error {
+		if state == recrubo.ConversationOpen && c.State == recrubo.ConversationClosed {
+			// Whole seconds: inbound messages carry the provider's
+			// timestamp in seconds, and one written right after the
+			// reopen belongs to the new episode.
+			c.EpisodeStartedAt = s.now().Truncate(time.Second)
+		}
 		c.State = state
 		return nil
+	}, func(ctx context.Context, tx recrubo.Tx, c *recrubo.Conversation) error {
+		if state != recrubo.ConversationClosed {
+			return nil
+		}
+		return s.enqueueSummary(ctx, tx, c)
 	})
 }
 
 // update changes one conversation in a transaction.
 func (s *Service) update(ctx context.Context, tenantID, conversationID string, change func(*recrubo.Conversation) error) error {
+	return s.updateTx(ctx, tenantID, conversationID, change, nil)
+}
+
+// updateTx changes one conversation in a transaction and, when after is
+// not nil, calls it with the saved conversation in the same transaction.
+func (s *Service) updateTx(ctx context.Context, tenantID, conversationID string, change func(*recrubo.Conversation) error,
+	after func(context.Context, recrubo.Tx, *recrubo.Conversation) error) error {
 	err := s.store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
 		c, err := tx.Conversation(ctx, tenantID, conversationID)
 		if err != nil {
@@ -97,7 +119,13 @@ func (s *Service) update(ctx context.Context, tenantID, conversationID string, c
 		if err := change(c); err != nil {
 			return err
 		}
-		return tx.SaveConversation(ctx, c)
+		if err := tx.SaveConversation(ctx, c); err != nil {
+			return err
+		}
+		if after == nil {
+			return nil
+		}
+		return after(ctx, tx, c)
 	})
 	return wrap(err, "updating conversation %s", conversationID)
 }

@@ -75,17 +75,22 @@
 // and the template's category (marketing, utility, authentication) for a
 // template. Costs count in the month of the tenant's time zone.
 //
-// # Conversation summaries in Carerix (design)
+// # Conversation summaries in Carerix
 //
-// When a conversation is closed ([Service.SetState]) or has been quiet for
-// a day, a job will write a summary to the candidate in Carerix as an
-// activity (CRToDo of the WhatsApp kind, linked to the candidate and, when
-// the conversation is assigned, to that user): the period, the number of
-// messages each way, the templates used, consent changes, and the last
-// messages as plain text, cut to Carerix's note length. The job is
-// enqueued with the state change, keyed by conversation and last message
-// so a summary is written once per closed stretch; unmatched and ambiguous
-// conversations get none until they are linked. It needs the Carerix
-// client's write access (an activity create mutation), which the
-// tenant's admin credentials grant; it is not built yet.
+// Closing a conversation ([Service.SetState]) enqueues a [SummaryJob] in
+// the same transaction, and [Service.SummaryLoop] enqueues it daily for
+// every conversation with a candidate that changed since the previous
+// run. The job writes a summary of the conversation's
+// current episode to the candidate in Carerix as an activity (CRToDo,
+// linked with toEmployee, owned by the assignee when they are a synced
+// recruiter), through the tenant's integration account (Config.Carerix,
+// [NewCarerixConnector]): the period, the messages received and sent, who
+// answered, the messages not delivered and the templates used, in the
+// tenant's language, without message text. The first write creates the
+// activity; later ones update it, and notes that did not change (compared
+// by hash) are not written again. A recruiter who reopens a closed
+// conversation starts a new episode and so a new activity; a message that
+// reopens it continues the episode. Unmatched and ambiguous conversations
+// get none. Access errors (a missing CRToDo write scope) end the job at
+// once. SUMMARIES.md has the details and what is assumed about Carerix.
 package messaging

@@ -36,4 +36,5 @@ const (
 func (s *Service) Register(reg *jobs.Registry) {
 	jobs.Handle(reg, s.HandleSend, jobs.HandleOptions{MaxAttempts: sendAttempts, Timeout: jobTimeout, Backoff: s.backoff})
 	jobs.Handle(reg, s.HandleEvent, jobs.HandleOptions{MaxAttempts: eventAttempts, Timeout: jobTimeout, Backoff: s.backoff})
+	jobs.Handle(reg, s.HandleSummary, jobs.HandleOptions{MaxAttempts: summaryAttempts, Timeout: jobTimeout, Backoff: s.backoff})
 }

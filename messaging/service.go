@@ -37,17 +37,26 @@ type Config struct {
 	// RetryBase is the wait before a failed job's second attempt, doubled
 	// for each further one up to ten minutes; DefaultRetryBase when zero.
 	RetryBase time.Duration
+	// Carerix returns the Carerix client of a tenant's integration
+	// account, which writes conversation summaries as activities
+	// (NewCarerixConnector). Nil writes no summaries.
+	Carerix CarerixConnector
+	// SummaryActivityType is the todoTypeKey of summary activities; empty
+	// leaves it to Carerix's default.
+	SummaryActivityType string
 }
 
 // Service is the conversations API. It is safe for concurrent use.
 type Service struct {
-	store       recrubo.Store
-	now         func() time.Time
-	log         *slog.Logger
-	http        *http.Client
-	apiVersion  string
-	confirmWait time.Duration
-	retryBase   time.Duration
+	store        recrubo.Store
+	now          func() time.Time
+	log          *slog.Logger
+	http         *http.Client
+	apiVersion   string
+	confirmWait  time.Duration
+	retryBase    time.Duration
+	carerix      CarerixConnector
+	activityType string
 }
 
 // New returns a Service. It panics without a store: that is a wiring
@@ -57,7 +66,8 @@ func New(cfg Config) *Service {
 		panic("messaging: Config.Store is required")
 	}
 	s := &Service{store: cfg.Store, now: cfg.Now, log: cfg.Logger, http: cfg.HTTPClient,
-		apiVersion: cfg.APIVersion, confirmWait: cfg.ConfirmWait, retryBase: cfg.RetryBase}
+		apiVersion: cfg.APIVersion, confirmWait: cfg.ConfirmWait, retryBase: cfg.RetryBase,
+		carerix: cfg.Carerix, activityType: cfg.SummaryActivityType}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -22,21 +22,39 @@ const (
 )
 
 const conversationColumns = `tenant_id, id, channel, phone, candidate_id, ambiguous, state, assignee_id,
-    last_inbound_at, last_outbound_at, last_message_at, last_preview, billed_until, created_at, updated_at`
+    last_inbound_at, last_outbound_at, last_message_at, last_preview, billed_until, created_at, updated_at,
+    episode_started_at, carerix_activity_id, summary_hash`
 
 func scanConversation(r row) (*recrubo.Conversation, error) {
 	var (
-		c                                                 recrubo.Conversation
-		inbound, outbound, last, billed, created, updated int64
+		c    recrubo.Conversation
+		t    conversationTimes
+		dest = conversationDest(&c, &t)
 	)
-	err := r.Scan(&c.TenantID, &c.ID, &c.Channel, &c.Phone, &c.CandidateID, &c.Ambiguous, &c.State, &c.AssigneeID,
-		&inbound, &outbound, &last, &c.LastMessagePreview, &billed, &created, &updated)
-	if err != nil {
+	if err := r.Scan(dest...); err != nil {
 		return nil, err
 	}
-	c.LastInboundAt, c.LastOutboundAt, c.LastMessageAt = timeMicro(inbound), timeMicro(outbound), timeMicro(last)
-	c.BilledUntil, c.CreatedAt, c.UpdatedAt = timeMicro(billed), timeMicro(created), timeMicro(updated)
+	t.apply(&c)
 	return &c, nil
+}
+
+// conversationTimes holds a conversation row's times while it is scanned.
+type conversationTimes struct {
+	inbound, outbound, last, billed, created, updated, episode int64
+}
+
+// conversationDest returns the scan destinations of conversationColumns.
+func conversationDest(c *recrubo.Conversation, t *conversationTimes) []any {
+	return []any{&c.TenantID, &c.ID, &c.Channel, &c.Phone, &c.CandidateID, &c.Ambiguous, &c.State, &c.AssigneeID,
+		&t.inbound, &t.outbound, &t.last, &c.LastMessagePreview, &t.billed, &t.created, &t.updated,
+		&t.episode, &c.CarerixActivityID, &c.SummaryHash}
+}
+
+// apply sets the scanned times on c.
+func (t *conversationTimes) apply(c *recrubo.Conversation) {
+	c.LastInboundAt, c.LastOutboundAt, c.LastMessageAt = timeMicro(t.inbound), timeMicro(t.outbound), timeMicro(t.last)
+	c.BilledUntil, c.CreatedAt, c.UpdatedAt = timeMicro(t.billed), timeMicro(t.created), timeMicro(t.updated)
+	c.EpisodeStartedAt = timeMicro(t.episode)
 }
 
 func scanConversations(r rows) (*recrubo.Conversation, error) { return scanConversation(r) }
@@ -87,18 +105,25 @@ func (q *queries) SaveConversation(ctx context.Context, c *recrubo.Conversation)
 	if created == 0 {
 		created = now
 	}
+	episode := microTime(c.EpisodeStartedAt) // 0: the first episode
+	// A new episode gets its own activity: the stored activity and hash
+	// are dropped when the episode start moves forward.
+	newEpisode := `excluded.episode_started_at > conversations.episode_started_at`
 	_, err := q.q.exec(ctx, `INSERT INTO conversations (`+conversationColumns+`)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, '', '')
         ON CONFLICT (tenant_id, id) DO UPDATE SET candidate_id = excluded.candidate_id,
             ambiguous = excluded.ambiguous, state = excluded.state, assignee_id = excluded.assignee_id,
             last_inbound_at = `+later("last_inbound_at")+`, last_outbound_at = `+later("last_outbound_at")+`,
             last_preview = CASE WHEN excluded.last_message_at >= conversations.last_message_at
                 THEN excluded.last_preview ELSE conversations.last_preview END,
             last_message_at = `+later("last_message_at")+`, billed_until = `+later("billed_until")+`,
+            carerix_activity_id = CASE WHEN `+newEpisode+` THEN '' ELSE conversations.carerix_activity_id END,
+            summary_hash = CASE WHEN `+newEpisode+` THEN '' ELSE conversations.summary_hash END,
+            episode_started_at = `+later("episode_started_at")+`,
             updated_at = excluded.updated_at`,
 		c.TenantID, id, string(c.Channel), c.Phone, c.CandidateID, c.Ambiguous, string(c.State), c.AssigneeID,
 		microTime(c.LastInboundAt), microTime(c.LastOutboundAt), microTime(c.LastMessageAt), c.LastMessagePreview,
-		microTime(c.BilledUntil), created, now)
+		microTime(c.BilledUntil), created, now, episode)
 	switch {
 	case errors.Is(err, errUniqueViolation):
 		return recrubo.WrapError(recrubo.ECONFLICT, err, "A conversation with %s already exists.", c.Phone)
@@ -137,6 +162,25 @@ func (q *queries) OpenBillingWindow(ctx context.Context, tenantID, id string, at
 	return n > 0, nil
 }
 
+// SetConversationActivity records the Carerix activity and notes hash of
+// the conversation's episode that started at episode; it writes nothing
+// and reports false when another episode has started since.
+func (q *queries) SetConversationActivity(ctx context.Context, tenantID, id string, episode time.Time, activityID, hash string) (bool, error) {
+	n, err := q.q.exec(ctx, `UPDATE conversations SET carerix_activity_id = $4, summary_hash = $5
+        WHERE tenant_id = $1 AND id = $2 AND episode_started_at = $3`, tenantID, id, microTime(episode), activityID, hash)
+	if err != nil {
+		return false, fmt.Errorf("recording the Carerix activity of conversation %s: %w", id, err)
+	}
+	if n == 0 {
+		if _, err := q.Conversation(ctx, tenantID, id); err != nil {
+			return false, err
+		}
+		return false, nil
+	}
+	q.touch(tenantID, ChangeConversation, id)
+	return true, nil
+}
+
 // Conversation returns ENOTFOUND if there is no such conversation.
 func (q *queries) Conversation(ctx context.Context, tenantID, id string) (*recrubo.Conversation, error) {
 	c, err := scanConversation(q.q.queryRow(ctx, `SELECT `+conversationColumns+` FROM conversations
@@ -173,6 +217,18 @@ func (q *queries) ConversationsByCandidate(ctx context.Context, tenantID, candid
         WHERE tenant_id = $1 AND candidate_id = $2 ORDER BY last_message_at DESC, id`, tenantID, candidateID)
 	if err != nil {
 		return nil, fmt.Errorf("listing conversations of candidate %s: %w", candidateID, err)
+	}
+	return cs, nil
+}
+
+// ConversationsChangedSince returns the tenant's matched conversations
+// with a message or a change at or after since, by id.
+func (q *queries) ConversationsChangedSince(ctx context.Context, tenantID string, since time.Time) ([]*recrubo.Conversation, error) {
+	cs, err := collect(ctx, q.q, scanConversations, `SELECT `+conversationColumns+` FROM conversations
+        WHERE tenant_id = $1 AND candidate_id <> '' AND NOT ambiguous
+            AND (last_message_at >= $2 OR updated_at >= $2) ORDER BY id`, tenantID, since.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("listing conversations changed since %s: %w", since.Format(time.RFC3339), err)
 	}
 	return cs, nil
 }
@@ -219,19 +275,15 @@ func (q *queries) ListConversations(ctx context.Context, tenantID string, f recr
 	query += " ORDER BY c.last_message_at DESC, c.id LIMIT " + arg(listLimit(f.Limit))
 	out, err := collect(ctx, q.q, func(r rows) (*recrubo.ConversationSummary, error) {
 		var (
-			s                                                 recrubo.ConversationSummary
-			inbound, outbound, last, billed, created, updated int64
-			first, prefix, lastName                           string
+			s                       recrubo.ConversationSummary
+			t                       conversationTimes
+			first, prefix, lastName string
 		)
 		c := &s.Conversation
-		err := r.Scan(&c.TenantID, &c.ID, &c.Channel, &c.Phone, &c.CandidateID, &c.Ambiguous, &c.State, &c.AssigneeID,
-			&inbound, &outbound, &last, &c.LastMessagePreview, &billed, &created, &updated,
-			&first, &prefix, &lastName, &s.Unread)
-		if err != nil {
+		if err := r.Scan(append(conversationDest(c, &t), &first, &prefix, &lastName, &s.Unread)...); err != nil {
 			return nil, err
 		}
-		c.LastInboundAt, c.LastOutboundAt, c.LastMessageAt = timeMicro(inbound), timeMicro(outbound), timeMicro(last)
-		c.BilledUntil, c.CreatedAt, c.UpdatedAt = timeMicro(billed), timeMicro(created), timeMicro(updated)
+		t.apply(c)
 		s.CandidateName = (&recrubo.Candidate{FirstName: first, LastNamePrefix: prefix, LastName: lastName}).FullName()
 		return &s, nil
 	}, query, args...)

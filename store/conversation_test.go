@@ -44,6 +44,69 @@ func TestConversations(t *testing.T) {
 			_, err = db.Conversation(t.Context(), other.ID, c.ID)
 			wantCode(t, err, recrubo.ENOTFOUND)
 		}},
+		{name: "ChangedSince", run: func(t *testing.T, e *storetest.Env) {
+			db := e.Open(t)
+			tn := createTenant(t, db, "acme")
+			recent := newConversation(t, db, tn.ID, "+31612345671", "c1", at(100))
+			newConversation(t, db, tn.ID, "+31612345672", "", at(100)) // unmatched
+			amb := newConversation(t, db, tn.ID, "+31612345673", "c3", at(100))
+			amb.Ambiguous = true
+			must(t, db.SaveConversation(t.Context(), amb))
+			got, err := db.ConversationsChangedSince(t.Context(), tn.ID, at(50))
+			must(t, err)
+			if len(got) != 1 || got[0].ID != recent.ID {
+				t.Fatalf("changed since = %v, want only %s", got, recent.ID)
+			}
+			// updated_at is the store's clock (now), far after at(100).
+			got, err = db.ConversationsChangedSince(t.Context(), tn.ID, time.Now().Add(time.Hour))
+			must(t, err)
+			if len(got) != 0 {
+				t.Fatalf("changed in the future = %v", got)
+			}
+		}},
+		{name: "CarerixActivityPerEpisode", run: func(t *testing.T, e *storetest.Env) {
+			db := e.Open(t)
+			tn := createTenant(t, db, "acme")
+			c := newConversation(t, db, tn.ID, "+31612345678", "c1", at(1))
+			if !c.EpisodeStartedAt.IsZero() || c.CarerixActivityID != "" {
+				t.Fatalf("new conversation = %+v", c)
+			}
+			stale := *c
+			ok, err := db.SetConversationActivity(t.Context(), tn.ID, c.ID, c.EpisodeStartedAt, "td1", "h1")
+			must(t, err)
+			// A writer holding an older copy neither clears nor sets them.
+			stale.AssigneeID = "u1"
+			must(t, db.SaveConversation(t.Context(), &stale))
+			if !ok || stale.CarerixActivityID != "td1" || stale.SummaryHash != "h1" {
+				t.Fatalf("recorded %v, then = %+v", ok, stale)
+			}
+			// A new episode drops the activity; the old episode's writer
+			// records nothing on it.
+			stale.EpisodeStartedAt = at(30)
+			must(t, db.SaveConversation(t.Context(), &stale))
+			if stale.CarerixActivityID != "" || stale.SummaryHash != "" || stale.EpisodeStartedAt != at(30) {
+				t.Fatalf("after a new episode = %+v", stale)
+			}
+			ok, err = db.SetConversationActivity(t.Context(), tn.ID, c.ID, c.EpisodeStartedAt, "td1", "h2")
+			must(t, err)
+			if ok {
+				t.Fatal("the old episode's activity was recorded on the new one")
+			}
+			c.EpisodeStartedAt = at(20) // an older copy does not move it back
+			must(t, db.SaveConversation(t.Context(), c))
+			if c.EpisodeStartedAt != at(30) || c.CarerixActivityID != "" {
+				t.Fatalf("after a stale episode = %+v", c)
+			}
+			ok, err = db.SetConversationActivity(t.Context(), tn.ID, c.ID, at(30), "td2", "h3")
+			must(t, err)
+			got, err := db.Conversation(t.Context(), tn.ID, c.ID)
+			must(t, err)
+			if !ok || got.CarerixActivityID != "td2" || got.SummaryHash != "h3" {
+				t.Fatalf("second episode = %+v", got)
+			}
+			_, err = db.SetConversationActivity(t.Context(), tn.ID, "nope", at(30), "td3", "h")
+			wantCode(t, err, recrubo.ENOTFOUND)
+		}},
 		{name: "ActivityTimesOnlyMoveForward", run: func(t *testing.T, e *storetest.Env) {
 			db := e.Open(t)
 			tn := createTenant(t, db, "acme")

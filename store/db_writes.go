@@ -168,3 +168,11 @@ func (db *DB) OpenBillingWindow(ctx context.Context, tenantID, id string, at, un
 func (db *DB) SetMessageDispatched(ctx context.Context, tenantID, id string, at time.Time) error {
 	return write(ctx, db, func(q *queries) error { return q.SetMessageDispatched(ctx, tenantID, id, at) })
 }
+
+// SetConversationActivity records the Carerix activity of a conversation's
+// episode.
+func (db *DB) SetConversationActivity(ctx context.Context, tenantID, id string, episode time.Time, activityID, hash string) (bool, error) {
+	return writeV(ctx, db, func(q *queries) (bool, error) {
+		return q.SetConversationActivity(ctx, tenantID, id, episode, activityID, hash)
+	})
+}

@@ -31,6 +31,13 @@ type pageData struct {
 	Menu      []string
 	Fields    []pageField
 	Templates []renderedTemplate
+	// Activities are a candidate's live activities (CRToDo), newest first.
+	Activities []pageActivity
+}
+
+// pageActivity is one activity in a candidate's activity list.
+type pageActivity struct {
+	ID, Subject, Notes, Date string
 }
 
 type pageField struct{ Label, Value string }
@@ -133,6 +140,7 @@ func (s *Server) handleRecordPage(w http.ResponseWriter, r *http.Request) {
 		data.Title = "Kandidaat: " + joinName(deref(e.FirstName), deref(e.LastNamePrefix), deref(e.LastName))
 		data.Fields = []pageField{{"Nummer", idString(e.EmployeeID)}, {"Status", s.nodeValue(e.StatusNodeID)},
 			{"E-mail", deref(e.EmailAddress)}, {"Mobiel", deref(e.MobileNumber)}, {"Plaats", deref(e.City)}}
+		data.Activities = s.candidateActivities(e.EmployeeID)
 	case KindVacancy:
 		v, err := s.Vacancy(id)
 		if err != nil || v.Deleted {
@@ -145,6 +153,22 @@ func (s *Server) handleRecordPage(w http.ResponseWriter, r *http.Request) {
 	}
 	data.Templates = s.renderTemplates(kind, u, s.pathResolver(u, root, kind, id))
 	s.writePage(w, data)
+}
+
+// candidateActivities lists the live activities linked to a candidate,
+// newest first, as the Activiteiten tab of a record shows them.
+func (s *Server) candidateActivities(employeeID int) []pageActivity {
+	var out []pageActivity
+	all := s.ToDos()
+	for i := len(all) - 1; i >= 0; i-- {
+		td := all[i]
+		if td.Deleted || td.EmployeeID != employeeID {
+			continue
+		}
+		out = append(out, pageActivity{ID: td.ID, Subject: deref(td.Subject), Notes: deref(td.Notes),
+			Date: td.ModificationDate.Format("02-01-2006 15:04")})
+	}
+	return out
 }
 
 // handleHomePage serves GET /home?user=: the dashboard templates.

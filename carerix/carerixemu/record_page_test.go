@@ -72,6 +72,9 @@ func TestRecordPageRendersInstalledTemplates(t *testing.T) {
 	if doc.Find("script").Length() != 0 {
 		t.Error("the candidate's name was injected as a script element")
 	}
+	if doc.Find("section.cx-activities").Length() != 0 {
+		t.Error("a candidate without activities shows an activity list")
+	}
 	var names []string
 	doc.Find("section.cx-template h2").Each(func(_ int, s *goquery.Selection) { names = append(names, s.Text()) })
 	if strings.Join(names, ",") != "Inbox,AdminOnly" {
@@ -146,5 +149,50 @@ func TestHomePageRendersDashboardTemplates(t *testing.T) {
 	}
 	if doc.Find(".cx-template-error").Length() != 1 {
 		t.Error("a broken template should show its error in place")
+	}
+}
+
+func TestRecordPageListsCandidateActivities(t *testing.T) {
+	srv := start(t)
+	ctx := t.Context()
+	if _, err := srv.Seed(ctx, carerixemu.SeedOptions{Recruiters: 1, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	viewer := srv.Users()[0]
+	e, err := srv.CreateEmployee(ctx, carerixemu.EmployeeFields{FirstName: carerixemu.Str("Eva")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := srv.CreateEmployee(ctx, carerixemu.EmployeeFields{FirstName: carerixemu.Str("Bob")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []carerixemu.ToDoFields{
+		{Subject: carerixemu.Str("Eerste"), Notes: carerixemu.Str("<b>regel 1</b>\nregel 2"), Employee: carerixemu.Str(e.ID)},
+		{Subject: carerixemu.Str("Van Bob"), Employee: carerixemu.Str(other.ID)},
+		{Subject: carerixemu.Str("Tweede"), Employee: carerixemu.Str(e.ID)},
+		{Subject: carerixemu.Str("Verwijderd"), Employee: carerixemu.Str(e.ID)},
+	} {
+		td, err := srv.CreateToDo(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *f.Subject == "Verwijderd" {
+			if err := srv.DeleteToDo(ctx, td.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	status, doc := getPage(t, srv, "/record/candidate/"+e.ID+"?user="+viewer.ID)
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	var subjects []string
+	doc.Find("section.cx-activities .cx-activity strong").Each(func(_ int, s *goquery.Selection) { subjects = append(subjects, s.Text()) })
+	if strings.Join(subjects, ",") != "Tweede,Eerste" {
+		t.Errorf("activities = %v, want Tweede,Eerste", subjects)
+	}
+	if got := doc.Find("section.cx-activities pre").Last().Text(); got != "<b>regel 1</b>\nregel 2" {
+		t.Errorf("notes = %q", got)
 	}
 }

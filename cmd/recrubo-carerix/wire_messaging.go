@@ -1,14 +1,21 @@
 package main
 
 import (
+	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/messaging"
 )
 
-// wireMessaging wires conversations: WhatsApp send and inbound jobs and the
-// WhatsApp webhook. The service is kept on s for the inbox pages.
+// wireMessaging wires conversations: WhatsApp send and inbound jobs, the
+// WhatsApp webhook, and the conversation summaries written to Carerix
+// through each tenant's integration account (on close, and daily for
+// conversations still going on). The service is kept on s for the inbox
+// pages.
 func wireMessaging(s *services) error {
-	svc := messaging.New(messaging.Config{Store: s.cached, Logger: s.log.With("area", "messaging")})
+	log := s.log.With("area", "messaging")
+	svc := messaging.New(messaging.Config{Store: s.cached, Logger: log,
+		Carerix: messaging.NewCarerixConnector(func(c *carerix.Config) { c.Logger = log })})
 	svc.Register(s.jobs)
+	s.background = append(s.background, svc.SummaryLoop(messaging.DefaultSummaryInterval))
 	s.server.WhatsApp.Ingester = svc
 	s.messaging = svc
 	return nil

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/carerix"
+	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/jobs"
 	"github.com/recrubo/recrubo-carerix/messaging"
 	"github.com/recrubo/recrubo-carerix/server"
@@ -40,6 +42,10 @@ type Options struct {
 	NoJobs bool
 	// WebhookBodyLimit is the server's webhook body limit; 256 KiB when 0.
 	WebhookBodyLimit int
+	// Carerix, when not nil, starts a Carerix emulator (adjusted by it)
+	// for the tenant's integration account, and lets the service write
+	// conversation summaries to it.
+	Carerix func(*carerixemu.Options)
 }
 
 // Env is one running stack.
@@ -52,6 +58,8 @@ type Env struct {
 	// URL is the service's base URL; WebhookURL the tenant's webhook.
 	URL        string
 	WebhookURL string
+	// Carerix is the tenant's Carerix emulator when Options.Carerix is set.
+	Carerix *carerixemu.Server
 }
 
 // New starts a stack on backend for tb, stopped when tb ends.
@@ -61,6 +69,12 @@ func New(tb testing.TB, backend string, opts Options) *Env {
 	e.DB = storetest.NewEnv(tb, backend).Open(tb, func(c *store.Config) { c.Now = e.Clock.Now })
 
 	mcfg := messaging.Config{Store: e.DB, Now: e.Clock.Now, RetryBase: 10 * time.Millisecond}
+	if opts.Carerix != nil {
+		co := carerixemu.Options{Tenant: Slug}
+		opts.Carerix(&co)
+		e.Carerix = carerixemu.StartTest(tb, co)
+		mcfg.Carerix = messaging.NewCarerixConnector(func(c *carerix.Config) { c.RequestsPerSecond, c.Burst = 2000, 200 })
+	}
 	if opts.Messaging != nil {
 		opts.Messaging(&mcfg)
 	}
@@ -91,6 +105,11 @@ func New(tb testing.TB, backend string, opts Options) *Env {
 	e.Emu = waemu.NewTestServer(tb, eopts)
 
 	e.Tenant = NewTenant(Slug, e.Emu.URL())
+	if e.Carerix != nil {
+		cx := &e.Tenant.Carerix
+		cx.APIBaseURL, cx.IdentityBaseURL, cx.Realm = e.Carerix.URL(), e.Carerix.URL(), e.Carerix.Realm()
+		cx.ClientID, cx.ClientSecret = carerixemu.DefaultClientID, recrubo.NewSecret(carerixemu.DefaultClientSecret)
+	}
 	if err := e.DB.CreateTenant(tb.Context(), e.Tenant); err != nil {
 		tb.Fatal(err)
 	}
@@ -159,6 +178,21 @@ func (e *Env) AddCandidate(tb testing.TB, id, first, mobile string) *recrubo.Can
 		tb.Fatal(err)
 	}
 	return c
+}
+
+// AddCarerixCandidate creates a candidate in the Carerix emulator and
+// syncs it into the mirror under its Carerix _id. It needs Options.Carerix.
+func (e *Env) AddCarerixCandidate(tb testing.TB, first, mobile string) *recrubo.Candidate {
+	tb.Helper()
+	if e.Carerix == nil {
+		tb.Fatal("messagingtest: AddCarerixCandidate needs Options.Carerix")
+	}
+	emp, err := e.Carerix.CreateEmployee(tb.Context(), carerixemu.EmployeeFields{FirstName: carerixemu.Str(first),
+		LastName: carerixemu.Str("Test"), MobileNumber: carerixemu.Str(mobile)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e.AddCandidate(tb, emp.ID, first, mobile)
 }
 
 // Inbound makes a candidate write to the tenant through the emulator.
