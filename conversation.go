@@ -281,7 +281,22 @@ type ConversationFilter struct {
 	Unmatched bool
 	// Query matches the candidate's name or the phone number.
 	Query string
+	// After, when set, continues the listing after that row: keyset
+	// paging in the list's order, stable while conversations change.
+	After *ListCursor
 	Limit int
+}
+
+// ListCursor is a position in the inbox list's order (newest activity
+// first, then ID): the last row a page held.
+type ListCursor struct {
+	LastMessageAt time.Time
+	ID            string
+}
+
+// Cursor is the position of this row, to continue a listing after it.
+func (s *ConversationSummary) Cursor() *ListCursor {
+	return &ListCursor{LastMessageAt: s.LastMessageAt, ID: s.ID}
 }
 
 // ConversationSummary is one row of the inbox list.

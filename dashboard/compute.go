@@ -39,8 +39,9 @@ type Request struct {
 // Unassigned is the Row key of conversations nobody is assigned to.
 const Unassigned = "-"
 
-// maxConversations bounds the conversations one computation reads.
-const maxConversations = 1000
+// conversationPage is how many conversations one read of the listing
+// holds; Compute pages through them all.
+const conversationPage = 500
 
 // ValidDays reports whether days is one of Periods.
 func ValidDays(days int) bool { return slices.Contains(Periods, days) }
@@ -56,10 +57,6 @@ func Compute(ctx context.Context, src Source, r Request) (*Figures, error) {
 	startDay := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, 1-r.Days)
 	f := &Figures{Days: r.Days, From: startDay, To: to}
 
-	convs, err := src.ListConversations(ctx, t.ID, recrubo.ConversationFilter{ViewerID: r.ViewerID, UnreadByAssignee: true, Limit: maxConversations})
-	if err != nil {
-		return nil, fmt.Errorf("dashboard: listing conversations: %w", err)
-	}
 	var msgs []*recrubo.Message
 	byConv := map[string][]*recrubo.Message{}
 	if err := src.EachMessageSince(ctx, t.ID, startDay, func(m *recrubo.Message) error {
@@ -78,24 +75,35 @@ func Compute(ctx context.Context, src Source, r Request) (*Figures, error) {
 	vac := newVacancyIndex(ctx, src, t.ID)
 	recRows := map[string]*Row{}
 	vacRows := map[string]*Row{}
-	for _, c := range convs {
-		vacIDs, err := vac.ofCandidate(c.CandidateID)
+	listing := recrubo.ConversationFilter{ViewerID: r.ViewerID, UnreadByAssignee: true, Limit: conversationPage}
+	for {
+		convs, err := src.ListConversations(ctx, t.ID, listing)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("dashboard: listing conversations: %w", err)
 		}
-		if r.VacancyID != "" && !slices.Contains(vacIDs, r.VacancyID) {
-			continue
+		for _, c := range convs {
+			vacIDs, err := vac.ofCandidate(c.CandidateID)
+			if err != nil {
+				return nil, err
+			}
+			if r.VacancyID != "" && !slices.Contains(vacIDs, r.VacancyID) {
+				continue
+			}
+			cf := convFigures(&c.Conversation, c.Unread, byConv[c.ID], startDay)
+			f.Total.add(cf)
+			key := c.AssigneeID
+			if key == "" {
+				key = Unassigned
+			}
+			rowOf(recRows, key, names[key]).add(cf)
+			for _, id := range vacIDs {
+				rowOf(vacRows, id, vac.title(id)).add(cf)
+			}
 		}
-		cf := convFigures(&c.Conversation, c.Unread, byConv[c.ID], startDay)
-		f.Total.add(cf)
-		key := c.AssigneeID
-		if key == "" {
-			key = Unassigned
+		if len(convs) < conversationPage {
+			break
 		}
-		rowOf(recRows, key, names[key]).add(cf)
-		for _, id := range vacIDs {
-			rowOf(vacRows, id, vac.title(id)).add(cf)
-		}
+		listing.After = convs[len(convs)-1].Cursor()
 	}
 	f.Recruiters = finish(recRows)
 	f.Vacancies = finish(vacRows)

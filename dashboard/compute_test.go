@@ -187,3 +187,19 @@ func TestComputeCountsUnreadForTheAssignee(t *testing.T) {
 		})
 	}
 }
+
+// TestComputeCountsEveryConversation: the figures count every
+// conversation, however many there are (the listing is read in pages).
+func TestComputeCountsEveryConversation(t *testing.T) {
+	now := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
+	db, tn := newTenant(t, storetest.SQLite, now)
+	const n = 1234 // more than two pages, all with the same (zero) activity time
+	for i := range n {
+		conv(t, db, tn.ID, fmt.Sprintf("+3161%07d", i), "", "u1")
+	}
+	f, err := dashboard.Compute(context.Background(), db, dashboard.Request{Tenant: tn, Days: 30, Now: now, ViewerID: "u1"})
+	must(t, err)
+	if f.Total.Open != n {
+		t.Errorf("%d open conversations counted, want %d", f.Total.Open, n)
+	}
+}

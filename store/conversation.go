@@ -257,6 +257,10 @@ func (q *queries) ListConversations(ctx context.Context, tenantID string, f recr
 		p := arg(likePattern(qs))
 		where = append(where, "(lower(c.phone) LIKE "+p+" ESCAPE '\\' OR COALESCE(k.search, '') LIKE "+p+" ESCAPE '\\')")
 	}
+	if f.After != nil {
+		at, id := arg(microTime(f.After.LastMessageAt)), arg(f.After.ID)
+		where = append(where, "(c.last_message_at < "+at+" OR (c.last_message_at = "+at+" AND c.id > "+id+"))")
+	}
 	reader := "$2"
 	if f.UnreadByAssignee {
 		reader = "CASE WHEN c.assignee_id <> '' THEN c.assignee_id ELSE $2 END"

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -310,6 +311,45 @@ func TestConversations(t *testing.T) {
 			must(t, err)
 			if len(ms) != 1 || ms[0].CreatedAt != at(11) {
 				t.Fatalf("newest message = %+v", ms)
+			}
+		}},
+		{name: "ListPagesByCursor", run: func(t *testing.T, e *storetest.Env) {
+			db := e.Open(t)
+			tn := createTenant(t, db, "acme")
+			// Seven conversations, three sharing one time: the cursor must
+			// break ties by ID so no row is skipped or repeated.
+			want := map[string]bool{}
+			for i, minute := range []int{5, 9, 9, 9, 2, 7, 1} {
+				c := newConversation(t, db, tn.ID, fmt.Sprintf("+3161234560%d", i), "", at(minute))
+				want[c.ID] = true
+			}
+			var (
+				got   []*recrubo.ConversationSummary
+				after *recrubo.ListCursor
+				pages int
+			)
+			for pages < 10 { // bounded: a cursor that fails to advance repeats pages
+				page, err := db.ListConversations(t.Context(), tn.ID, recrubo.ConversationFilter{ViewerID: "u1", After: after, Limit: 3})
+				must(t, err)
+				if len(page) == 0 {
+					break
+				}
+				pages++
+				got = append(got, page...)
+				after = page[len(page)-1].Cursor()
+			}
+			if pages != 3 || len(got) != len(want) {
+				t.Fatalf("%d pages holding %d rows, want 3 pages of all %d", pages, len(got), len(want))
+			}
+			for i, c := range got {
+				if !want[c.ID] {
+					t.Fatalf("row %d (%s) repeated or foreign", i, c.ID)
+				}
+				delete(want, c.ID)
+				if i > 0 && (c.LastMessageAt.After(got[i-1].LastMessageAt) ||
+					c.LastMessageAt.Equal(got[i-1].LastMessageAt) && c.ID < got[i-1].ID) {
+					t.Fatalf("row %d out of order: %+v after %+v", i, c, got[i-1])
+				}
 			}
 		}},
 		{name: "TemplatesConsentCosts", run: func(t *testing.T, e *storetest.Env) {
