@@ -40,8 +40,14 @@ func (s *Server) authenticateEmbed(c *fiber.Ctx, kind recrubo.EmbedKind) (*recru
 	if err != nil {
 		return nil, err
 	}
+	// A navigation inside the frame (a period link, a reload after an
+	// action) comes from our own page, which Carerix framed before.
+	own := []string{strings.ToLower(c.Protocol() + "://" + c.Hostname())}
+	if c.Get("Sec-Fetch-Site") == "same-origin" {
+		return v, nil
+	}
 	for _, h := range []string{fiber.HeaderOrigin, fiber.HeaderReferer} {
-		if val := c.Get(h); val != "" && !originAllowed(val, v.Tenant.FrameOrigins) {
+		if val := c.Get(h); val != "" && !originAllowed(val, v.Tenant.FrameOrigins) && !originAllowed(val, own) {
 			return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "This page can only be opened inside Carerix.")
 		}
 	}

@@ -222,6 +222,19 @@ func TestEmbedProofTampering(t *testing.T) {
 	if resp, _ := f.do(req); resp.StatusCode != 403 {
 		t.Errorf("framed by a foreign origin = %d, want 403", resp.StatusCode)
 	}
+	// A navigation inside the frame (a period link, a reload) comes from
+	// our own page.
+	req = f.framed(good)
+	req.Header.Set("Referer", "http://"+req.Host+"/embed/acme/dashboard?days=7")
+	if resp, _ := f.do(req); resp.StatusCode != 200 {
+		t.Errorf("navigated inside the frame (own referrer) = %d, want 200", resp.StatusCode)
+	}
+	req = f.framed(good)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Del("Referer")
+	if resp, _ := f.do(req); resp.StatusCode != 200 {
+		t.Errorf("navigated inside the frame (same-origin fetch) = %d, want 200", resp.StatusCode)
+	}
 	req = f.framed(good)
 	req.Header.Del("Sec-Fetch-Dest")
 	req.Header.Del("Referer")
