@@ -5,10 +5,12 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
@@ -146,19 +148,18 @@ func TestCarerixWebhookRefusesBadDeliveriesAndStoresNothing(t *testing.T) {
 			status  int
 			message string
 		}{
-			{"wrong signature", h.env.WebhookURL, good,
-				map[string]string{carerix.SignatureHeader: forged, crsync.WebhookSecretHeader: synctest.WebhookSecret},
-				http.StatusUnauthorized, "Invalid Cx-Signature"},
-			{"signature of another body", h.env.WebhookURL, good,
-				map[string]string{carerix.SignatureHeader: h.sign(t, foreign), crsync.WebhookSecretHeader: synctest.WebhookSecret},
-				http.StatusUnauthorized, "Invalid Cx-Signature"},
-			{"no signature", h.env.WebhookURL, good,
-				map[string]string{crsync.WebhookSecretHeader: synctest.WebhookSecret}, http.StatusUnauthorized, "Cx-Signature"},
-			{"wrong secret", h.env.WebhookURL, good,
+			{"wrong signature and no secret", h.env.WebhookURL, good,
+				map[string]string{carerix.SignatureHeader: forged}, http.StatusUnauthorized, "Invalid Cx-Signature"},
+			{"signature of another body and no secret", h.env.WebhookURL, good,
+				map[string]string{carerix.SignatureHeader: h.sign(t, foreign)}, http.StatusUnauthorized, "Invalid Cx-Signature"},
+			{"no credential", h.env.WebhookURL, good, map[string]string{}, http.StatusUnauthorized,
+				"Missing X-Recrubo-Webhook-Secret or Cx-Signature"},
+			{"wrong secret with a good signature", h.env.WebhookURL, good,
 				map[string]string{carerix.SignatureHeader: h.sign(t, good), crsync.WebhookSecretHeader: "guess"},
 				http.StatusUnauthorized, "Wrong webhook secret"},
-			{"no secret", h.env.WebhookURL, good,
-				map[string]string{carerix.SignatureHeader: h.sign(t, good)}, http.StatusUnauthorized, "Missing X-Recrubo-Webhook-Secret"},
+			{"wrong secret and wrong signature", h.env.WebhookURL, good,
+				map[string]string{carerix.SignatureHeader: forged, crsync.WebhookSecretHeader: "guess"},
+				http.StatusUnauthorized, "Wrong webhook secret"},
 			{"unknown tenant", h.env.URL + "/webhooks/carerix/globex", good, h.headers(t, good),
 				http.StatusNotFound, "Unknown tenant"},
 			{"garbage body", h.env.WebhookURL, garbage, h.headers(t, garbage), http.StatusBadRequest, "Malformed webhook payload"},
@@ -173,6 +174,90 @@ func TestCarerixWebhookRefusesBadDeliveriesAndStoresNothing(t *testing.T) {
 		}
 		if events, jobs := h.stored(t); events != 0 || jobs != 0 {
 			t.Fatalf("bad deliveries stored %d events and %d jobs", events, jobs)
+		}
+	})
+}
+
+// TestCarerixWebhookAcceptsEitherCredential: the secret header and the
+// signature each prove the sender on their own; a tenant with only one of
+// them configured requires that one.
+func TestCarerixWebhookAcceptsEitherCredential(t *testing.T) {
+	carerixEnvs(t, func(t *testing.T, h *carerixHook) {
+		otherKey, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secret := func(string) map[string]string {
+			return map[string]string{crsync.WebhookSecretHeader: synctest.WebhookSecret}
+		}
+		signed := func(body string) map[string]string {
+			return map[string]string{carerix.SignatureHeader: h.sign(t, []byte(body))}
+		}
+		badSig := func(body string) map[string]string {
+			sig, err := webhooks.RSASHA256Signer{}.Sign(otherKey, []byte(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return map[string]string{carerix.SignatureHeader: sig, crsync.WebhookSecretHeader: synctest.WebhookSecret}
+		}
+		deliver := func(n int, headers func(string) map[string]string) int {
+			body := strings.Replace(carerixEvent, "000000000001", fmt.Sprintf("%012d", n), 1)
+			code, _ := postCarerix(t, h.env.WebhookURL, []byte(body), headers(body))
+			return code
+		}
+		full := h.env.Tenant.Webhook // both credentials, as provisioned
+		configure := func(key bool, secret bool) {
+			t.Helper()
+			tn, err := h.env.DB.TenantByID(t.Context(), h.env.Tenant.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tn.Webhook = full
+			if !key {
+				tn.Webhook.PublicKeyPEM = ""
+			}
+			if !secret {
+				tn.Webhook.Secret = recrubo.Secret{}
+			}
+			if err := h.env.DB.UpdateTenant(t.Context(), tn); err != nil {
+				t.Fatal(err)
+			}
+			// The service reads tenants through its cache, which hears of
+			// the change through the database's change feed.
+			if !synctest.WaitFor(10*time.Second, func() bool {
+				c, err := h.env.Cached.TenantBySlug(t.Context(), tn.Slug)
+				return err == nil && c.Webhook.PublicKeyPEM == tn.Webhook.PublicKeyPEM && c.Webhook.Secret.IsZero() == tn.Webhook.Secret.IsZero()
+			}) {
+				t.Fatal("the cache never saw the tenant's new webhook settings")
+			}
+		}
+		accepted := func(code int) bool { return code >= 200 && code < 300 }
+
+		// Both configured: either credential suffices; a signature that
+		// fails beside a good secret is accepted (and logged).
+		for i, headers := range []func(string) map[string]string{secret, signed, badSig} {
+			if code := deliver(i+1, headers); !accepted(code) {
+				t.Errorf("both configured, delivery %d: %d, want accepted", i+1, code)
+			}
+		}
+		// Only the secret configured: a signature alone proves nothing.
+		configure(false, true)
+		if code := deliver(10, signed); code != http.StatusUnauthorized {
+			t.Errorf("secret only, signed delivery without the secret: %d, want 401", code)
+		}
+		if code := deliver(11, secret); !accepted(code) {
+			t.Errorf("secret only, delivery with the secret: %d, want accepted", code)
+		}
+		// Only the key configured: the signature must verify.
+		configure(true, false)
+		if code := deliver(20, badSig); code != http.StatusUnauthorized {
+			t.Errorf("key only, bad signature: %d, want 401", code)
+		}
+		if code := deliver(21, signed); !accepted(code) {
+			t.Errorf("key only, good signature: %d, want accepted", code)
+		}
+		if events, _ := h.stored(t); events != 5 {
+			t.Fatalf("%d events stored, want 5", events)
 		}
 	})
 }
