@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
+	crsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/templates"
 	"github.com/recrubo/recrubo-carerix/verify"
 )
@@ -26,7 +28,14 @@ type VerifyDeps struct {
 	// Admins says whether a Carerix user is an administrator; the embed
 	// route refuses everyone else. Required with Auth.
 	Admins AdminChecker
+	// Progress reads a tenant's sync progress for GET
+	// /verify/<token>/sync; nil disables that route.
+	Progress SyncProgressReader
 }
+
+// SyncProgressReader reads a tenant's sync progress and health
+// (crsync.Progress).
+type SyncProgressReader func(ctx context.Context, tenantID string) (*crsync.SyncProgress, error)
 
 // VerifyLinks checks verify-link tokens (verify.Links).
 type VerifyLinks interface {
@@ -51,6 +60,9 @@ func (s *Server) verifyRoutes() {
 	}
 	if d.Links != nil {
 		s.app.Get("/verify/:token", s.handleVerifyLink)
+		if d.Progress != nil {
+			s.app.Get("/verify/:token/sync", s.handleVerifySync)
+		}
 	}
 	if d.Auth != nil && d.Admins != nil {
 		s.app.Get("/embed/:slug/verify", s.handleVerifyEmbed)
@@ -72,6 +84,24 @@ func (s *Server) handleVerifyLink(c *fiber.Ctx) error {
 		return err
 	}
 	return s.renderVerify(c, t, templates.NormalizeLang(lang), res, pageSecurity{})
+}
+
+// handleVerifySync serves GET /verify/:token/sync: the tenant's sync
+// progress and health as JSON (records, rate and ETA of the initial sync;
+// counts in scope, last event, last reconciliation, lag, last error), for
+// the holder of a valid verify link. It reads only; nothing is checked or
+// marked.
+func (s *Server) handleVerifySync(c *fiber.Ctx) error {
+	t, err := s.deps.Verify.Links.Check(c.UserContext(), strings.Clone(c.Params("token")))
+	if err != nil {
+		return err
+	}
+	p, err := s.deps.Verify.Progress(c.UserContext(), t.ID)
+	if err != nil {
+		return fmt.Errorf("reading the sync progress of tenant %s: %w", t.Slug, err)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(p)
 }
 
 // handleVerifyEmbed serves GET /embed/:slug/verify: the same checklist

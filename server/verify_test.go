@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -118,7 +119,10 @@ func newVerifyFixture(t *testing.T, backend string) *verifyFixture {
 	srv, err := New(Config{ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second, BodyLimit: 1 << 20},
 		Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), Templates: tpl, Catalog: cat, Assets: assets,
 			Verify: VerifyDeps{Links: f.links, Checks: checker, Auth: verifyEmbedAuth{auth},
-				Admins: &verify.Roles{Connect: func(t *recrubo.Tenant) (verify.UserReader, error) { return reader(t) }}}})
+				Admins: &verify.Roles{Connect: func(t *recrubo.Tenant) (verify.UserReader, error) { return reader(t) }},
+				Progress: func(ctx context.Context, id string) (*crsync.SyncProgress, error) {
+					return crsync.Progress(ctx, f.db, id)
+				}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,6 +304,7 @@ func TestVerifyPage(t *testing.T) {
 				"SyncUnfinished":                   testVerifySyncUnfinished,
 				"NoDeliveryYet":                    testVerifyNoDelivery,
 				"BadTokensGet403WithoutDetail":     testVerifyBadTokens,
+				"SyncProgressAsJSON":               testVerifySyncProgress,
 				"EmbedRouteAdminsOnly":             testVerifyEmbed,
 			} {
 				t.Run(name, func(t *testing.T) {
@@ -444,6 +449,9 @@ func testVerifyBadTokens(t *testing.T, backend string) {
 		if resp.StatusCode != http.StatusForbidden {
 			t.Errorf("%s token: status %d", name, resp.StatusCode)
 		}
+		if resp, _ := f.get(t, "/verify/"+token+"/sync"); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s token, sync progress: status %d", name, resp.StatusCode)
+		}
 		for _, word := range []string{"expire", "revoke", "signature", "tenant"} {
 			if strings.Contains(strings.ToLower(body), word) {
 				t.Errorf("%s token: the 403 says %q: %s", name, word, body)
@@ -460,6 +468,34 @@ func testVerifyBadTokens(t *testing.T, backend string) {
 	}
 	if resp, _ := f.get(t, "/verify/"+good); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("link revoked by a newer one: status %d", resp.StatusCode)
+	}
+}
+
+// testVerifySyncProgress: the verify link also reads the sync's progress
+// and health as JSON, counting what the initial sync stored.
+func testVerifySyncProgress(t *testing.T, backend string) {
+	f := newVerifyFixture(t, backend)
+	token, err := f.links.IssueToken(t.Context(), f.tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := f.get(t, "/verify/"+token+"/sync")
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("sync progress: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	var p crsync.SyncProgress
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		t.Fatalf("sync progress is not JSON: %v: %s", err, body)
+	}
+	n, err := f.db.CountCandidates(t.Context(), f.tenant.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.TenantID != f.tenant.ID || p.State != string(recrubo.RunSucceeded) || n != 1 || p.InScope[recrubo.EntityCandidate] != n {
+		t.Errorf("progress = %+v; want the succeeded run and %d candidate in scope", p, n)
+	}
+	if strings.Contains(body, f.tenant.Webhook.Secret.Reveal()) || strings.Contains(body, f.tenant.Embed.SigningKey.Reveal()) {
+		t.Error("the progress JSON carries a secret")
 	}
 }
 

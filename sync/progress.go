@@ -64,7 +64,7 @@ func Progress(ctx context.Context, st recrubo.DataStore, tenantID string) (*Sync
 
 func progressAt(ctx context.Context, st recrubo.DataStore, tenantID string, now time.Time) (*SyncProgress, error) {
 	p := &SyncProgress{TenantID: tenantID, State: stateNotStarted, Entities: []EntityProgress{}, InScope: map[recrubo.Entity]int64{}}
-	run, err := st.SyncRun(ctx, tenantID, initialRunID(tenantID))
+	run, err := st.LatestSyncRun(ctx, tenantID, recrubo.SyncInitial)
 	switch {
 	case recrubo.ErrorCode(err) == recrubo.ENOTFOUND:
 	case err != nil:

@@ -32,6 +32,9 @@ func wireProvisioning(s *services) error {
 	s.server.Verify.Links = runner.Links.(*verify.Links)
 	s.server.Verify.Checks = newChecker(s.db, runner)
 	s.server.Verify.Auth = verifyAuth{auth}
+	s.server.Verify.Progress = func(ctx context.Context, tenantID string) (*crsync.SyncProgress, error) {
+		return crsync.Progress(ctx, s.db, tenantID) // not cached: progress moves with every page
+	}
 	s.server.Verify.Admins = &verify.Roles{Connect: func(t *recrubo.Tenant) (verify.UserReader, error) {
 		return carerix.New(carerix.TenantConfig(t))
 	}}
