@@ -40,31 +40,20 @@ func (s *Syncer) now() time.Time {
 // RefreshStatuses reads the tenant's status nodes from Carerix, stores them,
 // and resolves the tenant's filters against them.
 func (s *Syncer) RefreshStatuses(ctx context.Context, t *recrubo.Tenant, r Reader) (cand, vac []*recrubo.StatusNode, err error) {
-	for _, k := range []struct {
-		kind     recrubo.StatusKind
-		nodeType string
-		wanted   []string
-		dst      *[]*recrubo.StatusNode
-	}{
-		{recrubo.StatusCandidate, nodeTypeCandidate, t.Filters.CandidateStatuses, &cand},
-		{recrubo.StatusVacancy, nodeTypeVacancy, t.Filters.VacancyStatuses, &vac},
-	} {
-		raw, err := r.DataNodeListBy(ctx, k.nodeType, "")
+	var resolved [2][]*recrubo.StatusNode
+	for i, k := range statusKinds(t) {
+		nodes, err := readStatusNodes(ctx, r, t.ID, k.kind, k.nodeType)
 		if err != nil {
-			return nil, nil, fmt.Errorf("listing %s statuses: %w", k.kind, err)
-		}
-		nodes := make([]*recrubo.StatusNode, len(raw))
-		for i := range raw {
-			nodes[i] = toStatusNode(t.ID, k.kind, &raw[i])
+			return nil, nil, err
 		}
 		if err := s.Store.ReplaceStatusNodes(ctx, t.ID, k.kind, nodes); err != nil {
 			return nil, nil, fmt.Errorf("storing %s statuses: %w", k.kind, err)
 		}
-		if *k.dst, err = ResolveStatuses(k.kind, nodes, k.wanted); err != nil {
+		if resolved[i], err = ResolveStatuses(k.kind, nodes, k.wanted); err != nil {
 			return nil, nil, err
 		}
 	}
-	return cand, vac, nil
+	return resolved[0], resolved[1], nil
 }
 
 // RunInitial imports the tenant's in-scope candidates, vacancies, matches

@@ -48,3 +48,42 @@ func TestSyncCommandRefusesBadInput(t *testing.T) {
 		t.Errorf("sync of an unknown tenant = %d %q", code, errOut)
 	}
 }
+
+// TestTenantStatusFiltersAreCheckedWhenSet: a status the Carerix account
+// does not have is refused when the filter is set, naming the statuses it
+// has; nothing is saved.
+func TestTenantStatusFiltersAreCheckedWhenSet(t *testing.T) {
+	emu := carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme"})
+	c := newCLI(t)
+	c.env["CARERIX_CLIENT_SECRET"] = carerixemu.DefaultClientSecret
+	c.env["CARERIX_ADMIN_CLIENT_SECRET"] = "admin-secret-value-2"
+	yaml := strings.NewReplacer("https://api.carerix.io", emu.URL(), "https://id-s3.carerix.io", emu.URL(),
+		"client_id: reader", "client_id: "+carerixemu.DefaultClientID, "  client_secret: reader-secret-value-1\n", "").Replace(acmeYAML)
+	file := writeFile(t, "acme.yaml", yaml)
+
+	code, _, errOut := c.run("tenant", "add", "-f", file, "--candidate-status", "Actief", "--candidate-status", "Slapend")
+	if code == 0 || !strings.Contains(errOut, `"Slapend"`) || !strings.Contains(errOut, "This Carerix account has:") ||
+		!strings.Contains(errOut, "Actief") {
+		t.Fatalf("add with an unknown status = %d %q; want a refusal naming it and the account's statuses", code, errOut)
+	}
+	if code, _, _ := c.run("tenant", "show", "acme"); code == 0 {
+		t.Fatal("the refused tenant was saved")
+	}
+	if code, _, errOut := c.run("tenant", "add", "-f", file); code != 0 {
+		t.Fatalf("add with known statuses: %s", errOut)
+	}
+	if code, _, errOut := c.run("tenant", "update", "acme", "--vacancy-status", "Dicht"); code == 0 || !strings.Contains(errOut, `"Dicht"`) {
+		t.Fatalf("update to an unknown vacancy status = %d %q", code, errOut)
+	}
+	if code, _, errOut := c.run("tenant", "update", "acme", "--name", "Acme B.V."); code != 0 {
+		t.Fatalf("an update leaving the filters alone: %s", errOut)
+	}
+	_, out, _ := c.run("tenant", "show", "acme")
+	if strings.Contains(out, "Dicht") || !strings.Contains(out, "Acme B.V.") {
+		t.Fatalf("after the refused update:\n%s", out)
+	}
+	// Saved unchecked on request.
+	if code, _, errOut := c.run("tenant", "update", "acme", "--vacancy-status", "Dicht", "--no-status-check"); code != 0 {
+		t.Fatalf("update with --no-status-check: %s", errOut)
+	}
+}

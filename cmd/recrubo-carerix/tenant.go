@@ -13,14 +13,17 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/config"
 	"github.com/recrubo/recrubo-carerix/keyring"
 	"github.com/recrubo/recrubo-carerix/store"
+	crsync "github.com/recrubo/recrubo-carerix/sync"
 )
 
 // tenantFlags are the tenant settings that may be given on the command line.
@@ -41,12 +44,14 @@ type tenantFlags struct {
 	application string
 	clientID    string
 	adminID     string
+	noCheck     bool
 }
 
 func (f *tenantFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVarP(&f.file, "file", "f", "", "YAML or JSON file with the tenant's settings (- for standard input)")
 	fl.StringVar(&f.slug, "slug", "", "tenant slug used in URLs, e.g. acme")
+	fl.BoolVar(&f.noCheck, "no-status-check", false, "save status filters without checking them against the statuses the Carerix account has")
 	fl.StringVar(&f.name, "name", "", "display name")
 	fl.StringSliceVar(&f.origins, "origin", nil, "Carerix origin allowed to frame our pages, e.g. https://acme.carerix.net (repeatable)")
 	fl.StringSliceVar(&f.candStatus, "candidate-status", nil, "candidate status to sync, by export code or label (repeatable)")
@@ -211,6 +216,9 @@ func (e *env) tenantAddCmd() *cobra.Command {
 			if err := t.Validate(); err != nil {
 				return e.explain(err)
 			}
+			if err := e.checkFilters(cmd.Context(), t, f.noCheck); err != nil {
+				return err
+			}
 			db, err := e.openStore(cmd.Context())
 			if err != nil {
 				return err
@@ -235,7 +243,7 @@ func (e *env) tenantUpdateCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return e.withTenant(cmd.Context(), args[0], func(db *store.DB, t *recrubo.Tenant) error {
-				id, created := t.ID, t.CreatedAt
+				id, created, filters := t.ID, t.CreatedAt, t.Filters
 				if f.file != "" {
 					if err := readTenantFile(f.file, cmd.InOrStdin(), t); err != nil {
 						return err
@@ -247,6 +255,11 @@ func (e *env) tenantUpdateCmd() *cobra.Command {
 				if err := t.Validate(); err != nil {
 					return e.explain(err)
 				}
+				if crsync.FiltersChanged(filters, t.Filters) {
+					if err := e.checkFilters(cmd.Context(), t, f.noCheck); err != nil {
+						return err
+					}
+				}
 				if err := db.UpdateTenant(cmd.Context(), t); err != nil {
 					return e.explain(err)
 				}
@@ -257,6 +270,31 @@ func (e *env) tenantUpdateCmd() *cobra.Command {
 	}
 	f.register(cmd)
 	return cmd
+}
+
+// statusCheckTimeout bounds the check of a tenant's status filters.
+const statusCheckTimeout = 30 * time.Second
+
+// checkFilters refuses status filters naming a status t's Carerix account
+// does not have, asking Carerix with t's integration credentials; skip
+// saves them unchecked (the sync refuses them later, with the same list).
+func (e *env) checkFilters(ctx context.Context, t *recrubo.Tenant, skip bool) error {
+	if skip || len(t.Filters.CandidateStatuses)+len(t.Filters.VacancyStatuses) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, statusCheckTimeout)
+	defer cancel()
+	c, err := carerix.New(carerix.TenantConfig(t))
+	if err == nil {
+		err = crsync.CheckFilters(ctx, c, t)
+	}
+	if recrubo.ErrorCode(err) == recrubo.EINVALID {
+		return e.explain(err)
+	}
+	if err != nil {
+		return fmt.Errorf("checking the status filters against Carerix: %w (use --no-status-check to save them unchecked)", err)
+	}
+	return nil
 }
 
 func (e *env) tenantListCmd() *cobra.Command {

@@ -54,7 +54,7 @@ func writeFile(t *testing.T, name, content string) string {
 func TestTenantLifecycle(t *testing.T) {
 	c := newCLI(t)
 	file := writeFile(t, "acme.yaml", acmeYAML)
-	if code, out, errOut := c.run("tenant", "add", "-f", file); code != 0 || !strings.Contains(out, "added tenant acme") {
+	if code, out, errOut := c.run("tenant", "add", "--no-status-check", "-f", file); code != 0 || !strings.Contains(out, "added tenant acme") {
 		t.Fatalf("add = %d %q %q", code, out, errOut)
 	}
 	code, out, _ := c.run("tenant", "list")
@@ -94,7 +94,7 @@ func TestTenantLifecycle(t *testing.T) {
 func TestTenantBadInputChangesNothing(t *testing.T) {
 	c := newCLI(t)
 	good := writeFile(t, "acme.yaml", acmeYAML)
-	if code, _, errOut := c.run("tenant", "add", "-f", good); code != 0 {
+	if code, _, errOut := c.run("tenant", "add", "--no-status-check", "-f", good); code != 0 {
 		t.Fatal(errOut)
 	}
 	tests := []struct {
@@ -102,13 +102,13 @@ func TestTenantBadInputChangesNothing(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"duplicate slug", []string{"tenant", "add", "-f", good}, "already"},
-		{"unknown field", []string{"tenant", "add", "-f", writeFile(t, "x.yaml", acmeYAML+"colour: blue\n")}, "colour"},
-		{"unknown json field", []string{"tenant", "add", "-f", writeFile(t, "x.json", `{"slug":"b","nmae":"x"}`)}, "nmae"},
-		{"bad url", []string{"tenant", "add", "-f", good, "--slug", "beta", "--api-url", "not a url"}, "carerix.api_base_url"},
-		{"bad origin", []string{"tenant", "add", "-f", good, "--slug", "beta", "--origin", "https://acme.carerix.net/path"}, "frame_origins[0]"},
-		{"missing secret", []string{"tenant", "add", "-f", writeFile(t, "y.yaml", strings.Replace(acmeYAML, "  client_secret: reader-secret-value-1\n", "", 1)), "--slug", "beta"}, "carerix.client_secret: is required"},
-		{"missing file", []string{"tenant", "add", "-f", filepath.Join(t.TempDir(), "nope.yaml")}, "reading tenant file"},
+		{"duplicate slug", []string{"tenant", "add", "--no-status-check", "-f", good}, "already"},
+		{"unknown field", []string{"tenant", "add", "--no-status-check", "-f", writeFile(t, "x.yaml", acmeYAML+"colour: blue\n")}, "colour"},
+		{"unknown json field", []string{"tenant", "add", "--no-status-check", "-f", writeFile(t, "x.json", `{"slug":"b","nmae":"x"}`)}, "nmae"},
+		{"bad url", []string{"tenant", "add", "--no-status-check", "-f", good, "--slug", "beta", "--api-url", "not a url"}, "carerix.api_base_url"},
+		{"bad origin", []string{"tenant", "add", "--no-status-check", "-f", good, "--slug", "beta", "--origin", "https://acme.carerix.net/path"}, "frame_origins[0]"},
+		{"missing secret", []string{"tenant", "add", "--no-status-check", "-f", writeFile(t, "y.yaml", strings.Replace(acmeYAML, "  client_secret: reader-secret-value-1\n", "", 1)), "--slug", "beta"}, "carerix.client_secret: is required"},
+		{"missing file", []string{"tenant", "add", "--no-status-check", "-f", filepath.Join(t.TempDir(), "nope.yaml")}, "reading tenant file"},
 		{"update unknown", []string{"tenant", "update", "nobody", "--name", "x"}, "does not exist"},
 	}
 	for _, tt := range tests {
