@@ -1,7 +1,10 @@
 package recrubo
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -93,6 +96,55 @@ type SyncSettings struct {
 	// ReconcileInterval is how often changes webhooks may have missed are
 	// polled from Carerix (1m to 24h; 0 means DefaultReconcileInterval).
 	ReconcileInterval time.Duration `json:"reconcile_interval,omitempty" yaml:"reconcile_interval,omitempty" validate:"omitempty,min=1m,max=24h"`
+}
+
+// syncSettingsJSON is SyncSettings as JSON: the interval as a Go
+// duration string ("15m"), as people write it and as YAML reads it.
+type syncSettingsJSON struct {
+	ReconcileInterval json.RawMessage `json:"reconcile_interval,omitempty"`
+}
+
+// MarshalJSON writes the interval as a duration string.
+func (s SyncSettings) MarshalJSON() ([]byte, error) {
+	var j syncSettingsJSON
+	if s.ReconcileInterval != 0 {
+		j.ReconcileInterval, _ = json.Marshal(s.ReconcileInterval.String())
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads the interval as a duration string ("15m") or, as
+// older stored settings hold it, a number of nanoseconds.
+func (s *SyncSettings) UnmarshalJSON(b []byte) error {
+	var j syncSettingsJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return err
+	}
+	s.ReconcileInterval = 0
+	raw := bytes.TrimSpace(j.ReconcileInterval)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	if raw[0] == '"' {
+		var str string
+		if err := json.Unmarshal(raw, &str); err != nil {
+			return err
+		}
+		d, err := time.ParseDuration(str)
+		if err != nil {
+			return fmt.Errorf("reconcile_interval: %q is not a duration such as \"15m\"", str)
+		}
+		s.ReconcileInterval = d
+		return nil
+	}
+	var ns int64
+	if err := json.Unmarshal(raw, &ns); err != nil {
+		return fmt.Errorf("reconcile_interval: want a duration such as \"15m\": %w", err)
+	}
+	s.ReconcileInterval = time.Duration(ns)
+	return nil
 }
 
 // Interval returns the reconcile interval, the default when unset.
