@@ -60,4 +60,7 @@ type Store interface {
 	Subscribe(ctx context.Context, fn func(Change))
 	// Ping checks that the database answers and its migrations are applied.
 	Ping(ctx context.Context) error
+	// Lock takes an exclusive lock on key shared by every instance on the
+	// database, waiting until it is free or ctx ends; unlock releases it.
+	Lock(ctx context.Context, key string) (unlock func(), err error)
 }

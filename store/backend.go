@@ -13,6 +13,8 @@ type backend interface {
 	reader() querier
 	// begin starts a read-write transaction.
 	begin(ctx context.Context) (txConn, error)
+	// lock takes an exclusive lock on key across instances (lock.go).
+	lock(ctx context.Context, key string) (unlock func(), err error)
 	close()
 }
 

@@ -210,5 +210,8 @@ func (c *Cached) Enqueue(ctx context.Context, args recrubo.JobArgs, opts *recrub
 // Subscribe subscribes to the wrapped store's changes.
 func (c *Cached) Subscribe(ctx context.Context, fn func(recrubo.Change)) { c.inner.Subscribe(ctx, fn) }
 
+// Lock takes the wrapped store's lock on key.
+func (c *Cached) Lock(ctx context.Context, key string) (func(), error) { return c.inner.Lock(ctx, key) }
+
 // Ping pings the wrapped store.
 func (c *Cached) Ping(ctx context.Context) error { return c.inner.Ping(ctx) }

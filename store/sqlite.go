@@ -38,6 +38,7 @@ type sqliteBackend struct {
 	write *sql.DB
 	read  *sql.DB
 	river *river.Client[*sql.Tx]
+	locks keyLocks
 }
 
 func openSQLite(path string, maxReaders int, logger *slog.Logger) (*sqliteBackend, error) {

@@ -103,9 +103,14 @@ func (s *Service) drainJob(ctx context.Context, args DrainArgs) error {
 		case <-time.After(min(wait, drainWindow)):
 		}
 	}
-	// One drain per tenant at a time in this process; a second one waits
-	// and then finds what the first left.
-	defer s.locks.lock("drain:" + args.TenantID)()
+	// One drain per tenant at a time, across instances on PostgreSQL; a
+	// second one waits and then finds what the first left, so a tenant's
+	// events apply in the order they arrived.
+	unlock, err := s.store.Lock(ctx, "drain:"+args.TenantID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	stop := s.now().Add(drainBudget)
 	for {
 		ids, err := s.store.WaitingEvents(ctx, args.TenantID, recrubo.SourceCarerix, drainBatch)
