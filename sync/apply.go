@@ -115,12 +115,10 @@ func (a *applier) candidate(ctx context.Context, id string, e *carerix.Employee,
 		return "", err
 	}
 	if prev == nil {
-		q, err := a.sc.matchQualifier(carerix.Eq("toEmployee._id", id))
-		if err != nil {
-			return "", err
-		}
-		if err := a.matchesWhere(ctx, q); err != nil {
-			return "", err
+		if q, ok := a.sc.matchQualifier(carerix.Eq("toEmployee._id", id)); ok {
+			if err := a.matchesWhere(ctx, q); err != nil {
+				return "", err
+			}
 		}
 	}
 	return outcomeApplied, nil
@@ -229,24 +227,19 @@ func (a *applier) vacancy(ctx context.Context, id string, v *carerix.Vacancy, at
 		return "", err
 	}
 	if prev == nil {
-		q, err := a.sc.matchQualifier(carerix.Eq("toVacancy._id", id))
-		if err != nil {
-			return "", err
-		}
-		if err := a.matchesWhere(ctx, q); err != nil {
-			return "", err
+		if q, ok := a.sc.matchQualifier(carerix.Eq("toVacancy._id", id)); ok {
+			if err := a.matchesWhere(ctx, q); err != nil {
+				return "", err
+			}
 		}
 	}
 	return outcomeApplied, nil
 }
 
-// matchesWhere applies every match the qualifier selects.
-func (a *applier) matchesWhere(ctx context.Context, q string) error {
-	if q == "" {
-		return nil
-	}
-	p := carerix.NewPager(a.r.MatchPage, carerix.PageRequest{Qualifier: q, Size: a.s.pageSize})
-	for m, err := range p.All(ctx) {
+// matchesWhere applies every match the qualifier selects, paging by key
+// (keyset.go).
+func (a *applier) matchesWhere(ctx context.Context, q carerix.Qualifier) error {
+	for m, err := range keyWalk(ctx, a.r.MatchPage, matchKey, q, a.s.pageSize, false) {
 		if err != nil {
 			return fmt.Errorf("reading matches: %w", err)
 		}

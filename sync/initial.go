@@ -2,7 +2,6 @@ package sync
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -16,8 +15,8 @@ const (
 	nodeTypeVacancy   = "Vacature-status"
 )
 
-// userChunk is how many users one page request asks for by id.
-const userChunk = 100
+// idChunk is how many records one page request asks for by id.
+const idChunk = 100
 
 // Syncer applies Carerix data to a tenant's mirror.
 type Syncer struct {
@@ -57,11 +56,13 @@ func (s *Syncer) RefreshStatuses(ctx context.Context, t *recrubo.Tenant, r Reade
 }
 
 // RunInitial imports the tenant's in-scope candidates, vacancies, matches
-// and recruiters for run runID, in that order. Each page is applied
-// together with its checkpoint in one transaction, so a run that stops
-// (crash, cancel, error) continues after the last applied page without
-// fetching finished pages again. Pages never overwrite newer states that
-// webhook events stored meanwhile (the mirror's modification-time rule).
+// and recruiters for run runID, in that order. Pages are read by key
+// (keyset.go), so records changing scope during the walk cannot make it
+// skip others. Each page is applied together with its checkpoint in one
+// transaction, so a run that stops (crash, cancel, error) continues after
+// the last applied record without fetching finished pages again. Pages
+// never overwrite newer states that webhook events stored meanwhile (the
+// mirror's modification-time rule).
 func (s *Syncer) RunInitial(ctx context.Context, t *recrubo.Tenant, r Reader, runID string) error {
 	cand, vac, err := s.RefreshStatuses(ctx, t, r)
 	if err != nil {
@@ -82,13 +83,8 @@ func (s *Syncer) RunInitial(ctx context.Context, t *recrubo.Tenant, r Reader, ru
 		}
 		return &recrubo.SyncCheckpoint{TenantID: t.ID, RunID: runID, Entity: e}
 	}
-	size := s.PageSize
-
-	if q, err := sc.candidateQualifier(); err != nil {
-		return err
-	} else if q != "" {
-		cp := checkpoint(recrubo.EntityCandidate)
-		if err := walk(ctx, s, cp, carerix.NewPager(r.EmployeePage, carerix.PageRequest{Qualifier: q, Page: cp.NextPage, Size: size}),
+	if q, ok := sc.candidateQualifier(); ok {
+		if err := walk(ctx, s, checkpoint(recrubo.EntityCandidate), r.EmployeePage, employeeKey, q,
 			func(ctx context.Context, tx recrubo.Tx, e *carerix.Employee) error {
 				_, err := tx.UpsertCandidate(ctx, toCandidate(t.ID, e, s.now()))
 				return err
@@ -96,11 +92,8 @@ func (s *Syncer) RunInitial(ctx context.Context, t *recrubo.Tenant, r Reader, ru
 			return fmt.Errorf("syncing candidates: %w", err)
 		}
 	}
-	if q, err := sc.vacancyQualifier(); err != nil {
-		return err
-	} else if q != "" {
-		cp := checkpoint(recrubo.EntityVacancy)
-		if err := walk(ctx, s, cp, carerix.NewPager(r.VacancyPage, carerix.PageRequest{Qualifier: q, Page: cp.NextPage, Size: size}),
+	if q, ok := sc.vacancyQualifier(); ok {
+		if err := walk(ctx, s, checkpoint(recrubo.EntityVacancy), r.VacancyPage, vacancyKey, q,
 			func(ctx context.Context, tx recrubo.Tx, v *carerix.Vacancy) error {
 				_, err := tx.UpsertVacancy(ctx, toVacancy(t.ID, v, s.now()))
 				return err
@@ -108,11 +101,8 @@ func (s *Syncer) RunInitial(ctx context.Context, t *recrubo.Tenant, r Reader, ru
 			return fmt.Errorf("syncing vacancies: %w", err)
 		}
 	}
-	if q, err := sc.matchQualifier(); err != nil {
-		return err
-	} else if q != "" {
-		cp := checkpoint(recrubo.EntityMatch)
-		if err := walk(ctx, s, cp, carerix.NewPager(r.MatchPage, carerix.PageRequest{Qualifier: q, Page: cp.NextPage, Size: size}),
+	if q, ok := sc.matchQualifier(); ok {
+		if err := walk(ctx, s, checkpoint(recrubo.EntityMatch), r.MatchPage, matchKey, q,
 			func(ctx context.Context, tx recrubo.Tx, m *carerix.Match) error {
 				_, err := upsertMatch(ctx, tx, t.ID, m, s.now())
 				return err
@@ -160,9 +150,9 @@ func (s *Syncer) syncRecruiters(ctx context.Context, t *recrubo.Tenant, r Reader
 	if err != nil {
 		return err
 	}
-	chunks := (len(ids) + userChunk - 1) / userChunk
+	chunks := (len(ids) + idChunk - 1) / idChunk
 	for i := cp.NextPage; i < chunks; i++ {
-		chunk := ids[i*userChunk : min(len(ids), (i+1)*userChunk)]
+		chunk := ids[i*idChunk : min(len(ids), (i+1)*idChunk)]
 		users, err := fetchUsers(ctx, r, chunk)
 		if err != nil {
 			return err
@@ -201,7 +191,7 @@ func fetchUsers(ctx context.Context, r Reader, ids []string) ([]carerix.User, er
 		return nil, err
 	}
 	var out []carerix.User
-	p := carerix.NewPager(r.UserPage, carerix.PageRequest{Qualifier: q, Size: userChunk, NoRestrict: true})
+	p := carerix.NewPager(r.UserPage, carerix.PageRequest{Qualifier: q, Size: idChunk, NoRestrict: true})
 	for u, err := range p.All(ctx) {
 		if err != nil {
 			return nil, fmt.Errorf("reading users: %w", err)
@@ -217,23 +207,37 @@ func (s *Syncer) progress(cp *recrubo.SyncCheckpoint) {
 	}
 }
 
-// walk applies every remaining page of p, one transaction per page.
-func walk[T any](ctx context.Context, s *Syncer, cp *recrubo.SyncCheckpoint, p *carerix.Pager[T],
-	apply func(context.Context, recrubo.Tx, *T) error) error {
+// walk applies every remaining page of the records where selects, one
+// transaction per page, paging by key (keyset.go): each page is the first
+// of the records above the last key applied, and the checkpoint saved with
+// it holds that key, so records leaving the selection meanwhile cannot make
+// the walk skip one, and a resumed walk never fetches an applied page again.
+func walk[T any](ctx context.Context, s *Syncer, cp *recrubo.SyncCheckpoint, fetch carerix.PageFunc[T], k keyField[T],
+	where carerix.Qualifier, apply func(context.Context, recrubo.Tx, *T) error) error {
 	if cp.Done {
 		return nil
 	}
-	for p.More() {
-		page, err := p.Next(ctx)
+	after, ok := resumeAfter(cp)
+	if !ok {
+		// A page offset saved by the old offset paging: the entity starts
+		// over. Upserts are idempotent and never overwrite a newer state,
+		// so applying its first pages again is safe; the counts restart so
+		// each record is counted once.
+		*cp = recrubo.SyncCheckpoint{TenantID: cp.TenantID, RunID: cp.RunID, Entity: cp.Entity}
+	}
+	for {
+		page, last, done, err := keyPage(ctx, fetch, k, where, after, s.PageSize, false)
 		if err != nil {
 			return err
 		}
 		next := *cp
-		next.NextPage = page.Page + 1
-		next.Pages = page.TotalPages
-		next.Total = int64(page.TotalElements)
+		next.NextPage = checkpointAfter(last)
 		next.Records += int64(len(page.Items))
-		next.Done = page.Last || len(page.Items) == 0
+		// TotalElements counts the records above the bound: this page
+		// and those still to come.
+		next.Total = cp.Records + int64(page.TotalElements)
+		next.Pages = pagesOf(next.Total, page.Size)
+		next.Done = done
 		next.UpdatedAt = s.now()
 		err = s.Store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
 			for i := range page.Items {
@@ -244,16 +248,16 @@ func walk[T any](ctx context.Context, s *Syncer, cp *recrubo.SyncCheckpoint, p *
 			return tx.SaveCheckpoint(ctx, &next)
 		})
 		if err != nil {
-			return fmt.Errorf("applying page %d: %w", page.Page, err)
+			return fmt.Errorf("applying the page of %ss %s: %w", k.kind, k.from(after), err)
 		}
 		*cp = next
 		s.progress(cp)
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if done {
+			return nil
+		}
+		after = last
 	}
-	if !cp.Done {
-		return errors.New("page walk ended before the last page")
-	}
-	return nil
 }

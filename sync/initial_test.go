@@ -1,12 +1,10 @@
 package sync_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
-	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 	crsync "github.com/recrubo/recrubo-carerix/sync"
 )
@@ -57,70 +55,6 @@ func TestInitialSyncStoresExactlyTheInScopeRecords(t *testing.T) {
 					t.Errorf("finished run called %s %d times again", op, c)
 				}
 			}
-		})
-	}
-}
-
-// cancelling cancels the sync once page `page` of operation op has been
-// served, as a crash would.
-type cancelling struct {
-	crsync.Reader
-	op     string
-	page   int
-	cancel context.CancelFunc
-}
-
-func (c cancelling) after(op string, p int) {
-	if op == c.op && p == c.page {
-		c.cancel()
-	}
-}
-
-func (c cancelling) EmployeePage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.Employee], error) {
-	p, err := c.Reader.EmployeePage(ctx, r)
-	if err == nil {
-		c.after("crEmployeePage", p.Page)
-	}
-	return p, err
-}
-
-func (c cancelling) MatchPage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.Match], error) {
-	p, err := c.Reader.MatchPage(ctx, r)
-	if err == nil {
-		c.after("crMatchPage", p.Page)
-	}
-	return p, err
-}
-
-func TestCancelledInitialSyncResumesWithoutRefetchingFinishedPages(t *testing.T) {
-	for _, op := range []string{"crEmployeePage", "crMatchPage"} {
-		t.Run(op, func(t *testing.T) {
-			ctx, cancel := context.WithCancel(t.Context())
-			f := newFixtureWith(t, storetest.SQLite, fixtureOptions{connect: func(next crsync.Connector) crsync.Connector {
-				return func(ctx context.Context, tn *recrubo.Tenant) (crsync.Reader, error) {
-					r, err := next(ctx, tn)
-					return cancelling{Reader: r, op: op, page: 1, cancel: cancel}, err
-				}
-			}})
-			run := f.newRun(t)
-			if err := f.svc.RunInitial(ctx, run, nil); err == nil {
-				t.Fatal("cancelled run reported success")
-			}
-			if err := f.svc.RunInitial(t.Context(), run, nil); err != nil {
-				t.Fatal(err)
-			}
-			// Page 0 was applied before the cancel; page 1 was fetched
-			// but its transaction was cancelled, so it is fetched again.
-			pages := f.emu.Stats().Operations[op].Pages
-			if pages[0] != 1 || pages[1] != 2 || pages[2] != 1 {
-				t.Errorf("pages fetched %v; want page 0 once, page 1 twice, page 2 once", pages)
-			}
-			for p, n := range pages {
-				if p > 1 && n != 1 {
-					t.Errorf("page %d fetched %d times", p, n)
-				}
-			}
-			f.checkMirror(t, f.db)
 		})
 	}
 }

@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
@@ -109,14 +110,12 @@ func (s *Service) saveReconciled(ctx context.Context, tenantID string, start tim
 	})
 }
 
-// poll applies every record modified since since.
+// poll applies every record modified since since, paging by key
+// (keyset.go) so a record purged meanwhile cannot make it skip another.
 func (a *applier) poll(ctx context.Context, since time.Time) error {
-	q, err := carerix.Date("modificationDate", carerix.OpGe, since).Build()
-	if err != nil {
-		return err
-	}
-	req := carerix.PageRequest{Qualifier: q, Size: a.s.pageSize, NoRestrict: true}
-	for e, err := range carerix.NewPager(a.r.EmployeePage, req).All(ctx) {
+	changed := carerix.Date("modificationDate", carerix.OpGe, since)
+	size := a.s.pageSize
+	for e, err := range keyWalk(ctx, a.r.EmployeePage, employeeKey, changed, size, true) {
 		if err != nil {
 			return fmt.Errorf("polling candidates: %w", err)
 		}
@@ -127,7 +126,7 @@ func (a *applier) poll(ctx context.Context, since time.Time) error {
 			return err
 		}
 	}
-	for v, err := range carerix.NewPager(a.r.VacancyPage, req).All(ctx) {
+	for v, err := range keyWalk(ctx, a.r.VacancyPage, vacancyKey, changed, size, true) {
 		if err != nil {
 			return fmt.Errorf("polling vacancies: %w", err)
 		}
@@ -138,7 +137,7 @@ func (a *applier) poll(ctx context.Context, since time.Time) error {
 			return err
 		}
 	}
-	for m, err := range carerix.NewPager(a.r.MatchPage, req).All(ctx) {
+	for m, err := range keyWalk(ctx, a.r.MatchPage, matchKey, changed, size, true) {
 		if err != nil {
 			return fmt.Errorf("polling matches: %w", err)
 		}
@@ -150,7 +149,7 @@ func (a *applier) poll(ctx context.Context, since time.Time) error {
 		}
 	}
 	readAt := a.s.now()
-	for u, err := range carerix.NewPager(a.r.UserPage, req).All(ctx) {
+	for u, err := range keyWalk(ctx, a.r.UserPage, userKey, changed, size, true) {
 		if err != nil {
 			return fmt.Errorf("polling users: %w", err)
 		}
@@ -172,18 +171,18 @@ func (a *applier) locked(e recrubo.Entity, id string, fn func() error) error {
 	return fn()
 }
 
-// scan reads every in-scope record and applies it, then removes the
-// mirrored records Carerix did not list. Removals are dated just before
+// scan reads every in-scope record and applies it, paging by key
+// (keyset.go), then settles the mirrored records it did not list (see
+// sweep). Removals of records Carerix no longer has are dated just before
 // start, so a record changed while the scan ran is left to its events.
 func (a *applier) scan(ctx context.Context, start time.Time) error {
 	asOf := start.Truncate(time.Second).Add(-time.Second)
 	var ids struct{ cand, vac, match map[string]bool }
 	ids.cand, ids.vac, ids.match = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	size := a.s.pageSize
 
-	if q, err := a.sc.candidateQualifier(); err != nil {
-		return err
-	} else if q != "" {
-		for e, err := range carerix.NewPager(a.r.EmployeePage, carerix.PageRequest{Qualifier: q, Size: a.s.pageSize}).All(ctx) {
+	if q, ok := a.sc.candidateQualifier(); ok {
+		for e, err := range keyWalk(ctx, a.r.EmployeePage, employeeKey, q, size, false) {
 			if err != nil {
 				return fmt.Errorf("scanning candidates: %w", err)
 			}
@@ -196,10 +195,8 @@ func (a *applier) scan(ctx context.Context, start time.Time) error {
 			}
 		}
 	}
-	if q, err := a.sc.vacancyQualifier(); err != nil {
-		return err
-	} else if q != "" {
-		for v, err := range carerix.NewPager(a.r.VacancyPage, carerix.PageRequest{Qualifier: q, Size: a.s.pageSize}).All(ctx) {
+	if q, ok := a.sc.vacancyQualifier(); ok {
+		for v, err := range keyWalk(ctx, a.r.VacancyPage, vacancyKey, q, size, false) {
 			if err != nil {
 				return fmt.Errorf("scanning vacancies: %w", err)
 			}
@@ -212,10 +209,8 @@ func (a *applier) scan(ctx context.Context, start time.Time) error {
 			}
 		}
 	}
-	if q, err := a.sc.matchQualifier(); err != nil {
-		return err
-	} else if q != "" {
-		for m, err := range carerix.NewPager(a.r.MatchPage, carerix.PageRequest{Qualifier: q, Size: a.s.pageSize}).All(ctx) {
+	if q, ok := a.sc.matchQualifier(); ok {
+		for m, err := range keyWalk(ctx, a.r.MatchPage, matchKey, q, size, false) {
 			if err != nil {
 				return fmt.Errorf("scanning matches: %w", err)
 			}
@@ -229,23 +224,31 @@ func (a *applier) scan(ctx context.Context, start time.Time) error {
 		}
 	}
 	ds := a.s.store
-	if err := a.sweep(ctx, ds.CandidateIDs, ids.cand, func(id string) error {
-		_, err := a.removeCandidate(ctx, id, asOf, false)
-		return err
-	}); err != nil {
-		return err
+	if err := sweep(ctx, a, recrubo.EntityCandidate, ds.CandidateIDs, ids.cand, a.r.EmployeePage,
+		func(e *carerix.Employee) string { return e.ID },
+		func(id string, e *carerix.Employee) error {
+			_, err := a.candidate(ctx, id, e, asOf)
+			return err
+		}); err != nil {
+		return fmt.Errorf("sweeping candidates: %w", err)
 	}
-	if err := a.sweep(ctx, ds.VacancyIDs, ids.vac, func(id string) error {
-		_, err := a.vacancy(ctx, id, nil, asOf)
-		return err
-	}); err != nil {
-		return err
+	if err := sweep(ctx, a, recrubo.EntityVacancy, ds.VacancyIDs, ids.vac, a.r.VacancyPage,
+		func(v *carerix.Vacancy) string { return v.ID },
+		func(id string, v *carerix.Vacancy) error {
+			_, err := a.vacancy(ctx, id, v, asOf)
+			return err
+		}); err != nil {
+		return fmt.Errorf("sweeping vacancies: %w", err)
 	}
-	if err := a.sweep(ctx, ds.MatchIDs, ids.match, func(id string) error {
-		_, err := ds.RemoveMatch(ctx, a.t.ID, id, asOf)
-		return err
-	}); err != nil {
-		return err
+	// Matches last: whether one stays depends on its candidate and
+	// vacancy, settled above.
+	if err := sweep(ctx, a, recrubo.EntityMatch, ds.MatchIDs, ids.match, a.r.MatchPage,
+		func(m *carerix.Match) string { return m.ID },
+		func(id string, m *carerix.Match) error {
+			_, err := a.match(ctx, id, m, asOf)
+			return err
+		}); err != nil {
+		return fmt.Errorf("sweeping matches: %w", err)
 	}
 	owners, err := ds.OwnerIDs(ctx, a.t.ID)
 	if err != nil {
@@ -259,21 +262,34 @@ func (a *applier) scan(ctx context.Context, start time.Time) error {
 	return nil
 }
 
-// sweep removes the mirrored ids that are not in seen.
-func (a *applier) sweep(ctx context.Context, list func(context.Context, string, func(string) error) error,
-	seen map[string]bool, remove func(id string) error) error {
-	var gone []string
+// sweep settles the mirrored records of one entity that the scan did not
+// list (not in seen). Not being listed does not prove a record gone: it may
+// have changed while the scan ran, or the listing may have missed it. So
+// each is read again by id, idChunk at a time, and apply gets what Carerix
+// has now: nil for a record it no longer has (purged; apply removes it as
+// of just before the scan), else the record, which apply keeps, updates or
+// removes (deleted or out of scope, as of its own modification) like any
+// other state. Each record is applied under its lock.
+func sweep[T any](ctx context.Context, a *applier, e recrubo.Entity, list func(context.Context, string, func(string) error) error,
+	seen map[string]bool, fetch carerix.PageFunc[T], idOf func(*T) string, apply func(id string, rec *T) error) error {
+	var unlisted []string
 	if err := list(ctx, a.t.ID, func(id string) error {
 		if !seen[id] {
-			gone = append(gone, id)
+			unlisted = append(unlisted, id)
 		}
 		return nil
 	}); err != nil {
 		return err
 	}
-	for _, id := range gone {
-		if err := remove(id); err != nil {
+	for chunk := range slices.Chunk(unlisted, idChunk) {
+		current, err := fetchByIDs(ctx, fetch, string(e), idOf, chunk)
+		if err != nil {
 			return err
+		}
+		for _, id := range chunk {
+			if err := a.locked(e, id, func() error { return apply(id, current[id]) }); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

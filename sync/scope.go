@@ -55,26 +55,30 @@ func (sc *scope) vacancy(v *carerix.Vacancy) bool {
 	return !v.Deleted && v.Status != nil && sc.vac[v.Status.ID]
 }
 
-// candidateQualifier selects the in-scope candidates ("" when none can be).
-func (sc *scope) candidateQualifier() (string, error) {
+// candidateQualifier selects the in-scope candidates; ok is false when
+// none can be (no status chosen).
+func (sc *scope) candidateQualifier() (q carerix.Qualifier, ok bool) {
 	if len(sc.candIDs) == 0 {
-		return "", nil
+		return carerix.Qualifier{}, false
 	}
-	return carerix.In("toStatusNode._id", sc.candIDs...).Build()
+	return carerix.In("toStatusNode._id", sc.candIDs...), true
 }
 
-func (sc *scope) vacancyQualifier() (string, error) {
+// vacancyQualifier selects the in-scope vacancies; ok is false when none
+// can be.
+func (sc *scope) vacancyQualifier() (q carerix.Qualifier, ok bool) {
 	if len(sc.vacIDs) == 0 {
-		return "", nil
+		return carerix.Qualifier{}, false
 	}
-	return carerix.In("toStatusNode._id", sc.vacIDs...).Build()
+	return carerix.In("toStatusNode._id", sc.vacIDs...), true
 }
 
 // matchQualifier selects the matches whose candidate and vacancy are both
-// in scope, optionally of one candidate or vacancy.
-func (sc *scope) matchQualifier(extra ...carerix.Qualifier) (string, error) {
+// in scope, optionally of one candidate or vacancy; ok is false when none
+// can be.
+func (sc *scope) matchQualifier(extra ...carerix.Qualifier) (q carerix.Qualifier, ok bool) {
 	if len(sc.candIDs) == 0 || len(sc.vacIDs) == 0 {
-		return "", nil
+		return carerix.Qualifier{}, false
 	}
 	qs := append([]carerix.Qualifier{
 		carerix.In("toEmployee.toStatusNode._id", sc.candIDs...),
@@ -82,7 +86,7 @@ func (sc *scope) matchQualifier(extra ...carerix.Qualifier) (string, error) {
 		carerix.In("toVacancy.toStatusNode._id", sc.vacIDs...),
 		carerix.Eq("toVacancy.deleted", false),
 	}, extra...)
-	return carerix.And(qs...).Build()
+	return carerix.And(qs...), true
 }
 
 // loadScope resolves the tenant's filters against its stored status nodes,

@@ -95,7 +95,10 @@
 // "= nil" (so "toStatusNode.value != 'X'" excludes candidates without a
 // status); "= nil" also matches an empty to-many path. Booleans compare
 // with 0/1/true/false; a relation compared with a literal compares its
-// _id; dates also accept a plain quoted date.
+// _id; dates also accept a plain quoted date. Legacy keys (employeeID,
+// vacancyID, matchID, userID, …) are numbers and compare numerically, in
+// page order, so "employeeID > 123" continues a walk by key; _id is text
+// and compares as a string ("10" < "9"), which is not page order.
 //
 // # Confirmed by Carerix documentation
 //
@@ -156,6 +159,10 @@
 //     follow the docs' guess of the entity prefix. Whether Carerix sends
 //     webhooks for activities at all is not documented.
 //   - Page sizes above 100 are clamped rather than refused.
+//   - cr*Page results are ordered by the legacy key, ascending, and a
+//     qualifier can bound that key numerically ("employeeID > 123"): sync
+//     pages by key on this (it checks each page's order and fails the walk
+//     rather than skip records if Carerix orders otherwise).
 //   - stableHash is hex SHA-256 over the record's fields, its
 //     modificationDate and a revision counter: it changes on every change,
 //     even within one second. A no-op update changes nothing and sends no

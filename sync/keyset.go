@@ -1,0 +1,177 @@
+package sync
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strconv"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/carerix"
+)
+
+// Paging by key.
+//
+// A Carerix page is an offset into the records a qualifier selects,
+// ordered by their legacy numeric key (employeeID, vacancyID, matchID,
+// userID). A walk by offset has no snapshot: when a record on a page
+// already read stops matching (a status change), every later record moves
+// back one place and the one at the next page boundary is never listed.
+// Nothing would bring an unchanged record back: no webhook, no poll.
+//
+// So every walk here asks for the first page of "qualifier AND key > the
+// last key seen" instead: whatever changes behind the walk cannot move an
+// unread record past it, and a resumed walk continues after the last key
+// it applied. (A record that starts matching behind the walk is missed, as
+// it was with offsets; its change brings it, by webhook or the next poll.)
+//
+// The bound is the legacy key, not _id: the pages are sorted by it, and it
+// is a number that compares as one ("employeeID > 123"), whereas _id is
+// opaque text (match ids can be compound) whose comparison need not follow
+// the page order; the emulator compares it as a string, for which "10" <
+// "9". keyPage checks that each page ascends by key above the bound, so an
+// API ordering otherwise fails the walk rather than silently skip records.
+
+// keyField is the legacy key of one kind of record: the attribute a
+// qualifier names and how to read it from a record.
+type keyField[T any] struct {
+	kind string // for messages
+	path string
+	of   func(*T) string
+}
+
+// The legacy keys of the records sync walks.
+var (
+	employeeKey = keyField[carerix.Employee]{"candidate", "employeeID", func(e *carerix.Employee) string { return e.EmployeeID }}
+	vacancyKey  = keyField[carerix.Vacancy]{"vacancy", "vacancyID", func(v *carerix.Vacancy) string { return v.VacancyID }}
+	matchKey    = keyField[carerix.Match]{"match", "matchID", func(m *carerix.Match) string { return m.MatchID }}
+	userKey     = keyField[carerix.User]{"user", "userID", func(u *carerix.User) string { return u.UserID }}
+)
+
+// key returns the legacy key of rec; Carerix's are positive integers.
+func (k keyField[T]) key(rec *T) (int64, error) {
+	s := k.of(rec)
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%s %q is not a positive integer, so the %ss cannot be paged by key", k.path, s, k.kind)
+	}
+	return n, nil
+}
+
+// from describes where a page read after key `after` starts, for messages.
+func (k keyField[T]) from(after int64) string {
+	if after <= 0 {
+		return "from the start"
+	}
+	return fmt.Sprintf("after %s %d", k.path, after)
+}
+
+// keyPage reads the first page of at most size records that where selects
+// with a key above after (0: from the first record), soft-deleted ones too
+// with noRestrict. It returns the page, the key of its last record (after
+// when the page is empty), and whether no record follows.
+func keyPage[T any](ctx context.Context, fetch carerix.PageFunc[T], k keyField[T], where carerix.Qualifier,
+	after int64, size int, noRestrict bool) (page *carerix.Page[T], last int64, done bool, err error) {
+	q := where
+	if after > 0 {
+		q = carerix.And(where, carerix.Gt(k.path, after))
+	}
+	qs, err := q.Build()
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("building the %s page qualifier: %w", k.kind, err)
+	}
+	from := k.from(after)
+	page, err = fetch(ctx, carerix.PageRequest{Qualifier: qs, Size: size, NoRestrict: noRestrict})
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("reading %ss %s: %w", k.kind, from, err)
+	}
+	last = after
+	for i := range page.Items {
+		n, err := k.key(&page.Items[i])
+		if err != nil {
+			return nil, 0, false, fmt.Errorf("reading %ss %s: %w", k.kind, from, err)
+		}
+		if n <= last {
+			return nil, 0, false, fmt.Errorf("reading %ss %s: %s %d came after %d; Carerix did not order the page by %s",
+				k.kind, from, k.path, n, last, k.path)
+		}
+		last = n
+	}
+	done = page.Last || len(page.Items) == 0 || (page.TotalPages > 0 && page.Page+1 >= page.TotalPages)
+	return page, last, done, nil
+}
+
+// keyWalk iterates over every record where selects, by ascending key, one
+// page of size at a time. Iteration stops at the first error, which is
+// yielded with a zero record.
+func keyWalk[T any](ctx context.Context, fetch carerix.PageFunc[T], k keyField[T], where carerix.Qualifier,
+	size int, noRestrict bool) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		for after := int64(0); ; {
+			page, last, done, err := keyPage(ctx, fetch, k, where, after, size, noRestrict)
+			if err != nil {
+				var zero T
+				yield(zero, err)
+				return
+			}
+			for _, rec := range page.Items {
+				if !yield(rec, nil) {
+					return
+				}
+			}
+			if done {
+				return
+			}
+			after = last
+		}
+	}
+}
+
+// A walk's checkpoint keeps its key in SyncCheckpoint.NextPage, the only
+// position the stored checkpoint has (it predates paging by key):
+//
+//	 0  nothing applied yet (page 0 in the old format, the same start)
+//	-k  every record up to key k is applied; the walk continues after k
+//	>0  a page offset stored by a version that paged by offset
+//
+// An offset into a set that may have shifted since says nothing about
+// keys, so such a walk starts that entity over (see resumeAfter).
+
+// resumeAfter returns the key a checkpointed walk continues after; ok is
+// false for an offset stored by the old offset paging.
+func resumeAfter(cp *recrubo.SyncCheckpoint) (after int64, ok bool) {
+	if cp.NextPage > 0 {
+		return 0, false
+	}
+	return -int64(cp.NextPage), true
+}
+
+// checkpointAfter encodes key `after` for SyncCheckpoint.NextPage.
+func checkpointAfter(after int64) int { return -int(after) }
+
+// pagesOf is how many pages of size hold total records (0 when unknown).
+func pagesOf(total int64, size int) int {
+	if size <= 0 || total <= 0 {
+		return 0
+	}
+	return int((total + int64(size) - 1) / int64(size))
+}
+
+// fetchByIDs reads the records with the given _ids (at most idChunk),
+// soft-deleted ones included, by _id; an id Carerix no longer has (purged)
+// is absent from the map.
+func fetchByIDs[T any](ctx context.Context, fetch carerix.PageFunc[T], kind string, id func(*T) string, ids []string) (map[string]*T, error) {
+	q, err := carerix.In("_id", ids...).Build()
+	if err != nil {
+		return nil, fmt.Errorf("building the %s id qualifier: %w", kind, err)
+	}
+	out := make(map[string]*T, len(ids))
+	p := carerix.NewPager(fetch, carerix.PageRequest{Qualifier: q, Size: idChunk, NoRestrict: true})
+	for rec, err := range p.All(ctx) {
+		if err != nil {
+			return nil, fmt.Errorf("reading %ss by id: %w", kind, err)
+		}
+		out[id(&rec)] = &rec
+	}
+	return out, nil
+}
