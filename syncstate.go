@@ -39,12 +39,16 @@ type SyncRun struct {
 }
 
 // SyncCheckpoint records how far a run got through one entity's pages, so a
-// restarted run continues at NextPage without fetching finished pages again.
+// restarted run continues after AfterKey (walks by key) or at NextPage
+// (chunks) without fetching finished pages again.
 type SyncCheckpoint struct {
-	TenantID  string
-	RunID     string
-	Entity    Entity
-	NextPage  int   // the first page not yet applied
+	TenantID string
+	RunID    string
+	Entity   Entity
+	NextPage int // pages (chunks) applied so far: the first one not yet applied
+	// AfterKey is the numeric key of the last record a walk by key
+	// applied (0: none yet).
+	AfterKey  int64
 	Pages     int   // total pages Carerix reported (0 = unknown yet)
 	Records   int64 // records applied so far
 	Total     int64 // totalElements Carerix reported

@@ -113,13 +113,13 @@ func (q *queries) SaveCheckpoint(ctx context.Context, cp *recrubo.SyncCheckpoint
 		return fmt.Errorf("checking sync run %s: %w", cp.RunID, err)
 	}
 	now := q.nowMicro()
-	_, err = q.q.exec(ctx, `INSERT INTO sync_checkpoints (run_id, entity, tenant_id, next_page, pages, records,
+	_, err = q.q.exec(ctx, `INSERT INTO sync_checkpoints (run_id, entity, tenant_id, next_page, after_key, pages, records,
             total, done, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-        ON CONFLICT (run_id, entity) DO UPDATE SET next_page = excluded.next_page, pages = excluded.pages,
-            records = excluded.records, total = excluded.total, done = excluded.done,
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        ON CONFLICT (run_id, entity) DO UPDATE SET next_page = excluded.next_page, after_key = excluded.after_key,
+            pages = excluded.pages, records = excluded.records, total = excluded.total, done = excluded.done,
             updated_at = excluded.updated_at`,
-		cp.RunID, string(cp.Entity), cp.TenantID, cp.NextPage, cp.Pages, cp.Records, cp.Total, cp.Done, now)
+		cp.RunID, string(cp.Entity), cp.TenantID, cp.NextPage, cp.AfterKey, cp.Pages, cp.Records, cp.Total, cp.Done, now)
 	if err != nil {
 		return fmt.Errorf("saving checkpoint of run %s: %w", cp.RunID, err)
 	}
@@ -136,13 +136,13 @@ func (q *queries) Checkpoints(ctx context.Context, tenantID, runID string) ([]*r
 			entity  string
 			updated int64
 		)
-		if err := r.Scan(&cp.TenantID, &cp.RunID, &entity, &cp.NextPage, &cp.Pages, &cp.Records, &cp.Total,
+		if err := r.Scan(&cp.TenantID, &cp.RunID, &entity, &cp.NextPage, &cp.AfterKey, &cp.Pages, &cp.Records, &cp.Total,
 			&cp.Done, &updated); err != nil {
 			return nil, err
 		}
 		cp.Entity, cp.UpdatedAt = recrubo.Entity(entity), timeMicro(updated)
 		return &cp, nil
-	}, `SELECT tenant_id, run_id, entity, next_page, pages, records, total, done, updated_at
+	}, `SELECT tenant_id, run_id, entity, next_page, after_key, pages, records, total, done, updated_at
         FROM sync_checkpoints WHERE tenant_id = $1 AND run_id = $2 ORDER BY entity`, tenantID, runID)
 	if err != nil {
 		return nil, fmt.Errorf("reading checkpoints of run %s: %w", runID, err)

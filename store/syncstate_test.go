@@ -69,12 +69,12 @@ func testCheckpoints(t *testing.T, e *storetest.Env) {
 	run := &recrubo.SyncRun{TenantID: tn.ID, Kind: recrubo.SyncInitial}
 	must(t, db.CreateSyncRun(ctx, run))
 
-	vac := &recrubo.SyncCheckpoint{TenantID: tn.ID, RunID: run.ID, Entity: recrubo.EntityVacancy, NextPage: 1, Pages: 3, Records: 50, Total: 120}
+	vac := &recrubo.SyncCheckpoint{TenantID: tn.ID, RunID: run.ID, Entity: recrubo.EntityVacancy, NextPage: 1, AfterKey: 4711, Pages: 3, Records: 50, Total: 120}
 	cand := &recrubo.SyncCheckpoint{TenantID: tn.ID, RunID: run.ID, Entity: recrubo.EntityCandidate, NextPage: 4, Pages: 4, Records: 400, Total: 400, Done: true}
 	must(t, db.SaveCheckpoint(ctx, vac))
 	must(t, db.SaveCheckpoint(ctx, cand))
 	clock.Advance(time.Minute)
-	vac.NextPage, vac.Records = 2, 100
+	vac.NextPage, vac.AfterKey, vac.Records = 2, 9001, 100
 	must(t, db.SaveCheckpoint(ctx, vac))
 	if !vac.UpdatedAt.Equal(t0.Add(time.Minute)) {
 		t.Errorf("UpdatedAt = %v, want the clock", vac.UpdatedAt)

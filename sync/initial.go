@@ -231,7 +231,8 @@ func walk[T any](ctx context.Context, s *Syncer, cp *recrubo.SyncCheckpoint, fet
 			return err
 		}
 		next := *cp
-		next.NextPage = checkpointAfter(last)
+		next.NextPage++
+		next.AfterKey = last
 		next.Records += int64(len(page.Items))
 		// TotalElements counts the records above the bound: this page
 		// and those still to come.

@@ -127,27 +127,16 @@ func keyWalk[T any](ctx context.Context, fetch carerix.PageFunc[T], k keyField[T
 	}
 }
 
-// A walk's checkpoint keeps its key in SyncCheckpoint.NextPage, the only
-// position the stored checkpoint has (it predates paging by key):
-//
-//	 0  nothing applied yet (page 0 in the old format, the same start)
-//	-k  every record up to key k is applied; the walk continues after k
-//	>0  a page offset stored by a version that paged by offset
-//
-// An offset into a set that may have shifted since says nothing about
-// keys, so such a walk starts that entity over (see resumeAfter).
-
 // resumeAfter returns the key a checkpointed walk continues after; ok is
-// false for an offset stored by the old offset paging.
+// false for a checkpoint saved before walks paged by key (pages applied but
+// no key): an offset into a set that may have shifted since says nothing
+// about keys, so that entity starts over.
 func resumeAfter(cp *recrubo.SyncCheckpoint) (after int64, ok bool) {
-	if cp.NextPage > 0 {
+	if cp.AfterKey == 0 && cp.NextPage > 0 {
 		return 0, false
 	}
-	return -int64(cp.NextPage), true
+	return cp.AfterKey, true
 }
-
-// checkpointAfter encodes key `after` for SyncCheckpoint.NextPage.
-func checkpointAfter(after int64) int { return -int(after) }
 
 // pagesOf is how many pages of size hold total records (0 when unknown).
 func pagesOf(total int64, size int) int {

@@ -80,7 +80,7 @@ func progressAt(ctx context.Context, st recrubo.DataStore, tenantID string, now 
 		}
 		for _, cp := range cps {
 			p.Entities = append(p.Entities, EntityProgress{Entity: cp.Entity, Records: cp.Records, Total: cp.Total,
-				Pages: cp.Pages, PagesDone: pagesDone(cp), Done: cp.Done})
+				Pages: cp.Pages, PagesDone: cp.NextPage, Done: cp.Done})
 			p.Records += cp.Records
 			p.Total += max(cp.Total, cp.Records)
 		}
@@ -129,20 +129,4 @@ func progressAt(ctx context.Context, st recrubo.DataStore, tenantID string, now 
 		p.LagSeconds = max(0, now.Sub(ev.OldestUnprocessedAt).Seconds())
 	}
 	return p, nil
-}
-
-// pagesDone is how many pages (chunks, for recruiters) of cp's entity are
-// applied. A walk by key keeps its key in NextPage, not a page count
-// (keyset.go); its count is derived from the records applied, exact while
-// Carerix's total holds.
-func pagesDone(cp *recrubo.SyncCheckpoint) int {
-	switch {
-	case cp.NextPage >= 0:
-		return cp.NextPage
-	case cp.Done:
-		return cp.Pages
-	case cp.Total <= 0:
-		return 0
-	}
-	return min(cp.Pages, int(int64(cp.Pages)*cp.Records/cp.Total))
 }
