@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,15 +26,20 @@ import (
 )
 
 // embedChromium starts a headless Chromium with third-party cookies
-// blocked and a fresh profile, or skips when there is none.
+// blocked and a fresh profile. Without CHROMIUM_PATH it looks for
+// /usr/bin/chromium and skips when there is none; a Chromium that is
+// there (named by CHROMIUM_PATH or found) but does not start fails the
+// test, so a broken browser setup cannot pass as a skip.
 func embedChromium(t *testing.T) context.Context {
 	t.Helper()
 	path := os.Getenv("CHROMIUM_PATH")
 	if path == "" {
 		path = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("no Chromium at %s (set CHROMIUM_PATH): %v", path, err)
+		if _, err := os.Stat(path); err != nil {
+			t.Skipf("no Chromium at %s (set CHROMIUM_PATH): %v", path, err)
+		}
+	} else if _, err := os.Stat(path); err != nil {
+		t.Fatalf("CHROMIUM_PATH=%s: %v", path, err)
 	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path), chromedp.UserDataDir(t.TempDir()),
@@ -48,7 +54,7 @@ func embedChromium(t *testing.T) context.Context {
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
 	if err := chromedp.Do(ctx); err != nil {
-		t.Skipf("Chromium at %s does not start: %v", path, err)
+		t.Fatalf("Chromium at %s does not start: %v", path, err)
 	}
 	return ctx
 }
@@ -148,6 +154,17 @@ func TestEmbedInboxInBrowser(t *testing.T) {
 	ctx := embedChromium(t)
 	st := startEmbedStack(t)
 	dir := embedArtifacts(t)
+	bg := context.Background()
+	for name, n := range map[string]int{"intake": 7, "herinnering": 1} {
+		var body []string
+		for i := 1; i <= n; i++ {
+			body = append(body, fmt.Sprintf("{{%d}}", i))
+		}
+		if err := st.db.SaveTemplate(bg, &recrubo.MessageTemplate{TenantID: st.tenant.ID, Name: name, Language: "nl", Category: recrubo.CategoryUtility,
+			Status: recrubo.TemplateApproved, Body: strings.Join(body, " · "), Variables: n}); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	record := st.emuURL + "/record/candidate/" + st.cand.ID + "?user=" + st.user.ID
 	st.open(t, ctx, record)
@@ -161,8 +178,66 @@ func TestEmbedInboxInBrowser(t *testing.T) {
 	}
 	embedScreenshot(t, ctx, dir, "inbox-loaded.png")
 
+	// No conversation yet, so only a template may start one: the picker
+	// shows as many inputs as the chosen template has variables, and a
+	// template with 7 of them sends.
+	err = chromedp.Do(frame,
+		chromedp.WaitReady(chromedp.CSS(`html[data-ready="true"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[data-form="send-template"] select`)),
+	)
+	if err != nil {
+		t.Fatalf("the template picker: %v", err)
+	}
+	visibleVars := func(template string) int {
+		t.Helper()
+		n, err := chromedp.Run(frame, chromedp.Evaluate[int](`(() => {
+			const s = document.querySelector('form[data-form="send-template"] select');
+			s.value = `+strconv.Quote(template)+`;
+			s.dispatchEvent(new Event("change"));
+			return document.querySelectorAll('form[data-form="send-template"] [data-var]:not([hidden])').length;
+		})()`))
+		if err != nil {
+			t.Fatalf("choosing %s: %v", template, err)
+		}
+		return n
+	}
+	if n := visibleVars("herinnering|nl"); n != 1 {
+		t.Errorf("%d variable inputs for a template with 1 variable", n)
+	}
+	if n := visibleVars("intake|nl"); n != 7 {
+		t.Fatalf("%d variable inputs for a template with 7 variables, want 7", n)
+	}
+	vars := []string{"Sanne", "dinsdag", "10:00", "Zwolle", "Eva", "Heftruckchauffeur", "Bouw BV"}
+	var fill []chromedp.Action[chromedp.Void]
+	for i, v := range vars {
+		fill = append(fill, chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`form[data-form="send-template"] input[data-var="%d"]`, i+1)), v))
+	}
+	if err := chromedp.Do(frame, fill...); err != nil {
+		t.Fatalf("filling the variables: %v", err)
+	}
+	// The first message starts the conversation; the page reloads itself
+	// (a navigation from our own page inside the frame) for its toolbar.
+	markDocument(t, frame)
+	if err := chromedp.Do(frame, chromedp.Click(chromedp.CSS(`form[data-form="send-template"] button[type="submit"]`))); err != nil {
+		t.Fatalf("sending the template: %v", err)
+	}
+	waitNewDocument(t, frame, `document.querySelector('[data-action="state"]') && document.querySelector(".thread .message.outbound")`)
+	conv, err := st.db.ConversationByPhone(bg, st.tenant.ID, recrubo.ChannelWhatsApp, "+31612345678")
+	if err != nil {
+		t.Fatalf("no conversation after sending the template: %v", err)
+	}
+	msgs, err := st.db.Messages(bg, st.tenant.ID, conv.ID, 10)
+	if err != nil || len(msgs) != 1 || msgs[0].TemplateName != "intake" || strings.Join(msgs[0].TemplateVars, "|") != strings.Join(vars, "|") {
+		t.Fatalf("stored messages after the template = %+v %v", msgs, err)
+	}
+	thread, err := chromedp.Run(frame, chromedp.Text(chromedp.CSS(".thread")))
+	if err != nil || !strings.Contains(thread, strings.Join(vars, " · ")) {
+		t.Errorf("sent template not shown: %q %v", thread, err)
+	}
+	embedScreenshot(t, ctx, dir, "inbox-template-sent.png")
+
 	// Inside the window: the candidate wrote just now.
-	conv := st.inbound(t, "Hallo, is de vacature nog open?")
+	st.inbound(t, "Hallo, is de vacature nog open?")
 	st.open(t, ctx, record)
 	frame = st.frame(t, ctx)
 	err = chromedp.Do(frame,
@@ -174,34 +249,67 @@ func TestEmbedInboxInBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`form[data-form="send"] textarea`)),
 		chromedp.SetValue(chromedp.CSS(`form[data-form="send"] textarea`), "Ja! Kun je morgen om 10:00?"),
 		chromedp.Click(chromedp.CSS(`form[data-form="send"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`.thread .message.outbound`)),
 	)
 	if err != nil {
 		t.Fatalf("sending from the inbox: %v", err)
 	}
-	thread, err := chromedp.Run(frame, chromedp.Text(chromedp.CSS(".thread")))
-	if err != nil || !strings.Contains(thread, "Ja! Kun je morgen om 10:00?") {
-		t.Errorf("sent message not shown: %q %v", thread, err)
-	}
-	msgs, err := st.db.Messages(context.Background(), st.tenant.ID, conv.ID, 10)
-	if err != nil || len(msgs) != 2 || msgs[1].Body != "Ja! Kun je morgen om 10:00?" || msgs[1].SenderID != st.user.ID {
+	waitFrame(t, frame, `document.getElementById("thread").textContent.includes("Ja! Kun je morgen om 10:00?")`, 10*time.Second)
+	msgs, err = st.db.Messages(bg, st.tenant.ID, conv.ID, 10)
+	if err != nil || len(msgs) != 3 || msgs[2].Body != "Ja! Kun je morgen om 10:00?" || msgs[2].SenderID != st.user.ID {
 		t.Fatalf("stored messages = %v %v", msgs, err)
 	}
 
-	// A new inbound message appears without reload.
+	// A new inbound message appears without reload, within 2 seconds of
+	// its delivery (the page polls every 1.5 s).
 	st.inbound(t, "Prima, tot morgen <3")
-	if err := chromedp.Do(frame, chromedp.WaitVisible(chromedp.CSS(`.thread .message.inbound:nth-of-type(3)`))); err != nil {
-		t.Fatalf("waiting for the inbound message: %v", err)
-	}
-	thread, err = chromedp.Run(frame, chromedp.Text(chromedp.CSS(".thread")))
-	if err != nil || !strings.Contains(thread, "Prima, tot morgen <3") {
-		t.Errorf("inbound message not shown: %q %v", thread, err)
+	delivered := time.Now()
+	waitFrame(t, frame, `document.getElementById("thread").textContent.includes("Prima, tot morgen <3")`, 10*time.Second)
+	if took := time.Since(delivered); took > 2*time.Second {
+		t.Errorf("the inbound message showed %v after its delivery, want within 2s", took.Round(time.Millisecond))
+	} else {
+		t.Logf("the inbound message showed %v after its delivery", took.Round(time.Millisecond))
 	}
 	embedScreenshot(t, ctx, dir, "inbox-conversation.png")
+
+	// Close the conversation: the toolbar shows it at once, and so does
+	// the page loaded again inside the frame.
+	st.setState(t, frame, conv.ID, "closed", "Closed", "Reopen")
+	embedScreenshot(t, ctx, dir, "inbox-closed.png")
+	markDocument(t, frame)
+	if _, err := chromedp.Run(frame, chromedp.Evaluate[bool](`location.reload(), true`)); err != nil {
+		t.Fatalf("reloading the frame: %v", err)
+	}
+	waitNewDocument(t, frame, `document.documentElement.dataset.ready === "true"`)
+	waitFrame(t, frame, stateShown("closed", "Closed", "Reopen"), 5*time.Second)
+	st.setState(t, frame, conv.ID, "open", "Open", "Close")
+	embedScreenshot(t, ctx, dir, "inbox-reopened.png")
 
 	// The page keeps no cookie of ours.
 	if cookies, err := chromedp.Run(frame, chromedp.Evaluate[string](`document.cookie`)); err != nil || cookies != "" {
 		t.Errorf("cookies in the inbox: %q %v", cookies, err)
+	}
+}
+
+// stateShown is a condition on the toolbar: state's badge and label, and
+// the button that changes it.
+func stateShown(state, badge, button string) string {
+	return fmt.Sprintf(`(() => {
+		const b = document.querySelector("[data-state-badge]"), btn = document.querySelector('[data-action="state"]');
+		return !!b && !!btn && b.classList.contains(%q) && b.textContent.trim() === %q && btn.textContent.trim() === %q;
+	})()`, state, badge, button)
+}
+
+// setState clicks the toolbar's open/close button and waits until the
+// frame shows state and the store holds it.
+func (st *embedStack) setState(t *testing.T, frame context.Context, convID, state, badge, button string) {
+	t.Helper()
+	if err := chromedp.Do(frame, chromedp.Click(chromedp.CSS(`[data-action="state"]`))); err != nil {
+		t.Fatalf("clicking to make the conversation %s: %v", state, err)
+	}
+	waitFrame(t, frame, stateShown(state, badge, button), 5*time.Second)
+	c, err := st.db.Conversation(context.Background(), st.tenant.ID, convID)
+	if err != nil || string(c.State) != state {
+		t.Fatalf("stored state = %v %v, want %s", c, err, state)
 	}
 }
 
@@ -223,7 +331,66 @@ func TestEmbedDashboardInBrowser(t *testing.T) {
 	if err != nil || heading != "Recruiting conversations" {
 		t.Errorf("heading = %q %v", heading, err)
 	}
+	if rate, err := chromedp.Run(frame, chromedp.Text(chromedp.CSS(".tiles .tile:nth-child(5) .tile-value"))); err != nil || rate != "0%" {
+		t.Errorf("response rate tile = %q %v, want 0%% (English)", rate, err)
+	}
 	embedScreenshot(t, ctx, dir, "dashboard.png")
+
+	// The period links navigate inside the frame, from our own page.
+	for _, days := range []int{7, 90, 30} {
+		markDocument(t, frame)
+		if err := chromedp.Do(frame, chromedp.Click(chromedp.CSS(fmt.Sprintf(`a.period[href*="days=%d&"], a.period[href$="days=%d"]`, days, days)))); err != nil {
+			t.Fatalf("clicking the %d-day period: %v", days, err)
+		}
+		waitNewDocument(t, frame, `!!document.querySelector("svg.chart-trend")`)
+		active, err := chromedp.Run(frame, chromedp.Evaluate[string](`document.querySelector(".period.active").textContent.trim() + " " + new URLSearchParams(location.search).get("days")`))
+		if want := fmt.Sprintf("%d days %d", days, days); err != nil || active != want {
+			t.Errorf("after clicking %d days the frame shows %q %v, want %q", days, active, err, want)
+		}
+		embedScreenshot(t, ctx, dir, fmt.Sprintf("dashboard-%d-days.png", days))
+	}
+}
+
+// markDocument marks the frame's current document, so waitNewDocument
+// can tell the next one from it.
+func markDocument(t *testing.T, frame context.Context) {
+	t.Helper()
+	if _, err := chromedp.Run(frame, chromedp.Evaluate[bool](`window.recruboOldDocument = true`)); err != nil {
+		t.Fatalf("marking the document: %v", err)
+	}
+}
+
+// waitNewDocument waits until the frame holds a document newer than the
+// one markDocument marked, loaded, and cond holds in it. A page the
+// server refused shows its error page, which fails the test with the
+// page's text.
+func waitNewDocument(t *testing.T, frame context.Context, cond string) {
+	t.Helper()
+	waitFrame(t, frame, `!window.recruboOldDocument && document.readyState === "complete" && (!!document.querySelector(".card.error") || (`+cond+`))`, 10*time.Second)
+	if msg, err := chromedp.Run(frame, chromedp.Evaluate[string](`document.querySelector(".card.error")?.textContent.trim() || ""`)); err != nil || msg != "" {
+		t.Fatalf("the frame shows an error page after navigating: %q %v", msg, err)
+	}
+}
+
+// waitFrame evaluates cond in the frame until it is true; evaluations
+// that fail while the frame navigates count as false. After within it
+// fails the test with what the frame shows.
+func waitFrame(t *testing.T, frame context.Context, cond string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	var last error
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(frame, time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!(`+cond+`)`))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		last = err
+		time.Sleep(20 * time.Millisecond)
+	}
+	shown, _ := chromedp.Run(frame, chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText`))
+	t.Fatalf("waited %v for %s (last error %v); the frame shows %s", within, cond, last, shown)
 }
 
 // open loads a Carerix page and waits for our iframe in it.
@@ -251,7 +418,7 @@ func (st *embedStack) frame(t *testing.T, ctx context.Context) context.Context {
 			if info.Type == "iframe" && strings.HasPrefix(info.URL, st.base+"/embed/") {
 				fctx, fcancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
 				t.Cleanup(fcancel)
-				wctx, wcancel := context.WithTimeout(fctx, 20*time.Second)
+				wctx, wcancel := context.WithTimeout(fctx, 60*time.Second)
 				t.Cleanup(wcancel)
 				return wctx
 			}

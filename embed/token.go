@@ -16,18 +16,27 @@ import (
 // before then.
 const TokenTTL = 15 * time.Minute
 
+// SessionMaxAge is how long a session lasts from the page load that
+// proved it, however often its token is refreshed; after it the page has
+// to be loaded again (with Carerix's current proof).
+const SessionMaxAge = 12 * time.Hour
+
 // tokenIssuer and tokenAudience pin tokens to this use.
 const (
 	tokenIssuer   = "recrubo-carerix"
 	tokenAudience = "embed"
 )
 
-// Claims are what a session token binds: tenant, user, page kind and record.
+// Claims are what a session token binds: tenant, user, page kind and
+// record, and when the session began.
 type Claims struct {
 	TenantID string            `json:"tid"`
 	Kind     recrubo.EmbedKind `json:"knd"`
 	RecordID string            `json:"rid,omitempty"`
 	Lang     string            `json:"lng"`
+	// AuthTime is when the page load that began the session was proved;
+	// a refresh carries it over, so no session outlives SessionMaxAge.
+	AuthTime *jwt.NumericDate `json:"auth_time,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -46,20 +55,44 @@ func tokenKey(t *recrubo.Tenant) ([]byte, error) {
 	return m.Sum(nil), nil
 }
 
-// IssueToken signs a session token for v, valid from now for TokenTTL.
-// It returns the token and its expiry.
+// IssueToken signs a session token for v, whose proof was checked at
+// now: a new session, valid from now for TokenTTL. It returns the token
+// and its expiry.
 func IssueToken(v *recrubo.EmbedViewer, now time.Time) (string, time.Time, error) {
-	key, err := tokenKey(v.Tenant)
+	c := Claims{TenantID: v.Tenant.ID, Kind: v.Kind, RecordID: v.RecordID, Lang: v.Lang,
+		AuthTime: jwt.NewNumericDate(now), RegisteredClaims: jwt.RegisteredClaims{Subject: v.User.ID}}
+	return sign(v.Tenant, c, now)
+}
+
+// RefreshToken signs a fresh token for the session of c, a token of
+// tenant t that VerifyToken accepted: same tenant, user, kind, record,
+// language and AuthTime. Its expiry is TokenTTL from now but never past
+// SessionMaxAge from AuthTime. A session that has reached SessionMaxAge,
+// or a token without AuthTime, is EUNAUTHORIZED: the page must be loaded
+// again.
+func RefreshToken(t *recrubo.Tenant, c *Claims, now time.Time) (string, time.Time, error) {
+	if c.AuthTime == nil || !now.Before(c.AuthTime.Add(SessionMaxAge)) {
+		return "", time.Time{}, recrubo.Errorf(recrubo.EUNAUTHORIZED, "Your session has ended. Reload the page.")
+	}
+	next := Claims{TenantID: c.TenantID, Kind: c.Kind, RecordID: c.RecordID, Lang: c.Lang,
+		AuthTime: c.AuthTime, RegisteredClaims: jwt.RegisteredClaims{Subject: c.Subject}}
+	return sign(t, next, now)
+}
+
+// sign completes c's registered claims for issue at now and signs it
+// with t's token key. It returns the token and its expiry.
+func sign(t *recrubo.Tenant, c Claims, now time.Time) (string, time.Time, error) {
+	key, err := tokenKey(t)
 	if err != nil {
 		return "", time.Time{}, err
 	}
 	exp := now.Add(TokenTTL)
-	c := Claims{TenantID: v.Tenant.ID, Kind: v.Kind, RecordID: v.RecordID, Lang: v.Lang,
-		RegisteredClaims: jwt.RegisteredClaims{
-			Issuer: tokenIssuer, Audience: jwt.ClaimStrings{tokenAudience}, Subject: v.User.ID,
-			IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now.Add(-time.Minute)),
-			ExpiresAt: jwt.NewNumericDate(exp),
-		}}
+	if end := c.AuthTime.Add(SessionMaxAge); end.Before(exp) {
+		exp = end
+	}
+	c.Issuer, c.Audience = tokenIssuer, jwt.ClaimStrings{tokenAudience}
+	c.IssuedAt, c.NotBefore = jwt.NewNumericDate(now), jwt.NewNumericDate(now.Add(-time.Minute))
+	c.ExpiresAt = jwt.NewNumericDate(exp)
 	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(key)
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("signing embed token: %w", err)
@@ -86,6 +119,17 @@ func VerifyToken(t *recrubo.Tenant, token string, now time.Time) (*Claims, error
 		return nil, unauthorized(err)
 	}
 	return &c, nil
+}
+
+// TokenLang returns the language a session token names, "nl" or "en",
+// without verifying the token: it only chooses the language in which a
+// refusal of that very token is worded. "" when token does not parse.
+func TokenLang(token string) string {
+	var c Claims
+	if _, _, err := jwt.NewParser().ParseUnverified(token, &c); err != nil || c.Lang == "" {
+		return ""
+	}
+	return recrubo.NormalizeLang(c.Lang)
 }
 
 // unauthorized hides why a token failed; err is kept for logs only.

@@ -80,3 +80,83 @@ func signed(t *testing.T, m jwt.SigningMethod, key any) string {
 	}
 	return s
 }
+
+func TestRefreshTokenEndsAtSessionMaxAge(t *testing.T) {
+	start := time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC)
+	acme := testTenant("t1", "acme-signing-key-0123456789")
+	v := &recrubo.EmbedViewer{Tenant: acme, Kind: recrubo.EmbedVacancy, RecordID: "9", User: &recrubo.Recruiter{ID: "7"}, Lang: "en"}
+	tok, _, err := embed.IssueToken(v, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := embed.VerifyToken(acme, tok, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AuthTime == nil || !c.AuthTime.Equal(start) {
+		t.Fatalf("auth_time of a new session = %v, want %v", c.AuthTime, start)
+	}
+
+	// Refreshes carry the session over, auth_time unchanged; the token
+	// of the last one ends with the session.
+	for _, tc := range []struct {
+		after   time.Duration
+		expires time.Duration // after start
+	}{
+		{10 * time.Minute, 25 * time.Minute},
+		{11 * time.Hour, 11*time.Hour + embed.TokenTTL},
+		{embed.SessionMaxAge - embed.TokenTTL, embed.SessionMaxAge},
+		{embed.SessionMaxAge - time.Minute, embed.SessionMaxAge},
+	} {
+		now := start.Add(tc.after)
+		next, exp, err := embed.RefreshToken(acme, c, now)
+		if err != nil {
+			t.Fatalf("refresh after %v: %v", tc.after, err)
+		}
+		if !exp.Equal(start.Add(tc.expires)) {
+			t.Errorf("refresh after %v expires %v after the start, want %v", tc.after, exp.Sub(start), tc.expires)
+		}
+		rc, err := embed.VerifyToken(acme, next, now)
+		if err != nil {
+			t.Fatalf("refreshed token after %v: %v", tc.after, err)
+		}
+		if !rc.AuthTime.Equal(start) || rc.UserID() != "7" || rc.Kind != recrubo.EmbedVacancy || rc.RecordID != "9" || rc.Lang != "en" ||
+			!rc.ExpiresAt.Equal(exp) || !rc.IssuedAt.Equal(now) {
+			t.Errorf("refreshed claims after %v = %+v", tc.after, rc)
+		}
+		c = rc
+	}
+
+	// At the limit, and for a token that does not say when its session
+	// began, the refresh is refused.
+	for name, tc := range map[string]struct {
+		c   *embed.Claims
+		now time.Time
+	}{
+		"at the limit":   {c, start.Add(embed.SessionMaxAge)},
+		"past the limit": {c, start.Add(embed.SessionMaxAge + time.Hour)},
+		"no auth_time":   {&embed.Claims{TenantID: "t1", Kind: recrubo.EmbedVacancy, RecordID: "9"}, start},
+		"days later":     {c, start.Add(100 * embed.SessionMaxAge)},
+	} {
+		if _, _, err := embed.RefreshToken(acme, tc.c, tc.now); recrubo.ErrorCode(err) != recrubo.EUNAUTHORIZED {
+			t.Errorf("%s: err = %v, want EUNAUTHORIZED", name, err)
+		}
+	}
+}
+
+func TestTokenLang(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	acme := testTenant("t1", "acme-signing-key-0123456789")
+	for lang, want := range map[string]string{"nl": "nl", "Dutch": "nl", "en": "en", "": ""} {
+		tok, _, err := embed.IssueToken(&recrubo.EmbedViewer{Tenant: acme, Kind: recrubo.EmbedDashboard, User: &recrubo.Recruiter{ID: "7"}, Lang: lang}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := embed.TokenLang(tok); got != want {
+			t.Errorf("TokenLang of a %q token = %q, want %q", lang, got, want)
+		}
+	}
+	if got := embed.TokenLang("not-a-token"); got != "" {
+		t.Errorf("TokenLang(garbage) = %q", got)
+	}
+}

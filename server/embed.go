@@ -47,13 +47,16 @@ type EmbedMessenger interface {
 	SetState(ctx context.Context, tenantID, conversationID string, state recrubo.ConversationState) error
 }
 
+// embedPrefix is the route prefix of the embedded pages and their API.
+const embedPrefix = "/embed/:slug"
+
 // embedRoutes registers the routes of the inbox and dashboard pages framed inside Carerix.
 func (s *Server) embedRoutes() {
 	d := s.deps.Embeds
 	if d.Auth == nil || d.Data == nil || s.deps.Templates == nil {
 		return
 	}
-	g := s.app.Group("/embed/:slug")
+	g := s.app.Group(embedPrefix)
 	g.Get("/candidate/:id", s.handleInboxPage)
 	g.Get("/vacancy/:id", s.handleDashboardPage)
 	g.Get("/dashboard", s.handleDashboardPage)

@@ -80,6 +80,8 @@ func (s *Server) requireEmbedToken(c *fiber.Ctx) error {
 	if !ok || token == "" {
 		return recrubo.Errorf(recrubo.EUNAUTHORIZED, "Your session has expired. Reload the page.")
 	}
+	// A refusal of the token is worded in the language it names.
+	c.Locals(embedLangKey{}, embed.TokenLang(token))
 	t, err := s.deps.Embeds.Data.TenantBySlug(c.UserContext(), c.Params("slug"))
 	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND {
 		return recrubo.Errorf(recrubo.EUNAUTHORIZED, "Your session has expired. Reload the page.")
@@ -96,7 +98,10 @@ func (s *Server) requireEmbedToken(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-type embedSessionKey struct{}
+type (
+	embedSessionKey struct{}
+	embedLangKey    struct{}
+)
 
 func sessionOf(c *fiber.Ctx) *embedSession {
 	return c.Locals(embedSessionKey{}).(*embedSession)
@@ -119,13 +124,12 @@ func setEmbedFrame(c *fiber.Ctx, t *recrubo.Tenant) {
 }
 
 // handleEmbedRefresh answers a valid token with a fresh one bound to the
-// same tenant, user, kind and record.
+// same tenant, user, kind and record, as long as the session is younger
+// than embed.SessionMaxAge; after that it is 401, and the page asks for a
+// reload.
 func (s *Server) handleEmbedRefresh(c *fiber.Ctx) error {
 	ses := sessionOf(c)
-	cl := ses.Claims
-	v := &recrubo.EmbedViewer{Tenant: ses.Tenant, Kind: cl.Kind, RecordID: cl.RecordID,
-		User: &recrubo.Recruiter{ID: cl.Subject}, Lang: cl.Lang}
-	token, exp, err := embed.IssueToken(v, s.deps.Now())
+	token, exp, err := embed.RefreshToken(ses.Tenant, ses.Claims, s.deps.Now())
 	if err != nil {
 		return err
 	}

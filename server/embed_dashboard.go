@@ -202,7 +202,7 @@ func (p *embedPage) barChart(title string, ch dashboard.BarChart) templates.HTML
 
 func (p *embedPage) int(n int) string { return templates.FormatInt(p.lang, int64(n)) }
 
-func (p *embedPage) percent(f float64) string { return templates.FormatNumber(p.lang, f*100, 0) + " %" }
+func (p *embedPage) percent(f float64) string { return templates.FormatPercent(p.lang, f, 0) }
 
 // duration formats a reply time in minutes, hours or days; "–" when
 // there is none.

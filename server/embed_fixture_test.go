@@ -102,6 +102,13 @@ func newEmbedFixture(t testing.TB, backend string) *embedFixture {
 // through the real authenticator and messaging service.
 func newEmbedServer(t testing.TB, db *store.DB, now time.Time) *Server {
 	t.Helper()
+	return newEmbedServerClock(t, db, func() time.Time { return now })
+}
+
+// newEmbedServerClock is newEmbedServer on clock; adjust, when given,
+// changes the server's dependencies before it is built.
+func newEmbedServerClock(t testing.TB, db *store.DB, clock func() time.Time, adjust ...func(*Deps)) *Server {
+	t.Helper()
 	tpl, cat, assets, err := LoadPages()
 	if err != nil {
 		t.Fatal(err)
@@ -110,11 +117,13 @@ func newEmbedServer(t testing.TB, db *store.DB, now time.Time) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := func() time.Time { return now }
-	s, err := New(Config{ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second, BodyLimit: 1 << 20},
-		Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), Now: clock,
-			Templates: tpl, Catalog: cat, Assets: assets,
-			Embeds: EmbedDeps{Auth: auth, Data: db, Messenger: messaging.New(messaging.Config{Store: db, Now: clock})}})
+	deps := Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), Now: clock,
+		Templates: tpl, Catalog: cat, Assets: assets,
+		Embeds: EmbedDeps{Auth: auth, Data: db, Messenger: messaging.New(messaging.Config{Store: db, Now: clock})}}
+	for _, a := range adjust {
+		a(&deps)
+	}
+	s, err := New(Config{ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second, BodyLimit: 1 << 20}, deps)
 	if err != nil {
 		t.Fatal(err)
 	}

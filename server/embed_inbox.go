@@ -14,6 +14,10 @@ import (
 	"github.com/recrubo/recrubo-carerix/templates"
 )
 
+// headerConversationState carries the conversation's state (open or
+// closed) with every thread response.
+const headerConversationState = "X-Conversation-State"
+
 // threadLimit is how many of a conversation's newest messages the inbox shows.
 const threadLimit = 100
 
@@ -201,6 +205,8 @@ func (p *embedPage) toolbar(d *inboxData) templates.HTML {
 	return p.partial("embed_toolbar", templates.Values{
 		"assignLabel": p.t("embed.assign"), "options": templates.Join(opts),
 		"state": state, "stateText": p.t("embed.state_" + state), "nextState": next, "stateButton": button,
+		"openText": p.t("embed.state_open"), "closedText": p.t("embed.state_closed"),
+		"closeButton": p.t("embed.close"), "reopenButton": p.t("embed.reopen"),
 		"readButton": p.t("embed.mark_read"),
 	})
 }
@@ -278,11 +284,15 @@ func (p *embedPage) composer(d *inboxData) templates.HTML {
 			"placeholder": p.t("embed.placeholder"), "sendLabel": p.t("embed.send")})
 	}
 	var opts []templates.HTML
+	vars := 0
 	for _, t := range d.Templates {
-		if t.Status != recrubo.TemplateApproved {
+		// A template with more variables than a send may carry could
+		// never be sent; it is not offered.
+		if t.Status != recrubo.TemplateApproved || t.Variables > maxVars {
 			continue
 		}
 		opts = append(opts, p.option(t.Name+"|"+t.Language, t.Name+" ("+t.Language+")", strconv.Itoa(t.Variables), false))
+		vars = max(vars, t.Variables)
 	}
 	if len(opts) == 0 {
 		return p.notice("warning", p.t("embed.window_closed"), p.t("embed.no_templates"))
@@ -290,8 +300,23 @@ func (p *embedPage) composer(d *inboxData) templates.HTML {
 	return p.partial("embed_composer_template", templates.Values{
 		"windowHeading": p.t("embed.window_closed"), "windowText": p.t("embed.window_text"),
 		"templateLabel": p.t("embed.template"), "options": templates.Join(opts),
-		"varsLabel": p.t("embed.variables"), "varLabel": p.t("embed.variable"), "sendLabel": p.t("embed.send_template"),
+		"vars": p.templateVars(vars), "sendLabel": p.t("embed.send_template"),
 	})
+}
+
+// templateVars renders n variable inputs, as many as the offered
+// template with the most variables has; the page script shows those the
+// chosen template fills. Nothing when no template has variables.
+func (p *embedPage) templateVars(n int) templates.HTML {
+	if n == 0 {
+		return templates.HTML{}
+	}
+	inputs := make([]templates.HTML, n)
+	for i := range inputs {
+		inputs[i] = p.partial("embed_var_input", templates.Values{"n": i + 1,
+			"label": p.t("embed.variable") + " " + strconv.Itoa(i+1), "maxLength": maxVarRunes})
+	}
+	return p.partial("embed_composer_vars", templates.Values{"varsLabel": p.t("embed.variables"), "inputs": templates.Join(inputs)})
 }
 
 // candidatePanel renders the synced candidate's facts and matches.
@@ -347,6 +372,10 @@ func (s *Server) sendThread(c *fiber.Ctx, ses *embedSession, conv *recrubo.Conve
 	etag := threadETag(conv, msgs, p.lang)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderETag, etag)
+	if conv != nil {
+		// The page's toolbar follows the state without a reload.
+		c.Set(headerConversationState, string(conv.State))
+	}
 	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}

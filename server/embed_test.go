@@ -209,6 +209,19 @@ func TestEmbedProofTampering(t *testing.T) {
 		if strings.Contains(body, "Sanne") || strings.Contains(body, "hash") || strings.Contains(body, "token") {
 			t.Errorf("%s: the refusal tells too much: %s", name, body)
 		}
+		// Every refusal is the same error page, whatever failed.
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := doc.Find("main *").Length(); n != 6 {
+			t.Errorf("%s: the refusal has %d elements, want the error card's 6", name, n)
+		}
+		card := doc.Find("main .card.error")
+		card.Find("code").Remove() // the request id
+		if got := strings.Join(strings.Fields(card.Text()), " "); got != "Er is iets misgegaan 403 Je hebt geen toegang tot deze pagina. Aanvraag-ID:" {
+			t.Errorf("%s: the refusal reads %q", name, got)
+		}
 	}
 
 	// Fetch metadata and the embedding page.
@@ -399,14 +412,20 @@ func TestEmbedActions(t *testing.T) {
 			if resp, _ := f.api("POST", base+"/assign", token, `{"assignee":"424242"}`); resp.StatusCode != 400 {
 				t.Errorf("assign to an unknown recruiter = %d", resp.StatusCode)
 			}
-			if resp, _ := f.api("POST", base+"/state", token, `{"state":"closed"}`); resp.StatusCode != 200 {
-				t.Errorf("close = %d", resp.StatusCode)
+			if resp, _ := f.api("POST", base+"/state", token, `{"state":"closed"}`); resp.StatusCode != 200 || resp.Header.Get("X-Conversation-State") != "closed" {
+				t.Errorf("close = %d, state header %q", resp.StatusCode, resp.Header.Get("X-Conversation-State"))
 			}
 			if c, _ := f.db.Conversation(ctx, f.tenant.ID, f.conv.ID); c.State != recrubo.ConversationClosed {
 				t.Errorf("state = %q", c.State)
 			}
 			if resp, _ := f.api("POST", base+"/state", token, `{"state":"archived"}`); resp.StatusCode != 400 {
 				t.Errorf("unknown state = %d", resp.StatusCode)
+			}
+			if resp, _ := f.api("POST", base+"/state", token, `{"state":"open"}`); resp.StatusCode != 200 || resp.Header.Get("X-Conversation-State") != "open" {
+				t.Errorf("reopen = %d, state header %q", resp.StatusCode, resp.Header.Get("X-Conversation-State"))
+			}
+			if c, _ := f.db.Conversation(ctx, f.tenant.ID, f.conv.ID); c.State != recrubo.ConversationOpen {
+				t.Errorf("state after reopening = %q", c.State)
 			}
 		})
 	}
@@ -538,6 +557,15 @@ func TestEmbedDashboard(t *testing.T) {
 			}
 			if got := vdoc.Find("table.costs tfoot td").Last().Text(); got != "€0.05" {
 				t.Errorf("english total cost = %q", got)
+			}
+			rate := vdoc.Find(".tile").FilterFunction(func(_ int, s *goquery.Selection) bool {
+				return s.Find(".tile-label").Text() == "Response rate"
+			}).Find(".tile-value").Text()
+			if rate != "100%" {
+				t.Errorf("english response rate = %q, want 100%%", rate)
+			}
+			if got := vdoc.Find("table.figures tbody td").Eq(5).Text(); got != "100%" {
+				t.Errorf("english response rate in the table = %q, want 100%%", got)
 			}
 		})
 	}

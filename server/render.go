@@ -45,6 +45,8 @@ func (s *Server) renderPage(c *fiber.Ctx, status int, page, lang, title string, 
 	if len(sec.FrameOrigins) > 0 {
 		// X-Frame-Options cannot name several origins; the CSP governs.
 		c.Response().Header.Del(fiber.HeaderXFrameOptions)
+	} else {
+		c.Set(fiber.HeaderXFrameOptions, "DENY")
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Type("html", "utf-8")

@@ -81,6 +81,17 @@ func FormatEUR(lang string, d decimal.Decimal) string {
 	return "€" + s
 }
 
+// FormatPercent formats ratio (1 is 100 percent) as a percentage with
+// places decimals in lang's notation: "12,5 %" (nl, with a space),
+// "12.5%" (en, without).
+func FormatPercent(lang string, ratio float64, places int) string {
+	s := FormatNumber(lang, ratio*100, places)
+	if NormalizeLang(lang) == LangNL {
+		return s + " %"
+	}
+	return s + "%"
+}
+
 func monthNames(lang string) [12]string {
 	if NormalizeLang(lang) == LangNL {
 		return [12]string{"januari", "februari", "maart", "april", "mei", "juni",

@@ -35,6 +35,12 @@ func TestFormatNumbers(t *testing.T) {
 		{"EUR en negative", templates.FormatEUR("en", decimal.RequireFromString("-1234.5")), "-€1,234.50"},
 		{"EUR rounding", templates.FormatEUR("en", decimal.RequireFromString("0.005")), "€0.01"},
 		{"EUR millions", templates.FormatEUR("nl", decimal.RequireFromString("1000000")), "€ 1.000.000,00"},
+		{"percent nl", templates.FormatPercent("nl", 1, 0), "100 %"},
+		{"percent en", templates.FormatPercent("en", 1, 0), "100%"},
+		{"percent en-GB", templates.FormatPercent("en-GB", 0.5, 0), "50%"},
+		{"percent nl decimals", templates.FormatPercent("nl_NL", 0.1234, 1), "12,3 %"},
+		{"percent en decimals", templates.FormatPercent("en", 12.345, 1), "1,234.5%"},
+		{"percent zero", templates.FormatPercent("en", 0, 0), "0%"},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {

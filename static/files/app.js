@@ -26,12 +26,16 @@ function start(cfg) {
     return res;
   }
 
-  // Refresh the token well before it expires (15 minutes).
-  setInterval(async () => {
+  // Refresh the token well before it expires (15 minutes). The server
+  // ends a session 12 hours after the page loaded (401): the page then
+  // asks for a reload and stops refreshing.
+  const refresh = setInterval(async () => {
     try {
       const res = await call(cfg.refreshURL, { method: "POST" });
       if (res.ok) session.token = (await res.json()).token;
-    } catch (e) { /* reported by call */ }
+    } catch (e) {
+      if (e.message === "expired") clearInterval(refresh);
+    }
   }, 10 * 60 * 1000);
 
   wireTabs();
@@ -39,6 +43,16 @@ function start(cfg) {
   if (cfg.threadURL) wireInbox(cfg, call, say);
   // Marks the page as wired, for people and tools that wait on it.
   document.documentElement.dataset.ready = "true";
+}
+
+// errorText returns the message of an error response (the server writes
+// it in the page's language), or fallback.
+async function errorText(res, fallback) {
+  try {
+    return (await res.json()).error || fallback;
+  } catch (e) {
+    return fallback; // not JSON
+  }
 }
 
 function wireTabs() {
@@ -62,7 +76,7 @@ function wireList(cfg, call, say) {
     const q = new URLSearchParams({ view: fd.get("view") || "mine", unread: fd.get("unread") || "", q: fd.get("q") || "" });
     try {
       const res = await call(cfg.listURL + "?" + q.toString());
-      if (!res.ok) { say(cfg.failedText); return; }
+      if (!res.ok) { say(await errorText(res, cfg.failedText)); return; }
       rows.innerHTML = await res.text(); // server-rendered, escaped HTML
       say("");
     } catch (e) { /* reported */ }
@@ -73,8 +87,21 @@ function wireInbox(cfg, call, say) {
   const thread = document.getElementById("thread");
   let etag = thread.dataset.etag || "";
 
+  // The toolbar's state badge and open/close button.
+  const badge = document.querySelector("[data-state-badge]");
+  const stateButton = document.querySelector('[data-action="state"]');
+  function showState(state) {
+    if (!badge || !stateButton || (state !== "open" && state !== "closed")) return;
+    const open = state === "open";
+    badge.className = "state-badge " + state;
+    badge.textContent = open ? badge.dataset.textOpen : badge.dataset.textClosed;
+    stateButton.dataset.state = open ? "closed" : "open";
+    stateButton.textContent = open ? stateButton.dataset.labelOpen : stateButton.dataset.labelClosed;
+  }
+
   function show(res) {
     etag = res.headers.get("ETag") || etag;
+    showState(res.headers.get("X-Conversation-State"));
     return res.text().then((html) => {
       const atBottom = thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
       thread.innerHTML = html; // server-rendered, escaped HTML
@@ -104,9 +131,7 @@ function wireInbox(cfg, call, say) {
         body: JSON.stringify(body || {}),
       });
       if (!res.ok) {
-        let msg = cfg.failedText;
-        try { msg = (await res.json()).error || msg; } catch (e) { /* not JSON */ }
-        say(msg);
+        say(await errorText(res, cfg.failedText));
         return false;
       }
       await show(res);
@@ -130,16 +155,24 @@ function wireInbox(cfg, call, say) {
   const tpl = document.querySelector('[data-form="send-template"]');
   if (tpl) {
     const select = tpl.elements.template;
+    // Show (and require) as many variable inputs as the template has.
     const syncVars = () => {
       const n = Number(select.selectedOptions[0]?.dataset.vars || 0);
-      tpl.querySelectorAll("[data-var]").forEach((i) => { i.hidden = Number(i.dataset.var) > n; });
+      tpl.querySelectorAll("[data-var]").forEach((i) => {
+        i.hidden = Number(i.dataset.var) > n;
+        i.required = !i.hidden;
+      });
     };
     select.addEventListener("change", syncVars);
     syncVars();
     tpl.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const vars = [...tpl.querySelectorAll("[data-var]")].filter((i) => !i.hidden).map((i) => i.value);
-      if (await act("/send", { template: select.value, vars })) location.reload();
+      if (!(await act("/send", { template: select.value, vars }))) return;
+      // The first message starts the conversation: reload for its toolbar.
+      if (!stateButton) { location.reload(); return; }
+      tpl.reset();
+      syncVars();
     });
   }
 
@@ -151,6 +184,5 @@ function wireInbox(cfg, call, say) {
   document.querySelectorAll('[data-action="read"]').forEach((b) => b.addEventListener("click", () => act("/read")));
   document.querySelectorAll('[data-action="assign"]').forEach((s) =>
     s.addEventListener("change", () => act("/assign", { assignee: s.value })));
-  document.querySelectorAll('[data-action="state"]').forEach((b) =>
-    b.addEventListener("click", async () => { if (await act("/state", { state: b.dataset.state })) location.reload(); }));
+  if (stateButton) stateButton.addEventListener("click", () => act("/state", { state: stateButton.dataset.state }));
 }
