@@ -10,7 +10,9 @@
 //
 // Everything we create is found again by a namespaced key: templates by
 // their code (recrubo.*), the webhook application by its recorded id or
-// its name, the probe by its recorded id only (a customer's activity with
-// the same subject is never adopted). Templates, webhooks and activities
-// of the customer are never read for change and never touched.
+// its exact name (never by the tenant's configured application id alone,
+// which may name a customer's application), the probe by its recorded id
+// only (a customer's activity with the same subject is never adopted).
+// Templates, webhook applications, webhooks and activities of the
+// customer are never read for change and never touched.
 package provisioning

@@ -2,6 +2,7 @@ package provisioning_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
@@ -10,6 +11,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/provisioning"
 	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
+	"github.com/recrubo/recrubo-carerix/verify"
 )
 
 const (
@@ -23,6 +25,7 @@ type fixture struct {
 	emu    *carerixemu.Server
 	db     *store.DB
 	tenant *recrubo.Tenant
+	links  *verify.Links
 	runner *provisioning.Runner
 }
 
@@ -49,10 +52,22 @@ func newFixture(t *testing.T, backend string, adminScopes []string) *fixture {
 	if err := db.CreateTenant(context.Background(), tn); err != nil {
 		t.Fatalf("creating tenant: %v", err)
 	}
-	return &fixture{emu: emu, db: db, tenant: tn, runner: &provisioning.Runner{
+	links := &verify.Links{Store: db, PublicURL: publicURL}
+	return &fixture{emu: emu, db: db, tenant: tn, links: links, runner: &provisioning.Runner{
 		Provisioner: &provisioning.Provisioner{Store: db, PublicURL: publicURL},
 		Connect:     provisioning.ConnectAdmin(fast),
+		Links:       links,
 	}}
+}
+
+// token returns the token of a verify link URL.
+func token(t *testing.T, u string) string {
+	t.Helper()
+	tok, ok := strings.CutPrefix(u, publicURL+"/verify/")
+	if !ok || tok == "" {
+		t.Fatalf("%q is not a verify link", u)
+	}
+	return tok
 }
 
 // provision runs provisioning and fails the test on error.

@@ -33,9 +33,12 @@ type Provisioner struct {
 type state struct {
 	items     map[string]*recrubo.ProvisionedItem // kind:key → item
 	templates map[string][]carerix.TemplateReference
-	app       *carerix.WebhookApplication
-	hooks     []carerix.Webhook
-	probe     *carerix.ToDo // our integration check activity, if it exists
+	app       *carerix.WebhookApplication // ours (see ownApplication)
+	hooks     []carerix.Webhook           // of app only
+	// foreignApp is the tenant's configured application id when it names
+	// an application that is not ours.
+	foreignApp string
+	probe      *carerix.ToDo // our integration check activity, if it exists
 }
 
 func itemKey(kind recrubo.ProvisionKind, key string) string { return string(kind) + ":" + key }
@@ -115,26 +118,10 @@ func (p *Provisioner) load(ctx context.Context, t *recrubo.Tenant, c Admin) (*st
 	if err != nil {
 		return nil, Explain("reading webhook applications", err)
 	}
-	if it := st.items[itemKey(recrubo.ProvisionWebhookApp, appKey)]; it != nil {
-		for i := range apps {
-			if apps[i].ID == it.RemoteID {
-				st.app = &apps[i]
-			}
-		}
-	}
-	if st.app == nil && t.Webhook.ApplicationID != "" {
-		for i := range apps {
-			if apps[i].ID == t.Webhook.ApplicationID {
-				st.app = &apps[i]
-			}
-		}
-	}
-	if st.app == nil {
-		for i := range apps {
-			if apps[i].Name == ApplicationName(t) {
-				st.app = &apps[i]
-				break
-			}
+	st.app = ownApplication(t, apps, st.items[itemKey(recrubo.ProvisionWebhookApp, appKey)])
+	for _, a := range apps {
+		if a.ID == t.Webhook.ApplicationID && (st.app == nil || a.ID != st.app.ID) {
+			st.foreignApp = a.ID
 		}
 	}
 	if st.app != nil {
@@ -143,6 +130,27 @@ func (p *Provisioner) load(ctx context.Context, t *recrubo.Tenant, c Admin) (*st
 		}
 	}
 	return st, nil
+}
+
+// ownApplication finds our webhook application among apps: the one we
+// recorded, else the first named exactly ApplicationName(t). The tenant's
+// configured application id alone never makes an application ours (it may
+// name one of the customer's), so the customer's applications and their
+// webhooks are never changed or removed.
+func ownApplication(t *recrubo.Tenant, apps []carerix.WebhookApplication, rec *recrubo.ProvisionedItem) *carerix.WebhookApplication {
+	if rec != nil && rec.RemoteID != "" {
+		for i := range apps {
+			if apps[i].ID == rec.RemoteID {
+				return &apps[i]
+			}
+		}
+	}
+	for i := range apps {
+		if apps[i].Name == ApplicationName(t) {
+			return &apps[i]
+		}
+	}
+	return nil
 }
 
 // pick returns the template of code that we recorded, else the first.
@@ -168,17 +176,24 @@ func (st *state) pick(code string) (carerix.TemplateReference, []carerix.Templat
 	return found[best], extra, true
 }
 
-// templateDiff says why tr differs from want, or "" if it does not.
+// templateDiff says why tr differs from want, or "" if it does not. The
+// content counts as unchanged when its marker carries want's hash and the
+// hash of its body, recomputed after normalizing line endings and
+// trailing whitespace, matches too: a Carerix that stores the body
+// slightly differently does not cause a rewrite on every run.
 func templateDiff(tr carerix.TemplateReference, want Template) string {
 	content := tr.Content
 	if content == "" {
 		content = tr.RawContent
 	}
+	marker := TemplateHash(content)
 	switch {
-	case content != want.Content && TemplateHash(content) == "":
+	case marker == "":
 		return "edited in Carerix"
-	case content != want.Content:
+	case marker != want.Hash:
 		return "new version"
+	case storedHash(content, want) != want.Hash:
+		return "edited in Carerix"
 	case tr.Name != want.Name, tr.TargetEntityName != want.Target, tr.UserRolesString != want.Roles:
 		return "settings changed"
 	case !tr.IsActive:
@@ -217,13 +232,19 @@ func (p *Provisioner) Plan(ctx context.Context, t *recrubo.Tenant, c Admin) (*Pl
 	}
 	plan.Steps = append(plan.Steps, st.probeStep())
 	if st.app == nil {
-		plan.Steps = append(plan.Steps, Step{Kind: recrubo.ProvisionWebhookApp, Key: appKey, Action: Create})
+		step := Step{Kind: recrubo.ProvisionWebhookApp, Key: appKey, Action: Create}
+		if st.foreignApp != "" {
+			step.Why = "configured application " + st.foreignApp + " is not ours; left alone"
+		}
+		plan.Steps = append(plan.Steps, step)
 		for _, d := range desiredHooks(t, p.PublicURL) {
 			plan.Steps = append(plan.Steps, Step{Kind: recrubo.ProvisionWebhook, Key: d.entity, Action: Create})
 		}
 		return plan, nil
 	}
 	plan.Steps = append(plan.Steps, Step{Kind: recrubo.ProvisionWebhookApp, Key: appKey, Action: Unchanged, RemoteID: st.app.ID})
+	// st.hooks are the webhooks of our own application only, so a stale
+	// one is always ours to delete.
 	used := map[string]bool{}
 	for _, d := range desiredHooks(t, p.PublicURL) {
 		plan.Steps = append(plan.Steps, st.hookStep(d, used))
@@ -392,18 +413,41 @@ func (p *Provisioner) applyApp(ctx context.Context, t *recrubo.Tenant, c Admin, 
 }
 
 // setApplication stores the webhook application id and public key on the
-// tenant when they changed, re-reading it so no other setting is lost.
+// tenant when they changed.
 func (p *Provisioner) setApplication(ctx context.Context, t *recrubo.Tenant, id, publicKey string) error {
 	if t.Webhook.ApplicationID == id && t.Webhook.PublicKeyPEM == publicKey {
 		return nil
 	}
+	return p.updateTenant(ctx, t, "saving the webhook application on the tenant", func(cur *recrubo.Tenant) bool {
+		cur.Webhook.ApplicationID, cur.Webhook.PublicKeyPEM = id, publicKey
+		return true
+	})
+}
+
+// clearVerified forgets the admin's verification of t (as stored: the
+// verify page marks it, maybe in another process): what was verified is
+// being removed.
+func (p *Provisioner) clearVerified(ctx context.Context, t *recrubo.Tenant) error {
+	return p.updateTenant(ctx, t, "clearing the tenant's verification", func(cur *recrubo.Tenant) bool {
+		if cur.VerifiedAt.IsZero() && cur.VerifiedBy == "" {
+			return false
+		}
+		cur.VerifiedAt, cur.VerifiedBy = time.Time{}, ""
+		return true
+	})
+}
+
+// updateTenant applies change to a fresh copy of t, so no other setting is
+// lost, saves it when change reports a change, and copies it back into t.
+func (p *Provisioner) updateTenant(ctx context.Context, t *recrubo.Tenant, what string, change func(*recrubo.Tenant) bool) error {
 	cur, err := p.Store.TenantByID(ctx, t.ID)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	cur.Webhook.ApplicationID, cur.Webhook.PublicKeyPEM = id, publicKey
-	if err := p.Store.UpdateTenant(ctx, cur); err != nil {
-		return fmt.Errorf("saving the webhook application on the tenant: %w", err)
+	if change(cur) {
+		if err := p.Store.UpdateTenant(ctx, cur); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
 	}
 	*t = *cur
 	return nil
@@ -442,8 +486,9 @@ func (p *Provisioner) applyHook(ctx context.Context, t *recrubo.Tenant, c Admin,
 }
 
 // UnprovisionPlan lists what unprovisioning removes: our templates (by our
-// record or our code), our integration check activity and our webhook
-// application with its webhooks.
+// record or our code), our integration check activity (by our record) and
+// our webhook application with its webhooks (by our record or its name;
+// never the customer's application the tenant may be configured with).
 func (p *Provisioner) UnprovisionPlan(ctx context.Context, t *recrubo.Tenant, c Admin) (*Plan, error) {
 	st, err := p.load(ctx, t, c)
 	if err != nil {
@@ -464,8 +509,14 @@ func (p *Provisioner) UnprovisionPlan(ctx context.Context, t *recrubo.Tenant, c 
 	return plan, nil
 }
 
-// Unprovision removes what plan lists and forgets every record of it.
+// Unprovision removes what plan lists and forgets every record of it. It
+// first clears the tenant's verification (VerifiedAt, VerifiedBy): once
+// anything is removed the integration is no longer what the admin
+// verified. Revoking the verify link is the Runner's part.
 func (p *Provisioner) Unprovision(ctx context.Context, t *recrubo.Tenant, c Admin, plan *Plan) error {
+	if err := p.clearVerified(ctx, t); err != nil {
+		return err
+	}
 	for _, s := range plan.Steps {
 		var err error
 		switch s.Kind {
@@ -482,17 +533,19 @@ func (p *Provisioner) Unprovision(ctx context.Context, t *recrubo.Tenant, c Admi
 	}
 	items, err := p.Store.ProvisionedItems(ctx, t.ID)
 	if err != nil {
-		return err
+		return fmt.Errorf("reading the provisioned items: %w", err)
 	}
 	for _, it := range items { // records of items already gone from Carerix
 		if err := p.Store.DeleteProvisionedItem(ctx, t.ID, it.Kind, it.Key); err != nil {
-			return err
+			return fmt.Errorf("forgetting %s %s: %w", it.Kind, it.Key, err)
 		}
 	}
 	return p.setApplication(ctx, t, "", "")
 }
 
-// Record stores a finished run with its plan and error.
+// Record stores a finished run with its plan (nil when planning was not
+// reached) and error. A failed run records the message an operator can act
+// on (see runError).
 func (p *Provisioner) Record(ctx context.Context, t *recrubo.Tenant, action string, started time.Time, plan *Plan, runErr error) error {
 	run := &recrubo.ProvisionRun{TenantID: t.ID, Action: action, State: recrubo.ProvisionSucceeded,
 		StartedAt: started, FinishedAt: time.Now()}
@@ -500,7 +553,20 @@ func (p *Provisioner) Record(ctx context.Context, t *recrubo.Tenant, action stri
 		run.Summary = plan.String()
 	}
 	if runErr != nil {
-		run.State, run.Error = recrubo.ProvisionFailed, runErr.Error()
+		run.State, run.Error = recrubo.ProvisionFailed, runError(runErr)
 	}
-	return p.Store.SaveProvisionRun(ctx, run)
+	if err := p.Store.SaveProvisionRun(ctx, run); err != nil {
+		return fmt.Errorf("recording the %s run: %w", action, err)
+	}
+	return nil
+}
+
+// runError is what a failed run records: the safe message of an
+// application error (e.g. which scope the admin account lacks), or the
+// whole error when it carries no such message.
+func runError(err error) string {
+	if recrubo.ErrorCode(err) == recrubo.EINTERNAL {
+		return err.Error()
+	}
+	return recrubo.ErrorMessage(err)
 }

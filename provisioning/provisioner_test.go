@@ -1,14 +1,18 @@
 package provisioning_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
+	"github.com/recrubo/recrubo-carerix/carerix/carerixemu/webhooks"
 	"github.com/recrubo/recrubo-carerix/provisioning"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
+	"github.com/recrubo/recrubo-carerix/verify"
 )
 
 func TestProvisioning(t *testing.T) {
@@ -25,6 +29,10 @@ func TestProvisioning(t *testing.T) {
 				"DeletedProbeIsCreatedAgain":          testDeletedProbe,
 				"CustomerActivitiesUntouched":         testCustomerActivities,
 				"OlderInstallGetsProbe":               testOlderInstall,
+				"CustomerApplicationConfigured":       testCustomerApplication,
+				"NormalizedTemplateIsUnchanged":       testNormalizedTemplate,
+				"PlanShownBeforeApplying":             testPlanBeforeApply,
+				"RerunKeepsTheVerifyLink":             testRerunKeepsLink,
 			} {
 				t.Run(name, func(t *testing.T) {
 					t.Parallel()
@@ -179,8 +187,21 @@ func testCustomerTemplates(t *testing.T, backend string) {
 
 func testUnprovision(t *testing.T, backend string) {
 	f := newFixture(t, backend, nil)
-	f.provision(t)
+	link := token(t, f.provision(t).VerifyURL)
 	probe := f.probe(t)
+	// The admin verified the integration (the verify page writes the
+	// stored tenant, not ours).
+	verified, err := f.db.TenantByID(t.Context(), f.tenant.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verified.VerifiedAt, verified.VerifiedBy = time.Now(), "bea"
+	if err := f.db.UpdateTenant(t.Context(), verified); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.links.Check(t.Context(), link); err != nil {
+		t.Fatalf("verify link refused before unprovisioning: %v", err)
+	}
 	plan, err := f.runner.Unprovision(t.Context(), f.tenant, false)
 	if err != nil {
 		t.Fatal(err)
@@ -210,9 +231,29 @@ func testUnprovision(t *testing.T, backend string) {
 	if stored.Webhook.ApplicationID != "" || stored.Webhook.PublicKeyPEM != "" {
 		t.Errorf("tenant still names the application: %+v", stored.Webhook)
 	}
+	if !stored.VerifiedAt.IsZero() || stored.VerifiedBy != "" {
+		t.Errorf("tenant still marked verified (%s by %q) after unprovisioning", stored.VerifiedAt, stored.VerifiedBy)
+	}
+	if _, err := f.links.Check(t.Context(), link); recrubo.ErrorCode(err) != recrubo.EFORBIDDEN {
+		t.Errorf("verify link after unprovisioning: %v, want EFORBIDDEN", err)
+	}
+	if u, _, err := f.links.Current(t.Context(), f.tenant); err != nil || u != "" {
+		t.Errorf("a current verify link after unprovisioning: %q, %v", u, err)
+	}
+	if run, err := f.db.LatestProvisionRun(t.Context(), f.tenant.ID); err != nil || run.Action != "unprovision" || run.State != recrubo.ProvisionSucceeded {
+		t.Errorf("latest run = %+v, %v; want a succeeded unprovision", run, err)
+	}
 	again, err := f.runner.Unprovision(t.Context(), f.tenant, false)
 	if err != nil || again.Changes() != 0 {
 		t.Fatalf("second unprovision: %v\n%s", err, again)
+	}
+	// Provisioning again issues a fresh link, which works.
+	fresh := f.provision(t)
+	if !fresh.VerifyIssued {
+		t.Error("provisioning after unprovisioning reused a revoked link")
+	}
+	if _, err := f.links.Check(t.Context(), token(t, fresh.VerifyURL)); err != nil {
+		t.Errorf("new link after reprovisioning refused: %v", err)
 	}
 }
 
@@ -360,4 +401,187 @@ func testOlderInstall(t *testing.T, backend string) {
 		}
 	}
 	f.probe(t)
+}
+
+// testCustomerApplication: the tenant is configured with the customer's
+// own webhook application (application_id). Provisioning creates an
+// application of its own; neither provisioning nor unprovisioning changes
+// the customer's application or its webhooks.
+func testCustomerApplication(t *testing.T, backend string) {
+	f := newFixture(t, backend, nil)
+	ctx := t.Context()
+	hooks := f.emu.Webhooks()
+	theirs, err := hooks.CreateApplication(ctx, "Acme payroll")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Subscribed to what we subscribe to, so only ownership keeps it apart.
+	req := webhooks.WebhookRequest{URL: "https://payroll.acme.example/carerix"}
+	for _, a := range []string{"created", "updated", "deleted"} {
+		req.Filters = append(req.Filters, webhooks.Filter{EventType: "cremployee:" + a})
+	}
+	if _, err := hooks.CreateWebhook(ctx, theirs.ID, req); err != nil {
+		t.Fatal(err)
+	}
+	customer := func() string {
+		t.Helper()
+		app, err := hooks.Application(ctx, theirs.ID)
+		if err != nil {
+			return "application gone: " + err.Error()
+		}
+		hs, err := hooks.Webhooks(ctx, theirs.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := app.Name
+		for _, h := range hs {
+			s += fmt.Sprintf("|%s %s %s %v", h.ID, h.URL, h.Status, h.Filters)
+		}
+		return s
+	}
+	before := customer()
+	cur, err := f.db.TenantByID(ctx, f.tenant.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur.Webhook.ApplicationID = theirs.ID
+	if err := f.db.UpdateTenant(ctx, cur); err != nil {
+		t.Fatal(err)
+	}
+	*f.tenant = *cur
+
+	out := f.provision(t)
+	if s, _ := out.Plan.Step(recrubo.ProvisionWebhookApp, "app"); s.Action != provisioning.Create || !strings.Contains(s.Why, "not ours") {
+		t.Fatalf("application step = %+v, want create (the configured one is not ours):\n%s", s, out.Plan)
+	}
+	if out.Plan.Count(provisioning.Delete) != 0 {
+		t.Fatalf("provisioning planned deletions:\n%s", out.Plan)
+	}
+	if got := customer(); got != before {
+		t.Fatalf("customer application changed by provisioning:\nbefore %s\nafter  %s", before, got)
+	}
+	stored, err := f.db.TenantByID(ctx, f.tenant.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, err := hooks.Application(ctx, stored.Webhook.ApplicationID)
+	if err != nil || ours.ID == theirs.ID || ours.Name != provisioning.ApplicationName(f.tenant) {
+		t.Fatalf("tenant's application = %+v (%v), want our own", ours, err)
+	}
+	if hs, _ := hooks.Webhooks(ctx, ours.ID); len(hs) != 4 {
+		t.Errorf("our application has %d webhooks, want 4", len(hs))
+	}
+	if again := f.provision(t); again.Plan.Changes() != 0 {
+		t.Fatalf("rerun planned changes:\n%s", again.Plan)
+	}
+
+	if _, err := f.runner.Unprovision(ctx, f.tenant, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := customer(); got != before {
+		t.Fatalf("customer application changed by unprovisioning:\nbefore %s\nafter  %s", before, got)
+	}
+	if apps := hooks.Applications(ctx); len(apps) != 1 || apps[0].ID != theirs.ID {
+		t.Errorf("applications after unprovisioning = %+v, want only the customer's", apps)
+	}
+}
+
+// testNormalizedTemplate: Carerix hands a template back with CRLF line
+// endings, trailing blanks and no final newline; it is still unchanged,
+// and a real edit is still found.
+func testNormalizedTemplate(t *testing.T, backend string) {
+	f := newFixture(t, backend, nil)
+	f.provision(t)
+	inbox := f.templatesByCode()[provisioning.CodeInbox]
+	crlf := strings.TrimSuffix(strings.ReplaceAll(*inbox.Content, "\n", " \r\n"), " \r\n")
+	if _, err := f.emu.UpdateTemplate(t.Context(), inbox.ID, carerixemu.TemplateFields{Content: &crlf}); err != nil {
+		t.Fatal(err)
+	}
+	stored := f.templatesByCode()[provisioning.CodeInbox]
+	if *stored.Content != crlf || !strings.Contains(*stored.Content, "\r\n") {
+		t.Fatal("the emulator did not keep the CRLF body")
+	}
+	out := f.provision(t)
+	if s, _ := out.Plan.Step(recrubo.ProvisionTemplate, provisioning.CodeInbox); s.Action != provisioning.Unchanged {
+		t.Fatalf("inbox template with CRLF line endings: %+v, want unchanged", s)
+	}
+	if out.Plan.Changes() != 0 {
+		t.Fatalf("plan:\n%s", out.Plan)
+	}
+	if after := f.templatesByCode()[provisioning.CodeInbox]; !after.ModificationDate.Equal(stored.ModificationDate) {
+		t.Error("the normalized template was rewritten")
+	}
+	// A real edit below the marker is still an edit.
+	edited := strings.Replace(crlf, "\r\n", "\r\n<p>extra</p>\r\n", 1)
+	if _, err := f.emu.UpdateTemplate(t.Context(), inbox.ID, carerixemu.TemplateFields{Content: &edited}); err != nil {
+		t.Fatal(err)
+	}
+	out = f.provision(t)
+	if s, _ := out.Plan.Step(recrubo.ProvisionTemplate, provisioning.CodeInbox); s.Action != provisioning.Update || s.Why != "edited in Carerix" {
+		t.Fatalf("edited inbox template: %+v, want an update", s)
+	}
+}
+
+// testPlanBeforeApply: the plan is handed out (and so printed by the
+// command) after the access check and before anything changes.
+func testPlanBeforeApply(t *testing.T, backend string) {
+	f := newFixture(t, backend, nil)
+	var planned *provisioning.Plan
+	templates, apps, todos := -1, -1, -1
+	f.runner.OnPlan = func(p *provisioning.Plan) {
+		planned, templates, todos = p, len(f.templatesByCode()), len(f.emu.ToDos())
+		apps, _ = f.webhookCount(t)
+	}
+	out := f.provision(t)
+	if planned != out.Plan || planned.Changes() != 10 {
+		t.Fatalf("OnPlan got %v, want the run's plan", planned)
+	}
+	if templates != 0 || apps != 0 || todos != 0 {
+		t.Errorf("when the plan was shown Carerix already had %d templates, %d applications, %d activities", templates, apps, todos)
+	}
+	if len(f.templatesByCode()) != 4 {
+		t.Error("the plan was not applied")
+	}
+}
+
+// testRerunKeepsLink: a rerun hands out the admin's current verify link
+// instead of revoking it, until it is about to expire.
+func testRerunKeepsLink(t *testing.T, backend string) {
+	f := newFixture(t, backend, nil)
+	first := f.provision(t)
+	if !first.VerifyIssued || first.VerifyURL == "" {
+		t.Fatalf("first run: issued %v, link %q", first.VerifyIssued, first.VerifyURL)
+	}
+	if d := time.Until(first.VerifyExpiresAt); d < verify.LinkTTL-time.Minute || d > verify.LinkTTL {
+		t.Errorf("new link expires in %s, want %s", d, verify.LinkTTL)
+	}
+	// A rerun that changes a template keeps the link too.
+	inbox := f.templatesByCode()[provisioning.CodeInbox]
+	if _, err := f.emu.UpdateTemplate(t.Context(), inbox.ID, carerixemu.TemplateFields{Content: str("<p>edited</p>")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []int{1, 0} {
+		out := f.provision(t)
+		if out.Plan.Changes() != want || out.VerifyIssued || out.VerifyURL != first.VerifyURL ||
+			!out.VerifyExpiresAt.Equal(first.VerifyExpiresAt) {
+			t.Fatalf("rerun (%d changes): issued %v, link %q, expires %s; want the first link",
+				out.Plan.Changes(), out.VerifyIssued, out.VerifyURL, out.VerifyExpiresAt)
+		}
+	}
+	if _, err := f.links.Check(t.Context(), token(t, first.VerifyURL)); err != nil {
+		t.Fatalf("first link after reruns: %v", err)
+	}
+	// Within a day of its expiry the link is replaced.
+	late := func() time.Time { return time.Now().Add(verify.LinkTTL - time.Hour) }
+	f.links.Now, f.runner.Now = late, late
+	out := f.provision(t)
+	if !out.VerifyIssued || out.VerifyURL == first.VerifyURL {
+		t.Fatalf("link an hour from expiry was handed out again: %q", out.VerifyURL)
+	}
+	if _, err := f.links.Check(t.Context(), token(t, first.VerifyURL)); recrubo.ErrorCode(err) != recrubo.EFORBIDDEN {
+		t.Errorf("replaced link: %v, want EFORBIDDEN", err)
+	}
+	if _, err := f.links.Check(t.Context(), token(t, out.VerifyURL)); err != nil {
+		t.Errorf("new link refused: %v", err)
+	}
 }

@@ -132,15 +132,54 @@ func Templates(t *recrubo.Tenant, publicURL string, adminRoles []string) ([]Temp
 		}
 		// The hash covers every field we set, so a change to any of them
 		// (or to our code) rewrites the template.
-		tpl.Hash = contentHash(tpl.Code, strings.Join([]string{tpl.Name, tpl.Target, tpl.Roles, body}, "\x00"))
+		tpl.Hash = templateHash(tpl.Code, tpl.Name, tpl.Target, tpl.Roles, body)
 		tpl.Content = "<!-- recrubo:template " + tpl.Code + " " + tpl.Hash + " -->\n" + body
 		out = append(out, tpl)
 	}
 	return out, nil
 }
 
+// templateHash identifies a template: its code, the fields we set and its
+// body as normalizeBody leaves it, so a Carerix that stores the body with
+// other line endings or without trailing blanks keeps the same hash.
+func templateHash(code, name, target, roles, body string) string {
+	return contentHash(code, strings.Join([]string{name, target, roles, normalizeBody(body)}, "\x00"))
+}
+
 // contentHash is the hex SHA-256 of code and body.
 func contentHash(code, body string) string {
 	sum := sha256.Sum256([]byte(code + "\x00" + body))
 	return hex.EncodeToString(sum[:])
+}
+
+// normalizeBody gives every line LF endings and no trailing spaces or
+// tabs, drops trailing blank lines and ends a non-empty body with one
+// newline. Our own template files are already in this form, so it leaves
+// them (and their hashes) unchanged.
+func normalizeBody(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \t")
+	}
+	s = strings.TrimRight(strings.Join(lines, "\n"), "\n")
+	if s == "" {
+		return ""
+	}
+	return s + "\n"
+}
+
+// storedHash recomputes the hash of a template as Carerix stores it: the
+// body after our marker line, normalized, with the fields of want (which
+// templateDiff compares on their own). It returns "" when content does
+// not start with our marker.
+func storedHash(content string, want Template) string {
+	content = strings.TrimLeft(normalizeBody(content), "\n")
+	first, body, _ := strings.Cut(content, "\n")
+	m := markerPattern.FindStringSubmatch(strings.TrimSpace(first))
+	if m == nil || m[0] != strings.TrimSpace(first) || m[1] != want.Code {
+		return ""
+	}
+	return templateHash(want.Code, want.Name, want.Target, want.Roles, body)
 }

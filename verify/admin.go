@@ -3,6 +3,8 @@ package verify
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
@@ -17,11 +19,36 @@ type UserReader interface {
 // Roles decides who is an administrator by asking Carerix whether the user
 // holds one of the admin roles (CRUser.userRolesString), the same roles the
 // verify template is limited to.
+//
+// userRolesString lists a user's roles separated by commas. A role counts
+// only as a whole entry of that list, compared exactly (blanks around the
+// commas aside): "Administrator" does not admit "Not Administrator Lite".
+// The client's CRUser does not carry userRolesString, so the comparison is
+// made by Carerix: the qualifier matches the role as the whole string or
+// as its first, last or a middle entry.
 type Roles struct {
 	// Connect opens the Carerix client the lookup uses.
 	Connect func(t *recrubo.Tenant) (UserReader, error)
 	// Roles are the admin roles; provisioning.DefaultAdminRoles when empty.
+	// A role containing a comma or a like wildcard (* or ?) never matches.
 	Roles []string
+}
+
+// roleQualifier matches a userRolesString that holds role as one entry of
+// its comma-separated list, with at most one blank on either side of a
+// comma.
+func roleQualifier(role string) (carerix.Qualifier, bool) {
+	role = strings.TrimSpace(role)
+	if role == "" || strings.ContainsAny(role, ",*?") {
+		return carerix.Qualifier{}, false
+	}
+	var any []carerix.Qualifier
+	for _, before := range []string{"", "*,", "*, "} {
+		for _, after := range []string{"", ",*", " ,*"} {
+			any = append(any, carerix.Like("userRolesString", before+role+after))
+		}
+	}
+	return carerix.Or(any...), true
 }
 
 // IsAdmin reports whether Carerix user userID of t holds an admin role.
@@ -35,7 +62,12 @@ func (r *Roles) IsAdmin(ctx context.Context, t *recrubo.Tenant, userID string) (
 	}
 	var any []carerix.Qualifier
 	for _, role := range roles {
-		any = append(any, carerix.Like("userRolesString", "*"+role+"*"))
+		if q, ok := roleQualifier(role); ok {
+			any = append(any, q)
+		}
+	}
+	if len(any) == 0 {
+		return false, nil
 	}
 	q, err := carerix.And(carerix.Eq("_id", userID), carerix.Or(any...)).Build()
 	if err != nil {
@@ -43,7 +75,7 @@ func (r *Roles) IsAdmin(ctx context.Context, t *recrubo.Tenant, userID string) (
 	}
 	c, err := r.Connect(t)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("connecting to Carerix to check the user's role: %w", err)
 	}
 	page, err := c.UserPage(ctx, carerix.PageRequest{Qualifier: q, Size: 1})
 	if errors.Is(err, carerix.ErrInvalidQualifier) {

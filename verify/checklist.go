@@ -97,9 +97,13 @@ type Checker struct {
 	ConnectReader func(t *recrubo.Tenant) (Reader, error)
 	// DeliveryWait bounds how long the webhooks check waits for the
 	// delivery it causes by updating the probe activity. Zero makes no
-	// round trip: the check then passes on any delivery received since the
-	// webhooks were installed, as it does for installs without a probe.
+	// round trip: the check then passes only on a recent delivery (see
+	// RecentDelivery), as it does for installs without a probe.
 	DeliveryWait time.Duration
+	// RecentDelivery is how recent a delivery must be for the webhooks
+	// check to pass without a round trip of its own; DefaultRecentDelivery
+	// when zero.
+	RecentDelivery time.Duration
 	// SampleLink returns where the admin opens a candidate inside Carerix.
 	SampleLink func(t *recrubo.Tenant, candidateID string) string
 	// Now defaults to time.Now.
@@ -111,6 +115,18 @@ func (c *Checker) now() time.Time {
 		return c.Now()
 	}
 	return time.Now()
+}
+
+// DefaultRecentDelivery is how recent a delivery must be, by default, for
+// the webhooks check to pass when it cannot cause a delivery itself: a
+// delivery from weeks ago does not prove that webhooks work now.
+const DefaultRecentDelivery = time.Hour
+
+func (c *Checker) recentDelivery() time.Duration {
+	if c.RecentDelivery > 0 {
+		return c.RecentDelivery
+	}
+	return DefaultRecentDelivery
 }
 
 // Run runs every check for t. When all pass it marks the tenant verified
@@ -130,7 +146,14 @@ func (c *Checker) Run(ctx context.Context, t *recrubo.Tenant, verifiedBy string)
 		}
 		plan = p
 	}
-	res.Items = append(res.Items, c.checkWebhooks(ctx, t, admin, plan), checkTemplates(plan))
+	hooks, probeErr := c.checkWebhooks(ctx, t, admin, plan)
+	var ce *carerix.Error
+	if errors.As(probeErr, &ce) && ce.Kind == carerix.ErrMissingScope {
+		// The admin account may not update the probe: say which scope to
+		// grant, on the credentials item where every missing scope shows.
+		res.Items[0] = credentialsFailure(CheckCredentials, "admin", probeErr)
+	}
+	res.Items = append(res.Items, hooks, checkTemplates(plan))
 	sync, err := c.checkSync(ctx, t, reader, cred.OK)
 	if err != nil {
 		return nil, err
@@ -156,24 +179,30 @@ func (c *Checker) Run(ctx context.Context, t *recrubo.Tenant, verifiedBy string)
 	return res, nil
 }
 
+// credentialsFailure is the failed credentials item for err of account
+// ("admin" or "sync"): the missing scope, rejected credentials, or
+// Carerix unreachable.
+func credentialsFailure(id, account string, err error) Item {
+	it := Item{ID: id}
+	var ce *carerix.Error
+	switch {
+	case errors.As(err, &ce) && ce.Kind == carerix.ErrMissingScope:
+		scope := ce.Scope
+		if len(ce.Scopes) > 1 {
+			scope = strings.Join(ce.Scopes, " / ")
+		}
+		it.Reason, it.Args = "scope_"+account, []string{scope}
+	case errors.As(err, &ce) && ce.Kind == carerix.ErrUnauthenticated:
+		it.Reason = "rejected_" + account
+	default:
+		it.Reason = "unreachable"
+	}
+	return it
+}
+
 func (c *Checker) checkCredentials(ctx context.Context, admin provisioning.Admin, adminErr error, reader Reader, readErr error) Item {
 	it := Item{ID: CheckCredentials}
-	fail := func(account string, err error) Item {
-		var ce *carerix.Error
-		switch {
-		case errors.As(err, &ce) && ce.Kind == carerix.ErrMissingScope:
-			scope := ce.Scope
-			if len(ce.Scopes) > 1 {
-				scope = strings.Join(ce.Scopes, " / ")
-			}
-			it.Reason, it.Args = "scope_"+account, []string{scope}
-		case errors.As(err, &ce) && ce.Kind == carerix.ErrUnauthenticated:
-			it.Reason = "rejected_" + account
-		default:
-			it.Reason = "unreachable"
-		}
-		return it
-	}
+	fail := func(account string, err error) Item { return credentialsFailure(CheckCredentials, account, err) }
 	if adminErr != nil {
 		return fail("admin", adminErr)
 	}
@@ -200,14 +229,17 @@ const pollEvery = 200 * time.Millisecond
 // proves delivery. With a probe activity (and a DeliveryWait) it causes
 // its own round trip: it updates the probe's notes through the admin
 // account and waits for the crtodo:updated delivery of that change, so a
-// quiet Carerix where nobody changes a record passes too. Installs from
-// before the probe, or a zero DeliveryWait, pass on any delivery received
-// since the webhooks were installed.
-func (c *Checker) checkWebhooks(ctx context.Context, t *recrubo.Tenant, admin provisioning.Admin, plan *provisioning.Plan) Item {
+// quiet Carerix where nobody changes a record passes too. Otherwise
+// (installs from before the probe, a zero DeliveryWait, or a probe that
+// cannot be updated) it passes only on a delivery received within
+// RecentDelivery, waiting up to DeliveryWait for one; an older delivery
+// proves nothing about today. It also returns the error that kept it from
+// updating the probe, if any.
+func (c *Checker) checkWebhooks(ctx context.Context, t *recrubo.Tenant, admin provisioning.Admin, plan *provisioning.Plan) (Item, error) {
 	it := Item{ID: CheckWebhooks}
 	if plan == nil {
 		it.Reason = "unknown"
-		return it
+		return it, nil
 	}
 	probeID, err := provisioning.Probe(ctx, c.Store, t.ID)
 	if err != nil {
@@ -218,7 +250,7 @@ func (c *Checker) checkWebhooks(ctx context.Context, t *recrubo.Tenant, admin pr
 		case s.Kind == recrubo.ProvisionProbe:
 			if probeID != "" && s.Action == provisioning.Create {
 				it.Reason = "probe_missing"
-				return it
+				return it, nil
 			}
 			continue
 		case s.Kind == recrubo.ProvisionWebhook && s.Key == provisioning.ProbeEntity && probeID == "":
@@ -229,79 +261,94 @@ func (c *Checker) checkWebhooks(ctx context.Context, t *recrubo.Tenant, admin pr
 		switch s.Action {
 		case provisioning.Create:
 			it.Reason, it.Args = "missing", []string{s.Key}
-			return it
+			return it, nil
 		case provisioning.Enable:
 			it.Reason, it.Args = "disabled", []string{s.Key}
-			return it
+			return it, nil
 		case provisioning.Replace, provisioning.Delete:
 			it.Reason, it.Args = "outdated", []string{s.Key}
-			return it
+			return it, nil
 		}
 	}
+	var probeErr error
 	if probeID != "" && c.DeliveryWait > 0 {
-		if it, ok := c.probeRoundTrip(ctx, t, admin, probeID); ok {
-			return it
+		rt, err := c.probeRoundTrip(ctx, t, admin, probeID)
+		if err == nil {
+			return rt, nil
+		}
+		if errors.Is(err, carerix.ErrNotFound) {
+			it.Reason = "probe_missing" // deleted since the plan was made
+			return it, err
 		}
 		// The probe could not be updated (an assumed part of Carerix's
-		// API): fall back to the deliveries Carerix sends anyway.
+		// API, or a scope the admin account lacks): fall back to the
+		// deliveries Carerix sends anyway, if they are recent.
+		probeErr = err
 	}
 	// A real delivery, received and verified by our endpoint since the
-	// webhooks were installed.
-	since := time.Time{}
+	// webhooks were installed and within the recent window.
+	started := c.now()
+	since := started.Add(-c.recentDelivery())
 	items, err := c.Store.ProvisionedItems(ctx, t.ID)
 	if err == nil {
 		for _, p := range items {
-			if p.Kind == recrubo.ProvisionWebhookApp {
+			if p.Kind == recrubo.ProvisionWebhookApp && p.CreatedAt.After(since) {
 				since = p.CreatedAt
 			}
 		}
 	}
-	deadline := c.now().Add(c.DeliveryWait)
+	deadline := started.Add(c.DeliveryWait)
 	for {
 		last, err := c.Store.LastEventAt(ctx, t.ID, recrubo.SourceCarerix)
 		if err == nil && !last.IsZero() && !last.Before(since) {
 			it.OK, it.Reason = true, "ok"
 			it.Args, it.At = []string{last.UTC().Format(time.RFC3339)}, last
-			return it
+			return it, probeErr
 		}
 		if !c.now().Before(deadline) || !sleep(ctx, pollEvery) {
 			break
 		}
 	}
 	it.Reason = "no_delivery"
-	return it
+	return it, probeErr
 }
 
 // probeRoundTrip updates the probe's notes with a fresh nonce and waits,
 // at most DeliveryWait, for a delivery received after the update started:
 // the probe's own crtodo:updated event, or any other verified Carerix
 // delivery (which proves the path as well, and covers a Carerix that does
-// not send activity webhooks). It reports false, with no result, when the
-// probe could not be updated.
-func (c *Checker) probeRoundTrip(ctx context.Context, t *recrubo.Tenant, admin provisioning.Admin, probeID string) (Item, bool) {
+// not send activity webhooks). It returns the error, and no result, when
+// the probe could not be updated.
+func (c *Checker) probeRoundTrip(ctx context.Context, t *recrubo.Tenant, admin provisioning.Admin, probeID string) (Item, error) {
 	it := Item{ID: CheckWebhooks}
 	started := c.now()
 	if err := provisioning.TouchProbe(ctx, admin, probeID, started.UTC().Format(time.RFC3339)+" "+nonce()); err != nil {
-		return it, false
+		return it, err
 	}
 	deadline := started.Add(c.DeliveryWait)
 	for {
 		if at, ok := c.probeDelivered(ctx, t, probeID, started); ok {
 			it.OK, it.Reason = true, "round_trip"
 			it.Args, it.At = []string{at.UTC().Format(time.RFC3339)}, at
-			return it, true
+			return it, nil
 		}
 		if last, err := c.Store.LastEventAt(ctx, t.ID, recrubo.SourceCarerix); err == nil && !last.Before(started) {
+			if at, ok := c.probeDelivered(ctx, t, probeID, started); ok {
+				// The probe's own delivery landed since the look above.
+				it.OK, it.Reason = true, "round_trip"
+				it.Args, it.At = []string{at.UTC().Format(time.RFC3339)}, at
+				return it, nil
+			}
 			it.OK, it.Reason = true, "ok"
 			it.Args, it.At = []string{last.UTC().Format(time.RFC3339)}, last
-			return it, true
+			return it, nil
 		}
 		if !c.now().Before(deadline) || !sleep(ctx, pollEvery) {
 			break
 		}
 	}
 	it.Reason = "no_delivery"
-	return it, true
+	return it, nil
 }
 
 // probeDelivered looks for a stored crtodo:updated event of the probe

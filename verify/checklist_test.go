@@ -40,7 +40,10 @@ type hookFixture struct {
 func newHookFixture(t *testing.T, backend string) *hookFixture {
 	t.Helper()
 	ctx := t.Context()
-	f := &hookFixture{emu: carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme"}), db: storetest.NewEnv(t, backend).Open(t)}
+	f := &hookFixture{emu: carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme", Clients: []carerixemu.Client{
+		{ID: carerixemu.DefaultClientID, Secret: carerixemu.DefaultClientSecret},
+		{ID: noProbeClientID, Secret: noProbeClientSecret, Scopes: noProbeScopes()},
+	}}), db: storetest.NewEnv(t, backend).Open(t)}
 	f.sync = crsync.New(crsync.Config{Store: f.db, Connect: crsync.NewClientConnector(fast)})
 	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
@@ -87,8 +90,27 @@ func (f *hookFixture) idle(t *testing.T) {
 	}
 }
 
-// webhooks runs the checklist with wait and returns its webhooks item.
-func (f *hookFixture) webhooks(t *testing.T, wait time.Duration) verify.Item {
+// An admin client that may read activities but not change them, so the
+// webhooks check cannot update the probe.
+const (
+	noProbeClientID     = "no-probe.apps.carerix.io"
+	noProbeClientSecret = "no-probe-secret"
+)
+
+// noProbeScopes are every scope except those that let a client change
+// activities.
+func noProbeScopes() []string {
+	var out []string
+	for _, s := range carerixemu.AllScopes() {
+		if s != carerixemu.ScopeCx5Manage && s != carerixemu.ScopeGraphQLManage && s != carerixemu.EntityScope("crtodo", "manage") {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// check runs the checklist with wait on the clock now (nil: time.Now).
+func (f *hookFixture) check(t *testing.T, wait time.Duration, now func() time.Time) *verify.Result {
 	t.Helper()
 	c := &verify.Checker{Store: f.db, Provisioner: f.prov, ConnectAdmin: provisioning.ConnectAdmin(fast),
 		ConnectReader: func(t *recrubo.Tenant) (verify.Reader, error) {
@@ -96,16 +118,28 @@ func (f *hookFixture) webhooks(t *testing.T, wait time.Duration) verify.Item {
 			fast(&cfg)
 			return carerix.New(cfg)
 		},
-		DeliveryWait: wait}
+		DeliveryWait: wait, Now: now}
 	res, err := c.Run(t.Context(), f.tenant, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	it, ok := res.Item(verify.CheckWebhooks)
+	return res
+}
+
+// item returns the check id of res.
+func item(t *testing.T, res *verify.Result, id string) verify.Item {
+	t.Helper()
+	it, ok := res.Item(id)
 	if !ok {
-		t.Fatal("no webhooks item")
+		t.Fatalf("no %s item", id)
 	}
 	return it
+}
+
+// webhooks runs the checklist with wait and returns its webhooks item.
+func (f *hookFixture) webhooks(t *testing.T, wait time.Duration) verify.Item {
+	t.Helper()
+	return item(t, f.check(t, wait, nil), verify.CheckWebhooks)
 }
 
 func (f *hookFixture) probe(t *testing.T) carerixemu.ToDo {
@@ -157,6 +191,7 @@ func TestWebhooksCheck(t *testing.T) {
 				"ProbeDeletedInCarerix":        testProbeDeleted,
 				"OlderInstallFallsBack":        testOlderInstall,
 				"OtherDeliveryDuringTheWait":   testOtherDeliveryCounts,
+				"ProbeNotUpdatableNeedsRecent": testProbeNotUpdatable,
 			} {
 				t.Run(name, func(t *testing.T) {
 					t.Parallel()
@@ -314,5 +349,60 @@ func testOlderInstall(t *testing.T, backend string) {
 	f.idle(t)
 	if it := f.webhooks(t, time.Second); !it.OK || it.Reason != "ok" {
 		t.Fatalf("older install after a candidate change = %+v, want ok", it)
+	}
+	// Two hours on, that delivery no longer proves anything.
+	later := func() time.Time { return time.Now().Add(verify.DefaultRecentDelivery + time.Hour) }
+	if it := item(t, f.check(t, time.Second, later), verify.CheckWebhooks); it.OK || it.Reason != "no_delivery" {
+		t.Fatalf("older install with an old delivery = %+v, want no_delivery", it)
+	}
+}
+
+// testProbeNotUpdatable: the admin account may no longer change the probe
+// activity. The check falls back to deliveries Carerix sent anyway, but
+// only a recent one passes, and the credentials item names the scope to
+// grant, so the tenant is not marked verified.
+func testProbeNotUpdatable(t *testing.T, backend string) {
+	f := newHookFixture(t, backend)
+	if _, err := f.emu.CreateEmployee(t.Context(), carerixemu.EmployeeFields{FirstName: carerixemu.Str("Sanne")}); err != nil {
+		t.Fatal(err)
+	}
+	f.idle(t)
+	if n := f.events(t); n == 0 {
+		t.Fatal("the candidate's delivery was not stored")
+	}
+	before := f.probe(t)
+	f.tenant.Admin = recrubo.AdminCredentials{ClientID: noProbeClientID, ClientSecret: recrubo.NewSecret(noProbeClientSecret)}
+	wantScope := func(res *verify.Result) {
+		t.Helper()
+		cred := item(t, res, verify.CheckCredentials)
+		if cred.OK || cred.Reason != "scope_admin" || len(cred.Args) != 1 ||
+			!strings.Contains(cred.Args[0], carerixemu.EntityScope("crtodo", "manage")) {
+			t.Errorf("credentials item = %+v, want the missing activity scope", cred)
+		}
+		if res.Verified || res.OK() {
+			t.Error("the tenant was verified although the admin account cannot update the probe")
+		}
+	}
+
+	// Three weeks later the candidate's delivery is old news.
+	later := func() time.Time { return time.Now().Add(21 * 24 * time.Hour) }
+	res := f.check(t, time.Second, later)
+	if it := item(t, res, verify.CheckWebhooks); it.OK || it.Reason != "no_delivery" {
+		t.Fatalf("webhooks item with a three-week-old delivery = %+v, want no_delivery", it)
+	}
+	wantScope(res)
+
+	// Right after the delivery it proves the path.
+	res = f.check(t, time.Second, nil)
+	if it := item(t, res, verify.CheckWebhooks); !it.OK || it.Reason != "ok" {
+		t.Fatalf("webhooks item with a fresh delivery = %+v, want ok", it)
+	}
+	wantScope(res)
+	if after := f.probe(t); !after.ModificationDate.Equal(before.ModificationDate) {
+		t.Error("the probe changed although the admin account may not change it")
+	}
+	stored, err := f.db.TenantByID(t.Context(), f.tenant.ID)
+	if err != nil || !stored.VerifiedAt.IsZero() {
+		t.Errorf("stored tenant verified at %v (%v)", stored.VerifiedAt, err)
 	}
 }

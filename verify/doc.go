@@ -8,7 +8,13 @@
 // updates the notes of the probe activity provisioning created (see
 // provisioning.Probe) with a fresh timestamp and nonce, and waits up to
 // Checker.DeliveryWait for the signed crtodo:updated delivery of that
-// probe received after the update. Installs without a probe, and a zero
-// DeliveryWait, pass on any delivery received since the webhooks were
-// installed.
+// probe received after the update. Installs without a probe, a zero
+// DeliveryWait, and a probe that cannot be updated pass only on a delivery
+// received within Checker.RecentDelivery (an hour by default); a probe the
+// admin account may not update also fails the credentials check, naming
+// the missing scope.
+//
+// Links are handed out again rather than reissued where possible
+// (Links.Current): issuing a link revokes the one the admin holds.
+// Unprovisioning revokes the current link (Links.Revoke).
 package verify

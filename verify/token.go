@@ -76,7 +76,75 @@ func (l *Links) Issue(ctx context.Context, t *recrubo.Tenant) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return strings.TrimSuffix(l.PublicURL, "/") + "/verify/" + token, nil
+	return l.url(token), nil
+}
+
+// url is the verify page of token.
+func (l *Links) url(token string) string {
+	return strings.TrimSuffix(l.PublicURL, "/") + "/verify/" + token
+}
+
+// Current returns the URL of t's current link and when it expires, without
+// issuing a new one (the token is signed again from the stored link, so it
+// is the URL Issue returned, under the current signing key). url is ""
+// when t has no link that is valid now: none issued, expired or revoked.
+func (l *Links) Current(ctx context.Context, t *recrubo.Tenant) (url string, expiresAt time.Time, err error) {
+	cur, err := l.Store.CurrentVerifyLink(ctx, t.ID)
+	switch {
+	case recrubo.ErrorCode(err) == recrubo.ENOTFOUND:
+		return "", time.Time{}, nil
+	case err != nil:
+		return "", time.Time{}, fmt.Errorf("reading the current verify link: %w", err)
+	}
+	// The token carries the expiry in whole seconds, and Check goes by it.
+	exp := time.Unix(cur.ExpiresAt.Unix(), 0).UTC()
+	if !l.now().Before(exp) || !isLinkID(cur.ID) {
+		return "", time.Time{}, nil
+	}
+	key, err := tokenKey(t)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return l.url(token(key, t.ID, cur)), exp, nil
+}
+
+// Revoke makes t's current link stop working, if one is valid: it is
+// replaced by a link that was never handed out and has already expired.
+func (l *Links) Revoke(ctx context.Context, t *recrubo.Tenant) error {
+	cur, err := l.Store.CurrentVerifyLink(ctx, t.ID)
+	switch {
+	case recrubo.ErrorCode(err) == recrubo.ENOTFOUND:
+		return nil
+	case err != nil:
+		return fmt.Errorf("reading the current verify link: %w", err)
+	}
+	now := l.now()
+	if !now.Before(cur.ExpiresAt) {
+		return nil
+	}
+	id, err := newLinkID()
+	if err != nil {
+		return err
+	}
+	if err := l.Store.SaveVerifyLink(ctx, &recrubo.VerifyLink{TenantID: t.ID, ID: id, IssuedAt: now, ExpiresAt: now}); err != nil {
+		return fmt.Errorf("revoking the verify link: %w", err)
+	}
+	return nil
+}
+
+// newLinkID makes a random link id.
+func newLinkID() (string, error) {
+	b := make([]byte, linkIDBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("making a verify link id: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// token is the signed token of link l of tenantID.
+func token(key []byte, tenantID string, l *recrubo.VerifyLink) string {
+	payload := base64.RawURLEncoding.EncodeToString([]byte(tenantID + "|" + l.ID + "|" + strconv.FormatInt(l.ExpiresAt.Unix(), 10)))
+	return payload + "." + sign(key, payload)
 }
 
 // IssueToken makes a new link token for t, revoking the previous one.
@@ -85,21 +153,20 @@ func (l *Links) IssueToken(ctx context.Context, t *recrubo.Tenant) (string, erro
 	if err != nil {
 		return "", err
 	}
-	b := make([]byte, linkIDBytes)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("making a verify link id: %w", err)
+	id, err := newLinkID()
+	if err != nil {
+		return "", err
 	}
 	ttl := l.TTL
 	if ttl <= 0 {
 		ttl = LinkTTL
 	}
 	now := l.now()
-	link := &recrubo.VerifyLink{TenantID: t.ID, ID: hex.EncodeToString(b), IssuedAt: now, ExpiresAt: now.Add(ttl)}
+	link := &recrubo.VerifyLink{TenantID: t.ID, ID: id, IssuedAt: now, ExpiresAt: now.Add(ttl)}
 	if err := l.Store.SaveVerifyLink(ctx, link); err != nil {
-		return "", err
+		return "", fmt.Errorf("saving the verify link: %w", err)
 	}
-	payload := base64.RawURLEncoding.EncodeToString([]byte(t.ID + "|" + link.ID + "|" + strconv.FormatInt(link.ExpiresAt.Unix(), 10)))
-	return payload + "." + sign(key, payload), nil
+	return token(key, t.ID, link), nil
 }
 
 // linkIDBytes is the size of a link's random id, hex-encoded in tokens.

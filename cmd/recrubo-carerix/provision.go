@@ -44,8 +44,9 @@ func (e *env) provisionCmd() *cobra.Command {
 		Use:   "provision",
 		Short: "Install the templates and webhooks in a tenant's Carerix",
 		Long: "Checks the tenant's admin credentials and scopes, prints the plan (create, update or\n" +
-			"unchanged per template and webhook) and applies it, then issues the admin's verify link.\n" +
-			"Running it again changes only what differs.",
+			"unchanged per template and webhook), then applies it and prints the admin's verify link.\n" +
+			"Running it again changes only what differs, and prints the admin's current link again\n" +
+			"while it is valid for at least another day (tenant verify-link issues a new one).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			pub, err := e.publicURL()
@@ -95,11 +96,12 @@ func (e *env) runProvision(ctx context.Context, db *store.DB, t *recrubo.Tenant,
 		sync = initialSyncStarter(db)
 	}
 	dryRun := o.dryRun
-	res, err := provisionRunner(db, publicURL, sync).Provision(ctx, t, dryRun)
-	if res != nil && res.Plan != nil {
+	runner := provisionRunner(db, publicURL, sync)
+	runner.OnPlan = func(p *provisioning.Plan) { // before anything is applied
 		fmt.Fprintln(out, "Admin credentials and scopes: ok")
-		fmt.Fprint(out, indent(res.Plan.String()))
+		fmt.Fprint(out, indent(p.String()))
 	}
+	res, err := runner.Provision(ctx, t, dryRun)
 	if err != nil {
 		return "", err
 	}
@@ -121,8 +123,13 @@ func (e *env) runProvision(ctx context.Context, db *store.DB, t *recrubo.Tenant,
 	case res.SyncRunID != "":
 		fmt.Fprintf(out, "Initial sync already ran (run %s).\n", res.SyncRunID)
 	}
-	fmt.Fprintf(out, "Verify link for the admin (valid %d days; replaces any earlier link):\n%s\n",
-		int(verify.LinkTTL.Hours()/24), res.VerifyURL)
+	until := res.VerifyExpiresAt.UTC().Format("2006-01-02 15:04 UTC")
+	if res.VerifyIssued {
+		fmt.Fprintf(out, "Verify link for the admin (new, valid until %s; replaces any earlier link):\n%s\n", until, res.VerifyURL)
+	} else {
+		fmt.Fprintf(out, "Verify link for the admin (the current one, still valid until %s; tenant verify-link issues a new one):\n%s\n",
+			until, res.VerifyURL)
+	}
 	return res.VerifyURL, nil
 }
 
@@ -143,8 +150,10 @@ func (e *env) unprovisionCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "unprovision",
 		Short: "Remove what provision installed",
-		Long:  "Deletes exactly the templates and the webhook application (with its webhooks) that provision created.",
-		Args:  cobra.NoArgs,
+		Long: "Deletes exactly the templates, the integration check activity and the webhook application\n" +
+			"(with its webhooks) that provision created, clears the tenant's verification and revokes\n" +
+			"its verify link.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// Removing needs no public URL: what we created is found by our
 			// records, our template codes and our application's name.
