@@ -55,8 +55,10 @@ type Conversation struct {
 	LastMessageAt  time.Time
 	// LastMessagePreview is the start of the newest message, for lists.
 	LastMessagePreview string
-	// BilledUntil is the end of the 24-hour billing window the
-	// conversation is in; zero before its first billed message.
+	// BilledUntil is the end of a 24-hour billing window set with
+	// OpenBillingWindow. Costs are no longer billed by it: they are
+	// recorded per provider conversation, or per category window, with
+	// BillConversation (see package messaging).
 	BilledUntil time.Time
 	// EpisodeStartedAt is when the current episode began: zero for the
 	// first one, else the last time a recruiter reopened the conversation
@@ -254,6 +256,27 @@ type CostRate struct {
 	Price    decimal.Decimal
 }
 
+// ConversationCost is one billed conversation of a category, or, under
+// per-message pricing, one billed message.
+type ConversationCost struct {
+	TenantID       string
+	ConversationID string
+	Category       TemplateCategory
+	Amount         decimal.Decimal
+	// At is when it was billed; it counts in the month of At in At's
+	// location.
+	At time.Time
+	// ProviderKey names what the provider bills: "conversation:<id>" for
+	// its conversation id, "message:<wamid>" under per-message pricing.
+	// One cost is recorded per key. Empty when the provider said nothing
+	// about pricing: then a billing window of the conversation and
+	// category decides (see BillConversation).
+	ProviderKey string
+	// MessageKey names the message attempt that is billed
+	// ("<message id>:<attempt>"); one is billed at most once.
+	MessageKey string
+}
+
 // MonthlyCost is what a tenant's conversations of a category cost in a
 // month ("2026-11"), in EUR.
 type MonthlyCost struct {
@@ -334,6 +357,7 @@ type ConversationStore interface {
 	SetConversationActivity(ctx context.Context, tenantID, id string, episode time.Time, activityID, hash string) (bool, error)
 	// OpenBillingWindow sets the conversation's BilledUntil to until
 	// unless a window is still open at at, and reports whether it did.
+	// Billing uses BillConversation's windows per category instead.
 	OpenBillingWindow(ctx context.Context, tenantID, id string, at, until time.Time) (bool, error)
 	// ConversationsChangedSince returns the tenant's conversations with
 	// exactly one candidate that had a message or a change at or after
@@ -347,8 +371,10 @@ type ConversationStore interface {
 	AddMessage(ctx context.Context, m *Message) (added bool, err error)
 	// UpdateMessage merges m's delivery fields into the stored message and
 	// loads the result back into m: the status only moves up by Rank, the
-	// provider id, fail reason and timestamps are set once and never
-	// cleared. Returns ENOTFOUND if
+	// provider id and the sent, delivered and read times are set once and
+	// never cleared. FailReason and FailedAt are set only when the status
+	// becomes failed, and cleared when it moves above failed, so a
+	// delivered message carries no failure. Returns ENOTFOUND if
 	// there is no such message and ECONFLICT if another message has the
 	// provider id.
 	UpdateMessage(ctx context.Context, m *Message) error
@@ -388,6 +414,9 @@ type ConversationStore interface {
 
 	// Consent returns a zero Consent (not opted out) when none is stored.
 	Consent(ctx context.Context, tenantID, phone string) (*Consent, error)
+	// SaveConsent stores c unless the stored consent of the phone number
+	// is newer (a later At): an older event processed late never undoes a
+	// newer one. c is reloaded with what is stored.
 	SaveConsent(ctx context.Context, c *Consent) error
 
 	SaveCostRate(ctx context.Context, r *CostRate) error
@@ -395,6 +424,13 @@ type ConversationStore interface {
 	// AddCost records one billable conversation of a category at at; it
 	// counts in the month of at in at's location.
 	AddCost(ctx context.Context, tenantID, conversationID string, cat TemplateCategory, amount decimal.Decimal, at time.Time) error
+	// BillConversation records c unless it is billed already, and reports
+	// whether it did. It is billed already when a cost with c's
+	// MessageKey or ProviderKey is recorded, or, for a c without a
+	// ProviderKey, when the billing window of c's conversation and
+	// category is open at c.At; otherwise that window is (re)opened for
+	// window from c.At. Concurrent calls record a cost once.
+	BillConversation(ctx context.Context, c *ConversationCost, window time.Duration) (bool, error)
 	// MonthlyCosts sums the costs from since on, by month and category.
 	MonthlyCosts(ctx context.Context, tenantID string, since time.Time) ([]*MonthlyCost, error)
 }

@@ -3,6 +3,7 @@ package messaging
 import (
 	"context"
 	"strings"
+	"unicode"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 )
@@ -14,7 +15,8 @@ const (
 )
 
 // stopWords opt a sender out; startWords opt them in again. Compared
-// trimmed and case-insensitively with the whole message.
+// case-insensitively with the whole message, without surrounding white
+// space and trailing punctuation ("Stop.", "STOP!", " afmelden ").
 var (
 	stopWords  = []string{"stop", "afmelden", "uitschrijven"}
 	startWords = []string{"start", "aanmelden"}
@@ -23,7 +25,9 @@ var (
 // keyword reports what a message body asks for: opt out, opt in, or
 // nothing (ok false).
 func keyword(body string) (optOut, ok bool) {
-	b := strings.TrimSpace(body)
+	b := strings.TrimSpace(strings.TrimRightFunc(strings.TrimSpace(body), func(r rune) bool {
+		return unicode.IsPunct(r) || unicode.IsSpace(r)
+	}))
 	for _, w := range stopWords {
 		if strings.EqualFold(b, w) {
 			return true, true

@@ -72,6 +72,12 @@ func (s *Service) HandleSend(ctx context.Context, job SendJob) error {
 		s.log.WarnContext(ctx, "no status for a send whose answer was lost; sending again",
 			"tenant", tenant.ID, "message", m.ID)
 	}
+	if err := checkMessageTemplate(ctx, s.store, m); err != nil {
+		if isCode(err, recrubo.EINVALID) {
+			return s.fail(ctx, m, recrubo.ErrorMessage(err))
+		}
+		return err
+	}
 	client, err := s.client(tenant)
 	if err != nil {
 		return s.fail(ctx, m, recrubo.ErrorMessage(err))
@@ -145,8 +151,8 @@ func (s *Service) fail(ctx context.Context, m *recrubo.Message, reason string) e
 
 // accepted records that the provider accepted attempt of message id as
 // providerID: once, whether the send's answer or a status webhook tells
-// first. It applies statuses that arrived before and bills the
-// conversation.
+// first. It applies statuses that arrived before (billing the message
+// when one says it reached WhatsApp); acceptance alone bills nothing.
 func (s *Service) accepted(ctx context.Context, tenant *recrubo.Tenant, id string, attempt int, providerID string) error {
 	return s.store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
 		return s.acceptedTx(ctx, tx, tenant, id, attempt, providerID)
@@ -170,9 +176,14 @@ func (s *Service) acceptedTx(ctx context.Context, tx recrubo.Tx, tenant *recrubo
 		return err
 	}
 	for _, p := range pending {
-		if err := tx.UpdateMessage(ctx, statusUpdate(m, p.Status, p.At, p.Reason)); err != nil {
+		u := statusUpdate(m, p.Status, p.At, p.Reason)
+		if err := tx.UpdateMessage(ctx, u); err != nil {
+			return err
+		}
+		// A pending status keeps no pricing: billed by category window.
+		if err := s.bill(ctx, tx, tenant, u, p.Status, p.At, nil); err != nil {
 			return err
 		}
 	}
-	return s.bill(ctx, tx, tenant, m)
+	return nil
 }

@@ -35,8 +35,12 @@
 // cleared and a retryable error is retried with backoff; any other error
 // marks the message failed with the provider's reason. A message still
 // failing on the job's last attempt is marked failed too, never left
-// queued. [Service.Retry] requeues a failed message as a new attempt;
-// statuses of older attempts are ignored.
+// queued. Before it calls the API the job checks again what may have
+// changed since Send: a candidate who opted out since, or a template that
+// is no longer approved or now takes another number of values, fails the
+// message with that reason and nothing is sent. [Service.Retry] requeues a
+// failed message as a new attempt, refusing as Send does (including the
+// template checks); statuses of older attempts are ignored.
 //
 // # Inbound webhooks
 //
@@ -52,9 +56,13 @@
 // E.164 phone number: one candidate links the conversation to them; several
 // mark it Ambiguous (the inbox shows it as such and links none); none keep
 // it as an unmatched conversation. Nothing is dropped. A sender who writes
-// STOP, stop, afmelden or uitschrijven (trimmed, any case) is opted out
-// (source "stop-keyword"); START or aanmelden opts them in again
-// ("start-keyword"). Recruiters record an opt-in with [Service.OptIn].
+// STOP, afmelden or uitschrijven (in any case, without surrounding white
+// space and trailing punctuation: "Stop.", "STOP!"), or taps a quick-reply
+// or interactive button with that title, is opted out (source
+// "stop-keyword"); START or aanmelden opts them in again
+// ("start-keyword"). Consent is kept as of the message's time: an older
+// keyword processed after a newer one changes nothing. Recruiters record
+// an opt-in with [Service.OptIn].
 //
 // A status is applied by the message it names through its callback data,
 // else by its wamid. A status whose message has no such wamid yet (it
@@ -65,15 +73,25 @@
 //
 // # Costs
 //
-// A conversation is billed once per 24-hour window that it opens: when the
-// provider accepts an outbound message and the conversation has no open
-// billing window, a window of 24 hours starts and one conversation of the
-// message's category is recorded, priced from the tenant's rate table
+// A message costs something only once WhatsApp says it reached it: costs
+// are recorded when a status webhook says sent, delivered or read, never
+// when the API accepts a send, so a message that fails costs nothing.
+// WhatsApp bills conversations per category: a status's pricing object
+// names the category and, under conversation-based pricing, the provider's
+// conversation id. One cost is recorded per provider conversation id
+// (per wamid under per-message pricing, where there is none), in the
+// pricing's category, priced from the tenant's rate table
 // (recrubo.CostRate, EUR, exact decimals; a category without a rate costs
-// zero but is still counted). The category is "service" for free text,
-// which is only allowed inside a window the candidate opened by writing,
-// and the template's category (marketing, utility, authentication) for a
-// template. Costs count in the month of the tenant's time zone.
+// zero but is still counted); a conversation the pricing says is not
+// billable (service, utility inside the service window) is counted at
+// zero. So a marketing template inside a service window the candidate
+// opened is billed as a marketing conversation, and more messages in the
+// same provider conversation are not billed again. A status without
+// pricing (or a status kept pending, which keeps none) falls back to a
+// 24-hour window per conversation and category, opened by the first such
+// message: "service" for free text, the template's category for a
+// template. A message attempt is billed at most once. Costs count in the
+// month of the tenant's time zone.
 //
 // # Conversation summaries in Carerix
 //

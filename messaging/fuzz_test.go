@@ -25,6 +25,10 @@ func FuzzIngestWhatsApp(f *testing.F) {
 	f.Add([]byte(`{"object":"page","entry":[{"id":"1"}]}`), true)
 	f.Add([]byte(`not json`), true)
 	f.Add([]byte{}, true)
+	// Unsigned bodies that would not parse: refused for the signature,
+	// which is checked before anything is parsed.
+	f.Add([]byte("not json"), false)
+	f.Add([]byte(`{"object":"page"}`), false)
 	e := messagingtest.New(f, storetest.SQLite, messagingtest.Options{NoJobs: true})
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, body []byte, signed bool) {

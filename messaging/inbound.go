@@ -62,6 +62,11 @@ func (s *Service) processItem(ctx context.Context, tx recrubo.Tx, tenant *recrub
 	return "ignored: item not in payload", nil
 }
 
+// keywordTypes are the inbound message types whose text can be a consent
+// keyword: typed text, and the title of a tapped quick-reply button
+// ("button", on a template) or interactive reply ("interactive").
+var keywordTypes = map[string]bool{"text": true, "button": true, "interactive": true}
+
 // senderPhone is the E.164 number of a WhatsApp sender; a wa_id that is not
 // a valid number is kept as "+digits" so the message is never dropped.
 func senderPhone(waID string) string {
@@ -132,7 +137,7 @@ func (s *Service) receive(ctx context.Context, tx recrubo.Tx, tenant *recrubo.Te
 	case conv.CandidateID == "":
 		outcome += ", unmatched"
 	}
-	if in.Type == "text" {
+	if keywordTypes[in.Type] {
 		if optOut, ok := keyword(in.Text); ok {
 			source := SourceStartKeyword
 			if optOut {

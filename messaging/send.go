@@ -154,9 +154,21 @@ func findTemplate(ctx context.Context, ds recrubo.DataStore, tenantID string, re
 	return nil, recrubo.Errorf(recrubo.EINVALID, "There is no template %q in language %q.", req.Name, req.Language)
 }
 
+// checkMessageTemplate returns EINVALID when m is a template message whose
+// template is no longer there, no longer approved, or no longer takes m's
+// variables: what Send checked may have changed since.
+func checkMessageTemplate(ctx context.Context, ds recrubo.DataStore, m *recrubo.Message) error {
+	if m.TemplateName == "" {
+		return nil
+	}
+	_, err := findTemplate(ctx, ds, m.TenantID, Template{Name: m.TemplateName, Language: m.TemplateLanguage, Vars: m.TemplateVars})
+	return err
+}
+
 // Retry sends a failed message again as a new attempt, by userID. Returns
 // ECONFLICT when the message is not failed, and refuses as Send does when
-// the candidate opted out or free text is outside the window.
+// the candidate opted out, free text is outside the window, or the
+// template is no longer approved or takes another number of values.
 func (s *Service) Retry(ctx context.Context, tenant *recrubo.Tenant, messageID, userID string) (*recrubo.Message, error) {
 	if strings.TrimSpace(userID) == "" {
 		return nil, recrubo.Errorf(recrubo.EINVALID, "Sending a message again needs a user.")
@@ -183,6 +195,9 @@ func (s *Service) Retry(ctx context.Context, tenant *recrubo.Tenant, messageID, 
 		if m.TemplateName == "" && !conv.WindowOpen(s.now()) {
 			return recrubo.Errorf(recrubo.EINVALID,
 				"The candidate has not written in the last 24 hours: this message needs a template.")
+		}
+		if err := checkMessageTemplate(ctx, tx, m); err != nil {
+			return err
 		}
 		if msg, err = tx.RequeueMessage(ctx, tenant.ID, messageID); err != nil {
 			return err

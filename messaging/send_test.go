@@ -56,10 +56,12 @@ func TestSendInsideWindowIsDeliveredAndBilledOnce(t *testing.T) {
 				t.Errorf("emulator got %+v", s)
 			}
 		}
+		// One service conversation, which WhatsApp (like the emulator)
+		// reports as not billable: counted, at no cost.
 		costs, err := e.Service.MonthlyCosts(ctx, e.Tenant, 1)
 		must(t, err)
 		if len(costs) != 1 || costs[0].Category != recrubo.CategoryService || costs[0].Count != 1 ||
-			!costs[0].Amount.Equal(decimal.RequireFromString("0.0125")) {
+			!costs[0].Amount.IsZero() {
 			t.Fatalf("costs = %+v", costs)
 		}
 	})
@@ -235,6 +237,151 @@ func TestLostAnswerIsNotSentTwice(t *testing.T) {
 		sent := e.Emu.SentMessages()
 		if len(sent) != 1 || got.ProviderID != sent[0].ID {
 			t.Fatalf("emulator accepted %+v; message has %q", sent, got.ProviderID)
+		}
+	})
+}
+
+// A template that is no longer approved, or whose placeholders changed,
+// stops a queued send and a retry: what Send checked may not hold later.
+func TestTemplateCheckedAgainBeforeSendingAndRetrying(t *testing.T) {
+	forEachBackend(t, messagingtest.Options{NoJobs: true}, func(t *testing.T, e *messagingtest.Env) {
+		ctx := context.Background()
+		e.AddCandidate(t, "c1", "Eva", "06-12345678")
+		save := func(name string, st recrubo.TemplateStatus, body string) {
+			t.Helper()
+			must(t, e.DB.SaveTemplate(ctx, &recrubo.MessageTemplate{TenantID: e.Tenant.ID, Name: name, Language: "nl",
+				Category: recrubo.CategoryMarketing, Status: st, Body: body}))
+		}
+		send := func(name string, vars ...string) *recrubo.Message {
+			t.Helper()
+			m, err := e.Service.Send(ctx, e.Tenant, messaging.SendRequest{CandidateID: "c1", SenderID: "u1",
+				Template: &messaging.Template{Name: name, Language: "nl", Vars: vars}})
+			must(t, err)
+			return m
+		}
+		run := func(m *recrubo.Message) *recrubo.Message {
+			t.Helper()
+			must(t, e.Service.HandleSend(ctx, messaging.SendJob{TenantID: e.Tenant.ID, MessageID: m.ID, Attempt: m.SendAttempt}))
+			got, err := e.DB.Message(ctx, e.Tenant.ID, m.ID)
+			must(t, err)
+			return got
+		}
+
+		// Queued while approved, rejected before its job runs.
+		m := send("nieuwe_vacatures")
+		save("nieuwe_vacatures", recrubo.TemplateRejected, "Nieuwe vacatures voor je!")
+		if got := run(m); got.Status != recrubo.StatusFailed || !strings.Contains(got.FailReason, "not approved") {
+			t.Fatalf("send of a rejected template = %+v", got)
+		}
+		// Queued with two values; the template now takes three.
+		v := send("vacature_update", "Eva", "Chauffeur")
+		save("vacature_update", recrubo.TemplateApproved, "Hoi {{1}}, nieuws over {{2}} in {{3}}.")
+		if got := run(v); got.Status != recrubo.StatusFailed || !strings.Contains(got.FailReason, "needs 3 values, got 2") {
+			t.Fatalf("send with a changed placeholder count = %+v", got)
+		}
+		if sent := e.Emu.SentMessages(); len(sent) != 0 {
+			t.Fatalf("WhatsApp received %+v", sent)
+		}
+
+		// Retry refuses both while the template is as it is, and sends
+		// again once it is approved (with the old placeholders) again.
+		for _, id := range []string{m.ID, v.ID} {
+			_, err := e.Service.Retry(ctx, e.Tenant, id, "u1")
+			wantCode(t, err, recrubo.EINVALID)
+			if got, _ := e.DB.Message(ctx, e.Tenant.ID, id); got.Status != recrubo.StatusFailed || got.SendAttempt != 1 {
+				t.Fatalf("a refused retry changed the message: %+v", got)
+			}
+		}
+		save("nieuwe_vacatures", recrubo.TemplateApproved, "Nieuwe vacatures voor je!")
+		r, err := e.Service.Retry(ctx, e.Tenant, m.ID, "u1")
+		must(t, err)
+		if got := run(r); got.Status == recrubo.StatusFailed || got.ProviderID == "" {
+			t.Fatalf("retry of an approved template = %+v", got)
+		}
+		if sent := e.Emu.SentMessages(); len(sent) != 1 || sent[0].TemplateName != "nieuwe_vacatures" {
+			t.Fatalf("WhatsApp received %+v", sent)
+		}
+	})
+}
+
+// costsByCategory returns this month's costs by category.
+func costsByCategory(t *testing.T, e *messagingtest.Env) map[recrubo.TemplateCategory]*recrubo.MonthlyCost {
+	t.Helper()
+	costs, err := e.Service.MonthlyCosts(context.Background(), e.Tenant, 1)
+	must(t, err)
+	out := map[recrubo.TemplateCategory]*recrubo.MonthlyCost{}
+	for _, c := range costs {
+		out[c.Category] = c
+	}
+	return out
+}
+
+// A message WhatsApp accepted but could not deliver costs nothing: costs
+// are recorded from sent and delivered statuses, not from the acceptance.
+func TestFailedMessageCostsNothing(t *testing.T) {
+	opts := messagingtest.Options{Emulator: func(o *waemu.Options) { o.InvalidNumberPrefixes = []string{"3161111"} }}
+	forEachBackend(t, opts, func(t *testing.T, e *messagingtest.Env) {
+		ctx := context.Background()
+		must(t, e.DB.SaveCostRate(ctx, &recrubo.CostRate{TenantID: e.Tenant.ID, Category: recrubo.CategoryMarketing,
+			Price: decimal.RequireFromString("0.1131")}))
+		e.AddCandidate(t, "bad", "Nummer", "06-11112222") // accepted, then failed with 131026
+		m, err := e.Service.Send(ctx, e.Tenant, messaging.SendRequest{CandidateID: "bad", SenderID: "u1",
+			Template: &messaging.Template{Name: "nieuwe_vacatures", Language: "nl"}})
+		must(t, err)
+		got := e.MessageWithStatus(t, m.ID, recrubo.StatusFailed)
+		if got.ProviderID == "" {
+			t.Fatalf("the send was not accepted first: %+v", got)
+		}
+		waitIdle(t, e)
+		processed(t, e, "status:"+got.ProviderID+":failed")
+		if costs := costsByCategory(t, e); len(costs) != 0 {
+			t.Fatalf("a failed message was billed: %+v", costs[recrubo.CategoryMarketing])
+		}
+	})
+}
+
+// WhatsApp bills a conversation per category: a marketing template inside
+// the service window the candidate opened is billed, once for the
+// provider's marketing conversation however many messages it holds.
+func TestCostsPerProviderConversationAndCategory(t *testing.T) {
+	forEachBackend(t, messagingtest.Options{}, func(t *testing.T, e *messagingtest.Env) {
+		ctx := context.Background()
+		for cat, price := range map[recrubo.TemplateCategory]string{recrubo.CategoryService: "0.0125",
+			recrubo.CategoryMarketing: "0.1131", recrubo.CategoryUtility: "0.0456"} {
+			must(t, e.DB.SaveCostRate(ctx, &recrubo.CostRate{TenantID: e.Tenant.ID, Category: cat,
+				Price: decimal.RequireFromString(price)}))
+		}
+		e.AddCandidate(t, "c1", "Eva", "06-12345678")
+		e.Inbound(t, "31612345678", "Hoi")
+		conv, _ := e.ConversationWithMessages(t, "+31612345678", 1)
+		var ids []string
+		for _, req := range []messaging.SendRequest{
+			{ConversationID: conv.ID, SenderID: "u1", Body: "Dank je!"},
+			{ConversationID: conv.ID, SenderID: "u1", Template: &messaging.Template{Name: "nieuwe_vacatures", Language: "nl"}},
+			{ConversationID: conv.ID, SenderID: "u1", Template: &messaging.Template{Name: "nieuwe_vacatures", Language: "nl"}},
+		} {
+			m, err := e.Service.Send(ctx, e.Tenant, req)
+			must(t, err)
+			ids = append(ids, m.ID)
+			e.MessageWithStatus(t, m.ID, recrubo.StatusRead)
+		}
+		waitIdle(t, e)
+		for _, id := range ids {
+			m, err := e.DB.Message(ctx, e.Tenant.ID, id)
+			must(t, err)
+			for _, st := range []string{"sent", "delivered", "read"} {
+				processed(t, e, "status:"+m.ProviderID+":"+st)
+			}
+		}
+		costs := costsByCategory(t, e)
+		if len(costs) != 2 {
+			t.Fatalf("costs = %+v", costs)
+		}
+		if c := costs[recrubo.CategoryMarketing]; c == nil || c.Count != 1 || !c.Amount.Equal(decimal.RequireFromString("0.1131")) {
+			t.Errorf("marketing inside the service window = %+v, want one conversation at 0.1131", c)
+		}
+		if c := costs[recrubo.CategoryService]; c == nil || c.Count != 1 || !c.Amount.IsZero() {
+			t.Errorf("service = %+v, want one free conversation", c)
 		}
 	})
 }

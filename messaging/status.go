@@ -70,6 +70,9 @@ func (s *Service) applyStatus(ctx context.Context, tx recrubo.Tx, tenant *recrub
 	if err := tx.UpdateMessage(ctx, u); err != nil {
 		return "", err
 	}
+	if err := s.bill(ctx, tx, tenant, u, st, su.Timestamp, statusPricing(su)); err != nil {
+		return "", err
+	}
 	if u.Status == before {
 		return "kept " + string(before), nil
 	}

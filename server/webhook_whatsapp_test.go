@@ -113,6 +113,11 @@ func TestWhatsAppWebhookRefusesWithNothingStored(t *testing.T) {
 			{"unknown tenant", e.URL + "/webhooks/whatsapp/nobody", body, good, http.StatusNotFound},
 			{"malformed", e.WebhookURL, malformed, whatsapp.Sign(messagingtest.AppSecret, malformed), http.StatusBadRequest},
 			{"not JSON", e.WebhookURL, notJSON, whatsapp.Sign(messagingtest.AppSecret, notJSON), http.StatusBadRequest},
+			// The signature is checked before anything is parsed: a body
+			// that would not parse is refused as unsigned, not as invalid.
+			{"malformed, wrong signature", e.WebhookURL, malformed, whatsapp.Sign("wrong", malformed), http.StatusUnauthorized},
+			{"not JSON, no signature", e.WebhookURL, notJSON, "", http.StatusUnauthorized},
+			{"other object, no signature", e.WebhookURL, []byte(`{"object":"page"}`), "", http.StatusUnauthorized},
 			{"too large", e.WebhookURL, big, whatsapp.Sign(messagingtest.AppSecret, big), http.StatusRequestEntityTooLarge},
 		} {
 			code, answer := postWebhook(t, tc.target, tc.body, tc.sig)

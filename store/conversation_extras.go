@@ -118,17 +118,29 @@ func (q *queries) Consent(ctx context.Context, tenantID, phone string) (*recrubo
 	return &c, nil
 }
 
-// SaveConsent stores a phone number's consent; a zero At is now.
+// SaveConsent stores a phone number's consent; a zero At is now. A
+// consent given or withdrawn earlier than the stored one changes nothing
+// (the stored one is newer; webhook events are processed in any order); at
+// the same time the later write wins. c is reloaded with what is stored.
 func (q *queries) SaveConsent(ctx context.Context, c *recrubo.Consent) error {
 	if c.TenantID == "" || c.Phone == "" || c.Source == "" {
 		return recrubo.Errorf(recrubo.EINVALID, "Consent needs a tenant, a phone number and a source.")
 	}
 	at := q.stamp(c.At)
-	_, err := q.q.exec(ctx, `INSERT INTO consents (tenant_id, phone, opted_out, source, at) VALUES ($1, $2, $3, $4, $5)
+	n, err := q.q.exec(ctx, `INSERT INTO consents (tenant_id, phone, opted_out, source, at) VALUES ($1, $2, $3, $4, $5)
         ON CONFLICT (tenant_id, phone) DO UPDATE SET opted_out = excluded.opted_out, source = excluded.source,
-            at = excluded.at`, c.TenantID, c.Phone, c.OptedOut, c.Source, at)
+            at = excluded.at
+        WHERE excluded.at >= consents.at`, c.TenantID, c.Phone, c.OptedOut, c.Source, at)
 	if err != nil {
 		return fmt.Errorf("saving consent: %w", fkNotFound(err, c.TenantID))
+	}
+	if n == 0 {
+		stored, err := q.Consent(ctx, c.TenantID, c.Phone)
+		if err != nil {
+			return fmt.Errorf("saving consent: %w", err)
+		}
+		*c = *stored
+		return nil
 	}
 	c.At = timeMicro(at)
 	q.touch(c.TenantID, ChangeConsent, c.Phone)
@@ -199,6 +211,74 @@ func (q *queries) AddCost(ctx context.Context, tenantID, conversationID string, 
 	}
 	q.touch(tenantID, ChangeCost, conversationID)
 	return nil
+}
+
+// BillConversation records c unless a cost with its message key or
+// provider key is recorded, or (without a provider key) the billing window
+// of its conversation and category is open at c.At, which it otherwise
+// opens for window. The unique keys and the window's row make concurrent
+// calls record one cost.
+func (q *queries) BillConversation(ctx context.Context, c *recrubo.ConversationCost, window time.Duration) (bool, error) {
+	if err := checkCategory(c.Category); err != nil {
+		return false, err
+	}
+	if c.TenantID == "" || c.ConversationID == "" {
+		return false, recrubo.Errorf(recrubo.EINVALID, "A cost needs a tenant and a conversation.")
+	}
+	if c.Amount.IsNegative() {
+		return false, recrubo.Errorf(recrubo.EINVALID, "A cost cannot be negative.")
+	}
+	at := c.At
+	if at.IsZero() {
+		at = q.now()
+	}
+	for _, k := range []struct{ column, key string }{{"message_key", c.MessageKey}, {"billing_key", c.ProviderKey}} {
+		if k.key == "" {
+			continue
+		}
+		var n int
+		err := q.q.queryRow(ctx, `SELECT count(*) FROM conversation_costs WHERE tenant_id = $1 AND `+k.column+` = $2`,
+			c.TenantID, k.key).Scan(&n)
+		if err != nil {
+			return false, fmt.Errorf("looking up cost %s: %w", k.key, err)
+		}
+		if n > 0 {
+			return false, nil
+		}
+	}
+	if c.ProviderKey == "" {
+		n, err := q.q.exec(ctx, `INSERT INTO billing_windows (tenant_id, conversation_id, category, billed_until)
+            VALUES ($1, $2, $3, $4)
+            ON CONFLICT (tenant_id, conversation_id, category) DO UPDATE SET billed_until = excluded.billed_until
+            WHERE billing_windows.billed_until <= $5`,
+			c.TenantID, c.ConversationID, string(c.Category), at.Add(window).UnixMicro(), at.UnixMicro())
+		if err != nil {
+			return false, fmt.Errorf("opening the %s billing window of %s: %w", c.Category, c.ConversationID,
+				fkNotFound(err, c.TenantID))
+		}
+		if n == 0 {
+			return false, nil
+		}
+	}
+	n, err := q.q.exec(ctx, `INSERT INTO conversation_costs (tenant_id, conversation_id, category, amount, at, month,
+            billing_key, message_key)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+		c.TenantID, c.ConversationID, string(c.Category), c.Amount.String(), at.UnixMicro(), at.Format("2006-01"),
+		c.ProviderKey, c.MessageKey)
+	if err != nil {
+		return false, fmt.Errorf("recording cost of %s: %w", c.ConversationID, fkNotFound(err, c.TenantID))
+	}
+	if n == 0 {
+		return false, nil
+	}
+	q.touch(c.TenantID, ChangeCost, c.ConversationID)
+	return true, nil
+}
+
+// BillConversation records a cost unless it is billed already; see
+// queries.BillConversation.
+func (db *DB) BillConversation(ctx context.Context, c *recrubo.ConversationCost, window time.Duration) (bool, error) {
+	return writeV(ctx, db, func(q *queries) (bool, error) { return q.BillConversation(ctx, c, window) })
 }
 
 // MonthlyCosts sums the costs recorded from since on by month and

@@ -131,6 +131,48 @@ func TestConversations(t *testing.T) {
 				t.Fatalf("billing windows opened = %v, %v, %v; want true, false, true", opened, again, later)
 			}
 		}},
+		{name: "BillConversationOnce", run: func(t *testing.T, e *storetest.Env) {
+			db := e.Open(t)
+			tn := createTenant(t, db, "acme")
+			c := newConversation(t, db, tn.ID, "+31612345678", "", at(1))
+			price := decimal.RequireFromString("0.1131")
+			bill := func(cat recrubo.TemplateCategory, minute int, providerKey, messageKey string) bool {
+				t.Helper()
+				ok, err := db.BillConversation(t.Context(), &recrubo.ConversationCost{TenantID: tn.ID, ConversationID: c.ID,
+					Category: cat, Amount: price, At: at(minute), ProviderKey: providerKey, MessageKey: messageKey}, 24*time.Hour)
+				must(t, err)
+				return ok
+			}
+			for i, tc := range []struct {
+				cat           recrubo.TemplateCategory
+				minute        int
+				provider, msg string
+				want          bool
+			}{
+				{recrubo.CategoryMarketing, 10, "conversation:K", "m1:1", true},
+				{recrubo.CategoryMarketing, 11, "conversation:K", "m2:1", false}, // same provider conversation
+				{recrubo.CategoryUtility, 12, "message:w3", "m1:1", false},       // m1 is billed already
+				{recrubo.CategoryUtility, 13, "conversation:U", "m3:1", true},
+				// Without pricing: a window per category.
+				{recrubo.CategoryService, 20, "", "m4:1", true},
+				{recrubo.CategoryService, 30, "", "m5:1", false},
+				{recrubo.CategoryMarketing, 31, "", "m6:1", true},
+				{recrubo.CategoryService, 20 + 24*60, "", "m7:1", true},
+			} {
+				if got := bill(tc.cat, tc.minute, tc.provider, tc.msg); got != tc.want {
+					t.Errorf("bill %d (%s %s %s) = %v, want %v", i, tc.cat, tc.provider, tc.msg, got, tc.want)
+				}
+			}
+			costs, err := db.MonthlyCosts(t.Context(), tn.ID, at(0))
+			must(t, err)
+			n := int64(0)
+			for _, mc := range costs {
+				n += mc.Count
+			}
+			if n != 5 {
+				t.Fatalf("%d costs recorded, want 5: %+v", n, costs)
+			}
+		}},
 		{name: "PhoneIsUniquePerTenant", run: func(t *testing.T, e *storetest.Env) {
 			db := e.Open(t)
 			tn := createTenant(t, db, "acme")
@@ -213,11 +255,42 @@ func TestConversations(t *testing.T) {
 			if got.Status != recrubo.StatusRead {
 				t.Fatalf("failed overrode read: %s", got.Status)
 			}
+			if got.FailReason != "" || !got.FailedAt.IsZero() {
+				t.Fatalf("a read message took the reason of a failed status that lost: %q at %v", got.FailReason, got.FailedAt)
+			}
 			if len(got.TemplateVars) != 1 || got.Body != "Hallo" {
 				t.Errorf("update touched content: %+v", got)
 			}
 			err = db.UpdateMessage(t.Context(), &recrubo.Message{TenantID: tn.ID, ID: "missing", Status: recrubo.StatusSent})
 			wantCode(t, err, recrubo.ENOTFOUND)
+		}},
+		{name: "DeliveredAfterFailedCarriesNoFailure", run: func(t *testing.T, e *storetest.Env) {
+			db := e.Open(t)
+			tn := createTenant(t, db, "acme")
+			c := newConversation(t, db, tn.ID, "+31612345678", "", at(1))
+			m := &recrubo.Message{TenantID: tn.ID, ConversationID: c.ID, Direction: recrubo.Outbound,
+				SenderID: "u1", Body: "Hallo", Status: recrubo.StatusQueued, SendAttempt: 1}
+			_, err := db.AddMessage(t.Context(), m)
+			must(t, err)
+			failed := &recrubo.Message{TenantID: tn.ID, ID: m.ID, ProviderID: "wamid.x", Status: recrubo.StatusFailed,
+				FailReason: "131026: undeliverable", FailedAt: at(3)}
+			must(t, db.UpdateMessage(t.Context(), failed))
+			if failed.Status != recrubo.StatusFailed || failed.FailReason == "" || failed.FailedAt != at(3) {
+				t.Fatalf("failed = %+v", failed)
+			}
+			// A second failure keeps the first reason.
+			again := &recrubo.Message{TenantID: tn.ID, ID: m.ID, Status: recrubo.StatusFailed, FailReason: "other", FailedAt: at(4)}
+			must(t, db.UpdateMessage(t.Context(), again))
+			if again.FailReason != "131026: undeliverable" || again.FailedAt != at(3) {
+				t.Fatalf("after a second failure = %+v", again)
+			}
+			// The delivered status arrives late: it outranks failed, and
+			// the message no longer reads as failed anywhere.
+			got := &recrubo.Message{TenantID: tn.ID, ID: m.ID, Status: recrubo.StatusDelivered, DeliveredAt: at(2)}
+			must(t, db.UpdateMessage(t.Context(), got))
+			if got.Status != recrubo.StatusDelivered || got.FailReason != "" || !got.FailedAt.IsZero() || got.DeliveredAt != at(2) {
+				t.Fatalf("delivered after failed = %+v", got)
+			}
 		}},
 		{name: "RequeueOnlyFailed", run: func(t *testing.T, e *storetest.Env) {
 			db := e.Open(t)
@@ -376,6 +449,23 @@ func TestConversations(t *testing.T) {
 			must(t, err)
 			if !c.OptedOut || c.Source != "stop-keyword" || c.At != at(3) {
 				t.Fatalf("consent = %+v", c)
+			}
+			// An older opt-in processed late does not undo the newer
+			// opt-out; a newer one does.
+			older := &recrubo.Consent{TenantID: tn.ID, Phone: "+31612345678", Source: "start-keyword", At: at(2)}
+			must(t, db.SaveConsent(t.Context(), older))
+			if !older.OptedOut || older.Source != "stop-keyword" || older.At != at(3) {
+				t.Fatalf("older save reloaded as %+v", older)
+			}
+			c, err = db.Consent(t.Context(), tn.ID, "+31612345678")
+			must(t, err)
+			if !c.OptedOut || c.At != at(3) {
+				t.Fatalf("an older opt-in overrode a newer opt-out: %+v", c)
+			}
+			must(t, db.SaveConsent(t.Context(), &recrubo.Consent{TenantID: tn.ID, Phone: "+31612345678",
+				Source: "start-keyword", At: at(4)}))
+			if c, _ = db.Consent(t.Context(), tn.ID, "+31612345678"); c.OptedOut {
+				t.Fatalf("a newer opt-in was ignored: %+v", c)
 			}
 			must(t, db.SaveCostRate(t.Context(), &recrubo.CostRate{TenantID: tn.ID, Category: recrubo.CategoryUtility,
 				Price: decimal.RequireFromString("0.0456")}))

@@ -109,18 +109,23 @@ func (q *queries) AddMessage(ctx context.Context, m *recrubo.Message) (bool, err
 }
 
 // UpdateMessage merges m's delivery fields into the stored message (the
-// status moves only up by rank; provider id, fail reason and timestamps are
-// set once) and reads the result back into m.
+// status moves only up by rank; provider id and the sent, delivered and
+// read times are set once) and reads the result back into m. The fail
+// reason and time are set only when the status becomes failed, and cleared
+// when it moves above failed (delivered or read), so a delivered message
+// never carries a failure.
 func (q *queries) UpdateMessage(ctx context.Context, m *recrubo.Message) error {
 	higher := statusRank("$4") + ` > ` + statusRank("status")
+	toFailed := `$4 = 'failed' AND ` + higher
+	pastFailed := higher + ` AND ` + statusRank("$4") + ` > ` + statusRank("'failed'")
 	_, err := q.q.exec(ctx, `UPDATE messages SET
             provider_id = CASE WHEN provider_id = '' THEN $3 ELSE provider_id END,
             status = CASE WHEN `+higher+` THEN $4 ELSE status END,
-            fail_reason = CASE WHEN fail_reason = '' AND $4 = 'failed' THEN $5 ELSE fail_reason END,
+            fail_reason = CASE WHEN `+toFailed+` THEN $5 WHEN `+pastFailed+` THEN '' ELSE fail_reason END,
             sent_at = CASE WHEN sent_at = 0 THEN $6 ELSE sent_at END,
             delivered_at = CASE WHEN delivered_at = 0 THEN $7 ELSE delivered_at END,
             read_at = CASE WHEN read_at = 0 THEN $8 ELSE read_at END,
-            failed_at = CASE WHEN failed_at = 0 THEN $9 ELSE failed_at END
+            failed_at = CASE WHEN `+toFailed+` THEN $9 WHEN `+pastFailed+` THEN 0 ELSE failed_at END
         WHERE tenant_id = $1 AND id = $2`,
 		m.TenantID, m.ID, m.ProviderID, string(m.Status), m.FailReason,
 		microTime(m.SentAt), microTime(m.DeliveredAt), microTime(m.ReadAt), microTime(m.FailedAt))

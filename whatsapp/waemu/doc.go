@@ -67,7 +67,9 @@
 // success body; the Graph error envelope; codes 190, 100, 131008, 131026,
 // 131047, 132000, 132001 and their meaning; 131047 and 131026 reaching the
 // business as failed status webhooks after an accepted send; the webhook
-// envelope, metadata, contacts, messages and statuses objects; the signature
+// envelope, metadata, contacts, messages and statuses objects, including the
+// "button" object of a tapped quick-reply button (type "button", with text
+// and payload) and the "interactive" button_reply object; the signature
 // header; the GET handshake; that Meta retries webhooks that are not answered
 // with 200.
 //
@@ -78,5 +80,7 @@
 // gets no "sent" status first; conversation ids, expiration and the
 // "PMP" pricing model with billable false for service messages and utility
 // templates inside the window; the retry schedule (Meta retries for days with
-// decreasing frequency; the emulator's schedule is short and bounded).
+// decreasing frequency; the emulator's schedule is short and bounded); that
+// a simulated quick-reply button's payload equals its text and a reply
+// button's id is made up (both are the business's choice at Meta).
 package waemu

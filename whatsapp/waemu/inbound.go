@@ -19,10 +19,12 @@ type Inbound struct {
 	From string `json:"from"`
 	// ProfileName is the candidate's WhatsApp profile name.
 	ProfileName string `json:"profile_name"`
-	// Type is text (default), image, document, audio, video, sticker or location.
+	// Type is text (default), image, document, audio, video, sticker,
+	// location, button (a tapped quick-reply button of a template) or
+	// interactive (a tapped reply button of an interactive message).
 	Type string `json:"type"`
 	// Text is the body of a text message, the caption of an image, video or
-	// document, or the name of a location.
+	// document, the name of a location, or the title of a tapped button.
 	Text string `json:"text"`
 	// Filename is the file name of a document.
 	Filename string `json:"filename"`
@@ -85,6 +87,19 @@ func (e *Emulator) SimulateInbound(in Inbound) (InboundRecord, error) {
 		}
 	case "location":
 		msg.Location = &hookLocation{Latitude: 52.3676, Longitude: 4.9041, Name: in.Text}
+	case "button", "interactive":
+		if in.Text == "" {
+			return InboundRecord{}, fmt.Errorf("waemu: inbound %s needs Text (the button title)", in.Type)
+		}
+		if in.Type == "button" {
+			msg.Button = &hookButton{Payload: in.Text, Text: in.Text}
+		} else {
+			msg.Interactive = &hookInteractive{Type: "button_reply"}
+			msg.Interactive.ButtonReply = &struct {
+				ID    string `json:"id"`
+				Title string `json:"title"`
+			}{ID: "reply-" + strconv.Itoa(len(in.Text)), Title: in.Text}
+		}
 	default:
 		return InboundRecord{}, fmt.Errorf("waemu: inbound type %q is not supported", in.Type)
 	}

@@ -57,7 +57,24 @@ type hookMessage struct {
 	Video     *hookMedia    `json:"video,omitempty"`
 	Sticker   *hookMedia    `json:"sticker,omitempty"`
 	Location  *hookLocation `json:"location,omitempty"`
-	Errors    []hookError   `json:"errors,omitempty"`
+	Button    *hookButton   `json:"button,omitempty"`
+	// Interactive is an interactive reply (a tapped reply button).
+	Interactive *hookInteractive `json:"interactive,omitempty"`
+	Errors      []hookError      `json:"errors,omitempty"`
+}
+
+// hookButton is a tapped quick-reply button of a template message.
+type hookButton struct {
+	Payload string `json:"payload"`
+	Text    string `json:"text"`
+}
+
+type hookInteractive struct {
+	Type        string `json:"type"`
+	ButtonReply *struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+	} `json:"button_reply,omitempty"`
 }
 
 type hookContext struct {
