@@ -153,7 +153,7 @@ func (s *Syncer) syncRecruiters(ctx context.Context, t *recrubo.Tenant, r Reader
 	chunks := (len(ids) + idChunk - 1) / idChunk
 	for i := cp.NextPage; i < chunks; i++ {
 		chunk := ids[i*idChunk : min(len(ids), (i+1)*idChunk)]
-		users, err := fetchUsers(ctx, r, chunk)
+		users, err := fetchByIDs(ctx, r.UserPage, "user", chunk)
 		if err != nil {
 			return err
 		}
@@ -182,23 +182,6 @@ func (s *Syncer) syncRecruiters(ctx context.Context, t *recrubo.Tenant, r Reader
 		s.progress(cp)
 	}
 	return nil
-}
-
-// fetchUsers reads the users with the given ids (deleted ones included).
-func fetchUsers(ctx context.Context, r Reader, ids []string) ([]carerix.User, error) {
-	q, err := carerix.In("_id", ids...).Build()
-	if err != nil {
-		return nil, err
-	}
-	var out []carerix.User
-	p := carerix.NewPager(r.UserPage, carerix.PageRequest{Qualifier: q, Size: idChunk, NoRestrict: true})
-	for u, err := range p.All(ctx) {
-		if err != nil {
-			return nil, fmt.Errorf("reading users: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, nil
 }
 
 func (s *Syncer) progress(cp *recrubo.SyncCheckpoint) {

@@ -147,20 +147,20 @@ func pagesOf(total int64, size int) int {
 }
 
 // fetchByIDs reads the records with the given _ids (at most idChunk),
-// soft-deleted ones included, by _id; an id Carerix no longer has (purged)
-// is absent from the map.
-func fetchByIDs[T any](ctx context.Context, fetch carerix.PageFunc[T], kind string, id func(*T) string, ids []string) (map[string]*T, error) {
+// soft-deleted ones included; an id Carerix no longer has (purged) has no
+// record among them.
+func fetchByIDs[T any](ctx context.Context, fetch carerix.PageFunc[T], kind string, ids []string) ([]T, error) {
 	q, err := carerix.In("_id", ids...).Build()
 	if err != nil {
 		return nil, fmt.Errorf("building the %s id qualifier: %w", kind, err)
 	}
-	out := make(map[string]*T, len(ids))
+	out := make([]T, 0, len(ids))
 	p := carerix.NewPager(fetch, carerix.PageRequest{Qualifier: q, Size: idChunk, NoRestrict: true})
 	for rec, err := range p.All(ctx) {
 		if err != nil {
 			return nil, fmt.Errorf("reading %ss by id: %w", kind, err)
 		}
-		out[id(&rec)] = &rec
+		out = append(out, rec)
 	}
 	return out, nil
 }

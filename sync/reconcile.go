@@ -282,9 +282,13 @@ func sweep[T any](ctx context.Context, a *applier, e recrubo.Entity, list func(c
 		return err
 	}
 	for chunk := range slices.Chunk(unlisted, idChunk) {
-		current, err := fetchByIDs(ctx, fetch, string(e), idOf, chunk)
+		recs, err := fetchByIDs(ctx, fetch, string(e), chunk)
 		if err != nil {
 			return err
+		}
+		current := make(map[string]*T, len(recs))
+		for i := range recs {
+			current[idOf(&recs[i])] = &recs[i]
 		}
 		for _, id := range chunk {
 			if err := a.locked(e, id, func() error { return apply(id, current[id]) }); err != nil {
