@@ -55,11 +55,6 @@ type Conversation struct {
 	LastMessageAt  time.Time
 	// LastMessagePreview is the start of the newest message, for lists.
 	LastMessagePreview string
-	// BilledUntil is the end of a 24-hour billing window set with
-	// OpenBillingWindow. Costs are no longer billed by it: they are
-	// recorded per provider conversation, or per category window, with
-	// BillConversation (see package messaging).
-	BilledUntil time.Time
 	// EpisodeStartedAt is when the current episode began: zero for the
 	// first one, else the last time a recruiter reopened the conversation
 	// (a message that reopens a closed conversation continues its
@@ -343,7 +338,7 @@ type ConversationStore interface {
 	// CreatedAt) to a new one, and sets UpdatedAt. Returns ECONFLICT when
 	// another conversation has c's channel and phone. Activity times
 	// (LastInboundAt, LastOutboundAt, LastMessageAt with its preview,
-	// BilledUntil, EpisodeStartedAt) only move forward, so a writer
+	// EpisodeStartedAt) only move forward, so a writer
 	// holding an older copy cannot undo a newer one; c is reloaded with
 	// what was stored. CarerixActivityID and SummaryHash are not written
 	// (see SetConversationActivity); they are cleared when
@@ -355,10 +350,6 @@ type ConversationStore interface {
 	// another episode since. Returns ENOTFOUND if there is no such
 	// conversation.
 	SetConversationActivity(ctx context.Context, tenantID, id string, episode time.Time, activityID, hash string) (bool, error)
-	// OpenBillingWindow sets the conversation's BilledUntil to until
-	// unless a window is still open at at, and reports whether it did.
-	// Billing uses BillConversation's windows per category instead.
-	OpenBillingWindow(ctx context.Context, tenantID, id string, at, until time.Time) (bool, error)
 	// ConversationsChangedSince returns the tenant's conversations with
 	// exactly one candidate that had a message or a change at or after
 	// since, by id.

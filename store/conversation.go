@@ -22,7 +22,7 @@ const (
 )
 
 const conversationColumns = `tenant_id, id, channel, phone, candidate_id, ambiguous, state, assignee_id,
-    last_inbound_at, last_outbound_at, last_message_at, last_preview, billed_until, created_at, updated_at,
+    last_inbound_at, last_outbound_at, last_message_at, last_preview, created_at, updated_at,
     episode_started_at, carerix_activity_id, summary_hash`
 
 func scanConversation(r row) (*recrubo.Conversation, error) {
@@ -40,20 +40,20 @@ func scanConversation(r row) (*recrubo.Conversation, error) {
 
 // conversationTimes holds a conversation row's times while it is scanned.
 type conversationTimes struct {
-	inbound, outbound, last, billed, created, updated, episode int64
+	inbound, outbound, last, created, updated, episode int64
 }
 
 // conversationDest returns the scan destinations of conversationColumns.
 func conversationDest(c *recrubo.Conversation, t *conversationTimes) []any {
 	return []any{&c.TenantID, &c.ID, &c.Channel, &c.Phone, &c.CandidateID, &c.Ambiguous, &c.State, &c.AssigneeID,
-		&t.inbound, &t.outbound, &t.last, &c.LastMessagePreview, &t.billed, &t.created, &t.updated,
+		&t.inbound, &t.outbound, &t.last, &c.LastMessagePreview, &t.created, &t.updated,
 		&t.episode, &c.CarerixActivityID, &c.SummaryHash}
 }
 
 // apply sets the scanned times on c.
 func (t *conversationTimes) apply(c *recrubo.Conversation) {
 	c.LastInboundAt, c.LastOutboundAt, c.LastMessageAt = timeMicro(t.inbound), timeMicro(t.outbound), timeMicro(t.last)
-	c.BilledUntil, c.CreatedAt, c.UpdatedAt = timeMicro(t.billed), timeMicro(t.created), timeMicro(t.updated)
+	c.CreatedAt, c.UpdatedAt = timeMicro(t.created), timeMicro(t.updated)
 	c.EpisodeStartedAt = timeMicro(t.episode)
 }
 
@@ -110,20 +110,20 @@ func (q *queries) SaveConversation(ctx context.Context, c *recrubo.Conversation)
 	// are dropped when the episode start moves forward.
 	newEpisode := `excluded.episode_started_at > conversations.episode_started_at`
 	_, err := q.q.exec(ctx, `INSERT INTO conversations (`+conversationColumns+`)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, '', '')
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', '')
         ON CONFLICT (tenant_id, id) DO UPDATE SET candidate_id = excluded.candidate_id,
             ambiguous = excluded.ambiguous, state = excluded.state, assignee_id = excluded.assignee_id,
             last_inbound_at = `+later("last_inbound_at")+`, last_outbound_at = `+later("last_outbound_at")+`,
             last_preview = CASE WHEN excluded.last_message_at >= conversations.last_message_at
                 THEN excluded.last_preview ELSE conversations.last_preview END,
-            last_message_at = `+later("last_message_at")+`, billed_until = `+later("billed_until")+`,
+            last_message_at = `+later("last_message_at")+`,
             carerix_activity_id = CASE WHEN `+newEpisode+` THEN '' ELSE conversations.carerix_activity_id END,
             summary_hash = CASE WHEN `+newEpisode+` THEN '' ELSE conversations.summary_hash END,
             episode_started_at = `+later("episode_started_at")+`,
             updated_at = excluded.updated_at`,
 		c.TenantID, id, string(c.Channel), c.Phone, c.CandidateID, c.Ambiguous, string(c.State), c.AssigneeID,
 		microTime(c.LastInboundAt), microTime(c.LastOutboundAt), microTime(c.LastMessageAt), c.LastMessagePreview,
-		microTime(c.BilledUntil), created, now, episode)
+		created, now, episode)
 	switch {
 	case errors.Is(err, errUniqueViolation):
 		return recrubo.WrapError(recrubo.ECONFLICT, err, "A conversation with %s already exists.", c.Phone)
@@ -145,21 +145,6 @@ func (q *queries) SaveConversation(ctx context.Context, c *recrubo.Conversation)
 func later(column string) string {
 	return `CASE WHEN excluded.` + column + ` > conversations.` + column + ` THEN excluded.` + column +
 		` ELSE conversations.` + column + ` END`
-}
-
-// OpenBillingWindow starts a conversation's billing window [at, until)
-// unless one is open at at; it reports whether it did, so exactly one of
-// several concurrent senders records the cost.
-func (q *queries) OpenBillingWindow(ctx context.Context, tenantID, id string, at, until time.Time) (bool, error) {
-	n, err := q.q.exec(ctx, `UPDATE conversations SET billed_until = $4
-        WHERE tenant_id = $1 AND id = $2 AND billed_until <= $3`, tenantID, id, at.UnixMicro(), until.UnixMicro())
-	if err != nil {
-		return false, fmt.Errorf("opening billing window of %s: %w", id, err)
-	}
-	if n > 0 {
-		q.touch(tenantID, ChangeConversation, id)
-	}
-	return n > 0, nil
 }
 
 // SetConversationActivity records the Carerix activity and notes hash of

@@ -29,7 +29,7 @@ func TestConversations(t *testing.T) {
 			if c.ID == "" || c.State != recrubo.ConversationOpen || c.CreatedAt.IsZero() {
 				t.Fatalf("saved conversation = %+v", c)
 			}
-			c.AssigneeID, c.LastInboundAt, c.BilledUntil = "u7", at(2), at(60*24)
+			c.AssigneeID, c.LastInboundAt = "u7", at(2)
 			must(t, db.SaveConversation(t.Context(), c))
 			got, err := db.ConversationByPhone(t.Context(), tn.ID, recrubo.ChannelWhatsApp, "+31612345678")
 			must(t, err)
@@ -120,15 +120,6 @@ func TestConversations(t *testing.T) {
 			if stale.LastInboundAt != at(10) || stale.LastMessageAt != at(10) || stale.LastMessagePreview != "nieuw" ||
 				stale.LastOutboundAt != at(5) || stale.AssigneeID != "u2" {
 				t.Fatalf("after a stale save = %+v", stale)
-			}
-			opened, err := db.OpenBillingWindow(t.Context(), tn.ID, c.ID, at(20), at(20+24*60))
-			must(t, err)
-			again, err := db.OpenBillingWindow(t.Context(), tn.ID, c.ID, at(30), at(30+24*60))
-			must(t, err)
-			later, err := db.OpenBillingWindow(t.Context(), tn.ID, c.ID, at(20+24*60), at(20+48*60))
-			must(t, err)
-			if !opened || again || !later {
-				t.Fatalf("billing windows opened = %v, %v, %v; want true, false, true", opened, again, later)
 			}
 		}},
 		{name: "BillConversationOnce", run: func(t *testing.T, e *storetest.Env) {

@@ -159,11 +159,6 @@ func (db *DB) AddCost(ctx context.Context, tenantID, conversationID string, cat 
 	return write(ctx, db, func(q *queries) error { return q.AddCost(ctx, tenantID, conversationID, cat, amount, at) })
 }
 
-// OpenBillingWindow starts a conversation's billing window unless one is open.
-func (db *DB) OpenBillingWindow(ctx context.Context, tenantID, id string, at, until time.Time) (bool, error) {
-	return writeV(ctx, db, func(q *queries) (bool, error) { return q.OpenBillingWindow(ctx, tenantID, id, at, until) })
-}
-
 // SetMessageDispatched records when a message was handed to the provider.
 func (db *DB) SetMessageDispatched(ctx context.Context, tenantID, id string, at time.Time) error {
 	return write(ctx, db, func(q *queries) error { return q.SetMessageDispatched(ctx, tenantID, id, at) })
