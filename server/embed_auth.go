@@ -42,10 +42,10 @@ func (s *Server) authenticateEmbed(c *fiber.Ctx, kind recrubo.EmbedKind) (*recru
 	}
 	// A navigation inside the frame (a period link, a reload after an
 	// action) comes from our own page, which Carerix framed before.
-	own := []string{strings.ToLower(c.Protocol() + "://" + c.Hostname())}
 	if c.Get("Sec-Fetch-Site") == "same-origin" {
 		return v, nil
 	}
+	own := []string{strings.ToLower(c.Protocol() + "://" + c.Hostname())}
 	for _, h := range []string{fiber.HeaderOrigin, fiber.HeaderReferer} {
 		if val := c.Get(h); val != "" && !originAllowed(val, v.Tenant.FrameOrigins) && !originAllowed(val, own) {
 			return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "This page can only be opened inside Carerix.")
