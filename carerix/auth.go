@@ -32,8 +32,9 @@ type tokenCache struct {
 	stats   *counters
 	log     *slog.Logger
 
-	sem chan struct{}
-	tok *oauth2.Token // guarded by sem
+	sem  chan struct{}
+	tok  *oauth2.Token // guarded by sem
+	life time.Duration // the cached token's lifetime when fetched; guarded by sem
 }
 
 func newTokenCache(cfg Config, stats *counters) *tokenCache {
@@ -64,25 +65,38 @@ func (t *tokenCache) token(ctx context.Context) (*oauth2.Token, error) {
 	}
 	defer func() { <-t.sem }()
 
+	if t.fresh() {
+		return t.tok, nil
+	}
 	fetchCtx, cancel := context.WithTimeout(ctx, t.timeout)
 	defer cancel()
 	fetchCtx = context.WithValue(fetchCtx, oauth2.HTTPClient, t.hc)
-	fetching := &countingSource{src: t.cc.TokenSource(fetchCtx)}
-	// ReuseTokenSourceWithExpiry returns the cached token while it is valid
-	// for at least delta longer, and otherwise asks fetching for a new one.
-	tok, err := oauth2.ReuseTokenSourceWithExpiry(t.tok, fetching, t.delta).Token()
+	fetchedAt := t.now()
+	tok, err := t.cc.TokenSource(fetchCtx).Token()
 	if err != nil {
 		return nil, tokenError(err, t.now())
 	}
-	if fetching.fetched {
-		t.stats.tokenFetches.Add(1)
-		if tok.Expiry.IsZero() {
-			tok.Expiry = t.now().Add(fallbackTokenLifetime)
-		}
-		t.log.DebugContext(ctx, "fetched carerix access token", "token_url", t.cc.TokenURL, "expiry", tok.Expiry)
+	t.stats.tokenFetches.Add(1)
+	if tok.Expiry.IsZero() {
+		tok.Expiry = fetchedAt.Add(fallbackTokenLifetime)
 	}
+	t.life = tok.Expiry.Sub(fetchedAt)
+	t.log.DebugContext(ctx, "fetched carerix access token", "token_url", t.cc.TokenURL, "expiry", tok.Expiry)
 	t.tok = tok
 	return tok, nil
+}
+
+// fresh reports whether the cached token may still be used: it is valid
+// for longer than the refresh margin, which is Config.TokenExpiryDelta but
+// at most a quarter of the token's lifetime, so that short-lived tokens
+// (Carerix was seen issuing 300 s ones; tests use seconds) are used for
+// most of their life rather than refetched for every request.
+func (t *tokenCache) fresh() bool {
+	if t.tok == nil || t.tok.AccessToken == "" {
+		return false
+	}
+	margin := min(t.delta, t.life/4)
+	return t.now().Add(margin).Before(t.tok.Expiry)
 }
 
 // invalidate drops the cached token if it is still stale, so the next call
@@ -98,18 +112,6 @@ func (t *tokenCache) invalidate(ctx context.Context, stale *oauth2.Token) error 
 		t.tok = nil
 	}
 	return nil
-}
-
-// countingSource records whether the underlying source was asked at all.
-type countingSource struct {
-	src     oauth2.TokenSource
-	fetched bool
-}
-
-// Token implements oauth2.TokenSource.
-func (s *countingSource) Token() (*oauth2.Token, error) {
-	s.fetched = true
-	return s.src.Token()
 }
 
 // tokenError turns a token endpoint failure into an *Error. Refused

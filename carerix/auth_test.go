@@ -36,17 +36,41 @@ func TestTokenIsCachedAcrossCalls(t *testing.T) {
 }
 
 func TestTokenRefreshedBeforeExpiry(t *testing.T) {
-	// Tokens live 20 s and the client refreshes 30 s before expiry, so
-	// every cached token is already due: each call must fetch a new one.
-	srv := startEmulator(t, func(o *carerixemu.Options) { o.TokenLifetime = 20 * time.Second })
-	c := newClient(t, srv, func(cfg *carerix.Config) { cfg.TokenExpiryDelta = 30 * time.Second })
-	for range 3 {
+	// Tokens live 20 s. The client refreshes 30 s before expiry, but at
+	// most a quarter of a token's life (5 s) early: a short-lived token
+	// serves calls for its first 15 s and is replaced after, before the
+	// server would refuse it.
+	var clk clock
+	srv := startEmulator(t, func(o *carerixemu.Options) {
+		clk.install(o)
+		o.TokenLifetime = 20 * time.Second
+	})
+	c := newClient(t, srv, func(cfg *carerix.Config) {
+		cfg.TokenExpiryDelta = 30 * time.Second
+		cfg.Now = clk.now
+	})
+	call := func() {
+		t.Helper()
 		if _, err := c.UserPage(t.Context(), carerix.PageRequest{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if got := srv.Stats().TokenRequests; got != 3 {
-		t.Errorf("%d token requests for 3 calls, want 3", got)
+	for range 3 {
+		call()
+	}
+	if got := srv.Stats().TokenRequests; got != 1 {
+		t.Errorf("%d token requests for 3 calls within the token's life, want 1", got)
+	}
+	clk.advance(14 * time.Second)
+	call()
+	if got := srv.Stats().TokenRequests; got != 1 {
+		t.Errorf("%d token requests 14 s in, want still 1", got)
+	}
+	clk.advance(2 * time.Second) // 16 s: within the last quarter
+	call()
+	call()
+	if got := srv.Stats().TokenRequests; got != 2 {
+		t.Errorf("%d token requests 16 s in, want 2", got)
 	}
 	if got := srv.Stats().Unauthenticated; got != 0 {
 		t.Errorf("%d requests were refused", got)

@@ -13,13 +13,14 @@ import (
 // Client talks to one Carerix tenant. It is safe for concurrent use; all
 // calls share one token cache, one rate limiter and one set of counters.
 type Client struct {
-	cfg     Config
-	hc      *http.Client
-	log     *slog.Logger
-	limiter *rate.Limiter
-	tokens  *tokenCache
-	stats   *counters
-	now     func() time.Time
+	cfg      Config
+	hc       *http.Client
+	log      *slog.Logger
+	limiter  *rate.Limiter
+	tokens   *tokenCache
+	stats    *counters
+	now      func() time.Time
+	contract contractState
 }
 
 // New validates cfg and returns a Client for it.
@@ -29,7 +30,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	cfg = cfg.withDefaults()
 	stats := &counters{}
-	return &Client{
+	c := &Client{
 		cfg:     cfg,
 		hc:      cfg.HTTPClient,
 		log:     cfg.Logger,
@@ -37,7 +38,12 @@ func New(cfg Config) (*Client, error) {
 		tokens:  newTokenCache(cfg, stats),
 		stats:   stats,
 		now:     cfg.Now,
-	}, nil
+	}
+	c.contract.onRead = cfg.OnContract
+	if cfg.Contract != nil {
+		c.contract.cur.Store(cfg.Contract)
+	}
+	return c, nil
 }
 
 // Config returns the effective configuration, defaults filled in and the
@@ -47,6 +53,7 @@ func (c *Client) Config() Config {
 	if cfg.ClientSecret != "" {
 		cfg.ClientSecret = "********"
 	}
+	cfg.Contract = c.contract.cur.Load()
 	return cfg
 }
 

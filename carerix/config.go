@@ -1,6 +1,7 @@
 package carerix
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -47,11 +48,14 @@ const (
 	// DefaultMaxResponseBytes bounds how much of a response body is read.
 	DefaultMaxResponseBytes = 32 << 20
 
-	// MaxPageSize is the largest page size third-party reports say
-	// Carerix accepts; larger requested sizes are clamped to it.
-	MaxPageSize = 100
-	// DefaultPageSize is used when a PageRequest leaves Size at zero.
-	DefaultPageSize = MaxPageSize
+	// MaxPageSize is the largest page size the client ever asks for:
+	// clients that ran on tenants ask for 200 and 500. Larger requested
+	// sizes are clamped to it, and to the size the tenant reported when
+	// its contract was read (Contract.MaxPageSize).
+	MaxPageSize = 500
+	// DefaultPageSize is used when a PageRequest leaves Size at zero; a
+	// planning document claims 100 is the most Carerix accepts.
+	DefaultPageSize = 100
 )
 
 // realmPattern restricts realm names to what can be placed in a URL path
@@ -113,6 +117,13 @@ type Config struct {
 	Now func() time.Time
 	// UserAgent is sent with every request. Default "recrubo-carerix".
 	UserAgent string
+	// Contract is the tenant's contract as stored; nil makes the client
+	// read it (Discover) before its first GraphQL call.
+	Contract *Contract
+	// OnContract, when set, is called with every contract the client
+	// reads (first use, or again after Carerix rejected a query), so it
+	// can be stored.
+	OnContract func(context.Context, *Contract)
 	// AllowInsecureHTTP permits plain-http base URLs on hosts other than
 	// loopback (e.g. an emulator in a container network). Plain http on
 	// loopback is always allowed; everything else must be https because

@@ -2,6 +2,8 @@ package carerix
 
 import (
 	"context"
+	"fmt"
+	"strings"
 )
 
 // DataNode is a picklist entry (CRDataNode), e.g. a candidate or vacancy
@@ -23,12 +25,6 @@ type DataNode struct {
 	// Parents are the node's parent (tag) nodes; nil when not selected.
 	Parents []DataNode
 }
-
-// dataNodeRefFields selects a status node referenced from a record.
-const dataNodeRefFields = `_id dataNodeID value exportCode tag notActive`
-
-// dataNodeFields selects a node with its parents.
-const dataNodeFields = dataNodeRefFields + ` parentNodes { ` + dataNodeRefFields + ` }`
 
 // wireDataNode is CRDataNode on the wire.
 type wireDataNode struct {
@@ -69,27 +65,81 @@ func dataNodePtr(w *wireDataNode) *DataNode {
 }
 
 // DataNodeListBy lists the data nodes of a node type, e.g.
-// "Kandidaat-status" or "Vacature-status" (crDataNodeListBy). tag, when
-// non-empty, narrows the list to nodes carrying that tag.
+// "Kandidaat-status" or "Vacature-status": with crDataNodeListBy, or where
+// the tenant has no such query, with a crDataNodePage qualified by the
+// node type's name. tag, when non-empty, narrows the list to nodes
+// carrying that tag.
 func (c *Client) DataNodeListBy(ctx context.Context, nodeType, tag string) ([]DataNode, error) {
-	const op = "crDataNodeListBy"
+	const op = opDataNodeListBy
 	if nodeType == "" {
 		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: "node type is required"}
 	}
-	query := `query ($type: String, $tag: String) { crDataNodeListBy(type: $type, tag: $tag) { ` + dataNodeFields + ` } }`
-	vars := map[string]any{"type": nodeType, "tag": nil}
+	var out []DataNode
+	err := c.withContract(ctx, op, func(k *Contract) error {
+		field := k.Op(op)
+		if field == "" {
+			return c.dataNodesByPage(ctx, k, nodeType, tag, &out)
+		}
+		sel, err := k.selection(typeDataNode)
+		if err != nil {
+			return err
+		}
+		decl, args := []string{"$type: String"}, []string{"type: $type"}
+		vars := map[string]any{"type": nodeType}
+		if tag != "" && k.Args[op+".tag"] {
+			decl, args = append(decl, "$tag: String"), append(args, "tag: $tag")
+			vars["tag"] = tag
+		}
+		query := fmt.Sprintf("query (%s) { %s(%s) { %s } }", strings.Join(decl, ", "), field, strings.Join(args, ", "), sel)
+		var data map[string][]wireDataNode
+		if err := c.graphQL(ctx, field, query, vars, &data, true); err != nil {
+			return err
+		}
+		out = make([]DataNode, 0, len(data[field]))
+		for _, w := range data[field] {
+			if d := w.dataNode(); tag == "" || k.Args[op+".tag"] || d.Tag == tag {
+				out = append(out, d)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// dataNodesByPage lists a node type's data nodes through crDataNodePage.
+func (c *Client) dataNodesByPage(ctx context.Context, k *Contract, nodeType, tag string, out *[]DataNode) error {
+	q := Eq("type.name", nodeType)
 	if tag != "" {
-		vars["tag"] = tag
+		q = And(q, Eq("tag", tag))
 	}
-	var data struct {
-		Nodes []wireDataNode `json:"crDataNodeListBy"`
+	qs, err := q.Build()
+	if err != nil {
+		return err
 	}
-	if err := c.graphQL(ctx, op, query, vars, &data, true); err != nil {
-		return nil, err
+	p := NewPager(func(ctx context.Context, r PageRequest) (*Page[DataNode], error) {
+		field, query, vars, err := k.pageQuery(opDataNodePage, typeDataNode, r)
+		if err != nil {
+			return nil, err
+		}
+		var data map[string]*wirePage[wireDataNode]
+		if err := c.graphQL(ctx, field, query, vars, &data, true); err != nil {
+			return nil, err
+		}
+		wp := data[field]
+		if wp == nil {
+			return nil, &Error{Kind: ErrProtocol, Op: field, Message: "page is null"}
+		}
+		pg := &Page[DataNode]{PageInfo: wp.PageInfo, Items: make([]DataNode, len(wp.Items))}
+		for i, w := range wp.Items {
+			pg.Items[i] = w.dataNode()
+		}
+		return pg, nil
+	}, PageRequest{Qualifier: qs})
+	for d, err := range p.All(ctx) {
+		if err != nil {
+			return err
+		}
+		*out = append(*out, d)
 	}
-	out := make([]DataNode, len(data.Nodes))
-	for i, w := range data.Nodes {
-		out[i] = w.dataNode()
-	}
-	return out, nil
+	return nil
 }

@@ -11,15 +11,14 @@ type deleteResponse struct {
 	Success bool        `json:"success"`
 }
 
-// deleteRecord deletes record id with the crXDelete mutation op (e.g.
-// "crToDoDelete"), which answers with the record's id and success. A
-// delete is idempotent, so it is retried like a read.
+// deleteRecord deletes record id with the logical crXDelete mutation op
+// (e.g. "crToDoDelete"), which answers with the record's id and success.
+// A delete is idempotent, so it is retried like a read.
 func (c *Client) deleteRecord(ctx context.Context, op, id string) error {
 	if id == "" {
 		return &Error{Kind: ErrBadRequest, Op: op, Message: "empty id"}
 	}
-	query := `mutation ($id: ID!) { ` + op + `(_id: $id) { _id success } }`
-	resp, err := mutate[deleteResponse](ctx, c, op, query, map[string]any{"id": id}, true)
+	resp, err := mutateWith[deleteResponse](ctx, c, op, "", id, nil, true)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,8 @@ type Employee struct {
 	Deleted          bool
 	CreationDate     time.Time
 	ModificationDate time.Time
-	// StableHash is Carerix's stableHash; it changes whenever the record changes.
+	// StableHash is Carerix's stableHash; it changes whenever the record
+	// changes. Empty where the tenant's API has none (Contract).
 	StableHash string
 	// Status is the candidate status node (toStatusNode) with its parent
 	// tags; nil when the candidate has none.
@@ -31,9 +32,6 @@ type Employee struct {
 	// OwnerID is the _id of the owning recruiter (CRUser), if any.
 	OwnerID string
 }
-
-// employeeFields selects what the product needs of a candidate.
-const employeeFields = `_id employeeID firstName lastNamePrefix lastName emailAddress phoneNumber mobileNumber city stableHash deleted creationDate modificationDate toStatusNode { ` + dataNodeFields + ` } owner { _id }`
 
 // wireEmployee is CREmployee on the wire.
 type wireEmployee struct {
@@ -76,12 +74,12 @@ func (w wireEmployee) employee() Employee {
 
 // Employee reads one candidate by _id. A missing candidate is ErrNotFound.
 func (c *Client) Employee(ctx context.Context, id string) (*Employee, error) {
-	return fetchOne(ctx, c, "crEmployee", employeeFields, id, wireEmployee.employee)
+	return fetchOne(ctx, c, opEmployee, opEmployeePage, typeEmployee, id, wireEmployee.employee)
 }
 
 // EmployeePage reads one page of candidates (crEmployeePage).
 func (c *Client) EmployeePage(ctx context.Context, r PageRequest) (*Page[Employee], error) {
-	return fetchPage(ctx, c, "crEmployeePage", employeeFields, r, wireEmployee.employee)
+	return fetchPage(ctx, c, opEmployeePage, typeEmployee, r, wireEmployee.employee)
 }
 
 // EmployeePager returns a Pager over candidates starting at r.Page.
@@ -96,44 +94,3 @@ func (c *Client) Employees(ctx context.Context, r PageRequest) iter.Seq2[Employe
 	return c.EmployeePager(r).All(ctx)
 }
 
-// EmployeeUpdate lists the candidate fields UpdateEmployee can change;
-// nil fields are left alone.
-type EmployeeUpdate struct {
-	FirstName    *string
-	LastName     *string
-	EmailAddress *string
-	PhoneNumber  *string
-	MobileNumber *string
-	Notes        *string
-}
-
-// request renders u as a CREmployeeRequest.
-func (u EmployeeUpdate) request() map[string]any {
-	req := map[string]any{"_kind": "CREmployee"}
-	for name, v := range map[string]*string{
-		"firstName": u.FirstName, "lastName": u.LastName, "emailAddress": u.EmailAddress,
-		"phoneNumber": u.PhoneNumber, "mobileNumber": u.MobileNumber, "notes": u.Notes,
-	} {
-		if v != nil {
-			req[name] = *v
-		}
-	}
-	return req
-}
-
-// UpdateEmployee changes the given fields of candidate id
-// (crEmployeeUpdate) and returns the updated candidate.
-func (c *Client) UpdateEmployee(ctx context.Context, id string, u EmployeeUpdate) (*Employee, error) {
-	const op = "crEmployeeUpdate"
-	req := u.request()
-	if id == "" || len(req) == 1 {
-		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: "id and at least one field are required"}
-	}
-	query := `mutation ($id: ID!, $request: CREmployeeRequest!) { crEmployeeUpdate(_id: $id, request: $request) { ` + employeeFields + ` } }`
-	w, err := mutate[wireEmployee](ctx, c, op, query, map[string]any{"id": id, "request": req}, true)
-	if err != nil {
-		return nil, err
-	}
-	e := w.employee()
-	return &e, nil
-}

@@ -74,10 +74,15 @@ func emulatorConfig(srv *carerixemu.Server) carerix.Config {
 	}
 }
 
-// newClient returns a client for srv; modify adjusts the config.
+// newClient returns a client for srv holding the tenant's contract, as
+// the product's clients hold the stored one; modify adjusts the config
+// (a nil Contract there makes the client read it on first use). The
+// contract is read by another client, and the emulator's counters are
+// reset after, so tests count only their own requests.
 func newClient(t testing.TB, srv *carerixemu.Server, modify func(*carerix.Config)) *carerix.Client {
 	t.Helper()
 	cfg := emulatorConfig(srv)
+	cfg.Contract = readContract(t, srv)
 	if modify != nil {
 		modify(&cfg)
 	}
@@ -93,6 +98,37 @@ func newClient(t testing.TB, srv *carerixemu.Server, modify func(*carerix.Config
 	t.Cleanup(c.CloseIdleConnections)
 	return c
 }
+
+// readContract returns the contract of an emulator of srv's profile,
+// read once per test binary from an emulator of its own, so the tests'
+// emulators count only the tests' requests.
+func readContract(t testing.TB, srv *carerixemu.Server) *carerix.Contract {
+	t.Helper()
+	k, err := docsContract()
+	if err != nil {
+		t.Fatalf("reading the contract: %v", err)
+	}
+	return k
+}
+
+// docsContract reads the contract of a default emulator.
+var docsContract = sync.OnceValues(func() (*carerix.Contract, error) {
+	ctx := context.Background()
+	srv, err := carerixemu.New(carerixemu.Options{Tenant: "contract"})
+	if err != nil {
+		return nil, err
+	}
+	if err := srv.Start(ctx, "127.0.0.1:0"); err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	c, err := carerix.New(emulatorConfig(srv))
+	if err != nil {
+		return nil, err
+	}
+	defer c.CloseIdleConnections()
+	return c.Contract(ctx)
+})
 
 // seedEmployees creates n candidates with the given status (export code,
 // value or _id) and returns their ids in creation order.

@@ -40,6 +40,13 @@ const (
 	// ErrProtocol: the response could not be understood (not JSON, wrong
 	// shape, unparseable dates).
 	ErrProtocol Kind = "unexpected response"
+	// ErrContract: the tenant's GraphQL schema does not offer what the
+	// product needs: a query named a field, argument or type the tenant
+	// does not have (its schema changed since the contract was read), or
+	// the contract lacks a required need. The message names the Carerix
+	// type, the field and the names tried. Retrying the same request
+	// cannot help; reading the contract again may.
+	ErrContract Kind = "contract"
 	// ErrBadSignature: a webhook signature is missing or does not verify.
 	// Returned (wrapped) by SignatureVerifier implementations.
 	ErrBadSignature Kind = "bad webhook signature"
@@ -143,6 +150,45 @@ func ErrorKind(err error) Kind {
 		return k
 	}
 	return ""
+}
+
+// unknownFieldPatterns find a field a GraphQL server does not know, with
+// its type: graphql-go and graphql-js ("Cannot query field \"x\" on type
+// \"T\"."), graphql-java ("Field 'x' in type 'T' is undefined").
+var unknownFieldPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`Cannot query field ["']([A-Za-z_][A-Za-z0-9_]*)["'] on type ["']([A-Za-z_][A-Za-z0-9_]*)["']`),
+	regexp.MustCompile(`Field ["']([A-Za-z_][A-Za-z0-9_]*)["'] in type ["']([A-Za-z_][A-Za-z0-9_]*)["'] is undefined`),
+}
+
+// schemaMismatchWords mark other validation errors about names the schema
+// lacks: unknown arguments, input fields and types.
+var schemaMismatchWords = []string{"unknown argument", "unknownargument", "unknown type", "unknowntype",
+	"unknown field", "fieldundefined", "is not defined by type", "contains a field not in", "cannot query field"}
+
+// unknownField returns the field and type a validation message says are
+// unknown.
+func unknownField(msg string) (field, typ string, ok bool) {
+	for _, p := range unknownFieldPatterns {
+		if m := p.FindStringSubmatch(msg); m != nil {
+			return m[1], m[2], true
+		}
+	}
+	return "", "", false
+}
+
+// isSchemaMismatch reports whether a GraphQL error message says the query
+// named something the schema does not have.
+func isSchemaMismatch(msg string) bool {
+	if _, _, ok := unknownField(msg); ok {
+		return true
+	}
+	low := strings.ToLower(msg)
+	for _, w := range schemaMismatchWords {
+		if strings.Contains(low, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // scopePattern finds an OAuth2 scope code such as urn:cx/webhooks:data:manage.

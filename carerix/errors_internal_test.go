@@ -30,7 +30,10 @@ func TestClassifyGraphQLError(t *testing.T) {
 		{"rate limit code", gqlError{Message: "slow down", Extensions: map[string]any{"code": "RATE_LIMITED"}}, ErrRateLimited, ""},
 		{"rate limit message", gqlError{Message: "Rate limit exceeded"}, ErrRateLimited, ""},
 		{"internal", gqlError{Message: "boom", Extensions: map[string]any{"classification": "INTERNAL_ERROR"}}, ErrServer, ""},
-		{"validation", gqlError{Message: "Field 'x' in type 'CREmployee' is undefined", Extensions: map[string]any{"classification": "ValidationError"}}, ErrBadRequest, ""},
+		{"unknown field, graphql-java", gqlError{Message: "Validation error (FieldUndefined@[crEmployeePage/items/x]) : Field 'x' in type 'CREmployee' is undefined", Extensions: map[string]any{"classification": "ValidationError"}}, ErrContract, ""},
+		{"unknown field, graphql-go", gqlError{Message: `Cannot query field "stableHash" on type "CREmployee".`}, ErrContract, ""},
+		{"unknown argument", gqlError{Message: `Unknown argument "sort" on field "crEmployeePage" of type "Query".`, Extensions: map[string]any{"code": "BAD_REQUEST"}}, ErrContract, ""},
+		{"other validation", gqlError{Message: "Variable \"$q\" of type \"Int\" used in position expecting type \"String\".", Extensions: map[string]any{"classification": "ValidationError"}}, ErrBadRequest, ""},
 		{"unknown", gqlError{Message: "something odd"}, ErrBadRequest, ""},
 	}
 	for _, tc := range tests {

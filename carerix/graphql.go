@@ -112,14 +112,16 @@ func kindPriority(k Kind) int {
 		return 2
 	case ErrRateLimited:
 		return 3
-	case ErrInvalidQualifier:
+	case ErrContract:
 		return 4
-	case ErrNotFound:
+	case ErrInvalidQualifier:
 		return 5
-	case ErrBadRequest:
+	case ErrNotFound:
 		return 6
-	default:
+	case ErrBadRequest:
 		return 7
+	default:
+		return 8
 	}
 }
 
@@ -154,9 +156,14 @@ func classifyGraphQLError(ge gqlError) (kind Kind, scope, code string) {
 		if strings.Contains(msg, "qualifier") {
 			return ErrInvalidQualifier, "", code
 		}
+		if isSchemaMismatch(ge.Message) {
+			return ErrContract, "", code
+		}
 		return ErrBadRequest, "", code
 	}
 	switch {
+	case !strings.Contains(msg, "qualifier") && isSchemaMismatch(ge.Message):
+		return ErrContract, "", code
 	case scope != "" || strings.Contains(msg, "scope"):
 		return ErrMissingScope, scope, code
 	case strings.Contains(msg, "unauthenticated"), strings.Contains(msg, "unauthorized"),

@@ -26,13 +26,11 @@ type Match struct {
 // MatchStage is a pipeline stage (CRStatusInfo). Stages are not data
 // nodes.
 type MatchStage struct {
-	ID          string
-	StatusName  string
-	DisplayName string
+	ID string
+	// Label is the stage's name as Carerix shows it: the first of
+	// displayName, name, label and statusName the tenant's API has.
+	Label string
 }
-
-// matchFields selects what the product needs of a match.
-const matchFields = `_id matchID deleted creationDate modificationDate toEmployee { _id } toVacancy { _id } statusInfo { _id statusName displayName }`
 
 // wireMatch is CRMatch on the wire.
 type wireMatch struct {
@@ -44,9 +42,8 @@ type wireMatch struct {
 	ToEmployee       *ref        `json:"toEmployee"`
 	ToVacancy        *ref        `json:"toVacancy"`
 	StatusInfo       *struct {
-		ID          looseString `json:"_id"`
-		StatusName  string      `json:"statusName"`
-		DisplayName string      `json:"displayName"`
+		ID    looseString `json:"_id"`
+		Label string      `json:"label"`
 	} `json:"statusInfo"`
 }
 
@@ -61,19 +58,19 @@ func (w wireMatch) match() Match {
 		ModificationDate: w.ModificationDate.Time,
 	}
 	if s := w.StatusInfo; s != nil {
-		m.Stage = &MatchStage{ID: string(s.ID), StatusName: s.StatusName, DisplayName: s.DisplayName}
+		m.Stage = &MatchStage{ID: string(s.ID), Label: s.Label}
 	}
 	return m
 }
 
 // Match reads one match by _id. A missing match is ErrNotFound.
 func (c *Client) Match(ctx context.Context, id string) (*Match, error) {
-	return fetchOne(ctx, c, "crMatch", matchFields, id, wireMatch.match)
+	return fetchOne(ctx, c, opMatch, opMatchPage, typeMatch, id, wireMatch.match)
 }
 
 // MatchPage reads one page of matches (crMatchPage).
 func (c *Client) MatchPage(ctx context.Context, r PageRequest) (*Page[Match], error) {
-	return fetchPage(ctx, c, "crMatchPage", matchFields, r, wireMatch.match)
+	return fetchPage(ctx, c, opMatchPage, typeMatch, r, wireMatch.match)
 }
 
 // MatchPager returns a Pager over matches starting at r.Page.

@@ -16,10 +16,16 @@ type PageRequest struct {
 	// start from, which is how a checkpointed sync resumes.
 	Page int
 	// Size is the page size; 0 means DefaultPageSize, and values above
-	// MaxPageSize are clamped to it.
+	// MaxPageSize, or above what the tenant reported it takes, are
+	// clamped.
 	Size int
-	// NoRestrict also returns soft-deleted records (Carerix "norestrict").
+	// NoRestrict also returns soft-deleted records (Carerix "norestrict"),
+	// where the tenant's query takes the argument.
 	NoRestrict bool
+	// SortBy asks for the records in ascending order of this logical field
+	// (e.g. "employeeID"), where the tenant's pageable takes a sort
+	// (Contract.CanSort); asking another tenant is an ErrContract error.
+	SortBy string
 }
 
 // normalized returns r with Size defaulted and clamped.
@@ -29,9 +35,6 @@ func (r PageRequest) normalized() (PageRequest, error) {
 	}
 	if r.Size < 0 {
 		return r, fmt.Errorf("carerix: page size %d: must not be negative", r.Size)
-	}
-	if r.Size == 0 {
-		r.Size = DefaultPageSize
 	}
 	r.Size = min(r.Size, MaxPageSize)
 	return r, nil
@@ -63,7 +66,8 @@ type Page[T any] struct {
 
 // isLast reports whether no page follows p.
 func (p *Page[T]) isLast() bool {
-	return p.Last || len(p.Items) == 0 || (p.TotalPages > 0 && p.Page+1 >= p.TotalPages)
+	return p.Last || len(p.Items) == 0 || (p.TotalPages > 0 && p.Page+1 >= p.TotalPages) ||
+		(p.Size > 0 && len(p.Items) < p.Size)
 }
 
 // PageFunc fetches one page; the typed *Page methods of Client have this

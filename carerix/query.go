@@ -3,11 +3,13 @@ package carerix
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
-// pageFields is the paging metadata selected on every cr*Page query.
-const pageFields = `page size totalElements totalPages numberOfElements first last`
+// pageInfoFields is the paging metadata selected on cr*Page queries, where
+// the tenant's page type has them (all are documented).
+var pageInfoFields = []string{"page", "size", "totalElements", "totalPages", "numberOfElements", "first", "last"}
 
 // wirePage is a cr*Page result before conversion.
 type wirePage[W any] struct {
@@ -15,74 +17,273 @@ type wirePage[W any] struct {
 	Items []W `json:"items"`
 }
 
-// pageQuery renders a cr*Page query. Page and size are written as integer
-// literals (they come from ints, so they cannot inject anything); this
-// avoids depending on the name of the pageable input type, which the
-// published schema does not show. The qualifier travels as a variable.
-func pageQuery(field, selection string, r PageRequest) string {
-	var b strings.Builder
-	b.WriteString("query ($qualifier: String, $norestrict: Boolean) { ")
-	b.WriteString(field)
-	fmt.Fprintf(&b, "(qualifier: $qualifier, pageable: {page: %d, size: %d}, norestrict: $norestrict) { ", r.Page, r.Size)
-	b.WriteString(pageFields)
-	b.WriteString(" items { ")
-	b.WriteString(selection)
-	b.WriteString(" } } }")
-	return b.String()
+// pageSize returns r's size, defaulted and clamped to what the tenant
+// takes.
+func (k *Contract) pageSize(r PageRequest) int {
+	size := r.Size
+	if size == 0 {
+		size = DefaultPageSize
+	}
+	limit := DefaultPageSize
+	if k.MaxPageSize > 0 {
+		limit = k.MaxPageSize
+	}
+	return min(size, limit, MaxPageSize)
 }
 
-// fetchPage runs a cr*Page query and converts its items.
-func fetchPage[W, T any](ctx context.Context, c *Client, field, selection string, r PageRequest, conv func(W) T) (*Page[T], error) {
+// pageQuery renders the logical page query op of logical type typ. Page,
+// size and the sort property are written as literals (they come from
+// ints and the contract, so they cannot inject anything), which also
+// avoids depending on the name of the pageable input type; the qualifier
+// travels as a variable. Arguments the tenant's query does not take are
+// left out.
+func (k *Contract) pageQuery(op, typ string, r PageRequest) (field, query string, vars map[string]any, err error) {
+	field = k.Op(op)
+	if field == "" {
+		return "", "", nil, k.opMissing(op)
+	}
+	sel, err := k.selection(typ)
+	if err != nil {
+		return "", "", nil, err
+	}
+	vars = map[string]any{}
+	var decl, args []string
+	if r.Qualifier != "" {
+		decl, args = append(decl, "$qualifier: String"), append(args, "qualifier: $qualifier")
+		vars["qualifier"] = r.Qualifier
+	}
+	if r.NoRestrict && k.Args[op+".norestrict"] {
+		decl, args = append(decl, "$norestrict: Boolean"), append(args, "norestrict: $norestrict")
+		vars["norestrict"] = true
+	}
+	sort, err := k.sortLiteral(typ, r.SortBy)
+	if err != nil {
+		return "", "", nil, err
+	}
+	args = append(args, fmt.Sprintf("pageable: {page: %d, size: %d%s}", r.Page, k.pageSize(r), sort))
+	var b strings.Builder
+	b.WriteString("query ")
+	if len(decl) > 0 {
+		b.WriteString("(" + strings.Join(decl, ", ") + ") ")
+	}
+	info := pageInfoFields
+	if len(k.PageFields) > 0 {
+		info = k.PageFields
+	}
+	fmt.Fprintf(&b, "{ %s(%s) { %s items { %s } } }", field, strings.Join(args, ", "), strings.Join(info, " "), sel)
+	return field, b.String(), vars, nil
+}
+
+// sortLiteral renders ", sort: …" ordering ascending by the logical field
+// by, in the form the tenant's pageable takes; "" when by is empty.
+func (k *Contract) sortLiteral(typ, by string) (string, error) {
+	if by == "" {
+		return "", nil
+	}
+	if k.Sort == nil {
+		return "", &Error{Kind: ErrContract, Op: "contract", Message: "Carerix takes no explicit page order (pageable has no sort)"}
+	}
+	prop := k.Field(typ, by)
+	if prop == "" {
+		return "", &Error{Kind: ErrContract, Op: "contract", Message: fmt.Sprintf("Carerix type %s has no field %s to sort by", typ, by)}
+	}
+	s := k.Sort
+	if s.Form == "string" {
+		return fmt.Sprintf(", %s: %s", s.Field, strconv.Quote(prop+","+s.Asc)), nil
+	}
+	obj := fmt.Sprintf("{%s: %s", s.Property, strconv.Quote(prop))
+	if s.Direction != "" {
+		dir := strconv.Quote(s.Asc)
+		if s.Enum {
+			dir = s.Asc
+		}
+		obj += fmt.Sprintf(", %s: %s", s.Direction, dir)
+	}
+	obj += "}"
+	if s.Form == "list" {
+		obj = "[" + obj + "]"
+	}
+	return fmt.Sprintf(", %s: %s", s.Field, obj), nil
+}
+
+// opMissing is the ErrContract error of a logical operation the tenant
+// lacks.
+func (k *Contract) opMissing(op string) error {
+	for _, g := range k.Gaps {
+		if g.Field == op {
+			return &Error{Kind: ErrContract, Op: "contract", Message: g.String()}
+		}
+	}
+	return &Error{Kind: ErrContract, Op: "contract", Message: fmt.Sprintf("Carerix has no operation %s", op)}
+}
+
+// fetchPage runs a logical page query of logical type typ and converts
+// its items.
+func fetchPage[W, T any](ctx context.Context, c *Client, op, typ string, r PageRequest, conv func(W) T) (*Page[T], error) {
 	r, err := r.normalized()
 	if err != nil {
 		return nil, err
 	}
-	vars := map[string]any{"norestrict": r.NoRestrict, "qualifier": nil}
-	if r.Qualifier != "" {
-		vars["qualifier"] = r.Qualifier
+	var out *Page[T]
+	err = c.withContract(ctx, op, func(k *Contract) error {
+		field, query, vars, err := k.pageQuery(op, typ, r)
+		if err != nil {
+			return err
+		}
+		var data map[string]*wirePage[W]
+		if err := c.graphQL(ctx, field, query, vars, &data, true); err != nil {
+			return err
+		}
+		wp := data[field]
+		if wp == nil {
+			return &Error{Kind: ErrProtocol, Op: field, Message: "page is null"}
+		}
+		out = &Page[T]{PageInfo: wp.PageInfo, Items: make([]T, len(wp.Items))}
+		for i, w := range wp.Items {
+			out.Items[i] = conv(w)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// fetchOne reads one record by _id with the logical query op, or, where
+// the tenant has no such query, through its page query. A missing record
+// is ErrNotFound.
+func fetchOne[W, T any](ctx context.Context, c *Client, op, pageOp, typ, id string, conv func(W) T) (*T, error) {
+	if id == "" {
+		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: "empty id"}
+	}
+	var out *T
+	err := c.withContract(ctx, op, func(k *Contract) error {
+		field := k.Op(op)
+		if field == "" && pageOp != "" && k.Op(pageOp) != "" {
+			return fetchOneByPage(ctx, c, k, pageOp, typ, id, conv, &out)
+		}
+		if field == "" {
+			return k.opMissing(op)
+		}
+		sel, err := k.selection(typ)
+		if err != nil {
+			return err
+		}
+		query := "query ($id: ID!) { " + field + "(_id: $id) { " + sel + " } }"
+		var data map[string]*W
+		if err := c.graphQL(ctx, field, query, map[string]any{"id": id}, &data, true); err != nil {
+			return err
+		}
+		w := data[field]
+		if w == nil {
+			return &Error{Kind: ErrNotFound, Op: field, Message: fmt.Sprintf("no record with _id %q", id)}
+		}
+		v := conv(*w)
+		out = &v
+		return nil
+	})
+	return out, err
+}
+
+// fetchOneByPage reads one record through a page query on _id.
+func fetchOneByPage[W, T any](ctx context.Context, c *Client, k *Contract, pageOp, typ, id string, conv func(W) T, out **T) error {
+	q, err := Eq("_id", id).Build()
+	if err != nil {
+		return err
+	}
+	field, query, vars, err := k.pageQuery(pageOp, typ, PageRequest{Qualifier: q, Size: 1})
+	if err != nil {
+		return err
 	}
 	var data map[string]*wirePage[W]
-	if err := c.graphQL(ctx, field, pageQuery(field, selection, r), vars, &data, true); err != nil {
-		return nil, err
+	if err := c.graphQL(ctx, field, query, vars, &data, true); err != nil {
+		return err
 	}
-	wp := data[field]
-	if wp == nil {
-		return nil, &Error{Kind: ErrProtocol, Op: field, Message: "page is null"}
+	if wp := data[field]; wp != nil && len(wp.Items) > 0 {
+		v := conv(wp.Items[0])
+		*out = &v
+		return nil
 	}
-	out := &Page[T]{PageInfo: wp.PageInfo, Items: make([]T, len(wp.Items))}
-	for i, w := range wp.Items {
-		out.Items[i] = conv(w)
-	}
-	return out, nil
+	return &Error{Kind: ErrNotFound, Op: field, Message: fmt.Sprintf("no record with _id %q", id)}
 }
 
-// fetchOne runs a crX(_id) query. A null result is ErrNotFound.
-func fetchOne[W, T any](ctx context.Context, c *Client, field, selection, id string, conv func(W) T) (*T, error) {
-	if id == "" {
-		return nil, &Error{Kind: ErrBadRequest, Op: field, Message: "empty id"}
-	}
-	query := "query ($id: ID!) { " + field + "(_id: $id) { " + selection + " } }"
-	var data map[string]*W
-	if err := c.graphQL(ctx, field, query, map[string]any{"id": id}, &data, true); err != nil {
-		return nil, err
-	}
-	w := data[field]
-	if w == nil {
-		return nil, &Error{Kind: ErrNotFound, Op: field, Message: fmt.Sprintf("no record with _id %q", id)}
-	}
-	v := conv(*w)
-	return &v, nil
+// mutateWith runs the logical mutation op of logical type typ: its
+// request object is built by request from the contract (nil when the
+// mutation takes none), id is passed as _id when not empty, and the
+// result is decoded into *W.
+func mutateWith[W any](ctx context.Context, c *Client, op, typ, id string, request func(*Contract) (map[string]any, error), idempotent bool) (*W, error) {
+	var out *W
+	err := c.withContract(ctx, op, func(k *Contract) error {
+		field := k.Op(op)
+		if field == "" {
+			return k.opMissing(op)
+		}
+		sel := "_id success"
+		if typ != "" {
+			var err error
+			if sel, err = k.selection(typ); err != nil {
+				return err
+			}
+		}
+		vars := map[string]any{}
+		var decl, args []string
+		if id != "" {
+			decl, args = append(decl, "$id: ID!"), append(args, "_id: $id")
+			vars["id"] = id
+		}
+		if request != nil {
+			req, err := request(k)
+			if err != nil {
+				return err
+			}
+			reqType := k.Requests[op]
+			if reqType == "" {
+				reqType = requestTypeGuess(op)
+			}
+			decl, args = append(decl, "$request: "+reqType+"!"), append(args, "request: $request")
+			vars["request"] = req
+		}
+		query := fmt.Sprintf("mutation (%s) { %s(%s) { %s } }", strings.Join(decl, ", "), field, strings.Join(args, ", "), sel)
+		var data map[string]*W
+		if err := c.graphQL(ctx, field, query, vars, &data, idempotent); err != nil {
+			return err
+		}
+		if data[field] == nil {
+			return &Error{Kind: ErrNotFound, Op: field, Message: "mutation returned null"}
+		}
+		out = data[field]
+		return nil
+	})
+	return out, err
 }
 
-// mutate runs a mutation field and decodes its result into *W.
-func mutate[W any](ctx context.Context, c *Client, field, query string, vars map[string]any, idempotent bool) (*W, error) {
-	var data map[string]*W
-	if err := c.graphQL(ctx, field, query, vars, &data, idempotent); err != nil {
-		return nil, err
+// requestFields renders a request object of mutation op: _kind is the
+// tenant's name of logical type typ, and each set logical field goes under
+// the tenant's name for it. An optional field the tenant's request lacks
+// is left out (its gap says so); a required one is an ErrContract error.
+// A request left with nothing to set is an ErrContract error too.
+func (k *Contract) requestFields(op, typ string, set map[string]any) (map[string]any, error) {
+	req := map[string]any{"_kind": k.TypeName(typ)}
+	for logical, v := range set {
+		name := k.Inputs[op+"."+logical]
+		if name == "" {
+			if inputRequired(op, logical) {
+				return nil, &Error{Kind: ErrContract, Op: "contract", Message: fmt.Sprintf("Carerix request %s of %s takes no field %s", k.Requests[op], op, logical)}
+			}
+			continue
+		}
+		req[name] = v
 	}
-	w := data[field]
-	if w == nil {
-		return nil, &Error{Kind: ErrNotFound, Op: field, Message: "mutation returned null"}
+	if len(req) == 1 && len(set) > 0 {
+		return nil, &Error{Kind: ErrContract, Op: "contract", Message: fmt.Sprintf("Carerix request %s of %s takes none of the fields to set", k.Requests[op], op)}
 	}
-	return w, nil
+	return req, nil
+}
+
+// inputRequired reports whether a logical request field is required.
+func inputRequired(op, logical string) bool {
+	for _, n := range inputNeeds()[op] {
+		if n.logical == logical {
+			return n.required
+		}
+	}
+	return false
 }

@@ -36,9 +36,6 @@ type TemplateReference struct {
 	ModificationDate time.Time
 }
 
-// templateReferenceFields selects a template reference.
-const templateReferenceFields = `_id templateReferenceID name code targetEntityName templateTypeKey content rawContent fileName isEmbedded showInMenu isActive userRolesString languagesString modificationDate`
-
 // wireTemplateReference is CRTemplateReference on the wire.
 type wireTemplateReference struct {
 	ID                  looseString `json:"_id"`
@@ -96,29 +93,37 @@ type TemplateReferenceRequest struct {
 	LanguagesString  *string
 }
 
-// request renders r as a CRTemplateReferenceRequest.
-func (r TemplateReferenceRequest) request() map[string]any {
-	req := map[string]any{"_kind": "CRTemplateReference"}
-	for name, v := range map[string]*string{
-		"name": r.Name, "code": r.Code, "targetEntityName": r.TargetEntityName,
-		"templateTypeKey": r.TemplateTypeKey, "content": r.Content, "rawContent": r.RawContent,
-		"fileName": r.FileName, "userRolesString": r.UserRolesString, "languagesString": r.LanguagesString,
-	} {
-		if v != nil {
-			req[name] = *v
+// request renders r as the tenant's CRTemplateReferenceRequest for
+// mutation op.
+func (r TemplateReferenceRequest) request(op string) func(*Contract) (map[string]any, error) {
+	return func(k *Contract) (map[string]any, error) {
+		set := map[string]any{}
+		for name, v := range map[string]*string{
+			"name": r.Name, "code": r.Code, "targetEntityName": r.TargetEntityName,
+			"templateTypeKey": r.TemplateTypeKey, "content": r.Content, "rawContent": r.RawContent,
+			"fileName": r.FileName, "userRolesString": r.UserRolesString, "languagesString": r.LanguagesString,
+		} {
+			if v != nil {
+				set[name] = *v
+			}
 		}
-	}
-	for name, v := range map[string]*bool{"isEmbedded": r.IsEmbedded, "isActive": r.IsActive, "showInMenu": r.ShowInMenu} {
-		if v != nil {
-			req[name] = *v
+		for name, v := range map[string]*bool{"isEmbedded": r.IsEmbedded, "isActive": r.IsActive, "showInMenu": r.ShowInMenu} {
+			if v != nil {
+				set[name] = *v
+			}
 		}
+		return k.requestFields(op, typeTemplateRef, set)
 	}
-	return req
+}
+
+// empty reports whether r sets nothing.
+func (r TemplateReferenceRequest) empty() bool {
+	return r == TemplateReferenceRequest{}
 }
 
 // TemplateReferencePage reads one page of template references.
 func (c *Client) TemplateReferencePage(ctx context.Context, r PageRequest) (*Page[TemplateReference], error) {
-	return fetchPage(ctx, c, "crTemplateReferencePage", templateReferenceFields, r, wireTemplateReference.templateReference)
+	return fetchPage(ctx, c, opTemplateRefPage, typeTemplateRef, r, wireTemplateReference.templateReference)
 }
 
 // TemplateReferences iterates over all template references matching r.
@@ -128,7 +133,7 @@ func (c *Client) TemplateReferences(ctx context.Context, r PageRequest) iter.Seq
 
 // TemplateReference reads one template reference by _id.
 func (c *Client) TemplateReference(ctx context.Context, id string) (*TemplateReference, error) {
-	return fetchOne(ctx, c, "crTemplateReference", templateReferenceFields, id, wireTemplateReference.templateReference)
+	return fetchOne(ctx, c, opTemplateRef, opTemplateRefPage, typeTemplateRef, id, wireTemplateReference.templateReference)
 }
 
 // CreateTemplateReference creates a template reference. It is not retried
@@ -136,12 +141,10 @@ func (c *Client) TemplateReference(ctx context.Context, id string) (*TemplateRef
 // Code before creating again.
 func (c *Client) CreateTemplateReference(ctx context.Context, r TemplateReferenceRequest) (*TemplateReference, error) {
 	const op = "crTemplateReferenceCreate"
-	req := r.request()
 	if r.Name == nil || *r.Name == "" {
 		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: "name is required"}
 	}
-	query := `mutation ($request: CRTemplateReferenceRequest!) { crTemplateReferenceCreate(request: $request) { ` + templateReferenceFields + ` } }`
-	w, err := mutate[wireTemplateReference](ctx, c, op, query, map[string]any{"request": req}, false)
+	w, err := mutateWith[wireTemplateReference](ctx, c, opTemplateCreate, typeTemplateRef, "", r.request(opTemplateCreate), false)
 	if err != nil {
 		return nil, err
 	}
@@ -152,12 +155,10 @@ func (c *Client) CreateTemplateReference(ctx context.Context, r TemplateReferenc
 // UpdateTemplateReference sets the given fields of template reference id.
 func (c *Client) UpdateTemplateReference(ctx context.Context, id string, r TemplateReferenceRequest) (*TemplateReference, error) {
 	const op = "crTemplateReferenceUpdate"
-	req := r.request()
-	if id == "" || len(req) == 1 {
+	if id == "" || r.empty() {
 		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: "id and at least one field are required"}
 	}
-	query := `mutation ($id: ID!, $request: CRTemplateReferenceRequest!) { crTemplateReferenceUpdate(_id: $id, request: $request) { ` + templateReferenceFields + ` } }`
-	w, err := mutate[wireTemplateReference](ctx, c, op, query, map[string]any{"id": id, "request": req}, true)
+	w, err := mutateWith[wireTemplateReference](ctx, c, opTemplateUpdate, typeTemplateRef, id, r.request(opTemplateUpdate), true)
 	if err != nil {
 		return nil, err
 	}
@@ -168,5 +169,5 @@ func (c *Client) UpdateTemplateReference(ctx context.Context, id string, r Templ
 // DeleteTemplateReference deletes template reference id
 // (crTemplateReferenceDelete).
 func (c *Client) DeleteTemplateReference(ctx context.Context, id string) error {
-	return c.deleteRecord(ctx, "crTemplateReferenceDelete", id)
+	return c.deleteRecord(ctx, opTemplateDelete, id)
 }

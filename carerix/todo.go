@@ -11,16 +11,19 @@ import (
 //
 // Confidence, as in the API notes: the entity, its key and the fields
 // subject, notes, todoTypeKey, toEmployee and owner are documented [C];
-// the operations crToDo, crToDoCreate, crToDoUpdate and crToDoDelete
-// follow the documented crX naming rule [I]; that activity changes send
-// webhooks with the entity prefix "crtodo" is a guess of the docs [U].
+// code run on tenants reads toDoTypeKey and message instead, and events
+// arrive as "CRTodo:…"; the contract resolves whichever the tenant has.
+// The operations crToDo, crToDoCreate, crToDoUpdate and crToDoDelete
+// follow the documented crX naming rule [I].
 type ToDo struct {
 	// ID is the record's _id.
 	ID string
 	// ToDoID is the legacy key.
 	ToDoID  string
 	Subject string
-	Notes   string
+	// Notes is the activity's text (notes, or message on tenants that
+	// call it so).
+	Notes string
 	// TodoTypeKey selects the activity type (values undocumented).
 	TodoTypeKey string
 	// EmployeeID is the _id of the linked candidate (toEmployee), if any.
@@ -30,9 +33,6 @@ type ToDo struct {
 	Deleted          bool
 	ModificationDate time.Time
 }
-
-// toDoFields selects an activity.
-const toDoFields = `_id toDoID subject notes todoTypeKey deleted modificationDate toEmployee { _id } owner { _id }`
 
 // wireToDo is CRToDo on the wire.
 type wireToDo struct {
@@ -85,26 +85,41 @@ type ToDoFields struct {
 	OwnerID *string
 }
 
-// request renders f as a CRToDoRequest.
-func (f ToDoFields) request() map[string]any {
-	req := map[string]any{"_kind": "CRToDo"}
+// set lists the logical fields f sets.
+func (f ToDoFields) set() map[string]any {
+	set := map[string]any{}
 	for name, v := range map[string]*string{"subject": f.Subject, "notes": f.Notes, "todoTypeKey": f.TodoTypeKey} {
 		if v != nil {
-			req[name] = *v
+			set[name] = *v
 		}
 	}
-	if f.EmployeeID != nil {
-		req["toEmployee"] = map[string]any{"_kind": "CREmployee", "_id": *f.EmployeeID}
+	return set
+}
+
+// request renders f as the tenant's CRToDoRequest for mutation op.
+func (f ToDoFields) request(op string) func(*Contract) (map[string]any, error) {
+	return func(k *Contract) (map[string]any, error) {
+		req, err := k.requestFields(op, typeToDo, f.set())
+		if err != nil {
+			return nil, err
+		}
+		if f.EmployeeID != nil {
+			if name := k.Inputs[op+".toEmployee"]; name != "" {
+				req[name] = map[string]any{"_kind": k.TypeName(typeEmployee), "_id": *f.EmployeeID}
+			}
+		}
+		if f.OwnerID != nil {
+			if name := k.Inputs[op+".owner"]; name != "" {
+				req[name] = map[string]any{"_kind": k.TypeName(typeUser), "_id": *f.OwnerID}
+			}
+		}
+		return req, nil
 	}
-	if f.OwnerID != nil {
-		req["owner"] = map[string]any{"_kind": "CRUser", "_id": *f.OwnerID}
-	}
-	return req
 }
 
 // ToDo reads one activity by _id.
 func (c *Client) ToDo(ctx context.Context, id string) (*ToDo, error) {
-	return fetchOne(ctx, c, "crToDo", toDoFields, id, wireToDo.toDo)
+	return fetchOne(ctx, c, opToDo, "", typeToDo, id, wireToDo.toDo)
 }
 
 // CreateToDo creates an activity. It is not retried after an ambiguous
@@ -114,8 +129,7 @@ func (c *Client) CreateToDo(ctx context.Context, f ToDoFields) (*ToDo, error) {
 	if f.Subject == nil || *f.Subject == "" {
 		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: "subject is required"}
 	}
-	query := `mutation ($request: CRToDoRequest!) { crToDoCreate(request: $request) { ` + toDoFields + ` } }`
-	w, err := mutate[wireToDo](ctx, c, op, query, map[string]any{"request": f.request()}, false)
+	w, err := mutateWith[wireToDo](ctx, c, opToDoCreate, typeToDo, "", f.request(opToDoCreate), false)
 	if err != nil {
 		return nil, err
 	}
@@ -127,12 +141,10 @@ func (c *Client) CreateToDo(ctx context.Context, f ToDoFields) (*ToDo, error) {
 // values again is idempotent, so it is retried like a read.
 func (c *Client) UpdateToDo(ctx context.Context, id string, f ToDoFields) (*ToDo, error) {
 	const op = "crToDoUpdate"
-	req := f.request()
-	if id == "" || len(req) == 1 {
+	if id == "" || (len(f.set()) == 0 && f.EmployeeID == nil && f.OwnerID == nil) {
 		return nil, &Error{Kind: ErrBadRequest, Op: op, Message: "id and at least one field are required"}
 	}
-	query := `mutation ($id: ID!, $request: CRToDoRequest!) { crToDoUpdate(_id: $id, request: $request) { ` + toDoFields + ` } }`
-	w, err := mutate[wireToDo](ctx, c, op, query, map[string]any{"id": id, "request": req}, true)
+	w, err := mutateWith[wireToDo](ctx, c, opToDoUpdate, typeToDo, id, f.request(opToDoUpdate), true)
 	if err != nil {
 		return nil, err
 	}
@@ -142,5 +154,5 @@ func (c *Client) UpdateToDo(ctx context.Context, id string, f ToDoFields) (*ToDo
 
 // DeleteToDo deletes activity id (crToDoDelete).
 func (c *Client) DeleteToDo(ctx context.Context, id string) error {
-	return c.deleteRecord(ctx, "crToDoDelete", id)
+	return c.deleteRecord(ctx, opToDoDelete, id)
 }

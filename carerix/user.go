@@ -18,13 +18,16 @@ type User struct {
 	// LessFormalName is the display name templates use.
 	LessFormalName string
 	EmailAddress   string
-	IsActive       bool
-	// StableHash is Carerix's stableHash; it changes whenever the record changes.
+	// IsActive is false for a deactivated user; true where the tenant's
+	// API does not say (Contract).
+	IsActive bool
+	// Deleted is set on soft-deleted users (visible with NoRestrict).
+	Deleted bool
+	// StableHash is Carerix's stableHash; it changes whenever the record
+	// changes. Empty where the tenant's API has none (Contract).
 	StableHash string
 }
 
-// userFields selects what the product needs of a user.
-const userFields = `_id userID userName firstName lastName lessFormalName emailAddress isActive stableHash`
 
 // wireUser is CRUser on the wire.
 type wireUser struct {
@@ -35,7 +38,8 @@ type wireUser struct {
 	LastName       string      `json:"lastName"`
 	LessFormalName string      `json:"lessFormalName"`
 	EmailAddress   string      `json:"emailAddress"`
-	IsActive       looseBool   `json:"isActive"`
+	IsActive       *looseBool  `json:"isActive"`
+	Deleted        looseBool   `json:"deleted"`
 	StableHash     string      `json:"stableHash"`
 }
 
@@ -48,19 +52,20 @@ func (w wireUser) user() User {
 		LastName:       w.LastName,
 		LessFormalName: w.LessFormalName,
 		EmailAddress:   w.EmailAddress,
-		IsActive:       bool(w.IsActive),
+		IsActive:       w.IsActive == nil || bool(*w.IsActive),
+		Deleted:        bool(w.Deleted),
 		StableHash:     w.StableHash,
 	}
 }
 
 // User reads one user by _id. A missing user is ErrNotFound.
 func (c *Client) User(ctx context.Context, id string) (*User, error) {
-	return fetchOne(ctx, c, "crUser", userFields, id, wireUser.user)
+	return fetchOne(ctx, c, opUser, opUserPage, typeUser, id, wireUser.user)
 }
 
 // UserPage reads one page of users (crUserPage).
 func (c *Client) UserPage(ctx context.Context, r PageRequest) (*Page[User], error) {
-	return fetchPage(ctx, c, "crUserPage", userFields, r, wireUser.user)
+	return fetchPage(ctx, c, opUserPage, typeUser, r, wireUser.user)
 }
 
 // UserPager returns a Pager over users starting at r.Page.

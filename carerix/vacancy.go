@@ -13,13 +13,17 @@ type Vacancy struct {
 	ID string
 	// VacancyID is the legacy numeric key.
 	VacancyID string
+	// VacancyNo is the number recruiters know the vacancy by, where the
+	// tenant's API has it.
+	VacancyNo string
 	JobTitle  string
 	// TitleInformation is the published title text.
 	TitleInformation string
 	Deleted          bool
 	CreationDate     time.Time
 	ModificationDate time.Time
-	// StableHash is Carerix's stableHash; it changes whenever the record changes.
+	// StableHash is Carerix's stableHash; it changes whenever the record
+	// changes. Empty where the tenant's API has none (Contract).
 	StableHash string
 	// Status is the vacancy status node (toStatusNode) with parent tags.
 	Status *DataNode
@@ -30,13 +34,11 @@ type Vacancy struct {
 	OwnerID string
 }
 
-// vacancyFields selects what the product needs of a vacancy.
-const vacancyFields = `_id vacancyID jobTitle titleInformation stableHash deleted creationDate modificationDate toStatusNode { ` + dataNodeFields + ` } toCompany { _id name } owner { _id }`
-
 // wireVacancy is CRVacancy on the wire.
 type wireVacancy struct {
 	ID               looseString   `json:"_id"`
 	VacancyID        looseString   `json:"vacancyID"`
+	VacancyNo        looseString   `json:"vacancyNo"`
 	JobTitle         string        `json:"jobTitle"`
 	TitleInformation string        `json:"titleInformation"`
 	Deleted          looseBool     `json:"deleted"`
@@ -55,6 +57,7 @@ func (w wireVacancy) vacancy() Vacancy {
 	v := Vacancy{
 		ID:               string(w.ID),
 		VacancyID:        string(w.VacancyID),
+		VacancyNo:        string(w.VacancyNo),
 		JobTitle:         w.JobTitle,
 		TitleInformation: w.TitleInformation,
 		Deleted:          bool(w.Deleted),
@@ -72,12 +75,12 @@ func (w wireVacancy) vacancy() Vacancy {
 
 // Vacancy reads one vacancy by _id. A missing vacancy is ErrNotFound.
 func (c *Client) Vacancy(ctx context.Context, id string) (*Vacancy, error) {
-	return fetchOne(ctx, c, "crVacancy", vacancyFields, id, wireVacancy.vacancy)
+	return fetchOne(ctx, c, opVacancy, opVacancyPage, typeVacancy, id, wireVacancy.vacancy)
 }
 
 // VacancyPage reads one page of vacancies (crVacancyPage).
 func (c *Client) VacancyPage(ctx context.Context, r PageRequest) (*Page[Vacancy], error) {
-	return fetchPage(ctx, c, "crVacancyPage", vacancyFields, r, wireVacancy.vacancy)
+	return fetchPage(ctx, c, opVacancyPage, typeVacancy, r, wireVacancy.vacancy)
 }
 
 // VacancyPager returns a Pager over vacancies starting at r.Page.

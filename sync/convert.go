@@ -80,12 +80,8 @@ func toMatch(tenantID string, m *carerix.Match, c *recrubo.Candidate, v *recrubo
 	return out
 }
 
-func stageName(s *carerix.MatchStage) string {
-	if n := strings.TrimSpace(s.DisplayName); n != "" {
-		return n
-	}
-	return strings.TrimSpace(s.StatusName)
-}
+// stageName is the stage's label as the tenant's contract resolves it.
+func stageName(s *carerix.MatchStage) string { return strings.TrimSpace(s.Label) }
 
 // toRecruiter converts a Carerix user read at readAt. The client does not
 // read a user's modification date, so the time it was read orders its

@@ -43,7 +43,7 @@ func TestToVacancyMatchRecruiterStatus(t *testing.T) {
 	}
 	mMod, cMod, vMod := now.Add(-3*time.Hour), now.Add(-time.Hour), now.Add(-2*time.Hour)
 	m := toMatch("t", &carerix.Match{ID: "1.2", EmployeeID: "42", VacancyID: "v1", ModificationDate: mMod,
-		Stage: &carerix.MatchStage{StatusName: "intake", DisplayName: "Intake gepland"}},
+		Stage: &carerix.MatchStage{Label: "Intake gepland"}},
 		&recrubo.Candidate{ModifiedAt: cMod}, &recrubo.Vacancy{ModifiedAt: vMod}, now)
 	if m.ID != "1.2" || m.CandidateID != "42" || m.Stage != "Intake gepland" || !m.ModifiedAt.Equal(cMod) {
 		t.Errorf("toMatch = %+v, want the candidate's newer modification time", m)
