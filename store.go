@@ -13,6 +13,7 @@ type DataStore interface {
 	EventStore
 	ProvisionStore
 	ConversationStore
+	ContractStore
 }
 
 // JobArgs are the arguments of a durable background job. Kind names the

@@ -27,8 +27,9 @@ func scanCandidate(r row) (*recrubo.Candidate, error) {
 
 func scanCandidates(r rows) (*recrubo.Candidate, error) { return scanCandidate(r) }
 
-// UpsertCandidate stores c unless the stored copy or a tombstone is newer
-// (see newerWins), and reports whether c was applied. A zero SyncedAt is
+// UpsertCandidate stores c unless the stored copy or a tombstone is newer,
+// or the stored copy has the same modification time and fields (see
+// changedWins), and reports whether c was applied. A zero SyncedAt is
 // set to now.
 func (q *queries) UpsertCandidate(ctx context.Context, c *recrubo.Candidate) (bool, error) {
 	if err := checkUpsert("candidate", c.TenantID, c.ID, c.ModifiedAt); err != nil {
@@ -37,18 +38,21 @@ func (q *queries) UpsertCandidate(ctx context.Context, c *recrubo.Candidate) (bo
 	search := searchText(c.FullName(), c.Email, c.Phone, c.Mobile, c.PhoneE164)
 	n, err := q.q.exec(ctx, `INSERT INTO candidates (tenant_id, id, first_name, last_name_prefix, last_name, email,
             phone, mobile, phone_e164, city, status_id, status_label, owner_id, stable_hash, search,
-            modified_at, synced_at, removed)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, FALSE)
+            modified_at, synced_at, content_hash, removed)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, FALSE)
         ON CONFLICT (tenant_id, id) DO UPDATE SET first_name = excluded.first_name,
             last_name_prefix = excluded.last_name_prefix, last_name = excluded.last_name, email = excluded.email,
             phone = excluded.phone, mobile = excluded.mobile, phone_e164 = excluded.phone_e164,
             city = excluded.city, status_id = excluded.status_id, status_label = excluded.status_label,
             owner_id = excluded.owner_id, stable_hash = excluded.stable_hash, search = excluded.search,
-            modified_at = excluded.modified_at, synced_at = excluded.synced_at, removed = FALSE
-        WHERE `+fmt.Sprintf(newerWins, "candidates"),
+            modified_at = excluded.modified_at, synced_at = excluded.synced_at,
+            content_hash = excluded.content_hash, removed = FALSE
+        WHERE `+fmt.Sprintf(changedWins, "candidates"),
 		c.TenantID, c.ID, c.FirstName, c.LastNamePrefix, c.LastName, c.Email, c.Phone, c.Mobile,
 		c.PhoneE164, c.City, c.StatusID, c.StatusLabel, c.OwnerID, c.StableHash, search,
-		c.ModifiedAt.UnixMicro(), q.stamp(c.SyncedAt))
+		c.ModifiedAt.UnixMicro(), q.stamp(c.SyncedAt),
+		contentHash(c.FirstName, c.LastNamePrefix, c.LastName, c.Email, c.Phone, c.Mobile, c.PhoneE164, c.City,
+			c.StatusID, c.StatusLabel, c.OwnerID, c.StableHash))
 	if err != nil {
 		return false, fmt.Errorf("upserting candidate %s: %w", c.ID, fkNotFound(err, c.TenantID))
 	}

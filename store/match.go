@@ -22,20 +22,22 @@ func scanMatch(r rows) (*recrubo.Match, error) {
 	return &m, nil
 }
 
-// UpsertMatch stores m unless the stored copy or a tombstone is newer, and
-// reports whether m was applied.
+// UpsertMatch stores m unless the stored copy or a tombstone is newer, or
+// the stored copy has the same modification time and fields, and reports
+// whether m was applied.
 func (q *queries) UpsertMatch(ctx context.Context, m *recrubo.Match) (bool, error) {
 	if err := checkUpsert("match", m.TenantID, m.ID, m.ModifiedAt); err != nil {
 		return false, err
 	}
 	n, err := q.q.exec(ctx, `INSERT INTO matches (tenant_id, id, candidate_id, vacancy_id, stage,
-            modified_at, synced_at, removed)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE)
+            modified_at, synced_at, content_hash, removed)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE)
         ON CONFLICT (tenant_id, id) DO UPDATE SET candidate_id = excluded.candidate_id,
             vacancy_id = excluded.vacancy_id, stage = excluded.stage, modified_at = excluded.modified_at,
-            synced_at = excluded.synced_at, removed = FALSE
-        WHERE `+fmt.Sprintf(newerWins, "matches"),
-		m.TenantID, m.ID, m.CandidateID, m.VacancyID, m.Stage, m.ModifiedAt.UnixMicro(), q.stamp(m.SyncedAt))
+            synced_at = excluded.synced_at, content_hash = excluded.content_hash, removed = FALSE
+        WHERE `+fmt.Sprintf(changedWins, "matches"),
+		m.TenantID, m.ID, m.CandidateID, m.VacancyID, m.Stage, m.ModifiedAt.UnixMicro(), q.stamp(m.SyncedAt),
+		contentHash(m.CandidateID, m.VacancyID, m.Stage))
 	if err != nil {
 		return false, fmt.Errorf("upserting match %s: %w", m.ID, fkNotFound(err, m.TenantID))
 	}

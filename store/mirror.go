@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -33,6 +35,26 @@ import (
 const newerWins = `(NOT %[1]s.removed AND excluded.modified_at >= %[1]s.modified_at)
         OR (%[1]s.removed AND excluded.modified_at > %[1]s.modified_at)`
 
+// changedWins is newerWins for the tables that keep a content hash
+// (candidates, vacancies, matches): a state with the same modification
+// time is applied only when its stored fields differ, so reading an
+// unchanged record again (a reconciliation poll, a duplicate event)
+// writes nothing, invalidates nothing and wakes no page, on tenants
+// whose API has no stableHash as on those where it has.
+const changedWins = `(NOT %[1]s.removed AND (excluded.modified_at > %[1]s.modified_at
+            OR (excluded.modified_at = %[1]s.modified_at AND excluded.content_hash <> %[1]s.content_hash)))
+        OR (%[1]s.removed AND excluded.modified_at > %[1]s.modified_at)`
+
+// contentHash identifies a record's stored fields.
+func contentHash(fields ...string) string {
+	h := sha256.New()
+	for _, f := range fields {
+		h.Write([]byte(f))
+		h.Write([]byte{0x1f})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
 // mirrorTable describes one mirrored table for the shared removal and id
 // queries.
 type mirrorTable struct {
@@ -53,16 +75,16 @@ func (m mirrorTable) clearSet() string {
 func candidatesTable() mirrorTable {
 	return mirrorTable{name: "candidates", entity: ChangeCandidate, clear: []string{
 		"first_name", "last_name_prefix", "last_name", "email", "phone", "mobile", "phone_e164",
-		"city", "status_id", "status_label", "owner_id", "stable_hash", "search"}}
+		"city", "status_id", "status_label", "owner_id", "stable_hash", "search", "content_hash"}}
 }
 
 func vacanciesTable() mirrorTable {
 	return mirrorTable{name: "vacancies", entity: ChangeVacancy, clear: []string{
-		"title", "company_name", "status_id", "status_label", "owner_id", "stable_hash", "search"}}
+		"title", "company_name", "status_id", "status_label", "owner_id", "stable_hash", "search", "content_hash"}}
 }
 
 func matchesTable() mirrorTable {
-	return mirrorTable{name: "matches", entity: ChangeMatch, clear: []string{"candidate_id", "vacancy_id", "stage"}}
+	return mirrorTable{name: "matches", entity: ChangeMatch, clear: []string{"candidate_id", "vacancy_id", "stage", "content_hash"}}
 }
 
 // remove turns a record into a tombstone as of asOf. It reports whether a

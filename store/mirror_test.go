@@ -79,6 +79,45 @@ func testOlderUpdateSkipped(t *testing.T, e *storetest.Env) {
 	if !ok || got.StatusLabel != "Actief (resolved)" {
 		t.Errorf("equal modification time: applied %v, label %q", ok, got.StatusLabel)
 	}
+	// The same time and the same fields is no change: nothing is written,
+	// so no cache is invalidated and no page woken (tenants without a
+	// stableHash rely on this to tell unchanged records).
+	ok, err = db.UpsertCandidate(ctx, same)
+	must(t, err)
+	if ok {
+		t.Error("an unchanged candidate (same time, same fields) reported applied")
+	}
+	// One field differing is a change, even with an empty stableHash.
+	changed := *same
+	changed.StableHash = ""
+	changed.Mobile = "+31600000009"
+	ok, err = db.UpsertCandidate(ctx, &changed)
+	must(t, err)
+	got, err = db.Candidate(ctx, tn.ID, "c1")
+	must(t, err)
+	if !ok || got.Mobile != "+31600000009" {
+		t.Errorf("a changed field at the same time: applied %v, mobile %q", ok, got.Mobile)
+	}
+	for _, v := range []struct {
+		name string
+		up   func() (bool, error)
+	}{
+		{"vacancy", func() (bool, error) {
+			return db.UpsertVacancy(ctx, &recrubo.Vacancy{TenantID: tn.ID, ID: "v1", Title: "Lasser", ModifiedAt: at(20)})
+		}},
+		{"match", func() (bool, error) {
+			return db.UpsertMatch(ctx, &recrubo.Match{TenantID: tn.ID, ID: "c1.v1", CandidateID: "c1", VacancyID: "v1",
+				Stage: "Intake", ModifiedAt: at(20)})
+		}},
+	} {
+		first, err := v.up()
+		must(t, err)
+		again, err := v.up()
+		must(t, err)
+		if !first || again {
+			t.Errorf("%s: first upsert applied %v, the same again applied %v; want true, false", v.name, first, again)
+		}
+	}
 }
 
 func testTombstoneBlocksOlderPage(t *testing.T, e *storetest.Env) {
