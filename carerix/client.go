@@ -40,6 +40,7 @@ func New(cfg Config) (*Client, error) {
 		now:     cfg.Now,
 	}
 	c.contract.onRead = cfg.OnContract
+	c.contract.load = cfg.LoadContract
 	if cfg.Contract != nil {
 		c.contract.cur.Store(cfg.Contract)
 	}

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
 )
 
 // rediscoverCooldown is the least time between two reads of the contract
@@ -19,16 +21,28 @@ const rediscoverCooldown = time.Minute
 type contractState struct {
 	mu      sync.Mutex
 	cur     atomic.Pointer[Contract]
-	onRead  func(context.Context, *Contract)
+	load    func(context.Context) (*Contract, error)
+	onRead  func(context.Context, *Contract) error
 	lastRun time.Time // guarded by mu
 	reads   atomic.Int64
 }
 
 // Contract returns the tenant's contract: the one in Config.Contract or
-// read earlier, else read now (Discover) and handed to Config.OnContract.
+// read earlier, else the stored one (Config.LoadContract), else one read
+// now (Discover) and handed to Config.OnContract.
 func (c *Client) Contract(ctx context.Context) (*Contract, error) {
 	if k := c.contract.cur.Load(); k != nil {
 		return k, nil
+	}
+	if c.contract.load != nil {
+		k, err := c.contract.load(ctx)
+		if err != nil {
+			c.log.WarnContext(ctx, "loading the stored carerix contract failed; reading it from Carerix", "error", err)
+		}
+		if k != nil {
+			c.contract.cur.CompareAndSwap(nil, k)
+			return c.contract.cur.Load(), nil
+		}
 	}
 	return c.readContract(ctx, nil)
 }
@@ -58,7 +72,9 @@ func (c *Client) readContract(ctx context.Context, stale *Contract) (*Contract, 
 	c.contract.lastRun = c.now()
 	c.contract.cur.Store(k)
 	if c.contract.onRead != nil {
-		c.contract.onRead(ctx, k)
+		if err := c.contract.onRead(ctx, k); err != nil {
+			c.log.WarnContext(ctx, "storing the carerix contract failed", "error", err)
+		}
 	}
 	return k, nil
 }
@@ -119,5 +135,48 @@ func contractFailure(op string, err error) error {
 			msg = fmt.Sprintf("Carerix type %s rejects field %s although its schema lists it (%s)", typ, f, e.Message)
 		}
 	}
-	return &Error{Kind: ErrContract, Op: op, Message: msg, Err: err}
+	return &Error{Kind: ErrContract, Op: op, Message: msg}
+}
+
+// StoreContracts makes the client keep tenantID's contract in cs: it
+// starts from the stored contract, and every contract it reads is stored,
+// with the problem it has (a required gap) or none. Stored contracts that
+// cannot be decoded are read again.
+func (c *Config) StoreContracts(cs recrubo.ContractStore, tenantID string) {
+	c.LoadContract = func(ctx context.Context) (*Contract, error) {
+		stored, err := cs.CarerixContract(ctx, tenantID)
+		if recrubo.ErrorCode(err) == recrubo.ENOTFOUND || (err == nil && len(stored.Body) == 0) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return UnmarshalContract(stored.Body)
+	}
+	c.OnContract = func(ctx context.Context, k *Contract) error {
+		return SaveContract(ctx, cs, tenantID, k)
+	}
+}
+
+// SaveContract stores k as tenantID's contract, with the problem its
+// required gaps make (none clears a previous problem).
+func SaveContract(ctx context.Context, cs recrubo.ContractStore, tenantID string, k *Contract) error {
+	body, err := MarshalContract(k)
+	if err != nil {
+		return err
+	}
+	stored := &recrubo.CarerixContract{TenantID: tenantID, ReadAt: k.ReadAt, Body: body}
+	if err := k.Err(); err != nil {
+		stored.Problem, stored.ProblemAt = ContractProblem(err), k.ReadAt
+	}
+	return cs.SaveCarerixContract(ctx, stored)
+}
+
+// ContractProblem is the one line an admin reads for an ErrContract error.
+func ContractProblem(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Message != "" {
+		return e.Message
+	}
+	return err.Error()
 }

@@ -117,13 +117,16 @@ type Config struct {
 	Now func() time.Time
 	// UserAgent is sent with every request. Default "recrubo-carerix".
 	UserAgent string
-	// Contract is the tenant's contract as stored; nil makes the client
-	// read it (Discover) before its first GraphQL call.
+	// Contract is the tenant's contract; nil makes the client load it
+	// (LoadContract) or read it (Discover) before its first GraphQL call.
 	Contract *Contract
+	// LoadContract, when set, returns the tenant's stored contract, nil
+	// when none is stored (see StoreContracts).
+	LoadContract func(context.Context) (*Contract, error)
 	// OnContract, when set, is called with every contract the client
 	// reads (first use, or again after Carerix rejected a query), so it
 	// can be stored.
-	OnContract func(context.Context, *Contract)
+	OnContract func(context.Context, *Contract) error
 	// AllowInsecureHTTP permits plain-http base URLs on hosts other than
 	// loopback (e.g. an emulator in a container network). Plain http on
 	// loopback is always allowed; everything else must be https because

@@ -208,6 +208,7 @@ func typeNeeds() []typeNeed {
 			opt("emailAddress", EffectNone, "emailAddress", "email"),
 			opt("isActive", EffectActiveUsers, "isActive", "active"),
 			opt("deleted", EffectNone),
+			opt("modificationDate", EffectNone, "modificationDate", "trackingModificationDate"),
 			opt("stableHash", EffectURLProof),
 			opt("userRolesString", EffectRoles),
 		}},

@@ -15,7 +15,7 @@ func TestDiscoverReadsTheDocumentedSchema(t *testing.T) {
 	var stored atomic.Pointer[carerix.Contract]
 	c := newClient(t, srv, func(cfg *carerix.Config) {
 		cfg.Contract = nil
-		cfg.OnContract = func(_ context.Context, k *carerix.Contract) { stored.Store(k) }
+		cfg.OnContract = func(_ context.Context, k *carerix.Contract) error { stored.Store(k); return nil }
 	})
 	seedEmployees(t, srv, 3, "")
 	page, err := c.EmployeePage(t.Context(), carerix.PageRequest{})
@@ -100,7 +100,7 @@ func TestSchemaChangeReadsTheContractAgainOnce(t *testing.T) {
 	var stored atomic.Int32
 	c := newClient(t, srv, func(cfg *carerix.Config) {
 		cfg.Contract = staleContract(t, "CREmployee", "mobileNumber", "mobilePhone")
-		cfg.OnContract = func(context.Context, *carerix.Contract) { stored.Add(1) }
+		cfg.OnContract = func(context.Context, *carerix.Contract) error { stored.Add(1); return nil }
 	})
 	page, err := c.EmployeePage(t.Context(), carerix.PageRequest{})
 	if err != nil {

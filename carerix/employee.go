@@ -93,4 +93,3 @@ func (c *Client) EmployeePager(r PageRequest) *Pager[Employee] {
 func (c *Client) Employees(ctx context.Context, r PageRequest) iter.Seq2[Employee, error] {
 	return c.EmployeePager(r).All(ctx)
 }
-

@@ -15,6 +15,7 @@ import (
 // client. Safe for concurrent use.
 type Pool struct {
 	configure func(*Config)
+	contracts recrubo.ContractStore
 	mu        sync.Mutex
 	clients   map[string]pooledClient
 }
@@ -25,9 +26,10 @@ type pooledClient struct {
 }
 
 // NewPool returns a Pool. configure, when not nil, adjusts each
-// configuration (an HTTP client, a logger, a rate limit).
-func NewPool(configure func(*Config)) *Pool {
-	return &Pool{configure: configure, clients: map[string]pooledClient{}}
+// configuration (an HTTP client, a logger, a rate limit); contracts, when
+// not nil, keeps each tenant's contract (Config.StoreContracts).
+func NewPool(configure func(*Config), contracts recrubo.ContractStore) *Pool {
+	return &Pool{configure: configure, contracts: contracts, clients: map[string]pooledClient{}}
 }
 
 // Client returns the tenant's client. Incomplete settings are EINVALID.
@@ -35,6 +37,9 @@ func (p *Pool) Client(t *recrubo.Tenant) (*Client, error) {
 	cfg := TenantConfig(t)
 	if p.configure != nil {
 		p.configure(&cfg)
+	}
+	if p.contracts != nil {
+		cfg.StoreContracts(p.contracts, t.ID)
 	}
 	fp := fingerprint(cfg)
 	p.mu.Lock()

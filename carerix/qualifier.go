@@ -66,6 +66,14 @@ func (q Qualifier) Build() (string, error) {
 	return q.expr, nil
 }
 
+// Failed returns a Qualifier carrying err, for a builder that could not
+// name what it filters on; Build returns err.
+func Failed(err error) Qualifier { return Qualifier{err: err} }
+
+// IsZero reports whether q is the zero Qualifier, which selects nothing
+// in particular (a query without a qualifier).
+func (q Qualifier) IsZero() bool { return q.expr == "" && q.err == nil }
+
 // Err returns the first error made while building q.
 func (q Qualifier) Err() error { return q.err }
 

@@ -28,7 +28,6 @@ type User struct {
 	StableHash string
 }
 
-
 // wireUser is CRUser on the wire.
 type wireUser struct {
 	ID             looseString `json:"_id"`

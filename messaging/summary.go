@@ -23,6 +23,13 @@ type ActivityWriter interface {
 	UpdateToDo(ctx context.Context, id string, f carerix.ToDoFields) (*carerix.ToDo, error)
 }
 
+// contractHolder is an ActivityWriter that knows the tenant's Carerix
+// contract (*carerix.Client), so summaries are not attempted where the
+// tenant's API has no activities.
+type contractHolder interface {
+	Contract(ctx context.Context) (*carerix.Contract, error)
+}
+
 // CarerixConnector returns the ActivityWriter of a tenant's Carerix
 // integration account.
 type CarerixConnector func(ctx context.Context, t *recrubo.Tenant) (ActivityWriter, error)
@@ -115,8 +122,18 @@ func (s *Service) writeSummary(ctx context.Context, tenant *recrubo.Tenant, conv
 		log.ErrorContext(ctx, "Carerix summary not written: no Carerix client for the tenant", "err", err)
 		return false, jobs.Permanent(wrap(err, "connecting to Carerix for %s", tenant.Slug))
 	}
+	if c, ok := client.(contractHolder); ok {
+		if k, err := c.Contract(ctx); err == nil && k.Lacks(carerix.EffectActivities) {
+			log.InfoContext(ctx, "Carerix summary not written: the tenant's Carerix API has no activities (its contract)")
+			return false, nil
+		}
+	}
 	id, err := s.putActivity(ctx, client, conv, sum)
 	if err != nil {
+		if errors.Is(err, carerix.ErrContract) {
+			log.ErrorContext(ctx, "Carerix summary not written: the tenant's Carerix API does not take the activity", "err", err)
+			return false, jobs.Permanent(wrap(err, "writing the summary of conversation %s", conv.ID))
+		}
 		if errors.Is(err, carerix.ErrUnauthenticated) || errors.Is(err, carerix.ErrMissingScope) || errors.Is(err, carerix.ErrForbidden) {
 			log.ErrorContext(ctx, "Carerix summary not written: the integration account may not write activities (CRToDo)",
 				"err", err)

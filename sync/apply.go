@@ -25,19 +25,20 @@ type applier struct {
 	s  *Service
 	t  *recrubo.Tenant
 	r  Reader
+	k  *carerix.Contract
 	sc *scope
 }
 
 func (s *Service) applier(ctx context.Context, t *recrubo.Tenant) (*applier, error) {
-	r, err := s.connect(ctx, t)
+	r, k, err := s.reader(ctx, t)
 	if err != nil {
 		return nil, err
 	}
-	sc, err := s.loadScope(ctx, t, r)
+	sc, err := s.loadScope(ctx, t, r, k)
 	if err != nil {
 		return nil, err
 	}
-	return &applier{s: s, t: t, r: r, sc: sc}, nil
+	return &applier{s: s, t: t, r: r, k: k, sc: sc}, nil
 }
 
 // lock serialises work on one record of the tenant in this instance.
@@ -115,7 +116,7 @@ func (a *applier) candidate(ctx context.Context, id string, e *carerix.Employee,
 		return "", err
 	}
 	if prev == nil {
-		if q, ok := a.sc.matchQualifier(carerix.Eq("toEmployee._id", id)); ok {
+		if q, ok := a.sc.matchQualifier(a.sc.eq(typeMatch, id, "toEmployee", "_id")); ok {
 			if err := a.matchesWhere(ctx, q); err != nil {
 				return "", err
 			}
@@ -227,7 +228,7 @@ func (a *applier) vacancy(ctx context.Context, id string, v *carerix.Vacancy, at
 		return "", err
 	}
 	if prev == nil {
-		if q, ok := a.sc.matchQualifier(carerix.Eq("toVacancy._id", id)); ok {
+		if q, ok := a.sc.matchQualifier(a.sc.eq(typeMatch, id, "toVacancy", "_id")); ok {
 			if err := a.matchesWhere(ctx, q); err != nil {
 				return "", err
 			}
@@ -239,7 +240,7 @@ func (a *applier) vacancy(ctx context.Context, id string, v *carerix.Vacancy, at
 // matchesWhere applies every match the qualifier selects, paging by key
 // (keyset.go).
 func (a *applier) matchesWhere(ctx context.Context, q carerix.Qualifier) error {
-	for m, err := range keyWalk(ctx, a.r.MatchPage, matchKey, q, a.s.pageSize, false) {
+	for m, err := range keyWalk(ctx, a.r.MatchPage, a.k, matchKey, q, a.s.pageSize, false) {
 		if err != nil {
 			return fmt.Errorf("reading matches: %w", err)
 		}

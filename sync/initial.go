@@ -21,7 +21,8 @@ const idChunk = 100
 // Syncer applies Carerix data to a tenant's mirror.
 type Syncer struct {
 	Store recrubo.Store
-	// PageSize is the Carerix page size (at most 100).
+	// PageSize is the Carerix page size; the client clamps it to what the
+	// tenant takes (its contract).
 	PageSize int
 	Now      func() time.Time
 	// OnPage, when set, is called after each applied page with the
@@ -64,11 +65,18 @@ func (s *Syncer) RefreshStatuses(ctx context.Context, t *recrubo.Tenant, r Reade
 // never overwrite newer states that webhook events stored meanwhile (the
 // mirror's modification-time rule).
 func (s *Syncer) RunInitial(ctx context.Context, t *recrubo.Tenant, r Reader, runID string) error {
+	k, err := r.Contract(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the Carerix API contract: %w", err)
+	}
+	if err := k.Err(); err != nil {
+		return err
+	}
 	cand, vac, err := s.RefreshStatuses(ctx, t, r)
 	if err != nil {
 		return err
 	}
-	sc := newScope(t, cand, vac)
+	sc := newScope(t, k, cand, vac)
 	done := map[recrubo.Entity]*recrubo.SyncCheckpoint{}
 	cps, err := s.Store.Checkpoints(ctx, t.ID, runID)
 	if err != nil {
@@ -84,7 +92,7 @@ func (s *Syncer) RunInitial(ctx context.Context, t *recrubo.Tenant, r Reader, ru
 		return &recrubo.SyncCheckpoint{TenantID: t.ID, RunID: runID, Entity: e}
 	}
 	if q, ok := sc.candidateQualifier(); ok {
-		if err := walk(ctx, s, checkpoint(recrubo.EntityCandidate), r.EmployeePage, employeeKey, q,
+		if err := walk(ctx, s, checkpoint(recrubo.EntityCandidate), r.EmployeePage, k, employeeKey, q,
 			func(ctx context.Context, tx recrubo.Tx, e *carerix.Employee) error {
 				_, err := tx.UpsertCandidate(ctx, toCandidate(t.ID, e, s.now()))
 				return err
@@ -93,7 +101,7 @@ func (s *Syncer) RunInitial(ctx context.Context, t *recrubo.Tenant, r Reader, ru
 		}
 	}
 	if q, ok := sc.vacancyQualifier(); ok {
-		if err := walk(ctx, s, checkpoint(recrubo.EntityVacancy), r.VacancyPage, vacancyKey, q,
+		if err := walk(ctx, s, checkpoint(recrubo.EntityVacancy), r.VacancyPage, k, vacancyKey, q,
 			func(ctx context.Context, tx recrubo.Tx, v *carerix.Vacancy) error {
 				_, err := tx.UpsertVacancy(ctx, toVacancy(t.ID, v, s.now()))
 				return err
@@ -102,7 +110,7 @@ func (s *Syncer) RunInitial(ctx context.Context, t *recrubo.Tenant, r Reader, ru
 		}
 	}
 	if q, ok := sc.matchQualifier(); ok {
-		if err := walk(ctx, s, checkpoint(recrubo.EntityMatch), r.MatchPage, matchKey, q,
+		if err := walk(ctx, s, checkpoint(recrubo.EntityMatch), r.MatchPage, k, matchKey, q,
 			func(ctx context.Context, tx recrubo.Tx, m *carerix.Match) error {
 				_, err := upsertMatch(ctx, tx, t.ID, m, s.now())
 				return err
@@ -195,7 +203,7 @@ func (s *Syncer) progress(cp *recrubo.SyncCheckpoint) {
 // of the records above the last key applied, and the checkpoint saved with
 // it holds that key, so records leaving the selection meanwhile cannot make
 // the walk skip one, and a resumed walk never fetches an applied page again.
-func walk[T any](ctx context.Context, s *Syncer, cp *recrubo.SyncCheckpoint, fetch carerix.PageFunc[T], k keyField[T],
+func walk[T any](ctx context.Context, s *Syncer, cp *recrubo.SyncCheckpoint, fetch carerix.PageFunc[T], kc *carerix.Contract, k keyField[T],
 	where carerix.Qualifier, apply func(context.Context, recrubo.Tx, *T) error) error {
 	if cp.Done {
 		return nil
@@ -209,7 +217,7 @@ func walk[T any](ctx context.Context, s *Syncer, cp *recrubo.SyncCheckpoint, fet
 		*cp = recrubo.SyncCheckpoint{TenantID: cp.TenantID, RunID: cp.RunID, Entity: cp.Entity}
 	}
 	for {
-		page, last, done, err := keyPage(ctx, fetch, k, where, after, s.PageSize, false)
+		page, last, done, err := keyPage(ctx, fetch, kc, k, where, after, s.PageSize, false)
 		if err != nil {
 			return err
 		}

@@ -126,6 +126,7 @@ func (s *Service) jobFailed(ctx context.Context, tenantID string, err error) err
 	msg := recrubo.ErrorMessage(err)
 	if isAccessError(err) {
 		msg = accessMessage(err)
+		s.noteContractProblem(ctx, tenantID, err)
 	}
 	if serr := s.noteError(ctx, tenantID, msg); serr != nil {
 		s.log.WarnContext(ctx, "recording sync error", "tenant", tenantID, "err", serr)

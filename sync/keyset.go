@@ -25,27 +25,39 @@ import (
 // it applied. (A record that starts matching behind the walk is missed, as
 // it was with offsets; its change brings it, by webhook or the next poll.)
 //
-// The bound is the legacy key, not _id: the pages are sorted by it, and it
-// is a number that compares as one ("employeeID > 123"), whereas _id is
-// opaque text (match ids can be compound) whose comparison need not follow
-// the page order; the emulator compares it as a string, for which "10" <
-// "9". keyPage checks that each page ascends by key above the bound, so an
-// API ordering otherwise fails the walk rather than silently skip records.
+// The bound is the legacy key, not _id: it is a number that compares as
+// one ("employeeID > 123"), whereas _id is opaque text (match ids can be
+// compound, "14.9021") whose comparison need not follow any order. Where
+// the tenant's pageable takes a sort (its contract says), every page is
+// asked for in ascending key order; elsewhere Carerix's default order is
+// relied on. Either way keyPage checks that each page ascends by key above
+// the bound, so an API ordering otherwise fails the walk rather than
+// silently skip records.
 
-// keyField is the legacy key of one kind of record: the attribute a
-// qualifier names and how to read it from a record.
+// keyField is the legacy key of one kind of record: the Carerix type and
+// logical field a qualifier names (the tenant's contract gives its name)
+// and how to read it from a record.
 type keyField[T any] struct {
 	kind string // for messages
-	path string
+	typ  string // logical Carerix type
+	path string // logical key field
 	of   func(*T) string
 }
 
+// The logical Carerix types sync reads.
+const (
+	typeEmployee = "CREmployee"
+	typeVacancy  = "CRVacancy"
+	typeMatch    = "CRMatch"
+	typeUser     = "CRUser"
+)
+
 // The legacy keys of the records sync walks.
 var (
-	employeeKey = keyField[carerix.Employee]{"candidate", "employeeID", func(e *carerix.Employee) string { return e.EmployeeID }}
-	vacancyKey  = keyField[carerix.Vacancy]{"vacancy", "vacancyID", func(v *carerix.Vacancy) string { return v.VacancyID }}
-	matchKey    = keyField[carerix.Match]{"match", "matchID", func(m *carerix.Match) string { return m.MatchID }}
-	userKey     = keyField[carerix.User]{"user", "userID", func(u *carerix.User) string { return u.UserID }}
+	employeeKey = keyField[carerix.Employee]{"candidate", typeEmployee, "employeeID", func(e *carerix.Employee) string { return e.EmployeeID }}
+	vacancyKey  = keyField[carerix.Vacancy]{"vacancy", typeVacancy, "vacancyID", func(v *carerix.Vacancy) string { return v.VacancyID }}
+	matchKey    = keyField[carerix.Match]{"match", typeMatch, "matchID", func(m *carerix.Match) string { return m.MatchID }}
+	userKey     = keyField[carerix.User]{"user", typeUser, "userID", func(u *carerix.User) string { return u.UserID }}
 )
 
 // key returns the legacy key of rec; Carerix's are positive integers.
@@ -70,18 +82,31 @@ func (k keyField[T]) from(after int64) string {
 // with a key above after (0: from the first record), soft-deleted ones too
 // with noRestrict. It returns the page, the key of its last record (after
 // when the page is empty), and whether no record follows.
-func keyPage[T any](ctx context.Context, fetch carerix.PageFunc[T], k keyField[T], where carerix.Qualifier,
+func keyPage[T any](ctx context.Context, fetch carerix.PageFunc[T], kc *carerix.Contract, k keyField[T], where carerix.Qualifier,
 	after int64, size int, noRestrict bool) (page *carerix.Page[T], last int64, done bool, err error) {
 	q := where
 	if after > 0 {
-		q = carerix.And(where, carerix.Gt(k.path, after))
+		path, err := kc.Path(k.typ, k.path)
+		if err != nil {
+			return nil, 0, false, err
+		}
+		if where.IsZero() {
+			q = carerix.Gt(path, after)
+		} else {
+			q = carerix.And(where, carerix.Gt(path, after))
+		}
 	}
-	qs, err := q.Build()
-	if err != nil {
-		return nil, 0, false, fmt.Errorf("building the %s page qualifier: %w", k.kind, err)
+	req := carerix.PageRequest{Size: size, NoRestrict: noRestrict}
+	if !q.IsZero() {
+		if req.Qualifier, err = q.Build(); err != nil {
+			return nil, 0, false, fmt.Errorf("building the %s page qualifier: %w", k.kind, err)
+		}
+	}
+	if kc.CanSort() {
+		req.SortBy = k.path
 	}
 	from := k.from(after)
-	page, err = fetch(ctx, carerix.PageRequest{Qualifier: qs, Size: size, NoRestrict: noRestrict})
+	page, err = fetch(ctx, req)
 	if err != nil {
 		return nil, 0, false, fmt.Errorf("reading %ss %s: %w", k.kind, from, err)
 	}
@@ -97,18 +122,19 @@ func keyPage[T any](ctx context.Context, fetch carerix.PageFunc[T], k keyField[T
 		}
 		last = n
 	}
-	done = page.Last || len(page.Items) == 0 || (page.TotalPages > 0 && page.Page+1 >= page.TotalPages)
+	done = page.Last || len(page.Items) == 0 || (page.TotalPages > 0 && page.Page+1 >= page.TotalPages) ||
+		(page.Size > 0 && len(page.Items) < page.Size)
 	return page, last, done, nil
 }
 
 // keyWalk iterates over every record where selects, by ascending key, one
 // page of size at a time. Iteration stops at the first error, which is
 // yielded with a zero record.
-func keyWalk[T any](ctx context.Context, fetch carerix.PageFunc[T], k keyField[T], where carerix.Qualifier,
+func keyWalk[T any](ctx context.Context, fetch carerix.PageFunc[T], kc *carerix.Contract, k keyField[T], where carerix.Qualifier,
 	size int, noRestrict bool) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		for after := int64(0); ; {
-			page, last, done, err := keyPage(ctx, fetch, k, where, after, size, noRestrict)
+			page, last, done, err := keyPage(ctx, fetch, kc, k, where, after, size, noRestrict)
 			if err != nil {
 				var zero T
 				yield(zero, err)
@@ -150,6 +176,7 @@ func pagesOf(total int64, size int) int {
 // soft-deleted ones included; an id Carerix no longer has (purged) has no
 // record among them.
 func fetchByIDs[T any](ctx context.Context, fetch carerix.PageFunc[T], kind string, ids []string) ([]T, error) {
+	// _id is the same name on every tenant: the API's own identifier.
 	q, err := carerix.In("_id", ids...).Build()
 	if err != nil {
 		return nil, fmt.Errorf("building the %s id qualifier: %w", kind, err)

@@ -16,6 +16,11 @@ type Reader interface {
 	VacancyPage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.Vacancy], error)
 	MatchPage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.Match], error)
 	UserPage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.User], error)
+	// Contract returns the tenant's Carerix contract, which names the
+	// fields qualifiers filter on and says whether pages can be sorted.
+	Contract(ctx context.Context) (*carerix.Contract, error)
+	// ReadContract reads the contract from Carerix again.
+	ReadContract(ctx context.Context) (*carerix.Contract, error)
 }
 
 var _ Reader = (*carerix.Client)(nil)
@@ -25,10 +30,11 @@ type Connector func(ctx context.Context, t *recrubo.Tenant) (Reader, error)
 
 // NewClientConnector returns a Connector building clients from the
 // tenant's settings (carerix.TenantConfig), one per tenant, reused while
-// the settings stay the same (carerix.Pool). configure, when not nil,
-// adjusts each configuration (an HTTP client, a logger, a rate limit).
-func NewClientConnector(configure func(*carerix.Config)) Connector {
-	pool := carerix.NewPool(configure)
+// the settings stay the same (carerix.Pool), each keeping the tenant's
+// contract in contracts. configure, when not nil, adjusts each
+// configuration (an HTTP client, a logger, a rate limit).
+func NewClientConnector(configure func(*carerix.Config), contracts recrubo.ContractStore) Connector {
+	pool := carerix.NewPool(configure, contracts)
 	return func(_ context.Context, t *recrubo.Tenant) (Reader, error) {
 		c, err := pool.Client(t)
 		if err != nil {
@@ -39,16 +45,19 @@ func NewClientConnector(configure func(*carerix.Config)) Connector {
 }
 
 // isAccessError reports whether err means our Carerix credentials or scopes
-// are wrong: retrying cannot help, a person must act.
+// are wrong, or the tenant's Carerix lacks what the product needs (its
+// contract): retrying cannot help, a person must act.
 func isAccessError(err error) bool {
 	return errors.Is(err, carerix.ErrUnauthenticated) || errors.Is(err, carerix.ErrMissingScope) ||
-		errors.Is(err, carerix.ErrForbidden)
+		errors.Is(err, carerix.ErrForbidden) || errors.Is(err, carerix.ErrContract)
 }
 
 // accessMessage is the user-safe explanation of an access error.
 func accessMessage(err error) string {
 	var ce *carerix.Error
 	switch {
+	case errors.Is(err, carerix.ErrContract):
+		return "Carerix API contract: " + carerix.ContractProblem(err)
 	case errors.Is(err, carerix.ErrMissingScope):
 		if errors.As(err, &ce) && ce.Scope != "" {
 			return fmt.Sprintf("Carerix refused access: the integration account lacks scope %s.", ce.Scope)

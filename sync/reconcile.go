@@ -71,7 +71,7 @@ func (s *Service) Rescope(ctx context.Context, tenantID string) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.connect(ctx, t)
+	r, k, err := s.reader(ctx, t)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (s *Service) Rescope(ctx context.Context, tenantID string) error {
 	if err := s.store.ForgetTombstones(ctx, tenantID); err != nil {
 		return err
 	}
-	a := &applier{s: s, t: t, r: r, sc: newScope(t, cand, vac)}
+	a := &applier{s: s, t: t, r: r, k: k, sc: newScope(t, k, cand, vac)}
 	start := s.now()
 	if err := a.scan(ctx, start); err != nil {
 		return err
@@ -113,9 +113,9 @@ func (s *Service) saveReconciled(ctx context.Context, tenantID string, start tim
 // poll applies every record modified since since, paging by key
 // (keyset.go) so a record purged meanwhile cannot make it skip another.
 func (a *applier) poll(ctx context.Context, since time.Time) error {
-	changed := carerix.Date("modificationDate", carerix.OpGe, since)
+	changed := func(typ string) carerix.Qualifier { return a.sc.date(typ, "modificationDate", carerix.OpGe, since) }
 	size := a.s.pageSize
-	for e, err := range keyWalk(ctx, a.r.EmployeePage, employeeKey, changed, size, true) {
+	for e, err := range keyWalk(ctx, a.r.EmployeePage, a.k, employeeKey, changed(typeEmployee), size, true) {
 		if err != nil {
 			return fmt.Errorf("polling candidates: %w", err)
 		}
@@ -126,7 +126,7 @@ func (a *applier) poll(ctx context.Context, since time.Time) error {
 			return err
 		}
 	}
-	for v, err := range keyWalk(ctx, a.r.VacancyPage, vacancyKey, changed, size, true) {
+	for v, err := range keyWalk(ctx, a.r.VacancyPage, a.k, vacancyKey, changed(typeVacancy), size, true) {
 		if err != nil {
 			return fmt.Errorf("polling vacancies: %w", err)
 		}
@@ -137,7 +137,7 @@ func (a *applier) poll(ctx context.Context, since time.Time) error {
 			return err
 		}
 	}
-	for m, err := range keyWalk(ctx, a.r.MatchPage, matchKey, changed, size, true) {
+	for m, err := range keyWalk(ctx, a.r.MatchPage, a.k, matchKey, changed(typeMatch), size, true) {
 		if err != nil {
 			return fmt.Errorf("polling matches: %w", err)
 		}
@@ -149,7 +149,7 @@ func (a *applier) poll(ctx context.Context, since time.Time) error {
 		}
 	}
 	readAt := a.s.now()
-	for u, err := range keyWalk(ctx, a.r.UserPage, userKey, changed, size, true) {
+	for u, err := range keyWalk(ctx, a.r.UserPage, a.k, userKey, changed(typeUser), size, true) {
 		if err != nil {
 			return fmt.Errorf("polling users: %w", err)
 		}
@@ -182,7 +182,7 @@ func (a *applier) scan(ctx context.Context, start time.Time) error {
 	size := a.s.pageSize
 
 	if q, ok := a.sc.candidateQualifier(); ok {
-		for e, err := range keyWalk(ctx, a.r.EmployeePage, employeeKey, q, size, false) {
+		for e, err := range keyWalk(ctx, a.r.EmployeePage, a.k, employeeKey, q, size, false) {
 			if err != nil {
 				return fmt.Errorf("scanning candidates: %w", err)
 			}
@@ -196,7 +196,7 @@ func (a *applier) scan(ctx context.Context, start time.Time) error {
 		}
 	}
 	if q, ok := a.sc.vacancyQualifier(); ok {
-		for v, err := range keyWalk(ctx, a.r.VacancyPage, vacancyKey, q, size, false) {
+		for v, err := range keyWalk(ctx, a.r.VacancyPage, a.k, vacancyKey, q, size, false) {
 			if err != nil {
 				return fmt.Errorf("scanning vacancies: %w", err)
 			}
@@ -210,7 +210,7 @@ func (a *applier) scan(ctx context.Context, start time.Time) error {
 		}
 	}
 	if q, ok := a.sc.matchQualifier(); ok {
-		for m, err := range keyWalk(ctx, a.r.MatchPage, matchKey, q, size, false) {
+		for m, err := range keyWalk(ctx, a.r.MatchPage, a.k, matchKey, q, size, false) {
 			if err != nil {
 				return fmt.Errorf("scanning matches: %w", err)
 			}

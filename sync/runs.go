@@ -109,9 +109,13 @@ func (s *Service) RunInitial(ctx context.Context, run *recrubo.SyncRun, onPage f
 	if err != nil {
 		return err
 	}
-	r, err := s.connect(ctx, t)
+	r, _, err := s.reader(ctx, t)
 	if err != nil {
-		return s.failRun(ctx, run, recrubo.ErrorMessage(err), err)
+		msg := recrubo.ErrorMessage(err)
+		if isAccessError(err) {
+			msg = accessMessage(err)
+		}
+		return s.failRun(ctx, run, msg, err)
 	}
 	run.State, run.Error = recrubo.RunRunning, ""
 	if run.StartedAt.IsZero() {

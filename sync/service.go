@@ -7,6 +7,7 @@ import (
 	"time"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/carerix"
 )
 
 // Config configures a Service.
@@ -17,11 +18,13 @@ type Config struct {
 	// front of Store. Default Store.
 	Reads recrubo.DataStore
 	// Connect returns a tenant's Carerix reader. Default
-	// NewClientConnector(nil).
+	// NewClientConnector(nil, Store).
 	Connect Connector
 	// Logger receives what the jobs did. Default: discard.
 	Logger *slog.Logger
-	// PageSize is the Carerix page size (at most 100, the default).
+	// PageSize is the Carerix page size asked for; the client clamps it
+	// to what the tenant takes (its contract measured it). Default
+	// carerix.MaxPageSize.
 	PageSize int
 	// Overlap is how far before the watermark reconciliation looks again,
 	// for clock skew and changes committed late. Default two minutes.
@@ -61,13 +64,13 @@ func New(cfg Config) *Service {
 		s.reads = s.store
 	}
 	if s.connect == nil {
-		s.connect = NewClientConnector(nil)
+		s.connect = NewClientConnector(nil, cfg.Store)
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	if s.pageSize <= 0 || s.pageSize > 100 {
-		s.pageSize = 100
+	if s.pageSize <= 0 || s.pageSize > carerix.MaxPageSize {
+		s.pageSize = carerix.MaxPageSize
 	}
 	if s.overlap <= 0 {
 		s.overlap = 2 * time.Minute

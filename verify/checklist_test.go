@@ -44,7 +44,7 @@ func newHookFixture(t *testing.T, backend string) *hookFixture {
 		{ID: carerixemu.DefaultClientID, Secret: carerixemu.DefaultClientSecret},
 		{ID: noProbeClientID, Secret: noProbeClientSecret, Scopes: noProbeScopes()},
 	}}), db: storetest.NewEnv(t, backend).Open(t)}
-	f.sync = crsync.New(crsync.Config{Store: f.db, Connect: crsync.NewClientConnector(fast)})
+	f.sync = crsync.New(crsync.Config{Store: f.db, Connect: crsync.NewClientConnector(fast, f.db)})
 	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		if err != nil {

@@ -13,7 +13,7 @@ import (
 func wireMessaging(s *services) error {
 	log := s.log.With("area", "messaging")
 	svc := messaging.New(messaging.Config{Store: s.cached, Logger: log,
-		Carerix: messaging.NewCarerixConnector(func(c *carerix.Config) { c.Logger = log })})
+		Carerix: messaging.NewCarerixConnector(func(c *carerix.Config) { c.Logger = log }, s.db)})
 	svc.Register(s.jobs)
 	s.background = append(s.background, svc.SummaryLoop(messaging.DefaultSummaryInterval))
 	s.server.WhatsApp.Ingester = svc

@@ -17,7 +17,7 @@ func wireSync(s *services) error {
 	log := s.log.With("area", "sync")
 	svc := crsync.New(crsync.Config{
 		Store: s.db, Reads: s.cached, Logger: log,
-		Connect: crsync.NewClientConnector(func(c *carerix.Config) { c.Logger = log }),
+		Connect: crsync.NewClientConnector(func(c *carerix.Config) { c.Logger = log }, s.db),
 	})
 	crsync.RegisterJobs(s.jobs, svc)
 	s.server.CarerixWebhooks.Ingester = svc

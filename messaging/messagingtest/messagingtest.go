@@ -73,7 +73,7 @@ func New(tb testing.TB, backend string, opts Options) *Env {
 		co := carerixemu.Options{Tenant: Slug}
 		opts.Carerix(&co)
 		e.Carerix = carerixemu.StartTest(tb, co)
-		mcfg.Carerix = messaging.NewCarerixConnector(func(c *carerix.Config) { c.RequestsPerSecond, c.Burst = 2000, 200 })
+		mcfg.Carerix = messaging.NewCarerixConnector(func(c *carerix.Config) { c.RequestsPerSecond, c.Burst = 2000, 200 }, e.DB)
 	}
 	if opts.Messaging != nil {
 		opts.Messaging(&mcfg)

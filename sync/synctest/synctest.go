@@ -106,7 +106,7 @@ func New(tb testing.TB, backend string, o Options) *Env {
 	e.Cached = cached
 
 	cfg := crsync.Config{Store: e.DB, Reads: e.Cached, PageSize: 100,
-		Connect: crsync.NewClientConnector(func(c *carerix.Config) { c.RequestsPerSecond, c.Burst = 2000, 200 })}
+		Connect: crsync.NewClientConnector(func(c *carerix.Config) { c.RequestsPerSecond, c.Burst = 2000, 200 }, e.DB)}
 	if o.Sync != nil {
 		o.Sync(&cfg)
 	}
