@@ -9,6 +9,11 @@ import (
 // Admin is the Carerix API provisioning uses, through the customer's admin
 // account; *carerix.Client implements it.
 type Admin interface {
+	// Contract is the tenant's Carerix contract the client holds;
+	// ReadContract reads it from Carerix again.
+	Contract(ctx context.Context) (*carerix.Contract, error)
+	ReadContract(ctx context.Context) (*carerix.Contract, error)
+
 	TemplateReferencePage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.TemplateReference], error)
 	CreateTemplateReference(ctx context.Context, r carerix.TemplateReferenceRequest) (*carerix.TemplateReference, error)
 	UpdateTemplateReference(ctx context.Context, id string, r carerix.TemplateReferenceRequest) (*carerix.TemplateReference, error)

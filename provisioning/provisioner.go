@@ -16,6 +16,7 @@ import (
 type Store interface {
 	recrubo.TenantStore
 	recrubo.ProvisionStore
+	recrubo.ContractStore
 }
 
 // Provisioner plans and applies a tenant's templates and webhooks.
@@ -39,6 +40,9 @@ type state struct {
 	// an application that is not ours.
 	foreignApp string
 	probe      *carerix.ToDo // our integration check activity, if it exists
+	// activities is false where the tenant's Carerix API has no
+	// activities (its contract): there is no check activity to keep.
+	activities bool
 }
 
 func itemKey(kind recrubo.ProvisionKind, key string) string { return string(kind) + ":" + key }
@@ -79,6 +83,8 @@ func Explain(what string, err error) error {
 		return recrubo.WrapError(recrubo.EFORBIDDEN, err, "Carerix refused %s for the admin account.", what)
 	case carerix.ErrRateLimited, carerix.ErrServer:
 		return recrubo.WrapError(recrubo.EUNAVAILABLE, err, "Carerix is not available for %s; try again later.", what)
+	case carerix.ErrContract:
+		return recrubo.WrapError(recrubo.EINVALID, err, "The tenant's Carerix API lacks what Recrubo needs: %s.", carerix.ContractProblem(err))
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
@@ -93,7 +99,16 @@ func (p *Provisioner) load(ctx context.Context, t *recrubo.Tenant, c Admin) (*st
 	for _, it := range items {
 		st.items[itemKey(it.Kind, it.Key)] = it
 	}
-	q, err := carerix.In("code", Codes()...).Build()
+	k, err := c.Contract(ctx)
+	if err != nil {
+		return nil, Explain("reading the tenant's Carerix API contract", err)
+	}
+	code, err := k.Path("CRTemplateReference", "code")
+	if err != nil {
+		return nil, Explain("reading document templates", err)
+	}
+	st.activities = !k.Lacks(carerix.EffectActivities)
+	q, err := carerix.In(code, Codes()...).Build()
 	if err != nil {
 		return nil, err
 	}
@@ -111,8 +126,10 @@ func (p *Provisioner) load(ctx context.Context, t *recrubo.Tenant, c Admin) (*st
 			break
 		}
 	}
-	if err := st.loadProbe(ctx, c); err != nil {
-		return nil, err
+	if st.activities {
+		if err := st.loadProbe(ctx, c); err != nil {
+			return nil, err
+		}
 	}
 	apps, err := c.WebhookApplications(ctx)
 	if err != nil {
@@ -230,7 +247,9 @@ func (p *Provisioner) Plan(ctx context.Context, t *recrubo.Tenant, c Admin) (*Pl
 			plan.Steps = append(plan.Steps, Step{Kind: recrubo.ProvisionTemplate, Key: w.Code, Action: Delete, RemoteID: x.ID, Why: "duplicate"})
 		}
 	}
-	plan.Steps = append(plan.Steps, st.probeStep())
+	if st.activities {
+		plan.Steps = append(plan.Steps, st.probeStep())
+	}
 	if st.app == nil {
 		step := Step{Kind: recrubo.ProvisionWebhookApp, Key: appKey, Action: Create}
 		if st.foreignApp != "" {

@@ -56,6 +56,8 @@ func ConnectAdmin(configure func(*carerix.Config)) Connector {
 // Outcome is what a provisioning run did.
 type Outcome struct {
 	Plan *Plan
+	// Contract is the tenant's Carerix API contract as read by the run.
+	Contract *carerix.Contract
 	// Applied is false for a dry run.
 	Applied bool
 	// SyncRunID and SyncStarted report the initial sync.
@@ -79,6 +81,9 @@ type Runner struct {
 	// Sync and Links are optional; nil skips that step.
 	Sync  SyncStarter
 	Links LinkIssuer
+	// OnContract, when set, receives the tenant's Carerix API contract
+	// once it is read, before anything else (on a dry run too).
+	OnContract func(*carerix.Contract)
 	// OnPlan, when set, receives the plan once access is checked and the
 	// plan is made, before anything is applied (on a dry run too).
 	OnPlan func(*Plan)
@@ -126,6 +131,10 @@ func (r *Runner) provisionSteps(ctx context.Context, t *recrubo.Tenant, dryRun b
 	if err != nil {
 		return nil, err
 	}
+	k, err := r.readContract(ctx, t, c, dryRun)
+	if err != nil {
+		return nil, err
+	}
 	if err := CheckAccess(ctx, c); err != nil {
 		return nil, err
 	}
@@ -133,7 +142,7 @@ func (r *Runner) provisionSteps(ctx context.Context, t *recrubo.Tenant, dryRun b
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{Plan: plan}
+	out := &Outcome{Plan: plan, Contract: k}
 	if r.OnPlan != nil {
 		r.OnPlan(plan)
 	}
@@ -155,6 +164,30 @@ func (r *Runner) provisionSteps(ctx context.Context, t *recrubo.Tenant, dryRun b
 		}
 	}
 	return out, nil
+}
+
+// readContract reads the tenant's Carerix API contract through the admin
+// account, stores it (not on a dry run) and hands it to OnContract. A
+// contract lacking a required need fails the run before anything is
+// installed or synced, naming the Carerix type, the field and the names
+// tried.
+func (r *Runner) readContract(ctx context.Context, t *recrubo.Tenant, c Admin, dryRun bool) (*carerix.Contract, error) {
+	k, err := c.ReadContract(ctx)
+	if err != nil {
+		return nil, Explain("reading the tenant's Carerix API contract", err)
+	}
+	if !dryRun {
+		if err := carerix.SaveContract(ctx, r.Provisioner.Store, t.ID, k); err != nil {
+			return nil, fmt.Errorf("storing the Carerix API contract: %w", err)
+		}
+	}
+	if r.OnContract != nil {
+		r.OnContract(k)
+	}
+	if err := k.Err(); err != nil {
+		return k, Explain("reading the tenant's Carerix API contract", err)
+	}
+	return k, nil
 }
 
 // verifyLink sets out's verify link: t's current link when it is valid

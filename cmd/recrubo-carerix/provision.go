@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/config"
 	"github.com/recrubo/recrubo-carerix/provisioning"
 	"github.com/recrubo/recrubo-carerix/store"
@@ -97,6 +98,10 @@ func (e *env) runProvision(ctx context.Context, db *store.DB, t *recrubo.Tenant,
 	}
 	dryRun := o.dryRun
 	runner := provisionRunner(db, publicURL, sync)
+	runner.OnContract = func(k *carerix.Contract) { // before anything else
+		fmt.Fprintln(out, "Carerix API contract:")
+		fmt.Fprint(out, indent(strings.Join(k.Summary(), "\n")+"\n"))
+	}
 	runner.OnPlan = func(p *provisioning.Plan) { // before anything is applied
 		fmt.Fprintln(out, "Admin credentials and scopes: ok")
 		fmt.Fprint(out, indent(p.String()))

@@ -216,7 +216,8 @@ func (e *env) tenantAddCmd() *cobra.Command {
 			if err := t.Validate(); err != nil {
 				return e.explain(err)
 			}
-			if err := e.checkFilters(cmd.Context(), t, f.noCheck); err != nil {
+			k, err := e.checkCarerix(cmd.Context(), t, f.noCheck)
+			if err != nil {
 				return err
 			}
 			db, err := e.openStore(cmd.Context())
@@ -226,6 +227,9 @@ func (e *env) tenantAddCmd() *cobra.Command {
 			defer db.Close()
 			if err := db.CreateTenant(cmd.Context(), t); err != nil {
 				return e.explain(err)
+			}
+			if err := e.saveContract(cmd.Context(), db, t, k); err != nil {
+				return err
 			}
 			fmt.Fprintf(e.stdout, "added tenant %s (%s)\n", t.Slug, t.ID)
 			return nil
@@ -255,13 +259,18 @@ func (e *env) tenantUpdateCmd() *cobra.Command {
 				if err := t.Validate(); err != nil {
 					return e.explain(err)
 				}
+				var k *carerix.Contract
 				if crsync.FiltersChanged(filters, t.Filters) {
-					if err := e.checkFilters(cmd.Context(), t, f.noCheck); err != nil {
+					var err error
+					if k, err = e.checkCarerix(cmd.Context(), t, f.noCheck); err != nil {
 						return err
 					}
 				}
 				if err := db.UpdateTenant(cmd.Context(), t); err != nil {
 					return e.explain(err)
+				}
+				if err := e.saveContract(cmd.Context(), db, t, k); err != nil {
+					return err
 				}
 				fmt.Fprintf(e.stdout, "updated tenant %s\n", t.Slug)
 				return nil
@@ -272,27 +281,59 @@ func (e *env) tenantUpdateCmd() *cobra.Command {
 	return cmd
 }
 
-// statusCheckTimeout bounds the check of a tenant's status filters.
+// statusCheckTimeout bounds the checks of a tenant against its Carerix.
 const statusCheckTimeout = 30 * time.Second
 
-// checkFilters refuses status filters naming a status t's Carerix account
-// does not have, asking Carerix with t's integration credentials; skip
-// saves them unchecked (the sync refuses them later, with the same list).
-func (e *env) checkFilters(ctx context.Context, t *recrubo.Tenant, skip bool) error {
-	if skip || len(t.Filters.CandidateStatuses)+len(t.Filters.VacancyStatuses) == 0 {
-		return nil
+// checkCarerix reads t's Carerix API contract with its integration
+// credentials and refuses a tenant whose Carerix lacks what the product
+// needs, in one line naming the Carerix type, the field and the names
+// tried; then it refuses status filters naming a status the account does
+// not have. skip saves the tenant unchecked (provisioning reads the
+// contract, and the sync refuses unknown statuses with the same list); the
+// contract is nil then.
+func (e *env) checkCarerix(ctx context.Context, t *recrubo.Tenant, skip bool) (*carerix.Contract, error) {
+	if skip {
+		return nil, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, statusCheckTimeout)
 	defer cancel()
 	c, err := carerix.New(carerix.TenantConfig(t))
-	if err == nil {
-		err = crsync.CheckFilters(ctx, c, t)
+	if err != nil {
+		return nil, fmt.Errorf("the Carerix settings are not usable: %w", err)
 	}
+	k, err := c.Contract(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the tenant's Carerix API contract: %w (use --no-status-check to save the tenant unchecked)", err)
+	}
+	if err := k.Err(); err != nil {
+		return nil, fmt.Errorf("tenant not saved: the tenant's Carerix API lacks what Recrubo needs: %s", carerix.ContractProblem(err))
+	}
+	if len(t.Filters.CandidateStatuses)+len(t.Filters.VacancyStatuses) == 0 {
+		return k, nil
+	}
+	err = crsync.CheckFilters(ctx, c, t)
 	if recrubo.ErrorCode(err) == recrubo.EINVALID {
-		return e.explain(err)
+		return nil, e.explain(err)
 	}
 	if err != nil {
-		return fmt.Errorf("checking the status filters against Carerix: %w (use --no-status-check to save them unchecked)", err)
+		return nil, fmt.Errorf("checking the status filters against Carerix: %w (use --no-status-check to save them unchecked)", err)
+	}
+	return k, nil
+}
+
+// saveContract stores the contract checkCarerix read (none: nothing) and
+// prints what it switches off.
+func (e *env) saveContract(ctx context.Context, db *store.DB, t *recrubo.Tenant, k *carerix.Contract) error {
+	if k == nil {
+		return nil
+	}
+	if err := carerix.SaveContract(ctx, db, t.ID, k); err != nil {
+		return fmt.Errorf("storing the Carerix API contract: %w", err)
+	}
+	for _, g := range k.Optional() {
+		if g.Effect != carerix.EffectNone {
+			fmt.Fprintf(e.stdout, "note: %s\n", g)
+		}
 	}
 	return nil
 }
@@ -332,14 +373,51 @@ func (e *env) tenantShowCmd() *cobra.Command {
 		Short: "Show a tenant's settings (secrets masked)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withTenant(cmd.Context(), args[0], func(_ *store.DB, t *recrubo.Tenant) error {
+			return e.withTenant(cmd.Context(), args[0], func(db *store.DB, t *recrubo.Tenant) error {
+				contract, err := showContract(cmd.Context(), db, t.ID)
+				if err != nil {
+					return err
+				}
 				// Secrets marshal as masks.
 				enc := json.NewEncoder(e.stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(t)
+				return enc.Encode(struct {
+					*recrubo.Tenant
+					Contract *contractView `json:"carerix_contract"`
+				}{t, contract})
 			})
 		},
 	}
+}
+
+// contractView is a tenant's Carerix API contract as tenant show prints
+// it: when it was read, what stops the tenant (if anything) and the
+// contract's summary (names that differ from the documented ones, and
+// every gap).
+type contractView struct {
+	ReadAt    time.Time `json:"read_at,omitzero"`
+	Problem   string    `json:"problem,omitempty"`
+	ProblemAt time.Time `json:"problem_at,omitzero"`
+	Summary   []string  `json:"summary,omitempty"`
+}
+
+// showContract loads the tenant's contract for tenant show; nil when it
+// was never read.
+func showContract(ctx context.Context, db *store.DB, tenantID string) (*contractView, error) {
+	stored, err := db.CarerixContract(ctx, tenantID)
+	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := &contractView{ReadAt: stored.ReadAt, Problem: stored.Problem, ProblemAt: stored.ProblemAt}
+	if len(stored.Body) > 0 {
+		if k, err := carerix.UnmarshalContract(stored.Body); err == nil {
+			v.Summary = k.Summary()
+		}
+	}
+	return v, nil
 }
 
 func (e *env) tenantRemoveCmd() *cobra.Command {
