@@ -177,7 +177,7 @@ func (s *Server) renderVerify(c *fiber.Ctx, t *recrubo.Tenant, lang string, res 
 		h, err := s.deps.Templates.RenderHTML("verify_item", templates.Values{
 			"state": state, "id": it.ID, "mark": mark,
 			"title":  tr("verify." + it.ID + ".title"),
-			"status": tr("verify."+it.ID+"."+it.Reason, itemArgs(it, lang, t.Location())...),
+			"status": tr("verify."+it.ID+"."+it.Reason, itemArgs(it, lang, t.Location(), tr)...),
 			"fix":    fix, "link": link,
 		})
 		if err != nil {
@@ -202,11 +202,19 @@ func (s *Server) renderVerify(c *fiber.Ctx, t *recrubo.Tenant, lang string, res 
 }
 
 // itemArgs are an item's message arguments, with its time shown in the
-// tenant's zone and the page's language.
-func itemArgs(it verify.Item, lang string, loc *time.Location) []string {
+// tenant's zone and the page's language, and its ArgKeys translated and
+// joined as the last.
+func itemArgs(it verify.Item, lang string, loc *time.Location, tr func(string, ...string) string) []string {
 	args := append([]string(nil), it.Args...)
 	if !it.At.IsZero() && len(args) > 0 {
 		args[len(args)-1] = templates.FormatDateTime(lang, it.At, loc)
+	}
+	if len(it.ArgKeys) > 0 {
+		parts := make([]string, len(it.ArgKeys))
+		for i, k := range it.ArgKeys {
+			parts[i] = tr(k)
+		}
+		args = append(args, strings.Join(parts, "; "))
 	}
 	return args
 }

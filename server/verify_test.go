@@ -261,7 +261,7 @@ func checklistStates(t *testing.T, body string) map[string]string {
 	doc.Find("li.verify-item").Each(func(_ int, s *goquery.Selection) {
 		out[s.AttrOr("data-check", "")] = s.AttrOr("data-state", "")
 	})
-	if len(out) != 6 {
+	if len(out) != 7 {
 		t.Fatalf("checklist has %d items: %v", len(out), out)
 	}
 	return out

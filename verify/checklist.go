@@ -18,6 +18,7 @@ import (
 // The checks, in the order the page shows them.
 const (
 	CheckCredentials = "credentials"
+	CheckContract    = "contract"
 	CheckWebhooks    = "webhooks"
 	CheckTemplates   = "templates"
 	CheckSync        = "sync"
@@ -38,6 +39,9 @@ type Item struct {
 	At time.Time
 	// Link is a URL to open, for the sample candidate.
 	Link string
+	// ArgKeys are message keys whose translations, joined, are the
+	// message's last argument (what a missing part switches off).
+	ArgKeys []string
 }
 
 // Result is the whole checklist.
@@ -81,10 +85,13 @@ type Store interface {
 }
 
 // Reader is the integration account's Carerix API the sync check counts
-// with; *carerix.Client implements it.
+// with and the contract check reads; *carerix.Client implements it.
 type Reader interface {
 	EmployeePage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.Employee], error)
 	VacancyPage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.Vacancy], error)
+	MatchPage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.Match], error)
+	UserPage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.User], error)
+	ReadContract(ctx context.Context) (*carerix.Contract, error)
 }
 
 // Checker runs the checklist.
@@ -137,7 +144,11 @@ func (c *Checker) Run(ctx context.Context, t *recrubo.Tenant, verifiedBy string)
 	admin, adminErr := c.ConnectAdmin(t)
 	reader, readErr := c.ConnectReader(t)
 	cred := c.checkCredentials(ctx, admin, adminErr, reader, readErr)
-	res.Items = append(res.Items, cred)
+	contract, err := c.checkContract(ctx, t, reader, cred.OK)
+	if err != nil {
+		return nil, err
+	}
+	res.Items = append(res.Items, cred, contract)
 	var plan *provisioning.Plan
 	if cred.OK {
 		p, err := c.Provisioner.Plan(ctx, t, admin)
@@ -152,6 +163,7 @@ func (c *Checker) Run(ctx context.Context, t *recrubo.Tenant, verifiedBy string)
 		// The admin account may not update the probe: say which scope to
 		// grant, on the credentials item where every missing scope shows.
 		res.Items[0] = credentialsFailure(CheckCredentials, "admin", probeErr)
+		res.Items[1] = Item{ID: CheckContract, Reason: "unknown"}
 	}
 	res.Items = append(res.Items, hooks, checkTemplates(plan))
 	sync, err := c.checkSync(ctx, t, reader, cred.OK)
