@@ -13,7 +13,7 @@ const adminPrefix = "/_emulator"
 
 // registerAdmin adds the /_emulator/ routes (documented in doc.go).
 func (s *Server) registerAdmin(mux *http.ServeMux) {
-	h := func(pattern string, fn func(w http.ResponseWriter, r *http.Request) (any, error)) {
+	var h adminRoute = func(pattern string, fn func(w http.ResponseWriter, r *http.Request) (any, error)) {
 		method, path, _ := cutPattern(pattern)
 		mux.Handle(method+" "+adminPrefix+path, s.adminGuard(fn))
 	}
@@ -117,6 +117,8 @@ func (s *Server) registerAdmin(mux *http.ServeMux) {
 		return deleted(id), s.DeleteMatch(r.Context(), id)
 	})
 
+	s.registerAdminOthers(h)
+
 	h("GET /templates", func(http.ResponseWriter, *http.Request) (any, error) { return s.Templates(), nil })
 	h("POST /templates", func(w http.ResponseWriter, r *http.Request) (any, error) {
 		var f TemplateFields
@@ -213,6 +215,7 @@ func decodeJSON(r *http.Request, dst any) error {
 func (s *Server) adminInfo(_ http.ResponseWriter, r *http.Request) (any, error) {
 	return map[string]any{
 		"tenant":   s.opts.Tenant,
+		"profile":  s.opts.Profile,
 		"realm":    s.opts.Realm,
 		"issuer":   s.ident.issuer(s.baseFor(r)),
 		"counts":   s.Counts(),

@@ -6,7 +6,8 @@ import (
 
 // StartTest builds a Server from opts, serves it on a loopback port with
 // webhook delivery running, and closes it when the test ends. It fails the
-// test on any setup error.
+// test on any setup error. opts.Profile chooses the form of Carerix served
+// (ProfileDocs when empty); opts.RemoveFields takes fields out of it.
 func StartTest(t testing.TB, opts Options) *Server {
 	t.Helper()
 	s, err := New(opts)

@@ -4,9 +4,10 @@
 // (sub-package webhooks), document templates rendered on record pages
 // (sub-package cxscript), fault injection and an admin API. Tests and the
 // product demo run against it over real HTTP; start one emulator per
-// tenant.
+// tenant. It serves one of several profiles, forms Carerix may take (see
+// "Profiles" below).
 //
-//	srv := carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme"})
+//	srv := carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme", Profile: carerixemu.ProfileObserved})
 //	srv.Seed(ctx, carerixemu.SeedOptions{Candidates: 500, Vacancies: 40, Matches: 300, Recruiters: 4, Seed: 1})
 //	// point the client at srv.URL(), srv.TokenURL(), srv.GraphQLURL()
 //
@@ -15,18 +16,21 @@
 // CreateEmployee, UpdateEmployee, SetEmployeeStatus, DeleteEmployee (soft),
 // HardDeleteEmployee and the same for vacancies and matches, plus users,
 // data nodes, templates and activities (CreateToDo, UpdateToDo,
-// DeleteToDo). Every create, update and delete of a candidate, vacancy,
-// match, user or activity publishes a webhook event
-// ("cremployee:updated", ...) with the lowercase names of the changed
-// attributes plus "modificationdate".
+// DeleteToDo), and entities the product does not sync: companies
+// (CreateCompany, UpdateCompany), placements (CreateJob, UpdateJob) and
+// publications (CreatePublication, UpdatePublication). Every create,
+// update and delete of these publishes a webhook event (EventType spells
+// it: "cremployee:updated" or, observed, "CREmployee:updated") with the
+// lowercase names of the changed attributes plus "modificationdate".
 //
 // # Endpoints
 //
 //	POST /auth/realms/{realm}/protocol/openid-connect/token   client_credentials; Basic or form credentials; optional scope
 //	GET  /auth/realms/{realm}/protocol/openid-connect/certs   JWKS (RS256)
 //	GET  /auth/realms/{realm}/.well-known/openid-configuration
-//	POST /graphql/v1/graphql                                  Bearer token; schema.graphql (Schema())
+//	POST /graphql/v1/graphql                                  Bearer token; the profile's schema (SDL())
 //	     /webhooks/v1/applications[/...]                      webhook management REST (package webhooks)
+//	GET  /webhooks/v1/signature-key                           global signing key {algorithm, publicKey} (observed; 404 in docs)
 //	GET  /record/{candidate|vacancy}/{id}?user={userID}       record screen with installed templates
 //	GET  /home?user={userID}                                  dashboard with templates targeting HomeTargetEntity
 //	GET  /                                                    JSON list of the URLs above
@@ -34,7 +38,7 @@
 // Admin API (JSON, no OAuth; Options.AdminToken optionally requires
 // "Authorization: Bearer <token>"):
 //
-//	GET    /_emulator/                         tenant, realm, issuer, counts, client ids
+//	GET    /_emulator/                         tenant, profile, realm, issuer, counts, client ids
 //	GET    /_emulator/counts                   record counts
 //	POST   /_emulator/seed                     body SeedOptions {candidates, vacancies, matches, recruiters, seed, publish}
 //	GET    /_emulator/users                    users (ids for ?user=)
@@ -46,9 +50,15 @@
 //	DELETE /_emulator/candidates/{id}[?hard=true]   soft delete, or purge
 //	       /_emulator/vacancies...             same as candidates (VacancyFields {jobTitle, titleInformation, companyName, status, owner})
 //	POST   /_emulator/matches                  body {"employee": id, "vacancy": id, "stage": name}
-//	GET    /_emulator/matches/{id}
+//	GET    /_emulator/matches/{id}             {id}: the _id, or (composite _ids) the bare matchID
 //	POST   /_emulator/matches/{id}/stage       body {"stage": "<_id, statusName or displayName>"}
 //	DELETE /_emulator/matches/{id}[?hard=true]
+//	GET    /_emulator/companies                companies; POST (CompanyFields {name, visitCity}) -> 201
+//	GET|PATCH /_emulator/companies/{id}        PATCH: only given fields change
+//	GET    /_emulator/jobs, POST, GET|PATCH /_emulator/jobs/{id}                  placements (JobFields {employee, vacancy, startDate, endDate})
+//	GET    /_emulator/publications, POST, GET|PATCH /_emulator/publications/{id}  (PublicationFields {vacancy, applyUrl, publicationStart, publicationEnd})
+//	POST   /_emulator/events                   body {"type": "...", "entityId": "...", "changedFields": [...]} -> 202;
+//	                                           sent verbatim to every enabled webhook, whatever its filters
 //	GET    /_emulator/templates, POST /_emulator/templates (TemplateFields)
 //	GET|PUT|DELETE /_emulator/faults           Faults with durations as strings ("2s")
 //	GET|DELETE /_emulator/stats                request counters (DELETE resets)
@@ -71,9 +81,19 @@
 // separately.
 //
 // Pages: pageable defaults to page 0, size 20; size above
-// Options.MaxPageSize (100) is clamped and the clamped size is reported;
-// a negative page or a size below 1 is BAD_REQUEST. Records are ordered by
-// ascending numeric id (sort "employeeID: ASC"). totalPages is
+// Options.MaxPageSize (100; 500 observed) is clamped and the clamped size
+// is reported; a negative page or a size below 1 is BAD_REQUEST. Without
+// pageable.sort, records are ordered by ascending numeric id (sort
+// "employeeID: ASC"), or, observed, by _id as text (sort "_id: ASC").
+// Where the schema has pageable.sort (observed), it takes a list of
+// {property, direction} (one object is coerced to a list of one, as the
+// GraphQL spec's input coercion says and graphql-go does); properties are
+// scalar fields of the entity in the served schema (numbers compare
+// numerically, text by bytes, null first, false before true), applied in
+// sequence, direction ASC by default; records equal on every order keep
+// key order. An unknown or relation property is BAD_REQUEST. The page's
+// sort field reports the order used ("lastName: ASC,employeeID: DESC").
+// Webhook pages cannot be sorted. totalPages is
 // ceil(totalElements/size), first is page 0, last is page+1 >= totalPages
 // (so a page past the end is empty and last). norestrict: true includes
 // soft-deleted records; by default they are excluded. crX(_id) of a
@@ -85,20 +105,120 @@
 // than AND, AND tighter than OR), parentheses, nil/null, true/false,
 // numbers, strings in single or double quotes (the quote doubled or
 // backslash-escaped; \\ \n \r \t; other backslash pairs kept as written),
-// casts (NSCalendarDate) 'YYYY-MM-DD HH:MM:SS [+ZZZZ]' (no offset means
-// Europe/Amsterdam; RFC 3339 and bare dates are accepted too),
-// (NSNumber)/(NSDecimalNumber) and (NSString). Key paths are dotted and
-// case-sensitive and are checked against the entity, so an unknown key is
-// INVALID_QUALIFIER. Paths through to-many relations (parentNodes,
-// childrenNodes, matches) match when any element matches. Comparisons
+// casts (NSCalendarDate) 'YYYY-MM-DD HH:MM:SS [+ZZZZ | zone name]' (zone
+// names such as Etc/GMT, Europe/Amsterdam and UTC in every profile; no
+// offset or zone means Europe/Amsterdam; RFC 3339 and bare dates are
+// accepted too), (NSNumber)/(NSDecimalNumber) and (NSString). Key paths
+// are dotted and case-sensitive and are checked against the entity, so an
+// unknown key is INVALID_QUALIFIER, and so is a key the served schema
+// lacks (stableHash observed, toStatusNode hostile, Options.RemoveFields).
+// Paths through to-many relations (parentNodes, childrenNodes, matches)
+// match when any element matches. Comparisons
 // follow SQL-join semantics: a null or missing value matches only
 // "= nil" (so "toStatusNode.value != 'X'" excludes candidates without a
 // status); "= nil" also matches an empty to-many path. Booleans compare
 // with 0/1/true/false; a relation compared with a literal compares its
 // _id; dates also accept a plain quoted date. Legacy keys (employeeID,
 // vacancyID, matchID, userID, …) are numbers and compare numerically, in
-// page order, so "employeeID > 123" continues a walk by key; _id is text
-// and compares as a string ("10" < "9"), which is not page order.
+// the docs profile's page order (observed: in the order of a sort on the
+// key), so "employeeID > 123" continues a walk by key; _id is text and
+// compares as a string ("10" < "9").
+//
+// # Profiles
+//
+// Options.Profile (emulate carerix --profile, demo --carerix-profile)
+// selects the form of the API. ProfileDocs, the default, follows
+// carerix-api.md: Carerix as its documentation reads, plus the emulator's
+// assumptions listed further down. ProfileObserved follows
+// carerix-evidence.md: what public code written and run against real
+// tenants shows. ProfileHostile is observed with a field the product
+// requires missing. schema.graphql is the union of every profile's
+// fields; each profile serves it without the definitions and fields it
+// lists (profile.go), and Options.RemoveFields takes out further
+// "Type.field" entries (e.g. "CRMatch.statusInfo"; an entry the profile's
+// schema does not have makes New fail). The served SDL is what
+// introspection (__schema, __type) reports; a query selecting a field it
+// lacks fails validation as graphql-go reports it (HTTP 200, no data,
+// errors[0].message `Cannot query field "stableHash" on type
+// "CREmployee".`, extensions.code BAD_REQUEST); qualifier keys and sort
+// properties are checked against it too. SchemaFor returns a profile's
+// SDL, Server.SDL a server's own. Each difference, docs / observed:
+//
+//   - stableHash. docs: a field of CREmployee, CRVacancy, CRUser, CRMatch
+//     and CRDataNode (assumed: carerix-api.md knows it only as a record
+//     attribute used in CxScript checksums; the product reads it through
+//     GraphQL). observed: no GraphQL type has it (evidence: no client reads
+//     it through GraphQL). Record pages print it in CxScript in every
+//     profile ($activity.toEmployee.stableHash), as a template-side
+//     attribute.
+//   - Match stage names. docs: CRStatusInfo.statusName and displayName
+//     (carerix-api.md, G1 metadata) and the emulator's crStatusInfoList.
+//     observed: displayName, name and label (evidence: production
+//     dashboards and a client that corrected itself to name); no
+//     statusName, no crStatusInfoList (evidence: likely invented).
+//     Assumed: name carries what statusName does ("placed"), label what
+//     displayName does ("Geplaatst").
+//   - Activities. docs: CRToDo and CRToDoRequest have todoTypeKey and notes
+//     (carerix-api.md, G1). observed: toDoTypeKey, subject and message
+//     (evidence). Assumed: one stored activity serves both, message being
+//     notes under another name; record pages show it either way, and an
+//     observed event names a change of it "message".
+//   - Match _ids. docs: the matchID as text ("9021"). observed: composite
+//     "<employeeID>.<matchID>" ("14.9021", evidence, also as a webhook's
+//     entityId) in results, crMatch(_id:), qualifiers on _id, relations
+//     and event payloads; matchID stays the numeric key. Assumed: the _id
+//     is fixed when the match is created (a later toEmployee change keeps
+//     it). GraphQL finds a match by its exact _id only; the Go API and the
+//     admin API take the bare matchID too.
+//   - Token lifetime. docs: 3600 s (third-party T6). observed: 300 s
+//     (evidence: tokens expired after 300 s). Options.TokenLifetime, and
+//     emulate carerix --token-lifetime, override both.
+//   - Page size and order. docs: at most 100 (third-party T6, T7), no
+//     pageable.sort (carerix-api.md lists SimplePageable {page, size}; a
+//     sort is a validation error), legacy key order (assumed). observed: at
+//     most 500 (evidence: clients ran with 200 and 500), larger sizes
+//     clamped (assumed); pageable.sort: [SortOrder!] with {property:
+//     String!, direction: SortDirection (ASC|DESC)} (evidence: a client
+//     sent {property: "employeeID", direction: ASC}; the list type and the
+//     enum are assumed); without a sort, _id text order (assumed, so that
+//     nothing can rely on an order nobody confirmed).
+//   - Qualifier dates with zone names ('2024-01-01 00:00:00 Etc/GMT',
+//     evidence) are accepted in every profile.
+//   - Event types. docs: lowercase "cremployee:updated", "crtodo:updated"
+//     (carerix-api.md's guess of the prefixes). observed: the entity name,
+//     "CREmployee:updated", "CRVacancy:created", "CRMatch:updated",
+//     "CRUser:updated", "CRCompany:…", "CRJob:…", "CRPublication:…", and
+//     activities spelt "CRTodo:updated" (evidence: both spellings seen,
+//     CRTodo so spelt). Filters match case-insensitively in every profile
+//     (third-party), so "crtodo:updated" and "CRToDo:updated" both receive
+//     "CRTodo:updated".
+//   - Entities the product does not sync: companies, placements (CRJob)
+//     and publications, with read queries crCompany, crCompanyPage, crJob,
+//     crJobPage, crPublication and crPublicationPage and their created and
+//     updated events, exist in every profile (carerix-api.md lists them
+//     and their events; evidence shows tenants use them). Their fields are
+//     a minimal documented subset. A company made through a vacancy's
+//     companyName sends no event of its own (assumed).
+//   - Webhook signing. docs: every application has its own key pair in
+//     signatureVerification, which verifies that application's deliveries
+//     (carerix-api.md); GET /webhooks/v1/signature-key answers 404.
+//     observed: applications carry signatureVerification null and every
+//     delivery of the tenant is signed with one global key served at GET
+//     /webhooks/v1/signature-key as {"algorithm": "RSA-SHA256",
+//     "publicKey": "<PEM>"} (evidence: code expects that route; that no
+//     per-application key exists there is assumed). The route needs a
+//     token with a webhook read or manage scope, like every /webhooks/v1
+//     route (assumed). The per-application emulator route
+//     /webhooks/v1/applications/{id}/signature-key serves whichever key
+//     signs that application's deliveries.
+//   - hostile: the observed profile without CREmployee.toStatusNode (and
+//     CREmployeeRequest.toStatusNode), a field the product needs to
+//     select candidates by status; qualifiers on toStatusNode are
+//     INVALID_QUALIFIER. It exists to prove that a tenant missing a
+//     required field is refused with a clear message.
+//
+// Unchanged across profiles: identity, scopes, qualifier grammar, faults,
+// soft deletes, record pages, the webhook REST API and delivery.
 //
 // # Confirmed by Carerix documentation
 //
@@ -134,8 +254,8 @@
 //
 // # Third-party claims followed
 //
-//   - Client credentials by HTTP Basic or form; expires_in 3600; maximum
-//     page size 100; request body limit 10 MB; urn:cx/graphql:data:manage
+//   - Client credentials by HTTP Basic or form; expires_in 3600 and a
+//     maximum page size of 100 (docs profile); request body limit 10 MB; urn:cx/graphql:data:manage
 //     unlocks GraphQL; the Keycloak error bodies ({"error":"invalid_client",
 //     "error_description":"Invalid client or Invalid client credentials"},
 //     unsupported_grant_type).
@@ -156,14 +276,15 @@
 //     toEmployee and owner are documented [C]; the mutations
 //     crToDoCreate/Update/Delete and crToDo(_id) follow the crX naming
 //     rule, and their webhook events "crtodo:created|updated|deleted"
-//     follow the docs' guess of the entity prefix. Whether Carerix sends
-//     webhooks for activities at all is not documented.
-//   - Page sizes above 100 are clamped rather than refused.
-//   - cr*Page results are ordered by the legacy key, ascending, and a
+//     follow the docs' guess of the entity prefix ("CRTodo:…" observed).
+//     Whether Carerix sends webhooks for activity changes made through the
+//     API is not documented.
+//   - Page sizes above the maximum are clamped rather than refused.
+//   - docs: cr*Page results are ordered by the legacy key, ascending, and a
 //     qualifier can bound that key numerically ("employeeID > 123"): sync
 //     pages by key on this (it checks each page's order and fails the walk
 //     rather than skip records if Carerix orders otherwise).
-//   - stableHash is hex SHA-256 over the record's fields, its
+//   - stableHash (where the schema has it) is hex SHA-256 over the record's fields, its
 //     modificationDate and a revision counter: it changes on every change,
 //     even within one second. A no-op update changes nothing and sends no
 //     event.

@@ -5,14 +5,6 @@ import (
 	"fmt"
 )
 
-// Event entity names (the lowercase prefixes of webhook event types).
-const (
-	eventEmployee = "cremployee"
-	eventVacancy  = "crvacancy"
-	eventMatch    = "crmatch"
-	eventUser     = "cruser"
-)
-
 // Webhook event actions.
 const (
 	actionCreated = "created"
@@ -37,7 +29,7 @@ func (s *Store) CreateEmployee(ctx context.Context, f EmployeeFields) (Employee,
 	s.employees.put(k, e)
 	out := *e
 	s.mu.Unlock()
-	s.emit(ctx, eventEmployee, actionCreated, out.ID, changed, out.ModificationDate)
+	s.emit(ctx, KindEmployee, actionCreated, out.ID, changed, out.ModificationDate)
 	return out, nil
 }
 
@@ -67,7 +59,7 @@ func (s *Store) UpdateEmployee(ctx context.Context, id string, f EmployeeFields)
 	next.rehash()
 	*e = next
 	s.mu.Unlock()
-	s.emit(ctx, eventEmployee, actionUpdated, next.ID, append(changed, "modificationdate"), next.ModificationDate)
+	s.emit(ctx, KindEmployee, actionUpdated, next.ID, append(changed, "modificationdate"), next.ModificationDate)
 	return next, nil
 }
 
@@ -92,7 +84,7 @@ func (s *Store) DeleteEmployee(ctx context.Context, id string) error {
 	e.rehash()
 	at := e.ModificationDate
 	s.mu.Unlock()
-	s.emit(ctx, eventEmployee, actionDeleted, id, []string{"deleted", "modificationdate"}, at)
+	s.emit(ctx, KindEmployee, actionDeleted, id, []string{"deleted", "modificationdate"}, at)
 	return nil
 }
 
@@ -107,7 +99,7 @@ func (s *Store) HardDeleteEmployee(ctx context.Context, id string) error {
 	}
 	s.employees.remove(k)
 	s.mu.Unlock()
-	s.emit(ctx, eventEmployee, actionDeleted, id, nil, s.stamp())
+	s.emit(ctx, KindEmployee, actionDeleted, id, nil, s.stamp())
 	return nil
 }
 

@@ -69,10 +69,14 @@ type templateRequest struct {
 	FileName         graphql.NullString
 }
 
+// toDoRequest is CRToDoRequest. TodoTypeKey takes todoTypeKey or
+// toDoTypeKey (graphql-go matches input names case-insensitively);
+// Message is the observed name of Notes. A profile has one of each pair.
 type toDoRequest struct {
 	Kind        string
 	Subject     graphql.NullString
 	Notes       graphql.NullString
+	Message     graphql.NullString
 	TodoTypeKey graphql.NullString
 	ToEmployee  *employeeRequest
 	Owner       *refInput
@@ -234,7 +238,11 @@ func toDoFields(req toDoRequest) (ToDoFields, error) {
 	if err != nil {
 		return ToDoFields{}, err
 	}
-	f := ToDoFields{Subject: nullText(req.Subject), Notes: nullText(req.Notes),
+	notes := req.Notes
+	if req.Message.Set {
+		notes = req.Message
+	}
+	f := ToDoFields{Subject: nullText(req.Subject), Notes: nullText(notes),
 		TodoTypeKey: nullText(req.TodoTypeKey), Owner: owner}
 	if e := req.ToEmployee; e != nil {
 		if err := checkKind("request.toEmployee", e.Kind, KindEmployee); err != nil {
@@ -330,13 +338,22 @@ func (r *resolver) CrMatchUpdate(ctx context.Context, a struct {
 	Request matchRequest
 }) (*matchResolver, error) {
 	update := func(ctx context.Context, f MatchFields) (Match, error) {
+		if !r.srv.isMatchID(string(a.ID)) {
+			return Match{}, notFound(KindMatch, string(a.ID))
+		}
 		return r.srv.UpdateMatch(ctx, string(a.ID), f)
 	}
 	return changeRecord(ctx, r.srv, "crMatchUpdate", a.Request, matchFields, update, func(v Match) *matchResolver { return &matchResolver{r.srv, v} })
 }
 
 func (r *resolver) CrMatchDelete(ctx context.Context, a idArg) (*deleteResponse, error) {
-	return deleteRecord(ctx, r.srv, "crMatchDelete", a.ID, KindMatch, r.srv.DeleteMatch)
+	del := func(ctx context.Context, id string) error {
+		if !r.srv.isMatchID(id) {
+			return notFound(KindMatch, id)
+		}
+		return r.srv.DeleteMatch(ctx, id)
+	}
+	return deleteRecord(ctx, r.srv, "crMatchDelete", a.ID, KindMatch, del)
 }
 
 func (r *resolver) CrTemplateReferenceCreate(ctx context.Context, a struct{ Request templateRequest }) (*templateResolver, error) {

@@ -58,6 +58,9 @@ func (r *vacancyResolver) ToStatusNode() *dataNodeResolver {
 }
 func (r *vacancyResolver) Owner() *userResolver { return r.srv.userByKey(r.v.OwnerID) }
 func (r *vacancyResolver) ToCompany() *companyResolver {
+	if r.v.CompanyID == 0 {
+		return nil
+	}
 	c, err := r.srv.Company(idString(r.v.CompanyID))
 	if err != nil {
 		return nil
@@ -73,27 +76,15 @@ type matchResolver struct {
 	m   Match
 }
 
-func (r *matchResolver) ID() graphql.ID            { return graphql.ID(r.m.ID) }
-func (r *matchResolver) Kind() graphql.ID          { return KindMatch }
-func (r *matchResolver) MatchID() int32            { return int32(r.m.MatchID) }
-func (r *matchResolver) Deleted() bool             { return r.m.Deleted }
-func (r *matchResolver) CreationDate() *string     { return formatDate(r.m.CreationDate) }
-func (r *matchResolver) ModificationDate() *string { return formatDate(r.m.ModificationDate) }
-func (r *matchResolver) StableHash() string        { return r.m.StableHash }
-func (r *matchResolver) ToEmployee() *employeeResolver {
-	e, err := r.srv.Employee(idString(r.m.EmployeeID))
-	if err != nil {
-		return nil
-	}
-	return &employeeResolver{r.srv, e}
-}
-func (r *matchResolver) ToVacancy() *vacancyResolver {
-	v, err := r.srv.Vacancy(idString(r.m.VacancyID))
-	if err != nil {
-		return nil
-	}
-	return &vacancyResolver{r.srv, v}
-}
+func (r *matchResolver) ID() graphql.ID                { return graphql.ID(r.m.ID) }
+func (r *matchResolver) Kind() graphql.ID              { return KindMatch }
+func (r *matchResolver) MatchID() int32                { return int32(r.m.MatchID) }
+func (r *matchResolver) Deleted() bool                 { return r.m.Deleted }
+func (r *matchResolver) CreationDate() *string         { return formatDate(r.m.CreationDate) }
+func (r *matchResolver) ModificationDate() *string     { return formatDate(r.m.ModificationDate) }
+func (r *matchResolver) StableHash() string            { return r.m.StableHash }
+func (r *matchResolver) ToEmployee() *employeeResolver { return r.srv.employeeByKey(r.m.EmployeeID) }
+func (r *matchResolver) ToVacancy() *vacancyResolver   { return r.srv.vacancyByKey(r.m.VacancyID) }
 func (r *matchResolver) StatusInfo() *statusInfoResolver {
 	for _, si := range r.srv.StatusInfos() {
 		if si.StatusInfoID == r.m.StatusInfoID {
@@ -110,15 +101,57 @@ func (r *statusInfoResolver) Kind() graphql.ID     { return KindStatusInfo }
 func (r *statusInfoResolver) StatusInfoID() int32  { return int32(r.si.StatusInfoID) }
 func (r *statusInfoResolver) StatusName() *string  { return &r.si.StatusName }
 func (r *statusInfoResolver) DisplayName() *string { return &r.si.DisplayName }
-func (r *statusInfoResolver) SortOrder() int32     { return int32(r.si.SortOrder) }
-func (r *statusInfoResolver) IsFinal() bool        { return r.si.IsFinal }
+
+// Name and Label are the observed names of statusName and displayName.
+func (r *statusInfoResolver) Name() *string    { return &r.si.StatusName }
+func (r *statusInfoResolver) Label() *string   { return &r.si.DisplayName }
+func (r *statusInfoResolver) SortOrder() int32 { return int32(r.si.SortOrder) }
+func (r *statusInfoResolver) IsFinal() bool    { return r.si.IsFinal }
 
 type companyResolver struct{ c Company }
 
-func (r *companyResolver) ID() graphql.ID   { return graphql.ID(r.c.ID) }
-func (r *companyResolver) Kind() graphql.ID { return KindCompany }
-func (r *companyResolver) CompanyID() int32 { return int32(r.c.CompanyID) }
-func (r *companyResolver) Name() *string    { return &r.c.Name }
+func (r *companyResolver) ID() graphql.ID            { return graphql.ID(r.c.ID) }
+func (r *companyResolver) Kind() graphql.ID          { return KindCompany }
+func (r *companyResolver) CompanyID() int32          { return int32(r.c.CompanyID) }
+func (r *companyResolver) Name() *string             { return &r.c.Name }
+func (r *companyResolver) VisitCity() *string        { return r.c.VisitCity }
+func (r *companyResolver) Deleted() bool             { return r.c.Deleted }
+func (r *companyResolver) CreationDate() *string     { return formatDate(r.c.CreationDate) }
+func (r *companyResolver) ModificationDate() *string { return formatDate(r.c.ModificationDate) }
+
+type placementResolver struct {
+	srv *Server
+	j   Job
+}
+
+func (r *placementResolver) ID() graphql.ID            { return graphql.ID(r.j.ID) }
+func (r *placementResolver) Kind() graphql.ID          { return KindJob }
+func (r *placementResolver) JobID() int32              { return int32(r.j.JobID) }
+func (r *placementResolver) StartDate() *string        { return formatDate(r.j.StartDate) }
+func (r *placementResolver) EndDate() *string          { return formatDate(r.j.EndDate) }
+func (r *placementResolver) Deleted() bool             { return r.j.Deleted }
+func (r *placementResolver) CreationDate() *string     { return formatDate(r.j.CreationDate) }
+func (r *placementResolver) ModificationDate() *string { return formatDate(r.j.ModificationDate) }
+func (r *placementResolver) ToEmployee() *employeeResolver {
+	return r.srv.employeeByKey(r.j.EmployeeID)
+}
+func (r *placementResolver) ToVacancy() *vacancyResolver { return r.srv.vacancyByKey(r.j.VacancyID) }
+
+type publicationResolver struct {
+	srv *Server
+	p   Publication
+}
+
+func (r *publicationResolver) ID() graphql.ID              { return graphql.ID(r.p.ID) }
+func (r *publicationResolver) Kind() graphql.ID            { return KindPublication }
+func (r *publicationResolver) PublicationID() int32        { return int32(r.p.PublicationID) }
+func (r *publicationResolver) ApplyURL() *string           { return r.p.ApplyURL }
+func (r *publicationResolver) PublicationStart() *string   { return formatDate(r.p.PublicationStart) }
+func (r *publicationResolver) PublicationEnd() *string     { return formatDate(r.p.PublicationEnd) }
+func (r *publicationResolver) Deleted() bool               { return r.p.Deleted }
+func (r *publicationResolver) CreationDate() *string       { return formatDate(r.p.CreationDate) }
+func (r *publicationResolver) ModificationDate() *string   { return formatDate(r.p.ModificationDate) }
+func (r *publicationResolver) ToVacancy() *vacancyResolver { return r.srv.vacancyByKey(r.p.VacancyID) }
 
 type userResolver struct {
 	srv *Server
@@ -222,6 +255,7 @@ func (r *templateResolver) ShowInMenu() bool           { return r.t.ShowInMenu }
 func (r *templateResolver) UserRolesString() *string   { return r.t.UserRolesString }
 func (r *templateResolver) LanguagesString() *string   { return r.t.LanguagesString }
 func (r *templateResolver) FileName() *string          { return r.t.FileName }
+func (r *templateResolver) Deleted() bool              { return r.t.Deleted }
 func (r *templateResolver) CreationDate() *string      { return formatDate(r.t.CreationDate) }
 func (r *templateResolver) ModificationDate() *string  { return formatDate(r.t.ModificationDate) }
 
@@ -231,26 +265,21 @@ type toDoResolver struct {
 	td  ToDo
 }
 
-func (r *toDoResolver) ID() graphql.ID            { return graphql.ID(r.td.ID) }
-func (r *toDoResolver) Kind() graphql.ID          { return KindToDo }
-func (r *toDoResolver) ToDoID() int32             { return int32(r.td.ToDoID) }
-func (r *toDoResolver) Subject() *string          { return r.td.Subject }
-func (r *toDoResolver) Notes() *string            { return r.td.Notes }
-func (r *toDoResolver) TodoTypeKey() *string      { return r.td.TodoTypeKey }
-func (r *toDoResolver) Deleted() bool             { return r.td.Deleted }
-func (r *toDoResolver) CreationDate() *string     { return formatDate(r.td.CreationDate) }
-func (r *toDoResolver) ModificationDate() *string { return formatDate(r.td.ModificationDate) }
-func (r *toDoResolver) Owner() *userResolver      { return r.srv.userByKey(r.td.OwnerID) }
-func (r *toDoResolver) ToEmployee() *employeeResolver {
-	if r.td.EmployeeID == 0 {
-		return nil
-	}
-	e, err := r.srv.Employee(idString(r.td.EmployeeID))
-	if err != nil {
-		return nil
-	}
-	return &employeeResolver{r.srv, e}
-}
+func (r *toDoResolver) ID() graphql.ID       { return graphql.ID(r.td.ID) }
+func (r *toDoResolver) Kind() graphql.ID     { return KindToDo }
+func (r *toDoResolver) ToDoID() int32        { return int32(r.td.ToDoID) }
+func (r *toDoResolver) Subject() *string     { return r.td.Subject }
+func (r *toDoResolver) Notes() *string       { return r.td.Notes }
+func (r *toDoResolver) TodoTypeKey() *string { return r.td.TodoTypeKey }
+
+// Message is the observed name of notes. (graphql-go matches field names
+// case-insensitively, so TodoTypeKey serves toDoTypeKey as well.)
+func (r *toDoResolver) Message() *string              { return r.td.Notes }
+func (r *toDoResolver) Deleted() bool                 { return r.td.Deleted }
+func (r *toDoResolver) CreationDate() *string         { return formatDate(r.td.CreationDate) }
+func (r *toDoResolver) ModificationDate() *string     { return formatDate(r.td.ModificationDate) }
+func (r *toDoResolver) Owner() *userResolver          { return r.srv.userByKey(r.td.OwnerID) }
+func (r *toDoResolver) ToEmployee() *employeeResolver { return r.srv.employeeByKey(r.td.EmployeeID) }
 
 type deleteResponse struct {
 	id, kind string
@@ -300,10 +329,28 @@ func (p *page[T]) totalPages() int {
 	return (p.total + p.size - 1) / p.size
 }
 
-// pageableArg is the Pageable input.
+// pageableArg is the Pageable input. Sort exists only where the profile's
+// schema has pageable.sort.
 type pageableArg struct {
 	Page *int32
 	Size *int32
+	Sort *[]sortOrderArg
+}
+
+// sortArgs returns the requested sort orders, or nil.
+func (a *pageableArg) sortArgs() []sortOrderArg {
+	if a == nil || a.Sort == nil {
+		return nil
+	}
+	return *a.Sort
+}
+
+// unsorted refuses a sort where the page cannot be ordered.
+func (a *pageableArg) unsorted(what string) error {
+	if len(a.sortArgs()) > 0 {
+		return badRequest("pageable.sort: %s cannot be sorted", what)
+	}
+	return nil
 }
 
 // resolve applies defaults (page 0, size DefaultPageSize), refuses

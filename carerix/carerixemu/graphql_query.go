@@ -25,6 +25,28 @@ func (s *Server) dataNodeByKey(k int) *dataNodeResolver {
 	return &dataNodeResolver{s, n}
 }
 
+func (s *Server) employeeByKey(k int) *employeeResolver {
+	if k == 0 {
+		return nil
+	}
+	e, err := s.Employee(idString(k))
+	if err != nil {
+		return nil
+	}
+	return &employeeResolver{s, e}
+}
+
+func (s *Server) vacancyByKey(k int) *vacancyResolver {
+	if k == 0 {
+		return nil
+	}
+	v, err := s.Vacancy(idString(k))
+	if err != nil {
+		return nil
+	}
+	return &vacancyResolver{s, v}
+}
+
 func (s *Server) userByKey(k int) *userResolver {
 	if k == 0 {
 		return nil
@@ -63,21 +85,36 @@ func (s *Store) childNodes(k int) []DataNode {
 	return out
 }
 
-// relatedMatches pages the live matches selected by pred.
+// relatedMatches pages the live matches selected by pred, in the order
+// asked for or the profile's default order.
 func (s *Server) relatedMatches(pa *pageableArg, pred func(*Match) bool) (*page[*matchResolver], error) {
 	pg, size, err := pa.resolve(s.opts.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
+	order, err := s.sortOrders(KindMatch, pa.sortArgs())
+	if err != nil {
+		return nil, toAPIError(err)
+	}
+	if len(order) == 0 {
+		order = s.defaultOrder(KindMatch)
+	}
 	s.mu.RLock()
-	var all []*matchResolver
+	var recs []any
 	for _, m := range s.matches.all() {
 		if !m.Deleted && pred(m) {
-			all = append(all, &matchResolver{s, *m})
+			recs = append(recs, m)
 		}
 	}
+	if order != nil {
+		sortRecords(recs, order)
+	}
+	all := make([]*matchResolver, len(recs))
+	for i, rec := range recs {
+		all[i] = &matchResolver{s, *rec.(*Match)}
+	}
 	s.mu.RUnlock()
-	return &page[*matchResolver]{items: window(all, pg, size), total: len(all), page: pg, size: size, sort: "matchID: ASC"}, nil
+	return &page[*matchResolver]{items: window(all, pg, size), total: len(all), page: pg, size: size, sort: sortText(order, "matchID")}, nil
 }
 
 // pageArgs are the arguments of every cr*Page query.
@@ -101,18 +138,25 @@ func (r *resolver) runPage(ctx context.Context, op, kind, sortKey string, a page
 	if err != nil {
 		return nil, nil, err
 	}
+	order, err := r.srv.sortOrders(kind, a.Pageable.sortArgs())
+	if err != nil {
+		return nil, nil, toAPIError(err)
+	}
+	if len(order) == 0 {
+		order = r.srv.defaultOrder(kind)
+	}
 	var q *Qualifier
 	if a.Qualifier != nil {
 		if q, err = ParseQualifier(*a.Qualifier); err != nil {
 			return nil, nil, toAPIError(err)
 		}
 	}
-	items, total, err := r.srv.findPage(kind, q, a.Norestrict != nil && *a.Norestrict, pg, size)
+	items, total, err := r.srv.findSortedPage(kind, q, a.Norestrict != nil && *a.Norestrict, order, pg, size)
 	if err != nil {
 		return nil, nil, toAPIError(err)
 	}
 	r.srv.faults.countPage(op, pg)
-	return items, &page[struct{}]{total: total, page: pg, size: size, sort: sortKey + ": ASC"}, nil
+	return items, &page[struct{}]{total: total, page: pg, size: size, sort: sortText(order, sortKey)}, nil
 }
 
 // pageOf converts snapshots to a typed page.
@@ -174,8 +218,17 @@ func (r *resolver) CrVacancyPage(ctx context.Context, a pageArgs) (*page[*vacanc
 	return pageOf(meta, items, func(v any) *vacancyResolver { return &vacancyResolver{r.srv, v.(Vacancy)} }), nil
 }
 
+// matchByID loads a match by its exact _id (where _ids are composite, a
+// bare matchID is not one).
+func (s *Server) matchByID(id string) (Match, error) {
+	if !s.isMatchID(id) {
+		return Match{}, notFound(KindMatch, id)
+	}
+	return s.Match(id)
+}
+
 func (r *resolver) CrMatch(ctx context.Context, a idArg) (*matchResolver, error) {
-	m, err := getOne(ctx, r, "crMatch", a.ID, r.srv.Match, func(m Match) bool { return m.Deleted })
+	m, err := getOne(ctx, r, "crMatch", a.ID, r.srv.matchByID, func(m Match) bool { return m.Deleted })
 	if err != nil {
 		return nil, err
 	}
@@ -284,6 +337,54 @@ func (r *resolver) CrToDo(ctx context.Context, a idArg) (*toDoResolver, error) {
 		return nil, err
 	}
 	return &toDoResolver{r.srv, td}, nil
+}
+
+func (r *resolver) CrCompany(ctx context.Context, a idArg) (*companyResolver, error) {
+	c, err := getOne(ctx, r, "crCompany", a.ID, r.srv.Company, func(c Company) bool { return c.Deleted })
+	if err != nil {
+		return nil, err
+	}
+	return &companyResolver{c}, nil
+}
+
+func (r *resolver) CrCompanyPage(ctx context.Context, a pageArgs) (*page[*companyResolver], error) {
+	items, meta, err := r.runPage(ctx, "crCompanyPage", KindCompany, "companyID", a)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(meta, items, func(v any) *companyResolver { return &companyResolver{v.(Company)} }), nil
+}
+
+func (r *resolver) CrJob(ctx context.Context, a idArg) (*placementResolver, error) {
+	j, err := getOne(ctx, r, "crJob", a.ID, r.srv.Job, func(j Job) bool { return j.Deleted })
+	if err != nil {
+		return nil, err
+	}
+	return &placementResolver{r.srv, j}, nil
+}
+
+func (r *resolver) CrJobPage(ctx context.Context, a pageArgs) (*page[*placementResolver], error) {
+	items, meta, err := r.runPage(ctx, "crJobPage", KindJob, "jobID", a)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(meta, items, func(v any) *placementResolver { return &placementResolver{r.srv, v.(Job)} }), nil
+}
+
+func (r *resolver) CrPublication(ctx context.Context, a idArg) (*publicationResolver, error) {
+	p, err := getOne(ctx, r, "crPublication", a.ID, r.srv.Publication, func(p Publication) bool { return p.Deleted })
+	if err != nil {
+		return nil, err
+	}
+	return &publicationResolver{r.srv, p}, nil
+}
+
+func (r *resolver) CrPublicationPage(ctx context.Context, a pageArgs) (*page[*publicationResolver], error) {
+	items, meta, err := r.runPage(ctx, "crPublicationPage", KindPublication, "publicationID", a)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(meta, items, func(v any) *publicationResolver { return &publicationResolver{r.srv, v.(Publication)} }), nil
 }
 
 func (r *resolver) CrTemplateReferencePage(ctx context.Context, a pageArgs) (*page[*templateResolver], error) {

@@ -28,7 +28,13 @@ func (r *appResolver) Kind() graphql.ID         { return "WebhookApplication" }
 func (r *appResolver) Name() string             { return r.a.Name }
 func (r *appResolver) CreatedDateTime() *string { return formatAudit(r.a.CreatedAt) }
 func (r *appResolver) UpdatedDateTime() *string { return formatAudit(r.a.UpdatedAt) }
+
+// SignatureVerification is null when the tenant signs every delivery with
+// its global key.
 func (r *appResolver) SignatureVerification() *sigResolver {
+	if r.a.PublicKeyPEM == "" {
+		return nil
+	}
 	return &sigResolver{alg: r.a.Algorithm, pem: r.a.PublicKeyPEM}
 }
 
@@ -171,6 +177,9 @@ func (r *resolver) WebhookApplicationPage(ctx context.Context, a struct{ Pageabl
 	if err != nil {
 		return nil, err
 	}
+	if err := a.Pageable.unsorted("webhook applications"); err != nil {
+		return nil, err
+	}
 	var all []*appResolver
 	for _, app := range r.srv.hooks.Applications(ctx) {
 		all = append(all, &appResolver{app})
@@ -245,6 +254,9 @@ func (r *resolver) WebhookPage(ctx context.Context, a struct {
 	if err != nil {
 		return nil, err
 	}
+	if err := a.Pageable.unsorted("webhooks"); err != nil {
+		return nil, err
+	}
 	var apps []string
 	if a.Application != nil {
 		apps = []string{string(*a.Application)}
@@ -315,6 +327,9 @@ func (r *resolver) WebhookDeliveryJobPage(ctx context.Context, a struct {
 	}
 	pg, size, err := a.Pageable.resolve(r.srv.opts.MaxPageSize)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.Pageable.unsorted("delivery jobs"); err != nil {
 		return nil, err
 	}
 	var all []*jobResolver

@@ -88,19 +88,24 @@ func (s *Server) handleDiscovery(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 	base := s.baseFor(r)
 	iss := s.ident.issuer(base)
+	endpoints := map[string]string{
+		"token":     iss + "/protocol/openid-connect/token",
+		"discovery": iss + "/.well-known/openid-configuration",
+		"jwks":      iss + "/protocol/openid-connect/certs",
+		"graphql":   base + graphQLPath,
+		"webhooks":  base + "/webhooks/v1/applications",
+		"record":    base + "/record/{candidate|vacancy}/{id}?user={userID}",
+		"home":      base + "/home?user={userID}",
+		"admin":     base + "/_emulator/",
+	}
+	if s.rules.globalSignatureKey {
+		endpoints["signatureKey"] = base + "/webhooks/v1/signature-key"
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"emulator": "Carerix",
-		"tenant":   s.opts.Tenant,
-		"realm":    s.opts.Realm,
-		"endpoints": map[string]string{
-			"token":     iss + "/protocol/openid-connect/token",
-			"discovery": iss + "/.well-known/openid-configuration",
-			"jwks":      iss + "/protocol/openid-connect/certs",
-			"graphql":   base + graphQLPath,
-			"webhooks":  base + "/webhooks/v1/applications",
-			"record":    base + "/record/{candidate|vacancy}/{id}?user={userID}",
-			"home":      base + "/home?user={userID}",
-			"admin":     base + "/_emulator/",
-		},
+		"emulator":  "Carerix",
+		"tenant":    s.opts.Tenant,
+		"realm":     s.opts.Realm,
+		"profile":   s.opts.Profile,
+		"endpoints": endpoints,
 	})
 }

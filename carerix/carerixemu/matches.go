@@ -26,14 +26,14 @@ func (s *Store) CreateMatch(ctx context.Context, f MatchFields) (Match, error) {
 		return Match{}, fmt.Errorf("creating match: %w", err)
 	}
 	k := s.matches.nextKey()
-	m.MatchID, m.ID = k, idString(k)
+	m.MatchID, m.ID = k, s.matchIDFor(m.EmployeeID, k)
 	m.CreationDate = s.stamp()
 	m.ModificationDate = m.CreationDate
 	m.rehash()
 	s.matches.put(k, m)
 	out := *m
 	s.mu.Unlock()
-	s.emit(ctx, eventMatch, actionCreated, out.ID, changed, out.ModificationDate)
+	s.emit(ctx, KindMatch, actionCreated, out.ID, changed, out.ModificationDate)
 	return out, nil
 }
 
@@ -60,7 +60,7 @@ func (s *Store) UpdateMatch(ctx context.Context, id string, f MatchFields) (Matc
 	next.rehash()
 	*m = next
 	s.mu.Unlock()
-	s.emit(ctx, eventMatch, actionUpdated, next.ID, append(changed, "modificationdate"), next.ModificationDate)
+	s.emit(ctx, KindMatch, actionUpdated, next.ID, append(changed, "modificationdate"), next.ModificationDate)
 	return next, nil
 }
 
@@ -82,35 +82,75 @@ func (s *Store) DeleteMatch(ctx context.Context, id string) error {
 	m.ModificationDate = s.stamp()
 	m.rev++
 	m.rehash()
-	at := m.ModificationDate
+	at, mid := m.ModificationDate, m.ID
 	s.mu.Unlock()
-	s.emit(ctx, eventMatch, actionDeleted, id, []string{"deleted", "modificationdate"}, at)
+	s.emit(ctx, KindMatch, actionDeleted, mid, []string{"deleted", "modificationdate"}, at)
 	return nil
 }
 
 // HardDeleteMatch removes a match for good and publishes crmatch:deleted.
 func (s *Store) HardDeleteMatch(ctx context.Context, id string) error {
 	s.mu.Lock()
-	k, ok := parseKey(id)
-	if !ok || s.matches.get(k) == nil {
+	k, ok := s.matchKeyLocked(id)
+	if !ok {
 		s.mu.Unlock()
 		return fmt.Errorf("purging match: %w", notFound(KindMatch, id))
 	}
+	mid := s.matches.get(k).ID
 	s.matches.remove(k)
 	s.mu.Unlock()
-	s.emit(ctx, eventMatch, actionDeleted, id, nil, s.stamp())
+	s.emit(ctx, KindMatch, actionDeleted, mid, nil, s.stamp())
 	return nil
 }
 
-// Match returns a match by _id, including soft-deleted ones.
+// Match returns a match by _id, including soft-deleted ones. Where match
+// _ids are composite ("14.9021") the bare matchID ("9021") finds it too.
 func (s *Store) Match(id string) (Match, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	k, ok := parseKey(id)
-	if !ok || s.matches.get(k) == nil {
+	k, ok := s.matchKeyLocked(id)
+	if !ok {
 		return Match{}, notFound(KindMatch, id)
 	}
 	return *s.matches.get(k), nil
+}
+
+// matchIDFor returns the _id of a new match: its matchID as documented,
+// "<employeeID>.<matchID>" where the profile has composite ids. The _id
+// never changes afterwards, even if the match moves to another candidate.
+func (s *Store) matchIDFor(employeeID, matchID int) string {
+	if s.rules.compositeMatchIDs {
+		return idString(employeeID) + "." + idString(matchID)
+	}
+	return idString(matchID)
+}
+
+// matchKeyLocked finds the key of a stored match from its _id or, where
+// _ids are composite, from its bare matchID.
+func (s *Store) matchKeyLocked(id string) (int, bool) {
+	if s.rules.compositeMatchIDs {
+		if _, mk, composite := strings.Cut(id, "."); composite {
+			k, ok := parseKey(mk)
+			if !ok || s.matches.get(k) == nil || s.matches.get(k).ID != id {
+				return 0, false
+			}
+			return k, true
+		}
+	}
+	k, ok := parseKey(id)
+	if !ok || s.matches.get(k) == nil {
+		return 0, false
+	}
+	return k, true
+}
+
+// isMatchID reports whether id is the _id of a stored match, exactly: the
+// GraphQL API finds matches by _id only, as Carerix would.
+func (s *Store) isMatchID(id string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	k, ok := s.matchKeyLocked(id)
+	return ok && s.matches.get(k).ID == id
 }
 
 // Matches returns all matches, soft-deleted included, by ascending id.
@@ -138,7 +178,7 @@ func (s *Store) StatusInfos() []StatusInfo {
 }
 
 func (s *Store) liveMatchLocked(id string) (*Match, error) {
-	k, ok := parseKey(id)
+	k, ok := s.matchKeyLocked(id)
 	if !ok {
 		return nil, notFound(KindMatch, id)
 	}

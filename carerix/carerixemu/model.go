@@ -18,6 +18,8 @@ const (
 	KindCompany           = "CRCompany"
 	KindTemplateReference = "CRTemplateReference"
 	KindToDo              = "CRToDo"
+	KindJob               = "CRJob"
+	KindPublication       = "CRPublication"
 )
 
 // Employee is a snapshot of a candidate (CREmployee). Optional text fields
@@ -128,11 +130,75 @@ type StatusInfo struct {
 	IsFinal      bool   `json:"isFinal"`
 }
 
-// Company is a client company (CRCompany).
+// Company is a client company (CRCompany). The product does not sync
+// companies; they exist for vacancies' toCompany and for their events.
 type Company struct {
-	ID        string `json:"_id"`
-	CompanyID int    `json:"companyID"`
-	Name      string `json:"name"`
+	ID               string    `json:"_id"`
+	CompanyID        int       `json:"companyID"`
+	Name             string    `json:"name"`
+	VisitCity        *string   `json:"visitCity"`
+	Deleted          bool      `json:"deleted"`
+	CreationDate     time.Time `json:"creationDate"`
+	ModificationDate time.Time `json:"modificationDate"`
+}
+
+// CompanyFields are the settable attributes of a company; see
+// EmployeeFields for the nil and "" rules. Name is required on create and
+// cannot be cleared.
+type CompanyFields struct {
+	Name      *string `json:"name,omitempty"`
+	VisitCity *string `json:"visitCity,omitempty"`
+}
+
+// Job is a snapshot of a placement (CRJob: a candidate working on a
+// vacancy, not a vacancy). The product does not sync placements.
+type Job struct {
+	ID         string `json:"_id"`
+	JobID      int    `json:"jobID"`
+	EmployeeID int    `json:"employeeID"`
+	VacancyID  int    `json:"vacancyID"`
+	// StartDate and EndDate are zero when absent.
+	StartDate        time.Time `json:"startDate"`
+	EndDate          time.Time `json:"endDate"`
+	Deleted          bool      `json:"deleted"`
+	CreationDate     time.Time `json:"creationDate"`
+	ModificationDate time.Time `json:"modificationDate"`
+}
+
+// JobFields are the settable attributes of a placement. Employee and
+// Vacancy are _ids of live records, both required on create. Dates take
+// the forms qualifiers accept ("2025-04-01", "2025-04-01 08:00:00
+// +0200", RFC 3339); "" clears them.
+type JobFields struct {
+	Employee  *string `json:"employee,omitempty"`
+	Vacancy   *string `json:"vacancy,omitempty"`
+	StartDate *string `json:"startDate,omitempty"`
+	EndDate   *string `json:"endDate,omitempty"`
+}
+
+// Publication is a snapshot of a vacancy's publication (CRPublication).
+// The product does not sync publications.
+type Publication struct {
+	ID            string  `json:"_id"`
+	PublicationID int     `json:"publicationID"`
+	VacancyID     int     `json:"vacancyID"`
+	ApplyURL      *string `json:"applyUrl"`
+	// PublicationStart and PublicationEnd are zero when absent.
+	PublicationStart time.Time `json:"publicationStart"`
+	PublicationEnd   time.Time `json:"publicationEnd"`
+	Deleted          bool      `json:"deleted"`
+	CreationDate     time.Time `json:"creationDate"`
+	ModificationDate time.Time `json:"modificationDate"`
+}
+
+// PublicationFields are the settable attributes of a publication.
+// Vacancy (the _id of a live vacancy) is required on create; dates are as
+// in JobFields.
+type PublicationFields struct {
+	Vacancy          *string `json:"vacancy,omitempty"`
+	ApplyURL         *string `json:"applyUrl,omitempty"`
+	PublicationStart *string `json:"publicationStart,omitempty"`
+	PublicationEnd   *string `json:"publicationEnd,omitempty"`
 }
 
 // UserRole is a user role (CRUserRole).

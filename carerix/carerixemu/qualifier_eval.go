@@ -35,23 +35,27 @@ type cmpMatcher struct {
 	fold  bool // caseInsensitiveLike
 }
 
-// compileQualifier binds q to an entity kind, checking key paths and
-// literal types. A nil q yields a nil matcher (match all).
-func compileQualifier(q *Qualifier, kind string) (matcher, error) {
+// attrLookup returns the attribute of an entity kind a qualifier may use.
+type attrLookup func(kind, name string) (attr, bool)
+
+// compileQualifier binds q to an entity kind, checking key paths (with
+// lookup, so they follow the served schema) and literal types. A nil q
+// yields a nil matcher (match all).
+func compileQualifier(q *Qualifier, kind string, lookup attrLookup) (matcher, error) {
 	if q == nil || q.root == nil {
 		return nil, nil
 	}
-	return compileExpr(q.root, kind)
+	return compileExpr(q.root, kind, lookup)
 }
 
-func compileExpr(e qexpr, kind string) (matcher, error) {
+func compileExpr(e qexpr, kind string, lookup attrLookup) (matcher, error) {
 	switch e := e.(type) {
 	case *qBool:
-		l, err := compileExpr(e.l, kind)
+		l, err := compileExpr(e.l, kind, lookup)
 		if err != nil {
 			return nil, err
 		}
-		r, err := compileExpr(e.r, kind)
+		r, err := compileExpr(e.r, kind, lookup)
 		if err != nil {
 			return nil, err
 		}
@@ -60,24 +64,23 @@ func compileExpr(e qexpr, kind string) (matcher, error) {
 		}
 		return orMatcher{l, r}, nil
 	case *qNot:
-		x, err := compileExpr(e.x, kind)
+		x, err := compileExpr(e.x, kind, lookup)
 		if err != nil {
 			return nil, err
 		}
 		return notMatcher{x}, nil
 	case *qCmp:
-		return compileCompare(e, kind)
+		return compileCompare(e, kind, lookup)
 	}
 	return nil, qerr(0, "internal: unknown node %T", e)
 }
 
-func compileCompare(c *qCmp, kind string) (matcher, error) {
-	table := entityAttrs()
+func compileCompare(c *qCmp, kind string, lookup attrLookup) (matcher, error) {
 	cur := kind
 	var steps []attr
 	parts := strings.Split(c.path, ".")
 	for i, name := range parts {
-		a, ok := table[cur][name]
+		a, ok := lookup(cur, name)
 		if !ok {
 			return nil, qerr(c.pathPos, "%s has no key %q (in %q)", cur, name, c.path)
 		}
@@ -348,9 +351,17 @@ func likeMatch(p []likeToken, s string) bool {
 }
 
 // ValidateQualifier parses q and checks it against the attributes of an
-// entity kind (e.g. KindEmployee), as the GraphQL cr*Page queries do. It
-// returns nil for a usable qualifier and a *QualifierError otherwise.
+// entity kind (e.g. KindEmployee) in the docs profile's schema, as its
+// GraphQL cr*Page queries do. It returns nil for a usable qualifier and a
+// *QualifierError otherwise. Store.ValidateQualifier checks against a
+// server's own schema.
 func ValidateQualifier(kind, q string) error {
+	return docsStore().ValidateQualifier(kind, q)
+}
+
+// ValidateQualifier parses q and checks it against the attributes of an
+// entity kind in this store's schema (its profile and removed fields).
+func (s *Store) ValidateQualifier(kind, q string) error {
 	if _, ok := entityAttrs()[kind]; !ok {
 		return invalid("unknown entity kind %q", kind)
 	}
@@ -358,6 +369,6 @@ func ValidateQualifier(kind, q string) error {
 	if err != nil {
 		return err
 	}
-	_, err = compileQualifier(parsed, kind)
+	_, err = compileQualifier(parsed, kind, s.attrOf)
 	return err
 }

@@ -26,7 +26,7 @@ func fixture(t testing.TB) *Store {
 		defer mu.Unlock()
 		now = now.Add(time.Hour)
 	}
-	s := newStore("acme", clock, nil, false)
+	s := newStore("acme", clock, nil, false, rulesFor(ProfileDocs))
 	ctx := context.Background()
 	must := func(err error) {
 		t.Helper()

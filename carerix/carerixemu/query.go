@@ -20,6 +20,12 @@ func (s *Store) rowsLocked(kind string) []any {
 		return anyRows(&s.templates)
 	case KindStatusInfo:
 		return anyRows(&s.statusInfos)
+	case KindCompany:
+		return anyRows(&s.companies)
+	case KindJob:
+		return anyRows(&s.jobs)
+	case KindPublication:
+		return anyRows(&s.pubs)
 	}
 	return nil
 }
@@ -51,23 +57,39 @@ func snapshot(rec any) any {
 		return *r
 	case *StatusInfo:
 		return *r
+	case *Company:
+		return cloneCompany(r)
+	case *Job:
+		return *r
+	case *Publication:
+		return clonePublication(r)
 	}
 	panic(fmt.Sprintf("snapshot of %T", rec))
 }
 
-// findPage runs a cr*Page query: records of kind matching q, without
-// soft-deleted ones unless includeDeleted, ordered by ascending id. It
-// returns snapshots of the requested page and the total match count.
+// findPage runs a cr*Page query in the profile's default order; see
+// findSortedPage.
 func (s *Store) findPage(kind string, q *Qualifier, includeDeleted bool, page, size int) ([]any, int, error) {
-	m, err := compileQualifier(q, kind)
+	return s.findSortedPage(kind, q, includeDeleted, nil, page, size)
+}
+
+// findSortedPage runs a cr*Page query: records of kind matching q, without
+// soft-deleted ones unless includeDeleted, in the given order (none: the
+// profile's default order, see defaultOrder). It returns snapshots of the
+// requested page and the total match count.
+func (s *Store) findSortedPage(kind string, q *Qualifier, includeDeleted bool, order []sortOrder, page, size int) ([]any, int, error) {
+	m, err := compileQualifier(q, kind, s.attrOf)
 	if err != nil {
 		return nil, 0, err
+	}
+	if len(order) == 0 {
+		order = s.defaultOrder(kind)
 	}
 	deleted := entityAttrs()[kind]["deleted"]
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	from := page * size
-	var items []any
+	var items, matched []any
 	total := 0
 	for _, rec := range s.rowsLocked(kind) {
 		if !includeDeleted && deleted.scalar != nil && deleted.scalar(rec) == true {
@@ -76,10 +98,29 @@ func (s *Store) findPage(kind string, q *Qualifier, includeDeleted bool, page, s
 		if m != nil && !m.match(s, rec) {
 			continue
 		}
-		if total >= from && total < from+size {
+		if order != nil {
+			matched = append(matched, rec)
+		} else if total >= from && total < from+size {
 			items = append(items, snapshot(rec))
 		}
 		total++
 	}
+	if order != nil {
+		sortRecords(matched, order)
+		for _, rec := range window(matched, page, size) {
+			items = append(items, snapshot(rec))
+		}
+	}
 	return items, total, nil
+}
+
+// attrOf returns the attribute name of kind that qualifiers and sort
+// orders may use: one the attribute table has and the served schema's
+// type has too.
+func (s *Store) attrOf(kind, name string) (attr, bool) {
+	a, ok := entityAttrs()[kind][name]
+	if !ok || !s.hasField(kind, name) {
+		return attr{}, false
+	}
+	return a, true
 }

@@ -27,7 +27,8 @@ func EntityScope(entity, action string) string {
 }
 
 // scopedEntities are the entities with per-entity scopes.
-var scopedEntities = []string{"cremployee", "crvacancy", "crmatch", "cruser", "crdatanode", "crstatusinfo", "crtemplatereference", "crtodo"}
+var scopedEntities = []string{"cremployee", "crvacancy", "crmatch", "cruser", "crdatanode", "crstatusinfo", "crtemplatereference", "crtodo",
+	"crcompany", "crjob", "crpublication"}
 
 // AllScopes returns every scope the emulator checks, in a stable order;
 // it is the default scope set of a configured client.
@@ -80,7 +81,13 @@ var operationScopes = map[string][]string{
 	"crTemplateReferencePage": crRead("crtemplatereference"),
 	// The crtodo scopes follow the per-entity pattern (Assumption); the
 	// cx5Wrapper and graphql scopes unlock activities like every cr* entity.
-	"crToDo": crRead("crtodo"),
+	"crToDo":            crRead("crtodo"),
+	"crCompany":         crRead("crcompany"),
+	"crCompanyPage":     crRead("crcompany"),
+	"crJob":             crRead("crjob"),
+	"crJobPage":         crRead("crjob"),
+	"crPublication":     crRead("crpublication"),
+	"crPublicationPage": crRead("crpublication"),
 
 	"crEmployeeCreate":          crManage("cremployee"),
 	"crEmployeeUpdate":          crManage("cremployee"),

@@ -69,16 +69,16 @@ func (s *Store) Seed(ctx context.Context, o SeedOptions) (SeedResult, error) {
 	}
 	if o.Publish {
 		for _, id := range res.Users {
-			s.emit(ctx, eventUser, actionCreated, id, nil, g.now)
+			s.emit(ctx, KindUser, actionCreated, id, nil, g.now)
 		}
 		for _, id := range res.Candidates {
-			s.emit(ctx, eventEmployee, actionCreated, id, nil, g.now)
+			s.emit(ctx, KindEmployee, actionCreated, id, nil, g.now)
 		}
 		for _, id := range res.Vacancies {
-			s.emit(ctx, eventVacancy, actionCreated, id, nil, g.now)
+			s.emit(ctx, KindVacancy, actionCreated, id, nil, g.now)
 		}
 		for _, id := range res.Matches {
-			s.emit(ctx, eventMatch, actionCreated, id, nil, g.now)
+			s.emit(ctx, KindMatch, actionCreated, id, nil, g.now)
 		}
 	}
 	return res, nil
@@ -325,7 +325,7 @@ func (g *seeder) matches(n int) ([]string, error) {
 		}
 		m := &Match{EmployeeID: e.EmployeeID, VacancyID: v.VacancyID, StatusInfoID: stage}
 		k := g.s.matches.nextKey()
-		m.ID, m.MatchID = idString(k), k
+		m.ID, m.MatchID = g.s.matchIDFor(e.EmployeeID, k), k
 		m.CreationDate, m.ModificationDate = g.dates()
 		m.rehash()
 		g.s.matches.put(k, m)

@@ -18,11 +18,20 @@ import (
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu/webhooks"
 )
 
+// schemaSDL is the union of every profile's schema; see profile.go.
+//
 //go:embed schema.graphql
 var schemaSDL string
 
-// Schema returns the GraphQL SDL the emulator serves.
-func Schema() string { return schemaSDL }
+// Schema returns the GraphQL SDL the emulator serves by default (profile
+// docs). SchemaFor returns another profile's; Server.SDL a server's own.
+func Schema() string {
+	sdl, err := SchemaFor(ProfileDocs)
+	if err != nil {
+		panic("carerixemu: docs schema: " + err.Error())
+	}
+	return sdl
+}
 
 // Defaults of Options fields left zero.
 const (
@@ -38,6 +47,17 @@ type Options struct {
 	// Tenant is the Carerix application name (the "acme" of
 	// acme.carerix.net). Required.
 	Tenant string
+	// Profile is the form of the Carerix API served: ProfileDocs (the
+	// default), ProfileObserved or ProfileHostile. It sets the schema, the
+	// match _ids, event type spelling, page order, the webhook signing key
+	// and the defaults of TokenLifetime and MaxPageSize; see doc.go.
+	Profile Profile
+	// RemoveFields are fields ("Type.field", e.g. "CRMatch.statusInfo")
+	// removed from the profile's schema, for tests that need one missing:
+	// introspection no longer shows them, queries selecting them fail
+	// validation and qualifiers and sort orders cannot name them. An entry
+	// naming no field of the profile's schema makes New fail.
+	RemoveFields []string
 	// Realm is the identity realm; default Tenant.
 	Realm string
 	// BaseURL is the externally visible base URL, used for the token
@@ -53,9 +73,11 @@ type Options struct {
 	Logger *slog.Logger
 	// SigningKey signs access tokens; nil generates an RSA-2048 key.
 	SigningKey *rsa.PrivateKey
-	// TokenLifetime is the access-token lifetime; default 1 h.
+	// TokenLifetime is the access-token lifetime; default 1 h
+	// (ObservedTokenLifetime, 300 s, in the observed and hostile profiles).
 	TokenLifetime time.Duration
-	// MaxPageSize caps pageable.size (larger sizes are clamped); default 100.
+	// MaxPageSize caps pageable.size (larger sizes are clamped); default
+	// 100 (ObservedMaxPageSize, 500, in the observed and hostile profiles).
 	MaxPageSize int
 	// EnglishStatusLabels installs English status values ("Active")
 	// instead of Dutch ones ("Actief"). Export codes are the same.
@@ -67,7 +89,8 @@ type Options struct {
 	// on /_emulator/ requests.
 	AdminToken string
 	// Webhooks configures the webhook service. Tenant, Now and Logger
-	// default to the fields above; Authorize is always set by the server.
+	// default to the fields above; Authorize is always set by the server,
+	// and GlobalSignatureKey by the profile.
 	Webhooks webhooks.Options
 }
 
@@ -78,6 +101,8 @@ type Server struct {
 	*Store
 
 	opts   Options
+	rules  profileRules
+	sdl    string
 	log    *slog.Logger
 	ident  *identity
 	hooks  *webhooks.Service
@@ -98,6 +123,16 @@ func New(opts Options) (*Server, error) {
 	if opts.Tenant == "" {
 		return nil, errors.New("carerixemu: Options.Tenant is required")
 	}
+	profile, err := ParseProfile(string(opts.Profile))
+	if err != nil {
+		return nil, fmt.Errorf("carerixemu: Options.Profile: %w", err)
+	}
+	opts.Profile = profile
+	rules := rulesFor(profile)
+	sdl, err := servedSDL(rules, opts.RemoveFields)
+	if err != nil {
+		return nil, fmt.Errorf("carerixemu: %s schema: %w", profile, err)
+	}
 	if opts.Realm == "" {
 		opts.Realm = opts.Tenant
 	}
@@ -108,10 +143,10 @@ func New(opts Options) (*Server, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.TokenLifetime == 0 {
-		opts.TokenLifetime = DefaultTokenLifetime
+		opts.TokenLifetime = rules.tokenLifetime
 	}
 	if opts.MaxPageSize == 0 {
-		opts.MaxPageSize = DefaultMaxPageSize
+		opts.MaxPageSize = rules.maxPageSize
 	}
 	if opts.MaxPageSize < 1 {
 		return nil, errors.New("carerixemu: Options.MaxPageSize must be positive")
@@ -119,7 +154,7 @@ func New(opts Options) (*Server, error) {
 	if len(opts.Clients) == 0 {
 		opts.Clients = []Client{{ID: DefaultClientID, Secret: DefaultClientSecret}}
 	}
-	s := &Server{opts: opts, log: opts.Logger, faults: newFaultState(), base: strings.TrimRight(opts.BaseURL, "/")}
+	s := &Server{opts: opts, rules: rules, sdl: sdl, log: opts.Logger, faults: newFaultState(), base: strings.TrimRight(opts.BaseURL, "/")}
 	ident, err := newIdentity(opts.Realm, opts.SigningKey, opts.Clients, opts.TokenLifetime, opts.Now)
 	if err != nil {
 		return nil, fmt.Errorf("carerixemu: %w", err)
@@ -136,21 +171,30 @@ func New(opts Options) (*Server, error) {
 		wo.Logger = opts.Logger
 	}
 	wo.Authorize = s.authorizeWebhooks
+	wo.GlobalSignatureKey = rules.globalSignatureKey
 	if s.hooks, err = webhooks.New(wo); err != nil {
 		return nil, fmt.Errorf("carerixemu: %w", err)
 	}
-	s.Store = newStore(opts.Tenant, opts.Now, s.hooks, opts.EnglishStatusLabels)
-	schema, err := graphql.ParseSchema(schemaSDL, &resolver{srv: s},
+	s.Store = newStore(opts.Tenant, opts.Now, s.hooks, opts.EnglishStatusLabels, rules)
+	schema, err := graphql.ParseSchema(sdl, &resolver{srv: s},
 		graphql.MaxDepth(20),
 		graphql.MaxQueryLength(1<<20),
 		graphql.UseStringDescriptions(),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("carerixemu: parsing schema: %w", err)
+		return nil, fmt.Errorf("carerixemu: parsing the %s schema: %w", profile, err)
 	}
 	s.schema = schema
+	s.fields = schemaFields(schema)
 	return s, nil
 }
+
+// Profile returns the profile the server serves.
+func (s *Server) Profile() Profile { return s.opts.Profile }
+
+// SDL returns the GraphQL schema the server serves: its profile's, without
+// Options.RemoveFields.
+func (s *Server) SDL() string { return s.sdl }
 
 // Webhooks returns the tenant's webhook service (delivery jobs, webhook
 // fault injection).

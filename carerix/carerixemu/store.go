@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,11 +41,17 @@ type Publisher interface {
 
 // Store is the in-memory data of one Carerix tenant. All methods are safe
 // for concurrent use. Every create, update and delete of candidates,
-// vacancies, matches and users publishes a webhook event.
+// vacancies, matches, users, activities, companies, placements and
+// publications publishes a webhook event.
 type Store struct {
 	tenant    string
 	now       func() time.Time
 	publisher Publisher
+	rules     profileRules
+	// fields are the fields of each object type the served schema has,
+	// which bound qualifier keys and sort properties; nil allows every
+	// attribute. Set once before the store is used.
+	fields map[string]map[string]bool
 
 	mu          sync.RWMutex
 	employees   table[Employee]
@@ -57,14 +65,18 @@ type Store struct {
 	companies   table[Company]
 	templates   table[TemplateReference]
 	todos       table[ToDo]
+	jobs        table[Job]
+	pubs        table[Publication]
 }
 
-// newStore returns a store with the default data nodes and match stages.
-func newStore(tenant string, now func() time.Time, pub Publisher, englishLabels bool) *Store {
+// newStore returns a store with the default data nodes and match stages,
+// following the rules of a profile.
+func newStore(tenant string, now func() time.Time, pub Publisher, englishLabels bool, rules profileRules) *Store {
 	s := &Store{
 		tenant:      tenant,
 		now:         now,
 		publisher:   pub,
+		rules:       rules,
 		employees:   newTable[Employee](),
 		vacancies:   newTable[Vacancy](),
 		matches:     newTable[Match](),
@@ -75,6 +87,8 @@ func newStore(tenant string, now func() time.Time, pub Publisher, englishLabels 
 		companies:   newTable[Company](),
 		templates:   newTable[TemplateReference](),
 		todos:       newTable[ToDo](),
+		jobs:        newTable[Job](),
+		pubs:        newTable[Publication](),
 	}
 	s.installDefaults(englishLabels)
 	return s
@@ -89,19 +103,63 @@ func (s *Store) stamp() time.Time {
 	return s.now().Truncate(time.Second).In(amsterdam)
 }
 
-// emit publishes a change event. It must be called without s.mu held.
-func (s *Store) emit(ctx context.Context, entity, action, id string, changed []string, at time.Time) {
+// emit publishes a change event of a record of kind (KindEmployee, ...).
+// It must be called without s.mu held.
+func (s *Store) emit(ctx context.Context, kind, action, id string, changed []string, at time.Time) {
 	if s.publisher == nil {
 		return
 	}
 	s.publisher.Publish(ctx, webhooks.Event{
-		Entity:        entity,
+		Entity:        s.eventEntity(kind),
 		Action:        action,
 		EntityID:      id,
-		ChangedFields: changed,
+		ChangedFields: s.eventFields(kind, changed),
 		Time:          at,
 		Tenant:        s.tenant,
 	})
+}
+
+// EventType returns the webhook event type this tenant sends for an
+// action on a record of kind: "cremployee:updated" as documented,
+// "CREmployee:updated" as observed, where activities are "CRTodo".
+func (s *Store) EventType(kind, action string) string {
+	return s.eventEntity(kind) + ":" + action
+}
+
+// eventEntity spells the entity part of an event type.
+func (s *Store) eventEntity(kind string) string {
+	if !s.rules.camelCaseEvents {
+		return strings.ToLower(kind)
+	}
+	if kind == KindToDo {
+		return "CRTodo"
+	}
+	return kind
+}
+
+// eventFields names changed attributes as the profile's schema does
+// (lowercase): an activity's notes are "message" where the schema says so.
+func (s *Store) eventFields(kind string, changed []string) []string {
+	if kind != KindToDo || !s.hasField(KindToDo, "message") || s.hasField(KindToDo, "notes") {
+		return changed
+	}
+	out := slices.Clone(changed)
+	for i, f := range out {
+		if f == "notes" {
+			out[i] = "message"
+		}
+	}
+	return out
+}
+
+// hasField reports whether the served schema's type kind has field name
+// (true for everything when the store has no schema).
+func (s *Store) hasField(kind, name string) bool {
+	if s.fields == nil {
+		return true
+	}
+	f, typed := s.fields[kind]
+	return !typed || f[name]
 }
 
 // hashOf returns the stableHash of a record: hex SHA-256 over its JSON
@@ -131,6 +189,8 @@ type Counts struct {
 	DataNodes        int `json:"dataNodes"`
 	Templates        int `json:"templates"`
 	Companies        int `json:"companies"`
+	Jobs             int `json:"jobs"`
+	Publications     int `json:"publications"`
 }
 
 // Counts returns the number of records per entity; live and soft-deleted
@@ -164,6 +224,8 @@ func (s *Store) Counts() Counts {
 	c.DataNodes = s.nodes.len()
 	c.Templates = s.templates.len()
 	c.Companies = s.companies.len()
+	c.Jobs = s.jobs.len()
+	c.Publications = s.pubs.len()
 	return c
 }
 

@@ -5,12 +5,6 @@ import (
 	"fmt"
 )
 
-// eventToDo is the webhook entity prefix of activities. Whether Carerix
-// sends webhooks for CRToDo at all, and under this prefix, is an
-// assumption (the docs guess "crtodo"); the emulator sends them like those
-// of the other cr* entities.
-const eventToDo = "crtodo"
-
 // CreateToDo adds an activity (CRToDo) and publishes crtodo:created.
 func (s *Store) CreateToDo(ctx context.Context, f ToDoFields) (ToDo, error) {
 	s.mu.Lock()
@@ -27,7 +21,7 @@ func (s *Store) CreateToDo(ctx context.Context, f ToDoFields) (ToDo, error) {
 	s.todos.put(k, td)
 	out := *td
 	s.mu.Unlock()
-	s.emit(ctx, eventToDo, actionCreated, out.ID, changed, out.ModificationDate)
+	s.emit(ctx, KindToDo, actionCreated, out.ID, changed, out.ModificationDate)
 	return out, nil
 }
 
@@ -54,7 +48,7 @@ func (s *Store) UpdateToDo(ctx context.Context, id string, f ToDoFields) (ToDo, 
 	next.rev++
 	*td = next
 	s.mu.Unlock()
-	s.emit(ctx, eventToDo, actionUpdated, next.ID, append(changed, "modificationdate"), next.ModificationDate)
+	s.emit(ctx, KindToDo, actionUpdated, next.ID, append(changed, "modificationdate"), next.ModificationDate)
 	return next, nil
 }
 
@@ -71,7 +65,7 @@ func (s *Store) DeleteToDo(ctx context.Context, id string) error {
 	td.rev++
 	at := td.ModificationDate
 	s.mu.Unlock()
-	s.emit(ctx, eventToDo, actionDeleted, id, []string{"deleted", "modificationdate"}, at)
+	s.emit(ctx, KindToDo, actionDeleted, id, []string{"deleted", "modificationdate"}, at)
 	return nil
 }
 

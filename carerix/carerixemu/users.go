@@ -30,7 +30,7 @@ func (s *Store) CreateUser(ctx context.Context, f UserFields) (User, error) {
 	s.users.put(k, u)
 	out := u.clone()
 	s.mu.Unlock()
-	s.emit(ctx, eventUser, actionCreated, out.ID, changed, out.ModificationDate)
+	s.emit(ctx, KindUser, actionCreated, out.ID, changed, out.ModificationDate)
 	return out, nil
 }
 
@@ -58,7 +58,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, f UserFields) (User, 
 	*u = next
 	out := u.clone()
 	s.mu.Unlock()
-	s.emit(ctx, eventUser, actionUpdated, out.ID, append(changed, "modificationdate"), out.ModificationDate)
+	s.emit(ctx, KindUser, actionUpdated, out.ID, append(changed, "modificationdate"), out.ModificationDate)
 	return out, nil
 }
 
@@ -76,7 +76,7 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	u.rehash()
 	at := u.ModificationDate
 	s.mu.Unlock()
-	s.emit(ctx, eventUser, actionDeleted, id, []string{"deleted", "modificationdate"}, at)
+	s.emit(ctx, KindUser, actionDeleted, id, []string{"deleted", "modificationdate"}, at)
 	return nil
 }
 

@@ -22,7 +22,7 @@ func (s *Store) CreateVacancy(ctx context.Context, f VacancyFields) (Vacancy, er
 	s.vacancies.put(k, v)
 	out := *v
 	s.mu.Unlock()
-	s.emit(ctx, eventVacancy, actionCreated, out.ID, changed, out.ModificationDate)
+	s.emit(ctx, KindVacancy, actionCreated, out.ID, changed, out.ModificationDate)
 	return out, nil
 }
 
@@ -49,7 +49,7 @@ func (s *Store) UpdateVacancy(ctx context.Context, id string, f VacancyFields) (
 	next.rehash()
 	*v = next
 	s.mu.Unlock()
-	s.emit(ctx, eventVacancy, actionUpdated, next.ID, append(changed, "modificationdate"), next.ModificationDate)
+	s.emit(ctx, KindVacancy, actionUpdated, next.ID, append(changed, "modificationdate"), next.ModificationDate)
 	return next, nil
 }
 
@@ -73,7 +73,7 @@ func (s *Store) DeleteVacancy(ctx context.Context, id string) error {
 	v.rehash()
 	at := v.ModificationDate
 	s.mu.Unlock()
-	s.emit(ctx, eventVacancy, actionDeleted, id, []string{"deleted", "modificationdate"}, at)
+	s.emit(ctx, KindVacancy, actionDeleted, id, []string{"deleted", "modificationdate"}, at)
 	return nil
 }
 
@@ -88,7 +88,7 @@ func (s *Store) HardDeleteVacancy(ctx context.Context, id string) error {
 	}
 	s.vacancies.remove(k)
 	s.mu.Unlock()
-	s.emit(ctx, eventVacancy, actionDeleted, id, nil, s.stamp())
+	s.emit(ctx, KindVacancy, actionDeleted, id, nil, s.stamp())
 	return nil
 }
 
@@ -158,7 +158,8 @@ func (v *Vacancy) rehash() {
 }
 
 // companyLocked returns the key of the company with this name, creating it
-// when missing; "" yields 0 (no company).
+// when missing; "" yields 0 (no company). A company made this way sends
+// no event of its own (the vacancy's event names tocompany).
 func (s *Store) companyLocked(name string) int {
 	if name == "" {
 		return 0
@@ -169,17 +170,7 @@ func (s *Store) companyLocked(name string) int {
 		}
 	}
 	k := s.companies.nextKey()
-	s.companies.put(k, &Company{ID: idString(k), CompanyID: k, Name: name})
+	at := s.stamp()
+	s.companies.put(k, &Company{ID: idString(k), CompanyID: k, Name: name, CreationDate: at, ModificationDate: at})
 	return k
-}
-
-// Company returns a company by _id.
-func (s *Store) Company(id string) (Company, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	k, ok := parseKey(id)
-	if !ok || s.companies.get(k) == nil {
-		return Company{}, notFound(KindCompany, id)
-	}
-	return *s.companies.get(k), nil
 }

@@ -28,6 +28,8 @@ type demoOptions struct {
 	dataDir      string
 	candidates   int
 	seed         int64
+	// carerixProfile is the emulated Carerix's profile (docs, observed, hostile).
+	carerixProfile string
 }
 
 // demoPhoneNumberID is the demo's WhatsApp business phone number id.
@@ -43,6 +45,9 @@ func (e *env) demoCmd() *cobra.Command {
 			"the links to open. It runs until interrupted (Ctrl-C) and keeps nothing unless --data-dir is given.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if _, err := carerixemu.ParseProfile(o.carerixProfile); err != nil {
+				return fmt.Errorf("--carerix-profile: %w", err)
+			}
 			if o.candidates < 1 || o.candidates > 200_000 {
 				return fmt.Errorf("--candidates %d: choose between 1 and 200000", o.candidates)
 			}
@@ -60,6 +65,8 @@ func (e *env) demoCmd() *cobra.Command {
 	cmd.Flags().StringVar(&o.dataDir, "data-dir", "", "keep the demo's SQLite database here (default: a temporary directory, removed on exit)")
 	cmd.Flags().IntVar(&o.candidates, "candidates", 1000, "candidates to seed in the emulated Carerix")
 	cmd.Flags().Int64Var(&o.seed, "seed", 1, "random seed (same seed, same data)")
+	cmd.Flags().StringVar(&o.carerixProfile, "carerix-profile", string(carerixemu.ProfileDocs),
+		"form of the emulated Carerix API: docs, observed or hostile")
 	return cmd
 }
 
@@ -90,8 +97,8 @@ func (e *env) demo(ctx context.Context, o demoOptions) error {
 		o.dataDir = dir
 	}
 
-	fmt.Fprintln(out, "Starting the Carerix emulator ...")
-	cx, err := carerixemu.New(carerixemu.Options{Tenant: "acme", Logger: quiet})
+	fmt.Fprintf(out, "Starting the Carerix emulator (profile %s) ...\n", o.carerixProfile)
+	cx, err := carerixemu.New(carerixemu.Options{Tenant: "acme", Profile: carerixemu.Profile(o.carerixProfile), Logger: quiet})
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,8 @@ func (e *env) emulateCmd() *cobra.Command {
 }
 
 func (e *env) emulateCarerixCmd() *cobra.Command {
-	var addr, tenant string
+	var addr, tenant, profile string
+	var tokenLifetime time.Duration
 	var seed carerixemu.SeedOptions
 	cmd := &cobra.Command{
 		Use:   "carerix",
@@ -36,7 +37,15 @@ func (e *env) emulateCarerixCmd() *cobra.Command {
 			if !strings.HasPrefix(addr, "127.") && !strings.HasPrefix(addr, "localhost:") && !strings.HasPrefix(addr, "[::1]:") {
 				return fmt.Errorf("--addr %q: the emulator has no real security and listens on loopback only", addr)
 			}
-			srv, err := carerixemu.New(carerixemu.Options{Tenant: tenant, Logger: slog.New(slog.NewTextHandler(e.stderr, nil))})
+			p, err := carerixemu.ParseProfile(profile)
+			if err != nil {
+				return fmt.Errorf("--profile: %w", err)
+			}
+			if tokenLifetime < 0 {
+				return fmt.Errorf("--token-lifetime %s: must not be negative", tokenLifetime)
+			}
+			srv, err := carerixemu.New(carerixemu.Options{Tenant: tenant, Profile: p, TokenLifetime: tokenLifetime,
+				Logger: slog.New(slog.NewTextHandler(e.stderr, nil))})
 			if err != nil {
 				return err
 			}
@@ -49,7 +58,7 @@ func (e *env) emulateCarerixCmd() *cobra.Command {
 					return fmt.Errorf("seeding: %w", err)
 				}
 			}
-			fmt.Fprintf(e.stdout, "Carerix emulator for %q at %s\n", tenant, srv.URL())
+			fmt.Fprintf(e.stdout, "Carerix emulator for %q at %s (profile %s)\n", tenant, srv.URL(), p)
 			fmt.Fprintf(e.stdout, "  API base URL:      %s\n  identity base URL: %s\n  realm:             %s\n", srv.URL(), srv.URL(), srv.Realm())
 			fmt.Fprintf(e.stdout, "  client id/secret:  %s / %s\n", carerixemu.DefaultClientID, carerixemu.DefaultClientSecret)
 			fmt.Fprintf(e.stdout, "  change data:       recrubo-carerix emulate candidate --emulator %s ...\n", srv.URL())
@@ -59,6 +68,9 @@ func (e *env) emulateCarerixCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8081", "loopback address to listen on")
 	cmd.Flags().StringVar(&tenant, "tenant", "acme", "Carerix application name")
+	cmd.Flags().StringVar(&profile, "profile", string(carerixemu.ProfileDocs),
+		"form of the Carerix API: docs (as documented), observed (as seen on tenants) or hostile (observed without CREmployee.toStatusNode)")
+	cmd.Flags().DurationVar(&tokenLifetime, "token-lifetime", 0, "access-token lifetime, e.g. 2s (default: 1h for docs, 300s for observed and hostile)")
 	cmd.Flags().IntVar(&seed.Candidates, "candidates", 200, "candidates to generate")
 	cmd.Flags().IntVar(&seed.Vacancies, "vacancies", 20, "vacancies to generate")
 	cmd.Flags().IntVar(&seed.Matches, "matches", 300, "matches to generate")

@@ -6,9 +6,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 )
 
 func TestEmulateCarerixAndChangeACandidate(t *testing.T) {
@@ -78,5 +81,73 @@ func TestEmulateRefusesNonLoopback(t *testing.T) {
 	var errOut syncBuffer
 	if code := run(t.Context(), []string{"emulate", "carerix", "--addr", "0.0.0.0:0"}, envOf(nil), io.Discard, &errOut); code == 0 || !strings.Contains(errOut.String(), "loopback") {
 		t.Errorf("non-loopback address accepted: %s", errOut.String())
+	}
+}
+
+// TestEmulateCarerixProfileAndTokenLifetime runs the observed profile with
+// two-second tokens and reads both back from the running emulator.
+func TestEmulateCarerixProfileAndTokenLifetime(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	var out, errOut syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"emulate", "carerix", "--addr", addr, "--candidates", "0", "--vacancies", "0",
+			"--profile", "observed", "--token-lifetime", "2s"}, envOf(nil), &out, &errOut)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(out.String(), "client id/secret") {
+		if time.Now().After(deadline) {
+			t.Fatalf("emulator did not start:\n%s\n%s", out.String(), errOut.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(out.String(), "(profile observed)") {
+		t.Errorf("banner does not name the profile:\n%s", out.String())
+	}
+	base := "http://" + addr
+	resp, err := http.Get(base + "/_emulator/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info struct{ Profile string }
+	err = json.NewDecoder(resp.Body).Decode(&info)
+	resp.Body.Close()
+	if err != nil || info.Profile != "observed" {
+		t.Errorf("admin info profile = %q (%v)", info.Profile, err)
+	}
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {carerixemu.DefaultClientID},
+		"client_secret": {carerixemu.DefaultClientSecret}}
+	resp, err = http.PostForm(base+"/auth/realms/acme/protocol/openid-connect/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		ExpiresIn int `json:"expires_in"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if err != nil || tok.ExpiresIn != 2 {
+		t.Errorf("expires_in = %d (%v), want 2", tok.ExpiresIn, err)
+	}
+}
+
+func TestEmulateAndDemoRefuseUnknownProfiles(t *testing.T) {
+	for _, args := range [][]string{
+		{"emulate", "carerix", "--addr", "127.0.0.1:0", "--profile", "cloud"},
+		{"emulate", "carerix", "--addr", "127.0.0.1:0", "--token-lifetime", "-1s"},
+		{"demo", "--carerix-profile", "cloud"},
+	} {
+		var errOut syncBuffer
+		if code := run(t.Context(), args, envOf(nil), io.Discard, &errOut); code == 0 ||
+			!(strings.Contains(errOut.String(), "profile") || strings.Contains(errOut.String(), "token-lifetime")) {
+			t.Errorf("%v: exit %d, %s", args, code, errOut.String())
+		}
 	}
 }

@@ -2,6 +2,7 @@ package webhooks
 
 import (
 	"context"
+	"crypto/rsa"
 	"fmt"
 	"strings"
 
@@ -21,23 +22,25 @@ func (s *Service) CreateApplication(ctx context.Context, name string) (Applicati
 	case len(name) > maxNameLen:
 		return Application{}, invalidf("application name is longer than %d bytes", maxNameLen)
 	}
-	key, err := s.opts.Keys.Key(ctx)
-	if err != nil {
-		return Application{}, fmt.Errorf("creating application %q: %w", name, err)
-	}
-	pub, err := PublicKeyPEM(key)
-	if err != nil {
-		return Application{}, fmt.Errorf("creating application %q: %w", name, err)
+	app := Application{ID: uuid.NewString(), Name: name}
+	var key *rsa.PrivateKey
+	var err error
+	if s.opts.GlobalSignatureKey {
+		// Deliveries of this application are signed with the global key.
+		if _, err = s.globalSigningKey(ctx); err != nil {
+			return Application{}, fmt.Errorf("creating application %q: %w", name, err)
+		}
+	} else {
+		if key, err = s.opts.Keys.Key(ctx); err != nil {
+			return Application{}, fmt.Errorf("creating application %q: %w", name, err)
+		}
+		if app.PublicKeyPEM, err = PublicKeyPEM(key); err != nil {
+			return Application{}, fmt.Errorf("creating application %q: %w", name, err)
+		}
+		app.Algorithm = s.opts.Signer.Algorithm()
 	}
 	now := s.now()
-	app := Application{
-		ID:           uuid.NewString(),
-		Name:         name,
-		Algorithm:    s.opts.Signer.Algorithm(),
-		PublicKeyPEM: pub,
-		CreatedAt:    now,
-		UpdatedAt:    now,
-	}
+	app.CreatedAt, app.UpdatedAt = now, now
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.apps[app.ID] = &appRecord{app: app, key: key}

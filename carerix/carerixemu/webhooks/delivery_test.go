@@ -142,7 +142,7 @@ func TestFiltersSelectEventTypesCaseInsensitively(t *testing.T) {
 	if diff := cmp.Diff([]string{"cremployee:updated e1"}, summarize(employees)); diff != "" {
 		t.Errorf("employee webhook deliveries (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"crmatch:created m1"}, summarize(matches)); diff != "" {
+	if diff := cmp.Diff([]string{"CRMatch:created m1"}, summarize(matches)); diff != "" {
 		t.Errorf("match webhook deliveries (-want +got):\n%s", diff)
 	}
 }

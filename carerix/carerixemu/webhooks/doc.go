@@ -32,7 +32,10 @@
 //     without fields carry only _kind and _id.
 //   - At most 10 filters per webhook (Options.MaxFilters).
 //   - Filter objects {"eventType":"cremployee:updated"}; event types are
-//     compared case-insensitively and other filter keys are ignored.
+//     compared case-insensitively and other filter keys are ignored. Event
+//     types are sent as the publisher spells the entity (Event.Entity:
+//     "cremployee" as documented, "CREmployee" or "CRTodo" as observed on
+//     tenants), the action in lowercase.
 //   - Payload {id, time, type, applicationId, webhookId, tenant,
 //     data{entityId, changedFields}}.
 //   - Reply within 10 s (Options.Timeout).
@@ -46,8 +49,15 @@
 //     "PUBLIC KEY" PEM block. The scheme sits behind Signer.
 //   - Cx-Payload-Schema-Version is "1".
 //   - The public key is also served at
-//     GET /webhooks/v1/applications/{appId}/signature-key (emulator route;
-//     third-party code expects a global /webhooks/v1/signature-key).
+//     GET /webhooks/v1/applications/{appId}/signature-key (emulator route).
+//   - Third-party code expects a global GET /webhooks/v1/signature-key.
+//     With Options.GlobalSignatureKey one key pair (taken from
+//     Options.Keys on first need) signs every delivery of the tenant and is
+//     served there as {"algorithm": ..., "publicKey": "<PEM>"}
+//     (SignatureKey); applications then carry signatureVerification null
+//     and the per-application route serves the global key. Without it the
+//     global route answers 404. Both routes need a webhook read or manage
+//     scope.
 //   - Creating returns 201 with the full resource, deleting 204, enable and
 //     disable 200 with the webhook; single GETs without fields return the
 //     full resource. Errors are {"_kind":"Error","status":...,"message":...}.
@@ -72,5 +82,7 @@
 //
 // Fault injection (SetFaults, DropNext, DuplicateNext, FlushHeld) is an
 // emulator feature for testing consumers against at-least-once, unordered
-// delivery.
+// delivery; Broadcast sends an event of any type to every enabled webhook
+// whatever its filters, for testing consumers against events they did not
+// ask for.
 package webhooks

@@ -22,6 +22,7 @@ const apiPrefix = "/webhooks/v1"
 //	GET    /webhooks/v1/applications/{appId}[?fields=...]         one application
 //	DELETE /webhooks/v1/applications/{appId}                     delete application
 //	GET    /webhooks/v1/applications/{appId}/signature-key       public key (emulator route)
+//	GET    /webhooks/v1/signature-key                            global key {algorithm, publicKey}; 404 without one
 //	POST   /webhooks/v1/applications/{appId}/webhooks[/]          create webhook
 //	GET    /webhooks/v1/applications/{appId}/webhooks[/]?fields=  list webhooks
 //	GET    /webhooks/v1/applications/{appId}/webhooks/{id}        one webhook
@@ -44,6 +45,7 @@ func (s *Service) Handler() http.Handler {
 	route("GET", app, applicationsReadScopes, s.handleGetApplication)
 	route("DELETE", app, applicationsManageScopes, s.handleDeleteApplication)
 	route("GET", app+"/signature-key", applicationsReadScopes, s.handleSignatureKey)
+	route("GET", apiPrefix+"/signature-key", applicationsReadScopes, s.handleGlobalSignatureKey)
 	route("POST", hooks, webhooksManageScopes, s.handleCreateWebhook)
 	route("POST", hooks+"/{$}", webhooksManageScopes, s.handleCreateWebhook)
 	route("GET", hooks, webhooksReadScopes, s.handleListWebhooks)
@@ -120,13 +122,28 @@ func (s *Service) handleDeleteApplication(w http.ResponseWriter, r *http.Request
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// handleSignatureKey serves an application's key, or the global key that
+// signs its deliveries.
 func (s *Service) handleSignatureKey(w http.ResponseWriter, r *http.Request) {
 	a, err := s.Application(r.Context(), r.PathValue("appId"))
 	if err != nil {
 		s.writeServiceError(w, r, err)
 		return
 	}
+	if s.opts.GlobalSignatureKey {
+		s.handleGlobalSignatureKey(w, r)
+		return
+	}
 	writeJSON(w, http.StatusOK, toRESTApplication(a).SignatureVerification)
+}
+
+func (s *Service) handleGlobalSignatureKey(w http.ResponseWriter, r *http.Request) {
+	k, err := s.SignatureKey(r.Context())
+	if err != nil {
+		s.writeServiceError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, k)
 }
 
 func (s *Service) handleCreateWebhook(w http.ResponseWriter, r *http.Request) {

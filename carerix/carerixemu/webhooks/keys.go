@@ -63,6 +63,54 @@ func (p *KeyPool) Key(context.Context) (*rsa.PrivateKey, error) {
 	return p.keys[i%uint64(len(p.keys))], nil
 }
 
+// SignatureKey is the tenant's global signing key as
+// GET /webhooks/v1/signature-key serves it.
+type SignatureKey struct {
+	// Algorithm is the signature algorithm, e.g. "RSA-SHA256".
+	Algorithm string `json:"algorithm"`
+	// PublicKey is the PEM-encoded public key that verifies Cx-Signature.
+	PublicKey string `json:"publicKey"`
+}
+
+// SignatureKey returns the global key that signs every delivery when
+// Options.GlobalSignatureKey is set, making it on first use. Without a
+// global key it returns an error wrapping ErrNotFound.
+func (s *Service) SignatureKey(ctx context.Context) (SignatureKey, error) {
+	if !s.opts.GlobalSignatureKey {
+		return SignatureKey{}, notFoundf("signature key: deliveries are signed per application")
+	}
+	key, err := s.globalSigningKey(ctx)
+	if err != nil {
+		return SignatureKey{}, err
+	}
+	pub, err := PublicKeyPEM(key)
+	if err != nil {
+		return SignatureKey{}, err
+	}
+	return SignatureKey{Algorithm: s.opts.Signer.Algorithm(), PublicKey: pub}, nil
+}
+
+// globalSigningKey returns the global key, taking it from Options.Keys the
+// first time.
+func (s *Service) globalSigningKey(ctx context.Context) (*rsa.PrivateKey, error) {
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
+	s.mu.Lock()
+	key := s.globalKey
+	s.mu.Unlock()
+	if key != nil {
+		return key, nil
+	}
+	key, err := s.opts.Keys.Key(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("making the global signature key: %w", err)
+	}
+	s.mu.Lock()
+	s.globalKey = key
+	s.mu.Unlock()
+	return key, nil
+}
+
 // PublicKeyPEM encodes the public half of key as a PKIX "PUBLIC KEY" PEM
 // block, the format advertised in signatureVerification.publicKey.
 func PublicKeyPEM(key *rsa.PrivateKey) (string, error) {

@@ -26,7 +26,9 @@ func (s Status) valid() bool {
 
 // Event is a change in the emulated Carerix data that may trigger webhooks.
 type Event struct {
-	// Entity is the lowercase entity prefix, e.g. "cremployee", "crvacancy", "crmatch".
+	// Entity is the entity part of the event type as the tenant spells it:
+	// "cremployee", "crmatch" (as documented) or "CREmployee", "CRTodo"
+	// (as observed on tenants).
 	Entity string
 	// Action is "created", "updated" or "deleted".
 	Action string
@@ -40,21 +42,25 @@ type Event struct {
 	Tenant string
 }
 
-// Type returns the event type string "<entity>:<action>" in lowercase.
+// Type returns the event type "<entity>:<action>", spelt as given (the
+// action in lowercase). Filters match it case-insensitively.
 func (e Event) Type() string {
-	return strings.ToLower(e.Entity) + ":" + strings.ToLower(e.Action)
+	return strings.TrimSpace(e.Entity) + ":" + strings.ToLower(strings.TrimSpace(e.Action))
 }
 
 // Application is a webhook application: a named owner of webhooks with its
-// own signing key pair.
+// own signing key pair, or none when the tenant signs with one global key
+// (Options.GlobalSignatureKey).
 type Application struct {
 	// ID is the application's UUID (_id).
 	ID string
 	// Name is the name given at creation.
 	Name string
-	// Algorithm is the signature algorithm advertised in signatureVerification.
+	// Algorithm is the signature algorithm advertised in
+	// signatureVerification; "" with a global key.
 	Algorithm string
-	// PublicKeyPEM is the PEM-encoded public key that verifies Cx-Signature.
+	// PublicKeyPEM is the PEM-encoded public key that verifies Cx-Signature;
+	// "" with a global key (signatureVerification is then null).
 	PublicKeyPEM string
 	// CreatedAt and UpdatedAt are the audit timestamps.
 	CreatedAt, UpdatedAt time.Time

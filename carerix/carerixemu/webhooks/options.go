@@ -67,6 +67,11 @@ type Options struct {
 	// CreateDisabled makes new webhooks start with status disabled instead
 	// of enabled.
 	CreateDisabled bool
+	// GlobalSignatureKey signs every delivery of the tenant with one key
+	// pair, served at GET /webhooks/v1/signature-key; applications then
+	// carry no signatureVerification. Off (the documented form), each
+	// application has its own key pair and the global route answers 404.
+	GlobalSignatureKey bool
 	// Authorize checks a management request for a scope; nil allows all.
 	// It is called with each acceptable scope in turn until one passes.
 	// Return an error wrapping ErrUnauthenticated for a missing or bad

@@ -7,7 +7,7 @@ type Payload struct {
 	ID string `json:"id"`
 	// Time is the event time, RFC 3339 in UTC with second precision.
 	Time string `json:"time"`
-	// Type is "<entity>:<action>" in lowercase.
+	// Type is "<entity>:<action>", the entity spelt as published.
 	Type          string      `json:"type"`
 	ApplicationID string      `json:"applicationId"`
 	WebhookID     string      `json:"webhookId"`

@@ -24,7 +24,20 @@ func (s *Service) Publish(ctx context.Context, ev Event) {
 	if s.opts.DisableDeletedEvents && strings.EqualFold(ev.Action, "deleted") {
 		return
 	}
-	eventType := ev.Type()
+	s.publish(ctx, ev, ev.Type(), false)
+}
+
+// Broadcast queues an event typed eventType, verbatim, for every enabled
+// webhook of the tenant whatever its filters: a test hook for events a
+// consumer did not subscribe to or does not know. ev's Entity and Action
+// are ignored; EntityID, ChangedFields, Time and Tenant fill the payload.
+func (s *Service) Broadcast(ctx context.Context, eventType string, ev Event) {
+	s.publish(ctx, ev, eventType, true)
+}
+
+// publish queues ev as eventType for the enabled webhooks whose filters
+// match it, or for all enabled webhooks when all is set.
+func (s *Service) publish(ctx context.Context, ev Event, eventType string, all bool) {
 	at := ev.Time
 	if at.IsZero() {
 		at = s.now()
@@ -43,7 +56,7 @@ func (s *Service) Publish(ctx context.Context, ev Event) {
 	defer s.mu.Unlock()
 	for _, hid := range s.hookOrder {
 		h := s.hooks[hid]
-		if h.hook.Status != StatusEnabled || !h.hook.matches(eventType) {
+		if h.hook.Status != StatusEnabled || (!all && !h.hook.matches(eventType)) {
 			continue
 		}
 		app := s.apps[h.hook.ApplicationID]
@@ -60,7 +73,15 @@ func (s *Service) Publish(ctx context.Context, ev Event) {
 			s.opts.Logger.ErrorContext(ctx, "encoding webhook payload", "webhook", hid, "err", err)
 			continue
 		}
-		sig, err := s.opts.Signer.Sign(app.key, body)
+		key := app.key
+		if s.opts.GlobalSignatureKey {
+			key = s.globalKey
+		}
+		if key == nil {
+			s.opts.Logger.ErrorContext(ctx, "no key signs webhook payload", "webhook", hid)
+			continue
+		}
+		sig, err := s.opts.Signer.Sign(key, body)
 		if err != nil {
 			s.opts.Logger.ErrorContext(ctx, "signing webhook payload", "webhook", hid, "err", err)
 			continue

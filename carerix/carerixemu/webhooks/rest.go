@@ -13,7 +13,7 @@ type restApplication struct {
 	Kind                  string                 `json:"_kind"`
 	ID                    string                 `json:"_id"`
 	Name                  string                 `json:"name"`
-	SignatureVerification *restSignatureVerifier `json:"signatureVerification,omitempty"`
+	SignatureVerification *restSignatureVerifier `json:"signatureVerification"`
 	CreatedDateTime       string                 `json:"_createdDateTime"`
 	UpdatedDateTime       string                 `json:"_updatedDateTime"`
 }
@@ -81,19 +81,23 @@ type restWebhookCreate struct {
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // toRESTApplication converts a to its JSON form.
+// signatureVerification is null when the tenant signs with a global key.
 func toRESTApplication(a Application) restApplication {
-	return restApplication{
-		Kind: "Application",
-		ID:   a.ID,
-		Name: a.Name,
-		SignatureVerification: &restSignatureVerifier{
-			Kind:      "AsymmetricSignatureVerification",
-			Algorithm: a.Algorithm,
-			PublicKey: a.PublicKeyPEM,
-		},
+	out := restApplication{
+		Kind:            "Application",
+		ID:              a.ID,
+		Name:            a.Name,
 		CreatedDateTime: formatTime(a.CreatedAt),
 		UpdatedDateTime: formatTime(a.UpdatedAt),
 	}
+	if a.PublicKeyPEM != "" {
+		out.SignatureVerification = &restSignatureVerifier{
+			Kind:      "AsymmetricSignatureVerification",
+			Algorithm: a.Algorithm,
+			PublicKey: a.PublicKeyPEM,
+		}
+	}
+	return out
 }
 
 // toRESTWebhook converts w to its JSON form.

@@ -36,6 +36,11 @@ type Service struct {
 	dropNext int
 	dupNext  int
 
+	// The global signing key (Options.GlobalSignatureKey), made on first
+	// need; keyMu serialises making it, globalKey is read under mu.
+	keyMu     sync.Mutex
+	globalKey *rsa.PrivateKey
+
 	// Worker lifecycle.
 	wake    chan struct{}
 	work    chan *job
@@ -45,7 +50,7 @@ type Service struct {
 	wg      sync.WaitGroup
 }
 
-// appRecord is an application with its private key.
+// appRecord is an application with its private key (nil with a global key).
 type appRecord struct {
 	app Application
 	key *rsa.PrivateKey
