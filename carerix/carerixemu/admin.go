@@ -20,7 +20,17 @@ func (s *Server) registerAdmin(mux *http.ServeMux) {
 	h("GET /{$}", s.adminInfo)
 	h("GET /counts", func(http.ResponseWriter, *http.Request) (any, error) { return s.Counts(), nil })
 	h("POST /seed", s.adminSeed)
-	h("GET /users", func(http.ResponseWriter, *http.Request) (any, error) { return s.Users(), nil })
+	h("GET /users", func(http.ResponseWriter, *http.Request) (any, error) { return s.userViews(), nil })
+	h("PUT /users/{id}/password", func(_ http.ResponseWriter, r *http.Request) (any, error) {
+		var b struct{ Password string }
+		if err := decodeJSON(r, &b); err != nil {
+			return nil, err
+		}
+		if err := s.SetUserPassword(r.PathValue("id"), b.Password); err != nil {
+			return nil, err
+		}
+		return s.userView(r.PathValue("id"))
+	})
 	h("GET /datanodes", func(_ http.ResponseWriter, r *http.Request) (any, error) {
 		return s.DataNodes(r.URL.Query().Get("type")), nil
 	})
@@ -220,8 +230,35 @@ func (s *Server) adminInfo(_ http.ResponseWriter, r *http.Request) (any, error) 
 		"issuer":   s.ident.issuer(s.baseFor(r)),
 		"counts":   s.Counts(),
 		"clients":  s.clientIDs(),
+		"signIn":   map[string]any{"publicClients": s.realm.clientOrder},
 		"webhooks": len(s.hooks.Applications(r.Context())),
 	}, nil
+}
+
+// adminUser is a user as /_emulator/users shows it: whether it has a
+// realm password (always) and whether that is the default one, never the
+// password or its hash.
+type adminUser struct {
+	User
+	PasswordSet     bool `json:"passwordSet"`
+	DefaultPassword bool `json:"defaultPassword"`
+}
+
+func (s *Server) userViews() []adminUser {
+	users := s.Users()
+	out := make([]adminUser, len(users))
+	for i, u := range users {
+		out[i] = adminUser{User: u, PasswordSet: true, DefaultPassword: !s.hasOwnPassword(u.ID)}
+	}
+	return out
+}
+
+func (s *Server) userView(id string) (adminUser, error) {
+	u, err := s.User(id)
+	if err != nil {
+		return adminUser{}, err
+	}
+	return adminUser{User: u, PasswordSet: true, DefaultPassword: !s.hasOwnPassword(u.ID)}, nil
 }
 
 func (s *Server) clientIDs() []string {

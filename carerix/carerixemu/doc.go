@@ -25,23 +25,28 @@
 //
 // # Endpoints
 //
-//	POST /auth/realms/{realm}/protocol/openid-connect/token   client_credentials; Basic or form credentials; optional scope
-//	GET  /auth/realms/{realm}/protocol/openid-connect/certs   JWKS (RS256)
-//	GET  /auth/realms/{realm}/.well-known/openid-configuration
-//	POST /graphql/v1/graphql                                  Bearer token; the profile's schema (SDL())
-//	     /webhooks/v1/applications[/...]                      webhook management REST (package webhooks)
-//	GET  /webhooks/v1/signature-key                           global signing key {algorithm, publicKey} (observed; 404 in docs)
-//	GET  /record/{candidate|vacancy}/{id}?user={userID}       record screen with installed templates
-//	GET  /home?user={userID}                                  dashboard with templates targeting HomeTargetEntity
-//	GET  /                                                    JSON list of the URLs above
+//	POST     /auth/realms/{realm}/protocol/openid-connect/token      client_credentials (Basic or form credentials; optional scope); authorization_code
+//	GET      /auth/realms/{realm}/protocol/openid-connect/certs      JWKS (RS256)
+//	GET      /auth/realms/{realm}/.well-known/openid-configuration
+//	GET|POST /auth/realms/{realm}/protocol/openid-connect/auth       authorization code + PKCE S256 (see the sign-in section)
+//	POST     /auth/realms/{realm}/login-actions/authenticate         the login form's submission
+//	GET|POST /auth/realms/{realm}/protocol/openid-connect/userinfo   Bearer access token of a sign-in
+//	GET|POST /auth/realms/{realm}/protocol/openid-connect/logout     ends the SSO session
+//	POST     /graphql/v1/graphql                                     Bearer token; the profile's schema (SDL())
+//	         /webhooks/v1/applications[/...]                         webhook management REST (package webhooks)
+//	GET      /webhooks/v1/signature-key                              global signing key {algorithm, publicKey} (observed; 404 in docs)
+//	GET      /record/{candidate|vacancy}/{id}?user={userID}          record screen with installed templates; signs the viewer in to the realm
+//	GET      /home?user={userID}                                     dashboard with templates targeting HomeTargetEntity; same sign-in
+//	GET      /                                                       JSON list of the URLs above
 //
 // Admin API (JSON, no OAuth; Options.AdminToken optionally requires
 // "Authorization: Bearer <token>"):
 //
-//	GET    /_emulator/                         tenant, profile, realm, issuer, counts, client ids
+//	GET    /_emulator/                         tenant, profile, realm, issuer, counts, client ids, public client ids
 //	GET    /_emulator/counts                   record counts
 //	POST   /_emulator/seed                     body SeedOptions {candidates, vacancies, matches, recruiters, seed, publish}
-//	GET    /_emulator/users                    users (ids for ?user=)
+//	GET    /_emulator/users                    users (ids for ?user=) with passwordSet and defaultPassword (never a password or hash)
+//	PUT    /_emulator/users/{id}/password      body {"password": "..."}: the user's own realm password
 //	GET    /_emulator/datanodes[?type=]        data nodes
 //	POST   /_emulator/candidates               body EmployeeFields {firstName, lastName, ..., status, owner} -> 201
 //	GET    /_emulator/candidates/{id}
@@ -61,9 +66,106 @@
 //	                                           sent verbatim to every enabled webhook, whatever its filters
 //	GET    /_emulator/templates, POST /_emulator/templates (TemplateFields)
 //	GET|PUT|DELETE /_emulator/faults           Faults with durations as strings ("2s")
-//	GET|DELETE /_emulator/stats                request counters (DELETE resets)
+//	GET|DELETE /_emulator/stats                request counters, sign-ins under "realm" (DELETE resets)
 //
 // Errors are {"error": "..."} with 400 (invalid input), 404 or 500.
+//
+// # Sign-in through the realm (OpenID Connect)
+//
+// The realm offers what a Keycloak realm offers a public client for
+// signing a user in: discovery, the authorize endpoint with a login form
+// and an SSO session, the code grant with PKCE, userinfo, JWKS and
+// logout. A standard client (golang.org/x/oauth2 with go-oidc
+// verification) works against it unchanged.
+//
+//   - Public clients: Options.PublicClients, PublicClient{ID,
+//     RedirectURIs, WebOrigins, TokenLifetime}; default one
+//     DefaultPublicClientID accepting http://127.0.0.1:* and
+//     http://localhost:*. No secret; a Basic header or client_id in the
+//     form identifies the client. Redirect URIs match exactly or, for a
+//     pattern ending in "*", by prefix (Keycloak's wildcard); a URI with a
+//     fragment, user information or a ".." segment never matches. The same
+//     list bounds post_logout_redirect_uri. WebOrigins ("+", "*" or an
+//     origin) answer CORS on the token and userinfo endpoints.
+//   - Authorize (GET or POST): an unknown client_id or unregistered
+//     redirect_uri gets a 400 HTML page, never a redirect; a repeated
+//     parameter too. Other errors go back to redirect_uri as error,
+//     error_description, state and iss: response_type other than code
+//     (unsupported_response_type), response_mode other than query,
+//     scope without openid (invalid_scope), a missing or non-S256
+//     code_challenge_method or a malformed code_challenge
+//     (invalid_request; plain is refused), prompt=none without a session
+//     (login_required). Not supported: response_mode fragment and
+//     form_post, max_age, request objects, consent. With a live SSO session (cookie SSOCookieName,
+//     KEYCLOAK_IDENTITY) the browser goes straight back with code, state,
+//     session_state and iss; prompt=login forces the form. Otherwise the
+//     login form: username (the CRUser userName, any case, or a unique
+//     e-mail address) and password, posted to login-actions/authenticate
+//     with a tab_id bound to the AUTH_SESSION_ID cookie, so a form posted
+//     from another browser is refused (400 page). A wrong password, an
+//     unknown user and an inactive or deleted user all re-show the form
+//     with "Invalid username or password." (HTTP 200) after the same
+//     bcrypt work. Success sets the SSO cookie and redirects with the code.
+//     Realm cookies are HttpOnly, SameSite=Lax, Path /auth/realms/{realm}/,
+//     and Secure when the base URL is https. Realm pages send
+//     X-Frame-Options SAMEORIGIN and frame-ancestors 'self' (they cannot be
+//     framed by a product: sign in from a popup).
+//   - Record and home pages stand for Carerix's UI, where the recruiter is
+//     signed in already: they set the viewer's SSO cookie (one session per
+//     user, reused), unless Options.NoRecordPageSignIn.
+//   - Codes are single-use (the first redemption attempt consumes one; a
+//     replay revokes the access tokens it gave), bound to the client,
+//     redirect_uri, PKCE challenge, nonce and session, and live
+//     CodeLifetime (60 s). Token errors are Keycloak's: invalid_client
+//     (401), invalid_request "Missing parameter: code", invalid_grant "Code
+//     not valid", "Code is expired", "Session not active", "User
+//     disabled", "User not found", "Incorrect redirect_uri", "Auth error"
+//     (another client's code), "PKCE code verifier not specified", "PKCE
+//     invalid code verifier", "PKCE verification failed"; a public client
+//     asking for client_credentials gets unauthorized_client.
+//   - The answer: access_token, id_token, token_type Bearer, expires_in
+//     (PublicClient.TokenLifetime, default 300 s), scope "openid profile
+//     email", session_state; no refresh_token. Both tokens are RS256 with
+//     the JWKS kid and carry iss, sub (UserSubject: a UUID stable per realm
+//     and user), azp, iat, exp, auth_time, sid, session_state,
+//     preferred_username (the userName in lower case), email (lower case,
+//     when set), email_verified (false), name, given_name, family_name and
+//     realm_access {roles: the user's Carerix role names}. The ID token
+//     adds typ "ID", aud (the client id), nonce (when sent) and at_hash;
+//     the access token adds typ "Bearer", jti and scope, and has no aud.
+//   - Userinfo needs a live access token of a sign-in whose session is
+//     live and whose user is active (401 invalid_token otherwise; 403
+//     insufficient_scope without openid, as for a service account) and
+//     answers sub, preferred_username, email, email_verified, name,
+//     given_name, family_name, realm_access.
+//   - Logout ends the browser's session and the id_token_hint's, clears
+//     the cookie, and redirects to post_logout_redirect_uri (with state)
+//     when it is valid for the client named by client_id or the hint; an
+//     invalid one is a 400 page. Without one it shows a page (Keycloak
+//     asks for confirmation there; the emulator does not).
+//   - Passwords: every user signs in with Options.UserPassword (default
+//     DefaultUserPassword, "recrubo-demo") unless SetUserPassword (or PUT
+//     /_emulator/users/{id}/password) gave it its own; only bcrypt hashes
+//     are kept. SSO sessions end after Options.SSOSessionLifetime (10 h),
+//     on logout, when their user is deactivated or deleted (checked at
+//     each use), or by EndUserSessions.
+//   - Counters: Stats().Realm (RealmStats): authorize requests, codes
+//     issued, logins ok/failed, code grants ok/failed, userinfo requests,
+//     logouts.
+//
+// Standard, as every Keycloak realm has them: the endpoint paths, the
+// discovery fields, the code flow with PKCE, the KEYCLOAK_IDENTITY and
+// AUTH_SESSION_ID cookie names, the error codes and descriptions, the
+// claims iss, sub, aud, azp, auth_time, nonce, sid, at_hash,
+// preferred_username, email, name, given_name, family_name, realm_access.
+// Assumed (verify on a real tenant): that a Carerix realm's users are the
+// CRUsers with preferred_username equal to the CRUser userName (Keycloak
+// lower-cases it; compare without case), that their realm roles are the
+// Carerix role names and nothing else (a real realm also has
+// default-roles-<realm>, offline_access, uma_authorization, and may carry
+// Carerix roles elsewhere or not at all), that email_verified is false,
+// that no claim names the CRUser's userID (none is emitted), and the
+// token lifetimes (Keycloak defaults).
 //
 // # GraphQL behaviour
 //
@@ -312,6 +414,8 @@
 //     CxScript booleans print as 1/0 and to-many paths as "(a, b)".
 //   - The language arguments and crEmployeeCreate's dedupe are accepted
 //     and ignored; labels come in one language (Options.EnglishStatusLabels).
+//   - The realm's sign-in follows Keycloak; what a Carerix realm puts in
+//     its tokens is assumed (see "Sign-in through the realm").
 //   - Injected faults are plain-text gateway responses (429 with
 //     Retry-After in whole seconds, 502/503/504); operation faults are
 //     decided when the field resolves, before any change is made.

@@ -63,6 +63,28 @@ type Stats struct {
 	InjectedFailures int `json:"injectedFailures"`
 	// Operations holds per-root-field counters.
 	Operations map[string]OperationStats `json:"operations"`
+	// Realm counts sign-ins through the realm (OpenID Connect).
+	Realm RealmStats `json:"realm"`
+}
+
+// RealmStats counts the realm's sign-in traffic.
+type RealmStats struct {
+	// AuthorizeRequests counts requests to the authorize endpoint.
+	AuthorizeRequests int `json:"authorizeRequests"`
+	// CodesIssued counts codes sent back to a client, from an SSO session
+	// or after a login.
+	CodesIssued int `json:"codesIssued"`
+	// LoginsOK and LoginsFailed count login form submissions.
+	LoginsOK     int `json:"loginsOk"`
+	LoginsFailed int `json:"loginsFailed"`
+	// CodeGrants and CodeGrantsFailed count authorization_code token
+	// requests that got tokens and that were refused.
+	CodeGrants       int `json:"codeGrants"`
+	CodeGrantsFailed int `json:"codeGrantsFailed"`
+	// UserInfoRequests counts requests to the userinfo endpoint.
+	UserInfoRequests int `json:"userinfoRequests"`
+	// Logouts counts requests to the logout endpoint.
+	Logouts int `json:"logouts"`
 }
 
 // OperationStats counts calls of one root GraphQL field.

@@ -10,6 +10,10 @@ import (
 //	POST /auth/realms/{realm}/protocol/openid-connect/token
 //	GET  /auth/realms/{realm}/protocol/openid-connect/certs
 //	GET  /auth/realms/{realm}/.well-known/openid-configuration
+//	GET|POST /auth/realms/{realm}/protocol/openid-connect/auth
+//	POST /auth/realms/{realm}/login-actions/authenticate
+//	GET|POST /auth/realms/{realm}/protocol/openid-connect/userinfo
+//	GET|POST /auth/realms/{realm}/protocol/openid-connect/logout
 //	POST /graphql/v1/graphql
 //	     /webhooks/v1/...                (webhooks.Service REST API)
 //	GET  /record/{entity}/{id}?user=     (record screen with templates)
@@ -21,6 +25,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+realm+"/protocol/openid-connect/token", s.handleToken)
 	mux.HandleFunc("GET "+realm+"/protocol/openid-connect/certs", s.handleJWKS)
 	mux.HandleFunc("GET "+realm+"/.well-known/openid-configuration", s.handleDiscovery)
+	s.registerRealm(mux)
 	mux.HandleFunc("POST "+graphQLPath, s.handleGraphQL)
 	mux.HandleFunc(graphQLPath, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", http.MethodPost)
@@ -55,7 +60,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
-	resp, err := s.ident.grant(r, s.baseFor(r))
+	resp, err := s.tokenGrant(w, r)
 	if err != nil {
 		var oe *oauthError
 		if errors.As(err, &oe) {
@@ -90,6 +95,9 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 	iss := s.ident.issuer(base)
 	endpoints := map[string]string{
 		"token":     iss + "/protocol/openid-connect/token",
+		"authorize": iss + "/protocol/openid-connect/auth",
+		"userinfo":  iss + "/protocol/openid-connect/userinfo",
+		"logout":    iss + "/protocol/openid-connect/logout",
 		"discovery": iss + "/.well-known/openid-configuration",
 		"jwks":      iss + "/protocol/openid-connect/certs",
 		"graphql":   base + graphQLPath,

@@ -101,6 +101,9 @@ type tokenResponse struct {
 	TokenType        string `json:"token_type"`
 	NotBeforePolicy  int    `json:"not-before-policy"`
 	Scope            string `json:"scope"`
+	// IDToken and SessionState answer an authorization_code grant.
+	IDToken      string `json:"id_token,omitempty"`
+	SessionState string `json:"session_state,omitempty"`
 }
 
 // grant handles a client_credentials token request.
@@ -245,16 +248,29 @@ func (id *identity) jwks() map[string]any {
 // discovery returns the realm's OpenID Connect discovery document.
 func (id *identity) discovery(base string) map[string]any {
 	iss := id.issuer(base)
+	oidc := iss + "/protocol/openid-connect"
 	return map[string]any{
 		"issuer":                                iss,
-		"token_endpoint":                        iss + "/protocol/openid-connect/token",
-		"jwks_uri":                              iss + "/protocol/openid-connect/certs",
-		"authorization_endpoint":                iss + "/protocol/openid-connect/auth",
-		"grant_types_supported":                 []string{"client_credentials"},
-		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
+		"authorization_endpoint":                oidc + "/auth",
+		"token_endpoint":                        oidc + "/token",
+		"userinfo_endpoint":                     oidc + "/userinfo",
+		"end_session_endpoint":                  oidc + "/logout",
+		"jwks_uri":                              oidc + "/certs",
+		"grant_types_supported":                 []string{"authorization_code", "client_credentials"},
+		"response_types_supported":              []string{"code"},
+		"response_modes_supported":              []string{"query"},
+		"code_challenge_methods_supported":      []string{"S256"},
+		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post", "none"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
-		"response_types_supported":              []string{"token"},
 		"subject_types_supported":               []string{"public"},
-		"scopes_supported":                      AllScopes(),
+		"scopes_supported":                      append(slices.Clone(userScopes), AllScopes()...),
+		"claims_supported": []string{"iss", "sub", "aud", "azp", "exp", "iat", "auth_time", "nonce", "sid",
+			"preferred_username", "email", "email_verified", "name", "given_name", "family_name", "realm_access"},
+		"claims_parameter_supported":                     false,
+		"request_parameter_supported":                    false,
+		"request_uri_parameter_supported":                false,
+		"authorization_response_iss_parameter_supported": true,
+		"frontchannel_logout_supported":                  false,
+		"backchannel_logout_supported":                   false,
 	}
 }

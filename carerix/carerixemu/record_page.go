@@ -114,7 +114,9 @@ func (s *Server) viewer(w http.ResponseWriter, r *http.Request) (User, bool) {
 	return u, true
 }
 
-// handleRecordPage serves GET /record/{entity}/{id}?user=.
+// handleRecordPage serves GET /record/{entity}/{id}?user=. Like every
+// page of Carerix's UI it is seen signed in: the viewer gets the realm's
+// SSO session cookie (unless Options.NoRecordPageSignIn).
 func (s *Server) handleRecordPage(w http.ResponseWriter, r *http.Request) {
 	kind, ok := recordEntity(r.PathValue("entity"))
 	if !ok {
@@ -152,6 +154,7 @@ func (s *Server) handleRecordPage(w http.ResponseWriter, r *http.Request) {
 		data.Fields = []pageField{{"Nummer", idString(v.VacancyID)}, {"Status", s.nodeValue(v.StatusNodeID)}}
 	}
 	data.Templates = s.renderTemplates(kind, u, s.pathResolver(u, root, kind, id))
+	s.signInViewer(w, r, u)
 	s.writePage(w, data)
 }
 
@@ -180,6 +183,7 @@ func (s *Server) handleHomePage(w http.ResponseWriter, r *http.Request) {
 	data := pageData{Tenant: s.opts.Tenant, UserID: u.ID, UserName: u.UserName, Title: "Overzicht",
 		Menu: []string{"Overzicht", "Kandidaten", "Vacatures", "Matches"}}
 	data.Templates = s.renderTemplates(HomeTargetEntity, u, s.pathResolver(u, "", "", ""))
+	s.signInViewer(w, r, u)
 	s.writePage(w, data)
 }
 

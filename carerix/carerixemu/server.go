@@ -92,6 +92,19 @@ type Options struct {
 	// default to the fields above; Authorize is always set by the server,
 	// and GlobalSignatureKey by the profile.
 	Webhooks webhooks.Options
+	// PublicClients are the realm's public OpenID Connect clients
+	// (authorization code with PKCE S256, no secret); default one
+	// DefaultPublicClientID accepting loopback redirect URIs (oidc.go).
+	PublicClients []PublicClient
+	// UserPassword is every user's realm password until SetUserPassword
+	// sets another; default DefaultUserPassword.
+	UserPassword string
+	// NoRecordPageSignIn stops the record and home pages from signing
+	// their viewer in to the realm (the SSO cookie), so a sign-in through
+	// the realm shows the login form.
+	NoRecordPageSignIn bool
+	// SSOSessionLifetime bounds a realm SSO session; default 10 h.
+	SSOSessionLifetime time.Duration
 }
 
 // Server is one emulated Carerix tenant: identity (realm), GraphQL API,
@@ -105,6 +118,7 @@ type Server struct {
 	sdl    string
 	log    *slog.Logger
 	ident  *identity
+	realm  *realmState
 	hooks  *webhooks.Service
 	schema *graphql.Schema
 	faults *faultState
@@ -160,6 +174,9 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("carerixemu: %w", err)
 	}
 	s.ident = ident
+	if s.realm, err = newRealmState(opts); err != nil {
+		return nil, fmt.Errorf("carerixemu: %w", err)
+	}
 	wo := opts.Webhooks
 	if wo.Tenant == "" {
 		wo.Tenant = opts.Tenant
