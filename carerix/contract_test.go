@@ -3,12 +3,23 @@ package carerix_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/recrubo/recrubo-carerix/carerix"
+	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 )
+
+func mustInt(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatalf("%q is not a number", s)
+	}
+	return n
+}
 
 func TestDiscoverReadsTheDocumentedSchema(t *testing.T) {
 	srv := startEmulator(t, nil)
@@ -115,5 +126,184 @@ func TestSchemaChangeReadsTheContractAgainOnce(t *testing.T) {
 	k, err := c.Contract(t.Context())
 	if err != nil || k.Field("CREmployee", "mobileNumber") != "mobileNumber" {
 		t.Errorf("the client kept %q, %v", k.Field("CREmployee", "mobileNumber"), err)
+	}
+}
+
+// discover reads the contract of an emulator started with modify.
+func discover(t *testing.T, modify func(*carerixemu.Options)) (*carerix.Contract, *carerixemu.Server) {
+	t.Helper()
+	srv := startEmulator(t, modify)
+	c := newClient(t, srv, func(cfg *carerix.Config) { cfg.Contract = nil })
+	k, err := c.Discover(t.Context())
+	if err != nil {
+		t.Fatalf("Discover: %v", err)
+	}
+	return k, srv
+}
+
+func TestDiscoverObservedProfile(t *testing.T) {
+	k, _ := discover(t, func(o *carerixemu.Options) { o.Profile = carerixemu.ProfileObserved })
+	if err := k.Err(); err != nil {
+		t.Fatalf("the observed profile should be workable: %v", err)
+	}
+	for _, f := range []struct{ typ, logical, want string }{
+		{"CRStatusInfo", "label", "displayName"},
+		{"CRToDo", "notes", "message"},
+		{"CRToDo", "todoTypeKey", "toDoTypeKey"},
+	} {
+		if got := k.Field(f.typ, f.logical); got != f.want {
+			t.Errorf("%s.%s resolved to %q, want %q", f.typ, f.logical, got, f.want)
+		}
+	}
+	if k.HasStableHash() || !k.Lacks(carerix.EffectURLProof) {
+		t.Error("observed has no stableHash, yet the contract offers the URL proof")
+	}
+	if !k.CanSort() || k.Sort.Form != "list" || !k.Sort.Enum || k.Sort.Asc != "ASC" {
+		t.Errorf("sort = %+v, want a list of {property, direction: ASC}", k.Sort)
+	}
+	if k.MaxPageSize != 500 {
+		t.Errorf("page size %d, want 500", k.MaxPageSize)
+	}
+}
+
+func TestDiscoverHostileProfileNamesTheMissingField(t *testing.T) {
+	k, _ := discover(t, func(o *carerixemu.Options) { o.Profile = carerixemu.ProfileHostile })
+	err := k.Err()
+	want := "Carerix type CREmployee has no field toStatusNode (tried toStatusNode)"
+	if err == nil || carerix.ContractProblem(err) != want {
+		t.Errorf("err = %v, want exactly %q", err, want)
+	}
+}
+
+func TestProbingFindsWhatIntrospectionFinds(t *testing.T) {
+	for _, p := range []carerixemu.Profile{carerixemu.ProfileDocs, carerixemu.ProfileObserved, carerixemu.ProfileHostile} {
+		t.Run(string(p), func(t *testing.T) {
+			want, _ := discover(t, func(o *carerixemu.Options) { o.Profile = p })
+			got, srv := discover(t, func(o *carerixemu.Options) { o.Profile = p; o.NoIntrospection = true })
+			if got.Method != carerix.MethodProbe {
+				t.Fatalf("method %s, want probe", got.Method)
+			}
+			for key, name := range want.Fields {
+				if got.Fields[key] != name {
+					t.Errorf("%s: probe %q, introspection %q", key, got.Fields[key], name)
+				}
+			}
+			for key, name := range got.Fields {
+				if want.Fields[key] != name {
+					t.Errorf("%s: probe found %q, introspection has %q", key, name, want.Fields[key])
+				}
+			}
+			for logical, name := range want.Ops {
+				if got.Ops[logical] != name {
+					t.Errorf("operation %s: probe %q, introspection %q", logical, got.Ops[logical], name)
+				}
+			}
+			if (want.Err() == nil) != (got.Err() == nil) || want.CanSort() != got.CanSort() {
+				t.Errorf("probe err %v sort %v; introspection err %v sort %v", got.Err(), got.CanSort(), want.Err(), want.CanSort())
+			}
+			if st := srv.Stats(); st.GraphQLRequests > 30 {
+				t.Errorf("probing took %d requests", st.GraphQLRequests)
+			}
+			if p == carerixemu.ProfileHostile {
+				return
+			}
+			// The contract probed works: a page of each kind reads.
+			c := newClient(t, srv, func(cfg *carerix.Config) { cfg.Contract = got })
+			seedEmployees(t, srv, 3, "")
+			if page, err := c.EmployeePage(t.Context(), carerix.PageRequest{SortBy: sortIf(got)}); err != nil || len(page.Items) != 3 {
+				t.Errorf("reading with the probed contract: %v", err)
+			}
+		})
+	}
+}
+
+// sortIf asks for key order where the contract can sort.
+func sortIf(k *carerix.Contract) string {
+	if k.CanSort() {
+		return "employeeID"
+	}
+	return ""
+}
+
+func TestObservedProfileReadsEverything(t *testing.T) {
+	srv := startEmulator(t, func(o *carerixemu.Options) { o.Profile = carerixemu.ProfileObserved })
+	c := newClient(t, srv, func(cfg *carerix.Config) { cfg.Contract = nil })
+	ctx := t.Context()
+	if _, err := srv.Seed(ctx, carerixemu.SeedOptions{Candidates: 40, Vacancies: 5, Matches: 30, Recruiters: 3, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	p := c.EmployeePager(carerix.PageRequest{Size: 500, SortBy: "employeeID"})
+	last := 0
+	for e, err := range p.All(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := mustInt(t, e.EmployeeID)
+		if id <= last {
+			t.Fatalf("employeeID %d after %d: the sort was not applied", id, last)
+		}
+		last = id
+		if e.StableHash != "" {
+			t.Errorf("a stableHash %q where the API has none", e.StableHash)
+		}
+		n++
+	}
+	if want := srv.Counts().Employees; n != want {
+		t.Errorf("%d candidates, want the %d the emulator has (soft-deleted ones aside)", n, want)
+	}
+	matches, err := c.MatchPage(ctx, carerix.PageRequest{Size: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range matches.Items {
+		if !strings.Contains(m.ID, ".") || m.Stage == nil || m.Stage.Label == "" {
+			t.Errorf("match %+v (stage %+v): want a composite id and a labelled stage", m, m.Stage)
+		}
+		one, err := c.Match(ctx, m.ID)
+		if err != nil || one.ID != m.ID {
+			t.Errorf("Match(%q) = %v, %v", m.ID, one, err)
+		}
+	}
+	subject, notes := "Gesprek", "Samenvatting"
+	td, err := c.CreateToDo(ctx, carerix.ToDoFields{Subject: &subject, Notes: &notes})
+	if err != nil {
+		t.Fatalf("CreateToDo on observed: %v", err)
+	}
+	if td.Notes != notes {
+		t.Errorf("activity text %q, want %q (written and read as message)", td.Notes, notes)
+	}
+}
+
+func TestRequiredFieldRemovedLaterFailsWithItsName(t *testing.T) {
+	// The contract was read while the schema had CREmployee.toStatusNode;
+	// now the tenant's schema lacks it. The client reads the contract
+	// again once and then reports the field, not a GraphQL message.
+	srv := startEmulator(t, func(o *carerixemu.Options) { o.RemoveFields = []string{"CREmployee.toStatusNode"} })
+	stored := 0
+	c := newClient(t, srv, func(cfg *carerix.Config) {
+		cfg.OnContract = func(context.Context, *carerix.Contract) error { stored++; return nil }
+	})
+	_, err := c.EmployeePage(t.Context(), carerix.PageRequest{})
+	if !errors.Is(err, carerix.ErrContract) {
+		t.Fatalf("err = %v, want ErrContract", err)
+	}
+	want := "Carerix type CREmployee has no field toStatusNode (tried toStatusNode)"
+	if got := carerix.ContractProblem(err); got != want {
+		t.Errorf("problem %q, want %q", got, want)
+	}
+	if c.ContractReads() != 1 || stored != 1 {
+		t.Errorf("contract read %d and stored %d times, want once", c.ContractReads(), stored)
+	}
+	// A second call does not read the schema again at once.
+	if _, err := c.EmployeePage(t.Context(), carerix.PageRequest{}); !errors.Is(err, carerix.ErrContract) {
+		t.Errorf("second call: %v", err)
+	}
+	if c.ContractReads() != 1 {
+		t.Errorf("contract read %d times after two calls, want 1", c.ContractReads())
+	}
+	// Vacancies, which need nothing missing, still read.
+	if _, err := c.VacancyPage(t.Context(), carerix.PageRequest{}); err != nil {
+		t.Errorf("vacancies with the new contract: %v", err)
 	}
 }

@@ -88,6 +88,10 @@ type Options struct {
 	// AdminToken, when set, is required as "Authorization: Bearer <token>"
 	// on /_emulator/ requests.
 	AdminToken string
+	// NoIntrospection makes the GraphQL API answer introspection
+	// (__schema, __type) with nothing, as a tenant that switched it off
+	// would; clients must then probe.
+	NoIntrospection bool
 	// Webhooks configures the webhook service. Tenant, Now and Logger
 	// default to the fields above; Authorize is always set by the server,
 	// and GlobalSignatureKey by the profile.
@@ -193,10 +197,12 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("carerixemu: %w", err)
 	}
 	s.Store = newStore(opts.Tenant, opts.Now, s.hooks, opts.EnglishStatusLabels, rules)
+	introspection := !opts.NoIntrospection
 	schema, err := graphql.ParseSchema(sdl, &resolver{srv: s},
 		graphql.MaxDepth(20),
 		graphql.MaxQueryLength(1<<20),
 		graphql.UseStringDescriptions(),
+		graphql.RestrictIntrospection(func(context.Context) bool { return introspection }),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("carerixemu: parsing the %s schema: %w", profile, err)
