@@ -12,7 +12,6 @@ import (
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu/webhooks"
-	"github.com/recrubo/recrubo-carerix/store/storetest"
 	crsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
 )
@@ -151,17 +150,17 @@ func checkKeepingRecruiters(t *testing.T, e *synctest.Env, ds recrubo.DataStore)
 			if err != nil {
 				t.Fatalf("recruiter %s is no Carerix user: %v", id, err)
 			}
-			w.Recruiters[id] = synctest.RecruiterText(u)
+			w.Recruiters[id] = synctest.RecruiterText(e.Emu, u)
 		}
 	}
 	return synctest.Diff(g, w)
 }
 
 func TestRandomChangesWithFaultyWebhooksConvergeAfterReconcile(t *testing.T) {
-	for _, backend := range storetest.Backends() {
-		t.Run(backend, func(t *testing.T) {
+	for _, tc := range backendsAndProfiles() {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := synctest.New(t, backend, synctest.Options{})
+			e := synctest.New(t, tc.backend, synctest.Options{Profile: tc.profile})
 			initialSync(t, e)
 			e.Check(t, e.DB)
 

@@ -20,6 +20,24 @@ var (
 	vacancyFilter   = []string{"Open"}
 )
 
+// backendAndProfile is one combination end-to-end tests run on.
+type backendAndProfile struct {
+	name    string
+	backend string
+	profile carerixemu.Profile
+}
+
+// backendsAndProfiles is every store backend with every form of Carerix.
+func backendsAndProfiles() []backendAndProfile {
+	var out []backendAndProfile
+	for _, b := range storetest.Backends() {
+		for _, p := range synctest.Profiles() {
+			out = append(out, backendAndProfile{name: b + "/" + string(p), backend: b, profile: p})
+		}
+	}
+	return out
+}
+
 type fixture struct {
 	emu    *carerixemu.Server
 	client *carerix.Client

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 	crsync "github.com/recrubo/recrubo-carerix/sync"
 )
@@ -20,9 +21,9 @@ func (f *fixture) newRun(t *testing.T) *recrubo.SyncRun {
 }
 
 func TestInitialSyncStoresExactlyTheInScopeRecords(t *testing.T) {
-	for _, backend := range storetest.Backends() {
-		t.Run(backend, func(t *testing.T) {
-			f := newFixture(t, backend)
+	for _, tc := range backendsAndProfiles() {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixtureWith(t, tc.backend, fixtureOptions{emu: carerixemu.Options{Profile: tc.profile}})
 			run := f.newRun(t)
 			if err := f.svc.RunInitial(t.Context(), run, nil); err != nil {
 				t.Fatal(err)

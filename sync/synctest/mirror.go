@@ -123,12 +123,19 @@ func InScope(t testing.TB, emu *carerixemu.Server, filters recrubo.StatusFilters
 	}
 	m := Mirror{map[string]string{}, map[string]string{}, map[string]string{}, map[string]string{}}
 	owners := map[string]bool{}
+	// Where the API gives no stableHash, the mirror has none.
+	hash := func(h string) string {
+		if !ExposesStableHash(emu) {
+			return ""
+		}
+		return h
+	}
 	for _, e := range emu.Employees() {
 		if e.Deleted || !inList(status(e.StatusNodeID), filters.CandidateStatuses) {
 			continue
 		}
 		m.Candidates[e.ID] = candidateText(deref(e.FirstName), deref(e.LastNamePrefix), deref(e.LastName), deref(e.EmailAddress),
-			deref(e.PhoneNumber), deref(e.MobileNumber), deref(e.City), ref(e.StatusNodeID), ref(e.OwnerID), e.StableHash, e.ModificationDate)
+			deref(e.PhoneNumber), deref(e.MobileNumber), deref(e.City), ref(e.StatusNodeID), ref(e.OwnerID), hash(e.StableHash), e.ModificationDate)
 		owners[ref(e.OwnerID)] = true
 	}
 	for _, v := range emu.Vacancies() {
@@ -147,7 +154,7 @@ func InScope(t testing.TB, emu *carerixemu.Server, filters recrubo.StatusFilters
 			}
 			company = c.Name
 		}
-		m.Vacancies[v.ID] = vacancyText(title, company, ref(v.StatusNodeID), ref(v.OwnerID), v.StableHash, v.ModificationDate)
+		m.Vacancies[v.ID] = vacancyText(title, company, ref(v.StatusNodeID), ref(v.OwnerID), hash(v.StableHash), v.ModificationDate)
 		owners[ref(v.OwnerID)] = true
 	}
 	stages := map[int]string{}
@@ -168,9 +175,20 @@ func InScope(t testing.TB, emu *carerixemu.Server, filters recrubo.StatusFilters
 		if !owners[u.ID] {
 			continue
 		}
-		m.Recruiters[u.ID] = recruiterText(u.UserName, deref(u.FirstName), deref(u.LastName), deref(u.EmailAddress), u.StableHash, u.IsActive)
+		m.Recruiters[u.ID] = recruiterText(u.UserName, deref(u.FirstName), deref(u.LastName), deref(u.EmailAddress), hash(u.StableHash), u.IsActive)
 	}
 	return m
+}
+
+// ExposesStableHash reports whether emu's GraphQL API gives records'
+// stableHash (its profile's schema has it).
+func ExposesStableHash(emu *carerixemu.Server) bool {
+	for line := range strings.Lines(emu.SDL()) {
+		if strings.HasPrefix(strings.TrimSpace(line), "stableHash:") {
+			return true
+		}
+	}
+	return false
 }
 
 // Read reads the tenant's mirror from ds.
@@ -235,7 +253,12 @@ func (e *Env) Check(t testing.TB, ds recrubo.DataStore) {
 	}
 }
 
-// RecruiterText is the comparable text of an emulator user as a recruiter.
-func RecruiterText(u carerixemu.User) string {
-	return recruiterText(u.UserName, deref(u.FirstName), deref(u.LastName), deref(u.EmailAddress), u.StableHash, u.IsActive)
+// RecruiterText is the comparable text of an emulator user as a recruiter
+// of emu's mirror.
+func RecruiterText(emu *carerixemu.Server, u carerixemu.User) string {
+	h := u.StableHash
+	if !ExposesStableHash(emu) {
+		h = ""
+	}
+	return recruiterText(u.UserName, deref(u.FirstName), deref(u.LastName), deref(u.EmailAddress), h, u.IsActive)
 }

@@ -39,6 +39,9 @@ type Options struct {
 	// Seed is what the emulator is seeded with; zero seeds 150
 	// candidates, 12 vacancies, 400 matches and 4 recruiters.
 	Seed carerixemu.SeedOptions
+	// Profile is the emulator's profile: the form of Carerix the stack
+	// runs against (carerixemu.ProfileDocs when empty).
+	Profile carerixemu.Profile
 	// Emulator adjusts the emulator's options.
 	Emulator func(*carerixemu.Options)
 	// NoJobs leaves jobs unworked, so what a request stored stays as is.
@@ -51,6 +54,12 @@ type Options struct {
 	Share *Env
 	// Sync adjusts the sync service's configuration.
 	Sync func(*crsync.Config)
+}
+
+// Profiles lists the forms of Carerix end-to-end tests run against: as
+// documented, and as code run on real tenants observed it.
+func Profiles() []carerixemu.Profile {
+	return []carerixemu.Profile{carerixemu.ProfileDocs, carerixemu.ProfileObserved}
 }
 
 // Env is a running sync stack.
@@ -78,7 +87,7 @@ func New(tb testing.TB, backend string, o Options) *Env {
 		e.Emu, e.Store, e.Tenant, e.App, e.Client = o.Share.Emu, o.Share.Store, o.Share.Tenant, o.Share.App, o.Share.Client
 	} else {
 		e.Store = storetest.NewEnv(tb, backend)
-		eo := carerixemu.Options{Tenant: Slug}
+		eo := carerixemu.Options{Tenant: Slug, Profile: o.Profile}
 		if o.Emulator != nil {
 			o.Emulator(&eo)
 		}
