@@ -80,6 +80,15 @@ func (t *tokenCache) token(ctx context.Context) (*oauth2.Token, error) {
 	if tok.Expiry.IsZero() {
 		tok.Expiry = fetchedAt.Add(fallbackTokenLifetime)
 	}
+	// The token's life counts from when it was asked for, not when the
+	// answer arrived, and one second less: identity servers write expiry
+	// claims in whole seconds, truncated, so a token may end up to a
+	// second before issue time plus expires_in.
+	if life := tok.Expiry.Sub(fetchedAt); life > 2*time.Second {
+		tok.Expiry = fetchedAt.Add(life - time.Second)
+	} else {
+		tok.Expiry = fetchedAt.Add(life / 2)
+	}
 	t.life = tok.Expiry.Sub(fetchedAt)
 	t.log.DebugContext(ctx, "fetched carerix access token", "token_url", t.cc.TokenURL, "expiry", tok.Expiry)
 	t.tok = tok
