@@ -92,6 +92,14 @@ func (s *Service) ProcessEvent(ctx context.Context, ev *recrubo.InboundEvent) (s
 	if err != nil {
 		return outcomeIgnored, nil // verified at ingest; cannot happen
 	}
+	switch we.Entity {
+	case "cremployee", "crvacancy", "crmatch", "cruser":
+	default:
+		// An entity the product does not sync (an activity, a company, a
+		// placement, a publication): acknowledged, counted, ignored.
+		s.ignored.WithLabelValues(ignoredLabel(we.Entity)).Inc()
+		return outcomeIgnored, nil
+	}
 	t, err := s.tenant(ctx, ev.TenantID)
 	if err != nil {
 		return "", err
@@ -111,10 +119,9 @@ func (s *Service) ProcessEvent(ctx context.Context, ev *recrubo.InboundEvent) (s
 		return a.vacancyByID(ctx, we.EntityID, at)
 	case "crmatch":
 		return a.matchByID(ctx, we.EntityID, at)
-	case "cruser":
+	default: // "cruser"
 		return a.recruiterByID(ctx, we.EntityID, false)
 	}
-	return outcomeIgnored, nil
 }
 
 // jobFailed turns an access error into a permanent failure recorded on the

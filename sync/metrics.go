@@ -16,7 +16,7 @@ type Collector struct {
 	now     func() time.Time
 	timeout time.Duration
 
-	records, sinceEvent, sinceReconcile, lag, pending, failing *prometheus.Desc
+	records, sinceEvent, sinceReconcile, lag, pending, failing, contract *prometheus.Desc
 }
 
 var _ prometheus.Collector = (*Collector)(nil)
@@ -37,12 +37,15 @@ func NewCollector(st recrubo.DataStore) *Collector {
 		pending: prometheus.NewDesc("recrubo_sync_pending_events", "Webhook events waiting for processing.", tenant, nil),
 		failing: prometheus.NewDesc("recrubo_sync_error",
 			"1 when the tenant's last sync attempt failed and needs attention.", tenant, nil),
+		contract: prometheus.NewDesc("recrubo_carerix_contract_problem",
+			"1 when the tenant's Carerix API lacks what the product needs (a required field, or queries it keeps rejecting), "+
+				"which stops its sync; 0 when its contract was read without one.", tenant, nil),
 	}
 }
 
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.records, c.sinceEvent, c.sinceReconcile, c.lag, c.pending, c.failing} {
+	for _, d := range []*prometheus.Desc{c.records, c.sinceEvent, c.sinceReconcile, c.lag, c.pending, c.failing, c.contract} {
 		ch <- d
 	}
 }
@@ -80,5 +83,32 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 			failing = 1
 		}
 		ch <- prometheus.MustNewConstMetric(c.failing, prometheus.GaugeValue, failing, t.Slug)
+		if k, err := c.store.CarerixContract(ctx, t.ID); err == nil {
+			problem := 0.0
+			if k.Problem != "" {
+				problem = 1
+			}
+			ch <- prometheus.MustNewConstMetric(c.contract, prometheus.GaugeValue, problem, t.Slug)
+		}
 	}
 }
+
+// ignoredEntities are the entities whose events a tenant's webhooks may
+// send although the product does not sync them; they label
+// recrubo_sync_events_ignored_total, any other as "other".
+var ignoredEntities = []string{"crtodo", "crcompany", "crjob", "crpublication", "crcontact", "crplacement", "crcampaign", "crattachment"}
+
+// ignoredLabel bounds the entity label of an ignored event.
+func ignoredLabel(entity string) string {
+	for _, e := range ignoredEntities {
+		if e == entity {
+			return e
+		}
+	}
+	return "other"
+}
+
+// Collectors are the service's own metrics, counted as it works:
+// recrubo_sync_events_ignored_total, the Carerix events acknowledged and
+// ignored because they concern entities the product does not sync.
+func (s *Service) Collectors() []prometheus.Collector { return []prometheus.Collector{s.ignored} }

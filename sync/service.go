@@ -6,6 +6,8 @@ import (
 	gosync "sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
 )
@@ -51,6 +53,7 @@ type Service struct {
 	locks        *keyLocks
 	verifiers    *verifierCache
 	kicker       *drainKicker
+	ignored      *prometheus.CounterVec
 }
 
 // New returns a Service.
@@ -59,6 +62,9 @@ func New(cfg Config) *Service {
 		store: cfg.Store, reads: cfg.Reads, connect: cfg.Connect, log: cfg.Logger,
 		pageSize: cfg.PageSize, overlap: cfg.Overlap, scanInterval: cfg.ScanInterval, now: cfg.Now,
 		locks: newKeyLocks(), verifiers: newVerifierCache(), kicker: newDrainKicker(),
+		ignored: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "recrubo_sync_events_ignored_total",
+			Help: "Carerix webhook events acknowledged and ignored: their entity is not synced (activities, companies, placements, publications, ...)."},
+			[]string{"entity"}),
 	}
 	if s.reads == nil {
 		s.reads = s.store

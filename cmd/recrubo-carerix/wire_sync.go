@@ -22,8 +22,10 @@ func wireSync(s *services) error {
 	crsync.RegisterJobs(s.jobs, svc)
 	s.server.CarerixWebhooks.Ingester = svc
 	s.background = append(s.background, svc.Loop(syncSchedulerTick))
-	if err := s.metrics.Register(crsync.NewCollector(s.cached)); err != nil {
-		return fmt.Errorf("registering sync metrics: %w", err)
+	for _, c := range append(svc.Collectors(), crsync.NewCollector(s.cached)) {
+		if err := s.metrics.Register(c); err != nil {
+			return fmt.Errorf("registering sync metrics: %w", err)
+		}
 	}
 	return nil
 }
