@@ -3,6 +3,7 @@ package carerix
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -207,9 +208,11 @@ func (c *Client) DeleteWebhookApplication(ctx context.Context, appID string) err
 	return c.rest(ctx, "DeleteWebhookApplication", http.MethodDelete, appPath(appID), nil, true, nil)
 }
 
-// WebhookSignatureKey returns the application's signature verification
-// key: from signatureVerification on the application (documented), or
-// else from the signature-key route (WebhookSignatureKeyRoute).
+// WebhookSignatureKey returns the key that verifies the application's
+// deliveries: signatureVerification on the application (documented);
+// where that is empty, the tenant-wide key at /webhooks/v1/signature-key
+// (what code run on tenants reads); failing that, the application's own
+// signature-key route (WebhookSignatureKeyRoute).
 func (c *Client) WebhookSignatureKey(ctx context.Context, appID string) (*SignatureVerification, error) {
 	app, err := c.WebhookApplication(ctx, appID)
 	if err != nil {
@@ -218,7 +221,37 @@ func (c *Client) WebhookSignatureKey(ctx context.Context, appID string) (*Signat
 	if app.SignatureVerification != nil && app.SignatureVerification.PublicKey != "" {
 		return app.SignatureVerification, nil
 	}
+	key, err := c.GlobalSignatureKey(ctx)
+	if err == nil {
+		return key, nil
+	}
+	if !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrProtocol) {
+		return nil, err
+	}
 	return c.WebhookSignatureKeyRoute(ctx, appID)
+}
+
+// GlobalSignatureKey reads the tenant-wide webhook signing key at
+// /webhooks/v1/signature-key: JSON {algorithm, publicKey}, or the PEM
+// itself. Carerix does not document the route; third-party code reads it.
+func (c *Client) GlobalSignatureKey(ctx context.Context) (*SignatureVerification, error) {
+	const op = "GlobalSignatureKey"
+	resp, err := c.do(ctx, apiRequest{op: op, method: http.MethodGet, path: "/webhooks/v1/signature-key", idempotent: true})
+	if err != nil {
+		return nil, err
+	}
+	body := strings.TrimSpace(string(resp.body))
+	var out SignatureVerification
+	switch {
+	case strings.HasPrefix(body, "-----BEGIN"):
+		out.PublicKey = body
+	case json.Unmarshal(resp.body, &out) != nil:
+		return nil, &Error{Kind: ErrProtocol, Op: op, StatusCode: resp.status, Message: "neither JSON nor a PEM key"}
+	}
+	if out.PublicKey == "" {
+		return nil, &Error{Kind: ErrNotFound, Op: op, Message: "no public key"}
+	}
+	return &out, nil
 }
 
 // WebhookSignatureKeyRoute reads the key from
