@@ -31,9 +31,15 @@ type provisionCLI struct {
 	customerApp string
 }
 
-func newProvisionCLI(t *testing.T) *provisionCLI {
+func newProvisionCLI(t *testing.T, addFlags ...string) *provisionCLI {
+	return newProvisionCLIOn(t, carerixemu.ProfileDocs, addFlags...)
+}
+
+// newProvisionCLIOn is newProvisionCLI against an emulator of profile p;
+// addFlags are given to tenant add.
+func newProvisionCLIOn(t *testing.T, p carerixemu.Profile, addFlags ...string) *provisionCLI {
 	t.Helper()
-	emu := carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme", Clients: []carerixemu.Client{
+	emu := carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme", Profile: p, Clients: []carerixemu.Client{
 		{ID: carerixemu.DefaultClientID, Secret: carerixemu.DefaultClientSecret},
 		{ID: provAdminID, Secret: provAdminSecret},
 	}})
@@ -63,7 +69,7 @@ admin:
   client_id: %[5]s
   client_secret: %[6]s
 `, emu.URL(), emu.Realm(), carerixemu.DefaultClientID, carerixemu.DefaultClientSecret, provAdminID, provAdminSecret)
-	if code, _, errOut := c.run("tenant", "add", "-f", writeFile(t, "acme.yaml", yaml)); code != 0 {
+	if code, _, errOut := c.run(append([]string{"tenant", "add", "-f", writeFile(t, "acme.yaml", yaml)}, addFlags...)...); code != 0 {
 		t.Fatalf("adding the tenant: %s", errOut)
 	}
 	return c
@@ -367,5 +373,50 @@ func TestProvisionReportsMissingScope(t *testing.T) {
 	}
 	if n := c.ourCodes(); n != 0 {
 		t.Errorf("%d templates installed despite the refused access check", n)
+	}
+}
+
+func TestRequiredFieldMissingRefusesAddAndProvisionInOneLine(t *testing.T) {
+	const want = "Carerix type CREmployee has no field toStatusNode (tried toStatusNode)"
+	// tenant add reads the contract and refuses.
+	emu := carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme", Profile: carerixemu.ProfileHostile})
+	c := newCLI(t)
+	yaml := fmt.Sprintf("slug: acme\ndisplay_name: Acme\nframe_origins: [https://acme.carerix.net]\ncarerix:\n  api_base_url: %[1]s\n"+
+		"  identity_base_url: %[1]s\n  realm: %[2]s\n  application: acme\n  client_id: %[3]s\n  client_secret: %[4]s\n"+
+		"admin:\n  client_id: %[3]s\n  client_secret: %[4]s\n", emu.URL(), emu.Realm(), carerixemu.DefaultClientID, carerixemu.DefaultClientSecret)
+	code, _, errOut := c.run("tenant", "add", "-f", writeFile(t, "acme.yaml", yaml))
+	if code == 0 || !strings.Contains(errOut, want) || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Fatalf("tenant add on a schema without CREmployee.toStatusNode: exit %d, stderr %q; want one line naming it", code, errOut)
+	}
+	if code, out, _ := c.run("tenant", "list"); code != 0 || strings.Contains(out, "acme") {
+		t.Fatalf("a refused tenant was saved:\n%s", out)
+	}
+
+	// Saved unchecked, provision reads the contract first and refuses
+	// before anything is installed or synced.
+	p := newProvisionCLIOn(t, carerixemu.ProfileHostile, "--no-status-check")
+	before := p.snapshot(t)
+	code, out, errOut := p.run("provision", "--tenant", "acme")
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if code == 0 || len(lines) != 1 || !strings.Contains(lines[0], want) {
+		t.Fatalf("provision: exit %d, stderr %q; want one line naming the field\n%s", code, errOut, out)
+	}
+	if !strings.Contains(out, "REQUIRED: "+want) {
+		t.Errorf("provision did not print the contract and its gap:\n%s", out)
+	}
+	if after := p.snapshot(t); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("provision changed Carerix although it refused:\nbefore %v\nafter  %v", before, after)
+	}
+	db := p.openStore(t)
+	tn, err := db.TenantBySlug(t.Context(), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run, err := db.LatestSyncRun(t.Context(), tn.ID, recrubo.SyncInitial); err == nil && run != nil {
+		t.Errorf("an initial sync was started: %+v", run)
+	}
+	k, err := db.CarerixContract(t.Context(), tn.ID)
+	if err != nil || k.Problem != want {
+		t.Errorf("stored contract problem %v, %v; want %q", k, err, want)
 	}
 }
