@@ -164,10 +164,69 @@ type WebhookSettings struct {
 	PublicKeyPEM  string `json:"public_key_pem,omitempty" yaml:"public_key_pem,omitempty"`
 }
 
-// EmbedSettings hold the key that signs embed session tokens and verify
-// links for this tenant.
+// EmbedSettings say how framed pages prove who is looking, and hold the
+// key that signs embed session tokens and verify links for this tenant.
 type EmbedSettings struct {
 	SigningKey Secret `json:"signing_key" yaml:"signing_key"`
+	// Proof is how framed pages prove their viewer: ProofURL, ProofSignIn
+	// or ProofMixed; empty follows the tenant's Carerix API contract
+	// (ProofURL where it gives stableHash, else ProofSignIn).
+	Proof EmbedProofMode `json:"proof,omitempty" yaml:"proof,omitempty" validate:"omitempty,oneof=url signin mixed"`
+	// SignInClientID is the public OAuth client in the tenant's Carerix
+	// realm (Identity Access > Clients, or registered by the Marketplace)
+	// that framed pages sign in with; its redirect URI is
+	// PUBLIC_URL/signin/callback.
+	SignInClientID string `json:"signin_client_id,omitempty" yaml:"signin_client_id,omitempty" validate:"omitempty,max=200"`
+	// AdminRoles and ManagerRoles are the Carerix roles that see every
+	// conversation and the tenant-wide dashboard; other recruiters see
+	// their own and unassigned conversations. AdminRoles default to
+	// DefaultAdminRoles().
+	AdminRoles   []string `json:"admin_roles,omitempty" yaml:"admin_roles,omitempty" validate:"max=20,dive,required,max=100"`
+	ManagerRoles []string `json:"manager_roles,omitempty" yaml:"manager_roles,omitempty" validate:"max=20,dive,required,max=100"`
+}
+
+// EmbedProofMode is how framed pages prove who is looking.
+type EmbedProofMode string
+
+// The proof modes.
+const (
+	// ProofURL: the template writes the record's and the user's
+	// stableHash into the frame's URL; tenant-wide pages carry a key
+	// their own template writes.
+	ProofURL EmbedProofMode = "url"
+	// ProofSignIn: every page signs its viewer in through the tenant's
+	// Carerix realm (OpenID Connect).
+	ProofSignIn EmbedProofMode = "signin"
+	// ProofMixed: the URL proof on record pages, sign-in for the
+	// tenant-wide pages (the conversation list and the dashboard).
+	ProofMixed EmbedProofMode = "mixed"
+)
+
+// DefaultAdminRoles are the Carerix roles treated as administrators
+// unless a tenant names others.
+func DefaultAdminRoles() []string { return []string{"Administrator"} }
+
+// PrivilegedRoles are the roles that see every conversation and the
+// tenant-wide dashboard: the admin roles and the manager roles.
+func (e EmbedSettings) PrivilegedRoles() []string {
+	roles := e.AdminRoles
+	if len(roles) == 0 {
+		roles = DefaultAdminRoles()
+	}
+	return append(append([]string(nil), roles...), e.ManagerRoles...)
+}
+
+// ProofFor returns the proof mode in force: the tenant's choice, or, when
+// it made none, the URL proof where its Carerix API gives stableHash.
+func (e EmbedSettings) ProofFor(hasStableHash bool) EmbedProofMode {
+	switch {
+	case e.Proof != "":
+		return e.Proof
+	case hasStableHash:
+		return ProofURL
+	default:
+		return ProofSignIn
+	}
 }
 
 // WhatsAppSettings connect a tenant's WhatsApp Business number through the

@@ -37,8 +37,9 @@ const (
 	HomeTarget     = "Home"
 )
 
-// DefaultAdminRoles are the Carerix user roles that see the verify template.
-var DefaultAdminRoles = []string{"Administrator"}
+// DefaultAdminRoles are the Carerix user roles that see the verify
+// template unless the tenant names its admin roles.
+func DefaultAdminRoles() []string { return recrubo.DefaultAdminRoles() }
 
 // Template is one document template as we want it in Carerix.
 type Template struct {
@@ -106,7 +107,7 @@ func Templates(t *recrubo.Tenant, publicURL string, adminRoles []string) ([]Temp
 		return nil, recrubo.Errorf(recrubo.EINVALID, "The public URL %q is not an absolute http(s) URL.", publicURL)
 	}
 	if len(adminRoles) == 0 {
-		adminRoles = DefaultAdminRoles
+		adminRoles = DefaultAdminRoles()
 	}
 	lang := t.Language
 	if lang != recrubo.LangEnglish {

@@ -119,7 +119,7 @@ func newVerifyFixture(t *testing.T, backend string) *verifyFixture {
 	srv, err := New(Config{ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second, BodyLimit: 1 << 20},
 		Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), Templates: tpl, Catalog: cat, Assets: assets,
 			Verify: VerifyDeps{Links: f.links, Checks: checker, Auth: verifyEmbedAuth{auth},
-				Admins: &verify.Roles{Connect: func(t *recrubo.Tenant) (verify.UserReader, error) { return reader(t) }},
+				Admins: &verify.Roles{Connect: func(t *recrubo.Tenant) (verify.RoleReader, error) { return reader(t) }},
 				Progress: func(ctx context.Context, id string) (*crsync.SyncProgress, error) {
 					return crsync.Progress(ctx, f.db, id)
 				}}})

@@ -60,6 +60,12 @@ type tenantSettings struct {
 		ApplicationID string `json:"application_id"`
 		PublicKeyPEM  string `json:"public_key_pem"`
 	} `json:"webhook"`
+	Embed struct {
+		Proof          string   `json:"proof,omitempty"`
+		SignInClientID string   `json:"signin_client_id,omitempty"`
+		AdminRoles     []string `json:"admin_roles,omitempty"`
+		ManagerRoles   []string `json:"manager_roles,omitempty"`
+	} `json:"embed"`
 	WhatsApp struct {
 		APIBaseURL    string `json:"api_base_url"`
 		PhoneNumberID string `json:"phone_number_id"`
@@ -86,6 +92,10 @@ func toTenantSettings(t *recrubo.Tenant) tenantSettings {
 	s.Sync.ReconcileInterval = t.Sync.ReconcileInterval
 	s.Webhook.ApplicationID = t.Webhook.ApplicationID
 	s.Webhook.PublicKeyPEM = t.Webhook.PublicKeyPEM
+	s.Embed.Proof = string(t.Embed.Proof)
+	s.Embed.SignInClientID = t.Embed.SignInClientID
+	s.Embed.AdminRoles = t.Embed.AdminRoles
+	s.Embed.ManagerRoles = t.Embed.ManagerRoles
 	s.WhatsApp.APIBaseURL = t.WhatsApp.APIBaseURL
 	s.WhatsApp.PhoneNumberID = t.WhatsApp.PhoneNumberID
 	s.Language = t.Language
@@ -110,6 +120,10 @@ func (s *tenantSettings) apply(t *recrubo.Tenant) {
 	t.Sync.ReconcileInterval = s.Sync.ReconcileInterval
 	t.Webhook.ApplicationID = s.Webhook.ApplicationID
 	t.Webhook.PublicKeyPEM = s.Webhook.PublicKeyPEM
+	t.Embed.Proof = recrubo.EmbedProofMode(s.Embed.Proof)
+	t.Embed.SignInClientID = s.Embed.SignInClientID
+	t.Embed.AdminRoles = s.Embed.AdminRoles
+	t.Embed.ManagerRoles = s.Embed.ManagerRoles
 	t.WhatsApp.APIBaseURL = s.WhatsApp.APIBaseURL
 	t.WhatsApp.PhoneNumberID = s.WhatsApp.PhoneNumberID
 	t.Language = s.Language

@@ -17,7 +17,7 @@ func TestAdminRoles(t *testing.T) {
 	tn := &recrubo.Tenant{Slug: "acme", Carerix: recrubo.CarerixSettings{APIBaseURL: emu.URL(), IdentityBaseURL: emu.URL(),
 		Realm: emu.Realm(), Application: "acme",
 		ClientID: carerixemu.DefaultClientID, ClientSecret: recrubo.NewSecret(carerixemu.DefaultClientSecret)}}
-	connect := func(t *recrubo.Tenant) (verify.UserReader, error) {
+	connect := func(t *recrubo.Tenant) (verify.RoleReader, error) {
 		cfg := carerix.TenantConfig(t)
 		fast(&cfg)
 		return carerix.New(cfg)

@@ -35,7 +35,7 @@ func wireProvisioning(s *services) error {
 	s.server.Verify.Progress = func(ctx context.Context, tenantID string) (*crsync.SyncProgress, error) {
 		return crsync.Progress(ctx, s.db, tenantID) // not cached: progress moves with every page
 	}
-	s.server.Verify.Admins = &verify.Roles{Connect: func(t *recrubo.Tenant) (verify.UserReader, error) {
+	s.server.Verify.Admins = &verify.Roles{Connect: func(t *recrubo.Tenant) (verify.RoleReader, error) {
 		return carerix.New(carerix.TenantConfig(t))
 	}}
 	return nil

@@ -1,0 +1,72 @@
+package carerix
+
+import (
+	"context"
+	"errors"
+	"strings"
+)
+
+// UserHasRole reports whether user userID (_id) holds one of roles, as
+// Carerix lists them in the user's userRolesString: a comma-separated
+// list in which a role counts only as a whole entry, compared exactly
+// (blanks around the commas aside), so "Administrator" does not admit
+// "Not Administrator Lite". Carerix makes the comparison: the qualifier
+// matches the role as the whole string or as its first, last or a middle
+// entry. A role containing a comma or a like wildcard (* or ?) never
+// matches. Where the tenant's API has no userRolesString the answer is an
+// ErrContract error (EffectRoles).
+func (c *Client) UserHasRole(ctx context.Context, userID string, roles []string) (bool, error) {
+	if userID == "" {
+		return false, nil
+	}
+	k, err := c.Contract(ctx)
+	if err != nil {
+		return false, err
+	}
+	field, err := k.Path(typeUser, "userRolesString")
+	if err != nil {
+		return false, err
+	}
+	var any []Qualifier
+	for _, role := range roles {
+		if q, ok := roleQualifier(field, role); ok {
+			any = append(any, q)
+		}
+	}
+	if len(any) == 0 {
+		return false, nil
+	}
+	q, err := And(Eq("_id", userID), Or(any...)).Build()
+	if err != nil {
+		return false, nil // an id that cannot be written holds no role
+	}
+	page, err := c.UserPage(ctx, PageRequest{Qualifier: q, Size: 1})
+	if errors.Is(err, ErrInvalidQualifier) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, u := range page.Items {
+		if u.ID == userID {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// roleQualifier matches a roles field that holds role as one entry of its
+// comma-separated list, with at most one blank on either side of a comma.
+func roleQualifier(field, role string) (Qualifier, bool) {
+	role = strings.TrimSpace(role)
+	if role == "" || strings.ContainsAny(role, ",*?") {
+		return Qualifier{}, false
+	}
+	var any []Qualifier
+	for _, before := range []string{"", "*,", "*, "} {
+		for _, after := range []string{"", ",*", " ,*"} {
+			any = append(any, Like(field, before+role+after))
+		}
+	}
+	return Or(any...), true
+}
