@@ -3,11 +3,12 @@ package recrubo
 import "context"
 
 // Embedded pages: Carerix shows our pages in iframes that its document
-// templates write. A template cannot sign anything, but it can write values
-// Carerix computes: the record's id and stableHash and the viewing user's id
-// and stableHash. Together they are the proof an EmbedAuthenticator checks
-// against Carerix's current data; a stableHash changes whenever its record
-// changes, so a leaked URL stops working.
+// templates write. A viewer is proved in one of three ways (see
+// embed/README.md): the URL proof, values Carerix computes and the
+// template writes (the record's and the viewing user's stableHash),
+// checked against Carerix's current data; the key of a tenant-wide page,
+// which only that page's own template writes, with the user's proof; or a
+// sign-in through the tenant's Carerix realm (OpenID Connect).
 
 // EmbedKind names what an embedded page shows.
 type EmbedKind string
@@ -29,8 +30,30 @@ type EmbedProof struct {
 	RecordHash string // the record's stableHash
 	UserID     string // the viewing Carerix user's id
 	UserHash   string // the viewing user's stableHash
-	Lang       string // the user's language as Carerix wrote it
+	// PageKey is the key a tenant-wide page's own template writes (dk=);
+	// a record page's URL does not carry it.
+	PageKey string
+	Lang    string // the user's language as Carerix wrote it
+	// Client identifies who sent the request (its address), to bound the
+	// Carerix look-ups unauthenticated requests may cause.
+	Client string
 }
+
+// ViewerProof is how a viewer was proved.
+type ViewerProof string
+
+// The proofs.
+const (
+	// ProvedByURL: the record's and the user's stableHash in the URL.
+	ProvedByURL ViewerProof = "url"
+	// ProvedByPageKey: the user's stableHash and the key of a tenant-wide
+	// page, written by that page's own template.
+	ProvedByPageKey ViewerProof = "page_key"
+	// ProvedBySignIn: a sign-in through the tenant's Carerix realm.
+	ProvedBySignIn ViewerProof = "signin"
+	// ProvedByLink: the admin's signed verify link.
+	ProvedByLink ViewerProof = "link"
+)
 
 // EmbedViewer is who an authenticated embed request comes from.
 type EmbedViewer struct {
@@ -41,6 +64,12 @@ type EmbedViewer struct {
 	User *Recruiter
 	// Lang is the page language, "nl" or "en".
 	Lang string
+	// Proof is how the viewer was proved.
+	Proof ViewerProof
+	// Privileged viewers hold one of the tenant's admin or manager roles:
+	// they see every conversation and the tenant-wide dashboard; others
+	// see their own and unassigned conversations.
+	Privileged bool
 }
 
 // EmbedAuthenticator checks an EmbedProof. Any mismatch (unknown tenant,

@@ -43,12 +43,14 @@ const (
 	OpGt   Op = ">"
 	OpGe   Op = ">="
 	OpLike Op = "like"
+	// OpILike is EOF's caseInsensitiveLike.
+	OpILike Op = "caseInsensitiveLike"
 )
 
 // valid reports whether o is a known operator.
 func (o Op) valid() bool {
 	switch o {
-	case OpEq, OpNe, OpLt, OpLe, OpGt, OpGe, OpLike:
+	case OpEq, OpNe, OpLt, OpLe, OpGt, OpGe, OpLike, OpILike:
 		return true
 	}
 	return false
@@ -104,7 +106,7 @@ func Compare(path string, op Op, value any) Qualifier {
 	if value == nil && op != OpEq && op != OpNe {
 		return failed("%s %s nil: only = and != accept nil", path, op)
 	}
-	if _, isString := value.(string); op == OpLike && !isString {
+	if _, isString := value.(string); (op == OpLike || op == OpILike) && !isString {
 		return failed("%s like: pattern must be a string", path)
 	}
 	lit, err := literal(value)
@@ -131,6 +133,14 @@ func Gt(path string, value any) Qualifier { return Compare(path, OpGt, value) }
 
 // Ge renders "path >= value".
 func Ge(path string, value any) Qualifier { return Compare(path, OpGe, value) }
+
+// EqualFold renders "path caseInsensitiveLike value" with the like
+// wildcards of value (* and ?) escaped, so it matches value exactly but
+// for case.
+func EqualFold(path, value string) Qualifier {
+	r := strings.NewReplacer(`*`, `\*`, `?`, `\?`)
+	return Compare(path, OpILike, r.Replace(value))
+}
 
 // IsNil renders "path = nil".
 func IsNil(path string) Qualifier { return Compare(path, OpEq, nil) }

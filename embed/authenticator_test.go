@@ -62,10 +62,18 @@ func TestAuthenticator(t *testing.T) {
 			if _, err := mirrorOnly.Authenticate(ctx, proof); recrubo.ErrorCode(err) != recrubo.EFORBIDDEN {
 				t.Errorf("unsynced user without Carerix: %v, want EFORBIDDEN", err)
 			}
+			// The user's half of a record's URL does not open a tenant-wide
+			// page; with the key its own template writes, it does.
 			dash := proof
 			dash.Kind, dash.RecordID, dash.RecordHash = recrubo.EmbedDashboard, "", ""
-			if _, err := a.Authenticate(ctx, dash); err != nil {
-				t.Errorf("dashboard proof: %v", err)
+			if _, err := a.Authenticate(ctx, dash); recrubo.ErrorCode(err) != recrubo.EFORBIDDEN {
+				t.Errorf("dashboard with a record URL's user proof: %v, want EFORBIDDEN", err)
+			}
+			if dash.PageKey, err = embed.PageKey(tn); err != nil {
+				t.Fatal(err)
+			}
+			if v, err := a.Authenticate(ctx, dash); err != nil || v.Proof != recrubo.ProvedByPageKey {
+				t.Errorf("dashboard proof with its page key: %+v, %v", v, err)
 			}
 
 			// Carerix unreachable: an outage (503), not a forged URL.

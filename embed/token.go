@@ -37,7 +37,21 @@ type Claims struct {
 	// AuthTime is when the page load that began the session was proved;
 	// a refresh carries it over, so no session outlives SessionMaxAge.
 	AuthTime *jwt.NumericDate `json:"auth_time,omitempty"`
+	// Proof is how the viewer was proved; a session proved by a record's
+	// URL opens that record and nothing else, one proved by a sign-in any
+	// page of the tenant its roles allow.
+	Proof recrubo.ViewerProof `json:"prf"`
+	// Privileged viewers see every conversation and the tenant-wide
+	// dashboard.
+	Privileged bool `json:"prv,omitempty"`
 	jwt.RegisteredClaims
+}
+
+// Viewer returns the session's viewer on tenant t: the token's user, kind,
+// record, language, proof and privilege.
+func (c *Claims) Viewer(t *recrubo.Tenant) *recrubo.EmbedViewer {
+	return &recrubo.EmbedViewer{Tenant: t, Kind: c.Kind, RecordID: c.RecordID, Lang: recrubo.NormalizeLang(c.Lang),
+		User: &recrubo.Recruiter{TenantID: t.ID, ID: c.Subject}, Proof: c.Proof, Privileged: c.Privileged}
 }
 
 // UserID is the token's subject, the viewing Carerix user.
@@ -60,7 +74,8 @@ func tokenKey(t *recrubo.Tenant) ([]byte, error) {
 // and its expiry.
 func IssueToken(v *recrubo.EmbedViewer, now time.Time) (string, time.Time, error) {
 	c := Claims{TenantID: v.Tenant.ID, Kind: v.Kind, RecordID: v.RecordID, Lang: v.Lang,
-		AuthTime: jwt.NewNumericDate(now), RegisteredClaims: jwt.RegisteredClaims{Subject: v.User.ID}}
+		AuthTime: jwt.NewNumericDate(now), Proof: v.Proof, Privileged: v.Privileged,
+		RegisteredClaims: jwt.RegisteredClaims{Subject: v.User.ID}}
 	return sign(v.Tenant, c, now)
 }
 
@@ -75,7 +90,8 @@ func RefreshToken(t *recrubo.Tenant, c *Claims, now time.Time) (string, time.Tim
 		return "", time.Time{}, recrubo.Errorf(recrubo.EUNAUTHORIZED, "Your session has ended. Reload the page.")
 	}
 	next := Claims{TenantID: c.TenantID, Kind: c.Kind, RecordID: c.RecordID, Lang: c.Lang,
-		AuthTime: c.AuthTime, RegisteredClaims: jwt.RegisteredClaims{Subject: c.Subject}}
+		AuthTime: c.AuthTime, Proof: c.Proof, Privileged: c.Privileged,
+		RegisteredClaims: jwt.RegisteredClaims{Subject: c.Subject}}
 	return sign(t, next, now)
 }
 

@@ -9,6 +9,7 @@ import (
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
+	"github.com/recrubo/recrubo-carerix/embed"
 )
 
 // Store is what provisioning keeps: the tenant (webhook application id and
@@ -46,6 +47,29 @@ type state struct {
 }
 
 func itemKey(kind recrubo.ProvisionKind, key string) string { return string(kind) + ":" + key }
+
+// ProofMode is how t's framed pages prove their viewer: the tenant's
+// choice, or the URL proof where its Carerix API gives stableHash, else
+// sign-in through its Carerix realm. A mode that needs the sign-in while
+// the tenant has no sign-in client is EINVALID, saying why and what to
+// set.
+func ProofMode(ctx context.Context, t *recrubo.Tenant, c Admin) (recrubo.EmbedProofMode, error) {
+	k, err := c.Contract(ctx)
+	if err != nil {
+		return "", Explain("reading the tenant's Carerix API contract", err)
+	}
+	mode := t.Embed.ProofFor(k.HasStableHash())
+	if mode != recrubo.ProofURL && t.Embed.SignInClientID == "" {
+		why := "the tenant's Carerix API gives no stableHash, which the URL proof of Recrubo's pages needs"
+		if t.Embed.Proof != "" {
+			why = fmt.Sprintf("the tenant's proof mode is %q", t.Embed.Proof)
+		}
+		return "", recrubo.Errorf(recrubo.EINVALID, "Recrubo's pages in Carerix need sign-in through the tenant's Carerix realm (%s), "+
+			"but no sign-in client is set: create a public client in Carerix (Identity Access > Clients) with redirect URI "+
+			"PUBLIC_URL%s and set embed.signin_client_id.", why, embed.CallbackPath)
+	}
+	return mode, nil
+}
 
 // CheckAccess proves the admin credentials work and carry the scopes
 // provisioning needs, by reading templates and webhook applications. A
@@ -221,7 +245,11 @@ func templateDiff(tr carerix.TemplateReference, want Template) string {
 
 // Plan compares what should exist with what does, changing nothing.
 func (p *Provisioner) Plan(ctx context.Context, t *recrubo.Tenant, c Admin) (*Plan, error) {
-	want, err := Templates(t, p.PublicURL, p.AdminRoles)
+	mode, err := ProofMode(ctx, t, c)
+	if err != nil {
+		return nil, err
+	}
+	want, err := Templates(t, p.PublicURL, p.AdminRoles, mode)
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +352,11 @@ func (st *state) hookStep(d desiredHook, used map[string]bool) Step {
 // confirms it, so a failure part-way leaves an accurate record and
 // running Plan and Apply again completes the work.
 func (p *Provisioner) Apply(ctx context.Context, t *recrubo.Tenant, c Admin, plan *Plan) error {
-	want, err := Templates(t, p.PublicURL, p.AdminRoles)
+	mode, err := ProofMode(ctx, t, c)
+	if err != nil {
+		return err
+	}
+	want, err := Templates(t, p.PublicURL, p.AdminRoles, mode)
 	if err != nil {
 		return err
 	}

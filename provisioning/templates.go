@@ -13,6 +13,7 @@ import (
 	"github.com/valyala/fasttemplate"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
+	recruboembed "github.com/recrubo/recrubo-carerix/embed"
 )
 
 //go:embed templates/*.html
@@ -64,16 +65,18 @@ type templateSpec struct {
 	code, file, target string
 	names              map[string]string // language → name
 	admin              bool
+	kind               recrubo.EmbedKind // the page it frames
+	record             string            // the CxScript relation of its record, if any
 }
 
 var specs = []templateSpec{
-	{code: CodeInbox, file: "inbox.html", target: TargetEmployee,
+	{code: CodeInbox, file: "inbox.html", target: TargetEmployee, kind: recrubo.EmbedCandidate, record: "toEmployee",
 		names: map[string]string{recrubo.LangDutch: "Recrubo WhatsApp-inbox", recrubo.LangEnglish: "Recrubo WhatsApp inbox"}},
-	{code: CodeVacancy, file: "vacancy.html", target: TargetVacancy,
+	{code: CodeVacancy, file: "vacancy.html", target: TargetVacancy, kind: recrubo.EmbedVacancy, record: "toVacancy",
 		names: map[string]string{recrubo.LangDutch: "Recrubo vacaturedashboard", recrubo.LangEnglish: "Recrubo vacancy dashboard"}},
-	{code: CodeDashboard, file: "dashboard.html", target: HomeTarget,
+	{code: CodeDashboard, file: "dashboard.html", target: HomeTarget, kind: recrubo.EmbedDashboard,
 		names: map[string]string{recrubo.LangDutch: "Recrubo dashboard", recrubo.LangEnglish: "Recrubo dashboard"}},
-	{code: CodeVerify, file: "verify.html", target: HomeTarget, admin: true,
+	{code: CodeVerify, file: "verify.html", target: HomeTarget, admin: true, kind: recrubo.EmbedDashboard,
 		names: map[string]string{recrubo.LangDutch: "Recrubo integratie controleren", recrubo.LangEnglish: "Recrubo verify integration"}},
 }
 
@@ -99,15 +102,23 @@ func TemplateHash(content string) string {
 }
 
 // Templates fills the template sources for tenant t, served from
-// publicURL. adminRoles limit the verify template (DefaultAdminRoles when
+// publicURL, for proof mode (see proofURL). adminRoles limit the verify
+// template (the tenant's admin roles, else DefaultAdminRoles, when
 // empty).
-func Templates(t *recrubo.Tenant, publicURL string, adminRoles []string) ([]Template, error) {
+func Templates(t *recrubo.Tenant, publicURL string, adminRoles []string, mode recrubo.EmbedProofMode) ([]Template, error) {
 	base, err := url.Parse(publicURL)
 	if err != nil || (base.Scheme != "https" && base.Scheme != "http") || base.Host == "" || base.RawQuery != "" {
 		return nil, recrubo.Errorf(recrubo.EINVALID, "The public URL %q is not an absolute http(s) URL.", publicURL)
 	}
 	if len(adminRoles) == 0 {
+		adminRoles = t.Embed.AdminRoles
+	}
+	if len(adminRoles) == 0 {
 		adminRoles = DefaultAdminRoles()
+	}
+	pageKey, err := recruboembed.PageKey(t)
+	if err != nil {
+		return nil, err
 	}
 	lang := t.Language
 	if lang != recrubo.LangEnglish {
@@ -126,6 +137,7 @@ func Templates(t *recrubo.Tenant, publicURL string, adminRoles []string) ([]Temp
 			"slug":      html.EscapeString(url.PathEscape(t.Slug)),
 			"lang":      html.EscapeString(lang),
 			"title":     html.EscapeString(s.names[lang]),
+			"proof":     proofQuery(s, mode, pageKey),
 		})
 		tpl := Template{Code: s.code, Name: s.names[lang], Target: s.target}
 		if s.admin {
@@ -138,6 +150,32 @@ func Templates(t *recrubo.Tenant, publicURL string, adminRoles []string) ([]Temp
 		out = append(out, tpl)
 	}
 	return out, nil
+}
+
+// proofQuery is the proof part of a frame's URL query, each parameter
+// followed by "&amp;" (CxScript writes the URL in an XML attribute):
+//
+//   - a record page under the URL proof (modes url and mixed): the
+//     record's and the user's stableHash (rh, u, uh), which Carerix
+//     computes when it renders the template;
+//   - a tenant-wide page under the URL proof (mode url): the user's
+//     stableHash and the page key (u, uh, dk), which only this page's
+//     template writes;
+//   - a page that signs its viewer in: the user's id alone (u), a hint
+//     the page does not trust.
+//
+// The fragment is ours (CxScript expressions and a base64url key), so it
+// is not escaped further.
+func proofQuery(s templateSpec, mode recrubo.EmbedProofMode, pageKey string) string {
+	const user = "u=${activity.owner.userID.urlEncoded}&amp;"
+	const userHash = "uh=${activity.owner.stableHash.urlEncoded}&amp;"
+	if recruboembed.NeedsSignIn(mode, s.kind) {
+		return user
+	}
+	if s.record != "" {
+		return "rh=${activity." + s.record + ".stableHash.urlEncoded}&amp;" + user + userHash
+	}
+	return user + userHash + "dk=" + html.EscapeString(pageKey) + "&amp;"
 }
 
 // templateHash identifies a template: its code, the fields we set and its
