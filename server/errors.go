@@ -156,7 +156,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	rid := requestIDOf(c)
 	if status >= 500 {
 		s.log.ErrorContext(c.UserContext(), "request failed",
-			slog.String("request_id", rid), slog.String("method", c.Method()),
+			slog.String("request_id", rid), slog.String("method", methodOf(c)),
 			slog.String("route", routeOf(c)), slog.Int("status", status), slog.Any("error", err))
 	}
 	if status == fiber.StatusTooManyRequests || status == fiber.StatusServiceUnavailable {
