@@ -135,10 +135,7 @@ func testInitialSyncSurvivesKill9(t *testing.T, backend string) {
 		delete(c.env, "DATA_DIR")
 		c.env["DATABASE_URL"] = senv.URL + sep(senv.URL) + "search_path=" + senv.Schema
 	}
-	c.env["CARERIX_CLIENT_SECRET"] = carerixemu.DefaultClientSecret
-	c.env["CARERIX_ADMIN_CLIENT_SECRET"] = "admin-secret-value-2"
-	yaml := strings.NewReplacer("https://api.carerix.io", emu.URL(), "https://id-s3.carerix.io", emu.URL(),
-		"client_id: reader", "client_id: "+carerixemu.DefaultClientID, "  client_secret: reader-secret-value-1\n", "").Replace(acmeYAML)
+	yaml := emuTenant(c, emu)
 	if code, _, errOut := c.run("tenant", "add", "-f", writeFile(t, "acme.yaml", yaml)); code != 0 {
 		t.Fatalf("tenant add: %s", errOut)
 	}

@@ -168,7 +168,7 @@ func (e *env) demo(ctx context.Context, o demoOptions) error {
 		return fail(fmt.Errorf("provisioning: %w", err))
 	}
 	fmt.Fprintln(out, "\nInitial sync ...")
-	if err := e.runSync(ctx, svc.db, tenant, out); err != nil {
+	if err := e.runSync(ctx, svc.db, tenant, out, defaultRetryFor); err != nil {
 		return fail(fmt.Errorf("initial sync: %w", err))
 	}
 	fmt.Fprintln(out, "\nSeeding conversations ...")
