@@ -68,6 +68,8 @@ var userMessages = []userMessage{
 	message(`Your session has expired\. Reload the page\.`, "embed.expired"),
 	message(`Your session has ended\. Reload the page\.`, "embed.error.session_ended"),
 	message(`Carerix cannot be reached right now\.`, "embed.error.carerix_unavailable"),
+	// An outage of the store (package store).
+	message(`The database is unavailable; try again shortly\.`, "error.unavailable"),
 	// Pages and lists.
 	message(`The period must be 7, 30 or 90 days\.`, "embed.error.period"),
 	message(`The view must be mine, unassigned or all\.`, "embed.error.view"),
