@@ -186,7 +186,7 @@ type embedArea int
 
 const (
 	notEmbedArea  embedArea = iota
-	embedPageArea           // GET of a page Carerix frames
+	embedPageArea           // GET of a page Carerix frames (and the verify page's POST)
 	embedAPIArea            // the pages' API, authenticated by session token
 )
 
@@ -204,6 +204,8 @@ func embedAreaOf(c *fiber.Ctx) embedArea {
 		return embedAPIArea
 	case c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead:
 		return embedPageArea
+	case c.Method() == fiber.MethodPost && strings.HasSuffix(rest, "/verify"):
+		return embedPageArea // the verify page's button answers with a page too
 	}
 	return notEmbedArea
 }
