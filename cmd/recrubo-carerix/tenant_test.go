@@ -4,9 +4,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
+	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 )
 
@@ -236,4 +239,40 @@ func TestTenantWarnsOnEmptyStatusFilters(t *testing.T) {
 	if code != 0 || strings.Contains(errOut, "warning") {
 		t.Fatalf("update setting vacancy statuses = %d %q", code, errOut)
 	}
+}
+
+// TestExampleTenantFile: examples/tenant.yaml adds a tenant as it is (with
+// the secrets from the environment), and names every field of a tenant
+// file, set or commented out, apart from those the service fills itself.
+func TestExampleTenantFile(t *testing.T) {
+	const path = "../../examples/tenant.yaml"
+	c := newCLI(t)
+	c.env["CARERIX_CLIENT_SECRET"] = "integration-secret"
+	c.env["CARERIX_ADMIN_CLIENT_SECRET"] = "admin-secret"
+	code, out, errOut := c.run("tenant", "add", "--no-check", "-f", path)
+	if code != 0 || errOut != "" {
+		t.Fatalf("adding the example = %d %q %q", code, out, errOut)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	managed := map[string]bool{"id": true, "created_at": true, "updated_at": true, "verified_at": true, "verified_by": true,
+		"application_id": true, "public_key_pem": true}
+	var walk func(prefix string, typ reflect.Type)
+	walk = func(prefix string, typ reflect.Type) {
+		for f := range typ.Fields() {
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if name == "" || name == "-" || managed[name] {
+				continue
+			}
+			if !regexp.MustCompile(`(?m)^[#\s]*(- )?` + regexp.QuoteMeta(name) + `:`).Match(data) {
+				t.Errorf("examples/tenant.yaml lacks %s%s", prefix, name)
+			}
+			if f.Type.Kind() == reflect.Struct && f.Type.PkgPath() == typ.PkgPath() {
+				walk(prefix+name+".", f.Type)
+			}
+		}
+	}
+	walk("", reflect.TypeFor[recrubo.Tenant]())
 }
