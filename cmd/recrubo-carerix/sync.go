@@ -67,8 +67,8 @@ func (e *env) runSync(ctx context.Context, db *store.DB, tenant *recrubo.Tenant,
 		return err
 	}
 	if run.State == recrubo.RunSucceeded {
-		fmt.Fprintf(out, "The initial sync of %s already finished on %s (took %s); webhooks and reconciliation keep it up to date.\n",
-			tenant.Slug, run.FinishedAt.Local().Format(time.DateTime), run.FinishedAt.Sub(run.StartedAt).Round(time.Second))
+		fmt.Fprintf(out, "The initial sync of %s already finished on %s, in %s; nothing to do: webhooks and reconciliation keep the mirror up to date.\n",
+			tenant.Slug, run.FinishedAt.Local().Format(time.DateTime), run.FinishedAt.Sub(run.StartedAt).Round(100*time.Millisecond))
 		return e.printSyncCounts(ctx, db, tenant, out)
 	}
 	job, err := serviceSyncJob(ctx, db, tenant.ID)
