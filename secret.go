@@ -20,17 +20,13 @@ func (s Secret) Reveal() string { return s.value }
 // IsZero reports whether the secret is empty.
 func (s Secret) IsZero() bool { return s.value == "" }
 
-// Masked returns a mask that shows whether the secret is set and, for long
-// secrets, its last two characters, so an operator can tell two apart.
+// Masked returns a mask that shows whether the secret is set, and not one
+// of its characters.
 func (s Secret) Masked() string {
-	switch {
-	case s.value == "":
+	if s.value == "" {
 		return "(not set)"
-	case len(s.value) < 12:
-		return "********"
-	default:
-		return "********" + s.value[len(s.value)-2:]
 	}
+	return "********"
 }
 
 // String implements fmt.Stringer with the mask.

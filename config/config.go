@@ -48,6 +48,16 @@ type Config struct {
 	CacheTTL time.Duration
 	// JobWorkers is how many jobs run at once per instance.
 	JobWorkers int
+	// JobRescueAfter is how long a long job (initial sync,
+	// reconciliation, rescope) whose instance died waits before another
+	// instance continues it; live ones mark themselves alive four times as
+	// often.
+	JobRescueAfter time.Duration
+
+	// MetricsAddr is the listen address of /metrics and the detailed
+	// health; loopback by default, since it names every tenant. Empty
+	// turns that listener off.
+	MetricsAddr string
 }
 
 // Default returns the settings used when nothing is configured.
@@ -66,6 +76,8 @@ func Default() Config {
 		WebhookBodyLimit: 256 << 10,
 		CacheTTL:         5 * time.Minute,
 		JobWorkers:       8,
+		JobRescueAfter:   time.Minute,
+		MetricsAddr:      "127.0.0.1:9090",
 	}
 }
 
@@ -88,6 +100,8 @@ var Vars = []struct{ Name, Help string }{
 	{"WEBHOOK_BODY_LIMIT", "largest webhook body in bytes (default 262144)"},
 	{"CACHE_TTL", "how long cached reads live (default 5m)"},
 	{"JOB_WORKERS", "background jobs run at once per instance (default 8)"},
+	{"JOB_RESCUE_AFTER", "how long a long job (initial sync, reconciliation) of an instance that died waits before another instance continues it (default 1m)"},
+	{"METRICS_ADDR", "listen address of /metrics and /health (default 127.0.0.1:9090; off to turn it off)"},
 }
 
 // Apply reads the environment variables in Vars through getenv and returns
@@ -148,6 +162,13 @@ func (c *Config) Apply(getenv func(string) string) []error {
 	num("WEBHOOK_BODY_LIMIT", &c.WebhookBodyLimit)
 	dur("CACHE_TTL", &c.CacheTTL)
 	num("JOB_WORKERS", &c.JobWorkers)
+	dur("JOB_RESCUE_AFTER", &c.JobRescueAfter)
+	if v := strings.TrimSpace(getenv("METRICS_ADDR")); v != "" {
+		c.MetricsAddr = v
+		if strings.EqualFold(v, "off") {
+			c.MetricsAddr = ""
+		}
+	}
 	return errs
 }
 
@@ -196,6 +217,16 @@ func (c *Config) Validate() []error {
 	}
 	if c.JobWorkers < 1 || c.JobWorkers > 200 {
 		errs = append(errs, fmt.Errorf("JOB_WORKERS=%d must be between 1 and 200", c.JobWorkers))
+	}
+	if c.JobRescueAfter < time.Second || c.JobRescueAfter > time.Hour {
+		errs = append(errs, fmt.Errorf("JOB_RESCUE_AFTER=%s must be between 1s and 1h", c.JobRescueAfter))
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("METRICS_ADDR=%q is not host:port (e.g. 127.0.0.1:9090) or off", c.MetricsAddr))
+		} else if c.MetricsAddr == c.Addr {
+			errs = append(errs, fmt.Errorf("METRICS_ADDR=%q must differ from ADDR: metrics never share the public port", c.MetricsAddr))
+		}
 	}
 	return errs
 }

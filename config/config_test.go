@@ -69,6 +69,8 @@ func TestEveryProblemGetsOneClearLine(t *testing.T) {
 	c.LogFormat = "xml"
 	c.BodyLimit = 10
 	c.JobWorkers = 0
+	c.JobRescueAfter = time.Millisecond
+	c.MetricsAddr = "9090"
 	errs = c.Validate()
 	got := make([]string, len(errs))
 	for i, e := range errs {
@@ -77,10 +79,26 @@ func TestEveryProblemGetsOneClearLine(t *testing.T) {
 			t.Errorf("error %q leaks the database password", e)
 		}
 	}
-	for _, w := range []string{"ADDR", "PUBLIC_URL", "DATABASE_URL", "LOG_FORMAT", "BODY_LIMIT", "JOB_WORKERS"} {
+	for _, w := range []string{"ADDR", "PUBLIC_URL", "DATABASE_URL", "LOG_FORMAT", "BODY_LIMIT", "JOB_WORKERS", "JOB_RESCUE_AFTER", "METRICS_ADDR"} {
 		if !strings.Contains(strings.Join(got, "\n"), w) {
 			t.Errorf("no error names %s; got %q", w, got)
 		}
+	}
+}
+
+func TestMetricsListener(t *testing.T) {
+	c := config.Default()
+	if c.MetricsAddr != "127.0.0.1:9090" {
+		t.Errorf("metrics listen on %q by default, want loopback", c.MetricsAddr)
+	}
+	if errs := c.Apply(env(map[string]string{"METRICS_ADDR": "off", "JOB_RESCUE_AFTER": "30s"})); len(errs) != 0 || c.MetricsAddr != "" || c.JobRescueAfter != 30*time.Second {
+		t.Errorf("METRICS_ADDR=off JOB_RESCUE_AFTER=30s gave %q %s %v", c.MetricsAddr, c.JobRescueAfter, errs)
+	}
+	c = config.Default()
+	c.MasterKey = "k:x"
+	c.MetricsAddr = c.Addr
+	if errs := c.Validate(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "METRICS_ADDR") {
+		t.Errorf("metrics on the public port: %v", errs)
 	}
 }
 

@@ -8,12 +8,27 @@
 // A Runner works the registered kinds. A handler's error is retried with
 // backoff; Permanent gives up at once and Snooze retries later without
 // spending an attempt.
+//
+// A job whose process dies (kill -9, a lost machine) stays marked running
+// until River's rescuer, on any instance still alive, makes it available
+// again. How long that takes is set per kind: a job with a time limit
+// (HandleOptions.Timeout) is rescued once that limit has passed since its
+// attempt began. A long job (Timeout -1: an initial sync, a
+// reconciliation) has no time limit; while it runs, its runner marks it
+// alive (a heartbeat every quarter of its RescueAfter), and it is rescued
+// once RescueAfter has passed since the last mark. So a live long job is
+// never taken for a dead one, and a dead one is continued within minutes.
+// A long job that cannot mark itself alive for half its RescueAfter, or
+// finds itself rescued, stops, so that it never runs twice at once. A long
+// job interrupted by a shutdown continues at the next start without
+// spending an attempt.
 package jobs
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -24,12 +39,12 @@ import (
 // Registry maps job kinds to handlers. Fill it at start-up, before
 // NewRunner; it is not safe for concurrent registration.
 type Registry struct {
-	kinds map[string]bool
-	add   []func(*river.Workers) error
+	kinds map[string]HandleOptions
+	add   []func(*river.Workers, *runtime) error
 }
 
 // NewRegistry returns an empty registry.
-func NewRegistry() *Registry { return &Registry{kinds: map[string]bool{}} }
+func NewRegistry() *Registry { return &Registry{kinds: map[string]HandleOptions{}} }
 
 // Kinds lists the registered job kinds.
 func (r *Registry) Kinds() []string {
@@ -43,8 +58,18 @@ func (r *Registry) Kinds() []string {
 // HandleOptions tune how one kind of job runs.
 type HandleOptions struct {
 	// Timeout bounds one attempt; the handler's context is cancelled when
-	// it passes. 0 takes the runner's default, -1 means no timeout.
+	// it passes. It is also how long after a crash the job is run again:
+	// River's rescuer takes a job still marked running that long after its
+	// attempt began for dead. 0 takes the runner's default
+	// (Config.JobTimeout). -1 marks a long job: no time limit, heartbeats
+	// while it runs, rescued RescueAfter after the last one (see the
+	// package documentation). A long job must keep its progress as it goes,
+	// since a rescued or interrupted one starts its handler again.
 	Timeout time.Duration
+	// RescueAfter is, for a long job, how long after its last heartbeat a
+	// job whose process died is run again. 0 takes the runner's default
+	// (Config.RescueAfter). Ignored for jobs with a time limit.
+	RescueAfter time.Duration
 	// MaxAttempts, when set, gives up (cancels the job) after that many
 	// failed attempts, even if the job was enqueued allowing more.
 	MaxAttempts int
@@ -53,6 +78,9 @@ type HandleOptions struct {
 	// attempt^4 seconds with jitter.
 	Backoff func(attempt int) time.Duration
 }
+
+// long reports whether the options describe a long job.
+func (o HandleOptions) long() bool { return o.Timeout < 0 }
 
 // Handle registers fn as the handler of T's kind. It panics if the kind is
 // already registered: that is a wiring mistake, found at start-up.
@@ -66,23 +94,67 @@ func Handle[T recrubo.JobArgs](reg *Registry, fn func(ctx context.Context, args 
 	if kind == "" {
 		panic(fmt.Sprintf("jobs: %T has an empty Kind", zero))
 	}
-	if reg.kinds[kind] {
+	if _, dup := reg.kinds[kind]; dup {
 		panic(fmt.Sprintf("jobs: a handler for %q is already registered", kind))
 	}
-	reg.kinds[kind] = true
-	w := &worker[T]{fn: fn, opts: opts}
-	reg.add = append(reg.add, func(ws *river.Workers) error { return river.AddWorkerSafely[T](ws, w) })
+	if opts.Timeout < -1 || opts.RescueAfter < 0 {
+		panic(fmt.Sprintf("jobs: %q has a negative timeout or rescue delay", kind))
+	}
+	reg.kinds[kind] = opts
+	reg.add = append(reg.add, func(ws *river.Workers, rt *runtime) error {
+		return river.AddWorkerSafely[T](ws, &worker[T]{fn: fn, opts: opts, rt: rt})
+	})
+}
+
+// runtime is what workers share with their runner.
+type runtime struct {
+	// jobTimeout and rescueAfter are the runner's defaults.
+	jobTimeout  time.Duration
+	rescueAfter time.Duration
+	// beat marks an attempt of a running job alive; false when that
+	// attempt is no longer running (the job was rescued).
+	beat func(ctx context.Context, jobID int64, attempt int) (bool, error)
+	log  *slog.Logger
+}
+
+// rescueDelay is how long after a crash a job of kind o is rescued.
+func (rt *runtime) rescueDelay(o HandleOptions) time.Duration {
+	switch {
+	case o.long() && o.RescueAfter > 0:
+		return o.RescueAfter
+	case o.long():
+		return rt.rescueAfter
+	case o.Timeout > 0:
+		return o.Timeout
+	}
+	return rt.jobTimeout
 }
 
 // workers builds River's worker set from the registry.
-func (r *Registry) workers() (*river.Workers, error) {
+func (r *Registry) workers(rt *runtime) (*river.Workers, error) {
 	ws := river.NewWorkers()
 	for _, add := range r.add {
-		if err := add(ws); err != nil {
+		if err := add(ws, rt); err != nil {
 			return nil, fmt.Errorf("jobs: registering worker: %w", err)
 		}
 	}
 	return ws, nil
+}
+
+// shortestRescue is the shortest rescue delay of the registered kinds:
+// River's rescuer looks at jobs running at least that long, then asks
+// each job's worker (Timeout) whether its own delay has passed.
+func (r *Registry) shortestRescue(rt *runtime) time.Duration {
+	var d time.Duration
+	for _, o := range r.kinds {
+		if rd := rt.rescueDelay(o); d == 0 || rd < d {
+			d = rd
+		}
+	}
+	if d == 0 {
+		d = rt.rescueAfter
+	}
+	return d
 }
 
 // worker adapts a handler function to River's Worker.
@@ -90,9 +162,26 @@ type worker[T recrubo.JobArgs] struct {
 	river.WorkerDefaults[T]
 	fn   func(context.Context, T) error
 	opts HandleOptions
+	rt   *runtime
 }
 
-func (w *worker[T]) Timeout(*river.Job[T]) time.Duration { return w.opts.Timeout }
+// Timeout answers River twice: when an attempt starts, it bounds the
+// attempt; when River's rescuer finds the job still running long after
+// its attempted_at, it says whether that is long enough to take the job
+// for dead. A job with a time limit answers its limit both times. A long
+// job has no limit while it runs (its attempted_at is fresh: it was just
+// fetched, or its heartbeat moved it on); to the rescuer, which only asks
+// about a job whose attempted_at is old, it answers its rescue delay once
+// that has passed since the last heartbeat, so the rescuer runs it again.
+func (w *worker[T]) Timeout(job *river.Job[T]) time.Duration {
+	if !w.opts.long() {
+		return w.rt.rescueDelay(w.opts)
+	}
+	if d := w.rt.rescueDelay(w.opts); job.AttemptedAt != nil && time.Since(*job.AttemptedAt) >= d {
+		return d
+	}
+	return -1
+}
 
 func (w *worker[T]) NextRetry(job *river.Job[T]) time.Time {
 	if w.opts.Backoff == nil {
@@ -106,12 +195,78 @@ func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
 	if w.opts.MaxAttempts > 0 && w.opts.MaxAttempts < maxAttempts {
 		maxAttempts = w.opts.MaxAttempts
 	}
-	ctx = context.WithValue(ctx, attemptKey{}, attemptInfo{n: job.Attempt, of: maxAttempts})
-	err := w.fn(ctx, job.Args)
-	if err != nil && job.Attempt >= maxAttempts && !isControl(err) {
+	runCtx := context.WithValue(ctx, attemptKey{}, attemptInfo{n: job.Attempt, of: maxAttempts})
+	if w.opts.long() {
+		var stop func()
+		runCtx, stop = w.heartbeat(runCtx, job)
+		defer stop()
+	}
+	err := w.fn(runCtx, job.Args)
+	if err == nil || isControl(err) {
+		return err
+	}
+	if w.opts.long() && ctx.Err() != nil {
+		// The runner is stopping and cancelled the job: it continues at
+		// the next start, without spending an attempt.
+		return river.JobSnooze(0)
+	}
+	if cause := context.Cause(runCtx); errors.Is(cause, errTakenForDead) {
+		return fmt.Errorf("%w: %w", cause, err)
+	}
+	if job.Attempt >= maxAttempts {
 		return river.JobCancel(fmt.Errorf("giving up after %d attempts: %w", job.Attempt, err))
 	}
 	return err
+}
+
+// errTakenForDead cancels a long job that could not mark itself alive for
+// half its rescue delay, or that was rescued meanwhile: another instance
+// may be running it (or soon will), so this one stops.
+var errTakenForDead = errors.New("jobs: the job could not be marked alive and may run elsewhere; stopped")
+
+// heartbeat marks job alive every quarter of its rescue delay until the
+// returned stop is called. The context it returns is cancelled (cause
+// errTakenForDead) when the job is found rescued, or when marking it has
+// failed for half the rescue delay.
+func (w *worker[T]) heartbeat(ctx context.Context, job *river.Job[T]) (context.Context, func()) {
+	delay := w.rt.rescueDelay(w.opts)
+	ctx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(max(delay/4, 10*time.Millisecond))
+		defer t.Stop()
+		alive := time.Now()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			running, err := w.rt.beat(ctx, job.ID, job.Attempt)
+			switch {
+			case err == nil && running:
+				alive = time.Now()
+			case err == nil:
+				cancel(errTakenForDead)
+				return
+			case time.Since(alive) >= delay/2:
+				w.rt.log.WarnContext(ctx, "job stopped: it could not be marked alive", "kind", job.Kind, "job", job.ID, "err", err)
+				cancel(errTakenForDead)
+				return
+			default:
+				w.rt.log.WarnContext(ctx, "marking a job alive", "kind", job.Kind, "job", job.ID, "err", err)
+			}
+		}
+	}()
+	return ctx, func() {
+		close(done)
+		<-finished
+		cancel(nil)
+	}
 }
 
 type attemptKey struct{}

@@ -299,6 +299,12 @@ func TestStopCancelsWhenOutOfTime(t *testing.T) {
 		if !cancelled.Load() {
 			t.Error("the running job's context was not cancelled")
 		}
+		// A long job interrupted by a stop waits for the next start without
+		// having spent an attempt.
+		js, err := db.ActiveJobs(t.Context(), noteArgs{}.Kind())
+		if err != nil || len(js) != 1 || js[0].State != "available" || js[0].Attempt != 0 {
+			t.Errorf("the interrupted job: %+v %v; want available with no attempt spent", js, err)
+		}
 	})
 }
 

@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -24,9 +25,14 @@ type Config struct {
 	// PollInterval is how often to look for jobs that no notification
 	// announced (retries and scheduled jobs). Default: one second.
 	PollInterval time.Duration
-	// JobTimeout bounds an attempt of kinds without their own Timeout.
-	// Default: one minute.
+	// JobTimeout bounds an attempt of kinds without their own Timeout
+	// (and is how long after a crash such a job is rescued). Default: one
+	// minute.
 	JobTimeout time.Duration
+	// RescueAfter is how long after its last heartbeat a long job
+	// (Timeout -1) whose process died is run again, for kinds without
+	// their own HandleOptions.RescueAfter. Default: one minute.
+	RescueAfter time.Duration
 	// StopTimeout bounds the hard stop that follows when Stop's context
 	// expires before running jobs finish. Default: ten seconds.
 	StopTimeout time.Duration
@@ -37,8 +43,20 @@ type Config struct {
 type Runner struct {
 	db          *store.DB
 	client      store.RiverClient
+	reg         *Registry
+	rt          *runtime
 	stopTimeout time.Duration
 	idle        bool // no kinds registered: nothing to start
+}
+
+// RescueDelay is how long after its process dies a job of kind is run
+// again (see the package documentation); 0 for an unknown kind.
+func (r *Runner) RescueDelay(kind string) time.Duration {
+	o, ok := r.reg.kinds[kind]
+	if !ok {
+		return 0
+	}
+	return r.rt.rescueDelay(o)
 }
 
 // NewRunner prepares a runner for the registry's kinds; Start starts it.
@@ -56,14 +74,20 @@ func NewRunner(db *store.DB, reg *Registry, cfg Config) (*Runner, error) {
 	if len(queues) == 0 {
 		queues[river.QueueDefault] = river.QueueConfig{MaxWorkers: 4}
 	}
-	if cfg.PollInterval < 0 || cfg.JobTimeout < 0 || cfg.StopTimeout < 0 {
+	if cfg.PollInterval < 0 || cfg.JobTimeout < 0 || cfg.StopTimeout < 0 || cfg.RescueAfter < 0 {
 		return nil, errors.New("jobs: intervals and timeouts must not be negative")
 	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	workers, err := reg.workers()
+	rt := &runtime{
+		jobTimeout:  cmp.Or(cfg.JobTimeout, time.Minute),
+		rescueAfter: cmp.Or(cfg.RescueAfter, time.Minute),
+		beat:        db.TouchJob,
+		log:         logger,
+	}
+	workers, err := reg.workers(rt)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +96,11 @@ func NewRunner(db *store.DB, reg *Registry, cfg Config) (*Runner, error) {
 		Workers:           workers,
 		Logger:            logger,
 		FetchPollInterval: cfg.PollInterval,
-		JobTimeout:        cfg.JobTimeout,
+		// Every worker answers its own timeout (worker.Timeout), so River's
+		// default never applies; its rescuer looks at jobs running at least
+		// as long as the shortest rescue delay of the registered kinds.
+		JobTimeout:           -1,
+		RescueStuckJobsAfter: reg.shortestRescue(rt),
 	}
 	if cfg.PollInterval > 0 && cfg.PollInterval < 100*time.Millisecond {
 		// River fetches at most once per cooldown (100ms by default) and
@@ -87,7 +115,7 @@ func NewRunner(db *store.DB, reg *Registry, cfg Config) (*Runner, error) {
 	if stop == 0 {
 		stop = 10 * time.Second
 	}
-	return &Runner{db: db, client: client, stopTimeout: stop, idle: len(reg.kinds) == 0}, nil
+	return &Runner{db: db, client: client, reg: reg, rt: rt, stopTimeout: stop, idle: len(reg.kinds) == 0}, nil
 }
 
 // Start starts fetching and working jobs. Cancelling ctx begins a soft

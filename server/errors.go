@@ -68,6 +68,8 @@ var userMessages = []userMessage{
 	message(`Your session has expired\. Reload the page\.`, "embed.expired"),
 	message(`Your session has ended\. Reload the page\.`, "embed.error.session_ended"),
 	message(`Carerix cannot be reached right now\.`, "embed.error.carerix_unavailable"),
+	// An outage of the store (package store).
+	message(`The database is unavailable; try again shortly\.`, "error.unavailable"),
 	// Pages and lists.
 	message(`The period must be 7, 30 or 90 days\.`, "embed.error.period"),
 	message(`The view must be mine, unassigned or all\.`, "embed.error.view"),
@@ -156,7 +158,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	rid := requestIDOf(c)
 	if status >= 500 {
 		s.log.ErrorContext(c.UserContext(), "request failed",
-			slog.String("request_id", rid), slog.String("method", c.Method()),
+			slog.String("request_id", rid), slog.String("method", methodOf(c)),
 			slog.String("route", routeOf(c)), slog.Int("status", status), slog.Any("error", err))
 	}
 	if status == fiber.StatusTooManyRequests || status == fiber.StatusServiceUnavailable {
@@ -184,7 +186,7 @@ type embedArea int
 
 const (
 	notEmbedArea  embedArea = iota
-	embedPageArea           // GET of a page Carerix frames
+	embedPageArea           // GET of a page Carerix frames (and the verify page's POST)
 	embedAPIArea            // the pages' API, authenticated by session token
 )
 
@@ -202,6 +204,8 @@ func embedAreaOf(c *fiber.Ctx) embedArea {
 		return embedAPIArea
 	case c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead:
 		return embedPageArea
+	case c.Method() == fiber.MethodPost && strings.HasSuffix(rest, "/verify"):
+		return embedPageArea // the verify page's button answers with a page too
 	}
 	return notEmbedArea
 }

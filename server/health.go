@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,6 +33,23 @@ func (s *Server) handleReadyz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ready"})
 }
 
+// handleHealth serves the detailed health (Deps.Health) as JSON, on the
+// metrics listener only: it names tenants.
+func (s *Server) handleHealth(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if s.deps.Health == nil {
+		return fiber.ErrNotFound
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), 5*time.Second)
+	defer cancel()
+	h, err := s.deps.Health(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the detailed health: %w", err)
+	}
+	return c.JSON(h)
+}
+
+// handleMetrics serves Prometheus metrics, on the metrics listener only.
 func (s *Server) handleMetrics(c *fiber.Ctx) error {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(s.deps.Gatherer, promhttp.HandlerOpts{}))(c)
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -65,12 +66,43 @@ func requestIDOf(c *fiber.Ctx) string {
 }
 
 // routeOf returns the matched route pattern (not the raw path, which would
-// explode metric cardinality and could carry ids).
+// explode metric cardinality and could carry ids), as a string of its own:
+// without a matched route, Fiber's Route() carries the request's path,
+// which lives in a buffer Fiber reuses for the next request.
 func routeOf(c *fiber.Ctx) string {
-	if r := c.Route(); r != nil && r.Path != "" && r.Path != "/" {
-		return r.Path
+	if r := c.Route(); r != nil && len(r.Handlers) > 0 && r.Path != "" && r.Path != "/" {
+		return strings.Clone(r.Path)
 	}
 	return "unmatched"
+}
+
+// methodOf returns the request's method as a constant string: c.Method()
+// points into a buffer Fiber reuses for the next request on the
+// connection, so a metric label made from it would change afterwards
+// ("GETD", "POS") and could collide with another label set. Methods
+// outside HTTP's standard set are "other", keeping the label's values few.
+func methodOf(c *fiber.Ctx) string {
+	switch m := c.Method(); m {
+	case fiber.MethodGet:
+		return fiber.MethodGet
+	case fiber.MethodHead:
+		return fiber.MethodHead
+	case fiber.MethodPost:
+		return fiber.MethodPost
+	case fiber.MethodPut:
+		return fiber.MethodPut
+	case fiber.MethodPatch:
+		return fiber.MethodPatch
+	case fiber.MethodDelete:
+		return fiber.MethodDelete
+	case fiber.MethodOptions:
+		return fiber.MethodOptions
+	case fiber.MethodConnect:
+		return fiber.MethodConnect
+	case fiber.MethodTrace:
+		return fiber.MethodTrace
+	}
+	return "other"
 }
 
 // logRequests writes one structured line per request.
@@ -91,7 +123,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	}
 	s.log.Log(c.UserContext(), level, "http request",
 		slog.String("request_id", requestIDOf(c)),
-		slog.String("method", c.Method()),
+		slog.String("method", methodOf(c)),
 		slog.String("route", routeOf(c)),
 		slog.Int("status", status),
 		slog.Duration("duration", s.deps.Now().Sub(start)),
@@ -108,7 +140,7 @@ func (s *Server) measure(c *fiber.Ctx) error {
 	if err != nil {
 		status, _, _ = classify(err)
 	}
-	s.metrics.observe(c.Method(), routeOf(c), strconv.Itoa(status/100)+"xx", time.Since(start))
+	s.metrics.observe(methodOf(c), routeOf(c), strconv.Itoa(status/100)+"xx", time.Since(start))
 	return err
 }
 

@@ -41,10 +41,14 @@ type Deps struct {
 	Logger *slog.Logger
 	// Ready is checked by /readyz.
 	Ready Pinger
-	// Registry receives the HTTP metrics and is served on /metrics.
+	// Registry receives the HTTP metrics and is served on /metrics of the
+	// metrics listener (ServeMetrics), never on the public one.
 	Registry *prometheus.Registry
 	// Gatherer is what /metrics serves; nil means Registry.
 	Gatherer prometheus.Gatherer
+	// Health, when set, reports the detailed health GET /health serves
+	// on the metrics listener (per tenant, so never on the public one).
+	Health func(ctx context.Context) (any, error)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
@@ -62,12 +66,15 @@ type Deps struct {
 	Embeds          EmbedDeps
 }
 
-// Server is the HTTP server.
+// Server is the HTTP server: the public app (pages, webhooks, /healthz and
+// /readyz) and the metrics app (/metrics, /health and the probes again),
+// each served on a listener of its own.
 type Server struct {
 	cfg     Config
 	deps    Deps
 	log     *slog.Logger
 	app     *fiber.App
+	ops     *fiber.App
 	metrics *httpMetrics
 }
 
@@ -110,6 +117,15 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		WriteBufferSize: 32 << 10,
 	})
 	s.routes()
+	s.ops = fiber.New(fiber.Config{
+		AppName:               "recrubo-carerix-metrics",
+		DisableStartupMessage: true,
+		ReadTimeout:           cfg.ReadTimeout,
+		WriteTimeout:          cfg.WriteTimeout,
+		IdleTimeout:           cfg.IdleTimeout,
+		ErrorHandler:          s.handleError,
+	})
+	s.opsRoutes()
 	return s, nil
 }
 
@@ -119,7 +135,6 @@ func (s *Server) routes() {
 	s.app.Use(s.requestID, s.logRequests, s.measure, s.recoverPanics, s.securityHeaders)
 	s.app.Get("/healthz", s.handleHealthz)
 	s.app.Get("/readyz", s.handleReadyz)
-	s.app.Get("/metrics", s.handleMetrics)
 	if s.deps.Assets != nil {
 		s.app.Get("/static/*", s.handleStatic)
 	}
@@ -127,6 +142,15 @@ func (s *Server) routes() {
 	s.whatsAppRoutes()
 	s.verifyRoutes()
 	s.embedRoutes()
+}
+
+// opsRoutes registers the routes of the metrics listener: what only
+// operators may see (metrics and health per tenant) and the probes.
+func (s *Server) opsRoutes() {
+	s.ops.Get("/metrics", s.handleMetrics)
+	s.ops.Get("/health", s.handleHealth)
+	s.ops.Get("/healthz", s.handleHealthz)
+	s.ops.Get("/readyz", s.handleReadyz)
 }
 
 // Serve accepts connections on ln until Shutdown is called.
@@ -137,11 +161,25 @@ func (s *Server) Serve(ln net.Listener) error {
 	return nil
 }
 
-// Shutdown stops accepting connections and waits, until ctx is done, for
-// in-flight requests to finish.
-func (s *Server) Shutdown(ctx context.Context) error {
-	if err := s.app.ShutdownWithContext(ctx); err != nil {
-		return fmt.Errorf("shutting down HTTP: %w", err)
+// ServeMetrics serves /metrics, /health, /healthz and /readyz on ln, a
+// listener that should be reachable by operators only (loopback or a
+// private network), until Shutdown is called.
+func (s *Server) ServeMetrics(ln net.Listener) error {
+	if err := s.ops.Listener(ln); err != nil {
+		return fmt.Errorf("serving metrics: %w", err)
 	}
 	return nil
+}
+
+// Shutdown stops accepting connections and waits, until ctx is done, for
+// in-flight requests to finish, on both listeners.
+func (s *Server) Shutdown(ctx context.Context) error {
+	var errs []error
+	if err := s.app.ShutdownWithContext(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("shutting down HTTP: %w", err))
+	}
+	if err := s.ops.ShutdownWithContext(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("shutting down the metrics listener: %w", err))
+	}
+	return errors.Join(errs...)
 }

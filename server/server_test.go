@@ -177,7 +177,16 @@ func TestMetricsByRoute(t *testing.T) {
 	s, _ := newTestServer(t, nil)
 	do(t, s, httptest.NewRequest("GET", "/healthz", nil))
 	do(t, s, httptest.NewRequest("GET", "/no/such/page/123", nil))
-	_, body := do(t, s, httptest.NewRequest("GET", "/metrics", nil))
+	if resp, _ := do(t, s, httptest.NewRequest("GET", "/metrics", nil)); resp.StatusCode != 404 {
+		t.Errorf("public /metrics = %d, want 404", resp.StatusCode)
+	}
+	resp, err := s.ops.Test(httptest.NewRequest("GET", "/metrics", nil), 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	body := string(b)
 	if !strings.Contains(body, `recrubo_http_request_duration_seconds_count{method="GET",route="/healthz",status="2xx"} 1`) {
 		t.Errorf("metrics lack the healthz observation:\n%s", body)
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -19,8 +20,8 @@ import (
 type VerifyDeps struct {
 	// Links checks the tokens of /verify/<token> links.
 	Links VerifyLinks
-	// Checks runs the checklist (and marks the tenant verified when it
-	// all passes).
+	// Checks shows the checklist's last result and runs it (marking the
+	// tenant verified when it all passes), throttled per tenant.
 	Checks VerifyChecker
 	// Auth checks the proof of /embed/{slug}/verify, the admin-only
 	// template inside Carerix; nil disables that route.
@@ -42,9 +43,12 @@ type VerifyLinks interface {
 	Check(ctx context.Context, token string) (*recrubo.Tenant, error)
 }
 
-// VerifyChecker runs the checklist (verify.Checker).
+// VerifyChecker keeps and runs the checklist (verify.Runs). Last reads
+// only; Run asks Carerix, unless a run began too recently (retryIn > 0:
+// nothing ran).
 type VerifyChecker interface {
-	Run(ctx context.Context, t *recrubo.Tenant, verifiedBy string) (*verify.Result, error)
+	Last(ctx context.Context, t *recrubo.Tenant) (*verify.Record, error)
+	Run(ctx context.Context, t *recrubo.Tenant, by string) (rec *verify.Record, retryIn time.Duration, err error)
 }
 
 // AdminChecker tells whether a tenant's Carerix user is an administrator.
@@ -52,7 +56,11 @@ type AdminChecker interface {
 	IsAdmin(ctx context.Context, t *recrubo.Tenant, userID string) (bool, error)
 }
 
-// verifyRoutes registers the routes of the admin's verify link and its checklist page.
+// verifyRoutes registers the routes of the admin's verify link and its
+// checklist page. Opening a page (GET) shows the last result and changes
+// nothing, so a link scanner in mail or chat triggers nothing; the page's
+// button (POST to the same URL, carrying the link's token or the Carerix
+// proof) runs the checks.
 func (s *Server) verifyRoutes() {
 	d := s.deps.Verify
 	if d.Checks == nil || s.deps.Templates == nil {
@@ -60,18 +68,22 @@ func (s *Server) verifyRoutes() {
 	}
 	if d.Links != nil {
 		s.app.Get("/verify/:token", s.handleVerifyLink)
+		s.app.Post("/verify/:token", s.handleVerifyLink)
 		if d.Progress != nil {
 			s.app.Get("/verify/:token/sync", s.handleVerifySync)
 		}
 	}
 	if d.Auth != nil && d.Admins != nil {
 		s.app.Get("/embed/:slug/verify", s.handleVerifyEmbed)
+		s.app.Post("/embed/:slug/verify", s.handleVerifyEmbed)
 	}
 }
 
-// handleVerifyLink serves GET /verify/:token: the checklist, never framed.
+// handleVerifyLink serves /verify/:token, never framed: GET shows the
+// checklist's last result, POST runs it.
 func (s *Server) handleVerifyLink(c *fiber.Ctx) error {
-	t, err := s.deps.Verify.Links.Check(c.UserContext(), strings.Clone(c.Params("token")))
+	token := strings.Clone(c.Params("token"))
+	t, err := s.deps.Verify.Links.Check(c.UserContext(), token)
 	if err != nil {
 		return err
 	}
@@ -79,11 +91,9 @@ func (s *Server) handleVerifyLink(c *fiber.Ctx) error {
 	if lang == "" {
 		lang = c.Get(fiber.HeaderAcceptLanguage)
 	}
-	res, err := s.deps.Verify.Checks.Run(c.UserContext(), t, "verify link")
-	if err != nil {
-		return err
-	}
-	return s.renderVerify(c, t, templates.NormalizeLang(lang), res, pageSecurity{})
+	lang = templates.NormalizeLang(lang)
+	action := "/verify/" + url.PathEscape(token) + "?lang=" + lang
+	return s.verifyPage(c, t, lang, "verify link", action, pageSecurity{})
 }
 
 // handleVerifySync serves GET /verify/:token/sync: the tenant's sync
@@ -104,9 +114,9 @@ func (s *Server) handleVerifySync(c *fiber.Ctx) error {
 	return c.JSON(p)
 }
 
-// handleVerifyEmbed serves GET /embed/:slug/verify: the same checklist
-// inside Carerix, for administrators only, framable by the tenant's
-// Carerix origins.
+// handleVerifyEmbed serves /embed/:slug/verify: the same checklist inside
+// Carerix, for administrators only, framable by the tenant's Carerix
+// origins. GET shows the last result, POST runs the checks.
 func (s *Server) handleVerifyEmbed(c *fiber.Ctx) error {
 	d := s.deps.Verify
 	v, err := d.Auth.Authenticate(c.UserContext(), recrubo.EmbedProof{
@@ -135,16 +145,53 @@ func (s *Server) handleVerifyEmbed(c *fiber.Ctx) error {
 	} else {
 		by += " (Carerix user " + v.User.ID + ")"
 	}
-	res, err := d.Checks.Run(c.UserContext(), v.Tenant, by)
-	if err != nil {
-		return err
+	// The form posts back to this very URL: its query is the proof.
+	action := "/embed/" + url.PathEscape(v.Tenant.Slug) + "/verify?" + string(c.Request().URI().QueryString())
+	return s.verifyPage(c, v.Tenant, templates.NormalizeLang(v.Lang), by, action, pageSecurity{FrameOrigins: v.Tenant.FrameOrigins})
+}
+
+// verifyPage answers a verify page request for t: a POST runs the checks
+// as by (unless they ran too recently: 429, with the last result), a GET
+// only reads the last result.
+func (s *Server) verifyPage(c *fiber.Ctx, t *recrubo.Tenant, lang, by, action string, sec pageSecurity) error {
+	ctx := c.UserContext()
+	d := s.deps.Verify
+	v := verifyView{lang: lang, action: action, ran: c.Method() == fiber.MethodPost}
+	status := fiber.StatusOK
+	if v.ran {
+		var err error
+		if v.rec, v.retryIn, err = d.Checks.Run(ctx, t, by); err != nil {
+			return err
+		}
+		if v.retryIn > 0 {
+			v.ran, status = false, fiber.StatusTooManyRequests
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(v.retryIn.Round(time.Second)/time.Second)))
+		}
 	}
-	return s.renderVerify(c, v.Tenant, templates.NormalizeLang(v.Lang), res, pageSecurity{FrameOrigins: v.Tenant.FrameOrigins})
+	if v.rec == nil {
+		var err error
+		if v.rec, err = d.Checks.Last(ctx, t); err != nil {
+			return err
+		}
+	}
+	return s.renderVerify(c, status, t, v, sec)
+}
+
+// verifyView is what a verify page shows.
+type verifyView struct {
+	lang   string
+	action string // where the run button posts
+	// rec is the result shown, nil when the checks never ran; ran says
+	// this request ran them; retryIn > 0 that it was refused for running
+	// too soon after the last run.
+	rec     *verify.Record
+	ran     bool
+	retryIn time.Duration
 }
 
 // renderVerify builds the checklist page.
-func (s *Server) renderVerify(c *fiber.Ctx, t *recrubo.Tenant, lang string, res *verify.Result, sec pageSecurity) error {
-	cat := s.deps.Catalog
+func (s *Server) renderVerify(c *fiber.Ctx, status int, t *recrubo.Tenant, v verifyView, sec pageSecurity) error {
+	cat, lang := s.deps.Catalog, v.lang
 	tr := func(key string, args ...string) string {
 		a := make([]any, len(args))
 		for i, v := range args {
@@ -152,53 +199,88 @@ func (s *Server) renderVerify(c *fiber.Ctx, t *recrubo.Tenant, lang string, res 
 		}
 		return cat.T(lang, key, a...)
 	}
-	failed := 0
-	items := make([]templates.HTML, 0, len(res.Items))
-	for _, it := range res.Items {
-		state, mark := "pass", tr("verify.mark_pass")
-		var fix, link templates.HTML
-		var err error
-		if !it.OK {
-			failed++
-			state, mark = "fail", tr("verify.mark_fail")
-			if fix, err = s.deps.Templates.RenderHTML("verify_fix", templates.Values{
-				"label": tr("verify.fix_label"), "text": tr("verify." + it.ID + "." + it.Reason + ".fix"),
-			}); err != nil {
-				return err
-			}
-		}
-		if it.Link != "" {
-			if link, err = s.deps.Templates.RenderHTML("verify_link", templates.Values{
-				"href": it.Link, "label": tr("verify.open_sample"),
-			}); err != nil {
-				return err
-			}
-		}
-		h, err := s.deps.Templates.RenderHTML("verify_item", templates.Values{
-			"state": state, "id": it.ID, "mark": mark,
-			"title":  tr("verify." + it.ID + ".title"),
-			"status": tr("verify."+it.ID+"."+it.Reason, itemArgs(it, lang, t.Location(), tr)...),
-			"fix":    fix, "link": link,
-		})
-		if err != nil {
+	var notices []templates.HTML
+	notice := func(kind, text string) error {
+		h, err := s.deps.Templates.RenderHTML("verify_notice", templates.Values{"kind": kind, "text": text})
+		notices = append(notices, h)
+		return err
+	}
+	if v.retryIn > 0 {
+		if err := notice("wait", cat.T(lang, "verify.throttled", int(v.retryIn.Round(time.Second)/time.Second))); err != nil {
 			return err
 		}
-		items = append(items, h)
 	}
-	summary, summaryState := tr("verify.summary_pass"), "pass"
-	if failed > 0 {
-		summary, summaryState = cat.T(lang, "verify.summary_fail", failed, len(res.Items)), "fail"
+	if len(t.Filters.VacancyStatuses) == 0 {
+		if err := notice("warn", tr("verify.no_vacancy_statuses")); err != nil {
+			return err
+		}
 	}
-	return s.renderPage(c, fiber.StatusOK, "verify", lang, tr("verify.title"), templates.Values{
+	failed := 0
+	items := []templates.HTML{}
+	summary, summaryState, verified, lastRun, runLabel := tr("verify.never_run"), "none", "false", tr("verify.last_never"), tr("verify.run")
+	if v.rec != nil {
+		res := v.rec.Result
+		for _, it := range res.Items {
+			h, err := s.verifyItem(tr, lang, t, it)
+			if err != nil {
+				return err
+			}
+			if !it.OK {
+				failed++
+			}
+			items = append(items, h)
+		}
+		summary, summaryState = tr("verify.summary_pass"), "pass"
+		if failed > 0 {
+			summary, summaryState = cat.T(lang, "verify.summary_fail", failed, len(res.Items)), "fail"
+		}
+		verified = strconv.FormatBool(res.Verified)
+		lastRun = tr("verify.last_run", templates.FormatDateTime(lang, v.rec.At, t.Location()), v.rec.By)
+		runLabel = tr("verify.run_again")
+	}
+	return s.renderPage(c, status, "verify", lang, tr("verify.title"), templates.Values{
 		"verifyStylesheetURL": s.deps.Assets.URL("verify.css"),
-		"verified":            strconv.FormatBool(res.Verified),
+		"verified":            verified,
+		"ran":                 strconv.FormatBool(v.ran),
 		"heading":             tr("verify.heading"),
 		"tenantName":          t.DisplayName,
+		"notices":             templates.Join(notices),
 		"summary":             summary,
 		"summaryState":        summaryState,
+		"lastRun":             lastRun,
 		"items":               templates.Join(items),
+		"action":              v.action,
+		"runLabel":            runLabel,
 		"note":                tr("verify.note"),
 	}, sec)
+}
+
+// verifyItem renders one check of the checklist.
+func (s *Server) verifyItem(tr func(string, ...string) string, lang string, t *recrubo.Tenant, it verify.Item) (templates.HTML, error) {
+	state, mark := "pass", tr("verify.mark_pass")
+	var fix, link templates.HTML
+	var err error
+	if !it.OK {
+		state, mark = "fail", tr("verify.mark_fail")
+		if fix, err = s.deps.Templates.RenderHTML("verify_fix", templates.Values{
+			"label": tr("verify.fix_label"), "text": tr("verify." + it.ID + "." + it.Reason + ".fix"),
+		}); err != nil {
+			return templates.HTML{}, err
+		}
+	}
+	if it.Link != "" {
+		if link, err = s.deps.Templates.RenderHTML("verify_link", templates.Values{
+			"href": it.Link, "label": tr("verify.open_sample"),
+		}); err != nil {
+			return templates.HTML{}, err
+		}
+	}
+	return s.deps.Templates.RenderHTML("verify_item", templates.Values{
+		"state": state, "id": it.ID, "mark": mark,
+		"title":  tr("verify." + it.ID + ".title"),
+		"status": tr("verify."+it.ID+"."+it.Reason, itemArgs(it, lang, t.Location(), tr)...),
+		"fix":    fix, "link": link,
+	})
 }
 
 // itemArgs are an item's message arguments, with its time shown in the

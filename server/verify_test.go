@@ -48,6 +48,13 @@ func verifyFast(c *carerix.Config) { c.RequestsPerSecond, c.Burst = 1000, 1000 }
 
 func newVerifyFixture(t *testing.T, backend string) *verifyFixture {
 	t.Helper()
+	return newVerifyFixtureGap(t, backend, time.Millisecond)
+}
+
+// newVerifyFixtureGap is newVerifyFixture with runs of the checks
+// throttled to one per gap.
+func newVerifyFixtureGap(t *testing.T, backend string, gap time.Duration) *verifyFixture {
+	t.Helper()
 	ctx := t.Context()
 	f := &verifyFixture{}
 	f.emu = carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme"})
@@ -118,7 +125,7 @@ func newVerifyFixture(t *testing.T, backend string) *verifyFixture {
 		}}
 	srv, err := New(Config{ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second, IdleTimeout: 5 * time.Second, BodyLimit: 1 << 20},
 		Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), Templates: tpl, Catalog: cat, Assets: assets,
-			Verify: VerifyDeps{Links: f.links, Checks: checker, Auth: verifyEmbedAuth{auth},
+			Verify: VerifyDeps{Links: f.links, Checks: &verify.Runs{Checker: checker, Store: f.db, MinGap: gap}, Auth: verifyEmbedAuth{auth},
 				Admins: &verify.Roles{Connect: func(t *recrubo.Tenant) (verify.RoleReader, error) { return reader(t) }},
 				Progress: func(ctx context.Context, id string) (*crsync.SyncProgress, error) {
 					return crsync.Progress(ctx, f.db, id)
@@ -224,7 +231,18 @@ func (a verifyEmbedAuth) Authenticate(ctx context.Context, p recrubo.EmbedProof)
 // get fetches path from the public URL.
 func (f *verifyFixture) get(t *testing.T, path string, header ...string) (*http.Response, string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, f.public+path, nil)
+	return f.do(t, http.MethodGet, path, header...)
+}
+
+// post posts an empty form to path, as the page's button does.
+func (f *verifyFixture) post(t *testing.T, path string, header ...string) (*http.Response, string) {
+	t.Helper()
+	return f.do(t, http.MethodPost, path, append([]string{"Content-Type", "application/x-www-form-urlencoded"}, header...)...)
+}
+
+func (f *verifyFixture) do(t *testing.T, method, path string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, f.public+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,14 +258,15 @@ func (f *verifyFixture) get(t *testing.T, path string, header ...string) (*http.
 	return resp, string(b)
 }
 
-// checklist opens a fresh verify link and returns the item states by id.
+// checklist runs the checks through a fresh verify link (the page's
+// button) and returns the item states by id.
 func (f *verifyFixture) checklist(t *testing.T, lang string) (map[string]string, *goquery.Document, *http.Response) {
 	t.Helper()
 	link, err := f.links.IssueToken(t.Context(), f.tenant)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, body := f.get(t, "/verify/"+link+"?lang="+lang)
+	resp, body := f.post(t, "/verify/"+link+"?lang="+lang)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("verify page: %d %s", resp.StatusCode, body)
 	}
@@ -306,6 +325,8 @@ func TestVerifyPage(t *testing.T) {
 				"BadTokensGet403WithoutDetail":     testVerifyBadTokens,
 				"SyncProgressAsJSON":               testVerifySyncProgress,
 				"EmbedRouteAdminsOnly":             testVerifyEmbed,
+				"OpeningTheLinkIsReadOnly":         testVerifyGetIsReadOnly,
+				"RunsAreThrottled":                 testVerifyThrottled,
 			} {
 				t.Run(name, func(t *testing.T) {
 					t.Parallel()
@@ -452,6 +473,9 @@ func testVerifyBadTokens(t *testing.T, backend string) {
 		if resp, _ := f.get(t, "/verify/"+token+"/sync"); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("%s token, sync progress: status %d", name, resp.StatusCode)
 		}
+		if resp, _ := f.post(t, "/verify/"+token); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s token, running the checks: status %d", name, resp.StatusCode)
+		}
 		for _, word := range []string{"expire", "revoke", "signature", "tenant"} {
 			if strings.Contains(strings.ToLower(body), word) {
 				t.Errorf("%s token: the 403 says %q: %s", name, word, body)
@@ -507,7 +531,17 @@ func testVerifyEmbed(t *testing.T, backend string) {
 	q := func(u carerixemu.User) string {
 		return "/embed/acme/verify?u=" + url.QueryEscape(u.ID) + "&uh=" + url.QueryEscape(u.StableHash) + "&lang=English"
 	}
+	// Opening the page inside Carerix shows the last result and runs
+	// nothing; its button posts back to the same URL and runs the checks.
 	resp, body := f.get(t, q(admin))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "have not run yet") {
+		t.Fatalf("admin opening the page: status %d %s", resp.StatusCode, body)
+	}
+	action := mustDoc(t, body).Find("form.verify-run").AttrOr("action", "")
+	if action != q(admin) {
+		t.Errorf("the button posts to %q, want the page's own URL %q", action, q(admin))
+	}
+	resp, body = f.post(t, action)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("admin: status %d %s", resp.StatusCode, body)
 	}
@@ -522,8 +556,111 @@ func testVerifyEmbed(t *testing.T, backend string) {
 	if resp, _ := f.get(t, q(plain)); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("non-admin: status %d", resp.StatusCode)
 	}
+	if resp, _ := f.post(t, q(plain)); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("non-admin running the checks: status %d", resp.StatusCode)
+	}
 	forged := "/embed/acme/verify?u=" + url.QueryEscape(admin.ID) + "&uh=wrong&lang=nl"
 	if resp, _ := f.get(t, forged); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("forged hash: status %d", resp.StatusCode)
+	}
+}
+
+// carerixCalls counts the requests Carerix (the emulator) has received.
+func (f *verifyFixture) carerixCalls() int {
+	st := f.emu.Stats()
+	return st.GraphQLRequests + st.TokenRequests
+}
+
+// testVerifyGetIsReadOnly: opening the verify link (as a link scanner in
+// mail or chat does) makes no Carerix call, runs nothing and marks
+// nothing; it shows the last result, and the button runs the checks.
+func testVerifyGetIsReadOnly(t *testing.T, backend string) {
+	f := newVerifyFixture(t, backend)
+	f.deliver(t)
+	link, err := f.links.IssueToken(t.Context(), f.tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := f.carerixCalls()
+	resp, body := f.get(t, "/verify/"+link+"?lang=en")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("opening the link: %d %s", resp.StatusCode, body)
+	}
+	doc := mustDoc(t, body)
+	if n := doc.Find("li.verify-item").Length(); n != 0 || !strings.Contains(body, "The checks have not run yet.") {
+		t.Errorf("before any run the page shows %d checks:\n%s", n, body)
+	}
+	if action := doc.Find("form.verify-run[method=post]").AttrOr("action", ""); action != "/verify/"+link+"?lang=en" {
+		t.Errorf("the button posts to %q", action)
+	}
+	if after := f.carerixCalls(); after != before {
+		t.Errorf("opening the link made %d Carerix calls, want none", after-before)
+	}
+	if !f.verifiedAt(t).IsZero() {
+		t.Error("opening the link marked the tenant verified")
+	}
+
+	resp, body = f.post(t, "/verify/"+link+"?lang=en")
+	if resp.StatusCode != http.StatusOK || f.carerixCalls() == before {
+		t.Fatalf("the button: %d, %d Carerix calls", resp.StatusCode, f.carerixCalls()-before)
+	}
+	ran := checklistStates(t, body)
+	onlyFailing(t, ran, "")
+	if f.verifiedAt(t).IsZero() {
+		t.Error("a passing run did not mark the tenant verified")
+	}
+
+	// Opened again: the result of that run, and still no Carerix call.
+	before = f.carerixCalls()
+	resp, body = f.get(t, "/verify/"+link+"?lang=en")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("opening the link again: %d", resp.StatusCode)
+	}
+	if got := checklistStates(t, body); len(got) != len(ran) {
+		t.Errorf("the page shows %v, want the last run's %v", got, ran)
+	}
+	if !strings.Contains(body, "Last checked on") || !strings.Contains(body, "by verify link") ||
+		!strings.Contains(body, "Run the checks again") {
+		t.Errorf("the page does not say when the checks last ran:\n%s", body)
+	}
+	if after := f.carerixCalls(); after != before {
+		t.Errorf("opening the link again made %d Carerix calls, want none", after-before)
+	}
+	// The tenant syncs no vacancies: the page says so.
+	if !strings.Contains(body, "No vacancy statuses are chosen") {
+		t.Error("no warning about the missing vacancy statuses")
+	}
+	f.tenant.Filters.VacancyStatuses = []string{"Open"}
+	if err := f.db.UpdateTenant(t.Context(), f.tenant); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := f.get(t, "/verify/"+link+"?lang=en"); strings.Contains(body, "No vacancy statuses") {
+		t.Error("the vacancy warning shows although vacancy statuses are set")
+	}
+}
+
+// testVerifyThrottled: a second run right after the first is refused
+// (429 with Retry-After), asks Carerix nothing and shows the last result.
+func testVerifyThrottled(t *testing.T, backend string) {
+	f := newVerifyFixtureGap(t, backend, time.Hour)
+	f.deliver(t)
+	link, err := f.links.IssueToken(t.Context(), f.tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := f.post(t, "/verify/"+link); resp.StatusCode != http.StatusOK {
+		t.Fatalf("first run: %d %s", resp.StatusCode, body)
+	}
+	before := f.carerixCalls()
+	resp, body := f.post(t, "/verify/"+link+"?lang=en")
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("second run at once: %d (Retry-After %q)", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if !strings.Contains(body, "The checks ran moments ago") {
+		t.Errorf("the refusal does not say why:\n%s", body)
+	}
+	onlyFailing(t, checklistStates(t, body), "")
+	if after := f.carerixCalls(); after != before {
+		t.Errorf("the refused run made %d Carerix calls", after-before)
 	}
 }

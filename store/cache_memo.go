@@ -188,7 +188,7 @@ func (m *memo) invalidate(c recrubo.Change) {
 		m.bump(scopeList(c.TenantID, ChangeStatusNodes))
 	case ChangeSyncStatus:
 		m.forget(m.syncStatusKey(c.TenantID))
-	case ChangeSyncRun, ChangeSyncCheckpoint, ChangeEvent:
+	case ChangeSyncRun, ChangeSyncCheckpoint, ChangeEvent, ChangeVerifyRun:
 		// Not cached.
 	case ChangeResync:
 		if c.TenantID == "" {

@@ -86,7 +86,8 @@ func newTenant(slug string) *recrubo.Tenant {
 			ApplicationID: "app-" + slug,
 			PublicKeyPEM:  "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n",
 		},
-		Embed: recrubo.EmbedSettings{SigningKey: recrubo.NewSecret("plain-embed-key-" + slug)},
+		Embed: recrubo.EmbedSettings{SigningKey: recrubo.NewSecret("plain-embed-key-" + slug), Proof: recrubo.ProofMixed,
+			SignInClientID: "recrubo-" + slug + ".apps.carerix.io", AdminRoles: []string{"Beheerder"}, ManagerRoles: []string{"Teamleider"}},
 		WhatsApp: recrubo.WhatsAppSettings{
 			APIBaseURL:    "https://graph.facebook.com",
 			PhoneNumberID: "1234567890",

@@ -74,7 +74,10 @@ func loadMigrations(dialect string) ([]migration, error) {
 
 // applyMigrations runs each migration that is not yet recorded, each in its
 // own transaction together with its record, so a failed migration leaves
-// nothing half-applied.
+// nothing half-applied. Each transaction looks again whether its migration
+// is recorded: another process may have applied it since the list was read
+// (on SQLite the transaction holds the write lock from its start, so that
+// second look is final).
 func applyMigrations(ctx context.Context, q querier, begin func(context.Context) (txConn, error), ms []migration, now int64) error {
 	if _, err := q.exec(ctx, createMigrationsTable); err != nil {
 		return fmt.Errorf("creating schema_migrations: %w", err)
@@ -103,6 +106,17 @@ func applyMigrations(ctx context.Context, q querier, begin func(context.Context)
 		if err != nil {
 			return err
 		}
+		var recorded int64
+		if err := tx.queryRow(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, m.version).Scan(&recorded); err != nil {
+			_ = tx.rollback(ctx)
+			return fmt.Errorf("reading schema_migrations: %w", err)
+		}
+		if recorded > 0 {
+			if err := tx.rollback(ctx); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			continue // another process applied it meanwhile
+		}
 		if _, err := tx.exec(ctx, m.sql); err != nil {
 			_ = tx.rollback(ctx)
 			return fmt.Errorf("applying migration %s: %w", m.name, err)
@@ -121,7 +135,11 @@ func applyMigrations(ctx context.Context, q querier, begin func(context.Context)
 
 // migrateSQLite brings a SQLite database up to date: our migrations, then
 // River's. The single writer connection serialises concurrent starters
-// within a process; SQLite's file lock (busy_timeout) serialises processes.
+// within a process. Across processes (serve and a command started at the
+// same moment on a new database) every migration transaction holds the
+// write lock from its start and looks again at what is applied, and
+// River's migrations run in one such transaction, so the second process
+// finds them applied instead of applying them twice.
 func (db *DB) migrateSQLite(ctx context.Context, b *sqliteBackend) error {
 	w := sqlQuerier{b.write}
 	begin := func(ctx context.Context) (txConn, error) { return b.begin(ctx) }
@@ -132,7 +150,18 @@ func (db *DB) migrateSQLite(ctx context.Context, b *sqliteBackend) error {
 	if err != nil {
 		return fmt.Errorf("preparing River migrations: %w", err)
 	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+	tx, err := b.write.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock, held until commit
+	if err != nil {
+		return fmt.Errorf("locking for River migrations: %w", err)
+	}
+	// SQLite runs DDL inside transactions and River's SQLite migrations
+	// need no commit between them, so one transaction can hold them all.
+	//lint:ignore SA1019 one transaction is what serialises processes here; see above
+	if _, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil); err != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("applying River migrations: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("applying River migrations: %w", err)
 	}
 	db.riverVersion = latestRiverVersion(m.AllVersions())

@@ -3,11 +3,14 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivertype"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
 )
 
 // RiverClient is the part of a River client that runs jobs, without the
@@ -70,4 +73,67 @@ func (db *DB) JobCounts(ctx context.Context) (map[string]int, error) {
 		return nil, fmt.Errorf("store: counting jobs: %w", err)
 	}
 	return counts, nil
+}
+
+// riverSQLiteTime is how River's SQLite driver writes times: its queries
+// compare them as text, so any other layout would compare wrongly.
+const riverSQLiteTime = "2006-01-02 15:04:05.000"
+
+// TouchJob marks attempt of the running job id alive by moving its
+// attempted_at to now: River's rescuer takes a job running since long
+// before its kind's rescue delay for one whose process died, and a long job
+// (see package jobs) is judged by its last mark. It reports false when that
+// attempt is no longer running (the job was rescued or has finished).
+func (db *DB) TouchJob(ctx context.Context, id int64, attempt int) (bool, error) {
+	now := db.now().UTC()
+	var at any = now
+	if db.backend == backendSQLite {
+		at = now.Round(time.Millisecond).Format(riverSQLiteTime)
+	}
+	var n int64
+	err := db.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
+		var err error
+		n, err = tx.(*dbTx).conn.exec(ctx,
+			`UPDATE river_job SET attempted_at = $1 WHERE id = $2 AND attempt = $3 AND state = 'running'`, at, id, attempt)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: marking job %d alive: %w", id, err)
+	}
+	return n == 1, nil
+}
+
+// JobInfo is a River job as ActiveJobs lists it.
+type JobInfo struct {
+	ID      int64
+	Kind    string
+	State   string
+	Attempt int
+	// Args are the job's arguments as stored (JSON).
+	Args []byte
+}
+
+// ActiveJobs lists the jobs of kind that are not finished (available,
+// scheduled, running, retryable or pending), oldest first.
+func (db *DB) ActiveJobs(ctx context.Context, kind string) ([]JobInfo, error) {
+	argsText := `CAST(args AS TEXT)`
+	if db.backend == backendSQLite {
+		// River's SQLite driver may store arguments as JSONB; json() reads
+		// either form back as text.
+		argsText = `CAST(CASE WHEN typeof(args) = 'text' AND NOT json_valid(args) THEN args ELSE json(args) END AS TEXT)`
+	}
+	jobs, err := collect(ctx, db.be.reader(), func(r rows) (JobInfo, error) {
+		var j JobInfo
+		var args string
+		var attempt int64
+		err := r.Scan(&j.ID, &j.Kind, &j.State, &attempt, &args)
+		j.Attempt, j.Args = int(attempt), []byte(args)
+		return j, err
+	}, `SELECT id, kind, CAST(state AS TEXT), attempt, `+argsText+` FROM river_job
+		WHERE kind = $1 AND CAST(state AS TEXT) IN ('available', 'scheduled', 'running', 'retryable', 'pending')
+		ORDER BY id`, kind)
+	if err != nil {
+		return nil, fmt.Errorf("store: listing %s jobs: %w", kind, err)
+	}
+	return jobs, nil
 }

@@ -61,11 +61,14 @@ type sqlRow struct{ r *sql.Row }
 func (r sqlRow) Scan(dest ...any) error { return sqliteError(r.r.Scan(dest...)) }
 
 // sqliteError classifies constraint violations by SQLite's extended result
-// codes.
+// codes, and outages (a lock held too long, a full disk) as EUNAVAILABLE.
 func sqliteError(err error) error {
 	var se *sqlite.Error
 	if err == nil || !errors.As(err, &se) {
 		return err
+	}
+	if sqliteUnavailable(err) {
+		return unavailable(err)
 	}
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:

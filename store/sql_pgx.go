@@ -52,11 +52,17 @@ type pgxRow struct{ r pgx.Row }
 
 func (r pgxRow) Scan(dest ...any) error { return pgxError(r.r.Scan(dest...)) }
 
-// pgxError classifies constraint violations; pgx.ErrNoRows already matches
-// sql.ErrNoRows.
+// pgxError classifies constraint violations, and outages as EUNAVAILABLE;
+// pgx.ErrNoRows already matches sql.ErrNoRows.
 func pgxError(err error) error {
+	if err == nil || errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	if pgUnavailable(err) {
+		return unavailable(err)
+	}
 	var pgErr *pgconn.PgError
-	if err == nil || !errors.As(err, &pgErr) {
+	if !errors.As(err, &pgErr) {
 		return err
 	}
 	switch pgErr.Code {

@@ -98,7 +98,7 @@ func (b *sqliteBackend) reader() querier { return sqlQuerier{b.read} }
 func (b *sqliteBackend) begin(ctx context.Context) (txConn, error) {
 	tx, err := b.write.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("beginning transaction: %w", err)
+		return nil, fmt.Errorf("beginning transaction: %w", sqliteError(err))
 	}
 	return &sqliteTx{sqlQuerier: sqlQuerier{tx}, tx: tx, river: b.river}, nil
 }
@@ -115,7 +115,7 @@ type sqliteTx struct {
 	river *river.Client[*sql.Tx]
 }
 
-func (t *sqliteTx) commit(context.Context) error   { return t.tx.Commit() }
+func (t *sqliteTx) commit(context.Context) error   { return sqliteError(t.tx.Commit()) }
 func (t *sqliteTx) rollback(context.Context) error { return t.tx.Rollback() }
 
 func (t *sqliteTx) insertJob(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {

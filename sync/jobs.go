@@ -46,7 +46,11 @@ type RescopeArgs struct {
 // Kind implements recrubo.JobArgs.
 func (RescopeArgs) Kind() string { return "sync.rescope" }
 
-// RegisterJobs registers the sync job handlers of s on reg.
+// RegisterJobs registers the sync job handlers of s on reg. The initial
+// sync, reconciliation and rescope are long jobs (Timeout -1): no time
+// limit, heartbeats while they run, and continued by another instance
+// within the runner's rescue delay when theirs dies; the initial sync
+// continues from its checkpoints, the others start again.
 func RegisterJobs(reg *jobs.Registry, s *Service) {
 	jobs.Handle(reg, s.runInitialJob, jobs.HandleOptions{Timeout: -1, MaxAttempts: 10})
 	jobs.Handle(reg, s.drainJob, jobs.HandleOptions{Timeout: 2 * drainBudget, MaxAttempts: 25})

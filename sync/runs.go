@@ -90,11 +90,16 @@ func (s *Service) runInitialJob(ctx context.Context, args InitialArgs) error {
 		return nil
 	}
 	err = s.RunInitial(ctx, run, nil)
-	if err == nil {
-		return nil
+	if err == nil || ctx.Err() != nil {
+		// Done, or interrupted (a stop, or the job taken for dead): the
+		// run continues from its checkpoints, never failed for that.
+		return err
 	}
-	if attempt, of := jobs.Attempt(ctx); attempt >= of && of > 0 {
-		return s.failRun(ctx, run, recrubo.ErrorMessage(err), err)
+	if run.State != recrubo.RunFailed && Permanent(err) {
+		return s.failRun(ctx, run, failureMessage(err), err)
+	}
+	if attempt, of := jobs.Attempt(ctx); attempt >= of && of > 0 && run.State != recrubo.RunFailed {
+		return s.failRun(ctx, run, failureMessage(err), err)
 	}
 	return err
 }

@@ -14,6 +14,11 @@
 // admin account may not update also fails the credentials check, naming
 // the missing scope.
 //
+// Opening the verify page runs nothing (Runs.Last reads the last result),
+// so a link scanner in mail or chat changes nothing in Carerix; the page's
+// button runs the checks (Runs.Run), at most once per Runs.MinGap per
+// tenant, and the result is kept for the next visit.
+//
 // Links are handed out again rather than reissued where possible
 // (Links.Current): issuing a link revokes the one the admin holds.
 // Unprovisioning revokes the current link (Links.Revoke).

@@ -137,6 +137,7 @@ func (e *env) demo(ctx context.Context, o demoOptions) error {
 		return fmt.Errorf("configuration: %w", errors.Join(errs...))
 	}
 	cfg.Demo, cfg.Addr, cfg.PublicURL, cfg.DataDir, cfg.DatabaseURL = true, ln.Addr().String(), publicURL, o.dataDir, ""
+	cfg.MetricsAddr = "127.0.0.1:0" // any free port: a demo must not clash with a service running here
 	if e.getenv("LOG_LEVEL") == "" {
 		cfg.LogLevel = slog.LevelWarn // keep the demo's output to its links
 	}
@@ -174,7 +175,7 @@ func (e *env) demo(ctx context.Context, o demoOptions) error {
 		return fail(fmt.Errorf("provisioning: %w", err))
 	}
 	fmt.Fprintln(out, "\nInitial sync ...")
-	if err := e.runSync(ctx, svc.db, tenant, out); err != nil {
+	if err := e.runSync(ctx, svc.db, tenant, out, defaultRetryFor); err != nil {
 		return fail(fmt.Errorf("initial sync: %w", err))
 	}
 	fmt.Fprintln(out, "\nSeeding conversations ...")

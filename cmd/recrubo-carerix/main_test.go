@@ -70,13 +70,20 @@ func TestKeygenPrintsAUsableKey(t *testing.T) {
 
 // TestServeRunsAndStopsCleanly starts the whole service on SQLite, checks it
 // is ready, then cancels (as SIGTERM does) and expects a clean exit.
-func TestServeRunsAndStopsCleanly(t *testing.T) {
+// freeAddr returns a loopback address nobody listens on now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
 	ln.Close()
+	return addr
+}
+
+func TestServeRunsAndStopsCleanly(t *testing.T) {
+	addr, metricsAddr := freeAddr(t), freeAddr(t)
 	var errOut syncBuffer
 	key := func() string {
 		var b syncBuffer
@@ -87,7 +94,7 @@ func TestServeRunsAndStopsCleanly(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--addr", addr, "--data-dir", t.TempDir()},
-			envOf(map[string]string{"MASTER_KEY": key, "PUBLIC_URL": "http://127.0.0.1:1"}), io.Discard, &errOut)
+			envOf(map[string]string{"MASTER_KEY": key, "PUBLIC_URL": "http://127.0.0.1:1", "METRICS_ADDR": metricsAddr}), io.Discard, &errOut)
 	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -111,7 +118,18 @@ func TestServeRunsAndStopsCleanly(t *testing.T) {
 	if code := run(t.Context(), []string{"healthcheck"}, envOf(map[string]string{"ADDR": addr}), io.Discard, io.Discard); code != 0 {
 		t.Error("healthcheck failed against a running service")
 	}
-	resp, err := http.Get(fmt.Sprintf("http://%s/metrics", addr))
+	// Metrics and the detailed health are on METRICS_ADDR only.
+	for _, path := range []string{"/metrics", "/health"} {
+		resp, err := http.Get(fmt.Sprintf("http://%s%s", addr, path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("public %s = %d, want 404", path, resp.StatusCode)
+		}
+	}
+	resp, err := http.Get(fmt.Sprintf("http://%s/metrics", metricsAddr))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,6 +137,15 @@ func TestServeRunsAndStopsCleanly(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(body), "recrubo_store_cache_hits_total") {
 		t.Error("metrics lack the cache counters")
+	}
+	resp, err = http.Get(fmt.Sprintf("http://%s/health", metricsAddr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"tenants":[]`) {
+		t.Errorf("health = %d %s", resp.StatusCode, body)
 	}
 	cancel()
 	select {

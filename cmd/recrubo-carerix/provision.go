@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -40,16 +42,33 @@ func (e *env) publicURL() (string, error) {
 
 func (e *env) provisionCmd() *cobra.Command {
 	var slug string
-	var dryRun bool
+	var dryRun, inService, status bool
 	cmd := &cobra.Command{
 		Use:   "provision",
 		Short: "Install the templates and webhooks in a tenant's Carerix",
 		Long: "Checks the tenant's admin credentials and scopes, prints the plan (create, update or\n" +
-			"unchanged per template and webhook), then applies it and prints the admin's verify link.\n" +
-			"Running it again changes only what differs, and prints the admin's current link again\n" +
-			"while it is valid for at least another day (tenant verify-link issues a new one).",
+			"unchanged per template and webhook), then applies it, starts the initial sync in the\n" +
+			"service and prints the admin's verify link. Running it again changes only what differs,\n" +
+			"and prints the admin's current link again while it is valid for at least another day\n" +
+			"(tenant verify-link issues a new one).\n\n" +
+			"With --in-service the running service provisions instead, as a background job that\n" +
+			"retries while Carerix is unavailable (its PUBLIC_URL is used; no link is printed: use\n" +
+			"tenant verify-link). --status shows how the latest run, of either kind, went.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch {
+			case status:
+				return e.withTenant(cmd.Context(), slug, func(db *store.DB, t *recrubo.Tenant) error {
+					return e.explain(e.printProvisionStatus(cmd.Context(), db, t))
+				})
+			case inService:
+				if dryRun {
+					return errors.New("--dry-run runs here: leave out --in-service")
+				}
+				return e.withTenant(cmd.Context(), slug, func(db *store.DB, t *recrubo.Tenant) error {
+					return e.explain(e.enqueueProvision(cmd.Context(), db, t))
+				})
+			}
 			pub, err := e.publicURL()
 			if err != nil {
 				return err
@@ -64,8 +83,59 @@ func (e *env) provisionCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&slug, "tenant", "", "tenant slug")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the plan without changing anything")
+	cmd.Flags().BoolVar(&inService, "in-service", false, "let the running service provision, as a background job that retries while Carerix is unavailable")
+	cmd.Flags().BoolVar(&status, "status", false, "show how the latest provisioning run went")
 	_ = cmd.MarkFlagRequired("tenant")
 	return cmd
+}
+
+// enqueueProvision asks the service to provision t: the provisioning job,
+// which its workers run, retrying while Carerix is unavailable.
+func (e *env) enqueueProvision(ctx context.Context, db *store.DB, t *recrubo.Tenant) error {
+	if err := db.Enqueue(ctx, provisioning.JobArgs{TenantID: t.ID}, &recrubo.JobOptions{UniqueByArgs: true}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Queued: the service provisions %s in the background and starts its initial sync; "+
+		"it retries while Carerix is unavailable, and needs `recrubo-carerix serve` running with PUBLIC_URL set.\n"+
+		"  provision --tenant %[1]s --status   how it went (credential and scope errors are not retried)\n"+
+		"  sync --tenant %[1]s                 follow the initial sync\n"+
+		"  tenant verify-link --tenant %[1]s   the admin's verify link (the job hands out none)\n", t.Slug)
+	return nil
+}
+
+// printProvisionStatus prints the tenant's latest provisioning run and
+// whether one waits in the service.
+func (e *env) printProvisionStatus(ctx context.Context, db *store.DB, t *recrubo.Tenant) error {
+	js, err := db.ActiveJobs(ctx, provisioning.JobArgs{}.Kind())
+	if err != nil {
+		return err
+	}
+	for _, j := range js {
+		var args provisioning.JobArgs
+		if json.Unmarshal(j.Args, &args) == nil && args.TenantID == t.ID {
+			fmt.Fprintf(e.stdout, "In the service: job %d, %s (attempt %d).\n", j.ID, j.State, j.Attempt)
+		}
+	}
+	run, err := db.LatestProvisionRun(ctx, t.ID)
+	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND {
+		fmt.Fprintf(e.stdout, "%s has not been provisioned yet.\n", t.Slug)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	when := run.StartedAt.Local().Format(time.DateTime)
+	if !run.FinishedAt.IsZero() {
+		when += " to " + run.FinishedAt.Local().Format(time.DateTime)
+	}
+	fmt.Fprintf(e.stdout, "Latest run: %s, %s (%s)\n", run.Action, run.State, when)
+	if run.Summary != "" {
+		fmt.Fprint(e.stdout, indent(run.Summary))
+	}
+	if run.Error != "" {
+		fmt.Fprintf(e.stdout, "Error: %s\n", run.Error)
+	}
+	return nil
 }
 
 // provisionRunner assembles the provisioning runner for an operator

@@ -6,12 +6,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/keyring"
 	"github.com/recrubo/recrubo-carerix/provisioning"
 	"github.com/recrubo/recrubo-carerix/store"
+	"github.com/recrubo/recrubo-carerix/sync/synctest"
 	"github.com/recrubo/recrubo-carerix/verify"
 )
 
@@ -373,6 +375,45 @@ func TestProvisionReportsMissingScope(t *testing.T) {
 	}
 	if n := c.ourCodes(); n != 0 {
 		t.Errorf("%d templates installed despite the refused access check", n)
+	}
+}
+
+// TestProvisionInService: provision --in-service hands provisioning to the
+// running service as its background job; --status shows the outcome.
+func TestProvisionInService(t *testing.T) {
+	c := newProvisionCLI(t)
+	code, out, _ := c.run("provision", "--tenant", "acme", "--status")
+	if code != 0 || !strings.Contains(out, "has not been provisioned yet") {
+		t.Fatalf("status before = %d %q", code, out)
+	}
+	code, out, errOut := c.run("provision", "--tenant", "acme", "--in-service")
+	if code != 0 || !strings.Contains(out, "Queued") || strings.Contains(out, "/verify/") {
+		t.Fatalf("provision --in-service = %d %q %q", code, out, errOut)
+	}
+	if _, out, _ := c.run("provision", "--tenant", "acme", "--status"); !strings.Contains(out, "In the service: job") {
+		t.Errorf("status with the job waiting: %q", out)
+	}
+	addr := freeAddr(t)
+	startServe(t, map[string]string{"MASTER_KEY": c.env["MASTER_KEY"], "DATA_DIR": c.env["DATA_DIR"], "ADDR": addr,
+		"PUBLIC_URL": provPublicURL, "METRICS_ADDR": "off", "LOG_LEVEL": "warn"})
+	db := c.openStore(t)
+	tn, err := db.TenantBySlug(t.Context(), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !synctest.WaitFor(time.Minute, func() bool {
+		run, err := db.LatestProvisionRun(t.Context(), tn.ID)
+		return err == nil && run.State == recrubo.ProvisionSucceeded
+	}) {
+		_, out, _ := c.run("provision", "--tenant", "acme", "--status")
+		t.Fatalf("the service did not provision:\n%s", out)
+	}
+	if n := c.ourCodes(); n != 4 {
+		t.Errorf("%d of our templates installed, want 4", n)
+	}
+	code, out, _ = c.run("provision", "--tenant", "acme", "--status")
+	if code != 0 || !strings.Contains(out, "Latest run: provision, succeeded") {
+		t.Errorf("status after = %d %q", code, out)
 	}
 }
 

@@ -98,6 +98,7 @@ type runningService struct {
 	*services
 	shutdown       time.Duration
 	srv            *server.Server
+	metricsAddr    string // where /metrics listens; "" when off
 	runner         *jobs.Runner
 	served         chan error
 	stopBackground context.CancelFunc
@@ -155,7 +156,7 @@ func (e *env) startService(ctx context.Context, cfg config.Config, ln net.Listen
 		}
 	}
 	runner, err := jobs.NewRunner(db, svc.jobs, jobs.Config{
-		Queues: map[string]int{"default": cfg.JobWorkers}, Logger: log,
+		Queues: map[string]int{"default": cfg.JobWorkers}, Logger: log, RescueAfter: cfg.JobRescueAfter,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("preparing job runner: %w", err)
@@ -170,16 +171,35 @@ func (e *env) startService(ctx context.Context, cfg config.Config, ln net.Listen
 	if err != nil {
 		return nil, err
 	}
+	// Metrics and the detailed health name every tenant: they have a
+	// listener of their own, loopback by default, never the public port.
+	var metricsLn net.Listener
+	if cfg.MetricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			return nil, fmt.Errorf("listening for metrics on %s (METRICS_ADDR): %w", cfg.MetricsAddr, err)
+		}
+		closers = append(closers, func() { _ = metricsLn.Close() })
+	}
 	if err := runner.Start(ctx); err != nil {
 		return nil, fmt.Errorf("starting jobs: %w", err)
 	}
 	r := &runningService{services: svc, shutdown: cfg.ShutdownTimeout, srv: srv, runner: runner,
 		served: make(chan error, 1), closers: closers}
 	go func() { r.served <- srv.Serve(ln) }()
+	attrs := []any{slog.String("addr", ln.Addr().String()), slog.String("public_url", cfg.PublicURL), slog.String("backend", db.Backend())}
+	if metricsLn != nil {
+		r.metricsAddr = metricsLn.Addr().String()
+		go func() {
+			if err := srv.ServeMetrics(metricsLn); err != nil {
+				log.Error("metrics listener stopped", slog.Any("err", err))
+			}
+		}()
+		attrs = append(attrs, slog.String("metrics_addr", r.metricsAddr))
+	}
 	bctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	r.stopBackground = stop
 	r.background = svc.startBackground(bctx)
-	log.Info("serving", slog.String("addr", ln.Addr().String()), slog.String("public_url", cfg.PublicURL), slog.String("backend", db.Backend()))
+	log.Info("serving", attrs...)
 	return r, nil
 }
 

@@ -1,22 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
@@ -51,7 +45,9 @@ func (f *tenantFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVarP(&f.file, "file", "f", "", "YAML or JSON file with the tenant's settings (- for standard input)")
 	fl.StringVar(&f.slug, "slug", "", "tenant slug used in URLs, e.g. acme")
-	fl.BoolVar(&f.noCheck, "no-status-check", false, "save status filters without checking them against the statuses the Carerix account has")
+	fl.BoolVar(&f.noCheck, "no-check", false, "save without asking Carerix: credentials and status filters unchecked")
+	fl.BoolVar(&f.noCheck, "no-status-check", false, "the same as --no-check")
+	_ = fl.MarkDeprecated("no-status-check", "use --no-check (it skips every check against Carerix)")
 	fl.StringVar(&f.name, "name", "", "display name")
 	fl.StringSliceVar(&f.origins, "origin", nil, "Carerix origin allowed to frame our pages, e.g. https://acme.carerix.net (repeatable)")
 	fl.StringSliceVar(&f.candStatus, "candidate-status", nil, "candidate status to sync, by export code or label (repeatable)")
@@ -98,36 +94,6 @@ func (f *tenantFlags) apply(cmd *cobra.Command, t *recrubo.Tenant, getenv func(s
 	if v := getenv("CARERIX_ADMIN_CLIENT_SECRET"); v != "" {
 		t.Admin.ClientSecret = recrubo.NewSecret(v)
 	}
-}
-
-// readTenantFile decodes a tenant from YAML or JSON, refusing unknown fields
-// so a typo is an error rather than a silently ignored setting.
-func readTenantFile(path string, stdin io.Reader, t *recrubo.Tenant) error {
-	var data []byte
-	var err error
-	if path == "-" {
-		data, err = io.ReadAll(io.LimitReader(stdin, 1<<20))
-	} else {
-		data, err = os.ReadFile(path)
-	}
-	if err != nil {
-		return fmt.Errorf("reading tenant file: %w", err)
-	}
-	ext := strings.ToLower(filepath.Ext(path))
-	if ext == ".json" || (path == "-" && bytes.HasPrefix(bytes.TrimSpace(data), []byte("{"))) {
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(t); err != nil {
-			return fmt.Errorf("tenant file %s: %w", path, err)
-		}
-		return nil
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(t); err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("tenant file %s: %w", path, err)
-	}
-	return nil
 }
 
 // openStore opens the configured store for an operator command.
@@ -196,12 +162,21 @@ func (e *env) tenantAddCmd() *cobra.Command {
 	var f tenantFlags
 	cmd := &cobra.Command{
 		Use:   "add",
-		Short: "Add a tenant from flags and/or a YAML/JSON file",
-		Args:  cobra.NoArgs,
+		Short: "Add a tenant from flags and/or a YAML/JSON file (see examples/tenant.yaml)",
+		Long: `Add a tenant from a YAML or JSON file (examples/tenant.yaml has every field,
+commented) and/or flags; secrets come from the file or from CARERIX_CLIENT_SECRET
+and CARERIX_ADMIN_CLIENT_SECRET. Every problem is reported, one line each, and
+nothing is saved while there is one. Before saving, both Carerix clients are
+checked (a wrong client id or secret is refused, naming the client) and the
+status filters are checked against the statuses the account has; --no-check
+saves without asking Carerix.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			t := &recrubo.Tenant{}
+			var problems []string
 			if f.file != "" {
-				if err := readTenantFile(f.file, cmd.InOrStdin(), t); err != nil {
+				var err error
+				if problems, err = readTenantFile(f.file, cmd.InOrStdin(), t); err != nil {
 					return err
 				}
 			}
@@ -213,12 +188,15 @@ func (e *env) tenantAddCmd() *cobra.Command {
 				t.Embed.SigningKey = randomSecret()
 			}
 			t.Normalize()
-			if err := t.Validate(); err != nil {
-				return e.explain(err)
-			}
-			k, err := e.checkCarerix(cmd.Context(), t, f.noCheck)
-			if err != nil {
+			if err := e.reportProblems(problems, t.Validate()); err != nil {
 				return err
+			}
+			var k *carerix.Contract
+			if !f.noCheck {
+				var err error
+				if k, err = e.checkCarerix(cmd.Context(), t, carerixChecks{sync: true, admin: true, filters: true}); err != nil {
+					return err
+				}
 			}
 			db, err := e.openStore(cmd.Context())
 			if err != nil {
@@ -231,6 +209,7 @@ func (e *env) tenantAddCmd() *cobra.Command {
 			if err := e.saveContract(cmd.Context(), db, t, k); err != nil {
 				return err
 			}
+			e.warnFilters(t)
 			fmt.Fprintf(e.stdout, "added tenant %s (%s)\n", t.Slug, t.ID)
 			return nil
 		},
@@ -244,25 +223,36 @@ func (e *env) tenantUpdateCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "update SLUG",
 		Short: "Change a tenant's settings; only what is given changes",
-		Args:  cobra.ExactArgs(1),
+		Long: `Change a tenant's settings from a file and/or flags; only what is given changes.
+A changed client id, secret or Carerix address is checked against Carerix before
+saving (naming the client Carerix refuses), and changed status filters against
+the statuses the account has; --no-check saves without asking Carerix.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return e.withTenant(cmd.Context(), args[0], func(db *store.DB, t *recrubo.Tenant) error {
-				id, created, filters := t.ID, t.CreatedAt, t.Filters
+				before := *t
+				var problems []string
 				if f.file != "" {
-					if err := readTenantFile(f.file, cmd.InOrStdin(), t); err != nil {
+					var err error
+					if problems, err = readTenantFile(f.file, cmd.InOrStdin(), t); err != nil {
 						return err
 					}
 				}
 				f.apply(cmd, t, e.getenv)
-				t.ID, t.CreatedAt = id, created
+				t.ID, t.CreatedAt = before.ID, before.CreatedAt
 				t.Normalize()
-				if err := t.Validate(); err != nil {
-					return e.explain(err)
+				if err := e.reportProblems(problems, t.Validate()); err != nil {
+					return err
 				}
 				var k *carerix.Contract
-				if crsync.FiltersChanged(filters, t.Filters) {
+				if !f.noCheck {
+					checks := carerixChecks{
+						sync:    syncAccessChanged(&before, t),
+						admin:   adminAccessChanged(&before, t),
+						filters: crsync.FiltersChanged(before.Filters, t.Filters),
+					}
 					var err error
-					if k, err = e.checkCarerix(cmd.Context(), t, f.noCheck); err != nil {
+					if k, err = e.checkCarerix(cmd.Context(), t, checks); err != nil {
 						return err
 					}
 				}
@@ -272,6 +262,7 @@ func (e *env) tenantUpdateCmd() *cobra.Command {
 				if err := e.saveContract(cmd.Context(), db, t, k); err != nil {
 					return err
 				}
+				e.warnFilters(t)
 				fmt.Fprintf(e.stdout, "updated tenant %s\n", t.Slug)
 				return nil
 			})
@@ -281,44 +272,39 @@ func (e *env) tenantUpdateCmd() *cobra.Command {
 	return cmd
 }
 
-// statusCheckTimeout bounds the checks of a tenant against its Carerix.
-const statusCheckTimeout = 30 * time.Second
+// reportProblems prints every problem of a tenant, those of its file and
+// those validation found, one line each, and returns the error that says
+// it was not saved; nil when there are none.
+func (e *env) reportProblems(fileProblems []string, validation error) error {
+	if validation != nil && len(recrubo.ErrorFields(validation)) == 0 {
+		return e.explain(validation)
+	}
+	n := len(fileProblems) + len(recrubo.ErrorFields(validation))
+	if n == 0 {
+		return nil
+	}
+	for _, p := range fileProblems {
+		fmt.Fprintf(e.stderr, "  %s\n", p)
+	}
+	for _, f := range recrubo.ErrorFields(validation) {
+		fmt.Fprintf(e.stderr, "  %s: %s\n", f.Field, f.Message)
+	}
+	if n == 1 {
+		return errors.New("tenant not saved: 1 problem")
+	}
+	return fmt.Errorf("tenant not saved: %d problems", n)
+}
 
-// checkCarerix reads t's Carerix API contract with its integration
-// credentials and refuses a tenant whose Carerix lacks what the product
-// needs, in one line naming the Carerix type, the field and the names
-// tried; then it refuses status filters naming a status the account does
-// not have. skip saves the tenant unchecked (provisioning reads the
-// contract, and the sync refuses unknown statuses with the same list); the
-// contract is nil then.
-func (e *env) checkCarerix(ctx context.Context, t *recrubo.Tenant, skip bool) (*carerix.Contract, error) {
-	if skip {
-		return nil, nil
+// warnFilters warns about status filters that sync nothing.
+func (e *env) warnFilters(t *recrubo.Tenant) {
+	if len(t.Filters.CandidateStatuses) == 0 {
+		fmt.Fprintln(e.stderr, "warning: filters.candidate_statuses is empty: no candidates (and so no matches) will be synced; "+
+			"set them with --candidate-status or in the file")
 	}
-	ctx, cancel := context.WithTimeout(ctx, statusCheckTimeout)
-	defer cancel()
-	c, err := carerix.New(carerix.TenantConfig(t))
-	if err != nil {
-		return nil, fmt.Errorf("the Carerix settings are not usable: %w", err)
+	if len(t.Filters.VacancyStatuses) == 0 {
+		fmt.Fprintln(e.stderr, "warning: filters.vacancy_statuses is empty: no vacancies and no matches will be synced; "+
+			"set them with --vacancy-status or in the file")
 	}
-	k, err := c.Contract(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading the tenant's Carerix API contract: %w (use --no-status-check to save the tenant unchecked)", err)
-	}
-	if err := k.Err(); err != nil {
-		return nil, fmt.Errorf("tenant not saved: the tenant's Carerix API lacks what Recrubo needs: %s", carerix.ContractProblem(err))
-	}
-	if len(t.Filters.CandidateStatuses)+len(t.Filters.VacancyStatuses) == 0 {
-		return k, nil
-	}
-	err = crsync.CheckFilters(ctx, c, t)
-	if recrubo.ErrorCode(err) == recrubo.EINVALID {
-		return nil, e.explain(err)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("checking the status filters against Carerix: %w (use --no-status-check to save them unchecked)", err)
-	}
-	return k, nil
 }
 
 // saveContract stores the contract checkCarerix read (none: nothing) and

@@ -30,7 +30,7 @@ func wireProvisioning(s *services) error {
 		return err
 	}
 	s.server.Verify.Links = runner.Links.(*verify.Links)
-	s.server.Verify.Checks = newChecker(s.db, runner)
+	s.server.Verify.Checks = &verify.Runs{Checker: newChecker(s.db, runner), Store: s.db}
 	s.server.Verify.Auth = verifyAuth{auth}
 	s.server.Verify.Progress = func(ctx context.Context, tenantID string) (*crsync.SyncProgress, error) {
 		return crsync.Progress(ctx, s.db, tenantID) // not cached: progress moves with every page

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
+	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
+	"github.com/recrubo/recrubo-carerix/store"
 	crsync "github.com/recrubo/recrubo-carerix/sync"
 )
 
@@ -27,5 +30,35 @@ func wireSync(s *services) error {
 			return fmt.Errorf("registering sync metrics: %w", err)
 		}
 	}
+	s.server.Health = func(ctx context.Context) (any, error) { return syncHealth(ctx, s.db, s.cached) }
 	return nil
+}
+
+// tenantHealth is one tenant's entry in the detailed health.
+type tenantHealth struct {
+	Slug     string               `json:"slug"`
+	Verified bool                 `json:"verified"`
+	Sync     *crsync.SyncProgress `json:"sync"`
+}
+
+// syncHealth is the detailed health the metrics listener serves on
+// /health: the database, and every tenant's sync progress and health.
+func syncHealth(ctx context.Context, db *store.DB, reads recrubo.DataStore) (any, error) {
+	status := "ok"
+	if err := db.Ping(ctx); err != nil {
+		status = "database unavailable"
+	}
+	ts, err := reads.Tenants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]tenantHealth, 0, len(ts))
+	for _, t := range ts {
+		p, err := crsync.Progress(ctx, reads, t.ID)
+		if err != nil {
+			return nil, fmt.Errorf("sync health of %s: %w", t.Slug, err)
+		}
+		out = append(out, tenantHealth{Slug: t.Slug, Verified: !t.VerifiedAt.IsZero(), Sync: p})
+	}
+	return map[string]any{"status": status, "version": recrubo.Version, "tenants": out}, nil
 }
