@@ -1,6 +1,9 @@
 package recrubo
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Embedded pages: Carerix shows our pages in iframes that its document
 // templates write. A viewer is proved in one of three ways (see
@@ -70,6 +73,9 @@ type EmbedViewer struct {
 	// they see every conversation and the tenant-wide dashboard; others
 	// see their own and unassigned conversations.
 	Privileged bool
+	// AuthTime is when the viewer was proved; zero means now. A session
+	// ends a fixed time after it, however often its token is renewed.
+	AuthTime time.Time
 }
 
 // EmbedAuthenticator checks an EmbedProof. Any mismatch (unknown tenant,

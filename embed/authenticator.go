@@ -380,7 +380,7 @@ func (a *Authenticator) privileged(ctx context.Context, t *recrubo.Tenant, userI
 		ok, err = false, nil
 	}
 	if err != nil {
-		return false, recrubo.WrapError(recrubo.EUNAVAILABLE, err, "Carerix cannot be reached right now.")
+		return false, fmt.Errorf("asking Carerix for the user's roles: %w", err)
 	}
 	a.roles.Set(key, ok, a.roleTTL)
 	return ok, nil

@@ -134,7 +134,11 @@ func (f *CarerixFetcher) HasRole(ctx context.Context, t *recrubo.Tenant, userID 
 	if err != nil {
 		return false, err
 	}
-	return c.UserHasRole(ctx, userID, roles)
+	ok, err := c.UserHasRole(ctx, userID, roles)
+	if errors.Is(err, carerix.ErrContract) {
+		return false, err // no roles through this tenant's API
+	}
+	return ok, lookupError(err)
 }
 
 // lookupError turns a Carerix failure into the product's: a record it

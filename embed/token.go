@@ -48,10 +48,29 @@ type Claims struct {
 }
 
 // Viewer returns the session's viewer on tenant t: the token's user, kind,
-// record, language, proof and privilege.
+// record, language, proof, privilege and when it was proved.
 func (c *Claims) Viewer(t *recrubo.Tenant) *recrubo.EmbedViewer {
-	return &recrubo.EmbedViewer{Tenant: t, Kind: c.Kind, RecordID: c.RecordID, Lang: recrubo.NormalizeLang(c.Lang),
-		User: &recrubo.Recruiter{TenantID: t.ID, ID: c.Subject}, Proof: c.Proof, Privileged: c.Privileged}
+	v := &recrubo.EmbedViewer{Tenant: t, Kind: c.Kind, RecordID: c.RecordID, Lang: recrubo.NormalizeLang(c.Lang),
+		User: &recrubo.Recruiter{TenantID: t.ID, ID: c.Subject, Active: true}, Proof: c.Proof, Privileged: c.Privileged}
+	if c.AuthTime != nil {
+		v.AuthTime = c.AuthTime.Time
+	}
+	return v
+}
+
+// Opens reports whether a session of these claims may open a page of
+// kind (and record): a session proved by a record's URL only that record's
+// page; one proved by a tenant-wide page's key only tenant-wide pages; a
+// sign-in any page.
+func (c *Claims) Opens(kind recrubo.EmbedKind, recordID string) bool {
+	switch c.Proof {
+	case recrubo.ProvedBySignIn:
+		return true
+	case recrubo.ProvedByPageKey:
+		return kind == recrubo.EmbedDashboard
+	default:
+		return kind == c.Kind && recordID == c.RecordID
+	}
 }
 
 // UserID is the token's subject, the viewing Carerix user.
@@ -69,12 +88,21 @@ func tokenKey(t *recrubo.Tenant) ([]byte, error) {
 	return m.Sum(nil), nil
 }
 
-// IssueToken signs a session token for v, whose proof was checked at
-// now: a new session, valid from now for TokenTTL. It returns the token
-// and its expiry.
+// IssueToken signs a session token for v, valid from now for TokenTTL:
+// a new session when v was proved now (zero AuthTime), else one that ends
+// SessionMaxAge after v.AuthTime (a page opened within a session). It
+// returns the token and its expiry; a session past its end is
+// EUNAUTHORIZED.
 func IssueToken(v *recrubo.EmbedViewer, now time.Time) (string, time.Time, error) {
+	at := v.AuthTime
+	if at.IsZero() {
+		at = now
+	}
+	if !now.Before(at.Add(SessionMaxAge)) {
+		return "", time.Time{}, recrubo.Errorf(recrubo.EUNAUTHORIZED, "Your session has ended. Reload the page.")
+	}
 	c := Claims{TenantID: v.Tenant.ID, Kind: v.Kind, RecordID: v.RecordID, Lang: v.Lang,
-		AuthTime: jwt.NewNumericDate(now), Proof: v.Proof, Privileged: v.Privileged,
+		AuthTime: jwt.NewNumericDate(at), Proof: v.Proof, Privileged: v.Privileged,
 		RegisteredClaims: jwt.RegisteredClaims{Subject: v.User.ID}}
 	return sign(v.Tenant, c, now)
 }

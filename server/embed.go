@@ -2,16 +2,28 @@ package server
 
 import (
 	"context"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/dashboard"
+	"github.com/recrubo/recrubo-carerix/embed"
 	"github.com/recrubo/recrubo-carerix/messaging"
 )
 
 // EmbedDeps are what the routes of the inbox and dashboard pages framed inside Carerix need. The zero value disables them.
 type EmbedDeps struct {
-	// Auth checks the proof in an embed URL.
-	Auth recrubo.EmbedAuthenticator
+	// Auth checks the proof in an embed URL and turns sign-ins into
+	// viewers.
+	Auth EmbedAuth
+	// SignIn runs sign-ins through the tenants' Carerix realms; nil
+	// refuses them (pages then open by their URL proof only).
+	SignIn embed.RealmSignIn
+	// RefusalFloor is the least time a refused page load takes, so a
+	// refusal costs the same time whether or not Carerix was asked (an
+	// unknown tenant, a wrong proof). Default 300 ms; negative: none.
+	RefusalFloor time.Duration
 	// Data reads what the pages show.
 	Data EmbedData
 	// Messenger sends and changes conversations; nil makes every action
@@ -21,6 +33,13 @@ type EmbedDeps struct {
 	// Feed it the store's changes (Subscribe) so other instances' writes
 	// drop stale pages too.
 	Pages *EmbedPageCache
+}
+
+// EmbedAuth proves who looks at an embedded page (embed.Authenticator).
+type EmbedAuth interface {
+	recrubo.EmbedAuthenticator
+	// SignIn turns a verified sign-in into the viewer of a page.
+	SignIn(ctx context.Context, t *recrubo.Tenant, id *embed.Identity, kind recrubo.EmbedKind, recordID, lang string) (*recrubo.EmbedViewer, error)
 }
 
 // EmbedData is what the embedded pages read.
@@ -57,10 +76,23 @@ func (s *Server) embedRoutes() {
 		return
 	}
 	g := s.app.Group(embedPrefix)
-	g.Get("/candidate/:id", s.handleInboxPage)
-	g.Get("/vacancy/:id", s.handleDashboardPage)
-	g.Get("/dashboard", s.handleDashboardPage)
-	g.Get("/conversations", s.handleConversationsPage)
+	// A page loads by GET with the proof Carerix wrote into its URL, or
+	// by POST with the session token (a navigation inside the frame after
+	// a sign-in or a first load: the URL then carries no proof).
+	for _, r := range []struct {
+		path string
+		h    fiber.Handler
+	}{
+		{"/candidate/:id", s.handleInboxPage},
+		{"/vacancy/:id", s.handleDashboardPage},
+		{"/dashboard", s.handleDashboardPage},
+		{"/conversations", s.handleConversationsPage},
+	} {
+		g.Get(r.path, r.h)
+		g.Post(r.path, r.h)
+	}
+	g.Post("/signin", s.handleSignIn)
+	s.app.Get(embed.CallbackPath, s.handleSignInCallback)
 
 	api := g.Group("/api", s.requireEmbedToken)
 	api.Post("/token", s.handleEmbedRefresh)

@@ -1,9 +1,11 @@
 package server
 
 import (
+	"errors"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -26,18 +28,39 @@ func embedProof(c *fiber.Ctx, kind recrubo.EmbedKind) recrubo.EmbedProof {
 		RecordHash: strings.Clone(c.Query("rh")),
 		UserID:     strings.Clone(c.Query("u")),
 		UserHash:   strings.Clone(c.Query("uh")),
+		PageKey:    strings.Clone(c.Query("dk")),
 		Lang:       strings.Clone(c.Query("lang")),
+		Client:     strings.Clone(c.IP()),
 	}
 }
 
+// sessionField is the form field a navigation inside the frame carries
+// its session token in (never the URL).
+const sessionField = "session"
+
 // authenticateEmbed checks a page load: the browser's fetch metadata
-// first (cheap), then the proof.
+// first (cheap), then the proof in the URL (GET) or the session token in
+// the form (POST, a navigation inside the frame). A page that needs a
+// sign-in gets the sign-in page: authenticateEmbed answers the request
+// itself and returns a nil viewer and a nil error. A refused load takes at
+// least RefusalFloor, however far the check went.
 func (s *Server) authenticateEmbed(c *fiber.Ctx, kind recrubo.EmbedKind) (*recrubo.EmbedViewer, error) {
+	start := time.Now()
 	if dest := c.Get("Sec-Fetch-Dest"); dest != "" && dest != "iframe" {
 		return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "This page can only be opened inside Carerix.")
 	}
-	v, err := s.deps.Embeds.Auth.Authenticate(c.UserContext(), embedProof(c, kind))
+	var v *recrubo.EmbedViewer
+	var err error
+	if c.Method() == fiber.MethodPost {
+		v, err = s.sessionViewer(c, kind)
+	} else {
+		v, err = s.deps.Embeds.Auth.Authenticate(c.UserContext(), embedProof(c, kind))
+	}
+	if errors.Is(err, embed.ErrSignInRequired) {
+		return nil, s.renderSignIn(c, kind)
+	}
 	if err != nil {
+		s.refusalDelay(c, start, err)
 		return nil, err
 	}
 	// A navigation inside the frame (a period link, a reload after an
@@ -50,6 +73,75 @@ func (s *Server) authenticateEmbed(c *fiber.Ctx, kind recrubo.EmbedKind) (*recru
 		if val := c.Get(h); val != "" && !originAllowed(val, v.Tenant.FrameOrigins) && !originAllowed(val, own) {
 			return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "This page can only be opened inside Carerix.")
 		}
+	}
+	return v, nil
+}
+
+// refusalDelay makes a refused page load take at least RefusalFloor from
+// start, so that the time of an answer does not tell whether a tenant
+// exists or a proof was checked against Carerix.
+func (s *Server) refusalDelay(c *fiber.Ctx, start time.Time, err error) {
+	switch recrubo.ErrorCode(err) {
+	case recrubo.EFORBIDDEN, recrubo.ENOTFOUND, recrubo.EUNAUTHORIZED:
+	default:
+		return
+	}
+	floor := s.deps.Embeds.RefusalFloor
+	if floor == 0 {
+		floor = defaultRefusalFloor
+	}
+	wait := time.Until(start.Add(floor))
+	if wait <= 0 {
+		return
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-c.UserContext().Done():
+	}
+}
+
+// defaultRefusalFloor is RefusalFloor's default: longer than a Carerix
+// look-up usually takes.
+const defaultRefusalFloor = 300 * time.Millisecond
+
+// sessionViewer is the viewer of a page loaded by POST with the session
+// token in the form: the token must be the tenant's, valid, and open this
+// page (a record's URL proof opens that record only, a page key the
+// tenant-wide pages, a sign-in every page); the user must still be active
+// as the mirror knows them.
+func (s *Server) sessionViewer(c *fiber.Ctx, kind recrubo.EmbedKind) (*recrubo.EmbedViewer, error) {
+	token := c.FormValue(sessionField)
+	if token == "" {
+		return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "You do not have access to this page.")
+	}
+	ctx := c.UserContext()
+	t, err := s.deps.Embeds.Data.TenantBySlug(ctx, c.Params("slug"))
+	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND || recrubo.ErrorCode(err) == recrubo.EINVALID {
+		return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "You do not have access to this page.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	claims, err := embed.VerifyToken(t, token, s.deps.Now())
+	if err != nil {
+		return nil, err
+	}
+	record := strings.Clone(c.Params("id"))
+	if !claims.Opens(kind, record) {
+		return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "You do not have access to this page.")
+	}
+	v := claims.Viewer(t)
+	v.Kind, v.RecordID = kind, record
+	u, err := s.deps.Embeds.Data.Recruiter(ctx, t.ID, claims.Subject)
+	switch {
+	case err == nil && !u.Active:
+		return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "You do not have access to this page.")
+	case err == nil:
+		v.User = u
+	case recrubo.ErrorCode(err) != recrubo.ENOTFOUND:
+		return nil, err
 	}
 	return v, nil
 }

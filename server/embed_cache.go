@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -172,7 +173,8 @@ func (e *cachedPage) write(w io.Writer, nonce, token string) error {
 // the token) and its title.
 func (s *Server) serveCachedPage(c *fiber.Ctx, v *recrubo.EmbedViewer, page string, build func() (templates.Values, string, error)) error {
 	pc := s.deps.Embeds.Pages
-	key := v.Tenant.ID + "|" + string(v.Kind) + "|" + v.RecordID + "|" + v.User.ID + "|" + v.Lang
+	key := v.Tenant.ID + "|" + string(v.Kind) + "|" + v.RecordID + "|" + v.User.ID + "|" + v.Lang + "|" +
+		string(v.Proof) + "|" + strconv.FormatBool(v.Privileged)
 	var e *cachedPage
 	if pc != nil {
 		e = pc.get(key)

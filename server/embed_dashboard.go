@@ -21,8 +21,11 @@ func (s *Server) handleDashboardPage(c *fiber.Ctx) error {
 		kind = recrubo.EmbedVacancy
 	}
 	v, err := s.authenticateEmbed(c, kind)
-	if err != nil {
-		return err
+	if err != nil || v == nil {
+		return err // nil: the sign-in page was sent
+	}
+	if kind == recrubo.EmbedDashboard && !v.Privileged {
+		return recrubo.Errorf(recrubo.EFORBIDDEN, "This page is for administrators and managers; open Recrubo on a candidate or a vacancy.")
 	}
 	days := 30
 	if d := c.Query("days"); d != "" {

@@ -179,7 +179,7 @@ func TestEmbedHostileSeedRendersAsText(t *testing.T) {
 	}
 	_, doc := f.page(f.dashboardURL("nl") + "&days=90")
 	assertInert(t, "dashboard", doc)
-	_, doc = f.page("/embed/acme/conversations?" + url.Values{"u": {f.viewer.ID}, "uh": {f.viewer.StableHash}, "view": {"all"}, "q": {hostile[:40]}}.Encode())
+	_, doc = f.page(f.conversationsURL(url.Values{"view": {"all"}, "q": {hostile[:40]}}))
 	assertInert(t, "conversations", doc)
 	if got := doc.Find(`input[name="q"]`).AttrOr("value", ""); got != hostile[:40] {
 		t.Errorf("search value = %q", got)

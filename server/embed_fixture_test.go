@@ -52,7 +52,10 @@ func newEmbedFixture(t testing.TB, backend string) *embedFixture {
 	f.db = env.Open(t, func(c *store.Config) { c.Now = func() time.Time { return f.now } })
 
 	var err error
-	if f.viewer, err = f.emu.CreateUser(ctx, carerixemu.UserFields{UserName: carerixemu.Str("eva"), FirstName: carerixemu.Str("Eva"), LastName: carerixemu.Str("de Boer")}); err != nil {
+	// Eva is a manager: she sees every conversation and the tenant-wide
+	// dashboard. Jan is a recruiter.
+	if f.viewer, err = f.emu.CreateUser(ctx, carerixemu.UserFields{UserName: carerixemu.Str("eva"), FirstName: carerixemu.Str("Eva"),
+		LastName: carerixemu.Str("de Boer"), Roles: []string{"Teamleider"}}); err != nil {
 		t.Fatal(err)
 	}
 	if f.other, err = f.emu.CreateUser(ctx, carerixemu.UserFields{UserName: carerixemu.Str("jan"), FirstName: carerixemu.Str("Jan"), LastName: carerixemu.Str("Smit")}); err != nil {
@@ -75,7 +78,8 @@ func newEmbedFixture(t testing.TB, backend string) *embedFixture {
 		Admin:    recrubo.AdminCredentials{ClientID: "admin", ClientSecret: recrubo.NewSecret("admin-secret")},
 		Filters:  recrubo.StatusFilters{CandidateStatuses: []string{"Actief", "Nieuw"}},
 		Webhook:  recrubo.WebhookSettings{Secret: recrubo.NewSecret("webhook-secret-0123456789")},
-		Embed:    recrubo.EmbedSettings{SigningKey: recrubo.NewSecret("embed-signing-key-0123456789abcdef")},
+		Embed: recrubo.EmbedSettings{SigningKey: recrubo.NewSecret("embed-signing-key-0123456789abcdef"),
+			ManagerRoles: []string{"Teamleider"}},
 		WhatsApp: recrubo.WhatsAppSettings{APIBaseURL: "http://127.0.0.1:1", PhoneNumberID: "1000", AccessToken: recrubo.NewSecret("wa-token")},
 		Language: "nl", TimeZone: "Europe/Amsterdam",
 	}
@@ -119,7 +123,8 @@ func newEmbedServerClock(t testing.TB, db *store.DB, clock func() time.Time, adj
 	}
 	deps := Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), Now: clock,
 		Templates: tpl, Catalog: cat, Assets: assets,
-		Embeds: EmbedDeps{Auth: auth, Data: db, Messenger: messaging.New(messaging.Config{Store: db, Now: clock})}}
+		Embeds: EmbedDeps{Auth: auth, Data: db, Messenger: messaging.New(messaging.Config{Store: db, Now: clock}),
+			RefusalFloor: -1}} // tests of the floor set it
 	for _, a := range adjust {
 		a(&deps)
 	}
@@ -209,8 +214,29 @@ func (f *embedFixture) candidateURL(lang string) string {
 		"uh": {f.viewer.StableHash}, "lang": {lang}}.Encode()
 }
 
+// dashboardURL is the tenant-wide dashboard's URL its own template
+// writes for the viewer: the user's proof and the page key.
 func (f *embedFixture) dashboardURL(lang string) string {
-	return "/embed/acme/dashboard?" + url.Values{"u": {f.viewer.ID}, "uh": {f.viewer.StableHash}, "lang": {lang}}.Encode()
+	return "/embed/acme/dashboard?" + url.Values{"u": {f.viewer.ID}, "uh": {f.viewer.StableHash}, "dk": {f.pageKey()}, "lang": {lang}}.Encode()
+}
+
+// conversationsURL is the conversation list's URL with the dashboard's
+// proof, plus query.
+func (f *embedFixture) conversationsURL(query url.Values) string {
+	q := url.Values{"u": {f.viewer.ID}, "uh": {f.viewer.StableHash}, "dk": {f.pageKey()}}
+	for k, v := range query {
+		q[k] = v
+	}
+	return "/embed/acme/conversations?" + q.Encode()
+}
+
+// pageKey is the key the tenant's tenant-wide templates write.
+func (f *embedFixture) pageKey() string {
+	k, err := embed.PageKey(f.tenant)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return k
 }
 
 func (f *embedFixture) vacancyURL(lang string) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -114,8 +115,8 @@ func threadETag(c *recrubo.Conversation, msgs []*recrubo.Message, lang string) s
 // cache when it holds a current render.
 func (s *Server) handleInboxPage(c *fiber.Ctx) error {
 	v, err := s.authenticateEmbed(c, recrubo.EmbedCandidate)
-	if err != nil {
-		return err
+	if err != nil || v == nil {
+		return err // nil: the sign-in page was sent
 	}
 	return s.serveCachedPage(c, v, "inbox", func() (templates.Values, string, error) {
 		return s.inboxValues(c, v)
@@ -149,7 +150,7 @@ func (s *Server) inboxValues(c *fiber.Ctx, v *recrubo.EmbedViewer) (templates.Va
 	vals["thread"] = p.thread(d.Messages, recruiterNames(d.Recruiters))
 	vals["composer"] = p.composer(d)
 	vals["candidate"] = p.candidatePanel(d)
-	list, err := s.conversationList(ctx, p, v.User.ID, listQuery{View: "mine"}, "/embed/"+v.Tenant.Slug+"/conversations", c)
+	list, err := s.inboxList(ctx, p, v)
 	if err != nil {
 		return nil, "", err
 	}
@@ -162,6 +163,22 @@ func (s *Server) inboxValues(c *fiber.Ctx, v *recrubo.EmbedViewer) (templates.Va
 		title = d.Candidate.FullName() + " · " + title
 	}
 	return vals, title, nil
+}
+
+// inboxList is the inbox's list tab: the viewer's conversations when a
+// sign-in proved them; a record's URL proof opens that record only, so
+// then the tab offers the sign-in (where the tenant has one) that opens
+// the list.
+func (s *Server) inboxList(ctx context.Context, p *embedPage, v *recrubo.EmbedViewer) (templates.HTML, error) {
+	convs := "/embed/" + url.PathEscape(v.Tenant.Slug) + "/conversations"
+	if v.Proof == recrubo.ProvedBySignIn {
+		return s.conversationList(ctx, p, v, listQuery{View: "mine"}, convs)
+	}
+	if v.Tenant.Embed.SignInClientID == "" {
+		return p.partial("embed_list_locked", templates.Values{"text": p.t("embed.list.open_dashboard")}), p.err
+	}
+	return p.partial("embed_list_signin", templates.Values{"text": p.t("embed.list.signin_needed"),
+		"href": convs + "?lang=" + url.QueryEscape(p.lang), "button": p.t("embed.signin.button")}), p.err
 }
 
 // inboxNotice explains why the inbox cannot (fully) work, or nothing.

@@ -50,21 +50,26 @@ func (q listQuery) filter(viewerID string) recrubo.ConversationFilter {
 	return f
 }
 
-// conversationList renders the list with its filter form. The form
-// navigates to action with the URL's proof, so it also works without
-// script; with script it fetches the list with the session token.
-func (s *Server) conversationList(ctx context.Context, p *embedPage, viewerID string, q listQuery, action string, c *fiber.Ctx) (templates.HTML, error) {
+// conversationList renders the list with its filter form for viewer v;
+// the "all" view is offered to privileged viewers only. The page's script
+// fetches the rows the form asks for with the session token; the form
+// carries no proof.
+func (s *Server) conversationList(ctx context.Context, p *embedPage, v *recrubo.EmbedViewer, q listQuery, action string) (templates.HTML, error) {
+	viewerID := v.User.ID
 	rows, err := s.listRows(ctx, p, viewerID, q)
 	if err != nil {
 		return templates.HTML{}, err
 	}
 	var views []templates.HTML
-	for _, v := range []string{"mine", "unassigned", "all"} {
-		views = append(views, p.option(v, p.t("embed.view_"+v), "", v == q.View))
+	for _, view := range []string{"mine", "unassigned", "all"} {
+		if view == "all" && !v.Privileged {
+			continue
+		}
+		views = append(views, p.option(view, p.t("embed.view_"+view), "", view == q.View))
 	}
 	unread := []templates.HTML{p.option("", p.t("embed.all_messages"), "", !q.Unread), p.option("1", p.t("embed.unread_only"), "", q.Unread)}
 	return p.partial("embed_list", templates.Values{
-		"formAction": action, "u": strings.Clone(c.Query("u")), "uh": strings.Clone(c.Query("uh")), "lang": p.lang,
+		"formAction": action, "lang": p.lang,
 		"viewLabel": p.t("embed.view"), "viewOptions": templates.Join(views),
 		"unreadLabel": p.t("embed.unread"), "unreadOptions": templates.Join(unread),
 		"query": q.Query, "searchLabel": p.t("embed.search"), "filterLabel": p.t("embed.filter"),
@@ -120,19 +125,22 @@ func (s *Server) listRows(ctx context.Context, p *embedPage, viewerID string, q 
 // Carerix page without a record.
 func (s *Server) handleConversationsPage(c *fiber.Ctx) error {
 	v, err := s.authenticateEmbed(c, recrubo.EmbedDashboard)
-	if err != nil {
-		return err
+	if err != nil || v == nil {
+		return err // nil: the sign-in page was sent
 	}
 	q, err := parseListQuery(c)
 	if err != nil {
 		return err
+	}
+	if q.View == "all" && !v.Privileged {
+		return recrubo.Errorf(recrubo.EFORBIDDEN, "Only administrators and managers see every conversation.")
 	}
 	p := s.newEmbedPage(v.Lang, v.Tenant)
 	vals, err := p.sessionValues(v)
 	if err != nil {
 		return err
 	}
-	list, err := s.conversationList(c.UserContext(), p, v.User.ID, q, c.Path(), c)
+	list, err := s.conversationList(c.UserContext(), p, v, q, c.Path())
 	if err != nil {
 		return err
 	}
@@ -148,6 +156,13 @@ func (s *Server) handleConversationList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if ses.Claims.Proof != recrubo.ProvedBySignIn && ses.Claims.Proof != recrubo.ProvedByPageKey {
+		// A record's URL proof opens that record's inbox and nothing else.
+		return recrubo.Errorf(recrubo.EFORBIDDEN, "You do not have access to this page.")
+	}
+	if q.View == "all" && !ses.Claims.Privileged {
+		return recrubo.Errorf(recrubo.EFORBIDDEN, "Only administrators and managers see every conversation.")
+	}
 	p := s.newEmbedPage(ses.Claims.Lang, ses.Tenant)
 	rows, err := s.listRows(c.UserContext(), p, ses.Claims.Subject, q)
 	if err != nil {
@@ -158,13 +173,13 @@ func (s *Server) handleConversationList(c *fiber.Ctx) error {
 	return c.SendString(rows.String())
 }
 
-// embedURL builds an embed page URL keeping the proof of the current one.
+// embedURL builds the URL of another view of the current page (a period)
+// without the proof: the page's script follows it by POST with the
+// session token, so no proof travels in a URL after the load.
 func embedURL(c *fiber.Ctx, extra url.Values) string {
 	q := url.Values{}
-	for _, k := range []string{"rh", "u", "uh", "lang"} {
-		if v := c.Query(k); v != "" {
-			q.Set(k, v)
-		}
+	if v := c.Query("lang"); v != "" {
+		q.Set("lang", v)
 	}
 	for k, v := range extra {
 		q[k] = v

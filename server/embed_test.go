@@ -464,7 +464,18 @@ func TestEmbedConversationList(t *testing.T) {
 		t.Run(backend, func(t *testing.T) {
 			f := newEmbedFixture(t, backend)
 			f.startConversation(time.Hour)
+			// The inbox's token, proved by the record's URL, opens that
+			// record only: not the list.
 			_, doc := f.page(f.candidateURL("en"))
+			inboxToken := pageToken(t, doc)
+			if resp, _ := f.api("GET", "/embed/acme/api/conversations?view=mine", inboxToken, ""); resp.StatusCode != 403 {
+				t.Errorf("the list with a record's token = %d, want 403", resp.StatusCode)
+			}
+			if doc.Find(".list-item").Length() != 0 {
+				t.Error("the inbox's list tab shows conversations to a viewer proved by the record's URL")
+			}
+			// The list page's own proof (its template's page key) opens it.
+			_, doc = f.page(f.conversationsURL(url.Values{"view": {"mine"}}))
 			token := pageToken(t, doc)
 			list := func(q string) *goquery.Document {
 				resp, body := f.api("GET", "/embed/acme/api/conversations?"+q, token, "")
@@ -500,14 +511,17 @@ func TestEmbedConversationList(t *testing.T) {
 			if resp, _ := f.api("GET", "/embed/acme/api/conversations?view=everything", token, ""); resp.StatusCode != 400 {
 				t.Errorf("unknown view = %d", resp.StatusCode)
 			}
-			if resp, _ := f.api("POST", "/embed/acme/api/candidate/"+f.cand.ID+"/read", token, "{}"); resp.StatusCode != 200 {
+			if resp, _ := f.api("POST", "/embed/acme/api/candidate/"+f.cand.ID+"/read", token, "{}"); resp.StatusCode != 403 {
+				t.Errorf("the list's token acted on a candidate: %d, want 403", resp.StatusCode)
+			}
+			if resp, _ := f.api("POST", "/embed/acme/api/candidate/"+f.cand.ID+"/read", inboxToken, "{}"); resp.StatusCode != 200 {
 				t.Fatal("mark read failed")
 			}
 			if n := rows(list("view=all&unread=1")); n != 0 {
 				t.Errorf("unread after reading = %d rows", n)
 			}
 			// The full list page works from its own proof.
-			_, page := f.page("/embed/acme/conversations?" + url.Values{"u": {f.viewer.ID}, "uh": {f.viewer.StableHash}, "view": {"all"}}.Encode())
+			_, page := f.page(f.conversationsURL(url.Values{"view": {"all"}}))
 			if page.Find(".list-item").Length() != 1 {
 				t.Error("conversations page shows no row")
 			}
@@ -545,8 +559,11 @@ func TestEmbedDashboard(t *testing.T) {
 			if got := doc.Find(".period.active").Text(); got != "7 dagen" {
 				t.Errorf("active period = %q", got)
 			}
-			if href := doc.Find(".period").Last().AttrOr("href", ""); !strings.Contains(href, "days=90") || !strings.Contains(href, "uh=") {
-				t.Errorf("period link = %q", href)
+			// Period links carry no proof: the page's script follows them
+			// by POST with the session token.
+			if a := doc.Find(".period").Last(); !strings.Contains(a.AttrOr("href", ""), "days=90") ||
+				strings.Contains(a.AttrOr("href", ""), "u=") || strings.Contains(a.AttrOr("href", ""), "uh=") || !a.Is("[data-nav]") {
+				t.Errorf("period link = %q", a.AttrOr("href", ""))
 			}
 			if resp, _ := f.do(f.framed(f.dashboardURL("nl") + "&days=12")); resp.StatusCode != 400 {
 				t.Errorf("days=12 = %d", resp.StatusCode)

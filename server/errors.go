@@ -63,6 +63,11 @@ var userMessages = []userMessage{
 	message(`Method not allowed\.`, "error.method_not_allowed"),
 	message(`Internal error\.`, "error.internal"),
 	// Authentication of pages and sessions.
+	message(`Sign in with your Carerix account to open this page\.`, "embed.error.signin_required"),
+	message(`Sign-in through Carerix is not set up for this tenant\.`, "embed.error.signin_unavailable"),
+	message(`Too many requests; try again in a minute\.`, "error.rate_limited"),
+	message(`Only administrators and managers see every conversation\.`, "embed.error.privileged_only"),
+	message(`This page is for administrators and managers; open Recrubo on a candidate or a vacancy\.`, "embed.error.privileged_dashboard"),
 	message(`You do not have access to this page\.`, "error.forbidden"),
 	message(`This page can only be opened inside Carerix\.`, "embed.error.inside_carerix"),
 	message(`Your session has expired\. Reload the page\.`, "embed.expired"),
@@ -186,7 +191,7 @@ type embedArea int
 
 const (
 	notEmbedArea  embedArea = iota
-	embedPageArea           // GET of a page Carerix frames (and the verify page's POST)
+	embedPageArea           // a page Carerix frames (GET, or POST with a session token; the verify page's button)
 	embedAPIArea            // the pages' API, authenticated by session token
 )
 
@@ -200,12 +205,12 @@ func embedAreaOf(c *fiber.Ctx) embedArea {
 	switch {
 	case !ok:
 		return notEmbedArea
-	case rest == "api" || strings.HasPrefix(rest, "api/"):
+	case rest == "api" || strings.HasPrefix(rest, "api/") || rest == "signin":
 		return embedAPIArea
-	case c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead:
+	case c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead, c.Method() == fiber.MethodPost:
+		// A POST is a page loaded with its session token, or the verify
+		// page's button: both answer with a page.
 		return embedPageArea
-	case c.Method() == fiber.MethodPost && strings.HasSuffix(rest, "/verify"):
-		return embedPageArea // the verify page's button answers with a page too
 	}
 	return notEmbedArea
 }

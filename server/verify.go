@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/embed"
 	crsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/templates"
 	"github.com/recrubo/recrubo-carerix/verify"
@@ -93,7 +95,7 @@ func (s *Server) handleVerifyLink(c *fiber.Ctx) error {
 	}
 	lang = templates.NormalizeLang(lang)
 	action := "/verify/" + url.PathEscape(token) + "?lang=" + lang
-	return s.verifyPage(c, t, lang, "verify link", action, pageSecurity{})
+	return s.verifyPage(c, t, lang, "verify link", action, "", pageSecurity{})
 }
 
 // handleVerifySync serves GET /verify/:token/sync: the tenant's sync
@@ -119,14 +121,29 @@ func (s *Server) handleVerifySync(c *fiber.Ctx) error {
 // origins. GET shows the last result, POST runs the checks.
 func (s *Server) handleVerifyEmbed(c *fiber.Ctx) error {
 	d := s.deps.Verify
-	v, err := d.Auth.Authenticate(c.UserContext(), recrubo.EmbedProof{
-		TenantSlug: strings.Clone(c.Params("slug")),
-		Kind:       recrubo.EmbedVerify,
-		UserID:     strings.Clone(c.Query("u")),
-		UserHash:   strings.Clone(c.Query("uh")),
-		Lang:       strings.Clone(c.Query("lang")),
-	})
+	start := time.Now()
+	var v *recrubo.EmbedViewer
+	var err error
+	if c.Method() == fiber.MethodPost && c.FormValue(sessionField) != "" {
+		// Loaded after a sign-in (or run again from such a page): the
+		// session token in the form proves the viewer.
+		v, err = s.sessionViewer(c, recrubo.EmbedDashboard)
+	} else {
+		v, err = d.Auth.Authenticate(c.UserContext(), recrubo.EmbedProof{
+			TenantSlug: strings.Clone(c.Params("slug")),
+			Kind:       recrubo.EmbedVerify,
+			UserID:     strings.Clone(c.Query("u")),
+			UserHash:   strings.Clone(c.Query("uh")),
+			PageKey:    strings.Clone(c.Query("dk")),
+			Lang:       strings.Clone(c.Query("lang")),
+			Client:     strings.Clone(c.IP()),
+		})
+	}
+	if errors.Is(err, embed.ErrSignInRequired) {
+		return s.renderSignIn(c, recrubo.EmbedDashboard)
+	}
 	if err != nil {
+		s.refusalDelay(c, start, err)
 		return err
 	}
 	if v.User == nil {
@@ -145,18 +162,26 @@ func (s *Server) handleVerifyEmbed(c *fiber.Ctx) error {
 	} else {
 		by += " (Carerix user " + v.User.ID + ")"
 	}
-	// The form posts back to this very URL: its query is the proof.
+	// The run button posts back to this very URL (whose query is the
+	// URL proof) or, after a sign-in, with the session token.
 	action := "/embed/" + url.PathEscape(v.Tenant.Slug) + "/verify?" + string(c.Request().URI().QueryString())
-	return s.verifyPage(c, v.Tenant, templates.NormalizeLang(v.Lang), by, action, pageSecurity{FrameOrigins: v.Tenant.FrameOrigins})
+	session := ""
+	if v.Proof == recrubo.ProvedBySignIn {
+		if session, _, err = embed.IssueToken(v, s.deps.Now()); err != nil {
+			return err
+		}
+	}
+	return s.verifyPage(c, v.Tenant, templates.NormalizeLang(v.Lang), by, action, session, pageSecurity{FrameOrigins: v.Tenant.FrameOrigins})
 }
 
 // verifyPage answers a verify page request for t: a POST runs the checks
 // as by (unless they ran too recently: 429, with the last result), a GET
 // only reads the last result.
-func (s *Server) verifyPage(c *fiber.Ctx, t *recrubo.Tenant, lang, by, action string, sec pageSecurity) error {
+func (s *Server) verifyPage(c *fiber.Ctx, t *recrubo.Tenant, lang, by, action, session string, sec pageSecurity) error {
 	ctx := c.UserContext()
 	d := s.deps.Verify
-	v := verifyView{lang: lang, action: action, ran: c.Method() == fiber.MethodPost}
+	v := verifyView{lang: lang, action: action, session: session,
+		ran: c.Method() == fiber.MethodPost && c.FormValue("run") == "1"}
 	status := fiber.StatusOK
 	if v.ran {
 		var err error
@@ -179,8 +204,9 @@ func (s *Server) verifyPage(c *fiber.Ctx, t *recrubo.Tenant, lang, by, action st
 
 // verifyView is what a verify page shows.
 type verifyView struct {
-	lang   string
-	action string // where the run button posts
+	lang    string
+	action  string // where the run button posts
+	session string // the session token the button posts, after a sign-in
 	// rec is the result shown, nil when the checks never ran; ran says
 	// this request ran them; retryIn > 0 that it was refused for running
 	// too soon after the last run.
@@ -250,6 +276,7 @@ func (s *Server) renderVerify(c *fiber.Ctx, status int, t *recrubo.Tenant, v ver
 		"lastRun":             lastRun,
 		"items":               templates.Join(items),
 		"action":              v.action,
+		"session":             v.session,
 		"runLabel":            runLabel,
 		"note":                tr("verify.note"),
 	}, sec)

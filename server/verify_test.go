@@ -234,15 +234,25 @@ func (f *verifyFixture) get(t *testing.T, path string, header ...string) (*http.
 	return f.do(t, http.MethodGet, path, header...)
 }
 
-// post posts an empty form to path, as the page's button does.
+// post posts the page's button's form to path (run=1; its session field
+// empty, as after a URL proof).
 func (f *verifyFixture) post(t *testing.T, path string, header ...string) (*http.Response, string) {
 	t.Helper()
-	return f.do(t, http.MethodPost, path, append([]string{"Content-Type", "application/x-www-form-urlencoded"}, header...)...)
+	return f.doBody(t, http.MethodPost, path, "run=1&session=", append([]string{"Content-Type", "application/x-www-form-urlencoded"}, header...)...)
 }
 
 func (f *verifyFixture) do(t *testing.T, method, path string, header ...string) (*http.Response, string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), method, f.public+path, nil)
+	return f.doBody(t, method, path, "", header...)
+}
+
+func (f *verifyFixture) doBody(t *testing.T, method, path, body string, header ...string) (*http.Response, string) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, f.public+path, rd)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -528,8 +538,12 @@ func testVerifyEmbed(t *testing.T, backend string) {
 	f.deliver(t)
 	admin, _ := f.emu.User(f.admin.ID)
 	plain, _ := f.emu.User(f.plain.ID)
+	dk, err := embed.PageKey(f.tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
 	q := func(u carerixemu.User) string {
-		return "/embed/acme/verify?u=" + url.QueryEscape(u.ID) + "&uh=" + url.QueryEscape(u.StableHash) + "&lang=English"
+		return "/embed/acme/verify?u=" + url.QueryEscape(u.ID) + "&uh=" + url.QueryEscape(u.StableHash) + "&dk=" + dk + "&lang=English"
 	}
 	// Opening the page inside Carerix shows the last result and runs
 	// nothing; its button posts back to the same URL and runs the checks.

@@ -10,9 +10,69 @@ const dataEl = document.getElementById("embed-data");
 if (dataEl) {
   start(JSON.parse(dataEl.textContent));
 }
+const signInEl = document.getElementById("embed-signin");
+if (signInEl) {
+  startSignIn(JSON.parse(signInEl.textContent));
+}
+if (document.querySelector('[data-embed="signin-callback"]')) {
+  relaySignIn();
+}
+
+// claimsOf reads a session token's claims (its tenant, proof and expiry)
+// without checking it: the server does that with every request.
+function claimsOf(token) {
+  try {
+    const b64 = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    return JSON.parse(atob(b64));
+  } catch (e) {
+    return {};
+  }
+}
+
+// A session proved by a sign-in opens every page of its tenant, so the
+// frame keeps it in its session storage (where the browser allows one; it
+// is partitioned per Carerix site and ends with the tab): records opened
+// next in the same tab need no second sign-in.
+function storageKeyOf(claims) { return "recrubo-session:" + claims.tid; }
+
+function keepSession(token) {
+  const c = claimsOf(token);
+  if (c.prf !== "signin" || !c.tid) return;
+  try { sessionStorage.setItem(storageKeyOf(c), token); } catch (e) { /* storage blocked: sign in per page */ }
+}
+
+function storedSession(key) {
+  try {
+    const token = sessionStorage.getItem(key);
+    if (token && claimsOf(token).exp * 1000 > Date.now() + 30000) return token;
+    if (token) sessionStorage.removeItem(key);
+  } catch (e) { /* storage blocked */ }
+  return "";
+}
+
+function forgetSession(token) {
+  try { sessionStorage.removeItem(storageKeyOf(claimsOf(token))); } catch (e) { /* storage blocked */ }
+}
+
+// navigate loads url inside the frame by POST with the session token in
+// the form, so no proof or token ever travels in a URL.
+function navigate(url, token) {
+  const form = document.createElement("form");
+  form.method = "POST";
+  form.action = url;
+  form.hidden = true;
+  const input = document.createElement("input");
+  input.type = "hidden";
+  input.name = "session";
+  input.value = token;
+  form.appendChild(input);
+  document.body.appendChild(form);
+  form.submit();
+}
 
 function start(cfg) {
   const session = { token: cfg.token };
+  keepSession(session.token);
   const status = document.getElementById("status");
   const say = (text) => { if (status) status.textContent = text || ""; };
 
@@ -20,6 +80,7 @@ function start(cfg) {
     const headers = Object.assign({ Authorization: "Bearer " + session.token }, opts.headers || {});
     const res = await fetch(url, Object.assign({}, opts, { headers, credentials: "omit", cache: "no-store" }));
     if (res.status === 401) {
+      forgetSession(session.token);
       say(cfg.expiredText);
       throw new Error("expired");
     }
@@ -32,11 +93,23 @@ function start(cfg) {
   const refresh = setInterval(async () => {
     try {
       const res = await call(cfg.refreshURL, { method: "POST" });
-      if (res.ok) session.token = (await res.json()).token;
+      if (res.ok) {
+        session.token = (await res.json()).token;
+        keepSession(session.token);
+      }
     } catch (e) {
       if (e.message === "expired") clearInterval(refresh);
     }
   }, 10 * 60 * 1000);
+
+  // Links inside the frame (a dashboard period) load by POST with the
+  // session token.
+  document.addEventListener("click", (ev) => {
+    const a = ev.target.closest("a[data-nav]");
+    if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey) return;
+    ev.preventDefault();
+    navigate(a.getAttribute("href"), session.token);
+  });
 
   wireTabs();
   wireList(cfg, call, say);
@@ -185,4 +258,99 @@ function wireInbox(cfg, call, say) {
   document.querySelectorAll('[data-action="assign"]').forEach((s) =>
     s.addEventListener("change", () => act("/assign", { assignee: s.value })));
   if (stateButton) stateButton.addEventListener("click", () => act("/state", { state: stateButton.dataset.state }));
+}
+
+// randomString returns n random bytes as base64url: PKCE verifiers,
+// states and nonces.
+function randomString(n) {
+  const b = new Uint8Array(n);
+  crypto.getRandomValues(b);
+  return btoa(String.fromCharCode(...b)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+async function pkceChallenge(verifier) {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+  return btoa(String.fromCharCode(...new Uint8Array(digest))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+// startSignIn runs the sign-in page: with a session the tab kept, the page
+// loads at once; otherwise the button opens the tenant's Carerix realm in
+// a popup (a recruiter signed in to Carerix comes straight back), our
+// callback page hands back the code, and the code, the PKCE verifier and
+// the nonce buy a session token, with which the page loads.
+function startSignIn(cfg) {
+  const status = document.getElementById("status");
+  const say = (text) => { if (status) status.textContent = text || ""; };
+  const kept = storedSession(cfg.storageKey);
+  if (kept) {
+    navigate(cfg.pagePath, kept);
+    return;
+  }
+  const button = document.querySelector('[data-action="signin"]');
+  let pending = null;
+  window.addEventListener("message", async (ev) => {
+    if (!pending || ev.origin !== location.origin || ev.source !== pending.popup) return;
+    const data = ev.data || {};
+    if (data.type !== "recrubo-signin") return;
+    const p = pending;
+    pending = null;
+    if (data.error || !data.code || data.state !== p.state) {
+      say(cfg.failedText);
+      return;
+    }
+    try {
+      const res = await fetch(cfg.exchangeURL, {
+        method: "POST",
+        credentials: "omit",
+        cache: "no-store",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ code: data.code, verifier: p.verifier, nonce: p.nonce, kind: cfg.kind, record: cfg.record, lang: cfg.lang }),
+      });
+      if (!res.ok) {
+        say(await errorText(res, cfg.failedText));
+        return;
+      }
+      const token = (await res.json()).token;
+      keepSession(token);
+      navigate(cfg.pagePath, token);
+    } catch (e) {
+      say(cfg.failedText);
+    }
+  });
+  button.addEventListener("click", async () => {
+    const verifier = randomString(48);
+    const state = randomString(24);
+    const nonce = randomString(24);
+    const u = new URL(cfg.authURL);
+    u.searchParams.set("response_type", "code");
+    u.searchParams.set("client_id", cfg.clientID);
+    u.searchParams.set("redirect_uri", cfg.redirectURI);
+    u.searchParams.set("scope", cfg.scope);
+    u.searchParams.set("state", state);
+    u.searchParams.set("nonce", nonce);
+    u.searchParams.set("code_challenge", await pkceChallenge(verifier));
+    u.searchParams.set("code_challenge_method", "S256");
+    const popup = window.open(u.toString(), "recrubo-signin", "popup,width=480,height=640");
+    if (!popup) {
+      say(cfg.popupBlockedText);
+      return;
+    }
+    pending = { popup, verifier, state, nonce };
+    say(cfg.waitingText);
+  });
+  document.documentElement.dataset.ready = "true";
+}
+
+// relaySignIn runs our callback page in the popup: it hands the realm's
+// answer to the framed page that opened it, on our own origin only, and
+// closes.
+function relaySignIn() {
+  const q = new URLSearchParams(location.search);
+  const msg = { type: "recrubo-signin", code: q.get("code") || "", state: q.get("state") || "", error: q.get("error") || "" };
+  history.replaceState(null, "", location.pathname); // the code leaves the address bar
+  if (window.opener) {
+    window.opener.postMessage(msg, location.origin);
+    window.close();
+  }
+  document.documentElement.dataset.ready = "true";
 }
