@@ -76,7 +76,13 @@ func embedArtifacts(t *testing.T) string {
 // 127.0.0.1, framed by the Carerix emulator's record pages on localhost
 // (another site, so the iframe is third-party).
 type embedStack struct {
-	emu    *carerixemu.Server
+	// lastTarget and lastFrame are the frame st.frame attached to last:
+	// Chromium may keep a frame's target when the next page frames the
+	// same site, and a second session on one target loses track of its
+	// documents, so that session is used again.
+	lastTarget string
+	lastFrame  context.Context
+	emu        *carerixemu.Server
 	db     *store.DB
 	tenant *recrubo.Tenant
 	user   carerixemu.User
@@ -94,7 +100,8 @@ func startEmbedStack(t *testing.T) *embedStack {
 	st.emuURL = "http://localhost:" + u.Port()
 
 	var err error
-	if st.user, err = st.emu.CreateUser(ctx, carerixemu.UserFields{UserName: carerixemu.Str("eva"), FirstName: carerixemu.Str("Eva"), LastName: carerixemu.Str("de Boer")}); err != nil {
+	if st.user, err = st.emu.CreateUser(ctx, carerixemu.UserFields{UserName: carerixemu.Str("eva"), FirstName: carerixemu.Str("Eva"),
+		LastName: carerixemu.Str("de Boer"), Roles: []string{"Administrator"}}); err != nil {
 		t.Fatal(err)
 	}
 	if st.cand, err = st.emu.CreateEmployee(ctx, carerixemu.EmployeeFields{FirstName: carerixemu.Str("Sanne"), LastName: carerixemu.Str(`<b>"Dijk"</b>`),
@@ -146,7 +153,11 @@ func startEmbedStack(t *testing.T) *embedStack {
 		}
 	}
 	install("Recrubo inbox", "CREmployee", "candidate/${activity.toEmployee._id.urlEncoded}", "rh=${activity.toEmployee.stableHash.urlEncoded}")
-	install("Recrubo dashboard", carerixemu.HomeTargetEntity, "dashboard", "x=1")
+	dk, err := embed.PageKey(st.tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	install("Recrubo dashboard", carerixemu.HomeTargetEntity, "dashboard", "dk="+dk)
 	return st
 }
 
@@ -415,10 +426,19 @@ func (st *embedStack) frame(t *testing.T, ctx context.Context) context.Context {
 		}
 		for _, info := range infos {
 			if info.Type == "iframe" && strings.HasPrefix(info.URL, st.base+"/embed/") {
+				if string(info.TargetID) == st.lastTarget {
+					return st.lastFrame
+				}
 				fctx, fcancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
 				t.Cleanup(fcancel)
 				wctx, wcancel := context.WithTimeout(fctx, 60*time.Second)
 				t.Cleanup(wcancel)
+				// A DOM query first: it makes the new session learn the
+				// frame's document, which evaluations rely on.
+				if err := chromedp.Do(wctx, chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
+					t.Fatalf("attaching to our frame: %v", err)
+				}
+				st.lastTarget, st.lastFrame = string(info.TargetID), wctx
 				return wctx
 			}
 		}

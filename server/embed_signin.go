@@ -40,9 +40,10 @@ func pageWithoutProof(c *fiber.Ctx) string {
 	return c.Path() + "?" + q.Encode()
 }
 
-// storageKey names the tenant's sign-in session in the frame's session
-// storage, where the browser keeps it (partitioned per Carerix site), so
-// records opened in the same tab need no second sign-in.
+// storageKey names the tenant's sign-in sessions in the frame's session
+// storage, where the browser keeps them (partitioned per Carerix site), so
+// records opened in the same tab need no second sign-in; the page adds
+// the Carerix user the template names.
 func storageKey(t *recrubo.Tenant) string { return "recrubo-session:" + t.ID }
 
 // renderSignIn answers a page load that needs a sign-in with the sign-in
@@ -71,6 +72,7 @@ func (s *Server) renderSignIn(c *fiber.Ctx, kind recrubo.EmbedKind) error {
 		"authURL": start.AuthURL, "clientID": start.ClientID, "redirectURI": start.RedirectURI, "scope": start.Scope,
 		"exchangeURL": "/embed/" + url.PathEscape(t.Slug) + "/signin", "pagePath": pageWithoutProof(c),
 		"kind": string(kind), "record": strings.Clone(c.Params("id")), "lang": p.lang, "storageKey": storageKey(t),
+		"userHint": strings.Clone(c.Query("u")),
 		"waitingText": p.t("embed.signin.waiting"), "failedText": p.t("embed.signin.failed"),
 		"popupBlockedText": p.t("embed.signin.popup_blocked"),
 	}, pageSecurity{FrameOrigins: t.FrameOrigins})

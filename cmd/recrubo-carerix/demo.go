@@ -192,6 +192,10 @@ func (e *env) demo(ctx context.Context, o demoOptions) error {
 	}
 
 	admin := seeded.Users[0]
+	adminName := admin
+	if u, err := cx.User(admin); err == nil {
+		adminName = u.UserName
+	}
 	fmt.Fprintf(out, `
 Recrubo for Carerix is running. Open:
 
@@ -199,6 +203,10 @@ Recrubo for Carerix is running. Open:
   The dashboard, as Carerix shows it:       %s/home?user=%s
   The admin's verify link:                  %s
 
+Where Recrubo asks you to sign in with Carerix, the emulated Carerix knows
+every seeded user by their user name (here %q) with the password %q.
+`, cx.URL(), sample.candidateID, admin, cx.URL(), admin, verifyURL, adminName, carerixemu.DefaultUserPassword)
+	fmt.Fprintf(out, `
 Make a candidate write to you:
   curl -X POST %s/_emulator/inbound -d '{"from":"%s","text":"Hallo!"}'
 
@@ -206,8 +214,7 @@ Change a candidate in Carerix (a webhook follows):
   go run ./cmd/recrubo-carerix emulate candidate update %s --emulator %s --first-name Sanne
 
 Press Ctrl-C to stop.
-`, cx.URL(), sample.candidateID, admin, cx.URL(), admin, verifyURL,
-		wa.URL(), strings.TrimPrefix(sample.phone, "+"), sample.candidateID, cx.URL())
+`, wa.URL(), strings.TrimPrefix(sample.phone, "+"), sample.candidateID, cx.URL())
 
 	err = <-result
 	fmt.Fprintln(out, "Stopped.")
@@ -232,7 +239,9 @@ func demoTenant(cx *carerixemu.Server, waURL, waSecret, waToken, waVerify string
 			VacancyStatuses:   []string{"Open"},
 		},
 		Webhook: recrubo.WebhookSettings{Secret: randomSecret()},
-		Embed:   recrubo.EmbedSettings{SigningKey: randomSecret()},
+		// The emulated realm's public client lets framed pages sign in
+		// (what tenants whose API gives no stableHash need).
+		Embed: recrubo.EmbedSettings{SigningKey: randomSecret(), SignInClientID: carerixemu.DefaultPublicClientID},
 		WhatsApp: recrubo.WhatsAppSettings{
 			APIBaseURL: waURL, PhoneNumberID: demoPhoneNumberID,
 			AccessToken: recrubo.NewSecret(waToken), AppSecret: recrubo.NewSecret(waSecret), VerifyToken: recrubo.NewSecret(waVerify),

@@ -26,6 +26,7 @@ func wireEmbeds(s *services) error {
 	pages := server.NewEmbedPageCache(embedPageTTL, nil)
 	s.server.Embeds = server.EmbedDeps{
 		Auth:      auth,
+		SignIn:    &embed.Realm{PublicURL: s.cfg.PublicURL},
 		Data:      s.cached,
 		Messenger: s.messaging,
 		Pages:     pages,
@@ -46,7 +47,7 @@ func (s *services) embedAuthenticator() (*embed.Authenticator, error) {
 	}
 	auth, err := embed.New(embed.Config{
 		Mirror:  s.cached,
-		Fetcher: &embed.CarerixFetcher{Logger: s.log},
+		Fetcher: &embed.CarerixFetcher{Logger: s.log, Contracts: s.db},
 		Logger:  s.log,
 	})
 	if err != nil {

@@ -33,7 +33,7 @@ function claimsOf(token) {
 // frame keeps it in its session storage (where the browser allows one; it
 // is partitioned per Carerix site and ends with the tab): records opened
 // next in the same tab need no second sign-in.
-function storageKeyOf(claims) { return "recrubo-session:" + claims.tid; }
+function storageKeyOf(claims) { return "recrubo-session:" + claims.tid + ":" + claims.sub; }
 
 function keepSession(token) {
   const c = claimsOf(token);
@@ -72,6 +72,7 @@ function navigate(url, token) {
 
 function start(cfg) {
   const session = { token: cfg.token };
+  cfg.currentToken = () => session.token;
   keepSession(session.token);
   const status = document.getElementById("status");
   const say = (text) => { if (status) status.textContent = text || ""; };
@@ -242,8 +243,9 @@ function wireInbox(cfg, call, say) {
       ev.preventDefault();
       const vars = [...tpl.querySelectorAll("[data-var]")].filter((i) => !i.hidden).map((i) => i.value);
       if (!(await act("/send", { template: select.value, vars }))) return;
-      // The first message starts the conversation: reload for its toolbar.
-      if (!stateButton) { location.reload(); return; }
+      // The first message starts the conversation: load the page again,
+      // with the session, for its toolbar.
+      if (!stateButton) { navigate(location.pathname + location.search, cfg.currentToken()); return; }
       tpl.reset();
       syncVars();
     });
@@ -281,7 +283,9 @@ async function pkceChallenge(verifier) {
 function startSignIn(cfg) {
   const status = document.getElementById("status");
   const say = (text) => { if (status) status.textContent = text || ""; };
-  const kept = storedSession(cfg.storageKey);
+  // The template names the Carerix user who opened the record; a session
+  // kept for another user of this tab is not used.
+  const kept = cfg.userHint ? storedSession(cfg.storageKey + ":" + cfg.userHint) : "";
   if (kept) {
     navigate(cfg.pagePath, kept);
     return;
