@@ -21,6 +21,9 @@ type CarerixFetcher struct {
 	// Contracts keeps the tenants' Carerix contracts; nil reads each
 	// tenant's contract once per client.
 	Contracts recrubo.ContractStore
+	// Configure, when set, adjusts each client's configuration (a rate
+	// limit).
+	Configure func(*carerix.Config)
 
 	once sync.Once
 	pool *carerix.Pool
@@ -33,6 +36,9 @@ func (f *CarerixFetcher) client(t *recrubo.Tenant) (*carerix.Client, error) {
 	f.once.Do(func() {
 		f.pool = carerix.NewPool(func(c *carerix.Config) {
 			c.HTTPClient, c.Logger = f.HTTPClient, f.Logger
+			if f.Configure != nil {
+				f.Configure(c)
+			}
 		}, f.Contracts)
 	})
 	c, err := f.pool.Client(t)
