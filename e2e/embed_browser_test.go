@@ -83,12 +83,12 @@ type embedStack struct {
 	lastTarget string
 	lastFrame  context.Context
 	emu        *carerixemu.Server
-	db     *store.DB
-	tenant *recrubo.Tenant
-	user   carerixemu.User
-	cand   carerixemu.Employee
-	base   string // our service's URL
-	emuURL string // the emulator as the browser reaches it
+	db         *store.DB
+	tenant     *recrubo.Tenant
+	user       carerixemu.User
+	cand       carerixemu.Employee
+	base       string // our service's URL
+	emuURL     string // the emulator as the browser reaches it
 }
 
 func startEmbedStack(t *testing.T) *embedStack {

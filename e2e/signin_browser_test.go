@@ -67,9 +67,9 @@ func startSignInStack(t *testing.T) *signInStack {
 		// The realm and the API at the name the browser uses for Carerix.
 		Carerix: recrubo.CarerixSettings{APIBaseURL: st.emuURL, IdentityBaseURL: st.emuURL, Realm: "acme", Application: "acme",
 			ClientID: carerixemu.DefaultClientID, ClientSecret: recrubo.NewSecret(carerixemu.DefaultClientSecret)},
-		Admin:    recrubo.AdminCredentials{ClientID: "a", ClientSecret: recrubo.NewSecret("s")},
-		Filters:  recrubo.StatusFilters{CandidateStatuses: []string{"Actief"}},
-		Webhook:  recrubo.WebhookSettings{Secret: recrubo.NewSecret("webhook-secret-0123456789")},
+		Admin:   recrubo.AdminCredentials{ClientID: "a", ClientSecret: recrubo.NewSecret("s")},
+		Filters: recrubo.StatusFilters{CandidateStatuses: []string{"Actief"}},
+		Webhook: recrubo.WebhookSettings{Secret: recrubo.NewSecret("webhook-secret-0123456789")},
 		Embed: recrubo.EmbedSettings{SigningKey: recrubo.NewSecret("embed-signing-key-0123456789"),
 			SignInClientID: carerixemu.DefaultPublicClientID, ManagerRoles: []string{"Teamleider"}},
 		WhatsApp: recrubo.WhatsAppSettings{APIBaseURL: "http://127.0.0.1:1", PhoneNumberID: "1000", AccessToken: recrubo.NewSecret("t")},

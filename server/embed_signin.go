@@ -72,7 +72,7 @@ func (s *Server) renderSignIn(c *fiber.Ctx, kind recrubo.EmbedKind) error {
 		"authURL": start.AuthURL, "clientID": start.ClientID, "redirectURI": start.RedirectURI, "scope": start.Scope,
 		"exchangeURL": "/embed/" + url.PathEscape(t.Slug) + "/signin", "pagePath": pageWithoutProof(c),
 		"kind": string(kind), "record": strings.Clone(c.Params("id")), "lang": p.lang, "storageKey": storageKey(t),
-		"userHint": strings.Clone(c.Query("u")),
+		"userHint":    strings.Clone(c.Query("u")),
 		"waitingText": p.t("embed.signin.waiting"), "failedText": p.t("embed.signin.failed"),
 		"popupBlockedText": p.t("embed.signin.popup_blocked"),
 	}, pageSecurity{FrameOrigins: t.FrameOrigins})
