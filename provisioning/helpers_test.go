@@ -32,8 +32,13 @@ type fixture struct {
 // newFixture starts an emulator whose admin client has adminScopes (nil:
 // all) and stores a tenant pointing at it.
 func newFixture(t *testing.T, backend string, adminScopes []string) *fixture {
+	return newFixtureOn(t, backend, carerixemu.ProfileDocs, adminScopes)
+}
+
+// newFixtureOn is newFixture against an emulator of profile p.
+func newFixtureOn(t *testing.T, backend string, p carerixemu.Profile, adminScopes []string) *fixture {
 	t.Helper()
-	emu := carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme", Clients: []carerixemu.Client{
+	emu := carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme", Profile: p, Clients: []carerixemu.Client{
 		{ID: carerixemu.DefaultClientID, Secret: carerixemu.DefaultClientSecret},
 		{ID: adminID, Secret: adminSecret, Scopes: adminScopes},
 	}})
