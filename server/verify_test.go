@@ -55,9 +55,18 @@ func newVerifyFixture(t *testing.T, backend string) *verifyFixture {
 // throttled to one per gap.
 func newVerifyFixtureGap(t *testing.T, backend string, gap time.Duration) *verifyFixture {
 	t.Helper()
+	return newVerifyFixtureOn(t, backend, gap, carerixemu.ProfileDocs, 0)
+}
+
+// newVerifyFixtureOn is newVerifyFixtureGap against an emulator of
+// profile p (a tenant that needs sign-in gets the realm's client), whose
+// webhooks check waits up to deliveryWait for its own round trip (zero:
+// none, a recent delivery counts).
+func newVerifyFixtureOn(t *testing.T, backend string, gap time.Duration, p carerixemu.Profile, deliveryWait time.Duration) *verifyFixture {
+	t.Helper()
 	ctx := t.Context()
 	f := &verifyFixture{}
-	f.emu = carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme"})
+	f.emu = carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme", Profile: p})
 	f.db = storetest.NewEnv(t, backend).Open(t)
 	var err error
 	if f.admin, err = f.emu.CreateUser(ctx, carerixemu.UserFields{UserName: carerixemu.Str("beheer"), FirstName: carerixemu.Str("Bea"),
@@ -95,7 +104,8 @@ func newVerifyFixtureGap(t *testing.T, backend string, gap time.Duration) *verif
 		Admin:    recrubo.AdminCredentials{ClientID: carerixemu.DefaultClientID, ClientSecret: recrubo.NewSecret(carerixemu.DefaultClientSecret)},
 		Filters:  recrubo.StatusFilters{CandidateStatuses: []string{"Actief"}},
 		Webhook:  recrubo.WebhookSettings{Secret: recrubo.NewSecret("webhook-secret-0123456789")},
-		Embed:    recrubo.EmbedSettings{SigningKey: recrubo.NewSecret("embed-signing-key-0123456789abcdef")},
+		Embed: recrubo.EmbedSettings{SigningKey: recrubo.NewSecret("embed-signing-key-0123456789abcdef"),
+			SignInClientID: carerixemu.DefaultPublicClientID},
 		Language: "nl", TimeZone: "Europe/Amsterdam",
 	}
 	if err := f.db.CreateTenant(ctx, f.tenant); err != nil {
@@ -118,7 +128,7 @@ func newVerifyFixtureGap(t *testing.T, backend string, gap time.Duration) *verif
 		verifyFast(&cfg)
 		return carerix.New(cfg)
 	}
-	checker := &verify.Checker{Store: f.db, Provisioner: prov, ConnectAdmin: connect,
+	checker := &verify.Checker{Store: f.db, Provisioner: prov, ConnectAdmin: connect, DeliveryWait: deliveryWait,
 		ConnectReader: func(t *recrubo.Tenant) (verify.Reader, error) { return reader(t) },
 		SampleLink: func(t *recrubo.Tenant, id string) string {
 			return f.emu.URL() + "/record/candidate/" + url.PathEscape(id) + "?user=" + url.QueryEscape(f.admin.ID)
@@ -342,6 +352,33 @@ func TestVerifyPage(t *testing.T) {
 					t.Parallel()
 					fn(t, backend)
 				})
+			}
+		})
+	}
+}
+
+// TestVerifyOnTheObservedCarerix: the verify link of a tenant whose
+// Carerix answers as code run on real tenants saw it (no stableHash,
+// other field names, composite match ids, CRTodo events, a tenant-wide
+// signing key) passes every check; the contract row says what the missing
+// stableHash switches off.
+func TestVerifyOnTheObservedCarerix(t *testing.T) {
+	for _, backend := range storetest.Backends() {
+		t.Run(backend, func(t *testing.T) {
+			f := newVerifyFixtureOn(t, backend, time.Millisecond, carerixemu.ProfileObserved, 10*time.Second)
+			f.deliver(t)
+			states, doc, _ := f.checklist(t, "en")
+			onlyFailing(t, states, "")
+			if f.verifiedAt(t).IsZero() {
+				t.Error("a passing checklist did not mark the tenant verified")
+			}
+			contract := doc.Find(`li[data-check="contract"] .verify-status`).Text()
+			if !strings.Contains(contract, "sign-in through Carerix") {
+				t.Errorf("contract line = %q, want what the missing stableHash switches off", contract)
+			}
+			hooks := doc.Find(`li[data-check="webhooks"] .verify-status`).Text()
+			if !strings.Contains(hooks, "integration check activity") {
+				t.Errorf("webhooks line = %q, want the activity's round trip", hooks)
 			}
 		})
 	}
