@@ -186,8 +186,19 @@ func deref(s *string) string {
 	return *s
 }
 
+// TestSummaryEpisodesInCarerix runs against the documented Carerix and
+// the one code run on tenants observed (activities written as CRTodo with
+// subject and message, toDoTypeKey).
 func TestSummaryEpisodesInCarerix(t *testing.T) {
-	forEachSummaryBackend(t, nil, func(t *testing.T, e *summaryEnv) {
+	for _, p := range []carerixemu.Profile{carerixemu.ProfileDocs, carerixemu.ProfileObserved} {
+		t.Run(string(p), func(t *testing.T) {
+			testSummaryEpisodes(t, func(o *carerixemu.Options) { o.Profile = p })
+		})
+	}
+}
+
+func testSummaryEpisodes(t *testing.T, carerixOpts func(*carerixemu.Options)) {
+	forEachSummaryBackend(t, carerixOpts, func(t *testing.T, e *summaryEnv) {
 		ctx := context.Background()
 		user, err := e.Carerix.CreateUser(ctx, carerixemu.UserFields{UserName: carerixemu.Str("anna"),
 			FirstName: carerixemu.Str("Anna"), LastName: carerixemu.Str("de Vries")})
