@@ -119,7 +119,8 @@ func newEmbedServerClock(t testing.TB, db *store.DB, clock func() time.Time, adj
 	}
 	deps := Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), Now: clock,
 		Templates: tpl, Catalog: cat, Assets: assets,
-		Embeds: EmbedDeps{Auth: auth, Data: db, Messenger: messaging.New(messaging.Config{Store: db, Now: clock})}}
+		Embeds: EmbedDeps{Auth: auth, Data: db, Messenger: messaging.New(messaging.Config{Store: db, Now: clock}),
+			Carerix: embed.NewCarerixRecords(nil, time.Minute)}}
 	for _, a := range adjust {
 		a(&deps)
 	}
