@@ -57,7 +57,9 @@ func (s *Server) vacancyScope(ctx context.Context, p *embedPage, id string) (str
 	}
 	title, status := p.t("embed.vacancy_number", id), ""
 	if cx := s.deps.Embeds.Carerix; cx != nil {
-		switch vac, err := cx.Vacancy(ctx, p.tenant, id); {
+		lctx, cancel := context.WithTimeout(ctx, carerixLookupTimeout)
+		defer cancel()
+		switch vac, err := cx.Vacancy(lctx, p.tenant, id); {
 		case err == nil:
 			if vac.Title != "" {
 				title = vac.Title
