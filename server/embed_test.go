@@ -117,6 +117,11 @@ func TestEmbedInboxEmptyStates(t *testing.T) {
 	if doc.Find(".composer").Length() != 0 {
 		t.Error("composer shown for a candidate that is not synced")
 	}
+	// What the page says is possible: no "start the conversation below"
+	// without a composer below.
+	if got := doc.Find(".thread").Text(); strings.Contains(got, "Begin hieronder") || !strings.Contains(got, "Nog geen berichten.") {
+		t.Errorf("empty thread of a candidate that is not synced = %q", strings.TrimSpace(got))
+	}
 
 	// Synced without a usable phone.
 	e, err = f.emu.CreateEmployee(ctx, carerixemu.EmployeeFields{FirstName: carerixemu.Str("Kees"), LastName: carerixemu.Str("Zonder"), Status: carerixemu.Str("Actief")})
