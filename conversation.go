@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -46,9 +47,15 @@ type Conversation struct {
 	// no candidate has it (unmatched) or several do (Ambiguous).
 	CandidateID string
 	// Ambiguous is true when several synced candidates share Phone.
-	Ambiguous  bool
-	State      ConversationState
-	AssigneeID string // a Carerix user id, empty when unassigned
+	Ambiguous bool
+	// CandidateName is the name of the conversation's candidate as the
+	// mirror last held it. The store keeps it: it follows the candidate
+	// while the candidate is synced and stays when the candidate leaves
+	// the mirror (a status out of scope, a delete), so the conversation
+	// keeps its name. Written values are ignored.
+	CandidateName string
+	State         ConversationState
+	AssigneeID    string // a Carerix user id, empty when unassigned
 
 	LastInboundAt  time.Time // zero until the candidate writes
 	LastOutboundAt time.Time
@@ -272,6 +279,10 @@ type ConversationCost struct {
 	MessageKey string
 }
 
+// PerMessage reports whether the cost bills one message (per-message
+// pricing: its ProviderKey names a message) rather than one conversation.
+func (c *ConversationCost) PerMessage() bool { return strings.HasPrefix(c.ProviderKey, "message:") }
+
 // MonthlyCost is what a tenant's conversations of a category cost in a
 // month ("2026-11"), in EUR.
 type MonthlyCost struct {
@@ -282,22 +293,29 @@ type MonthlyCost struct {
 }
 
 // ConversationFilter selects conversations for the inbox list.
+//
+// Unread messages are the candidate's messages of an open conversation
+// that came after the last recruiter message (an answer reads what came
+// before it) and after the conversation was last read: by its assignee,
+// or, while it has none, by anyone of the tenant. That is the
+// conversation's own state, the same whoever looks. Closed conversations
+// have none.
 type ConversationFilter struct {
-	// ViewerID is the Carerix user looking: unread counts are theirs.
+	// ViewerID is the Carerix user looking; ConversationSummary's
+	// UnreadForViewer counts the messages they have not read.
 	ViewerID string
 	// AssigneeID, when set, keeps the conversations assigned to that user.
 	AssigneeID string
 	// Unassigned keeps conversations with no assignee.
 	Unassigned bool
-	// UnreadOnly keeps conversations with messages ViewerID has not read.
+	// UnreadOnly keeps conversations with unread messages.
 	UnreadOnly bool
-	// UnreadByAssignee counts each conversation's unread messages for its
-	// assignee, and for ViewerID only when it has none (the dashboard's
-	// view: is the person responsible behind?).
-	UnreadByAssignee bool
 	// Unmatched keeps conversations with no (or an ambiguous) candidate.
 	Unmatched bool
-	// Query matches the candidate's name or the phone number.
+	// Query matches the candidate's name (folding case, diacritics and
+	// ligatures: "yilmaz" finds "Yılmaz", "IJzerman" finds "Ĳzerman") or
+	// e-mail address, or, typed as a phone number in any notation, the
+	// phone number (see PhoneSearchDigits).
 	Query string
 	// After, when set, continues the listing after that row: keyset
 	// paging in the list's order, stable while conversations change.
@@ -317,11 +335,24 @@ func (s *ConversationSummary) Cursor() *ListCursor {
 	return &ListCursor{LastMessageAt: s.LastMessageAt, ID: s.ID}
 }
 
-// ConversationSummary is one row of the inbox list.
+// ConversationSummary is one row of the inbox list. Its CandidateName
+// (of the Conversation) is empty when the conversation never had a
+// candidate.
 type ConversationSummary struct {
 	Conversation
-	CandidateName string // empty when unmatched
-	Unread        int    // inbound messages ViewerID (or, see UnreadByAssignee, the assignee) has not read
+	// CandidateSynced is true while the conversation's candidate is in
+	// the mirror; false for a candidate that left it (and for
+	// conversations without a candidate).
+	CandidateSynced bool
+	// Unread counts the conversation's unread messages (see
+	// ConversationFilter): the same for every viewer.
+	Unread int
+	// UnreadForViewer counts the candidate's messages of the open
+	// conversation after the last recruiter message that ViewerID has not
+	// read.
+	UnreadForViewer int
+	// OptedOut is true when the phone number opted out of messages.
+	OptedOut bool
 }
 
 // ConversationStore keeps conversations with candidates, their messages,
@@ -395,8 +426,8 @@ type ConversationStore interface {
 
 	// MarkRead records that userID has read the conversation up to at.
 	MarkRead(ctx context.Context, tenantID, conversationID, userID string, at time.Time) error
-	// Unread counts the inbound messages of the conversation after userID
-	// last read it.
+	// Unread counts the candidate's messages of the open conversation
+	// after the last recruiter message that userID has not read.
 	Unread(ctx context.Context, tenantID, conversationID, userID string) (int, error)
 
 	SaveTemplate(ctx context.Context, t *MessageTemplate) error
@@ -424,4 +455,8 @@ type ConversationStore interface {
 	BillConversation(ctx context.Context, c *ConversationCost, window time.Duration) (bool, error)
 	// MonthlyCosts sums the costs from since on, by month and category.
 	MonthlyCosts(ctx context.Context, tenantID string, since time.Time) ([]*MonthlyCost, error)
+	// EachCost calls fn with each of a tenant's recorded costs billed at
+	// or after from and before to, oldest first; an error from fn stops
+	// the walk and is returned.
+	EachCost(ctx context.Context, tenantID string, from, to time.Time, fn func(*ConversationCost) error) error
 }

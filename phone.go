@@ -2,6 +2,7 @@ package recrubo
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -41,4 +42,60 @@ func IsMobilePhone(e164 string) bool {
 		return true
 	}
 	return false
+}
+
+// FormatPhone writes an E.164 number the way people read it, in the
+// international format with its groups: "+31135330297" becomes
+// "+31 13 533 0297". Anything that is not a number is returned unchanged.
+func FormatPhone(e164 string) string {
+	n, err := phonenumbers.Parse(e164, DefaultPhoneRegion)
+	if err != nil || !phonenumbers.IsValidNumber(n) {
+		return e164
+	}
+	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+}
+
+// phoneFormatting are the characters people put between the digits of a
+// phone number.
+const phoneFormatting = " -./()+\u00a0"
+
+// PhoneSearchDigits returns the digits a stored E.164 number (without its
+// "+") contains when it matches query typed as a phone number, or "" when
+// query is not one (it holds anything but digits and formatting). The
+// query is read the way stored numbers are normalised (NormalizePhone,
+// DefaultPhoneRegion): a whole number in any notation ("0638964311",
+// "06-38964311", "06 38 96 43 11", "+31 6 3896 4311", "0031…") becomes its
+// full digits; a part of one keeps its digits, with a leading
+// international prefix ("00") dropped and a leading national prefix ("0")
+// replaced by the country code, so "06 389" finds "+31638964311" too.
+func PhoneSearchDigits(query string) string {
+	q := strings.TrimSpace(query)
+	var b strings.Builder
+	for _, r := range q {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case strings.ContainsRune(phoneFormatting, r):
+		default:
+			return ""
+		}
+	}
+	digits := b.String()
+	if digits == "" {
+		return ""
+	}
+	if e164, err := NormalizePhone(q); err == nil {
+		return strings.TrimPrefix(e164, "+")
+	}
+	ndd := phonenumbers.GetNddPrefixForRegion(DefaultPhoneRegion, true)
+	switch {
+	case strings.HasPrefix(q, "+"):
+		return digits
+	case strings.HasPrefix(digits, "00"):
+		return digits[2:]
+	case ndd != "" && strings.HasPrefix(digits, ndd):
+		cc := phonenumbers.GetCountryCodeForRegion(DefaultPhoneRegion)
+		return strconv.Itoa(cc) + digits[len(ndd):]
+	}
+	return digits
 }

@@ -36,3 +36,41 @@ func TestIsMobilePhone(t *testing.T) {
 		t.Error("Amsterdam landline counted as mobile")
 	}
 }
+
+func TestFormatPhone(t *testing.T) {
+	for in, want := range map[string]string{
+		"+31135330297": "+31 13 533 0297",
+		"+31638964311": "+31 6 38964311",
+		"+32470123456": "+32 470 12 34 56",
+		"+999":         "+999",
+		"":             "",
+	} {
+		if got := recrubo.FormatPhone(in); got != want {
+			t.Errorf("FormatPhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestPhoneSearchDigits(t *testing.T) {
+	for in, want := range map[string]string{
+		"0638964311":       "31638964311",
+		"06-38964311":      "31638964311",
+		"06 38 96 43 11":   "31638964311",
+		"+31638964311":     "31638964311",
+		"+31 6 3896 4311":  "31638964311",
+		"0031638964311":    "31638964311",
+		"(013) 533 0297":   "31135330297",
+		"06 389":           "316389",
+		"38964311":         "38964311",
+		"+316":             "316",
+		"0032 470":         "32470",
+		"Sanne":            "",
+		"06-3896 4311 x":   "",
+		"   ":              "",
+		"sanne@example.nl": "",
+	} {
+		if got := recrubo.PhoneSearchDigits(in); got != want {
+			t.Errorf("PhoneSearchDigits(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

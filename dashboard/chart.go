@@ -39,6 +39,7 @@ type TrendChart struct {
 type Line struct {
 	Name, Class string
 	Points      string // "x,y x,y ..."
+	Values      string // the series' values, "0,4,2", for readers of the page
 }
 
 // Label is a text at a position.
@@ -68,13 +69,15 @@ func Trend(labels []string, series []Series) TrendChart {
 	}
 	for _, s := range series {
 		var b strings.Builder
+		values := make([]string, len(s.Values))
 		for i, v := range s.Values {
 			if i > 0 {
 				b.WriteByte(' ')
 			}
 			b.WriteString(num(x(i)) + "," + num(y(v)))
+			values[i] = strconv.Itoa(v)
 		}
-		c.Lines = append(c.Lines, Line{Name: s.Name, Class: s.Class, Points: b.String()})
+		c.Lines = append(c.Lines, Line{Name: s.Name, Class: s.Class, Points: b.String(), Values: strings.Join(values, ",")})
 	}
 	step := max(1, (n+5)/6)
 	for i := 0; i < n; i += step {

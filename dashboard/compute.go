@@ -10,16 +10,17 @@ import (
 	"github.com/shopspring/decimal"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/messaging"
 )
 
 // Source is what the figures are computed from.
 type Source interface {
 	ListConversations(ctx context.Context, tenantID string, f recrubo.ConversationFilter) ([]*recrubo.ConversationSummary, error)
 	EachMessageSince(ctx context.Context, tenantID string, since time.Time, fn func(*recrubo.Message) error) error
+	EachCost(ctx context.Context, tenantID string, from, to time.Time, fn func(*recrubo.ConversationCost) error) error
 	MatchesByCandidate(ctx context.Context, tenantID, candidateID string) ([]*recrubo.Match, error)
 	Vacancy(ctx context.Context, tenantID, id string) (*recrubo.Vacancy, error)
 	Recruiters(ctx context.Context, tenantID string) ([]*recrubo.Recruiter, error)
-	MonthlyCosts(ctx context.Context, tenantID string, since time.Time) ([]*recrubo.MonthlyCost, error)
 	SyncStatus(ctx context.Context, tenantID string) (*recrubo.SyncStatus, error)
 	CountCandidates(ctx context.Context, tenantID string) (int64, error)
 	CountVacancies(ctx context.Context, tenantID string) (int64, error)
@@ -27,7 +28,7 @@ type Source interface {
 
 // Request selects the figures: a tenant, a window of Days ending at Now,
 // and optionally one vacancy (only conversations of its matched
-// candidates count). ViewerID reads unassigned conversations' unread state.
+// candidates count). ViewerID is who looks, for UnreadForViewer.
 type Request struct {
 	Tenant    *recrubo.Tenant
 	Days      int
@@ -46,6 +47,14 @@ const conversationPage = 500
 // ValidDays reports whether days is one of Periods.
 func ValidDays(days int) bool { return slices.Contains(Periods, days) }
 
+// message is what the figures read of a message.
+type message struct {
+	at        time.Time
+	direction recrubo.Direction
+	status    recrubo.MessageStatus
+	optOut    bool
+}
+
 // Compute computes the figures of r from src.
 func Compute(ctx context.Context, src Source, r Request) (*Figures, error) {
 	if !ValidDays(r.Days) {
@@ -55,14 +64,16 @@ func Compute(ctx context.Context, src Source, r Request) (*Figures, error) {
 	loc := t.Location()
 	to := r.Now.In(loc)
 	startDay := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, loc).AddDate(0, 0, 1-r.Days)
+	endDay := startDay.AddDate(0, 0, r.Days) // midnight after today
 	f := &Figures{Days: r.Days, From: startDay, To: to}
 
-	var msgs []*recrubo.Message
-	byConv := map[string][]*recrubo.Message{}
+	byConv := map[string][]message{}
 	if err := src.EachMessageSince(ctx, t.ID, startDay, func(m *recrubo.Message) error {
-		m.Body, m.TemplateVars = "", nil // figures never read them
-		msgs = append(msgs, m)
-		byConv[m.ConversationID] = append(byConv[m.ConversationID], m)
+		if !m.CreatedAt.Before(endDay) {
+			return nil
+		}
+		byConv[m.ConversationID] = append(byConv[m.ConversationID],
+			message{at: m.CreatedAt, direction: m.Direction, status: m.Status, optOut: messaging.IsOptOut(m)})
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("dashboard: reading messages: %w", err)
@@ -75,7 +86,8 @@ func Compute(ctx context.Context, src Source, r Request) (*Figures, error) {
 	vac := newVacancyIndex(ctx, src, t.ID)
 	recRows := map[string]*Row{}
 	vacRows := map[string]*Row{}
-	listing := recrubo.ConversationFilter{ViewerID: r.ViewerID, UnreadByAssignee: true, Limit: conversationPage}
+	inScope := map[string]bool{}
+	listing := recrubo.ConversationFilter{ViewerID: r.ViewerID, Limit: conversationPage}
 	for {
 		convs, err := src.ListConversations(ctx, t.ID, listing)
 		if err != nil {
@@ -89,8 +101,12 @@ func Compute(ctx context.Context, src Source, r Request) (*Figures, error) {
 			if r.VacancyID != "" && !slices.Contains(vacIDs, r.VacancyID) {
 				continue
 			}
-			cf := convFigures(&c.Conversation, c.Unread, byConv[c.ID], startDay)
+			inScope[c.ID] = true
+			cf := convFigures(c, byConv[c.ID])
 			f.Total.add(cf)
+			if c.UnreadForViewer > 0 && (c.AssigneeID == "" || c.AssigneeID == r.ViewerID) {
+				f.UnreadForViewer++
+			}
 			key := c.AssigneeID
 			if key == "" {
 				key = Unassigned
@@ -107,9 +123,13 @@ func Compute(ctx context.Context, src Source, r Request) (*Figures, error) {
 	}
 	f.Recruiters = finish(recRows)
 	f.Vacancies = finish(vacRows)
+	markSharedLabels(f.Vacancies)
 	f.Total.finish()
-	f.Trend = trend(msgs, startDay, r.Days, loc)
-	if f.Costs, err = costs(ctx, src, t.ID, startDay); err != nil {
+	f.Trend = trend(byConv, inScope, startDay, r.Days, loc)
+	// The tenant's dashboard counts every cost; a vacancy's those of its
+	// conversations.
+	counted := func(conversationID string) bool { return r.VacancyID == "" || inScope[conversationID] }
+	if f.Costs, err = costs(ctx, src, t.ID, startDay, endDay, loc, counted); err != nil {
 		return nil, err
 	}
 	if f.Sync, err = syncHealth(ctx, src, t.ID); err != nil {
@@ -126,46 +146,57 @@ type rowFigures struct {
 	sent, delivered, read, failed              int
 }
 
-// convFigures computes a conversation's figures from its messages of the
-// window (oldest first).
-func convFigures(c *recrubo.Conversation, unread int, msgs []*recrubo.Message, from time.Time) rowFigures {
+// reached reports whether an outbound message of status st reached
+// WhatsApp: sent, delivered or read.
+func reached(st recrubo.MessageStatus) bool {
+	return st == recrubo.StatusSent || st == recrubo.StatusDelivered || st == recrubo.StatusRead
+}
+
+// convFigures computes a conversation's figures (see Row) from its
+// messages of the window, oldest first.
+func convFigures(c *recrubo.ConversationSummary, msgs []message) rowFigures {
 	var f rowFigures
 	f.open = c.State == recrubo.ConversationOpen
-	f.unread = unread > 0
-	f.awaiting = f.open && !c.LastInboundAt.IsZero() && c.LastInboundAt.After(c.LastOutboundAt)
-	var runStart time.Time
-	var runDir recrubo.Direction
+	f.unread = c.Unread > 0
+	f.awaiting = f.open && !c.OptedOut && !c.LastInboundAt.IsZero() && c.LastInboundAt.After(c.LastOutboundAt)
+	// lastOut is the recruiter's last message that reached WhatsApp and
+	// the candidate has not answered yet; waiting is the candidate's first
+	// message the recruiter has not answered yet.
+	var lastOut, waiting time.Time
 	for _, m := range msgs {
-		if m.CreatedAt.Before(from) {
-			continue
-		}
-		if m.Direction == recrubo.Outbound {
-			f.contacted = true
+		if m.direction == recrubo.Outbound {
 			switch {
-			case m.Status == recrubo.StatusFailed:
+			case m.status == recrubo.StatusFailed:
 				f.failed++
-			case m.Status.Rank() >= recrubo.StatusSent.Rank():
+			case reached(m.status):
 				f.sent++
 			}
-			if m.Status == recrubo.StatusDelivered || m.Status == recrubo.StatusRead {
+			if m.status == recrubo.StatusDelivered || m.status == recrubo.StatusRead {
 				f.delivered++
 			}
-			if m.Status == recrubo.StatusRead {
+			if m.status == recrubo.StatusRead {
 				f.read++
 			}
-		} else if f.contacted {
-			f.replied = true
-		}
-		if m.Direction != runDir {
-			if !runStart.IsZero() {
-				d := m.CreatedAt.Sub(runStart)
-				if m.Direction == recrubo.Outbound {
-					f.recruiterReply = append(f.recruiterReply, d)
-				} else {
-					f.candidateReply = append(f.candidateReply, d)
-				}
+			if !waiting.IsZero() {
+				f.recruiterReply = append(f.recruiterReply, m.at.Sub(waiting))
+				waiting = time.Time{}
 			}
-			runStart, runDir = m.CreatedAt, m.Direction
+			if reached(m.status) {
+				f.contacted = true
+				lastOut = m.at
+			}
+			continue
+		}
+		if m.optOut {
+			continue
+		}
+		if !lastOut.IsZero() {
+			f.replied = true
+			f.candidateReply = append(f.candidateReply, m.at.Sub(lastOut))
+			lastOut = time.Time{}
+		}
+		if waiting.IsZero() {
+			waiting = m.at
 		}
 	}
 	return f
@@ -226,6 +257,18 @@ func finish(m map[string]*Row) []Row {
 	return out
 }
 
+// markSharedLabels sets SharedLabel on every row whose label another row
+// has too.
+func markSharedLabels(rows []Row) {
+	n := map[string]int{}
+	for _, r := range rows {
+		n[r.Label]++
+	}
+	for i := range rows {
+		rows[i].SharedLabel = n[rows[i].Label] > 1
+	}
+}
+
 func recruiterNames(ctx context.Context, src Source, tenantID string) (map[string]string, error) {
 	rs, err := src.Recruiters(ctx, tenantID)
 	if err != nil {
@@ -238,43 +281,67 @@ func recruiterNames(ctx context.Context, src Source, tenantID string) (map[strin
 	return names, nil
 }
 
-// trend counts messages per day from start for days days.
-func trend(msgs []*recrubo.Message, start time.Time, days int, loc *time.Location) []Day {
+// trend counts the messages of the conversations in scope per day from
+// start for days days.
+func trend(byConv map[string][]message, inScope map[string]bool, start time.Time, days int, loc *time.Location) []Day {
 	out := make([]Day, days)
 	for i := range out {
 		out[i].Date = start.AddDate(0, 0, i)
 	}
-	for _, m := range msgs {
-		at := m.CreatedAt.In(loc)
-		d := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, loc)
-		i := int(d.Sub(start).Hours()+12) / 24 // rounding absorbs DST shifts
-		if i < 0 || i >= days {
+	for id, msgs := range byConv {
+		if !inScope[id] {
 			continue
 		}
-		if m.Direction == recrubo.Inbound {
-			out[i].Inbound++
-		} else {
-			out[i].Outbound++
+		for _, m := range msgs {
+			i := dayIndex(m.at, start, loc)
+			if i < 0 || i >= days {
+				continue
+			}
+			if m.direction == recrubo.Inbound {
+				out[i].Inbound++
+			} else {
+				out[i].Outbound++
+			}
 		}
 	}
 	return out
 }
 
-// costs sums the categories of each month from the month of since on.
-func costs(ctx context.Context, src Source, tenantID string, since time.Time) ([]MonthCost, error) {
-	monthStart := time.Date(since.Year(), since.Month(), 1, 0, 0, 0, 0, since.Location())
-	mc, err := src.MonthlyCosts(ctx, tenantID, monthStart)
+// dayIndex is the day of the window at falls on, counted from start.
+func dayIndex(at, start time.Time, loc *time.Location) int {
+	at = at.In(loc)
+	d := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, loc)
+	return int(d.Sub(start).Hours()+12) / 24 // rounding absorbs DST shifts
+}
+
+// costs sums the costs billed from from to before to whose conversation
+// counts, per month in loc.
+func costs(ctx context.Context, src Source, tenantID string, from, to time.Time, loc *time.Location,
+	counts func(conversationID string) bool) ([]MonthCost, error) {
+	var out []MonthCost
+	err := src.EachCost(ctx, tenantID, from, to, func(c *recrubo.ConversationCost) error {
+		if !counts(c.ConversationID) {
+			return nil
+		}
+		month := c.At.In(loc).Format("2006-01")
+		i := slices.IndexFunc(out, func(mc MonthCost) bool { return mc.Month == month })
+		if i < 0 {
+			out = append(out, MonthCost{Month: month})
+			i = len(out) - 1
+		}
+		mc := &out[i]
+		mc.Amount = mc.Amount.Add(c.Amount)
+		if c.Amount.IsPositive() {
+			if c.PerMessage() {
+				mc.Messages++
+			} else {
+				mc.Conversations++
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("dashboard: reading costs: %w", err)
-	}
-	var out []MonthCost
-	for _, c := range mc {
-		if n := len(out); n > 0 && out[n-1].Month == c.Month {
-			out[n-1].Count += c.Count
-			out[n-1].Amount = out[n-1].Amount.Add(c.Amount)
-			continue
-		}
-		out = append(out, MonthCost{Month: c.Month, Count: c.Count, Amount: c.Amount})
 	}
 	slices.SortFunc(out, func(a, b MonthCost) int { return cmp.Compare(a.Month, b.Month) })
 	return out, nil
@@ -287,6 +354,16 @@ func (f *Figures) TotalCost() decimal.Decimal {
 		sum = sum.Add(c.Amount)
 	}
 	return sum
+}
+
+// CostUnits reports what the window's costs paid for: conversations,
+// messages (per-message pricing), or both.
+func (f *Figures) CostUnits() (conversations, messages bool) {
+	for _, c := range f.Costs {
+		conversations = conversations || c.Conversations > 0
+		messages = messages || c.Messages > 0
+	}
+	return conversations, messages
 }
 
 func syncHealth(ctx context.Context, src Source, tenantID string) (SyncHealth, error) {

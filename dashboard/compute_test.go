@@ -71,7 +71,7 @@ func TestCompute(t *testing.T) {
 			if len(f.Vacancies) != 1 || f.Vacancies[0].Label != "Chauffeur" || f.Vacancies[0].Replied != 1 {
 				t.Errorf("vacancy rows = %+v", f.Vacancies)
 			}
-			if !f.TotalCost().Equal(decimal.RequireFromString("0.1767")) || len(f.Costs) != 1 || f.Costs[0].Count != 2 {
+			if !f.TotalCost().Equal(decimal.RequireFromString("0.1767")) || len(f.Costs) != 1 || f.Costs[0].Conversations != 2 {
 				t.Errorf("costs = %+v total %s", f.Costs, f.TotalCost())
 			}
 			if len(f.Trend) != 7 || f.Trend[4].Outbound != 4 || f.Trend[4].Inbound != 1 {
@@ -152,8 +152,9 @@ func must(t *testing.T, err error) {
 }
 
 // TestComputeCountsUnreadForTheAssignee: a conversation is unread while
-// its assignee has not read it, whoever else has; an unassigned one is
-// unread for the viewer.
+// its assignee has not read it, whoever else has; an unassigned one until
+// anyone has. That is the same for every viewer; what the viewer has not
+// read of theirs and the unassigned ones is counted apart.
 func TestComputeCountsUnreadForTheAssignee(t *testing.T) {
 	now := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
 	for _, backend := range storetest.Backends() {
@@ -180,9 +181,15 @@ func TestComputeCountsUnreadForTheAssignee(t *testing.T) {
 				t.Errorf("unread = %d (u2: %d), want 2 (u2: 1): the viewer's reading does not count for the assignee", total, u2)
 			}
 			must(t, db.MarkRead(ctx, tn.ID, theirs.ID, "u2", now))
-			must(t, db.MarkRead(ctx, tn.ID, nobodys.ID, "u1", now))
-			if total, u2 := unread(); total != 0 || u2 != 0 {
-				t.Errorf("unread = %d (u2: %d) after both were read, want 0", total, u2)
+			must(t, db.MarkRead(ctx, tn.ID, nobodys.ID, "u3", now)) // a colleague read the unassigned one
+			for _, viewer := range []string{"u1", "u2", "u3"} {
+				f, err := dashboard.Compute(ctx, db, dashboard.Request{Tenant: tn, Days: 7, Now: now, ViewerID: viewer})
+				must(t, err)
+				// The unassigned one: read by u3, so read for the tenant;
+				// u1 and u2 have not read it.
+				if wantMine := map[string]int{"u1": 1, "u2": 1}[viewer]; f.Total.Unread != 0 || f.UnreadForViewer != wantMine {
+					t.Errorf("viewer %s: unread %d, unread for them %d; want 0 and %d", viewer, f.Total.Unread, f.UnreadForViewer, wantMine)
+				}
 			}
 		})
 	}

@@ -113,7 +113,7 @@ func startEmbedStack(t *testing.T) *embedStack {
 		Carerix: recrubo.CarerixSettings{APIBaseURL: st.emu.URL(), IdentityBaseURL: st.emu.URL(), Realm: "acme", Application: "acme",
 			ClientID: carerixemu.DefaultClientID, ClientSecret: recrubo.NewSecret(carerixemu.DefaultClientSecret)},
 		Admin:    recrubo.AdminCredentials{ClientID: "a", ClientSecret: recrubo.NewSecret("s")},
-		Filters:  recrubo.StatusFilters{CandidateStatuses: []string{"Actief"}},
+		Filters:  recrubo.StatusFilters{CandidateStatuses: []string{"Actief"}, VacancyStatuses: []string{"Open"}},
 		Webhook:  recrubo.WebhookSettings{Secret: recrubo.NewSecret("webhook-secret-0123456789")},
 		Embed:    recrubo.EmbedSettings{SigningKey: recrubo.NewSecret("embed-signing-key-0123456789")},
 		WhatsApp: recrubo.WhatsAppSettings{APIBaseURL: "http://127.0.0.1:1", PhoneNumberID: "1000", AccessToken: recrubo.NewSecret("t")},
@@ -140,12 +140,17 @@ func startEmbedStack(t *testing.T) *embedStack {
 		t.Fatal(err)
 	}
 	st.base = servertest.Start(t, server.Deps{Templates: tpl, Catalog: cat, Assets: assets,
-		Embeds: server.EmbedDeps{Auth: auth, Data: st.db, Messenger: messaging.New(messaging.Config{Store: st.db})}}, servertest.Options{})
+		Embeds: server.EmbedDeps{Auth: auth, Data: st.db, Messenger: messaging.New(messaging.Config{Store: st.db}),
+			Carerix: embed.NewCarerixRecords(nil, time.Minute)}}, servertest.Options{})
 
 	// Install document templates with the embed URL scheme, as
 	// provisioning does.
 	install := func(name, target, path, proof string) {
-		src := `<cx:let name="u" value="` + st.base + `/embed/acme/` + path + `?` + proof + `&amp;u=${activity.owner._id.urlEncoded}&amp;uh=${activity.owner.stableHash.urlEncoded}&amp;lang=en" expand="1"/>` +
+		lang := "en"
+		if target == "CRVacancy" {
+			lang = "${activity.owner.language.urlEncoded}" // as the viewing user speaks
+		}
+		src := `<cx:let name="u" value="` + st.base + `/embed/acme/` + path + `?` + proof + `&amp;u=${activity.owner._id.urlEncoded}&amp;uh=${activity.owner.stableHash.urlEncoded}&amp;lang=` + lang + `" expand="1"/>` +
 			`<cx:element tag="iframe"><cx:parameter name="src" value="$u"/><cx:parameter name="id" value="recrubo"/><cx:parameter name="width" value="100%"/><cx:parameter name="height" value="760"/></cx:element>`
 		if _, err := st.emu.CreateTemplate(ctx, carerixemu.TemplateFields{Name: carerixemu.Str(name), Code: carerixemu.Str(name), Content: carerixemu.Str(src),
 			TargetEntityName: carerixemu.Str(target), IsEmbedded: carerixemu.Bool(true), IsActive: carerixemu.Bool(true)}); err != nil {
@@ -158,6 +163,7 @@ func startEmbedStack(t *testing.T) *embedStack {
 		t.Fatal(err)
 	}
 	install("Recrubo dashboard", carerixemu.HomeTargetEntity, "dashboard", "dk="+dk)
+	install("Recrubo vacancy", "CRVacancy", "vacancy/${activity.toVacancy._id.urlEncoded}", "rh=${activity.toVacancy.stableHash.urlEncoded}")
 	return st
 }
 
@@ -341,7 +347,8 @@ func TestEmbedDashboardInBrowser(t *testing.T) {
 	if err != nil || heading != "Recruiting conversations" {
 		t.Errorf("heading = %q %v", heading, err)
 	}
-	if rate, err := chromedp.Run(frame, chromedp.Text(chromedp.CSS(".tiles .tile:nth-child(5) .tile-value"))); err != nil || rate != "0%" {
+	if rate, err := chromedp.Run(frame, chromedp.Evaluate[string](`[...document.querySelectorAll(".tiles .tile")]
+		.find(t => t.querySelector(".tile-label").textContent === "Response rate").querySelector(".tile-value").textContent`)); err != nil || rate != "0%" {
 		t.Errorf("response rate tile = %q %v, want 0%% (English)", rate, err)
 	}
 	embedScreenshot(t, ctx, dir, "dashboard.png")
@@ -358,6 +365,63 @@ func TestEmbedDashboardInBrowser(t *testing.T) {
 			t.Errorf("after clicking %d days the frame shows %q %v, want %q", days, active, err, want)
 		}
 		embedScreenshot(t, ctx, dir, fmt.Sprintf("dashboard-%d-days.png", days))
+	}
+}
+
+// TestEmbedVacancyOutOfScopeInBrowser: a vacancy outside the tenant's
+// vacancy filter, opened in Carerix, says why its dashboard is empty: its
+// title and status (read from Carerix, the mirror has neither) and the
+// synced statuses, in the viewer's language.
+func TestEmbedVacancyOutOfScopeInBrowser(t *testing.T) {
+	ctx := embedChromium(t)
+	st := startEmbedStack(t)
+	dir := embedArtifacts(t)
+	bg := context.Background()
+	v, err := st.emu.CreateVacancy(bg, carerixemu.VacancyFields{JobTitle: carerixemu.Str("Chauffeur CE"), CompanyName: carerixemu.Str("Bouw BV"),
+		Status: carerixemu.Str("Vervuld")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	john, err := st.emu.CreateUser(bg, carerixemu.UserFields{UserName: carerixemu.Str("john"), FirstName: carerixemu.Str("John"),
+		LastName: carerixemu.Str("Smith"), Language: carerixemu.Str("English")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.db.UpsertRecruiter(bg, &recrubo.Recruiter{TenantID: st.tenant.ID, ID: john.ID, FirstName: "John", LastName: "Smith",
+		Active: true, ModifiedAt: john.ModificationDate}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		user                    string
+		heading, notice, status string
+	}{
+		{st.user.ID, "Gesprekken voor Chauffeur CE", "Chauffeur CE wordt niet gesynchroniseerd.",
+			"De vacature heeft de status Vervuld. Alleen vacatures met een van de gesynchroniseerde statussen staan in het dashboard: Open."},
+		{john.ID, "Conversations for Chauffeur CE", "Chauffeur CE is not synced.",
+			"The vacancy's status is Vervuld. Only vacancies with one of the synced statuses are in the dashboard: Open."},
+	} {
+		st.open(t, ctx, st.emuURL+"/record/vacancy/"+v.ID+"?user="+tc.user)
+		frame := st.frame(t, ctx)
+		if err := chromedp.Do(frame, chromedp.WaitVisible(chromedp.CSS(`.notice.warning strong`))); err != nil {
+			t.Fatalf("loading the vacancy page: %v", err)
+		}
+		text, err := chromedp.Run(frame, chromedp.Evaluate[string](`[document.querySelector("h1").textContent,
+			document.querySelector(".notice.warning strong").textContent, document.querySelector(".notice.warning span").textContent,
+			document.querySelector("svg.chart-trend polyline.out").getAttribute("data-values")].join("\n")`))
+		if err != nil {
+			t.Fatalf("reading the vacancy page: %v", err)
+		}
+		shown := strings.Split(text, "\n")
+		if len(shown) != 4 {
+			t.Fatalf("the vacancy page shows %q", text)
+		}
+		if shown[0] != tc.heading || shown[1] != tc.notice || !strings.HasPrefix(shown[2], tc.status) {
+			t.Errorf("the vacancy page shows %q, want %q, %q and a text starting %q", shown, tc.heading, tc.notice, tc.status)
+		}
+		if strings.Trim(shown[3], "0,") != "" {
+			t.Errorf("the vacancy without conversations draws %s", shown[3])
+		}
+		embedScreenshot(t, ctx, dir, "vacancy-out-of-scope-"+tc.user+".png")
 	}
 }
 

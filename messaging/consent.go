@@ -41,6 +41,22 @@ func keyword(body string) (optOut, ok bool) {
 	return false, false
 }
 
+// IsOptOut reports whether m is a candidate's message that opted them
+// out: a stop keyword, typed or tapped (stored as the button's summary,
+// "[button] Stop"). Such a message is no reply to a recruiter; the
+// dashboard counts it as none.
+func IsOptOut(m *recrubo.Message) bool {
+	if m.Direction != recrubo.Inbound || m.MediaType != "" {
+		return false
+	}
+	body := m.Body
+	for t := range keywordTypes {
+		body = strings.TrimPrefix(body, "["+t+"] ")
+	}
+	optOut, ok := keyword(body)
+	return ok && optOut
+}
+
 // OptIn records that the candidate with phone (any common notation) agreed
 // to receive WhatsApp messages, and how ("recruiter:<user id>",
 // "carerix", ...).

@@ -96,6 +96,19 @@ func TestStopKeywordsOptOut(t *testing.T) {
 				t.Fatalf("a message that is no keyword opted %s out: %+v, %v", phone, c, err)
 			}
 		}
+		// The stored messages read as opt-outs (the dashboard counts them
+		// as no reply), the others do not.
+		for prefix, want := range map[string]bool{"+3161234560": true, "+3162234560": false} {
+			for i := range map[bool]int{true: len(cases), false: 2}[want] {
+				phone := prefix + string(rune('0'+i))
+				_, msgs := e.ConversationWithMessages(t, phone, 1)
+				for _, m := range msgs {
+					if got := messaging.IsOptOut(m); got != want {
+						t.Errorf("IsOptOut(%q from %s) = %v, want %v", m.Body, phone, got, want)
+					}
+				}
+			}
+		}
 	})
 }
 

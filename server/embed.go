@@ -33,6 +33,21 @@ type EmbedDeps struct {
 	// Feed it the store's changes (Subscribe) so other instances' writes
 	// drop stale pages too.
 	Pages *EmbedPageCache
+	// Carerix reads from the tenant's Carerix what the mirror does not
+	// hold (embed.CarerixRecords); nil leaves it out: an out-of-scope
+	// vacancy is shown by its number, and unsynced matches are not
+	// counted.
+	Carerix EmbedCarerix
+}
+
+// EmbedCarerix reads records outside the mirror from a tenant's Carerix.
+type EmbedCarerix interface {
+	// Vacancy returns the vacancy as Carerix has it, in scope or not;
+	// ENOTFOUND when Carerix has none.
+	Vacancy(ctx context.Context, t *recrubo.Tenant, id string) (*recrubo.Vacancy, error)
+	// MatchedVacancyIDs returns the vacancies the candidate is matched to
+	// in Carerix, whatever their status.
+	MatchedVacancyIDs(ctx context.Context, t *recrubo.Tenant, candidateID string) ([]string, error)
 }
 
 // EmbedAuth proves who looks at an embedded page (embed.Authenticator).
@@ -54,6 +69,7 @@ type EmbedData interface {
 	Message(ctx context.Context, tenantID, id string) (*recrubo.Message, error)
 	Templates(ctx context.Context, tenantID string) ([]*recrubo.MessageTemplate, error)
 	Consent(ctx context.Context, tenantID, phone string) (*recrubo.Consent, error)
+	StatusNodes(ctx context.Context, tenantID string, kind recrubo.StatusKind) ([]*recrubo.StatusNode, error)
 }
 
 // EmbedMessenger is the conversations API the inbox acts through

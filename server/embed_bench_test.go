@@ -101,7 +101,7 @@ func BenchmarkEmbedInboxHTMLTemplate(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		d, err := f.srv.loadInbox(ctx, tenant, v.RecordID)
+		d, err := f.srv.loadInbox(ctx, f.srv.newEmbedPage("nl", tenant), v.RecordID)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -253,7 +253,7 @@ func BenchmarkEmbedInboxTemplates(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	d, err := f.srv.loadInbox(ctx, tenant, f.cand.ID)
+	d, err := f.srv.loadInbox(ctx, f.srv.newEmbedPage("nl", tenant), f.cand.ID)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -272,7 +272,7 @@ func BenchmarkEmbedInboxTemplates(b *testing.B) {
 			}
 			lv["notice"] = p.inboxNotice(d)
 			lv["toolbar"] = p.toolbar(d)
-			lv["thread"] = p.thread(d.Messages, recruiterNames(d.Recruiters))
+			lv["thread"] = p.thread(d.Messages, recruiterNames(d.Recruiters), p.t("embed.no_messages"))
 			lv["composer"] = p.composer(d)
 			lv["candidate"] = p.candidatePanel(d)
 			lv["list"] = templates.HTML{}

@@ -45,14 +45,13 @@ func (s *Server) handleDashboardPage(c *fiber.Ctx) error {
 		return err
 	}
 	heading := p.t("embed.dashboard")
+	vals["notice"] = templates.HTML{}
 	if kind == recrubo.EmbedVacancy {
-		title := v.RecordID
-		if vac, err := s.deps.Embeds.Data.Vacancy(ctx, v.Tenant.ID, v.RecordID); err == nil {
-			title = vac.Title
-		} else if recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
+		title, notice, err := s.vacancyScope(ctx, p, v.RecordID)
+		if err != nil {
 			return err
 		}
-		heading = p.t("embed.dashboard_vacancy", title)
+		heading, vals["notice"] = p.t("embed.dashboard_vacancy", title), notice
 	}
 	p.dashboardValues(c, vals, f, heading)
 	if p.err != nil {
@@ -83,7 +82,8 @@ func (p *embedPage) dashboardValues(c *fiber.Ctx, vals templates.Values, f *dash
 		key   string
 		value string
 	}{
-		{"embed.open", p.int(t.Open)}, {"embed.unread", p.int(t.Unread)}, {"embed.awaiting", p.int(t.AwaitingReply)},
+		{"embed.open", p.int(t.Open)}, {"embed.unread", p.int(t.Unread)}, {"embed.unread_for_me", p.int(f.UnreadForViewer)},
+		{"embed.awaiting", p.int(t.AwaitingReply)},
 		{"embed.contacted", p.int(t.Contacted)}, {"embed.response_rate", p.percent(t.ResponseRate())},
 		{"embed.recruiter_reply_median", p.duration(t.RecruiterReply.Median, t.RecruiterReply.Count)},
 		{"embed.candidate_reply_median", p.duration(t.CandidateReply.Median, t.CandidateReply.Count)},
@@ -113,7 +113,7 @@ func (p *embedPage) dashboardValues(c *fiber.Ctx, vals templates.Values, f *dash
 		if i == 12 {
 			break
 		}
-		bars = append(bars, dashboard.Bar{Label: r.Label, Value: r.Contacted,
+		bars = append(bars, dashboard.Bar{Label: p.vacancyLabel(r), Value: r.Contacted,
 			Note: p.t("embed.bar_note", p.int(r.Contacted), p.percent(r.ResponseRate()))})
 	}
 	if len(bars) == 0 {
@@ -121,21 +121,35 @@ func (p *embedPage) dashboardValues(c *fiber.Ctx, vals templates.Values, f *dash
 	} else {
 		vals["vacancyChart"] = p.barChart(p.t("embed.per_vacancy"), dashboard.Bars(bars))
 	}
-	vals["vacancyTable"] = p.figuresTable(p.t("embed.vacancy"), f.Vacancies, "")
+	vacancies := make([]dashboard.Row, len(f.Vacancies))
+	for i, r := range f.Vacancies {
+		r.Label = p.vacancyLabel(r)
+		vacancies[i] = r
+	}
+	vals["vacancyTable"] = p.figuresTable(p.t("embed.vacancy"), vacancies, "")
 	vals["recruiterHeading"] = p.t("embed.per_recruiter")
 	vals["recruiterTable"] = p.figuresTable(p.t("embed.recruiter"), f.Recruiters, p.t("embed.unassigned"))
 
 	vals["costHeading"] = p.t("embed.costs")
 	var costRows []templates.HTML
+	perConversation, perMessage := f.CostUnits()
 	for _, mc := range f.Costs {
+		count := mc.Conversations + mc.Messages
 		costRows = append(costRows, p.partial("embed_cost_row", templates.Values{"month": p.month(mc.Month, loc),
-			"count": templates.FormatInt(p.lang, mc.Count), "amount": templates.FormatEUR(p.lang, mc.Amount)}))
+			"count": templates.FormatInt(p.lang, count), "amount": templates.FormatEUR(p.lang, mc.Amount)}))
 	}
 	if len(costRows) == 0 {
 		costRows = append(costRows, p.partial("embed_empty", templates.Values{"text": p.t("embed.no_costs")}))
 	}
+	countHeading := p.t("embed.paid_conversations")
+	switch {
+	case perConversation && perMessage:
+		countHeading = p.t("embed.paid_conversations_messages")
+	case perMessage:
+		countHeading = p.t("embed.paid_messages")
+	}
 	vals["costTable"] = p.partial("embed_cost_table", templates.Values{"monthHeading": p.t("embed.month"),
-		"countHeading": p.t("embed.conversations"), "amountHeading": p.t("embed.amount"), "rows": templates.Join(costRows),
+		"countHeading": countHeading, "amountHeading": p.t("embed.amount"), "rows": templates.Join(costRows),
 		"totalLabel": p.t("embed.total"), "total": templates.FormatEUR(p.lang, f.TotalCost())})
 
 	vals["syncHeading"] = p.t("embed.sync")
@@ -150,6 +164,18 @@ func (p *embedPage) dashboardValues(c *fiber.Ctx, vals templates.Values, f *dash
 	} else {
 		vals["syncError"] = templates.HTML{}
 	}
+}
+
+// vacancyLabel is a vacancy row's title, with the vacancy's number when
+// another row has the same title (or it has none).
+func (p *embedPage) vacancyLabel(r dashboard.Row) string {
+	switch {
+	case r.Label == "" || r.Label == r.Key:
+		return p.t("embed.vacancy_number", r.Key)
+	case r.SharedLabel:
+		return p.t("embed.vacancy_numbered", r.Label, r.Key)
+	}
+	return r.Label
 }
 
 // figuresTable renders rows; a row keyed dashboard.Unassigned is labelled unassigned.
@@ -185,7 +211,8 @@ func (p *embedPage) figuresTable(nameHeading string, rows []dashboard.Row, unass
 func (p *embedPage) trendChart(title string, ch dashboard.TrendChart) templates.HTML {
 	var lines, labels []templates.HTML
 	for _, l := range ch.Lines {
-		lines = append(lines, p.partial("embed_chart_line", templates.Values{"class": l.Class, "points": l.Points, "name": l.Name}))
+		lines = append(lines, p.partial("embed_chart_line", templates.Values{"class": l.Class, "points": l.Points, "name": l.Name,
+			"values": l.Values}))
 	}
 	for _, l := range ch.Labels {
 		labels = append(labels, p.partial("embed_chart_label", templates.Values{"x": l.X, "y": l.Y, "text": l.Text}))

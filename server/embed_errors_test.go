@@ -187,8 +187,12 @@ func TestEmbedAPIErrorsInSessionLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	if status, msg := f.apiError("POST", base+"/send", tokens["nl"], `{"body":"Hoi"}`); status != 403 ||
-		msg != "De kandidaat heeft zich op 2026-11-24 afgemeld voor WhatsApp-berichten." {
-		t.Errorf("opted out (nl): %d %q", status, msg)
+		msg != "De kandidaat heeft zich op 24 november 2026 afgemeld voor WhatsApp-berichten." {
+		t.Errorf("opted out (nl): %d %q, want the date written out", status, msg)
+	}
+	if status, msg := f.apiError("POST", base+"/send", tokens["en"], `{"body":"Hoi"}`); status != 403 ||
+		msg != "The candidate opted out of WhatsApp messages on 24 November 2026." {
+		t.Errorf("opted out (en): %d %q, want the date written out", status, msg)
 	}
 	if err := f.db.SaveConsent(ctx, &recrubo.Consent{TenantID: f.tenant.ID, Phone: c.PhoneE164, OptedOut: false, Source: "recruiter", At: f.now}); err != nil {
 		t.Fatal(err)

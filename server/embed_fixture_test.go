@@ -124,6 +124,7 @@ func newEmbedServerClock(t testing.TB, db *store.DB, clock func() time.Time, adj
 	deps := Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), Now: clock,
 		Templates: tpl, Catalog: cat, Assets: assets,
 		Embeds: EmbedDeps{Auth: auth, Data: db, Messenger: messaging.New(messaging.Config{Store: db, Now: clock}),
+			Carerix:      embed.NewCarerixRecords(nil, time.Minute),
 			RefusalFloor: -1}} // tests of the floor set it
 	for _, a := range adjust {
 		a(&deps)
@@ -141,6 +142,26 @@ func (f *embedFixture) syncUser(u carerixemu.User) {
 		FirstName: deref(u.FirstName), LastName: deref(u.LastName), Active: true, StableHash: u.StableHash, ModifiedAt: u.ModificationDate}); err != nil {
 		f.t.Fatal(err)
 	}
+}
+
+// promote makes Jan a manager too, for tests in which two viewers see
+// the tenant-wide pages.
+func (f *embedFixture) promote() {
+	f.t.Helper()
+	u, err := f.emu.UpdateUser(context.Background(), f.other.ID, carerixemu.UserFields{Roles: []string{"Teamleider"}})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.other = u
+	f.syncUser(u)
+}
+
+// listToken is the session token of the viewer's tenant-wide dashboard,
+// which may read the conversation list.
+func (f *embedFixture) listToken() string {
+	f.t.Helper()
+	_, doc := f.page(f.dashboardURL("nl"))
+	return pageToken(f.t, doc)
 }
 
 // syncCandidate puts the emulator's candidate into the mirror as sync would.

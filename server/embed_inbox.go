@@ -24,32 +24,48 @@ const threadLimit = 100
 
 // inboxData is everything the inbox of one candidate shows.
 type inboxData struct {
-	Candidate  *recrubo.Candidate // nil when not synced
-	Conv       *recrubo.Conversation
-	Messages   []*recrubo.Message
-	OptedOut   bool
-	Matches    []*recrubo.Match
-	Vacancies  map[string]*recrubo.Vacancy
-	Recruiters []*recrubo.Recruiter
-	Templates  []*recrubo.MessageTemplate
+	Candidate *recrubo.Candidate // nil when not synced
+	Conv      *recrubo.Conversation
+	Messages  []*recrubo.Message
+	OptedOut  bool
+	Matches   []*recrubo.Match
+	Vacancies map[string]*recrubo.Vacancy
+	// UnsyncedMatches counts the candidate's matches in Carerix whose
+	// vacancy is not synced (-1 when Carerix could not say).
+	UnsyncedMatches int
+	Recruiters      []*recrubo.Recruiter
+	Templates       []*recrubo.MessageTemplate
+	// Statuses names the candidate statuses the tenant syncs; set for a
+	// candidate that is not synced.
+	Statuses string
 }
 
+// carerixLookupTimeout bounds how long a page waits for Carerix to tell
+// what the mirror does not hold; without an answer it shows less.
+const carerixLookupTimeout = 3 * time.Second
+
 // loadInbox reads the inbox of candidateID; the conversation is the
-// candidate's WhatsApp one, nil before the first message.
-func (s *Server) loadInbox(ctx context.Context, t *recrubo.Tenant, candidateID string) (*inboxData, error) {
+// candidate's WhatsApp one, nil before the first message. A candidate
+// that is not synced (or no longer) keeps its conversation's history.
+func (s *Server) loadInbox(ctx context.Context, p *embedPage, candidateID string) (*inboxData, error) {
+	t := p.tenant
 	d := s.deps.Embeds.Data
-	out := &inboxData{Vacancies: map[string]*recrubo.Vacancy{}}
+	out := &inboxData{Vacancies: map[string]*recrubo.Vacancy{}, UnsyncedMatches: -1}
 	cand, err := d.Candidate(ctx, t.ID, candidateID)
-	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND {
-		return out, nil
-	}
-	if err != nil {
+	if err != nil && recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
 		return nil, err
 	}
-	out.Candidate = cand
 	if out.Conv, out.Messages, err = s.loadThread(ctx, t, candidateID); err != nil {
 		return nil, err
 	}
+	if out.Recruiters, err = d.Recruiters(ctx, t.ID); err != nil {
+		return nil, err
+	}
+	if cand == nil {
+		out.Statuses = s.syncedStatuses(ctx, p, recrubo.StatusCandidate)
+		return out, nil
+	}
+	out.Candidate = cand
 	if cand.PhoneE164 != "" {
 		consent, err := d.Consent(ctx, t.ID, cand.PhoneE164)
 		if err != nil {
@@ -67,13 +83,43 @@ func (s *Server) loadInbox(ctx context.Context, t *recrubo.Tenant, candidateID s
 		}
 		out.Vacancies[m.VacancyID] = v
 	}
-	if out.Recruiters, err = d.Recruiters(ctx, t.ID); err != nil {
+	if out.UnsyncedMatches, err = s.unsyncedMatches(ctx, t, candidateID, out.Vacancies); err != nil {
 		return nil, err
 	}
 	if out.Templates, err = d.Templates(ctx, t.ID); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// unsyncedMatches counts the candidate's matches in Carerix whose vacancy
+// the mirror does not hold (outside the tenant's vacancy filter); synced
+// are the vacancies of the mirrored matches. -1 when Carerix cannot say.
+func (s *Server) unsyncedMatches(ctx context.Context, t *recrubo.Tenant, candidateID string, synced map[string]*recrubo.Vacancy) (int, error) {
+	cx := s.deps.Embeds.Carerix
+	if cx == nil {
+		return -1, nil
+	}
+	lctx, cancel := context.WithTimeout(ctx, carerixLookupTimeout)
+	defer cancel()
+	ids, err := cx.MatchedVacancyIDs(lctx, t, candidateID)
+	if err != nil {
+		s.log.WarnContext(ctx, "reading a candidate's matches from Carerix", "tenant", t.ID, "candidate", candidateID, "err", err)
+		return -1, nil
+	}
+	n := 0
+	for _, id := range ids {
+		if synced[id] != nil {
+			continue
+		}
+		switch _, err := s.deps.Embeds.Data.Vacancy(ctx, t.ID, id); {
+		case recrubo.ErrorCode(err) == recrubo.ENOTFOUND:
+			n++
+		case err != nil:
+			return 0, err
+		}
+	}
+	return n, nil
 }
 
 // loadThread reads the candidate's WhatsApp conversation and its newest
@@ -126,11 +172,11 @@ func (s *Server) handleInboxPage(c *fiber.Ctx) error {
 // inboxValues loads and renders the inbox's values and title.
 func (s *Server) inboxValues(c *fiber.Ctx, v *recrubo.EmbedViewer) (templates.Values, string, error) {
 	ctx := c.UserContext()
-	d, err := s.loadInbox(ctx, v.Tenant, v.RecordID)
+	p := s.newEmbedPage(v.Lang, v.Tenant)
+	d, err := s.loadInbox(ctx, p, v.RecordID)
 	if err != nil {
 		return nil, "", err
 	}
-	p := s.newEmbedPage(v.Lang, v.Tenant)
 	vals, err := p.sessionValues(nil)
 	if err != nil {
 		return nil, "", err
@@ -147,7 +193,11 @@ func (s *Server) inboxValues(c *fiber.Ctx, v *recrubo.EmbedViewer) (templates.Va
 	vals["threadETag"] = threadETag(d.Conv, d.Messages, p.lang)
 	vals["notice"] = p.inboxNotice(d)
 	vals["toolbar"] = p.toolbar(d)
-	vals["thread"] = p.thread(d.Messages, recruiterNames(d.Recruiters))
+	empty := p.t("embed.no_messages")
+	if d.canWrite() {
+		empty = p.t("embed.no_messages_write")
+	}
+	vals["thread"] = p.thread(d.Messages, recruiterNames(d.Recruiters), empty)
 	vals["composer"] = p.composer(d)
 	vals["candidate"] = p.candidatePanel(d)
 	list, err := s.inboxList(ctx, p, v)
@@ -159,8 +209,8 @@ func (s *Server) inboxValues(c *fiber.Ctx, v *recrubo.EmbedViewer) (templates.Va
 		return nil, "", p.err
 	}
 	title := p.t("embed.inbox_title")
-	if d.Candidate != nil {
-		title = d.Candidate.FullName() + " · " + title
+	if name := d.name(); name != "" {
+		title = name + " · " + title
 	}
 	return vals, title, nil
 }
@@ -181,15 +231,29 @@ func (s *Server) inboxList(ctx context.Context, p *embedPage, v *recrubo.EmbedVi
 		"href": convs + "?lang=" + url.QueryEscape(p.lang), "button": p.t("embed.signin.button")}), p.err
 }
 
+// name is the candidate's name: as synced, or as the conversation keeps
+// it for a candidate no longer synced; "" when neither knows it.
+func (d *inboxData) name() string {
+	switch {
+	case d.Candidate != nil:
+		return d.Candidate.FullName()
+	case d.Conv != nil:
+		return d.Conv.CandidateName
+	}
+	return ""
+}
+
 // inboxNotice explains why the inbox cannot (fully) work, or nothing.
 func (p *embedPage) inboxNotice(d *inboxData) templates.HTML {
 	switch {
-	case d.Candidate == nil:
-		statuses := strings.Join(p.tenant.Filters.CandidateStatuses, ", ")
-		if statuses == "" {
-			statuses = p.t("embed.no_statuses")
+	case d.Candidate == nil && d.Conv != nil:
+		name := d.Conv.CandidateName
+		if name == "" {
+			name = p.t("embed.this_candidate")
 		}
-		return p.notice("warning", p.t("embed.not_synced_heading"), p.t("embed.not_synced_text", statuses))
+		return p.notice("warning", p.t("embed.no_longer_synced_heading", name), p.t("embed.no_longer_synced_text", d.Statuses))
+	case d.Candidate == nil:
+		return p.notice("warning", p.t("embed.not_synced_heading"), p.t("embed.not_synced_text", d.Statuses))
 	case d.Candidate.PhoneE164 == "":
 		return p.notice("warning", p.t("embed.no_phone_heading"), p.t("embed.no_phone_text"))
 	case d.OptedOut:
@@ -228,11 +292,11 @@ func (p *embedPage) toolbar(d *inboxData) templates.HTML {
 	})
 }
 
-// thread renders the messages, or an empty state; names maps
+// thread renders the messages, or empty when there are none; names maps
 // recruiters' ids to their names.
-func (p *embedPage) thread(msgs []*recrubo.Message, names map[string]string) templates.HTML {
+func (p *embedPage) thread(msgs []*recrubo.Message, names map[string]string, empty string) templates.HTML {
 	if len(msgs) == 0 {
-		return p.partial("embed_empty", templates.Values{"text": p.t("embed.no_messages")})
+		return p.partial("embed_empty", templates.Values{"text": empty})
 	}
 	loc := p.tenant.Location()
 	items := make([]templates.HTML, 0, len(msgs))
@@ -336,11 +400,18 @@ func (p *embedPage) templateVars(n int) templates.HTML {
 	return p.partial("embed_composer_vars", templates.Values{"varsLabel": p.t("embed.variables"), "inputs": templates.Join(inputs)})
 }
 
-// candidatePanel renders the synced candidate's facts and matches.
+// candidatePanel renders the synced candidate's facts and matches; for a
+// candidate no longer synced, what its conversation keeps.
 func (p *embedPage) candidatePanel(d *inboxData) templates.HTML {
 	c := d.Candidate
 	if c == nil {
-		return p.partial("embed_empty", templates.Values{"text": p.t("embed.not_synced_heading")})
+		if d.Conv == nil || d.Conv.CandidateName == "" {
+			return p.partial("embed_empty", templates.Values{"text": p.t("embed.not_synced_heading")})
+		}
+		return p.partial("embed_candidate_unsynced", templates.Values{
+			"name": d.Conv.CandidateName, "phoneLabel": p.t("embed.phone"), "phoneHref": d.Conv.Phone,
+			"phone": recrubo.FormatPhone(d.Conv.Phone), "note": p.t("embed.no_longer_synced_note"),
+		})
 	}
 	owner := p.t("embed.none")
 	for _, r := range d.Recruiters {
@@ -348,9 +419,10 @@ func (p *embedPage) candidatePanel(d *inboxData) templates.HTML {
 			owner = r.FullName()
 		}
 	}
-	phone := c.PhoneE164
-	if phone == "" {
+	phone, phoneHref := recrubo.FormatPhone(c.PhoneE164), c.PhoneE164
+	if c.PhoneE164 == "" {
 		phone = strings.TrimSpace(c.Mobile + " " + c.Phone)
+		phoneHref = phone
 	}
 	var matches []templates.HTML
 	for _, m := range d.Matches {
@@ -360,11 +432,20 @@ func (p *embedPage) candidatePanel(d *inboxData) templates.HTML {
 		}
 		matches = append(matches, p.partial("embed_match", templates.Values{"title": title, "company": company, "stage": m.Stage}))
 	}
-	if len(matches) == 0 {
+	switch {
+	case d.UnsyncedMatches == 1:
+		matches = append(matches, p.partial("embed_match_note", templates.Values{"text": p.t("embed.unsynced_match")}))
+	case d.UnsyncedMatches > 1:
+		matches = append(matches, p.partial("embed_match_note", templates.Values{
+			"text": p.t("embed.unsynced_matches", templates.FormatInt(p.lang, int64(d.UnsyncedMatches)))}))
+	case len(matches) == 0 && d.UnsyncedMatches == 0:
 		matches = append(matches, p.partial("embed_empty", templates.Values{"text": p.t("embed.no_matches")}))
+	case len(matches) == 0:
+		// Carerix could not say whether there are others.
+		matches = append(matches, p.partial("embed_empty", templates.Values{"text": p.t("embed.no_synced_matches")}))
 	}
 	return p.partial("embed_candidate", templates.Values{
-		"name": c.FullName(), "phoneLabel": p.t("embed.phone"), "phone": orDash(phone),
+		"name": c.FullName(), "phoneLabel": p.t("embed.phone"), "phone": orDash(phone), "phoneHref": phoneHref,
 		"emailLabel": p.t("embed.email"), "email": orDash(c.Email), "statusLabel": p.t("embed.status"), "status": orDash(c.StatusLabel),
 		"ownerLabel": p.t("embed.owner"), "owner": orDash(owner), "matchesHeading": p.t("embed.matches"), "matches": templates.Join(matches),
 	})
@@ -400,7 +481,7 @@ func (s *Server) sendThread(c *fiber.Ctx, ses *embedSession, conv *recrubo.Conve
 	if err != nil {
 		return err
 	}
-	h := p.thread(msgs, recruiterNames(rs))
+	h := p.thread(msgs, recruiterNames(rs), p.t("embed.no_messages"))
 	if p.err != nil {
 		return p.err
 	}

@@ -95,9 +95,12 @@ func (s *Server) listRows(ctx context.Context, p *embedPage, viewerID string, q 
 	loc := p.tenant.Location()
 	rows := make([]templates.HTML, 0, len(convs))
 	for _, cv := range convs {
-		name := cv.CandidateName
-		if name == "" {
+		name, note := cv.CandidateName, ""
+		switch {
+		case name == "":
 			name = p.t("embed.unmatched")
+		case !cv.CandidateSynced:
+			note = p.t("embed.no_longer_synced_short")
 		}
 		assignee := p.t("embed.unassigned")
 		if cv.AssigneeID != "" {
@@ -111,7 +114,7 @@ func (s *Server) listRows(ctx context.Context, p *embedPage, viewerID string, q 
 			unreadClass = " unread"
 		}
 		rows = append(rows, p.partial("embed_list_row", templates.Values{
-			"id": cv.ID, "unreadClass": unreadClass, "name": name, "phone": cv.Phone,
+			"id": cv.ID, "unreadClass": unreadClass, "name": name, "syncNote": note, "phone": recrubo.FormatPhone(cv.Phone),
 			"unread": templates.FormatInt(p.lang, int64(cv.Unread)), "unreadTitle": p.t("embed.unread"),
 			"preview": cv.LastMessagePreview, "isoTime": cv.LastMessageAt.UTC().Format(time.RFC3339),
 			"time": templates.FormatDateTime(p.lang, cv.LastMessageAt, loc), "assignee": assignee,

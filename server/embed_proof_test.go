@@ -54,6 +54,26 @@ func TestRecordProofOpensThatRecordOnly(t *testing.T) {
 	}
 }
 
+// TestRecruiterSeesTheirOwnList: a recruiter (no administrator or
+// manager role) with a valid tenant-wide proof opens their own list but
+// neither the tenant's dashboard nor everyone's conversations; a manager
+// opens both.
+func TestRecruiterSeesTheirOwnList(t *testing.T) {
+	f := newEmbedFixture(t, storetest.SQLite)
+	jan := url.Values{"u": {f.other.ID}, "uh": {f.other.StableHash}, "dk": {f.pageKey()}, "lang": {"nl"}}.Encode()
+	for target, want := range map[string]int{
+		"/embed/acme/conversations?view=mine&" + jan:    200,
+		"/embed/acme/conversations?view=all&" + jan:     403,
+		"/embed/acme/dashboard?" + jan:                  403,
+		f.dashboardURL("nl"):                            200,
+		f.conversationsURL(url.Values{"view": {"all"}}): 200,
+	} {
+		if resp, body := f.do(f.framed(target)); resp.StatusCode != want {
+			t.Errorf("GET %s = %d, want %d: %.200s", target, resp.StatusCode, want, body)
+		}
+	}
+}
+
 // TestRefusalsTakeTheSameTime: an unknown tenant and a wrong proof take
 // at least the refusal floor, so the answer's time does not tell which.
 // (A lower bound on the server's own delay, not a measure of speed.)

@@ -47,7 +47,7 @@ func TestEmbedInboxPage(t *testing.T) {
 				}
 			}
 			facts := doc.Find(".candidate-panel .facts dd").Map(func(_ int, s *goquery.Selection) string { return s.Text() })
-			if strings.Join(facts, "|") != "+31612345678|sanne@example.nl|Actief|Eva de Boer" {
+			if strings.Join(facts, "|") != "+31 6 12345678|sanne@example.nl|Actief|Eva de Boer" {
 				t.Errorf("candidate facts = %q", facts)
 			}
 			if n := doc.Find(".thread .message").Length(); n != 4 {
@@ -116,6 +116,11 @@ func TestEmbedInboxEmptyStates(t *testing.T) {
 	}
 	if doc.Find(".composer").Length() != 0 {
 		t.Error("composer shown for a candidate that is not synced")
+	}
+	// What the page says is possible: no "start the conversation below"
+	// without a composer below.
+	if got := doc.Find(".thread").Text(); strings.Contains(got, "Begin hieronder") || !strings.Contains(got, "Nog geen berichten.") {
+		t.Errorf("empty thread of a candidate that is not synced = %q", strings.TrimSpace(got))
 	}
 
 	// Synced without a usable phone.
@@ -393,9 +398,18 @@ func TestEmbedActions(t *testing.T) {
 				t.Errorf("retry of an unknown message = %d", resp.StatusCode)
 			}
 
-			if n, _ := f.db.Unread(ctx, f.tenant.ID, f.conv.ID, f.viewer.ID); n == 0 {
-				t.Fatal("fixture: nothing unread")
+			// The reply above read what came before it; the candidate
+			// writes again.
+			if n, _ := f.db.Unread(ctx, f.tenant.ID, f.conv.ID, f.viewer.ID); n != 0 {
+				t.Errorf("unread after the recruiter's reply = %d, want 0", n)
 			}
+			f.addMessage(&recrubo.Message{Direction: recrubo.Inbound, Body: "Prima", Status: recrubo.StatusReceived,
+				CreatedAt: f.now.Add(time.Minute), ProviderID: "wamid.after-reply"})
+			if n, _ := f.db.Unread(ctx, f.tenant.ID, f.conv.ID, f.viewer.ID); n != 1 {
+				t.Fatalf("unread after the candidate wrote again = %d, want 1", n)
+			}
+			f.now = f.now.Add(2 * time.Minute) // the recruiter reads it a little later
+			f.srv = newEmbedServer(t, f.db, f.now)
 			if resp, _ := f.api("POST", base+"/read", token, "{}"); resp.StatusCode != 200 {
 				t.Errorf("mark read = %d", resp.StatusCode)
 			}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -133,6 +134,12 @@ func (s *Server) translateError(lang string, code recrubo.Code, msg string) stri
 	}
 	lang = templates.NormalizeLang(lang)
 	if key, args, ok := messageKey(msg); ok {
+		for i, a := range args {
+			// Dates in messages are ISO dates; pages write them out.
+			if d, err := time.Parse(time.DateOnly, a.(string)); err == nil {
+				args[i] = templates.FormatDate(lang, d, time.UTC)
+			}
+		}
 		return cat.T(lang, key, args...)
 	}
 	if lang == templates.LangEN {

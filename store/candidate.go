@@ -38,13 +38,14 @@ func (q *queries) UpsertCandidate(ctx context.Context, c *recrubo.Candidate) (bo
 	search := searchText(c.FullName(), c.Email, c.Phone, c.Mobile, c.PhoneE164)
 	n, err := q.q.exec(ctx, `INSERT INTO candidates (tenant_id, id, first_name, last_name_prefix, last_name, email,
             phone, mobile, phone_e164, city, status_id, status_label, owner_id, stable_hash, search,
-            modified_at, synced_at, content_hash, removed)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, FALSE)
+            modified_at, synced_at, content_hash, removed, search_version)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, FALSE, $19)
         ON CONFLICT (tenant_id, id) DO UPDATE SET first_name = excluded.first_name,
             last_name_prefix = excluded.last_name_prefix, last_name = excluded.last_name, email = excluded.email,
             phone = excluded.phone, mobile = excluded.mobile, phone_e164 = excluded.phone_e164,
             city = excluded.city, status_id = excluded.status_id, status_label = excluded.status_label,
             owner_id = excluded.owner_id, stable_hash = excluded.stable_hash, search = excluded.search,
+            search_version = excluded.search_version,
             modified_at = excluded.modified_at, synced_at = excluded.synced_at,
             content_hash = excluded.content_hash, removed = FALSE
         WHERE `+fmt.Sprintf(changedWins, "candidates"),
@@ -52,14 +53,24 @@ func (q *queries) UpsertCandidate(ctx context.Context, c *recrubo.Candidate) (bo
 		c.PhoneE164, c.City, c.StatusID, c.StatusLabel, c.OwnerID, c.StableHash, search,
 		c.ModifiedAt.UnixMicro(), q.stamp(c.SyncedAt),
 		contentHash(c.FirstName, c.LastNamePrefix, c.LastName, c.Email, c.Phone, c.Mobile, c.PhoneE164, c.City,
-			c.StatusID, c.StatusLabel, c.OwnerID, c.StableHash))
+			c.StatusID, c.StatusLabel, c.OwnerID, c.StableHash), searchFoldVersion)
 	if err != nil {
 		return false, fmt.Errorf("upserting candidate %s: %w", c.ID, fkNotFound(err, c.TenantID))
 	}
-	if n > 0 {
-		q.touch(c.TenantID, ChangeCandidate, c.ID)
+	if n == 0 {
+		return false, nil
 	}
-	return n > 0, nil
+	// The candidate's conversations carry its name, kept should it leave
+	// the mirror.
+	name := c.FullName()
+	if _, err := q.q.exec(ctx, `UPDATE conversations SET candidate_name = $3, search = $4, search_version = $5
+        WHERE tenant_id = $1 AND candidate_id = $2 AND NOT ambiguous
+            AND (candidate_name <> $3 OR search_version <> $5)`,
+		c.TenantID, c.ID, name, searchText(name), searchFoldVersion); err != nil {
+		return false, fmt.Errorf("naming the conversations of candidate %s: %w", c.ID, err)
+	}
+	q.touch(c.TenantID, ChangeCandidate, c.ID)
+	return true, nil
 }
 
 // RemoveCandidate removes a candidate as of asOf and leaves a tombstone.

@@ -23,7 +23,7 @@ const (
 
 const conversationColumns = `tenant_id, id, channel, phone, candidate_id, ambiguous, state, assignee_id,
     last_inbound_at, last_outbound_at, last_message_at, last_preview, created_at, updated_at,
-    episode_started_at, carerix_activity_id, summary_hash`
+    episode_started_at, carerix_activity_id, summary_hash, candidate_name`
 
 func scanConversation(r row) (*recrubo.Conversation, error) {
 	var (
@@ -47,7 +47,7 @@ type conversationTimes struct {
 func conversationDest(c *recrubo.Conversation, t *conversationTimes) []any {
 	return []any{&c.TenantID, &c.ID, &c.Channel, &c.Phone, &c.CandidateID, &c.Ambiguous, &c.State, &c.AssigneeID,
 		&t.inbound, &t.outbound, &t.last, &c.LastMessagePreview, &t.created, &t.updated,
-		&t.episode, &c.CarerixActivityID, &c.SummaryHash}
+		&t.episode, &c.CarerixActivityID, &c.SummaryHash, &c.CandidateName}
 }
 
 // apply sets the scanned times on c.
@@ -106,13 +106,26 @@ func (q *queries) SaveConversation(ctx context.Context, c *recrubo.Conversation)
 		created = now
 	}
 	episode := microTime(c.EpisodeStartedAt) // 0: the first episode
+	name, synced, err := q.candidateName(ctx, c)
+	if err != nil {
+		return err
+	}
 	// A new episode gets its own activity: the stored activity and hash
 	// are dropped when the episode start moves forward.
 	newEpisode := `excluded.episode_started_at > conversations.episode_started_at`
-	_, err := q.q.exec(ctx, `INSERT INTO conversations (`+conversationColumns+`)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', '')
+	// The candidate's name follows the mirror while the candidate is in
+	// it, stays while the conversation keeps a candidate who left it, and
+	// goes with the candidate.
+	keepName := func(column string) string {
+		return `CASE WHEN $16 THEN excluded.` + column + ` WHEN excluded.candidate_id = conversations.candidate_id
+            THEN conversations.` + column + ` ELSE '' END`
+	}
+	_, err = q.q.exec(ctx, `INSERT INTO conversations (`+conversationColumns+`, search, search_version)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', '', $17, $18, $19)
         ON CONFLICT (tenant_id, id) DO UPDATE SET candidate_id = excluded.candidate_id,
             ambiguous = excluded.ambiguous, state = excluded.state, assignee_id = excluded.assignee_id,
+            candidate_name = `+keepName("candidate_name")+`, search = `+keepName("search")+`,
+            search_version = excluded.search_version,
             last_inbound_at = `+later("last_inbound_at")+`, last_outbound_at = `+later("last_outbound_at")+`,
             last_preview = CASE WHEN excluded.last_message_at >= conversations.last_message_at
                 THEN excluded.last_preview ELSE conversations.last_preview END,
@@ -123,7 +136,7 @@ func (q *queries) SaveConversation(ctx context.Context, c *recrubo.Conversation)
             updated_at = excluded.updated_at`,
 		c.TenantID, id, string(c.Channel), c.Phone, c.CandidateID, c.Ambiguous, string(c.State), c.AssigneeID,
 		microTime(c.LastInboundAt), microTime(c.LastOutboundAt), microTime(c.LastMessageAt), c.LastMessagePreview,
-		created, now, episode)
+		created, now, episode, synced, name, searchText(name), searchFoldVersion)
 	switch {
 	case errors.Is(err, errUniqueViolation):
 		return recrubo.WrapError(recrubo.ECONFLICT, err, "A conversation with %s already exists.", c.Phone)
@@ -137,6 +150,23 @@ func (q *queries) SaveConversation(ctx context.Context, c *recrubo.Conversation)
 	*c = *stored
 	q.touch(c.TenantID, ChangeConversation, id)
 	return nil
+}
+
+// candidateName returns the name of c's candidate as the mirror holds it
+// now; synced is false when c has no single candidate or the candidate is
+// not in the mirror.
+func (q *queries) candidateName(ctx context.Context, c *recrubo.Conversation) (name string, synced bool, err error) {
+	if c.CandidateID == "" || c.Ambiguous {
+		return "", false, nil
+	}
+	k, err := q.Candidate(ctx, c.TenantID, c.CandidateID)
+	switch {
+	case recrubo.ErrorCode(err) == recrubo.ENOTFOUND:
+		return "", false, nil
+	case err != nil:
+		return "", false, fmt.Errorf("reading the candidate of a conversation: %w", err)
+	}
+	return k.FullName(), true, nil
 }
 
 // later is the SQL that keeps the later of a conversation's stored and new
@@ -218,8 +248,36 @@ func (q *queries) ConversationsChangedSince(ctx context.Context, tenantID string
 	return cs, nil
 }
 
-// ListConversations returns the inbox list, newest activity first, with the
-// candidate's name and the viewer's unread count.
+// readThreshold is the SQL of the time up to which the candidate's
+// messages of conversation c count as read by reader (a read marker time,
+// 0 when none): the later of it and the last recruiter message, since an
+// answer reads what came before it.
+func readThreshold(reader string) string {
+	return `CASE WHEN c.last_outbound_at > ` + reader + ` THEN c.last_outbound_at ELSE ` + reader + ` END`
+}
+
+// unreadCount is the SQL counting the candidate's messages of an open
+// conversation c after the threshold of reader; closed conversations have
+// none.
+func unreadCount(reader string) string {
+	return `(CASE WHEN c.state = 'open' THEN (SELECT count(*) FROM messages m
+        WHERE m.tenant_id = c.tenant_id AND m.conversation_id = c.id AND m.direction = 'inbound'
+            AND m.created_at > ` + readThreshold(reader) + `) ELSE 0 END)`
+}
+
+// conversationReader is the SQL of when conversation c was last read by
+// the one responsible for it: its assignee, or, unassigned, anyone.
+const conversationReader = `COALESCE((SELECT max(r.read_at) FROM read_markers r
+        WHERE r.tenant_id = c.tenant_id AND r.conversation_id = c.id
+            AND (c.assignee_id = '' OR r.user_id = c.assignee_id)), 0)`
+
+// viewerReader is the SQL of when the viewer ($2) last read conversation c.
+const viewerReader = `COALESCE((SELECT r.read_at FROM read_markers r
+        WHERE r.tenant_id = c.tenant_id AND r.conversation_id = c.id AND r.user_id = $2), 0)`
+
+// ListConversations returns the inbox list, newest activity first, with
+// the candidate's name, the conversation's unread count (the same for
+// every viewer), the viewer's own, and the phone number's consent.
 func (q *queries) ListConversations(ctx context.Context, tenantID string, f recrubo.ConversationFilter) ([]*recrubo.ConversationSummary, error) {
 	var (
 		where = []string{"c.tenant_id = $1"}
@@ -240,40 +298,37 @@ func (q *queries) ListConversations(ctx context.Context, tenantID string, f recr
 	}
 	if qs := strings.TrimSpace(f.Query); qs != "" {
 		p := arg(likePattern(qs))
-		where = append(where, "(lower(c.phone) LIKE "+p+" ESCAPE '\\' OR COALESCE(k.search, '') LIKE "+p+" ESCAPE '\\')")
+		match := []string{"c.search LIKE " + p + ` ESCAPE '\'`, "COALESCE(k.search, '') LIKE " + p + ` ESCAPE '\'`}
+		if digits := recrubo.PhoneSearchDigits(qs); digits != "" {
+			match = append(match, "c.phone LIKE "+arg("%"+likeEscape(digits)+"%")+` ESCAPE '\'`)
+		}
+		where = append(where, "("+strings.Join(match, " OR ")+")")
 	}
 	if f.After != nil {
 		at, id := arg(microTime(f.After.LastMessageAt)), arg(f.After.ID)
 		where = append(where, "(c.last_message_at < "+at+" OR (c.last_message_at = "+at+" AND c.id > "+id+"))")
 	}
-	reader := "$2"
-	if f.UnreadByAssignee {
-		reader = "CASE WHEN c.assignee_id <> '' THEN c.assignee_id ELSE $2 END"
+	unread := unreadCount(conversationReader)
+	if f.UnreadOnly {
+		where = append(where, unread+" > 0")
 	}
-	unread := `(SELECT count(*) FROM messages m WHERE m.tenant_id = c.tenant_id AND m.conversation_id = c.id
-            AND m.direction = 'inbound' AND m.created_at > COALESCE((SELECT r.read_at FROM read_markers r
-                WHERE r.tenant_id = c.tenant_id AND r.conversation_id = c.id AND r.user_id = ` + reader + `), 0))`
-	query := `SELECT ` + prefixed("c.", conversationColumns) + `,
-            COALESCE(k.first_name, ''), COALESCE(k.last_name_prefix, ''), COALESCE(k.last_name, ''), ` + unread + `
+	query := `SELECT ` + prefixed("c.", conversationColumns) + `, k.id IS NOT NULL,
+            ` + unread + `, ` + unreadCount(viewerReader) + `, COALESCE(o.opted_out, FALSE)
         FROM conversations c
         LEFT JOIN candidates k ON k.tenant_id = c.tenant_id AND k.id = c.candidate_id AND NOT c.ambiguous AND NOT k.removed
-        WHERE ` + strings.Join(where, " AND ")
-	if f.UnreadOnly {
-		query += " AND " + unread + " > 0"
-	}
-	query += " ORDER BY c.last_message_at DESC, c.id LIMIT " + arg(listLimit(f.Limit))
+        LEFT JOIN consents o ON o.tenant_id = c.tenant_id AND o.phone = c.phone
+        WHERE ` + strings.Join(where, " AND ") +
+		" ORDER BY c.last_message_at DESC, c.id LIMIT " + arg(listLimit(f.Limit))
 	out, err := collect(ctx, q.q, func(r rows) (*recrubo.ConversationSummary, error) {
 		var (
-			s                       recrubo.ConversationSummary
-			t                       conversationTimes
-			first, prefix, lastName string
+			s recrubo.ConversationSummary
+			t conversationTimes
 		)
 		c := &s.Conversation
-		if err := r.Scan(append(conversationDest(c, &t), &first, &prefix, &lastName, &s.Unread)...); err != nil {
+		if err := r.Scan(append(conversationDest(c, &t), &s.CandidateSynced, &s.Unread, &s.UnreadForViewer, &s.OptedOut)...); err != nil {
 			return nil, err
 		}
 		t.apply(c)
-		s.CandidateName = (&recrubo.Candidate{FirstName: first, LastNamePrefix: prefix, LastName: lastName}).FullName()
 		return &s, nil
 	}, query, args...)
 	if err != nil {

@@ -30,15 +30,17 @@ func (q *queries) MarkRead(ctx context.Context, tenantID, conversationID, userID
 	return nil
 }
 
-// Unread counts the conversation's inbound messages created after userID
-// last read it.
+// Unread counts the candidate's messages of the open conversation after
+// the last recruiter message that userID has not read (see
+// ConversationFilter).
 func (q *queries) Unread(ctx context.Context, tenantID, conversationID, userID string) (int, error) {
 	var n int
-	err := q.q.queryRow(ctx, `SELECT count(*) FROM messages m WHERE m.tenant_id = $1 AND m.conversation_id = $2
-        AND m.direction = 'inbound' AND m.created_at > COALESCE((SELECT r.read_at FROM read_markers r
-            WHERE r.tenant_id = $1 AND r.conversation_id = $2 AND r.user_id = $3), 0)`,
-		tenantID, conversationID, userID).Scan(&n)
-	if err != nil {
+	err := q.q.queryRow(ctx, `SELECT `+unreadCount(viewerReader)+` FROM conversations c
+        WHERE c.tenant_id = $1 AND c.id = $3`, tenantID, userID, conversationID).Scan(&n)
+	switch {
+	case isNoRows(err):
+		return 0, recrubo.Errorf(recrubo.ENOTFOUND, "Conversation %q does not exist.", conversationID)
+	case err != nil:
 		return 0, fmt.Errorf("counting unread messages: %w", err)
 	}
 	return n, nil
@@ -318,4 +320,38 @@ func fkNotFoundAs(err error, format string, args ...any) error {
 		return recrubo.WrapError(recrubo.ENOTFOUND, err, format, args...)
 	}
 	return err
+}
+
+// EachCost calls fn with each recorded cost of the tenant billed at or
+// after from and before to, oldest first.
+func (q *queries) EachCost(ctx context.Context, tenantID string, from, to time.Time, fn func(*recrubo.ConversationCost) error) error {
+	rs, err := q.q.query(ctx, `SELECT conversation_id, category, amount, at, billing_key, message_key
+        FROM conversation_costs WHERE tenant_id = $1 AND at >= $2 AND at < $3
+        ORDER BY at, conversation_id, category`, tenantID, microTime(from), microTime(to))
+	if err != nil {
+		return fmt.Errorf("reading costs: %w", err)
+	}
+	for rs.Next() {
+		c := recrubo.ConversationCost{TenantID: tenantID}
+		var amount string
+		var at int64
+		err := rs.Scan(&c.ConversationID, &c.Category, &amount, &at, &c.ProviderKey, &c.MessageKey)
+		if err == nil {
+			c.At = timeMicro(at)
+			if c.Amount, err = decimal.NewFromString(amount); err != nil {
+				err = fmt.Errorf("decoding cost amount: %w", err)
+			}
+		}
+		if err == nil {
+			err = fn(&c)
+		}
+		if err != nil {
+			_ = rs.Close()
+			return err
+		}
+	}
+	if err := rs.Close(); err != nil {
+		return fmt.Errorf("reading costs: %w", err)
+	}
+	return nil
 }

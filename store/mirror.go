@@ -167,15 +167,19 @@ func checkUpsert(entity, tenantID, id string, modifiedAt time.Time) error {
 	return nil
 }
 
-// likePattern turns a search query into a LIKE pattern that matches it as
-// a case-insensitive substring of the stored (lower-cased) search column.
+// likePattern turns a search query into a LIKE pattern that matches it,
+// folded (see fold), as a substring of a folded search column.
 func likePattern(query string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(strings.ToLower(strings.TrimSpace(query))) + "%"
+	return "%" + likeEscape(fold(strings.TrimSpace(query))) + "%"
 }
 
-// searchText is what the search column holds: the fields a query may match,
-// lower-cased in Go so both databases compare the same bytes.
+// likeEscape escapes LIKE's wildcards and its escape character.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// searchText is what the search column holds: the fields a query may
+// match, folded.
 func searchText(fields ...string) string {
-	return strings.ToLower(strings.Join(fields, "\n"))
+	return fold(strings.Join(fields, "\n"))
 }

@@ -114,6 +114,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.listener = l
 	}
 	db.queries = &queries{q: db.be.reader(), cipher: db.cipher, now: db.now}
+	if err := db.refoldSearch(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("store: %w", err)
+	}
 	return db, nil
 }
 

@@ -35,16 +35,17 @@ func (q *queries) UpsertVacancy(ctx context.Context, v *recrubo.Vacancy) (bool, 
 		return false, err
 	}
 	n, err := q.q.exec(ctx, `INSERT INTO vacancies (tenant_id, id, title, company_name, status_id, status_label,
-            owner_id, stable_hash, search, modified_at, synced_at, content_hash, removed)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, FALSE)
+            owner_id, stable_hash, search, modified_at, synced_at, content_hash, removed, search_version)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, FALSE, $13)
         ON CONFLICT (tenant_id, id) DO UPDATE SET title = excluded.title, company_name = excluded.company_name,
             status_id = excluded.status_id, status_label = excluded.status_label, owner_id = excluded.owner_id,
-            stable_hash = excluded.stable_hash, search = excluded.search, modified_at = excluded.modified_at,
+            stable_hash = excluded.stable_hash, search = excluded.search, search_version = excluded.search_version,
+            modified_at = excluded.modified_at,
             synced_at = excluded.synced_at, content_hash = excluded.content_hash, removed = FALSE
         WHERE `+fmt.Sprintf(changedWins, "vacancies"),
 		v.TenantID, v.ID, v.Title, v.CompanyName, v.StatusID, v.StatusLabel, v.OwnerID, v.StableHash,
 		searchText(v.Title, v.CompanyName), v.ModifiedAt.UnixMicro(), q.stamp(v.SyncedAt),
-		contentHash(v.Title, v.CompanyName, v.StatusID, v.StatusLabel, v.OwnerID, v.StableHash))
+		contentHash(v.Title, v.CompanyName, v.StatusID, v.StatusLabel, v.OwnerID, v.StableHash), searchFoldVersion)
 	if err != nil {
 		return false, fmt.Errorf("upserting vacancy %s: %w", v.ID, fkNotFound(err, v.TenantID))
 	}

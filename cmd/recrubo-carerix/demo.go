@@ -17,6 +17,7 @@ import (
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/config"
+	"github.com/recrubo/recrubo-carerix/templates"
 	"github.com/recrubo/recrubo-carerix/whatsapp/waemu"
 )
 
@@ -178,12 +179,15 @@ func (e *env) demo(ctx context.Context, o demoOptions) error {
 	if err := e.runSync(ctx, svc.db, tenant, out, defaultRetryFor); err != nil {
 		return fail(fmt.Errorf("initial sync: %w", err))
 	}
+	if err := printDemoScope(ctx, out, cx, seeded, svc.db, tenant); err != nil {
+		return fail(err)
+	}
 	fmt.Fprintln(out, "\nSeeding conversations ...")
 	sample, n, err := seedDemoConversations(ctx, svc.db, tenant, o.seed)
 	if err != nil {
 		return fail(fmt.Errorf("seeding conversations: %w", err))
 	}
-	fmt.Fprintf(out, "  %d conversations\n", n)
+	fmt.Fprintf(out, "  %s conversations with synced candidates\n", templates.FormatInt(templates.LangEN, int64(n)))
 	// A recruiter edits a note in Carerix: the webhook that follows is the
 	// round trip the verify page checks.
 	note := "Gebeld over de vacature"
@@ -219,6 +223,37 @@ Press Ctrl-C to stop.
 	err = <-result
 	fmt.Fprintln(out, "Stopped.")
 	return err
+}
+
+// printDemoScope says how much of the seeded Carerix the tenant syncs:
+// the candidates and vacancies Carerix holds, and those in the synced
+// statuses, which alone reach the inbox and the dashboard.
+func printDemoScope(ctx context.Context, out io.Writer, cx demoRecords, seeded carerixemu.SeedResult, st recrubo.MirrorStore, t *recrubo.Tenant) error {
+	deleted := 0
+	for _, id := range seeded.Candidates {
+		if e, err := cx.Employee(id); err == nil && e.Deleted {
+			deleted++
+		}
+	}
+	candidates, err := st.CountCandidates(ctx, t.ID)
+	if err != nil {
+		return fmt.Errorf("counting the synced candidates: %w", err)
+	}
+	vacancies, err := st.CountVacancies(ctx, t.ID)
+	if err != nil {
+		return fmt.Errorf("counting the synced vacancies: %w", err)
+	}
+	n := func(v int) string { return templates.FormatInt(templates.LangEN, int64(v)) }
+	fmt.Fprintf(out, "Carerix holds %s candidates (%s of them deleted) and %s vacancies. In the synced statuses: %s candidates (%s) "+
+		"and %s vacancies (%s); only these reach the inbox and the dashboard.\n",
+		n(len(seeded.Candidates)), n(deleted), n(len(seeded.Vacancies)), n(int(candidates)),
+		strings.Join(t.Filters.CandidateStatuses, ", "), n(int(vacancies)), strings.Join(t.Filters.VacancyStatuses, ", "))
+	return nil
+}
+
+// demoRecords reads the emulator's candidates (carerixemu.Server).
+type demoRecords interface {
+	Employee(id string) (carerixemu.Employee, error)
 }
 
 // demoTenant is the demo's tenant, pointing at the emulators.

@@ -79,6 +79,10 @@ func (e *env) emulateCarerixCmd() *cobra.Command {
 	return cmd
 }
 
+// defaultCandidateStatus is the status "emulate candidate create" gives a
+// candidate when none is named: one the demo tenant syncs.
+const defaultCandidateStatus = "Actief"
+
 // emulateCandidateCmd changes a candidate in a running emulator through its
 // admin API; the emulator then sends the matching webhook.
 func (e *env) emulateCandidateCmd() *cobra.Command {
@@ -99,6 +103,13 @@ func (e *env) emulateCandidateCmd() *cobra.Command {
 			var body any
 			switch {
 			case args[0] == "create" && len(args) == 1:
+				if status == "" {
+					// A candidate without a status is outside every
+					// tenant's filter and would silently not be synced.
+					fields["status"] = defaultCandidateStatus
+					fmt.Fprintf(e.stderr, "No --status given: the candidate gets status %s, which the demo tenant syncs. "+
+						"A candidate whose status is outside a tenant's filter is not synced.\n", defaultCandidateStatus)
+				}
 				method, url, body = http.MethodPost, base, fields
 			case args[0] == "update" && len(args) == 2:
 				method, url, body = http.MethodPatch, base+"/"+args[1], fields
@@ -142,6 +153,6 @@ func (e *env) emulateCandidateCmd() *cobra.Command {
 	cmd.Flags().StringVar(&first, "first-name", "", "first name")
 	cmd.Flags().StringVar(&last, "last-name", "", "last name")
 	cmd.Flags().StringVar(&phone, "mobile", "", "mobile number")
-	cmd.Flags().StringVar(&status, "status", "", "status label, export code or id")
+	cmd.Flags().StringVar(&status, "status", "", "status label, export code or id (create: "+defaultCandidateStatus+" when not given)")
 	return cmd
 }

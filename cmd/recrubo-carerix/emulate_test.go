@@ -60,8 +60,15 @@ func TestEmulateCarerixAndChangeACandidate(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return string(b)
 	}
-	if got := get(); !strings.Contains(got, "Eva") || !strings.Contains(got, "06-12345678") {
-		t.Fatalf("created candidate = %s", got)
+	if got := get(); !strings.Contains(got, "Eva") || !strings.Contains(got, "06-12345678") || strings.Contains(got, `"statusNodeID":0`) {
+		t.Fatalf("created candidate = %s, want it with a status", got)
+	}
+	if !strings.Contains(stderr, "status Actief, which the demo tenant syncs") {
+		t.Errorf("create without --status said %q, want which status it gave", stderr)
+	}
+	code, other, stderr := cli("emulate", "candidate", "create", "--first-name", "Piet", "--status", "Geplaatst")
+	if code != 0 || strings.Contains(stderr, "No --status") || !strings.Contains(other, `"_id"`) {
+		t.Errorf("create with --status: %d %s %s", code, other, stderr)
 	}
 	if code, _, stderr := cli("emulate", "candidate", "update", rec.ID, "--first-name", "Evi"); code != 0 || !strings.Contains(get(), "Evi") {
 		t.Fatalf("update: %d %s", code, stderr)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/embed"
 	"github.com/recrubo/recrubo-carerix/server"
 )
@@ -13,11 +14,16 @@ import (
 // changes drop it sooner.
 const embedPageTTL = 30 * time.Second
 
+// carerixRecordsTTL is how long what a page read from Carerix outside the
+// mirror (an unsynced vacancy, a candidate's matches) is reused.
+const carerixRecordsTTL = 2 * time.Minute
+
 // wireEmbeds wires the inbox and dashboard pages framed in Carerix: the
 // authenticator checks embed URLs against the cached mirror and, when it
 // disagrees, against the tenant's Carerix; pages read through the cache,
 // act through the conversations service, and rendered inboxes are cached
-// until the store reports a change of their tenant.
+// until the store reports a change of their tenant. What pages show from
+// outside the mirror is read from the tenant's Carerix and kept a while.
 func wireEmbeds(s *services) error {
 	auth, err := s.embedAuthenticator()
 	if err != nil {
@@ -30,6 +36,8 @@ func wireEmbeds(s *services) error {
 		Data:      s.cached,
 		Messenger: s.messaging,
 		Pages:     pages,
+		Carerix: embed.NewCarerixRecords(carerix.NewPool(func(c *carerix.Config) { c.Logger = s.log.With("area", "embeds") }, s.db),
+			carerixRecordsTTL),
 	}
 	s.background = append(s.background, func(ctx context.Context) {
 		s.db.Subscribe(ctx, pages.Invalidate)
