@@ -10,8 +10,10 @@
 //   - waits for a per-client rate limiter (golang.org/x/time/rate; Wait
 //     honours the context);
 //   - obtains a cached client-credentials token, refreshed
-//     Config.TokenExpiryDelta before expiry (oauth2.ReuseTokenSourceWithExpiry);
-//     an HTTP 401 from the API discards the token once and retries once;
+//     Config.TokenExpiryDelta before expiry but never earlier than the last
+//     quarter of its life (short-lived tokens are used, not refetched per
+//     call); an HTTP 401 from the API discards the token once and retries
+//     once;
 //   - bounds each HTTP attempt with Config.Timeout;
 //   - retries HTTP 429, 502, 503, 504, GraphQL rate-limit errors and
 //     network failures with full-jitter exponential backoff, honouring
@@ -22,6 +24,24 @@
 //     record;
 //   - returns failures as *Error, whose Kind is a sentinel usable with
 //     errors.Is (ErrNotFound, ErrMissingScope, …).
+//
+// # The tenant's contract
+//
+// Carerix publishes no complete schema and tenants differ (fields such as
+// stableHash, statusName or todoTypeKey are absent on some; qualifier
+// forms differ). So no query names a field the tenant has not confirmed:
+// Discover reads the tenant's schema by introspection, or, where
+// introspection is refused, by minimal probing queries whose validation
+// errors say what exists, and resolves each need of the product
+// (contract_spec.go: types, fields and operations, each with the
+// alternatives seen in the wild, in order of preference) to the first
+// alternative the tenant has. The resulting Contract is stored per tenant
+// (Config.StoreContracts) and read before the first query; queries are
+// rendered from it. A schema-mismatch error from Carerix re-reads the
+// contract once (then at most once a minute) and retries. A need no
+// alternative satisfies is a Gap with its Effects in words, shown on the
+// verify page and by `tenant show`; what depends on it stops, the rest
+// runs.
 //
 // Paged queries are walked with a Pager (or the iter.Seq2 methods such as
 // Employees), which holds one page at a time, can start at any page to
@@ -56,8 +76,11 @@
 //
 // # Third-party reports followed
 //
-//   - Rate limit of about 10 requests/s and page size at most 100: the
-//     client defaults to 5 requests/s (burst 5) and clamps Size to 100.
+//   - Rate limit of about 10 requests/s: the client defaults to 5
+//     requests/s (burst 5). Page sizes: reports say at most 100; the
+//     client asks for DefaultPageSize (100) unless told otherwise, never
+//     more than MaxPageSize (500), and never more than the largest page
+//     the tenant answered with when its contract was read.
 //   - Client credentials may be sent as HTTP Basic or form fields
 //     (Config.AuthStyle, auto-detected by default).
 //   - Webhook routes beyond "create application" (list with ?fields=,
@@ -80,11 +103,13 @@
 //     convention). Page and size are sent as literals in the query, so the
 //     name of the pageable input type does not matter.
 //   - The application's public key may also be served at
-//     /webhooks/v1/applications/{id}/signature-key (used only when
+//     /webhooks/v1/applications/{id}/signature-key, and a tenant-wide key
+//     at /webhooks/v1/signature-key (used, in that order, only when
 //     signatureVerification is empty).
 //   - Cx-Signature is base64 of RSASSA-PKCS1-v1_5 over SHA-256 of the raw
 //     body; this sits behind SignatureVerifier so it can be replaced.
 //   - A missing expires_in in the token response means 300 s.
 //   - Field names not in the published type pages (firstName, value, tag,
-//     exportCode, lessFormalName, …) follow the emulator's SDL.
+//     exportCode, lessFormalName, …) are alternatives in the contract's
+//     needs, never the only form the client accepts.
 package carerix
