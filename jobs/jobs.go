@@ -5,7 +5,10 @@
 // Packages register a typed handler per job kind with Handle, without
 // importing River. Jobs are enqueued through recrubo.Store (Enqueue, or
 // Tx.Enqueue so a job commits together with the writes that call for it).
-// A Runner works the registered kinds. A handler's error is retried with
+// A Runner works the registered kinds on a Queue (the store, which owns
+// River's tables, clients and inserts; this package owns the workers and
+// their policies and imports no package of the module's but the domain).
+// A handler's error is retried with
 // backoff; Permanent gives up at once and Snooze retries later without
 // spending an attempt.
 //

@@ -11,9 +11,33 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-
-	"github.com/recrubo/recrubo-carerix/store"
 )
+
+// Queue is the durable job queue a Runner works: the database that holds
+// the jobs (the store), which builds River clients over its own
+// connections, counts jobs by state, and marks a running attempt alive.
+// Enqueueing is the database's too (recrubo.Tx.Enqueue), in the
+// transaction of the change that makes the job.
+type Queue interface {
+	// NewRiverClient returns a client for working jobs with cfg.
+	NewRiverClient(cfg *river.Config) (RiverClient, error)
+	// JobCounts returns how many jobs are in each River state.
+	JobCounts(ctx context.Context) (map[string]int, error)
+	// TouchJob marks attempt of running job id alive; false when that
+	// attempt no longer runs.
+	TouchJob(ctx context.Context, id int64, attempt int) (bool, error)
+}
+
+// RiverClient is the part of a River client that runs jobs, whichever
+// database driver it has. (An alias of an interface literal, identical to
+// the one the store returns.)
+type RiverClient = interface {
+	Start(ctx context.Context) error
+	Stop(ctx context.Context) error
+	StopAndCancel(ctx context.Context) error
+	Stopped() <-chan struct{}
+	Subscribe(kinds ...river.EventKind) (<-chan *river.Event, func())
+}
 
 // Config configures a Runner.
 type Config struct {
@@ -38,11 +62,10 @@ type Config struct {
 	StopTimeout time.Duration
 }
 
-// Runner works jobs with River on the store's database. On SQLite it shares
-// the store's single write connection, as River's SQLite driver advises.
+// Runner works jobs with River on the queue's database.
 type Runner struct {
-	db          *store.DB
-	client      store.RiverClient
+	queue       Queue
+	client      RiverClient
 	reg         *Registry
 	rt          *runtime
 	stopTimeout time.Duration
@@ -60,9 +83,9 @@ func (r *Runner) RescueDelay(kind string) time.Duration {
 }
 
 // NewRunner prepares a runner for the registry's kinds; Start starts it.
-func NewRunner(db *store.DB, reg *Registry, cfg Config) (*Runner, error) {
-	if db == nil || reg == nil {
-		return nil, errors.New("jobs: NewRunner needs a store and a registry")
+func NewRunner(q Queue, reg *Registry, cfg Config) (*Runner, error) {
+	if q == nil || reg == nil {
+		return nil, errors.New("jobs: NewRunner needs a queue and a registry")
 	}
 	queues := map[string]river.QueueConfig{}
 	for name, n := range cfg.Queues {
@@ -84,7 +107,7 @@ func NewRunner(db *store.DB, reg *Registry, cfg Config) (*Runner, error) {
 	rt := &runtime{
 		jobTimeout:  cmp.Or(cfg.JobTimeout, time.Minute),
 		rescueAfter: cmp.Or(cfg.RescueAfter, time.Minute),
-		beat:        db.TouchJob,
+		beat:        q.TouchJob,
 		log:         logger,
 	}
 	workers, err := reg.workers(rt)
@@ -107,7 +130,7 @@ func NewRunner(db *store.DB, reg *Registry, cfg Config) (*Runner, error) {
 		// wants the poll interval no shorter.
 		rc.FetchCooldown = cfg.PollInterval
 	}
-	client, err := db.NewRiverClient(rc)
+	client, err := q.NewRiverClient(rc)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
@@ -115,7 +138,7 @@ func NewRunner(db *store.DB, reg *Registry, cfg Config) (*Runner, error) {
 	if stop == 0 {
 		stop = 10 * time.Second
 	}
-	return &Runner{db: db, client: client, reg: reg, rt: rt, stopTimeout: stop, idle: len(reg.kinds) == 0}, nil
+	return &Runner{queue: q, client: client, reg: reg, rt: rt, stopTimeout: stop, idle: len(reg.kinds) == 0}, nil
 }
 
 // Start starts fetching and working jobs. Cancelling ctx begins a soft
@@ -157,7 +180,7 @@ func (r *Runner) Stop(ctx context.Context) error {
 // Counts returns how many jobs are in each River state (available,
 // running, retryable, ...), for metrics.
 func (r *Runner) Counts(ctx context.Context) (map[string]int, error) {
-	counts, err := r.db.JobCounts(ctx)
+	counts, err := r.queue.JobCounts(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}

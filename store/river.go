@@ -1,5 +1,11 @@
 package store
 
+// The store owns the job queue: River's tables (migrated with the
+// store's own), the clients that work them over the store's connections,
+// and the inserts that enqueue jobs in the store's transactions, so a job
+// is committed, or rolled back, with the change that made it. Package
+// jobs works the queue through its Queue interface.
+
 import (
 	"context"
 	"fmt"
@@ -14,8 +20,11 @@ import (
 )
 
 // RiverClient is the part of a River client that runs jobs, without the
-// driver's transaction type, so package jobs can hold either backend's.
-type RiverClient interface {
+// driver's transaction type, so one type holds either backend's client.
+// It is an alias of an interface literal, the same literal package jobs
+// names, so *DB satisfies jobs.Queue without either package importing
+// the other.
+type RiverClient = interface {
 	Start(ctx context.Context) error
 	Stop(ctx context.Context) error
 	StopAndCancel(ctx context.Context) error
