@@ -13,6 +13,9 @@ type DataStore interface {
 	EventStore
 	ProvisionStore
 	ConversationStore
+	MediaStore
+	WhatsAppStore
+	BroadcastStore
 }
 
 // JobArgs are the arguments of a durable background job. Kind names the

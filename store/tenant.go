@@ -61,8 +61,10 @@ type tenantSettings struct {
 		PublicKeyPEM  string `json:"public_key_pem"`
 	} `json:"webhook"`
 	WhatsApp struct {
-		APIBaseURL    string `json:"api_base_url"`
-		PhoneNumberID string `json:"phone_number_id"`
+		APIBaseURL        string `json:"api_base_url"`
+		PhoneNumberID     string `json:"phone_number_id"`
+		BusinessAccountID string `json:"business_account_id,omitempty"`
+		ConnectedAt       int64  `json:"connected_at,omitempty"`
 	} `json:"whatsapp"`
 	Language   string `json:"language"`
 	TimeZone   string `json:"time_zone"`
@@ -88,6 +90,8 @@ func toTenantSettings(t *recrubo.Tenant) tenantSettings {
 	s.Webhook.PublicKeyPEM = t.Webhook.PublicKeyPEM
 	s.WhatsApp.APIBaseURL = t.WhatsApp.APIBaseURL
 	s.WhatsApp.PhoneNumberID = t.WhatsApp.PhoneNumberID
+	s.WhatsApp.BusinessAccountID = t.WhatsApp.BusinessAccountID
+	s.WhatsApp.ConnectedAt = microTime(t.WhatsApp.ConnectedAt)
 	s.Language = t.Language
 	s.TimeZone = t.TimeZone
 	s.VerifiedBy = t.VerifiedBy
@@ -112,6 +116,8 @@ func (s *tenantSettings) apply(t *recrubo.Tenant) {
 	t.Webhook.PublicKeyPEM = s.Webhook.PublicKeyPEM
 	t.WhatsApp.APIBaseURL = s.WhatsApp.APIBaseURL
 	t.WhatsApp.PhoneNumberID = s.WhatsApp.PhoneNumberID
+	t.WhatsApp.BusinessAccountID = s.WhatsApp.BusinessAccountID
+	t.WhatsApp.ConnectedAt = timeMicro(s.WhatsApp.ConnectedAt)
 	t.Language = s.Language
 	t.TimeZone = s.TimeZone
 	t.VerifiedBy = s.VerifiedBy
