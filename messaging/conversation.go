@@ -12,7 +12,7 @@ import (
 // found or created by the candidate's phone number (PhoneE164). A
 // conversation that was unmatched or ambiguous for that number is linked
 // to the candidate. Returns ENOTFOUND for an unknown candidate and EINVALID
-// for one without a usable phone number.
+// for one without a usable mobile number (a landline is never used).
 func (s *Service) ConversationForCandidate(ctx context.Context, tenant *recrubo.Tenant, candidateID string) (*recrubo.Conversation, error) {
 	if tenant == nil {
 		return nil, recrubo.Errorf(recrubo.EINVALID, "No tenant given.")
@@ -21,8 +21,9 @@ func (s *Service) ConversationForCandidate(ctx context.Context, tenant *recrubo.
 	if err != nil {
 		return nil, err
 	}
-	if cand.PhoneE164 == "" {
-		return nil, recrubo.Errorf(recrubo.EINVALID, "%s has no usable phone number for WhatsApp.", cand.FullName())
+	if cand.PhoneE164 == "" || !recrubo.IsMobilePhone(cand.PhoneE164) {
+		// A landline synced before numbers were checked is refused too.
+		return nil, recrubo.Errorf(recrubo.EINVALID, "%s has no usable mobile number for WhatsApp.", cand.FullName())
 	}
 	var conv *recrubo.Conversation
 	err = s.store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {

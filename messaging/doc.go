@@ -10,7 +10,7 @@
 // text when the candidate has not written within recrubo.ServiceWindow
 // (EINVALID: the message needs a template); a template the tenant does not
 // have, that is not approved, or with the wrong number of variables
-// (EINVALID); a candidate without a usable phone number (EINVALID); a tenant
+// (EINVALID); a candidate without a usable mobile number (EINVALID); a tenant
 // without a WhatsApp number (EINVALID). Otherwise it stores the message as
 // queued and enqueues a [SendJob] in the same transaction, so a stored
 // message always has a durable send behind it.

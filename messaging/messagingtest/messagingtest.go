@@ -156,7 +156,8 @@ func NewTenant(slug, apiBaseURL string) *recrubo.Tenant {
 		Webhook: recrubo.WebhookSettings{Secret: recrubo.NewSecret("webhook-secret-" + slug)},
 		Embed:   recrubo.EmbedSettings{SigningKey: recrubo.NewSecret("embed-key-" + slug)},
 		WhatsApp: recrubo.WhatsAppSettings{APIBaseURL: apiBaseURL, PhoneNumberID: PhoneNumberID,
-			AccessToken: recrubo.NewSecret(AccessToken), AppSecret: recrubo.NewSecret(AppSecret),
+			BusinessAccountID: waemu.DefaultBusinessAccountID,
+			AccessToken:       recrubo.NewSecret(AccessToken), AppSecret: recrubo.NewSecret(AppSecret),
 			VerifyToken: recrubo.NewSecret(VerifyToken)},
 		Language: recrubo.LangDutch, TimeZone: "Europe/Amsterdam",
 	}
@@ -193,6 +194,20 @@ func (e *Env) AddCarerixCandidate(tb testing.TB, first, mobile string) *recrubo.
 		tb.Fatal(err)
 	}
 	return e.AddCandidate(tb, emp.ID, first, mobile)
+}
+
+// Simulate makes a candidate send any kind of message through the
+// emulator.
+func (e *Env) Simulate(tb testing.TB, in waemu.Inbound) waemu.InboundRecord {
+	tb.Helper()
+	if in.ProfileName == "" {
+		in.ProfileName = "Kandidaat"
+	}
+	rec, err := e.Emu.SimulateInbound(in)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return rec
 }
 
 // Inbound makes a candidate write to the tenant through the emulator.
