@@ -26,6 +26,7 @@ type EmbedDeps struct {
 // EmbedData is what the embedded pages read.
 type EmbedData interface {
 	dashboard.Source
+	EmbedWhatsAppData
 	TenantBySlug(ctx context.Context, slug string) (*recrubo.Tenant, error)
 	Candidate(ctx context.Context, tenantID, id string) (*recrubo.Candidate, error)
 	Recruiter(ctx context.Context, tenantID, id string) (*recrubo.Recruiter, error)
@@ -71,4 +72,6 @@ func (s *Server) embedRoutes() {
 	api.Post("/candidate/:id/assign", s.handleAssign)
 	api.Post("/candidate/:id/state", s.handleSetState)
 	api.Post("/candidate/:id/messages/:mid/retry", s.handleRetry)
+	api.Get("/candidate/:id/media/:mid", s.handleMedia)
+	api.Post("/candidate/:id/send-file", s.handleSendFile)
 }
