@@ -21,7 +21,6 @@ import (
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 )
 
-
 // samplePNG is a small real PNG.
 func samplePNG(t *testing.T) []byte {
 	t.Helper()
