@@ -178,6 +178,9 @@ func (s *Service) StartBroadcast(ctx context.Context, tenant *recrubo.Tenant, re
 	return b, nil
 }
 
+// BroadcastRate is how many messages a second a broadcast hands out.
+func (s *Service) BroadcastRate() float64 { return s.rate }
+
 // errSettled ends a recipient's transaction when someone else settled it.
 var errSettled = errors.New("recipient settled elsewhere")
 

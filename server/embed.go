@@ -17,6 +17,9 @@ type EmbedDeps struct {
 	// Messenger sends and changes conversations; nil makes every action
 	// answer EUNAVAILABLE while pages still render.
 	Messenger EmbedMessenger
+	// Broadcasts sends templates to a vacancy's matched candidates; nil
+	// leaves the vacancy page without it.
+	Broadcasts EmbedBroadcaster
 	// Pages caches rendered inbox pages; nil renders every request.
 	// Feed it the store's changes (Subscribe) so other instances' writes
 	// drop stale pages too.
@@ -60,6 +63,7 @@ func (s *Server) embedRoutes() {
 	g := s.app.Group(embedPrefix)
 	g.Get("/candidate/:id", s.handleInboxPage)
 	g.Get("/vacancy/:id", s.handleDashboardPage)
+	g.Get("/vacancy/:id/broadcast", s.handleBroadcastPage)
 	g.Get("/dashboard", s.handleDashboardPage)
 	g.Get("/conversations", s.handleConversationsPage)
 
@@ -74,4 +78,6 @@ func (s *Server) embedRoutes() {
 	api.Post("/candidate/:id/messages/:mid/retry", s.handleRetry)
 	api.Get("/candidate/:id/media/:mid", s.handleMedia)
 	api.Post("/candidate/:id/send-file", s.handleSendFile)
+	api.Post("/vacancy/:id/broadcasts", s.handleBroadcastStart)
+	api.Get("/vacancy/:id/broadcasts/:bid", s.handleBroadcastProgress)
 }

@@ -52,6 +52,7 @@ func (s *Server) handleDashboardPage(c *fiber.Ctx) error {
 		heading = p.t("embed.dashboard_vacancy", title)
 	}
 	p.dashboardValues(c, vals, f, heading)
+	vals["broadcastLink"] = p.broadcastLink(c, kind)
 	if p.err != nil {
 		return p.err
 	}

@@ -117,9 +117,10 @@ func newEmbedServerClock(t testing.TB, db *store.DB, clock func() time.Time, adj
 	if err != nil {
 		t.Fatal(err)
 	}
+	svc := messaging.New(messaging.Config{Store: db, Now: clock})
 	deps := Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), Now: clock,
 		Templates: tpl, Catalog: cat, Assets: assets,
-		Embeds: EmbedDeps{Auth: auth, Data: db, Messenger: messaging.New(messaging.Config{Store: db, Now: clock})}}
+		Embeds: EmbedDeps{Auth: auth, Data: db, Messenger: svc, Broadcasts: svc}}
 	for _, a := range adjust {
 		a(&deps)
 	}

@@ -19,6 +19,7 @@ type EmbedWhatsAppData interface {
 	MediaFile(ctx context.Context, tenantID, messageID string, withData bool) (*recrubo.MediaFile, error)
 	ConversationMedia(ctx context.Context, tenantID, conversationID string) ([]*recrubo.MediaFile, error)
 	ConversationReactions(ctx context.Context, tenantID, conversationID string) ([]*recrubo.Reaction, error)
+	VacancyBroadcasts(ctx context.Context, tenantID, vacancyID string, limit int) ([]*recrubo.Broadcast, error)
 }
 
 // threadExtras are a thread's files and reactions, and whose inbox it is

@@ -109,6 +109,11 @@ var userMessages = []userMessage{
 	message(`.* has no usable mobile number for WhatsApp\.`, "whatsapp.msg.no_mobile"),
 	message(`Template ".*" \(.*\) needs a file or a link value the inbox cannot send\.`, "whatsapp.msg.template_not_sendable"),
 	message(`Message ".*" has no file\.`, "whatsapp.msg.no_file"),
+	message(`Reload the page and send again\.`, "whatsapp.msg.reload"),
+	message(`No such broadcast\.`, "whatsapp.msg.no_broadcast"),
+	message(`Broadcast ".*" does not exist\.`, "whatsapp.msg.no_broadcast"),
+	message(`Vacancy ".*" is not in the mirror\.`, "whatsapp.msg.vacancy_not_synced"),
+	message(`A broadcast needs a sender and a request key\.`, "whatsapp.msg.reload"),
 }
 
 // messageKey returns the catalog key of msg and the arguments of its

@@ -25,10 +25,11 @@ func wireEmbeds(s *services) error {
 	}
 	pages := server.NewEmbedPageCache(embedPageTTL, nil)
 	s.server.Embeds = server.EmbedDeps{
-		Auth:      auth,
-		Data:      s.cached,
-		Messenger: s.messaging,
-		Pages:     pages,
+		Auth:       auth,
+		Data:       s.cached,
+		Messenger:  s.messaging,
+		Broadcasts: s.messaging,
+		Pages:      pages,
 	}
 	s.background = append(s.background, func(ctx context.Context) {
 		s.db.Subscribe(ctx, pages.Invalidate)

@@ -41,6 +41,7 @@ function start(cfg) {
   wireTabs();
   wireList(cfg, call, say);
   if (cfg.threadURL) wireInbox(cfg, call, say);
+  if (cfg.broadcastURL) wireBroadcast(cfg, call, say);
   // Marks the page as wired, for people and tools that wait on it.
   document.documentElement.dataset.ready = "true";
 }
@@ -257,4 +258,60 @@ function wireMedia(thread, call, say, cfg) {
   });
   load();
   return { load };
+}
+
+// wireBroadcast sends the vacancy page's template to the matched
+// candidates and follows the broadcast's progress until it is done.
+function wireBroadcast(cfg, call, say) {
+  const form = document.querySelector('[data-form="broadcast"]');
+  const box = document.getElementById("broadcast-progress");
+  if (!box) return;
+
+  async function follow(url) {
+    try {
+      const res = await call(url);
+      if (res.ok) {
+        box.innerHTML = await res.text(); // server-rendered, escaped HTML
+        if (res.headers.get("X-Broadcast-State") === "done") return;
+      }
+    } catch (e) {
+      if (e.message === "expired") return;
+    }
+    setTimeout(() => follow(url), 1500);
+  }
+  const running = box.querySelector('[data-broadcast][data-state="running"]');
+  if (running) follow(cfg.broadcastURL + "/" + encodeURIComponent(running.dataset.broadcast));
+  if (!form) return;
+
+  const select = form.elements.template;
+  const syncVars = () => {
+    const n = Number(select.selectedOptions[0]?.dataset.vars || 0);
+    form.querySelectorAll("[data-var]").forEach((i) => {
+      i.hidden = Number(i.dataset.var) > n;
+      i.required = !i.hidden;
+    });
+  };
+  select.addEventListener("change", syncVars);
+  syncVars();
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    say(cfg.sending);
+    const vars = [...form.querySelectorAll("[data-var]")].filter((i) => !i.hidden).map((i) => i.value);
+    try {
+      const res = await call(cfg.broadcastURL, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ template: select.value, vars, key: form.elements.key.value }),
+      });
+      if (!res.ok) { say(await errorText(res, cfg.failedText)); return; }
+      box.innerHTML = await res.text(); // server-rendered, escaped HTML
+      say("");
+      const run = box.querySelector("[data-broadcast]");
+      if (run && res.headers.get("X-Broadcast-State") !== "done") {
+        follow(cfg.broadcastURL + "/" + encodeURIComponent(run.dataset.broadcast));
+      }
+    } catch (e) {
+      if (e.message !== "expired") say(cfg.failedText);
+    }
+  });
 }
