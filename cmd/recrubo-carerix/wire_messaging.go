@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/messaging"
+	"github.com/recrubo/recrubo-carerix/verify"
 )
 
 // wireMessaging wires conversations: WhatsApp send, inbound, media,
@@ -19,6 +20,10 @@ func wireMessaging(s *services) error {
 	s.background = append(s.background, svc.SummaryLoop(messaging.DefaultSummaryInterval),
 		svc.TemplateSyncLoop(messaging.DefaultTemplateSyncInterval))
 	s.server.WhatsApp.Ingester = svc
+	if c, ok := s.server.Verify.Checks.(*verify.Checker); ok {
+		// The verify page checks the tenant's WhatsApp number too.
+		c.WhatsApp = &verify.WhatsApp{Number: svc, Store: s.db}
+	}
 	s.messaging = svc
 	return nil
 }
