@@ -71,12 +71,28 @@ func servedAs(f *recrubo.MediaFile) (contentType string, inline bool) {
 func downloadName(f *recrubo.MediaFile, kind recrubo.MessageKind) string {
 	name := strings.TrimSpace(path.Base(strings.ReplaceAll(f.Filename, "\\", "/")))
 	if name == "" || name == "." || name == "/" {
-		name = string(kind)
-		if ext, _ := mime.ExtensionsByType(baseType(f.MimeType)); len(ext) > 0 {
-			name += ext[0]
-		}
+		name = string(kind) + extension(f.MimeType)
 	}
 	return name
+}
+
+// preferredExtensions name files of the common types as people expect.
+var preferredExtensions = map[string]string{
+	"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif", "application/pdf": ".pdf",
+	"audio/ogg": ".ogg", "audio/mpeg": ".mp3", "audio/mp4": ".m4a", "audio/aac": ".aac", "audio/amr": ".amr",
+	"video/mp4": ".mp4", "video/3gpp": ".3gp", "text/plain": ".txt",
+}
+
+// extension is the file name extension of a MIME type, "" when unknown.
+func extension(mt string) string {
+	bt := baseType(mt)
+	if e, ok := preferredExtensions[bt]; ok {
+		return e
+	}
+	if ext, _ := mime.ExtensionsByType(bt); len(ext) > 0 {
+		return ext[0]
+	}
+	return ""
 }
 
 // contentDisposition builds the header for a file name: an ASCII

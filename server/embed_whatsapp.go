@@ -161,8 +161,8 @@ func (p *embedPage) mediaContent(m *recrubo.Message, kind recrubo.MessageKind) t
 	if t := fileTypeLabel(f.MimeType); t != "" {
 		facts += " · " + t
 	}
-	return p.partial("wa_file", templates.Values{"url": u, "filename": downloadName(f, kind), "icon": icon, "facts": facts,
-		"download": p.t("whatsapp.media_download")})
+	return p.partial("wa_file", templates.Values{"url": u, "filename": downloadName(f, kind), "label": name, "icon": icon,
+		"facts": facts, "download": p.t("whatsapp.media_download")})
 }
 
 // location renders a shared location with a link to a map.
