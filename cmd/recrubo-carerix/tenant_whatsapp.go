@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
@@ -65,7 +66,7 @@ const whatsAppCheckTimeout = time.Minute
 
 func (e *env) tenantWhatsAppCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "whatsapp", Short: "Connect, check or disconnect a tenant's WhatsApp Business number"}
-	cmd.AddCommand(e.whatsAppConnectCmd(), e.whatsAppStatusCmd(), e.whatsAppDisconnectCmd())
+	cmd.AddCommand(e.whatsAppConnectCmd(), e.whatsAppStatusCmd(), e.whatsAppDisconnectCmd(), e.whatsAppRatesCmd())
 	return cmd
 }
 
@@ -247,6 +248,63 @@ func (e *env) whatsAppDisconnectCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&slug, "tenant", "", "tenant slug")
+	_ = cmd.MarkFlagRequired("tenant")
+	return cmd
+}
+
+// rateCategories are the conversation categories a tenant prices.
+var rateCategories = []recrubo.TemplateCategory{recrubo.CategoryMarketing, recrubo.CategoryUtility,
+	recrubo.CategoryAuthentication, recrubo.CategoryService}
+
+func (e *env) whatsAppRatesCmd() *cobra.Command {
+	var slug string
+	prices := map[recrubo.TemplateCategory]*string{}
+	cmd := &cobra.Command{
+		Use:   "rates",
+		Short: "Show or set what a WhatsApp conversation of each category costs the tenant (EUR), for the dashboard's costs",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var set []*recrubo.CostRate
+			for _, cat := range rateCategories {
+				if !cmd.Flags().Changed(string(cat)) {
+					continue
+				}
+				p, err := decimal.NewFromString(strings.TrimSpace(*prices[cat]))
+				if err != nil || p.IsNegative() {
+					return fmt.Errorf("--%s %q: give a price in euros such as 0.1186", cat, *prices[cat])
+				}
+				set = append(set, &recrubo.CostRate{Category: cat, Price: p})
+			}
+			return e.withTenant(cmd.Context(), slug, func(db *store.DB, t *recrubo.Tenant) error {
+				for _, r := range set {
+					r.TenantID = t.ID
+					if err := db.SaveCostRate(cmd.Context(), r); err != nil {
+						return e.explain(err)
+					}
+				}
+				rates, err := db.CostRates(cmd.Context(), t.ID)
+				if err != nil {
+					return err
+				}
+				byCat := map[recrubo.TemplateCategory]string{}
+				for _, r := range rates {
+					byCat[r.Category] = "EUR " + r.Price.String()
+				}
+				for _, cat := range rateCategories {
+					p := byCat[cat]
+					if p == "" {
+						p = "not set (counted at zero)"
+					}
+					fmt.Fprintf(e.stdout, "%-15s %s\n", cat, p)
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&slug, "tenant", "", "tenant slug")
+	for _, cat := range rateCategories {
+		prices[cat] = cmd.Flags().String(string(cat), "", "price of a "+string(cat)+" conversation in EUR, e.g. 0.1186")
+	}
 	_ = cmd.MarkFlagRequired("tenant")
 	return cmd
 }

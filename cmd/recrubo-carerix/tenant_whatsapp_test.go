@@ -61,6 +61,14 @@ func TestTenantWhatsAppConnectStatusDisconnect(t *testing.T) {
 		t.Errorf("status = %d:\n%s", code, out)
 	}
 
+	code, out, _ = c.run("tenant", "whatsapp", "rates", "--tenant", "acme", "--marketing", "0.1186", "--utility", "0.0519")
+	if code != 0 || !strings.Contains(out, "marketing       EUR 0.1186") || !strings.Contains(out, "service         not set") {
+		t.Errorf("rates = %d:\n%s", code, out)
+	}
+	if code, _, errOut := c.run("tenant", "whatsapp", "rates", "--tenant", "acme", "--service", "gratis"); code == 0 || !strings.Contains(errOut, "--service") {
+		t.Errorf("a bad price = %d %q", code, errOut)
+	}
+
 	code, out, _ = c.run("tenant", "whatsapp", "disconnect", "--tenant", "acme")
 	if code != 0 || !strings.Contains(out, "disconnected") {
 		t.Fatalf("disconnect = %d %q", code, out)
