@@ -23,10 +23,12 @@ const threadLimit = 100
 
 // inboxData is everything the inbox of one candidate shows.
 type inboxData struct {
-	Candidate  *recrubo.Candidate // nil when not synced
-	Conv       *recrubo.Conversation
-	Messages   []*recrubo.Message
-	OptedOut   bool
+	Candidate *recrubo.Candidate // nil when not synced
+	Conv      *recrubo.Conversation
+	Messages  []*recrubo.Message
+	OptedOut  bool
+	// Mobile is set when the candidate has a number WhatsApp reaches.
+	Mobile     bool
 	Matches    []*recrubo.Match
 	Vacancies  map[string]*recrubo.Vacancy
 	Recruiters []*recrubo.Recruiter
@@ -46,6 +48,7 @@ func (s *Server) loadInbox(ctx context.Context, t *recrubo.Tenant, candidateID s
 		return nil, err
 	}
 	out.Candidate = cand
+	out.Mobile = hasMobile(cand)
 	if out.Conv, out.Messages, err = s.loadThread(ctx, t, candidateID); err != nil {
 		return nil, err
 	}
@@ -182,7 +185,7 @@ func (p *embedPage) inboxNotice(d *inboxData) templates.HTML {
 		return p.notice("warning", p.t("embed.not_synced_heading"), p.t("embed.not_synced_text", statuses))
 	case !p.tenant.WhatsApp.Enabled():
 		return p.notice("warning", p.t("whatsapp.not_connected_heading"), p.t("whatsapp.not_connected_text"))
-	case !hasMobile(d.Candidate):
+	case !d.Mobile:
 		return p.mobileNotice(d.Candidate)
 	case d.OptedOut:
 		return p.notice("error", p.t("embed.opted_out_heading"), p.t("embed.opted_out_text"))
@@ -192,7 +195,7 @@ func (p *embedPage) inboxNotice(d *inboxData) templates.HTML {
 
 // canWrite reports whether the composer is shown.
 func (d *inboxData) canWrite() bool {
-	return d.Candidate != nil && hasMobile(d.Candidate) && !d.OptedOut
+	return d.Candidate != nil && d.Mobile && !d.OptedOut
 }
 
 // hasMobile reports whether the candidate has a number WhatsApp reaches:

@@ -39,18 +39,22 @@ func (s *Server) loadThreadExtras(ctx context.Context, t *recrubo.Tenant, candid
 	if conv == nil {
 		return x, nil
 	}
+	files := false
 	for _, m := range msgs {
 		if m.ProviderID != "" {
 			x.byProvider[m.ProviderID] = m
 		}
+		files = files || recrubo.KindOf(m).IsMedia()
 	}
 	d := s.deps.Embeds.Data
-	files, err := d.ConversationMedia(ctx, t.ID, conv.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range files {
-		x.media[f.MessageID] = f
+	if files {
+		fs, err := d.ConversationMedia(ctx, t.ID, conv.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			x.media[f.MessageID] = f
+		}
 	}
 	rs, err := d.ConversationReactions(ctx, t.ID, conv.ID)
 	if err != nil {

@@ -31,8 +31,10 @@ func scanMessage(r row) (*recrubo.Message, error) {
 	if err := json.Unmarshal([]byte(vars), &m.TemplateVars); err != nil {
 		return nil, fmt.Errorf("decoding template variables of message %s: %w", m.ID, err)
 	}
-	if err := json.Unmarshal([]byte(content), &m.Content); err != nil {
-		return nil, fmt.Errorf("decoding the content of message %s: %w", m.ID, err)
+	if content != "{}" && content != "" { // most messages are text
+		if err := json.Unmarshal([]byte(content), &m.Content); err != nil {
+			return nil, fmt.Errorf("decoding the content of message %s: %w", m.ID, err)
+		}
 	}
 	m.SendAttempt = int(att)
 	m.DispatchedAt, m.CreatedAt, m.SentAt = timeMicro(dispatched), timeMicro(created), timeMicro(sent)
