@@ -21,7 +21,9 @@ func (l fixedLinks) Check(context.Context, string) (*recrubo.Tenant, error) { re
 
 type fixedChecks struct{ res *verify.Result }
 
-func (c fixedChecks) Run(context.Context, *recrubo.Tenant, string) (*verify.Result, error) { return c.res, nil }
+func (c fixedChecks) Run(context.Context, *recrubo.Tenant, string) (*verify.Result, error) {
+	return c.res, nil
+}
 
 // TestVerifyPageShowsTheWhatsAppRow renders the WhatsApp row's outcomes in
 // both languages, with times in the tenant's zone.
