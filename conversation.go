@@ -139,13 +139,21 @@ type Message struct {
 	Direction      Direction
 	// SenderID is the Carerix user who sent an outbound message.
 	SenderID string
-	Body     string
+	// Kind says what the message holds; Content holds what its text
+	// cannot (a file's facts, a location, contact cards, a tapped reply,
+	// errors). Body is its text: a text message, a caption, a template
+	// filled in, or a one-line summary of other kinds.
+	Kind    MessageKind
+	Content MessageContent
+	Body    string
+	// ReplyTo is the provider's id of the message this one answers.
+	ReplyTo string
 	// Template fields are set when the message is a template message.
 	TemplateName     string
 	TemplateLanguage string
 	TemplateVars     []string
 	// MediaType and MediaRef describe an attachment (image, document, ...)
-	// by the provider's media id; the inbox shows a placeholder.
+	// by the provider's media id; the file is a MediaFile of the message.
 	MediaType string
 	MediaRef  string
 	// ProviderID is the channel's message id (WhatsApp "wamid...").
@@ -195,15 +203,32 @@ const (
 // TemplateStatus is a template's approval status at the provider.
 type TemplateStatus string
 
-// The template statuses.
+// The template statuses, as the provider names them (lower case). Only an
+// approved template can be sent.
 const (
-	TemplateApproved TemplateStatus = "approved"
-	TemplatePending  TemplateStatus = "pending"
-	TemplateRejected TemplateStatus = "rejected"
+	TemplateApproved        TemplateStatus = "approved"
+	TemplatePending         TemplateStatus = "pending"
+	TemplateRejected        TemplateStatus = "rejected"
+	TemplatePaused          TemplateStatus = "paused"
+	TemplateDisabled        TemplateStatus = "disabled"
+	TemplateInAppeal        TemplateStatus = "in_appeal"
+	TemplatePendingDeletion TemplateStatus = "pending_deletion"
+	TemplateArchived        TemplateStatus = "archived"
+	TemplateLimitExceeded   TemplateStatus = "limit_exceeded"
 )
 
-// MessageTemplate is a tenant's pre-approved message template.
-// (TenantID, Name, Language) is unique.
+// Known reports whether s is one of the template statuses.
+func (s TemplateStatus) Known() bool {
+	switch s {
+	case TemplateApproved, TemplatePending, TemplateRejected, TemplatePaused, TemplateDisabled,
+		TemplateInAppeal, TemplatePendingDeletion, TemplateArchived, TemplateLimitExceeded:
+		return true
+	}
+	return false
+}
+
+// MessageTemplate is a tenant's message template, as its WhatsApp
+// Business Account has it. (TenantID, Name, Language) is unique.
 type MessageTemplate struct {
 	TenantID string
 	Name     string
@@ -212,8 +237,19 @@ type MessageTemplate struct {
 	Status   TemplateStatus
 	// Body is the text with {{1}}, {{2}}, ... placeholders.
 	Body string
-	// Variables is how many placeholders Body has.
+	// Variables is how many placeholders the header and Body have: the
+	// values a send fills, the header's first.
 	Variables int
+	// ProviderID is the provider's template id; empty for a template not
+	// synced from the provider.
+	ProviderID string
+	// Components are the header, body, footer and buttons, with their
+	// example values (see TemplateComponent).
+	Components []TemplateComponent
+	// Reason says why the provider rejected or paused the template.
+	Reason string
+	// UpdatedAt is when the template was last synced or changed.
+	UpdatedAt time.Time
 }
 
 // placeholderRE finds a template's {{n}} placeholders.
@@ -228,10 +264,23 @@ func CountPlaceholders(body string) int {
 	return len(seen)
 }
 
-// Render fills the template's {{n}} placeholders with vars (1-based);
-// a placeholder without a value is left as it is.
+// Render fills the template's placeholders with vars and returns the text
+// the candidate reads: a text header's line, then the body. The header's
+// placeholders take the first values, the body's {{n}} the next ones; a
+// placeholder without a value is left as it is.
 func (t *MessageTemplate) Render(vars []string) string {
-	return placeholderRE.ReplaceAllStringFunc(t.Body, func(m string) string {
+	header := t.HeaderText()
+	k := min(CountPlaceholders(header), len(vars))
+	body := fill(t.Body, vars[k:])
+	if header == "" {
+		return body
+	}
+	return fill(header, vars[:k]) + "\n" + body
+}
+
+// fill replaces s's {{n}} with vars[n-1].
+func fill(s string, vars []string) string {
+	return placeholderRE.ReplaceAllStringFunc(s, func(m string) string {
 		n, err := strconv.Atoi(placeholderRE.FindStringSubmatch(m)[1])
 		if err != nil || n < 1 || n > len(vars) {
 			return m

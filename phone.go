@@ -99,3 +99,42 @@ func PhoneSearchDigits(query string) string {
 	}
 	return digits
 }
+
+// MobileProblem says why a candidate has no number to message on
+// WhatsApp; empty when they have one.
+type MobileProblem string
+
+// The mobile problems.
+const (
+	MobileMissing  MobileProblem = "missing"  // no number at all
+	MobileInvalid  MobileProblem = "invalid"  // the mobile number is not a valid number
+	MobileLandline MobileProblem = "landline" // only a landline number, which WhatsApp cannot reach
+)
+
+// WhatsAppNumber returns the number to message a candidate on: their
+// mobile number in E.164, validated as a mobile number. A mobile number
+// written in the phone field counts too; a landline never does. Without
+// one it returns "" and why.
+func WhatsAppNumber(mobile, phone string) (string, MobileProblem) {
+	problem := MobileMissing
+	if m := strings.TrimSpace(mobile); m != "" {
+		n, err := NormalizePhone(m)
+		if err == nil && IsMobilePhone(n) {
+			return n, ""
+		}
+		problem = MobileInvalid
+		if err == nil {
+			problem = MobileLandline
+		}
+	}
+	if p := strings.TrimSpace(phone); p != "" {
+		n, err := NormalizePhone(p)
+		if err == nil && IsMobilePhone(n) {
+			return n, ""
+		}
+		if err == nil && problem == MobileMissing {
+			problem = MobileLandline
+		}
+	}
+	return "", problem
+}

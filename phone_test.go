@@ -74,3 +74,27 @@ func TestPhoneSearchDigits(t *testing.T) {
 		}
 	}
 }
+
+func TestWhatsAppNumberIsAMobileNeverALandline(t *testing.T) {
+	tests := []struct {
+		name, mobile, phone, want string
+		problem                   recrubo.MobileProblem
+	}{
+		{"Mobile", "06-12345678", "020-1234567", "+31612345678", ""},
+		{"MobileInThePhoneField", "", "06 1234 5678", "+31612345678", ""},
+		{"InvalidMobileAndALandline", "06-123", "020-1234567", "", recrubo.MobileInvalid},
+		{"LandlineInTheMobileField", "020-1234567", "", "", recrubo.MobileLandline},
+		{"OnlyALandline", "", "(020) 123 4567", "", recrubo.MobileLandline},
+		{"Nothing", "", "  ", "", recrubo.MobileMissing},
+		{"Garbage", "", "geen", "", recrubo.MobileMissing},
+		{"ForeignMobile", "+32 470 12 34 56", "", "+32470123456", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, problem := recrubo.WhatsAppNumber(tc.mobile, tc.phone)
+			if got != tc.want || problem != tc.problem {
+				t.Errorf("WhatsAppNumber(%q, %q) = %q, %q; want %q, %q", tc.mobile, tc.phone, got, problem, tc.want, tc.problem)
+			}
+		})
+	}
+}

@@ -14,6 +14,9 @@ type DataStore interface {
 	ProvisionStore
 	ConversationStore
 	ContractStore
+	MediaStore
+	WhatsAppStore
+	BroadcastStore
 }
 
 // JobArgs are the arguments of a durable background job. Kind names the

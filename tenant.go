@@ -230,13 +230,23 @@ func (e EmbedSettings) ProofFor(hasStableHash bool) EmbedProofMode {
 }
 
 // WhatsAppSettings connect a tenant's WhatsApp Business number through the
-// Cloud API. All empty means the tenant has no WhatsApp channel yet.
+// Cloud API (see `recrubo-carerix tenant whatsapp connect`). All empty
+// means the tenant has no WhatsApp channel yet.
 type WhatsAppSettings struct {
-	APIBaseURL    string `json:"api_base_url,omitempty" yaml:"api_base_url,omitempty" validate:"omitempty,baseurl"`
-	PhoneNumberID string `json:"phone_number_id,omitempty" yaml:"phone_number_id,omitempty" validate:"omitempty,max=64"`
-	AccessToken   Secret `json:"access_token" yaml:"access_token"`
-	AppSecret     Secret `json:"app_secret" yaml:"app_secret"`
-	VerifyToken   Secret `json:"verify_token" yaml:"verify_token"`
+	// APIBaseURL is the Graph API origin; empty for Meta's.
+	APIBaseURL string `json:"api_base_url,omitempty" yaml:"api_base_url,omitempty" validate:"omitempty,baseurl"`
+	// PhoneNumberID is the business phone number's id (not the number).
+	PhoneNumberID string `json:"phone_number_id,omitempty" yaml:"phone_number_id,omitempty" validate:"omitempty,numeric,max=64"`
+	// BusinessAccountID is the WhatsApp Business Account (WABA) id, whose
+	// message templates the tenant sends.
+	BusinessAccountID string `json:"business_account_id,omitempty" yaml:"business_account_id,omitempty" validate:"omitempty,numeric,max=64"`
+	AccessToken       Secret `json:"access_token" yaml:"access_token"`
+	AppSecret         Secret `json:"app_secret" yaml:"app_secret"`
+	// VerifyToken answers Meta's webhook subscription check; generated on
+	// connect.
+	VerifyToken Secret `json:"verify_token" yaml:"verify_token"`
+	// ConnectedAt is when the number was connected.
+	ConnectedAt time.Time `json:"connected_at,omitzero" yaml:"connected_at,omitempty"`
 }
 
 // Enabled reports whether the tenant has a WhatsApp number configured.

@@ -91,7 +91,9 @@ type embedStack struct {
 	emuURL     string // the emulator as the browser reaches it
 }
 
-func startEmbedStack(t *testing.T) *embedStack {
+// startEmbedStack starts the stack; adjust, when given, changes the
+// server's dependencies before it starts (st holds the store and tenant).
+func startEmbedStack(t *testing.T, adjust ...func(st *embedStack, deps *server.Deps)) *embedStack {
 	t.Helper()
 	ctx := context.Background()
 	st := &embedStack{}
@@ -139,9 +141,13 @@ func startEmbedStack(t *testing.T) *embedStack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.base = servertest.Start(t, server.Deps{Templates: tpl, Catalog: cat, Assets: assets,
+	deps := server.Deps{Templates: tpl, Catalog: cat, Assets: assets,
 		Embeds: server.EmbedDeps{Auth: auth, Data: st.db, Messenger: messaging.New(messaging.Config{Store: st.db}),
-			Carerix: embed.NewCarerixRecords(nil, time.Minute)}}, servertest.Options{})
+			Carerix: embed.NewCarerixRecords(nil, time.Minute)}}
+	for _, a := range adjust {
+		a(st, &deps)
+	}
+	st.base = servertest.Start(t, deps, servertest.Options{})
 
 	// Install document templates with the embed URL scheme, as
 	// provisioning does.

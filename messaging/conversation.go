@@ -12,7 +12,7 @@ import (
 // found or created by the candidate's phone number (PhoneE164). A
 // conversation that was unmatched or ambiguous for that number is linked
 // to the candidate. Returns ENOTFOUND for an unknown candidate and EINVALID
-// for one without a usable phone number.
+// for one without a usable mobile number (a landline is never used).
 func (s *Service) ConversationForCandidate(ctx context.Context, tenant *recrubo.Tenant, candidateID string) (*recrubo.Conversation, error) {
 	if tenant == nil {
 		return nil, recrubo.Errorf(recrubo.EINVALID, "No tenant given.")
@@ -21,35 +21,42 @@ func (s *Service) ConversationForCandidate(ctx context.Context, tenant *recrubo.
 	if err != nil {
 		return nil, err
 	}
-	if cand.PhoneE164 == "" {
-		return nil, recrubo.Errorf(recrubo.EINVALID, "%s has no usable phone number for WhatsApp.", cand.FullName())
+	if cand.PhoneE164 == "" || !recrubo.IsMobilePhone(cand.PhoneE164) {
+		// A landline synced before numbers were checked is refused too.
+		return nil, recrubo.Errorf(recrubo.EINVALID, "%s has no usable mobile number for WhatsApp.", cand.FullName())
 	}
 	var conv *recrubo.Conversation
 	err = s.store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
-		c, err := tx.ConversationByPhone(ctx, tenant.ID, recrubo.ChannelWhatsApp, cand.PhoneE164)
-		switch {
-		case isCode(err, recrubo.ENOTFOUND):
-			c = &recrubo.Conversation{TenantID: tenant.ID, Channel: recrubo.ChannelWhatsApp,
-				Phone: cand.PhoneE164, State: recrubo.ConversationOpen}
-		case err != nil:
-			return err
-		case c.CandidateID == cand.ID && !c.Ambiguous:
-			conv = c
-			return nil
-		}
-		// Opened from the candidate's page: the recruiter chose this
-		// candidate, which settles an ambiguous number.
-		c.CandidateID, c.Ambiguous = cand.ID, false
-		if err := tx.SaveConversation(ctx, c); err != nil {
-			return err
-		}
-		conv = c
-		return nil
+		var err error
+		conv, err = candidateConversation(ctx, tx, tenant, cand)
+		return err
 	})
 	if err != nil {
 		return nil, wrap(err, "finding the conversation of candidate %s", candidateID)
 	}
 	return conv, nil
+}
+
+// candidateConversation finds or creates, in tx, the WhatsApp
+// conversation of cand's number, linking it to cand.
+func candidateConversation(ctx context.Context, tx recrubo.Tx, tenant *recrubo.Tenant, cand *recrubo.Candidate) (*recrubo.Conversation, error) {
+	c, err := tx.ConversationByPhone(ctx, tenant.ID, recrubo.ChannelWhatsApp, cand.PhoneE164)
+	switch {
+	case isCode(err, recrubo.ENOTFOUND):
+		c = &recrubo.Conversation{TenantID: tenant.ID, Channel: recrubo.ChannelWhatsApp,
+			Phone: cand.PhoneE164, State: recrubo.ConversationOpen}
+	case err != nil:
+		return nil, err
+	case c.CandidateID == cand.ID && !c.Ambiguous:
+		return c, nil
+	}
+	// Opened from the candidate's page: the recruiter chose this
+	// candidate, which settles an ambiguous number.
+	c.CandidateID, c.Ambiguous = cand.ID, false
+	if err := tx.SaveConversation(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // MarkRead records that userID has read the conversation up to now.

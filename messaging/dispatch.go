@@ -72,7 +72,8 @@ func (s *Service) HandleSend(ctx context.Context, job SendJob) error {
 		s.log.WarnContext(ctx, "no status for a send whose answer was lost; sending again",
 			"tenant", tenant.ID, "message", m.ID)
 	}
-	if err := checkMessageTemplate(ctx, s.store, m); err != nil {
+	tpl, err := messageTemplate(ctx, s.store, m)
+	if err != nil {
 		if isCode(err, recrubo.EINVALID) {
 			return s.fail(ctx, m, recrubo.ErrorMessage(err))
 		}
@@ -85,7 +86,7 @@ func (s *Service) HandleSend(ctx context.Context, job SendJob) error {
 	if err := s.store.SetMessageDispatched(ctx, tenant.ID, m.ID, s.now()); err != nil {
 		return err
 	}
-	res, err := s.post(ctx, client, conv.Phone, m)
+	res, err := s.post(ctx, client, conv.Phone, m, tpl)
 	var netErr *whatsapp.NetworkError
 	switch {
 	case err == nil:
@@ -106,11 +107,16 @@ func (s *Service) HandleSend(ctx context.Context, job SendJob) error {
 	return s.fail(ctx, m, providerReason(err))
 }
 
-// post sends the message as text or template.
-func (s *Service) post(ctx context.Context, c *whatsapp.Client, phone string, m *recrubo.Message) (whatsapp.SendResult, error) {
-	if m.TemplateName != "" {
+// post sends the message as text, template (tpl: the header's values
+// first, then the body's) or file.
+func (s *Service) post(ctx context.Context, c *whatsapp.Client, phone string, m *recrubo.Message, tpl *recrubo.MessageTemplate) (whatsapp.SendResult, error) {
+	switch {
+	case tpl != nil:
+		k := min(tpl.HeaderVariables(), len(m.TemplateVars))
 		return c.SendTemplate(ctx, phone, whatsapp.Template{Name: m.TemplateName, Language: m.TemplateLanguage,
-			BodyParams: m.TemplateVars}, callbackData(m))
+			HeaderParams: m.TemplateVars[:k], BodyParams: m.TemplateVars[k:]}, callbackData(m))
+	case recrubo.KindOf(m).IsMedia():
+		return s.postMedia(ctx, c, phone, m)
 	}
 	return c.SendText(ctx, phone, m.Body, false, callbackData(m))
 }

@@ -10,7 +10,7 @@
 // text when the candidate has not written within recrubo.ServiceWindow
 // (EINVALID: the message needs a template); a template the tenant does not
 // have, that is not approved, or with the wrong number of variables
-// (EINVALID); a candidate without a usable phone number (EINVALID); a tenant
+// (EINVALID); a candidate without a usable mobile number (EINVALID); a tenant
 // without a WhatsApp number (EINVALID). Otherwise it stores the message as
 // queued and enqueues a [SendJob] in the same transaction, so a stored
 // message always has a durable send behind it.
@@ -47,10 +47,13 @@
 // [Service.IngestWhatsApp] checks the X-Hub-Signature-256 HMAC of the raw
 // body with the tenant's app secret before it parses anything, parses it,
 // and stores one recrubo.InboundEvent (source whatsapp) per inbound message
-// ("message:<wamid>") and per status ("status:<wamid>:<status>") with the
-// raw body, each with an [EventJob] in the same transaction. A redelivered
-// item has the same event id and is not stored or processed again. Items
-// for another business phone number than the tenant's are ignored.
+// ("message:<wamid>"), per status ("status:<wamid>:<status>"), per
+// value-level error ("error:<hash of the body>:<index>") and per template
+// status change of the tenant's business account
+// ("template:<name>:<language>:<event>:<time>") with the raw body, each
+// with an [EventJob] in the same transaction. A redelivered item has the
+// same event id and is not stored or processed again. Items for another
+// business phone number or business account than the tenant's are ignored.
 //
 // The event job matches an inbound message to the synced candidates by
 // E.164 phone number: one candidate links the conversation to them; several
@@ -70,6 +73,54 @@
 // the wamid is recorded. A message's status only moves up (see
 // recrubo.MessageStatus.Rank), so late, repeated or reordered statuses
 // never move it backwards.
+//
+// # Every kind of message
+//
+// An inbound message is stored with its kind and its content kept whole
+// (recrubo.MessageContent): a file's facts, a location, contact cards with
+// their numbers, a tapped button or list row with its description, the
+// errors of an unsupported message. A message with a file gets a pending
+// recrubo.MediaFile and a [MediaJob] in the same transaction; the job asks
+// for the file's short-lived URL, downloads it with the tenant's token (at
+// most Config.MaxMediaBytes; a larger file is recorded as too large),
+// checks its hash and keeps it in the store, so every instance serves it.
+// A file the provider refuses, or that cannot be fetched by the last
+// attempt, is recorded as failed with the reason. A reaction is no message:
+// it is stored on the message it reacts to (by the provider id of that
+// message, which may not be known yet), one per sender, a newer one
+// replacing an older one and an empty emoji removing it; it does not open
+// the service window. Recruiters send documents and images ([File]) inside
+// the window; the send job uploads the file once and sends it.
+//
+// Value-level errors of a delivery (problems with the number or the app)
+// are recorded as recrubo.WhatsAppError, once per delivery and index.
+//
+// # Templates and the number
+//
+// [Service.Connect] checks a number's settings at the provider before it
+// stores them (a refused token stores nothing), generates the webhook
+// verify token and reads the templates. [Service.SyncTemplates] reads
+// every template of the tenant's business account and makes them the
+// tenant's templates ([TemplateSyncJob], hourly through
+// [Service.TemplateSyncLoop]); a message_template_status_update changes
+// the template's status and reason, and one the tenant does not have yet
+// starts a sync. Only approved templates without a header file or link
+// value are sent; a template's values fill its text header first.
+// [Service.Disconnect] forgets the number, its templates and health.
+//
+// # Broadcasts
+//
+// [Service.StartBroadcast] stores a broadcast of an approved template to a
+// vacancy's matched candidates, each recipient pending or skipped with the
+// reason (no mobile number, opted out, already sent this template for the
+// vacancy, no longer synced), and enqueues a [BroadcastJob] in the same
+// transaction; a request key sent again finds the broadcast. The job
+// settles pending recipients in order, at most Config.BroadcastRate a
+// second: in one transaction it claims the recipient (only while pending),
+// stores its message and enqueues its send job. A job killed and retried,
+// or run by two instances, so never messages a candidate twice; the send
+// job sends each message at most once. [Service.Progress] reports the
+// result per candidate.
 //
 // # Costs
 //

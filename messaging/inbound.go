@@ -34,7 +34,7 @@ func (s *Service) HandleEvent(ctx context.Context, job EventJob) error {
 		return jobs.Permanent(wrap(err, "parsing stored event %s", ev.ID))
 	}
 	err = s.store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
-		outcome, err := s.processItem(ctx, tx, tenant, n, ev.ID)
+		outcome, err := s.processItem(ctx, tx, tenant, n, ev.Payload, ev.ID)
 		if err != nil {
 			return err
 		}
@@ -44,7 +44,7 @@ func (s *Service) HandleEvent(ctx context.Context, job EventJob) error {
 }
 
 // processItem processes the item of n that the event id names.
-func (s *Service) processItem(ctx context.Context, tx recrubo.Tx, tenant *recrubo.Tenant, n whatsapp.Notification, eventID string) (string, error) {
+func (s *Service) processItem(ctx context.Context, tx recrubo.Tx, tenant *recrubo.Tenant, n whatsapp.Notification, payload []byte, eventID string) (string, error) {
 	switch {
 	case strings.HasPrefix(eventID, eventMessage):
 		for _, m := range n.Messages {
@@ -56,6 +56,18 @@ func (s *Service) processItem(ctx context.Context, tx recrubo.Tx, tenant *recrub
 		for _, st := range n.Statuses {
 			if statusEventID(st) == eventID && st.PhoneNumberID == tenant.WhatsApp.PhoneNumberID {
 				return s.applyStatus(ctx, tx, tenant, st)
+			}
+		}
+	case strings.HasPrefix(eventID, eventError):
+		for i, e := range n.Errors {
+			if errorEventID(payload, i) == eventID && e.PhoneNumberID == tenant.WhatsApp.PhoneNumberID {
+				return s.recordError(ctx, tx, tenant, eventID, e)
+			}
+		}
+	case strings.HasPrefix(eventID, eventTemplate):
+		for _, u := range n.TemplateUpdates {
+			if templateEventID(u) == eventID && u.BusinessAccountID == tenant.WhatsApp.BusinessAccountID {
+				return s.applyTemplateUpdate(ctx, tx, tenant, u)
 			}
 		}
 	}
@@ -79,6 +91,9 @@ func senderPhone(waID string) string {
 // receive stores an inbound message in its conversation, matching the
 // sender to synced candidates, and handles consent keywords.
 func (s *Service) receive(ctx context.Context, tx recrubo.Tx, tenant *recrubo.Tenant, in whatsapp.InboundMessage) (string, error) {
+	if in.Reaction != nil {
+		return s.receiveReaction(ctx, tx, tenant, in)
+	}
 	phone := senderPhone(in.From)
 	conv, err := tx.ConversationByPhone(ctx, tenant.ID, recrubo.ChannelWhatsApp, phone)
 	switch {
@@ -113,11 +128,8 @@ func (s *Service) receive(ctx context.Context, tx recrubo.Tx, tenant *recrubo.Te
 			return "", err
 		}
 	}
-	msg := &recrubo.Message{TenantID: tenant.ID, ConversationID: conv.ID, Direction: recrubo.Inbound,
-		Body: in.Summary(), ProviderID: in.ID, Status: recrubo.StatusReceived, CreatedAt: at}
-	if in.Media != nil {
-		msg.MediaType, msg.MediaRef = in.Type, in.Media.ID
-	}
+	msg := inboundMessage(tenant.ID, conv.ID, in)
+	msg.CreatedAt = at
 	added, err := tx.AddMessage(ctx, msg)
 	if err != nil {
 		return "", err
@@ -125,7 +137,10 @@ func (s *Service) receive(ctx context.Context, tx recrubo.Tx, tenant *recrubo.Te
 	if !added {
 		return "duplicate message", nil
 	}
-	conv.LastInboundAt, conv.LastMessageAt, conv.LastMessagePreview = at, at, preview(msg.Body)
+	if err := s.keepMedia(ctx, tx, msg); err != nil {
+		return "", err
+	}
+	conv.LastInboundAt, conv.LastMessageAt, conv.LastMessagePreview = at, at, previewOf(msg)
 	conv.State = recrubo.ConversationOpen
 	if err := tx.SaveConversation(ctx, conv); err != nil {
 		return "", err

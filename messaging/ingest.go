@@ -2,8 +2,11 @@ package messaging
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/url"
+	"strconv"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/whatsapp"
@@ -11,20 +14,36 @@ import (
 
 // Event id prefixes of stored WhatsApp events.
 const (
-	eventMessage = "message:"
-	eventStatus  = "status:"
+	eventMessage  = "message:"
+	eventStatus   = "status:"
+	eventError    = "error:"
+	eventTemplate = "template:"
 )
 
 // Event types of stored WhatsApp events.
 const (
-	TypeMessage = "message"
-	TypeStatus  = "status"
+	TypeMessage  = "message"
+	TypeStatus   = "status"
+	TypeError    = "error"
+	TypeTemplate = "template"
 )
 
 func messageEventID(m whatsapp.InboundMessage) string { return eventMessage + m.ID }
 
 func statusEventID(s whatsapp.StatusUpdate) string {
 	return eventStatus + s.MessageID + ":" + string(s.Status)
+}
+
+// errorEventID names the i-th value-level error of a delivery: a
+// redelivery of the same body has the same ids.
+func errorEventID(body []byte, i int) string {
+	sum := sha256.Sum256(body)
+	return eventError + hex.EncodeToString(sum[:12]) + ":" + strconv.Itoa(i)
+}
+
+// templateEventID names a template status change.
+func templateEventID(u whatsapp.TemplateStatusUpdate) string {
+	return eventTemplate + u.Name + ":" + u.Language + ":" + u.Event + ":" + strconv.FormatInt(u.Time.Unix(), 10)
 }
 
 // webhookTenant returns the tenant of a webhook URL, refusing one without
@@ -85,6 +104,16 @@ func (s *Service) IngestWhatsApp(ctx context.Context, tenantSlug string, body []
 	for _, st := range n.Statuses {
 		if st.PhoneNumberID == t.WhatsApp.PhoneNumberID {
 			items = append(items, item{statusEventID(st), TypeStatus})
+		}
+	}
+	for i, e := range n.Errors {
+		if e.PhoneNumberID == t.WhatsApp.PhoneNumberID {
+			items = append(items, item{errorEventID(body, i), TypeError})
+		}
+	}
+	for _, u := range n.TemplateUpdates {
+		if t.WhatsApp.BusinessAccountID != "" && u.BusinessAccountID == t.WhatsApp.BusinessAccountID {
+			items = append(items, item{templateEventID(u), TypeTemplate})
 		}
 	}
 	if len(items) == 0 {

@@ -37,4 +37,7 @@ func (s *Service) Register(reg *jobs.Registry) {
 	jobs.Handle(reg, s.HandleSend, jobs.HandleOptions{MaxAttempts: sendAttempts, Timeout: jobTimeout, Backoff: s.backoff})
 	jobs.Handle(reg, s.HandleEvent, jobs.HandleOptions{MaxAttempts: eventAttempts, Timeout: jobTimeout, Backoff: s.backoff})
 	jobs.Handle(reg, s.HandleSummary, jobs.HandleOptions{MaxAttempts: summaryAttempts, Timeout: jobTimeout, Backoff: s.backoff})
+	jobs.Handle(reg, s.HandleMedia, jobs.HandleOptions{MaxAttempts: mediaAttempts, Timeout: 5 * time.Minute, Backoff: s.backoff})
+	jobs.Handle(reg, s.HandleBroadcast, jobs.HandleOptions{MaxAttempts: broadcastAttempts, Timeout: 2 * broadcastJobSlice, Backoff: s.backoff})
+	jobs.Handle(reg, s.HandleTemplateSync, jobs.HandleOptions{MaxAttempts: templateSyncAttempts, Timeout: 5 * time.Minute, Backoff: s.backoff})
 }

@@ -19,6 +19,8 @@ type SendRequest struct {
 	SenderID string
 	Body     string
 	Template *Template
+	// File is a document or image to send; Body is then its caption.
+	File *File
 }
 
 // Template names an approved template and fills its {{n}} variables.
@@ -76,12 +78,16 @@ func (s *Service) Send(ctx context.Context, tenant *recrubo.Tenant, req SendRequ
 				return recrubo.Errorf(recrubo.EINVALID,
 					"The candidate has not written in the last 24 hours: this message needs a template.")
 			}
-			msg.Body = req.Body
+			msg.Kind, msg.Body = recrubo.KindText, req.Body
+			if req.File != nil {
+				fileMessage(msg, req.File)
+			}
 		} else {
 			tpl, err := findTemplate(ctx, tx, tenant.ID, *req.Template)
 			if err != nil {
 				return err
 			}
+			msg.Kind = recrubo.KindTemplate
 			msg.TemplateName, msg.TemplateLanguage = tpl.Name, tpl.Language
 			msg.TemplateVars = append([]string{}, req.Template.Vars...)
 			msg.Body = tpl.Render(req.Template.Vars)
@@ -89,7 +95,12 @@ func (s *Service) Send(ctx context.Context, tenant *recrubo.Tenant, req SendRequ
 		if _, err := tx.AddMessage(ctx, msg); err != nil {
 			return err
 		}
-		conv.LastOutboundAt, conv.LastMessageAt, conv.LastMessagePreview = now, now, preview(msg.Body)
+		if req.File != nil {
+			if err := s.keepOutgoingFile(ctx, tx, msg, req.File); err != nil {
+				return err
+			}
+		}
+		conv.LastOutboundAt, conv.LastMessageAt, conv.LastMessagePreview = now, now, previewOf(msg)
 		if conv.State == recrubo.ConversationClosed {
 			conv.State = recrubo.ConversationOpen
 		}
@@ -113,13 +124,18 @@ func checkSendRequest(req SendRequest) error {
 	if (req.ConversationID == "") == (req.CandidateID == "") {
 		problems = append(problems, recrubo.FieldError{Field: "conversation_id", Message: "give a conversation or a candidate"})
 	}
-	hasBody := strings.TrimSpace(req.Body) != ""
+	hasBody := strings.TrimSpace(req.Body) != "" || req.File != nil
 	switch {
+	case req.File != nil && req.Template != nil:
+		problems = append(problems, recrubo.FieldError{Field: "file", Message: "send a file or a template, not both"})
 	case hasBody == (req.Template != nil):
 		problems = append(problems, recrubo.FieldError{Field: "body", Message: "give a text or a template"})
 	case hasBody && utf8.RuneCountInString(req.Body) > whatsapp.MaxTextBodyRunes:
 		problems = append(problems, recrubo.FieldError{Field: "body",
 			Message: "is longer than 4096 characters"})
+	}
+	if req.File != nil {
+		problems = append(problems, checkFile(req.File)...)
 	}
 	if len(problems) > 0 {
 		return &recrubo.Error{Code: recrubo.EINVALID, Message: "The message cannot be sent.", Fields: problems}
@@ -138,8 +154,11 @@ func findTemplate(ctx context.Context, ds recrubo.DataStore, tenantID string, re
 		if t.Name != req.Name || t.Language != req.Language {
 			continue
 		}
-		if t.Status != recrubo.TemplateApproved {
-			return nil, recrubo.Errorf(recrubo.EINVALID, "Template %q (%s) is %s, not approved.", t.Name, t.Language, t.Status)
+		if ok, why := t.Sendable(); !ok {
+			if why == recrubo.NotSendableStatus {
+				return nil, recrubo.Errorf(recrubo.EINVALID, "Template %q (%s) is %s, not approved.", t.Name, t.Language, t.Status)
+			}
+			return nil, recrubo.Errorf(recrubo.EINVALID, "Template %q (%s) needs a file or a link value the inbox cannot send.", t.Name, t.Language)
 		}
 		if len(req.Vars) != t.Variables {
 			return nil, recrubo.Errorf(recrubo.EINVALID, "Template %q needs %d values, got %d.", t.Name, t.Variables, len(req.Vars))
@@ -158,11 +177,17 @@ func findTemplate(ctx context.Context, ds recrubo.DataStore, tenantID string, re
 // template is no longer there, no longer approved, or no longer takes m's
 // variables: what Send checked may have changed since.
 func checkMessageTemplate(ctx context.Context, ds recrubo.DataStore, m *recrubo.Message) error {
-	if m.TemplateName == "" {
-		return nil
-	}
-	_, err := findTemplate(ctx, ds, m.TenantID, Template{Name: m.TemplateName, Language: m.TemplateLanguage, Vars: m.TemplateVars})
+	_, err := messageTemplate(ctx, ds, m)
 	return err
+}
+
+// messageTemplate returns the template of a template message, checked as
+// checkMessageTemplate does; nil for other messages.
+func messageTemplate(ctx context.Context, ds recrubo.DataStore, m *recrubo.Message) (*recrubo.MessageTemplate, error) {
+	if m.TemplateName == "" {
+		return nil, nil
+	}
+	return findTemplate(ctx, ds, m.TenantID, Template{Name: m.TemplateName, Language: m.TemplateLanguage, Vars: m.TemplateVars})
 }
 
 // Retry sends a failed message again as a new attempt, by userID. Returns

@@ -131,7 +131,7 @@ func TestSendRefusals(t *testing.T) {
 			{"unapproved template", messaging.SendRequest{CandidateID: "c1", SenderID: "u1", Template: tpl("in_behandeling")}, recrubo.EINVALID, "not approved"},
 			{"too few variables", messaging.SendRequest{CandidateID: "c1", SenderID: "u1", Template: tpl("vacature_update", "Eva")}, recrubo.EINVALID, "needs 2 values"},
 			{"too many variables", messaging.SendRequest{CandidateID: "c1", SenderID: "u1", Template: tpl("nieuwe_vacatures", "x")}, recrubo.EINVALID, "needs 0 values"},
-			{"no phone", messaging.SendRequest{CandidateID: "nophone", SenderID: "u1", Template: tpl("nieuwe_vacatures")}, recrubo.EINVALID, "no usable phone"},
+			{"no phone", messaging.SendRequest{CandidateID: "nophone", SenderID: "u1", Template: tpl("nieuwe_vacatures")}, recrubo.EINVALID, "no usable mobile"},
 			{"unknown candidate", messaging.SendRequest{CandidateID: "c404", SenderID: "u1", Template: tpl("nieuwe_vacatures")}, recrubo.ENOTFOUND, ""},
 			{"no sender", messaging.SendRequest{CandidateID: "c1", Template: tpl("nieuwe_vacatures")}, recrubo.EINVALID, ""},
 			{"text and template", messaging.SendRequest{CandidateID: "c1", SenderID: "u1", Body: "x", Template: tpl("nieuwe_vacatures")}, recrubo.EINVALID, ""},

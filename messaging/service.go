@@ -16,7 +16,11 @@ const (
 	DefaultAPIVersion  = "v21.0"
 	DefaultConfirmWait = 2 * time.Minute
 	DefaultRetryBase   = 2 * time.Second
-	maxRetryWait       = 10 * time.Minute
+	// DefaultBroadcastRate is how many messages a second a broadcast
+	// hands out: well under the Cloud API's 80 a second per number, so
+	// replies and other sends keep room.
+	DefaultBroadcastRate = 20
+	maxRetryWait         = 10 * time.Minute
 )
 
 // Config configures a Service.
@@ -44,6 +48,13 @@ type Config struct {
 	// SummaryActivityType is the todoTypeKey of summary activities; empty
 	// leaves it to Carerix's default.
 	SummaryActivityType string
+	// MaxMediaBytes is the largest file kept from a message or sent by a
+	// recruiter; recrubo.DefaultMaxMediaBytes when zero.
+	MaxMediaBytes int64
+	// BroadcastRate is how many messages per second a broadcast hands
+	// out (per tenant, across instances: one job runs a broadcast);
+	// DefaultBroadcastRate when zero.
+	BroadcastRate float64
 }
 
 // Service is the conversations API. It is safe for concurrent use.
@@ -57,6 +68,8 @@ type Service struct {
 	retryBase    time.Duration
 	carerix      CarerixConnector
 	activityType string
+	maxMedia     int64
+	rate         float64
 }
 
 // New returns a Service. It panics without a store: that is a wiring
@@ -67,7 +80,7 @@ func New(cfg Config) *Service {
 	}
 	s := &Service{store: cfg.Store, now: cfg.Now, log: cfg.Logger, http: cfg.HTTPClient,
 		apiVersion: cfg.APIVersion, confirmWait: cfg.ConfirmWait, retryBase: cfg.RetryBase,
-		carerix: cfg.Carerix, activityType: cfg.SummaryActivityType}
+		carerix: cfg.Carerix, activityType: cfg.SummaryActivityType, maxMedia: cfg.MaxMediaBytes, rate: cfg.BroadcastRate}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -85,6 +98,12 @@ func New(cfg Config) *Service {
 	}
 	if s.retryBase <= 0 {
 		s.retryBase = DefaultRetryBase
+	}
+	if s.maxMedia <= 0 {
+		s.maxMedia = recrubo.DefaultMaxMediaBytes
+	}
+	if s.rate <= 0 {
+		s.rate = DefaultBroadcastRate
 	}
 	return s
 }

@@ -29,6 +29,9 @@ type EmbedDeps struct {
 	// Messenger sends and changes conversations; nil makes every action
 	// answer EUNAVAILABLE while pages still render.
 	Messenger EmbedMessenger
+	// Broadcasts sends templates to a vacancy's matched candidates; nil
+	// leaves the vacancy page without it.
+	Broadcasts EmbedBroadcaster
 	// Pages caches rendered inbox pages; nil renders every request.
 	// Feed it the store's changes (Subscribe) so other instances' writes
 	// drop stale pages too.
@@ -60,6 +63,7 @@ type EmbedAuth interface {
 // EmbedData is what the embedded pages read.
 type EmbedData interface {
 	dashboard.Source
+	EmbedWhatsAppData
 	TenantBySlug(ctx context.Context, slug string) (*recrubo.Tenant, error)
 	Candidate(ctx context.Context, tenantID, id string) (*recrubo.Candidate, error)
 	Recruiter(ctx context.Context, tenantID, id string) (*recrubo.Recruiter, error)
@@ -101,6 +105,7 @@ func (s *Server) embedRoutes() {
 	}{
 		{"/candidate/:id", s.handleInboxPage},
 		{"/vacancy/:id", s.handleDashboardPage},
+		{"/vacancy/:id/broadcast", s.handleBroadcastPage},
 		{"/dashboard", s.handleDashboardPage},
 		{"/conversations", s.handleConversationsPage},
 	} {
@@ -119,4 +124,8 @@ func (s *Server) embedRoutes() {
 	api.Post("/candidate/:id/assign", s.handleAssign)
 	api.Post("/candidate/:id/state", s.handleSetState)
 	api.Post("/candidate/:id/messages/:mid/retry", s.handleRetry)
+	api.Get("/candidate/:id/media/:mid", s.handleMedia)
+	api.Post("/candidate/:id/send-file", s.handleSendFile)
+	api.Post("/vacancy/:id/broadcasts", s.handleBroadcastStart)
+	api.Get("/vacancy/:id/broadcasts/:bid", s.handleBroadcastProgress)
 }

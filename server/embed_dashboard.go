@@ -54,6 +54,7 @@ func (s *Server) handleDashboardPage(c *fiber.Ctx) error {
 		heading, vals["notice"] = p.t("embed.dashboard_vacancy", title), notice
 	}
 	p.dashboardValues(c, vals, f, heading)
+	vals["broadcastLink"] = p.broadcastLink(c, kind)
 	if p.err != nil {
 		return p.err
 	}

@@ -121,9 +121,10 @@ func newEmbedServerClock(t testing.TB, db *store.DB, clock func() time.Time, adj
 	if err != nil {
 		t.Fatal(err)
 	}
+	svc := messaging.New(messaging.Config{Store: db, Now: clock})
 	deps := Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), Now: clock,
 		Templates: tpl, Catalog: cat, Assets: assets,
-		Embeds: EmbedDeps{Auth: auth, Data: db, Messenger: messaging.New(messaging.Config{Store: db, Now: clock}),
+		Embeds: EmbedDeps{Auth: auth, Data: db, Messenger: svc, Broadcasts: svc,
 			Carerix:      embed.NewCarerixRecords(nil, time.Minute),
 			RefusalFloor: -1}} // tests of the floor set it
 	for _, a := range adjust {
@@ -211,7 +212,7 @@ func (f *embedFixture) startConversation(ago time.Duration) {
 	f.addMessage(&recrubo.Message{Direction: recrubo.Outbound, SenderID: f.viewer.ID, Body: "Hoi Sanne, interesse in een baan?",
 		Status: recrubo.StatusDelivered, CreatedAt: at.Add(-2 * time.Hour), ProviderID: "wamid.1", SendAttempt: 1})
 	f.addMessage(&recrubo.Message{Direction: recrubo.Outbound, SenderID: f.viewer.ID, Body: "Bel je me?", Status: recrubo.StatusFailed,
-		FailReason: "Recipient phone number not on WhatsApp", CreatedAt: at.Add(-time.Hour), ProviderID: "wamid.2", SendAttempt: 1})
+		FailReason: "131026: Message undeliverable", CreatedAt: at.Add(-time.Hour), ProviderID: "wamid.2", SendAttempt: 1})
 	f.addMessage(&recrubo.Message{Direction: recrubo.Inbound, Body: "Ja, graag!", Status: recrubo.StatusReceived, CreatedAt: at, ProviderID: "wamid.3"})
 	f.addMessage(&recrubo.Message{Direction: recrubo.Inbound, MediaType: "image", MediaRef: "media-1", Status: recrubo.StatusReceived,
 		CreatedAt: at.Add(time.Second), ProviderID: "wamid.4"})

@@ -28,6 +28,8 @@ type inboxData struct {
 	Conv      *recrubo.Conversation
 	Messages  []*recrubo.Message
 	OptedOut  bool
+	// Mobile is set when the candidate has a number WhatsApp reaches.
+	Mobile    bool
 	Matches   []*recrubo.Match
 	Vacancies map[string]*recrubo.Vacancy
 	// UnsyncedMatches counts the candidate's matches in Carerix whose
@@ -66,6 +68,7 @@ func (s *Server) loadInbox(ctx context.Context, p *embedPage, candidateID string
 		return out, nil
 	}
 	out.Candidate = cand
+	out.Mobile = hasMobile(cand)
 	if cand.PhoneE164 != "" {
 		consent, err := d.Consent(ctx, t.ID, cand.PhoneE164)
 		if err != nil {
@@ -145,9 +148,12 @@ func (s *Server) loadThread(ctx context.Context, t *recrubo.Tenant, candidateID 
 
 // threadETag identifies what the thread shows: its messages, their
 // statuses and the conversation's state, so a poll learns of any change.
-func threadETag(c *recrubo.Conversation, msgs []*recrubo.Message, lang string) string {
+func threadETag(c *recrubo.Conversation, msgs []*recrubo.Message, lang string, more ...string) string {
 	h := sha256.New()
 	h.Write([]byte(lang))
+	for _, m := range more {
+		h.Write([]byte("|" + m))
+	}
 	if c != nil {
 		h.Write([]byte(c.ID + "|" + string(c.State) + "|" + c.AssigneeID + "|" + strconv.FormatInt(c.UpdatedAt.UnixMicro(), 10)))
 	}
@@ -177,10 +183,14 @@ func (s *Server) inboxValues(c *fiber.Ctx, v *recrubo.EmbedViewer) (templates.Va
 	if err != nil {
 		return nil, "", err
 	}
+	if p.extras, err = s.loadThreadExtras(ctx, v.Tenant, v.RecordID, d.Conv, d.Messages); err != nil {
+		return nil, "", err
+	}
 	vals, err := p.sessionValues(nil)
 	if err != nil {
 		return nil, "", err
 	}
+	vals["whatsappStylesheetURL"] = s.deps.Assets.URL("whatsapp.css")
 	base := apiBase(v.Tenant) + "/candidate/" + v.RecordID
 	vals["threadURL"] = base + "/thread"
 	vals["actionURL"] = base
@@ -190,7 +200,7 @@ func (s *Server) inboxValues(c *fiber.Ctx, v *recrubo.EmbedViewer) (templates.Va
 	vals["tabList"] = p.t("embed.tab_list")
 	vals["chatLabel"] = p.t("embed.chat")
 	vals["candidateLabel"] = p.t("embed.candidate")
-	vals["threadETag"] = threadETag(d.Conv, d.Messages, p.lang)
+	vals["threadETag"] = threadETag(d.Conv, d.Messages, p.lang, p.extras.tag())
 	vals["notice"] = p.inboxNotice(d)
 	vals["toolbar"] = p.toolbar(d)
 	empty := p.t("embed.no_messages")
@@ -254,8 +264,10 @@ func (p *embedPage) inboxNotice(d *inboxData) templates.HTML {
 		return p.notice("warning", p.t("embed.no_longer_synced_heading", name), p.t("embed.no_longer_synced_text", d.Statuses))
 	case d.Candidate == nil:
 		return p.notice("warning", p.t("embed.not_synced_heading"), p.t("embed.not_synced_text", d.Statuses))
-	case d.Candidate.PhoneE164 == "":
-		return p.notice("warning", p.t("embed.no_phone_heading"), p.t("embed.no_phone_text"))
+	case !p.tenant.WhatsApp.Enabled():
+		return p.notice("warning", p.t("whatsapp.not_connected_heading"), p.t("whatsapp.not_connected_text"))
+	case !d.Mobile:
+		return p.mobileNotice(d.Candidate)
 	case d.OptedOut:
 		return p.notice("error", p.t("embed.opted_out_heading"), p.t("embed.opted_out_text"))
 	}
@@ -264,7 +276,13 @@ func (p *embedPage) inboxNotice(d *inboxData) templates.HTML {
 
 // canWrite reports whether the composer is shown.
 func (d *inboxData) canWrite() bool {
-	return d.Candidate != nil && d.Candidate.PhoneE164 != "" && !d.OptedOut
+	return d.Candidate != nil && d.Mobile && !d.OptedOut
+}
+
+// hasMobile reports whether the candidate has a number WhatsApp reaches:
+// a mobile one (a landline synced before numbers were checked is not).
+func hasMobile(c *recrubo.Candidate) bool {
+	return c.PhoneE164 != "" && recrubo.IsMobilePhone(c.PhoneE164)
 }
 
 // toolbar renders assign, open/close and mark read for an existing conversation.
@@ -319,17 +337,15 @@ func recruiterNames(rs []*recrubo.Recruiter) map[string]string {
 func (p *embedPage) message(m *recrubo.Message, names map[string]string, loc *time.Location) templates.HTML {
 	var content templates.HTML
 	switch {
-	case m.MediaType != "":
-		content = p.partial("embed_media", templates.Values{"mediaType": m.MediaType, "label": p.t("embed.media", m.MediaType)})
-		if m.Body != "" {
-			content = templates.Join([]templates.HTML{content, p.partial("embed_text", templates.Values{"text": m.Body})})
-		}
+	case recrubo.KindOf(m) != recrubo.KindText && recrubo.KindOf(m) != recrubo.KindTemplate:
+		content = p.kindContent(m)
 	case m.TemplateName != "":
 		content = p.partial("embed_template_body", templates.Values{"text": m.Body, "label": p.t("embed.template"),
 			"name": m.TemplateName, "language": m.TemplateLanguage})
 	default:
 		content = p.partial("embed_text", templates.Values{"text": m.Body})
 	}
+	content = p.decorate(m, content)
 	sender := p.t("embed.candidate")
 	if m.Direction == recrubo.Outbound {
 		sender = names[m.SenderID]
@@ -339,11 +355,7 @@ func (p *embedPage) message(m *recrubo.Message, names map[string]string, loc *ti
 	}
 	var failure templates.HTML
 	if m.Status == recrubo.StatusFailed {
-		reason := m.FailReason
-		if reason == "" {
-			reason = p.t("embed.unknown_reason")
-		}
-		failure = p.partial("embed_failure", templates.Values{"reasonLabel": p.t("embed.failed_reason"), "reason": reason,
+		failure = p.partial("embed_failure", templates.Values{"reasonLabel": p.t("embed.failed_reason"), "reason": p.failureText(m.FailReason),
 			"id": m.ID, "retryLabel": p.t("embed.retry")})
 	}
 	return p.partial("embed_message", templates.Values{
@@ -360,29 +372,33 @@ func (p *embedPage) composer(d *inboxData) templates.HTML {
 	if !d.canWrite() {
 		return templates.HTML{}
 	}
+	if !p.tenant.WhatsApp.Enabled() {
+		return templates.HTML{} // the notice says WhatsApp is not connected
+	}
 	if d.Conv != nil && d.Conv.WindowOpen(p.s.deps.Now()) {
 		return p.partial("embed_composer_text", templates.Values{"bodyLabel": p.t("embed.message"),
-			"placeholder": p.t("embed.placeholder"), "sendLabel": p.t("embed.send")})
+			"placeholder": p.t("embed.placeholder"), "sendLabel": p.t("embed.send"), "attach": p.attachInput()})
 	}
 	var opts []templates.HTML
 	vars := 0
 	for _, t := range d.Templates {
 		// A template with more variables than a send may carry could
 		// never be sent; it is not offered.
-		if t.Status != recrubo.TemplateApproved || t.Variables > maxVars {
+		if ok, _ := t.Sendable(); !ok || t.Variables > maxVars {
 			continue
 		}
 		opts = append(opts, p.option(t.Name+"|"+t.Language, t.Name+" ("+t.Language+")", strconv.Itoa(t.Variables), false))
 		vars = max(vars, t.Variables)
 	}
 	if len(opts) == 0 {
-		return p.notice("warning", p.t("embed.window_closed"), p.t("embed.no_templates"))
+		return templates.Join([]templates.HTML{p.notice("warning", p.t("embed.window_closed"), p.t("embed.no_templates")),
+			p.unavailableTemplates(d.Templates)})
 	}
-	return p.partial("embed_composer_template", templates.Values{
+	return templates.Join([]templates.HTML{p.partial("embed_composer_template", templates.Values{
 		"windowHeading": p.t("embed.window_closed"), "windowText": p.t("embed.window_text"),
 		"templateLabel": p.t("embed.template"), "options": templates.Join(opts),
 		"vars": p.templateVars(vars), "sendLabel": p.t("embed.send_template"),
-	})
+	}), p.unavailableTemplates(d.Templates)})
 }
 
 // templateVars renders n variable inputs, as many as the offered
@@ -467,7 +483,11 @@ func (s *Server) handleThread(c *fiber.Ctx) error {
 
 func (s *Server) sendThread(c *fiber.Ctx, ses *embedSession, conv *recrubo.Conversation, msgs []*recrubo.Message) error {
 	p := s.newEmbedPage(ses.Claims.Lang, ses.Tenant)
-	etag := threadETag(conv, msgs, p.lang)
+	var err error
+	if p.extras, err = s.loadThreadExtras(c.UserContext(), ses.Tenant, ses.Claims.RecordID, conv, msgs); err != nil {
+		return err
+	}
+	etag := threadETag(conv, msgs, p.lang, p.extras.tag())
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderETag, etag)
 	if conv != nil {

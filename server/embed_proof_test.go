@@ -1,11 +1,14 @@
 package server
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 )
@@ -14,12 +17,33 @@ import (
 // as the page's script navigates.
 func (f *embedFixture) postPage(target, token string) int {
 	f.t.Helper()
+	resp, _ := f.do(f.navigation(target, token))
+	return resp.StatusCode
+}
+
+// navigation is a navigation inside the frame, as the page script makes
+// it: a POST of the session token to target.
+func (f *embedFixture) navigation(target, token string) *http.Request {
 	req := httptest.NewRequest("POST", target, strings.NewReader(url.Values{"session": {token}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Dest", "iframe")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	resp, _ := f.do(req)
-	return resp.StatusCode
+	return req
+}
+
+// navigate follows a link inside the frame with token, requires 200 and
+// parses the page.
+func (f *embedFixture) navigate(target, token string) *goquery.Document {
+	f.t.Helper()
+	resp, body := f.do(f.navigation(target, token))
+	if resp.StatusCode != 200 {
+		f.t.Fatalf("POST %s = %d: %.300s", target, resp.StatusCode, body)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return doc
 }
 
 // TestRecordProofOpensThatRecordOnly: the proof a candidate's template

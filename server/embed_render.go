@@ -15,6 +15,8 @@ type embedPage struct {
 	lang   string
 	tenant *recrubo.Tenant
 	err    error // the first render error; later renders are skipped
+	// extras are the shown thread's files and reactions; nil elsewhere.
+	extras *threadExtras
 }
 
 func (s *Server) newEmbedPage(lang string, t *recrubo.Tenant) *embedPage {

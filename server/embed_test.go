@@ -38,8 +38,8 @@ func TestEmbedInboxPage(t *testing.T) {
 				".candidate-name":                              "Sanne van Dijk",
 				".candidate-panel .matches .vacancy":           "Heftruckchauffeur",
 				".candidate-panel .matches .stage":             "Voorgesteld",
-				".thread .message.status-failed .failure span": "Niet afgeleverd: Recipient phone number not on WhatsApp",
-				".thread .media-placeholder":                   "📎 Bijlage (image)",
+				".thread .message.status-failed .failure span": "Niet afgeleverd: WhatsApp kon het bericht niet afleveren: het nummer gebruikt misschien geen WhatsApp, of de kandidaat heeft de nieuwste voorwaarden van WhatsApp niet geaccepteerd. Controleer het nummer of bel de kandidaat. (131026)",
+				".thread .media-failed":                        "🖼 Foto kwam binnen voordat bestanden werden bewaard; vraag de kandidaat het opnieuw te sturen.",
 			}
 			for sel, text := range want {
 				if got := strings.TrimSpace(doc.Find(sel).First().Text()); got != text {
@@ -131,7 +131,7 @@ func TestEmbedInboxEmptyStates(t *testing.T) {
 	f.cand = e
 	f.syncCandidate(e)
 	_, doc = f.page(f.candidateURL("en"))
-	if got := doc.Find(".conversation .notice strong").Text(); got != "No usable phone number." || doc.Find(".composer").Length() != 0 {
+	if got := doc.Find(".conversation .notice strong").Text(); got != "No usable mobile number." || doc.Find(".composer").Length() != 0 {
 		t.Errorf("no-phone state = %q, composer %d", got, doc.Find(".composer").Length())
 	}
 

@@ -108,6 +108,20 @@ var userMessages = []userMessage{
 	message(`WhatsApp is not connected for .*\.`, "embed.error.whatsapp_not_connected"),
 	message(`The WhatsApp settings of .* are not usable\.`, "embed.error.whatsapp_not_connected"),
 	message(`Only a failed message can be sent again\.`, "embed.error.retry_failed_only"),
+	// Files, mobile numbers and templates of WhatsApp.
+	message(`The caption is longer than (\d+) characters\.`, "whatsapp.msg.caption_too_long"),
+	message(`Choose a file to send\.`, "whatsapp.msg.choose_file"),
+	message(`The file is not available\.`, "whatsapp.msg.file_unavailable"),
+	message(`The file could not be read\.`, "whatsapp.msg.file_unreadable"),
+	message(`No such file\.`, "whatsapp.msg.no_file"),
+	message(`.* has no usable mobile number for WhatsApp\.`, "whatsapp.msg.no_mobile"),
+	message(`Template ".*" \(.*\) needs a file or a link value the inbox cannot send\.`, "whatsapp.msg.template_not_sendable"),
+	message(`Message ".*" has no file\.`, "whatsapp.msg.no_file"),
+	message(`Reload the page and send again\.`, "whatsapp.msg.reload"),
+	message(`No such broadcast\.`, "whatsapp.msg.no_broadcast"),
+	message(`Broadcast ".*" does not exist\.`, "whatsapp.msg.no_broadcast"),
+	message(`Vacancy ".*" is not in the mirror\.`, "whatsapp.msg.vacancy_not_synced"),
+	message(`A broadcast needs a sender and a request key\.`, "whatsapp.msg.reload"),
 }
 
 // messageKey returns the catalog key of msg and the arguments of its

@@ -65,7 +65,7 @@ func contentSecurityPolicy(nonce string, frameOrigins []string) string {
 	if len(frameOrigins) > 0 {
 		frame = strings.Join(frameOrigins, " ")
 	}
-	return "default-src 'none'; script-src 'nonce-" + nonce + "' 'strict-dynamic'; style-src 'self'; img-src 'self' data:; " +
+	return "default-src 'none'; script-src 'nonce-" + nonce + "' 'strict-dynamic'; style-src 'self'; img-src 'self' data: blob:; " +
 		"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors " + frame
 }
 

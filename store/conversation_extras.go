@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -44,64 +43,6 @@ func (q *queries) Unread(ctx context.Context, tenantID, conversationID, userID s
 		return 0, fmt.Errorf("counting unread messages: %w", err)
 	}
 	return n, nil
-}
-
-// templateNameRE is Meta's rule for template names.
-var templateNameRE = regexp.MustCompile(`^[a-z0-9_]{1,512}$`)
-
-// SaveTemplate stores or replaces a template by (name, language). Its
-// Variables are counted from Body.
-func (q *queries) SaveTemplate(ctx context.Context, t *recrubo.MessageTemplate) error {
-	var problems []recrubo.FieldError
-	if !templateNameRE.MatchString(t.Name) {
-		problems = append(problems, recrubo.FieldError{Field: "name", Message: "must be lowercase letters, digits and underscores"})
-	}
-	if t.Language == "" {
-		problems = append(problems, recrubo.FieldError{Field: "language", Message: "is required"})
-	}
-	if t.Body == "" {
-		problems = append(problems, recrubo.FieldError{Field: "body", Message: "is required"})
-	}
-	switch t.Category {
-	case recrubo.CategoryMarketing, recrubo.CategoryUtility, recrubo.CategoryAuthentication:
-	default:
-		problems = append(problems, recrubo.FieldError{Field: "category", Message: "must be marketing, utility or authentication"})
-	}
-	switch t.Status {
-	case recrubo.TemplateApproved, recrubo.TemplatePending, recrubo.TemplateRejected:
-	default:
-		problems = append(problems, recrubo.FieldError{Field: "status", Message: "must be approved, pending or rejected"})
-	}
-	if len(problems) > 0 {
-		return &recrubo.Error{Code: recrubo.EINVALID, Message: "The template is not valid.", Fields: problems}
-	}
-	t.Variables = recrubo.CountPlaceholders(t.Body)
-	_, err := q.q.exec(ctx, `INSERT INTO message_templates (tenant_id, name, language, category, status, body, variables)
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
-        ON CONFLICT (tenant_id, name, language) DO UPDATE SET category = excluded.category,
-            status = excluded.status, body = excluded.body, variables = excluded.variables`,
-		t.TenantID, t.Name, t.Language, string(t.Category), string(t.Status), t.Body, t.Variables)
-	if err != nil {
-		return fmt.Errorf("saving template %s: %w", t.Name, fkNotFound(err, t.TenantID))
-	}
-	q.touch(t.TenantID, ChangeTemplate, t.Name)
-	return nil
-}
-
-// Templates returns the tenant's templates by name and language.
-func (q *queries) Templates(ctx context.Context, tenantID string) ([]*recrubo.MessageTemplate, error) {
-	ts, err := collect(ctx, q.q, func(r rows) (*recrubo.MessageTemplate, error) {
-		t := recrubo.MessageTemplate{TenantID: tenantID}
-		if err := r.Scan(&t.Name, &t.Language, &t.Category, &t.Status, &t.Body, &t.Variables); err != nil {
-			return nil, err
-		}
-		return &t, nil
-	}, `SELECT name, language, category, status, body, variables FROM message_templates
-        WHERE tenant_id = $1 ORDER BY name, language`, tenantID)
-	if err != nil {
-		return nil, fmt.Errorf("listing templates: %w", err)
-	}
-	return ts, nil
 }
 
 // Consent returns a zero Consent (not opted out) when none is stored.

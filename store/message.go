@@ -14,22 +14,27 @@ import (
 
 const messageColumns = `tenant_id, id, conversation_id, direction, sender_id, body, template_name,
     template_language, template_vars, media_type, media_ref, provider_id, status, fail_reason, send_attempt,
-    dispatched_at, created_at, sent_at, delivered_at, read_at, failed_at`
+    dispatched_at, created_at, sent_at, delivered_at, read_at, failed_at, kind, content, reply_to`
 
 func scanMessage(r row) (*recrubo.Message, error) {
 	var (
 		m                                                         recrubo.Message
-		vars                                                      string
+		vars, content                                             string
 		dispatched, created, sent, delivered, readAt, failed, att int64
 	)
 	err := r.Scan(&m.TenantID, &m.ID, &m.ConversationID, &m.Direction, &m.SenderID, &m.Body, &m.TemplateName,
 		&m.TemplateLanguage, &vars, &m.MediaType, &m.MediaRef, &m.ProviderID, &m.Status, &m.FailReason, &att,
-		&dispatched, &created, &sent, &delivered, &readAt, &failed)
+		&dispatched, &created, &sent, &delivered, &readAt, &failed, &m.Kind, &content, &m.ReplyTo)
 	if err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(vars), &m.TemplateVars); err != nil {
 		return nil, fmt.Errorf("decoding template variables of message %s: %w", m.ID, err)
+	}
+	if content != "{}" && content != "" { // most messages are text
+		if err := json.Unmarshal([]byte(content), &m.Content); err != nil {
+			return nil, fmt.Errorf("decoding the content of message %s: %w", m.ID, err)
+		}
 	}
 	m.SendAttempt = int(att)
 	m.DispatchedAt, m.CreatedAt, m.SentAt = timeMicro(dispatched), timeMicro(created), timeMicro(sent)
@@ -87,14 +92,19 @@ func (q *queries) AddMessage(ctx context.Context, m *recrubo.Message) (bool, err
 	if err != nil {
 		return false, fmt.Errorf("encoding template variables: %w", err)
 	}
+	contentJSON, err := json.Marshal(m.Content)
+	if err != nil {
+		return false, fmt.Errorf("encoding message content: %w", err)
+	}
 	created := q.stamp(m.CreatedAt)
 	n, err := q.q.exec(ctx, `INSERT INTO messages (`+messageColumns+`)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+            $22, $23, $24)
         ON CONFLICT DO NOTHING`,
 		m.TenantID, id, m.ConversationID, string(m.Direction), m.SenderID, m.Body, m.TemplateName,
 		m.TemplateLanguage, string(varsJSON), m.MediaType, m.MediaRef, m.ProviderID, string(m.Status), m.FailReason,
 		m.SendAttempt, microTime(m.DispatchedAt), created, microTime(m.SentAt), microTime(m.DeliveredAt),
-		microTime(m.ReadAt), microTime(m.FailedAt))
+		microTime(m.ReadAt), microTime(m.FailedAt), string(m.Kind), string(contentJSON), m.ReplyTo)
 	switch {
 	case errors.Is(err, errForeignKeyViolation):
 		return false, recrubo.WrapError(recrubo.ENOTFOUND, err, "Conversation %q does not exist.", m.ConversationID)

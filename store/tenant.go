@@ -67,8 +67,10 @@ type tenantSettings struct {
 		ManagerRoles   []string `json:"manager_roles,omitempty"`
 	} `json:"embed"`
 	WhatsApp struct {
-		APIBaseURL    string `json:"api_base_url"`
-		PhoneNumberID string `json:"phone_number_id"`
+		APIBaseURL        string `json:"api_base_url"`
+		PhoneNumberID     string `json:"phone_number_id"`
+		BusinessAccountID string `json:"business_account_id,omitempty"`
+		ConnectedAt       int64  `json:"connected_at,omitempty"`
 	} `json:"whatsapp"`
 	Language   string `json:"language"`
 	TimeZone   string `json:"time_zone"`
@@ -98,6 +100,8 @@ func toTenantSettings(t *recrubo.Tenant) tenantSettings {
 	s.Embed.ManagerRoles = t.Embed.ManagerRoles
 	s.WhatsApp.APIBaseURL = t.WhatsApp.APIBaseURL
 	s.WhatsApp.PhoneNumberID = t.WhatsApp.PhoneNumberID
+	s.WhatsApp.BusinessAccountID = t.WhatsApp.BusinessAccountID
+	s.WhatsApp.ConnectedAt = microTime(t.WhatsApp.ConnectedAt)
 	s.Language = t.Language
 	s.TimeZone = t.TimeZone
 	s.VerifiedBy = t.VerifiedBy
@@ -126,6 +130,8 @@ func (s *tenantSettings) apply(t *recrubo.Tenant) {
 	t.Embed.ManagerRoles = s.Embed.ManagerRoles
 	t.WhatsApp.APIBaseURL = s.WhatsApp.APIBaseURL
 	t.WhatsApp.PhoneNumberID = s.WhatsApp.PhoneNumberID
+	t.WhatsApp.BusinessAccountID = s.WhatsApp.BusinessAccountID
+	t.WhatsApp.ConnectedAt = timeMicro(s.WhatsApp.ConnectedAt)
 	t.Language = s.Language
 	t.TimeZone = s.TimeZone
 	t.VerifiedBy = s.VerifiedBy

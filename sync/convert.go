@@ -8,9 +8,9 @@ import (
 	"github.com/recrubo/recrubo-carerix/carerix"
 )
 
-// toCandidate converts a Carerix candidate. The messaging number is the
-// mobile number when it is valid, else the phone number; empty when neither
-// is usable.
+// toCandidate converts a Carerix candidate. The messaging number is their
+// mobile number, validated as a mobile number (recrubo.WhatsAppNumber);
+// empty when they have none, never a landline.
 func toCandidate(tenantID string, e *carerix.Employee, now time.Time) *recrubo.Candidate {
 	c := &recrubo.Candidate{
 		TenantID:       tenantID,
@@ -27,12 +27,7 @@ func toCandidate(tenantID string, e *carerix.Employee, now time.Time) *recrubo.C
 		ModifiedAt:     e.ModificationDate,
 		SyncedAt:       now,
 	}
-	for _, raw := range []string{c.Mobile, c.Phone} {
-		if n, err := recrubo.NormalizePhone(raw); err == nil {
-			c.PhoneE164 = n
-			break
-		}
-	}
+	c.PhoneE164, _ = recrubo.WhatsAppNumber(c.Mobile, c.Phone)
 	if e.Status != nil {
 		c.StatusID, c.StatusLabel = e.Status.ID, e.Status.Value
 	}

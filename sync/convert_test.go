@@ -22,10 +22,15 @@ func TestToCandidate(t *testing.T) {
 		c.OwnerID != "7" || !c.ModifiedAt.Equal(mod) || !c.SyncedAt.Equal(now) || c.TenantID != "t1" {
 		t.Errorf("toCandidate = %+v", c)
 	}
-	// No usable mobile: fall back to the phone number; nothing usable: empty.
+	// No usable mobile: a landline is never the WhatsApp number; a mobile
+	// number in the phone field is.
 	e.MobileNumber = "onbekend"
-	if got := toCandidate("t1", e, now).PhoneE164; got != "+31201234567" {
-		t.Errorf("fallback number = %q", got)
+	if got := toCandidate("t1", e, now).PhoneE164; got != "" {
+		t.Errorf("a landline became the WhatsApp number: %q", got)
+	}
+	e.PhoneNumber = "06 8765 4321"
+	if got := toCandidate("t1", e, now).PhoneE164; got != "+31687654321" {
+		t.Errorf("a mobile number in the phone field = %q", got)
 	}
 	e.PhoneNumber = ""
 	e.Status = nil

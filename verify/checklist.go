@@ -113,6 +113,8 @@ type Checker struct {
 	RecentDelivery time.Duration
 	// SampleLink returns where the admin opens a candidate inside Carerix.
 	SampleLink func(t *recrubo.Tenant, candidateID string) string
+	// WhatsApp, when set, adds the WhatsApp check (see whatsapp.go).
+	WhatsApp *WhatsApp
 	// Now defaults to time.Now.
 	Now func() time.Time
 }
@@ -176,6 +178,13 @@ func (c *Checker) Run(ctx context.Context, t *recrubo.Tenant, verifiedBy string)
 		return nil, err
 	}
 	res.Items = append(res.Items, sample)
+	if c.WhatsApp != nil {
+		wa, err := c.WhatsApp.Check(ctx, t, c.now())
+		if err != nil {
+			return nil, err
+		}
+		res.Items = append(res.Items, wa)
+	}
 	if res.OK() {
 		cur, err := c.Store.TenantByID(ctx, t.ID)
 		if err != nil {

@@ -1,7 +1,10 @@
 // Package verify proves to a tenant's admin, end to end, that the
 // integration works: signed, expiring, revocable verify links, and the
 // checklist behind them (credentials and scopes, webhooks with a real
-// delivery, templates, initial sync, embed origins, a sample candidate).
+// delivery, templates, initial sync, embed origins, a sample candidate and,
+// when configured, WhatsApp: the number connected, its token accepted, its
+// templates synced, a signed delivery received and no problem reported by
+// WhatsApp in the last day).
 // A tenant is marked verified only when every check passes.
 //
 // The webhooks check does not wait for someone to change a record: it

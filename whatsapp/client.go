@@ -48,7 +48,9 @@ type Config struct {
 // Client calls the WhatsApp Cloud API for one business phone number. It is
 // safe for concurrent use.
 type Client struct {
-	endpoint string
+	base     string // origin and version: https://graph.facebook.com/v21.0
+	phoneID  string
+	endpoint string // the messages endpoint
 	token    string
 	http     *http.Client
 	timeout  time.Duration
@@ -73,7 +75,11 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.AccessToken == "" {
 		return nil, errors.New("whatsapp: access token is required")
 	}
-	endpoint, err := url.JoinPath(base, cfg.APIVersion, cfg.PhoneNumberID, "messages")
+	versioned, err := url.JoinPath(base, cfg.APIVersion)
+	if err != nil {
+		return nil, fmt.Errorf("whatsapp: building endpoint: %w", err)
+	}
+	endpoint, err := url.JoinPath(versioned, cfg.PhoneNumberID, "messages")
 	if err != nil {
 		return nil, fmt.Errorf("whatsapp: building endpoint: %w", err)
 	}
@@ -85,7 +91,8 @@ func NewClient(cfg Config) (*Client, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	return &Client{endpoint: endpoint, token: cfg.AccessToken, http: hc, timeout: timeout}, nil
+	return &Client{base: versioned, phoneID: cfg.PhoneNumberID, endpoint: endpoint, token: cfg.AccessToken,
+		http: hc, timeout: timeout}, nil
 }
 
 // post sends payload as JSON to the messages endpoint and decodes a 2xx
@@ -96,22 +103,43 @@ func (c *Client) post(ctx context.Context, payload, out any) error {
 	if err != nil {
 		return fmt.Errorf("encoding request: %w", err)
 	}
+	return c.do(ctx, http.MethodPost, c.endpoint, "application/json", bytes.NewReader(body), out, "POST messages")
+}
+
+// get reads a Graph API object at path (below the version) with query.
+func (c *Client) get(ctx context.Context, path string, query url.Values, out any) error {
+	u, err := url.JoinPath(c.base, path)
+	if err != nil {
+		return fmt.Errorf("building URL: %w", err)
+	}
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	return c.do(ctx, http.MethodGet, u, "", nil, out, "GET "+path)
+}
+
+// do sends one authorised request and decodes a 2xx JSON answer into out.
+// Non-2xx answers become *APIError; transport failures *NetworkError
+// unless the caller's context ended first.
+func (c *Client) do(ctx context.Context, method, u, contentType string, body io.Reader, out any, op string) error {
 	rctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(rctx, method, u, body)
 	if err != nil {
 		return fmt.Errorf("building request: %w", err)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
 	req.Header.Set("Accept", "application/json")
 
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("posting message: %w", ctx.Err())
+			return fmt.Errorf("%s: %w", op, ctx.Err())
 		}
-		return &NetworkError{Op: "POST messages", Err: err}
+		return &NetworkError{Op: op, Err: err}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))

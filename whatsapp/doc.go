@@ -1,7 +1,9 @@
 // Package whatsapp is the WhatsApp Cloud API channel: a client that sends
-// text and template messages, and the webhook side that checks Meta's
-// verification handshake and request signature and turns notification
-// payloads into typed inbound messages and status updates.
+// text, template and media messages, reads the business phone number, the
+// business account's message templates and media files, and the webhook
+// side that checks Meta's verification handshake and request signature and
+// turns notification payloads into typed inbound messages, status updates,
+// template status changes and value-level errors.
 //
 // # Sending
 //
@@ -24,6 +26,20 @@
 // own message id as biz_opaque_callback_data; Meta echoes it on every status
 // webhook for that send, so a duplicate is at least detectable afterwards
 // (two wamids carrying the same callback data).
+//
+// # The number, templates and files
+//
+// [Client.PhoneNumber] reads the number (GET /{phone-number-id}): it
+// proves the token is accepted for that number. [Client.MessageTemplates]
+// lists every template of a WhatsApp Business Account (GET
+// /{waba-id}/message_templates) following the listing's cursors while
+// paging.next is present, with a bound on pages and a refusal of a cursor
+// that comes back. [Client.MediaInfo] asks for a media file's short-lived
+// URL (GET /{media-id}; sha256 in hex, file_size as number or string) and
+// [Client.DownloadMedia] downloads it with the token, at most a given
+// size ([ErrMediaTooLarge]), checking its hash ([ErrMediaChecksum]); an
+// expired URL answers 404, and a fresh one must be asked for.
+// [Client.UploadMedia] and [Client.SendMedia] send a file.
 //
 // # Webhooks
 //
@@ -54,6 +70,10 @@
 // Recalled from Meta documentation but not re-checked: the 512-character
 // limit of biz_opaque_callback_data and its echo on status webhooks, the
 // mark-as-read request ({"status":"read","message_id":...}).
+// Confirmed as well: the phone number, media and message_templates
+// endpoints and their answers, the media URL's need for the token and its
+// five-minute life, the message_template_status_update value, and the
+// contacts, list_reply, reaction and value-level errors objects.
 // Assumed: which codes are worth retrying beyond those Meta labels as
 // throttling or temporary (see [APIError.Retryable]), the body size and item
 // count bounds in [ParseWebhook], and the status order used by [Advance].

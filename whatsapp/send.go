@@ -48,6 +48,10 @@ type sendRequest struct {
 	Type                  string          `json:"type"`
 	Text                  *textObject     `json:"text,omitempty"`
 	Template              *templateObject `json:"template,omitempty"`
+	Image                 *mediaObject    `json:"image,omitempty"`
+	Video                 *mediaObject    `json:"video,omitempty"`
+	Audio                 *mediaObject    `json:"audio,omitempty"`
+	Document              *mediaObject    `json:"document,omitempty"`
 	BizOpaqueCallbackData string          `json:"biz_opaque_callback_data,omitempty"`
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Bounds that ParseWebhook enforces. Meta does not publish limits; these are
@@ -37,10 +38,11 @@ var (
 // It refuses bodies over MaxWebhookBodyBytes, objects other than
 // whatsapp_business_account, entries or changes without ids or fields,
 // "messages" changes without metadata.phone_number_id, messages without id,
-// from, type or timestamp, statuses without id, status or timestamp, and
-// payloads with more than MaxWebhookItems items. Unknown JSON fields are
-// ignored; change fields other than "messages" are listed in
-// Notification.OtherFields and not parsed.
+// from, type or timestamp, statuses without id, status or timestamp,
+// template status changes without a template name, and payloads with more
+// than MaxWebhookItems items. Unknown JSON fields are ignored; change
+// fields other than "messages" and "message_template_status_update" are
+// listed in Notification.OtherFields and not parsed.
 func ParseWebhook(body []byte) (Notification, error) {
 	var n Notification
 	if len(body) > MaxWebhookBodyBytes {
@@ -92,18 +94,56 @@ func (p *parser) entry(n *Notification, e wireEntry) error {
 		if c.Field == "" {
 			return fmt.Errorf(".changes[%d]: missing field", j)
 		}
-		if c.Field != "messages" {
+		var err error
+		switch c.Field {
+		case "messages":
+			err = p.messagesChange(n, e, c.Value)
+		case "message_template_status_update":
+			err = templateChange(n, e, c.Value)
+		default:
 			addOnce(&n.OtherFields, excerpt([]byte(c.Field), 64))
-			continue
 		}
-		if err := p.messagesChange(n, e.ID, c.Value); err != nil {
+		if err != nil {
 			return fmt.Errorf(".changes[%d].value%s", j, err)
 		}
 	}
 	return nil
 }
 
-func (p *parser) messagesChange(n *Notification, wabaID string, raw json.RawMessage) error {
+// entryTime is an entry's time, zero when absent.
+func entryTime(e wireEntry) time.Time {
+	if e.Time == 0 {
+		return time.Time{}
+	}
+	return e.Time.Time()
+}
+
+// templateChange parses a message_template_status_update value.
+func templateChange(n *Notification, e wireEntry, raw json.RawMessage) error {
+	if len(raw) == 0 || raw[0] != '{' {
+		return errors.New(": not an object")
+	}
+	var v wireTemplateUpdate
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return fmt.Errorf(": %v", err)
+	}
+	if err := checkID(".message_template_name", v.Name); err != nil {
+		return err
+	}
+	if v.Event == "" {
+		return errors.New(".event: missing")
+	}
+	n.TemplateUpdates = append(n.TemplateUpdates, TemplateStatusUpdate{
+		BusinessAccountID: e.ID, TemplateID: excerpt([]byte(v.ID), maxIDLen), Name: v.Name,
+		Language: excerpt([]byte(v.Language), 32), Event: strings.ToUpper(excerpt([]byte(v.Event), 64)),
+		Reason: excerpt([]byte(v.Reason), 1000), Category: strings.ToUpper(excerpt([]byte(v.Category), 64)),
+		Time: entryTime(e),
+	})
+	return nil
+}
+
+func (p *parser) messagesChange(n *Notification, e wireEntry, raw json.RawMessage) error {
+	wabaID := e.ID
 	if len(raw) == 0 || raw[0] != '{' {
 		return errors.New(": not an object")
 	}
@@ -139,7 +179,10 @@ func (p *parser) messagesChange(n *Notification, wabaID string, raw json.RawMess
 		st.BusinessAccountID = wabaID
 		n.Statuses = append(n.Statuses, st)
 	}
-	n.Errors = append(n.Errors, convertErrors(v.Errors)...)
+	for _, se := range convertErrors(v.Errors) {
+		n.Errors = append(n.Errors, ValueError{StatusError: se, PhoneNumberID: v.Metadata.PhoneNumberID,
+			BusinessAccountID: wabaID, Time: entryTime(e)})
+	}
 	return nil
 }
 
@@ -176,38 +219,80 @@ func convertMessage(m wireMessage, contacts []wireContact) (InboundMessage, erro
 	return msg, nil
 }
 
-// fillContent sets Text, Media and Location from whichever typed object is
-// present, so that every type keeps a readable placeholder.
+// fillContent sets Text, Media, Location, Contacts, Reply and Reaction
+// from whichever typed object is present, so that every type keeps a
+// readable placeholder.
 func fillContent(msg *InboundMessage, m wireMessage) {
 	if m.Text != nil {
 		msg.Text = m.Text.Body
 	}
 	for _, media := range []*wireMedia{m.Image, m.Document, m.Audio, m.Video, m.Sticker} {
 		if media != nil {
-			msg.Media = &Media{ID: media.ID, MimeType: media.MimeType, SHA256: media.SHA256, Caption: media.Caption, Filename: media.Filename}
+			msg.Media = &Media{ID: media.ID, MimeType: media.MimeType, SHA256: media.SHA256, Caption: media.Caption,
+				Filename: media.Filename, Voice: media.Voice, Animated: media.Animated}
 			break
 		}
 	}
 	if l := m.Location; l != nil {
-		msg.Location = &Location{Latitude: l.Latitude, Longitude: l.Longitude, Name: l.Name, Address: l.Address}
+		msg.Location = &Location{Latitude: l.Latitude, Longitude: l.Longitude, Name: l.Name, Address: l.Address, URL: l.URL}
 		if msg.Text == "" {
 			msg.Text = strings.TrimSpace(l.Name + " " + l.Address)
 		}
 	}
-	if b := m.Button; b != nil && msg.Text == "" {
-		msg.Text = b.Text
+	for _, c := range m.Contacts {
+		msg.Contacts = append(msg.Contacts, convertContact(c))
 	}
-	if in := m.Interactive; in != nil && msg.Text == "" {
+	if len(msg.Contacts) > 0 && msg.Text == "" {
+		msg.Text = msg.Contacts[0].Name()
+	}
+	if b := m.Button; b != nil {
+		msg.Reply = &Reply{Kind: "button", Title: b.Text, Payload: b.Payload}
+	}
+	if in := m.Interactive; in != nil {
 		switch {
 		case in.ButtonReply != nil:
-			msg.Text = in.ButtonReply.Title
+			msg.Reply = &Reply{Kind: "button_reply", ID: in.ButtonReply.ID, Title: in.ButtonReply.Title}
 		case in.ListReply != nil:
-			msg.Text = in.ListReply.Title
+			msg.Reply = &Reply{Kind: "list_reply", ID: in.ListReply.ID, Title: in.ListReply.Title,
+				Description: in.ListReply.Description}
 		}
 	}
-	if r := m.Reaction; r != nil && msg.Text == "" {
-		msg.Text = r.Emoji
+	if msg.Reply != nil && msg.Text == "" {
+		msg.Text = msg.Reply.Title
 	}
+	if r := m.Reaction; r != nil {
+		msg.Reaction = &Reaction{MessageID: r.MessageID, Emoji: r.Emoji}
+		if msg.Text == "" {
+			msg.Text = r.Emoji
+		}
+	}
+}
+
+// convertContact converts one shared contact card.
+func convertContact(c wireSharedContact) Contact {
+	out := Contact{FormattedName: strings.TrimSpace(c.Name.FormattedName), FirstName: strings.TrimSpace(c.Name.FirstName),
+		LastName: strings.TrimSpace(c.Name.LastName)}
+	var org []string
+	for _, s := range []string{c.Org.Company, c.Org.Department, c.Org.Title} {
+		if s = strings.TrimSpace(s); s != "" {
+			org = append(org, s)
+		}
+	}
+	out.Organization = strings.Join(org, ", ")
+	for _, p := range c.Phones {
+		out.Phones = append(out.Phones, ContactPhone{Phone: strings.TrimSpace(p.Phone), WaID: p.WaID, Type: p.Type})
+	}
+	for _, e := range c.Emails {
+		if e.Email != "" {
+			out.Emails = append(out.Emails, e.Email)
+		}
+	}
+	for _, u := range c.URLs {
+		if u.URL != "" {
+			out.URLs = append(out.URLs, u.URL)
+		}
+	}
+	return out
 }
 
 func convertStatus(s wireStatus) (StatusUpdate, error) {

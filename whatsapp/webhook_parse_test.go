@@ -106,15 +106,17 @@ func TestParseWebhookMediaAndOtherTypesArePlaceholders(t *testing.T) {
 	want := []row{
 		{Type: "image", Summary: "[image] Mijn rijbewijs", Media: &whatsapp.Media{ID: "1001", MimeType: "image/jpeg", SHA256: "c2hh", Caption: "Mijn rijbewijs"}},
 		{Type: "document", Summary: "[document] cv-jeroen.pdf CV", Media: &whatsapp.Media{ID: "1002", MimeType: "application/pdf", SHA256: "c2hh", Caption: "CV", Filename: "cv-jeroen.pdf"}},
-		{Type: "audio", Summary: "[audio]", Media: &whatsapp.Media{ID: "1003", MimeType: "audio/ogg; codecs=opus", SHA256: "c2hh"}},
+		{Type: "audio", Summary: "[audio]", Media: &whatsapp.Media{ID: "1003", MimeType: "audio/ogg; codecs=opus", SHA256: "c2hh", Voice: true}},
 		{Type: "video", Summary: "[video]", Media: &whatsapp.Media{ID: "1004", MimeType: "video/mp4", SHA256: "c2hh"}},
 		{Type: "sticker", Summary: "[sticker]", Media: &whatsapp.Media{ID: "1005", MimeType: "image/webp", SHA256: "c2hh"}},
 		{Type: "location", Text: "Kantoor Damrak 1, Amsterdam", Summary: "[location] Kantoor Damrak 1, Amsterdam", HasLocation: true},
 		{Type: "button", Text: "Ja, ik kom", Summary: "[button] Ja, ik kom"},
-		{Type: "interactive", Text: "Dinsdag 10:00", Summary: "[interactive] Dinsdag 10:00"},
+		{Type: "interactive", Text: "Dinsdag 10:00", Summary: "[interactive] Dinsdag 10:00 (Kantoor Amsterdam)"},
 		{Type: "reaction", Text: "👍", Summary: "[reaction] 👍"},
 		{Type: "unsupported", Summary: "[unsupported]", Errors: 1},
 		{Type: "hologram", Summary: "[hologram]"},
+		{Type: "contacts", Text: "Pieter de Boer", Summary: "[contacts] Pieter de Boer"},
+		{Type: "reaction", Summary: "[reaction]"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("messages (-want +got):\n%s", diff)
@@ -125,8 +127,55 @@ func TestParseWebhookMediaAndOtherTypesArePlaceholders(t *testing.T) {
 	if n.Messages[9].Errors[0].Code != 131051 {
 		t.Errorf("unsupported error code = %d", n.Messages[9].Errors[0].Code)
 	}
-	if diff := cmp.Diff([]string{"message_template_status_update"}, n.OtherFields); diff != "" {
+	if diff := cmp.Diff([]string{"account_update"}, n.OtherFields); diff != "" {
 		t.Errorf("OtherFields (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseWebhookKeepsEveryKindWhole(t *testing.T) {
+	n, err := whatsapp.ParseWebhook(readFixture(t, "media_messages.json"))
+	if err != nil {
+		t.Fatalf("ParseWebhook: %v", err)
+	}
+	byID := map[string]whatsapp.InboundMessage{}
+	for _, m := range n.Messages {
+		byID[m.ID] = m
+	}
+	wantContacts := []whatsapp.Contact{{
+		FormattedName: "Pieter de Boer", FirstName: "Pieter", LastName: "de Boer", Organization: "Bouw BV, Uitvoerder",
+		Phones: []whatsapp.ContactPhone{{Phone: "+31 6 12345678", WaID: "31612345678", Type: "CELL"}, {Phone: "020-1234567", Type: "WORK"}},
+		Emails: []string{"pieter@example.nl"},
+	}}
+	if diff := cmp.Diff(wantContacts, byID["wamid.contacts1"].Contacts); diff != "" {
+		t.Errorf("contacts (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(&whatsapp.Reply{Kind: "list_reply", ID: "slot-2", Title: "Dinsdag 10:00", Description: "Kantoor Amsterdam"},
+		byID["wamid.interactive1"].Reply); diff != "" {
+		t.Errorf("list reply (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(&whatsapp.Reply{Kind: "button", Title: "Ja, ik kom", Payload: "accept"}, byID["wamid.button1"].Reply); diff != "" {
+		t.Errorf("button reply (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(&whatsapp.Reaction{MessageID: "wamid.template1", Emoji: "👍"}, byID["wamid.reaction1"].Reaction); diff != "" {
+		t.Errorf("reaction (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(&whatsapp.Reaction{MessageID: "wamid.template1"}, byID["wamid.reaction2"].Reaction); diff != "" {
+		t.Errorf("removed reaction (-want +got):\n%s", diff)
+	}
+	if a := byID["wamid.audio1"].Media; a == nil || !a.Voice {
+		t.Errorf("voice note = %+v", a)
+	}
+	at := time.Unix(1750263900, 0).UTC()
+	wantTpl := []whatsapp.TemplateStatusUpdate{{BusinessAccountID: "102290129340398", TemplateID: "12345", Name: "interview_invite",
+		Language: "nl", Event: "APPROVED", Reason: "NONE", Category: "UTILITY", Time: at}}
+	if diff := cmp.Diff(wantTpl, n.TemplateUpdates); diff != "" {
+		t.Errorf("template updates (-want +got):\n%s", diff)
+	}
+	wantErrs := []whatsapp.ValueError{{StatusError: whatsapp.StatusError{Code: 131031, Title: "Business Account locked",
+		Message: "Business Account locked", Details: "Your account is locked."},
+		PhoneNumberID: "106540352242922", BusinessAccountID: "102290129340398", Time: at}}
+	if diff := cmp.Diff(wantErrs, n.Errors); diff != "" {
+		t.Errorf("value-level errors (-want +got):\n%s", diff)
 	}
 }
 

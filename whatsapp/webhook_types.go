@@ -13,11 +13,47 @@ type Notification struct {
 	// Statuses are status updates for messages we sent, in payload order.
 	Statuses []StatusUpdate
 	// Errors are value-level errors (entry.changes.value.errors): problems
-	// Meta reports that are not tied to one message.
-	Errors []StatusError
-	// OtherFields lists change fields other than "messages" (for example
-	// message_template_status_update) that were present but not parsed.
+	// Meta reports about the number or the app that are not tied to one
+	// message.
+	Errors []ValueError
+	// TemplateUpdates are message_template_status_update changes: a
+	// template of the business account was approved, rejected, paused,
+	// disabled, ...
+	TemplateUpdates []TemplateStatusUpdate
+	// OtherFields lists change fields other than "messages" and
+	// "message_template_status_update" that were present but not parsed.
 	OtherFields []string
+}
+
+// ValueError is a value-level error of a "messages" change.
+type ValueError struct {
+	StatusError
+	// PhoneNumberID is the business phone number the change is about.
+	PhoneNumberID string
+	// BusinessAccountID is the WhatsApp Business Account id (entry.id).
+	BusinessAccountID string
+	// Time is when Meta sent the change (entry.time); zero when absent.
+	Time time.Time
+}
+
+// TemplateStatusUpdate is a message_template_status_update change.
+type TemplateStatusUpdate struct {
+	// BusinessAccountID is the WhatsApp Business Account id (entry.id).
+	BusinessAccountID string
+	// TemplateID is message_template_id.
+	TemplateID string
+	// Name and Language identify the template.
+	Name     string
+	Language string
+	// Event is the new state as Meta names it: APPROVED, REJECTED,
+	// PAUSED, DISABLED, PENDING_DELETION, ARCHIVED, ...
+	Event string
+	// Reason explains a rejection or pause ("NONE" on approval).
+	Reason string
+	// Category is message_template_category, when present.
+	Category string
+	// Time is when Meta sent the change (entry.time); zero when absent.
+	Time time.Time
 }
 
 // InboundMessage is a message a candidate sent to a business number.
@@ -35,12 +71,22 @@ type InboundMessage struct {
 	// unsupported, ... Unknown types are kept.
 	Type string
 	// Text is the text body; for button and interactive replies the chosen
-	// title, for reactions the emoji, for locations the name and address.
+	// title, for reactions the emoji, for locations the name and address,
+	// for contacts the first contact's name.
 	Text string
 	// Media is set for image, document, audio, video and sticker messages.
 	Media *Media
 	// Location is set for location messages.
 	Location *Location
+	// Contacts are the contact cards of a contacts message, each with its
+	// name and numbers.
+	Contacts []Contact
+	// Reply is the tapped quick-reply button (type button) or the chosen
+	// reply button or list row (type interactive).
+	Reply *Reply
+	// Reaction is set for reaction messages: the emoji a candidate put on
+	// a message, or an empty emoji when they removed their reaction.
+	Reaction *Reaction
 	// Context is the id of the message this one replies to, when it is a reply.
 	Context string
 	// PhoneNumberID is the business phone number id that received the message.
@@ -66,6 +112,65 @@ type Media struct {
 	Caption string
 	// Filename is the original filename of a document.
 	Filename string
+	// Voice is set for an audio message recorded as a voice note.
+	Voice bool
+	// Animated is set for an animated sticker.
+	Animated bool
+}
+
+// Contact is a contact card a candidate shared.
+type Contact struct {
+	// FormattedName is the name as shown; FirstName and LastName its parts.
+	FormattedName string
+	FirstName     string
+	LastName      string
+	// Organization is the company, department and title, joined.
+	Organization string
+	Phones       []ContactPhone
+	Emails       []string
+	URLs         []string
+}
+
+// Name returns the contact's formatted name, or its parts joined.
+func (c Contact) Name() string {
+	if c.FormattedName != "" {
+		return c.FormattedName
+	}
+	return strings.TrimSpace(c.FirstName + " " + c.LastName)
+}
+
+// ContactPhone is one number of a contact card.
+type ContactPhone struct {
+	// Phone is the number as the card holds it.
+	Phone string
+	// WaID is the number's WhatsApp id, when it has one.
+	WaID string
+	// Type is HOME, WORK, CELL, ... as the card says.
+	Type string
+}
+
+// Reply is what a candidate chose by tapping a button or a list row.
+type Reply struct {
+	// Kind is "button" (a template's quick-reply button), "button_reply"
+	// or "list_reply" (an interactive message's reply button or list row).
+	Kind string
+	// ID is the id the business gave the button or row (empty for a
+	// quick-reply button, which has a payload).
+	ID string
+	// Title is the text the candidate saw and tapped.
+	Title string
+	// Description is a list row's description.
+	Description string
+	// Payload is a quick-reply button's payload.
+	Payload string
+}
+
+// Reaction is an emoji a candidate put on a message, or took off.
+type Reaction struct {
+	// MessageID is the wamid of the message reacted to.
+	MessageID string
+	// Emoji is the reaction; empty when the candidate removed it.
+	Emoji string
 }
 
 // Location is a shared location.
@@ -78,6 +183,8 @@ type Location struct {
 	Name string
 	// Address of the place, if any.
 	Address string
+	// URL of the place, if any.
+	URL string
 }
 
 // Summary returns a one-line text for showing the message in an inbox:
@@ -96,6 +203,9 @@ func (m InboundMessage) Summary() string {
 	}
 	if m.Text != "" {
 		parts = append(parts, m.Text)
+	}
+	if r := m.Reply; r != nil && r.Description != "" {
+		parts = append(parts, "("+r.Description+")")
 	}
 	return strings.Join(parts, " ")
 }

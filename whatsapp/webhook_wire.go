@@ -17,6 +17,7 @@ type wireWebhook struct {
 
 type wireEntry struct {
 	ID      string       `json:"id"`
+	Time    unixTime     `json:"time"`
 	Changes []wireChange `json:"changes"`
 }
 
@@ -62,8 +63,10 @@ type wireMessage struct {
 		Longitude float64 `json:"longitude"`
 		Name      string  `json:"name"`
 		Address   string  `json:"address"`
+		URL       string  `json:"url"`
 	} `json:"location"`
-	Button *struct {
+	Contacts []wireSharedContact `json:"contacts"`
+	Button   *struct {
 		Text    string `json:"text"`
 		Payload string `json:"payload"`
 	} `json:"button"`
@@ -96,6 +99,64 @@ type wireMedia struct {
 	SHA256   string `json:"sha256"`
 	Caption  string `json:"caption"`
 	Filename string `json:"filename"`
+	Voice    bool   `json:"voice"`
+	Animated bool   `json:"animated"`
+}
+
+// wireSharedContact is one card of a contacts message.
+type wireSharedContact struct {
+	Name struct {
+		FormattedName string `json:"formatted_name"`
+		FirstName     string `json:"first_name"`
+		LastName      string `json:"last_name"`
+	} `json:"name"`
+	Org struct {
+		Company    string `json:"company"`
+		Department string `json:"department"`
+		Title      string `json:"title"`
+	} `json:"org"`
+	Phones []struct {
+		Phone string `json:"phone"`
+		WaID  string `json:"wa_id"`
+		Type  string `json:"type"`
+	} `json:"phones"`
+	Emails []struct {
+		Email string `json:"email"`
+	} `json:"emails"`
+	URLs []struct {
+		URL string `json:"url"`
+	} `json:"urls"`
+}
+
+// wireTemplateUpdate is the value of a message_template_status_update change.
+type wireTemplateUpdate struct {
+	Event    string     `json:"event"`
+	ID       flexString `json:"message_template_id"`
+	Name     string     `json:"message_template_name"`
+	Language string     `json:"message_template_language"`
+	Reason   string     `json:"reason"`
+	Category string     `json:"message_template_category"`
+}
+
+// flexString reads an id Meta sends as a JSON number or a string.
+type flexString string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return err
+	}
+	*f = flexString(n.String())
+	return nil
 }
 
 type wireStatus struct {

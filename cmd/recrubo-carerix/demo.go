@@ -17,6 +17,7 @@ import (
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/config"
+	"github.com/recrubo/recrubo-carerix/messaging"
 	"github.com/recrubo/recrubo-carerix/templates"
 	"github.com/recrubo/recrubo-carerix/whatsapp/waemu"
 )
@@ -164,11 +165,20 @@ func (e *env) demo(ctx context.Context, o demoOptions) error {
 		return errors.Join(err, <-result)
 	}
 
-	tenant := demoTenant(cx, wa.URL(), waSecret, waToken, waVerify)
+	tenant := demoTenant(cx)
 	if err := svc.db.CreateTenant(ctx, tenant); err != nil {
 		return fail(fmt.Errorf("creating the demo tenant: %w", err))
 	}
-	wa.SetWebhookURL(publicURL + "/webhooks/whatsapp/" + tenant.Slug)
+	// The tenant's WhatsApp number is connected as an admin does it: the
+	// token is checked at the emulator and the templates are read from it.
+	conn, err := messaging.New(messaging.Config{Store: svc.db}).Connect(ctx, tenant, recrubo.WhatsAppSettings{
+		APIBaseURL: wa.URL(), PhoneNumberID: demoPhoneNumberID, BusinessAccountID: waemu.DefaultBusinessAccountID,
+		AccessToken: recrubo.NewSecret(waToken), AppSecret: recrubo.NewSecret(waSecret), VerifyToken: recrubo.NewSecret(waVerify)})
+	if err != nil {
+		return fail(fmt.Errorf("connecting the demo's WhatsApp number: %w", err))
+	}
+	fmt.Fprintf(out, "Connected WhatsApp number %s (%d templates)\n", conn.Check.DisplayPhoneNumber, conn.Templates)
+	wa.SetWebhookURL(publicURL + messaging.WebhookPath(tenant.Slug))
 
 	fmt.Fprintln(out, "\nProvisioning the tenant's Carerix (templates and webhooks) ...")
 	verifyURL, err := e.runProvision(ctx, svc.db, tenant, publicURL, out, provisionOptions{})
@@ -183,7 +193,7 @@ func (e *env) demo(ctx context.Context, o demoOptions) error {
 		return fail(err)
 	}
 	fmt.Fprintln(out, "\nSeeding conversations ...")
-	sample, n, err := seedDemoConversations(ctx, svc.db, tenant, o.seed)
+	sample, n, err := seedDemoConversations(ctx, svc.db, tenant, o.seed, wa, out)
 	if err != nil {
 		return fail(fmt.Errorf("seeding conversations: %w", err))
 	}
@@ -203,22 +213,29 @@ func (e *env) demo(ctx context.Context, o demoOptions) error {
 	fmt.Fprintf(out, `
 Recrubo for Carerix is running. Open:
 
-  A candidate record, as Carerix shows it:  %s/record/candidate/%s?user=%s
-  The dashboard, as Carerix shows it:       %s/home?user=%s
-  The admin's verify link:                  %s
+  A candidate record, as Carerix shows it:  %[1]s/record/candidate/%[2]s?user=%[3]s
+  The dashboard, as Carerix shows it:       %[1]s/home?user=%[3]s
+  The admin's verify link:                  %[4]s
 
 Where Recrubo asks you to sign in with Carerix, the emulated Carerix knows
-every seeded user by their user name (here %q) with the password %q.
-`, cx.URL(), sample.candidateID, admin, cx.URL(), admin, verifyURL, adminName, carerixemu.DefaultUserPassword)
-	fmt.Fprintf(out, `
-Make a candidate write to you:
-  curl -X POST %s/_emulator/inbound -d '{"from":"%s","text":"Hallo!"}'
+every seeded user by their user name (here %[9]q) with the password %[10]q.
+
+The candidate on that record page (%[6]s) writes to you through the WhatsApp emulator:
+  a text:     curl -X POST %[5]s/_emulator/inbound -d '{"from":"%[7]s","text":"Hallo!"}'
+  a photo:    curl -X POST %[5]s/_emulator/inbound -d '{"from":"%[7]s","type":"image","text":"Mijn rijbewijs"}'
+  a CV:       curl -X POST %[5]s/_emulator/inbound -d '{"from":"%[7]s","type":"document","filename":"cv.pdf","text":"Mijn cv"}'
+  a reaction to your last message:
+              curl -X POST %[5]s/_emulator/inbound -d '{"from":"%[7]s","type":"reaction","react_to":"%[8]s","emoji":"👍"}'
+  (also audio, video, sticker, location, contacts, button, interactive and unsupported: see whatsapp/waemu)
+WhatsApp pauses a template (a status webhook follows):
+  curl -X POST %[5]s/_emulator/templates/status -d '{"name":"vacature_match","language":"nl","status":"PAUSED","reason":"LOW_QUALITY"}'
 
 Change a candidate in Carerix (a webhook follows):
-  go run ./cmd/recrubo-carerix emulate candidate update %s --emulator %s --first-name Sanne
+  go run ./cmd/recrubo-carerix emulate candidate update %[2]s --emulator %[1]s --first-name Sanne
 
 Press Ctrl-C to stop.
-`, wa.URL(), strings.TrimPrefix(sample.phone, "+"), sample.candidateID, cx.URL())
+`, cx.URL(), sample.candidateID, admin, verifyURL, wa.URL(), sample.phone, strings.TrimPrefix(sample.phone, "+"), sample.lastSent,
+		adminName, carerixemu.DefaultUserPassword)
 
 	err = <-result
 	fmt.Fprintln(out, "Stopped.")
@@ -256,8 +273,9 @@ type demoRecords interface {
 	Employee(id string) (carerixemu.Employee, error)
 }
 
-// demoTenant is the demo's tenant, pointing at the emulators.
-func demoTenant(cx *carerixemu.Server, waURL, waSecret, waToken, waVerify string) *recrubo.Tenant {
+// demoTenant is the demo's tenant, pointing at the Carerix emulator; its
+// WhatsApp number is connected afterwards.
+func demoTenant(cx *carerixemu.Server) *recrubo.Tenant {
 	t := &recrubo.Tenant{
 		Slug:         "acme",
 		DisplayName:  "Acme Uitzendbureau (demo)",
@@ -276,11 +294,7 @@ func demoTenant(cx *carerixemu.Server, waURL, waSecret, waToken, waVerify string
 		Webhook: recrubo.WebhookSettings{Secret: randomSecret()},
 		// The emulated realm's public client lets framed pages sign in
 		// (what tenants whose API gives no stableHash need).
-		Embed: recrubo.EmbedSettings{SigningKey: randomSecret(), SignInClientID: carerixemu.DefaultPublicClientID},
-		WhatsApp: recrubo.WhatsAppSettings{
-			APIBaseURL: waURL, PhoneNumberID: demoPhoneNumberID,
-			AccessToken: recrubo.NewSecret(waToken), AppSecret: recrubo.NewSecret(waSecret), VerifyToken: recrubo.NewSecret(waVerify),
-		},
+		Embed:    recrubo.EmbedSettings{SigningKey: randomSecret(), SignInClientID: carerixemu.DefaultPublicClientID},
 		Language: recrubo.LangDutch,
 		TimeZone: "Europe/Amsterdam",
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -13,8 +14,8 @@ import (
 	"github.com/recrubo/recrubo-carerix/whatsapp/waemu"
 )
 
-// demoTemplate is one message template of the demo, registered both at the
-// WhatsApp emulator (the provider) and in our store.
+// demoTemplate is one message template of the demo, registered at the
+// WhatsApp emulator (the provider); the service reads them from there.
 type demoTemplate struct {
 	name, lang, body string
 	category         recrubo.TemplateCategory
@@ -44,10 +45,13 @@ func demoWhatsAppTemplates() []waemu.Template {
 }
 
 // demoSample is a candidate the demo's printed links point at: synced, with
-// a phone number and a conversation whose service window is open.
+// a mobile number and a conversation whose service window is open.
 type demoSample struct {
 	candidateID string
 	phone       string
+	// lastSent is the provider id of the recruiter's last message, for a
+	// reaction.
+	lastSent string
 }
 
 // demoCandidateReplies and demoRecruiterLines are the demo's chat lines.
@@ -62,20 +66,15 @@ var (
 	}
 )
 
-// seedDemoConversations gives the synced candidates with a phone number a
+// seedDemoConversations gives the synced candidates with a mobile number a
 // conversation history spread over the last 90 days, as if recruiters had
-// used the inbox: template openers, replies, statuses, costs. It writes
-// through the store (the history is in the past, so nothing is sent).
-func seedDemoConversations(ctx context.Context, st recrubo.Store, t *recrubo.Tenant, seed int64) (demoSample, int, error) {
+// used the inbox: template openers, replies, statuses, costs. The
+// recruiters' messages of the past are written to the store (nothing is
+// sent again); every candidate's message is sent through the WhatsApp
+// emulator at its time in the past, so the service receives it as in
+// production and the emulator knows whose service window is open.
+func seedDemoConversations(ctx context.Context, st recrubo.Store, t *recrubo.Tenant, seed int64, wa *waemu.Server, out io.Writer) (demoSample, int, error) {
 	var sample demoSample
-	for _, dt := range demoTemplates {
-		if err := st.SaveTemplate(ctx, &recrubo.MessageTemplate{
-			TenantID: t.ID, Name: dt.name, Language: dt.lang, Category: dt.category,
-			Status: recrubo.TemplateApproved, Body: dt.body, Variables: dt.vars,
-		}); err != nil {
-			return sample, 0, fmt.Errorf("saving template %s: %w", dt.name, err)
-		}
-	}
 	for cat, price := range demoRates {
 		if err := st.SaveCostRate(ctx, &recrubo.CostRate{TenantID: t.ID, Category: cat, Price: decimal.RequireFromString(price)}); err != nil {
 			return sample, 0, fmt.Errorf("saving the %s rate: %w", cat, err)
@@ -89,6 +88,7 @@ func seedDemoConversations(ctx context.Context, st recrubo.Store, t *recrubo.Ten
 	now := time.Now()
 	n := 0
 	after := ""
+	var inbound []waemu.Inbound
 	for {
 		page, err := st.Candidates(ctx, t.ID, recrubo.ListOptions{AfterID: after, Limit: 200})
 		if err != nil {
@@ -103,24 +103,59 @@ func seedDemoConversations(ctx context.Context, st recrubo.Store, t *recrubo.Ten
 				continue
 			}
 			open := sample.candidateID == ""
-			if err := seedDemoConversation(ctx, st, t, c, vacancies, rng, now, open); err != nil {
+			in, lastSent, err := seedDemoConversation(ctx, st, t, c, vacancies, rng, now, open)
+			if err != nil {
 				return sample, n, err
 			}
+			inbound = append(inbound, in...)
 			if open {
-				sample = demoSample{candidateID: c.ID, phone: c.PhoneE164}
+				sample = demoSample{candidateID: c.ID, phone: c.PhoneE164, lastSent: lastSent}
 			}
 			n++
 		}
 	}
 	if sample.candidateID == "" {
-		return sample, n, fmt.Errorf("no synced candidate has a usable phone number")
+		return sample, n, fmt.Errorf("no synced candidate has a usable mobile number")
 	}
-	return sample, n, nil
+	fmt.Fprintf(out, "  %d conversations; %d candidate messages through the WhatsApp emulator ...\n", n, len(inbound))
+	for _, in := range inbound {
+		if _, err := wa.SimulateInbound(in); err != nil {
+			return sample, n, fmt.Errorf("a candidate writing through the WhatsApp emulator: %w", err)
+		}
+	}
+	return sample, n, waitDemoInbound(ctx, st, t, wa, len(inbound))
 }
 
-// seedDemoConversation writes one candidate's conversation. open makes the
-// last message a recent reply, so the service window is open.
-func seedDemoConversation(ctx context.Context, st recrubo.Store, t *recrubo.Tenant, c *recrubo.Candidate, vacancies []*recrubo.Vacancy, rng *rand.Rand, now time.Time, open bool) error {
+// waitDemoInbound waits until the emulator delivered every webhook and
+// the service processed the n messages.
+func waitDemoInbound(ctx context.Context, st recrubo.Store, t *recrubo.Tenant, wa *waemu.Server, n int) error {
+	if err := wa.WaitIdle(ctx); err != nil {
+		return err
+	}
+	for {
+		stats, err := st.EventStats(ctx, t.ID, recrubo.SourceWhatsApp)
+		if err != nil {
+			return err
+		}
+		if stats.Total >= int64(n) && stats.Unprocessed == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// seedDemoConversation writes one candidate's conversation: the
+// recruiters' messages to the store, and returns the candidate's messages
+// to send through the emulator, and the provider id of the last
+// recruiter's message. open makes the last message a recent reply, so the
+// service window is open.
+func seedDemoConversation(ctx context.Context, st recrubo.Store, t *recrubo.Tenant, c *recrubo.Candidate, vacancies []*recrubo.Vacancy, rng *rand.Rand, now time.Time, open bool) ([]waemu.Inbound, string, error) {
+	var inbound []waemu.Inbound
+	lastSent := ""
 	start := now.Add(-time.Duration(rng.IntN(90*24)) * time.Hour)
 	if open {
 		start = now.Add(-3 * time.Hour)
@@ -133,11 +168,16 @@ func seedDemoConversation(ctx context.Context, st recrubo.Store, t *recrubo.Tena
 		conv.AssigneeID = ""
 	}
 	if err := st.SaveConversation(ctx, conv); err != nil {
-		return fmt.Errorf("saving a conversation: %w", err)
+		return nil, "", fmt.Errorf("saving a conversation: %w", err)
 	}
 	at := start
 	add := func(m *recrubo.Message) error {
 		m.TenantID, m.ConversationID, m.CreatedAt = t.ID, conv.ID, at
+		if m.Direction == recrubo.Inbound {
+			inbound = append(inbound, waemu.Inbound{From: strings.TrimPrefix(c.PhoneE164, "+"), ProfileName: c.FirstName,
+				Text: m.Body, At: at})
+			return nil
+		}
 		if m.Direction == recrubo.Outbound {
 			m.ProviderID = "wamid.demo." + randomHex()
 			m.SentAt = at.Add(2 * time.Second)
@@ -151,10 +191,7 @@ func seedDemoConversation(ctx context.Context, st recrubo.Store, t *recrubo.Tena
 				m.Status, m.DeliveredAt, m.ReadAt = recrubo.StatusRead, at.Add(5*time.Second), at.Add(time.Duration(1+rng.IntN(90))*time.Minute)
 			}
 			conv.LastOutboundAt = at
-		} else {
-			m.ProviderID = "wamid.demo." + randomHex()
-			m.Status = recrubo.StatusReceived
-			conv.LastInboundAt = at
+			lastSent = m.ProviderID
 		}
 		conv.LastMessageAt, conv.LastMessagePreview = at, m.Body
 		if _, err := st.AddMessage(ctx, m); err != nil {
@@ -174,13 +211,13 @@ func seedDemoConversation(ctx context.Context, st recrubo.Store, t *recrubo.Tena
 	for i, v := range vars {
 		body = strings.ReplaceAll(body, fmt.Sprintf("{{%d}}", i+1), v)
 	}
-	if err := add(&recrubo.Message{Direction: recrubo.Outbound, SenderID: conv.AssigneeID, Body: body,
+	if err := add(&recrubo.Message{Direction: recrubo.Outbound, SenderID: conv.AssigneeID, Body: body, Kind: recrubo.KindTemplate,
 		TemplateName: dt.name, TemplateLanguage: dt.lang, TemplateVars: vars}); err != nil {
-		return err
+		return nil, "", err
 	}
 	price := decimal.RequireFromString(demoRates[dt.category])
 	if err := st.AddCost(ctx, t.ID, conv.ID, dt.category, price, at.In(t.Location())); err != nil {
-		return fmt.Errorf("adding a cost: %w", err)
+		return nil, "", fmt.Errorf("adding a cost: %w", err)
 	}
 	// Seven in ten candidates reply, some after minutes, some after days;
 	// then a few lines back and forth. The open conversation's lines are
@@ -195,7 +232,7 @@ func seedDemoConversation(ctx context.Context, st recrubo.Store, t *recrubo.Tena
 				break
 			}
 			if err := add(&recrubo.Message{Direction: recrubo.Inbound, Body: demoCandidateReplies[rng.IntN(len(demoCandidateReplies))]}); err != nil {
-				return err
+				return nil, "", err
 			}
 			if !open && rng.IntN(4) == 0 {
 				break // awaiting the recruiter's reply
@@ -203,14 +240,15 @@ func seedDemoConversation(ctx context.Context, st recrubo.Store, t *recrubo.Tena
 			if at = at.Add(answer); at.After(now) {
 				break
 			}
-			if err := add(&recrubo.Message{Direction: recrubo.Outbound, SenderID: conv.AssigneeID, Body: demoRecruiterLines[rng.IntN(len(demoRecruiterLines))]}); err != nil {
-				return err
+			if err := add(&recrubo.Message{Direction: recrubo.Outbound, SenderID: conv.AssigneeID, Kind: recrubo.KindText,
+				Body: demoRecruiterLines[rng.IntN(len(demoRecruiterLines))]}); err != nil {
+				return nil, "", err
 			}
 		}
 	}
 	conv.UpdatedAt = at
 	if err := st.SaveConversation(ctx, conv); err != nil {
-		return fmt.Errorf("saving a conversation: %w", err)
+		return nil, "", fmt.Errorf("saving a conversation: %w", err)
 	}
-	return nil
+	return inbound, lastSent, nil
 }

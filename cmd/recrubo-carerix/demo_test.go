@@ -31,7 +31,7 @@ func TestPrintDemoScope(t *testing.T) {
 		}
 	}
 	db := storetest.NewEnv(t, storetest.SQLite).Open(t)
-	tn := demoTenant(cx, "http://127.0.0.1:1", "s", "t", "v")
+	tn := demoTenant(cx)
 	if err := db.CreateTenant(ctx, tn); err != nil {
 		t.Fatal(err)
 	}

@@ -154,7 +154,8 @@ func randomSecret() recrubo.Secret {
 
 func (e *env) tenantCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "tenant", Short: "Manage tenants (Carerix customers)"}
-	cmd.AddCommand(e.tenantAddCmd(), e.tenantUpdateCmd(), e.tenantListCmd(), e.tenantShowCmd(), e.tenantRemoveCmd(), e.tenantVerifyLinkCmd())
+	cmd.AddCommand(e.tenantAddCmd(), e.tenantUpdateCmd(), e.tenantListCmd(), e.tenantShowCmd(), e.tenantRemoveCmd(), e.tenantVerifyLinkCmd(),
+		e.tenantWhatsAppCmd())
 	return cmd
 }
 

@@ -258,7 +258,7 @@ func TestExampleTenantFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	managed := map[string]bool{"id": true, "created_at": true, "updated_at": true, "verified_at": true, "verified_by": true,
-		"application_id": true, "public_key_pem": true}
+		"application_id": true, "public_key_pem": true, "connected_at": true}
 	var walk func(prefix string, typ reflect.Type)
 	walk = func(prefix string, typ reflect.Type) {
 		for f := range typ.Fields() {

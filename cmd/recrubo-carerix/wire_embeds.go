@@ -31,11 +31,12 @@ func wireEmbeds(s *services) error {
 	}
 	pages := server.NewEmbedPageCache(embedPageTTL, nil)
 	s.server.Embeds = server.EmbedDeps{
-		Auth:      auth,
-		SignIn:    &embed.Realm{PublicURL: s.cfg.PublicURL},
-		Data:      s.cached,
-		Messenger: s.messaging,
-		Pages:     pages,
+		Auth:       auth,
+		SignIn:     &embed.Realm{PublicURL: s.cfg.PublicURL},
+		Data:       s.cached,
+		Messenger:  s.messaging,
+		Broadcasts: s.messaging,
+		Pages:      pages,
 		Carerix: embed.NewCarerixRecords(carerix.NewPool(func(c *carerix.Config) { c.Logger = s.log.With("area", "embeds") }, s.db),
 			carerixRecordsTTL),
 	}

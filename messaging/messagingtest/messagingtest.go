@@ -50,6 +50,9 @@ type Options struct {
 
 // Env is one running stack.
 type Env struct {
+	// Store is the database DB is a handle on; Open another handle for a
+	// second instance.
+	Store   *storetest.Env
 	DB      *store.DB
 	Service *messaging.Service
 	Emu     *waemu.TestServer
@@ -66,7 +69,8 @@ type Env struct {
 func New(tb testing.TB, backend string, opts Options) *Env {
 	tb.Helper()
 	e := &Env{Clock: storetest.NewClock(time.Now().UTC().Truncate(time.Microsecond))}
-	e.DB = storetest.NewEnv(tb, backend).Open(tb, func(c *store.Config) { c.Now = e.Clock.Now })
+	e.Store = storetest.NewEnv(tb, backend)
+	e.DB = e.Store.Open(tb, func(c *store.Config) { c.Now = e.Clock.Now })
 
 	mcfg := messaging.Config{Store: e.DB, Now: e.Clock.Now, RetryBase: 10 * time.Millisecond}
 	if opts.Carerix != nil {
@@ -128,22 +132,30 @@ func New(tb testing.TB, backend string, opts Options) *Env {
 	}
 
 	if !opts.NoJobs {
-		reg := jobs.NewRegistry()
-		e.Service.Register(reg)
-		r, err := jobs.NewRunner(e.DB, reg, jobs.Config{PollInterval: 20 * time.Millisecond})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if err := r.Start(context.Background()); err != nil {
-			tb.Fatal(err)
-		}
-		tb.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			_ = r.Stop(ctx)
-		})
+		e.StartJobs(tb, e.DB, e.Service)
 	}
 	return e
+}
+
+// StartJobs works svc's jobs on db until tb ends, as one instance of the
+// service does, and returns the runner (stop it to stop the instance).
+func (e *Env) StartJobs(tb testing.TB, db *store.DB, svc *messaging.Service) *jobs.Runner {
+	tb.Helper()
+	reg := jobs.NewRegistry()
+	svc.Register(reg)
+	r, err := jobs.NewRunner(db, reg, jobs.Config{PollInterval: 20 * time.Millisecond})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := r.Start(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		_ = r.Stop(ctx)
+	})
+	return r
 }
 
 // NewTenant returns a valid tenant whose WhatsApp API is at apiBaseURL.
@@ -156,7 +168,8 @@ func NewTenant(slug, apiBaseURL string) *recrubo.Tenant {
 		Webhook: recrubo.WebhookSettings{Secret: recrubo.NewSecret("webhook-secret-" + slug)},
 		Embed:   recrubo.EmbedSettings{SigningKey: recrubo.NewSecret("embed-key-" + slug)},
 		WhatsApp: recrubo.WhatsAppSettings{APIBaseURL: apiBaseURL, PhoneNumberID: PhoneNumberID,
-			AccessToken: recrubo.NewSecret(AccessToken), AppSecret: recrubo.NewSecret(AppSecret),
+			BusinessAccountID: waemu.DefaultBusinessAccountID,
+			AccessToken:       recrubo.NewSecret(AccessToken), AppSecret: recrubo.NewSecret(AppSecret),
 			VerifyToken: recrubo.NewSecret(VerifyToken)},
 		Language: recrubo.LangDutch, TimeZone: "Europe/Amsterdam",
 	}
@@ -193,6 +206,20 @@ func (e *Env) AddCarerixCandidate(tb testing.TB, first, mobile string) *recrubo.
 		tb.Fatal(err)
 	}
 	return e.AddCandidate(tb, emp.ID, first, mobile)
+}
+
+// Simulate makes a candidate send any kind of message through the
+// emulator.
+func (e *Env) Simulate(tb testing.TB, in waemu.Inbound) waemu.InboundRecord {
+	tb.Helper()
+	if in.ProfileName == "" {
+		in.ProfileName = "Kandidaat"
+	}
+	rec, err := e.Emu.SimulateInbound(in)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return rec
 }
 
 // Inbound makes a candidate write to the tenant through the emulator.

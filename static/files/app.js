@@ -115,6 +115,7 @@ function start(cfg) {
   wireTabs();
   wireList(cfg, call, say);
   if (cfg.threadURL) wireInbox(cfg, call, say);
+  if (cfg.broadcastURL) wireBroadcast(cfg, call, say);
   // Marks the page as wired, for people and tools that wait on it.
   document.documentElement.dataset.ready = "true";
 }
@@ -173,12 +174,14 @@ function wireInbox(cfg, call, say) {
     stateButton.textContent = open ? stateButton.dataset.labelOpen : stateButton.dataset.labelClosed;
   }
 
+  const media = wireMedia(thread, call, say, cfg);
   function show(res) {
     etag = res.headers.get("ETag") || etag;
     showState(res.headers.get("X-Conversation-State"));
     return res.text().then((html) => {
       const atBottom = thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
       thread.innerHTML = html; // server-rendered, escaped HTML
+      media.load();
       if (atBottom) thread.scrollTop = thread.scrollHeight;
       thread.dataset.etag = etag;
     });
@@ -222,8 +225,35 @@ function wireInbox(cfg, call, say) {
     send.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const body = send.elements.body.value;
+      const file = send.elements.file && send.elements.file.files[0];
+      if (file) {
+        if (await sendFile(file, body)) send.reset();
+        return;
+      }
+      if (!body.trim()) return;
       if (await act("/send", { body })) send.reset();
     });
+  }
+
+  // A file goes as a multipart form, with the text as its caption.
+  async function sendFile(file, caption) {
+    say(cfg.sending);
+    const form = new FormData();
+    form.append("body", caption);
+    form.append("file", file, file.name);
+    try {
+      const res = await call(cfg.actionURL + "/send-file", { method: "POST", body: form });
+      if (!res.ok) {
+        say(await errorText(res, cfg.failedText));
+        return false;
+      }
+      await show(res);
+      say("");
+      return true;
+    } catch (e) {
+      if (e.message !== "expired") say(cfg.failedText);
+      return false;
+    }
   }
 
   const tpl = document.querySelector('[data-form="send-template"]');
@@ -357,4 +387,103 @@ function relaySignIn() {
     window.close();
   }
   document.documentElement.dataset.ready = "true";
+}
+
+// wireMedia shows the thread's files. They are served only with the
+// session token, so the page fetches them and shows them from memory:
+// images as they appear, other files when their button is clicked (saved
+// under their name). Each file is fetched once per page.
+function wireMedia(thread, call, say, cfg) {
+  const urls = new Map(); // API URL → promise of an object URL
+
+  function objectURL(url) {
+    if (!urls.has(url)) {
+      urls.set(url, call(url).then(async (res) => {
+        if (!res.ok) throw new Error(await errorText(res, cfg.failedText));
+        return URL.createObjectURL(await res.blob());
+      }));
+      urls.get(url).catch(() => urls.delete(url)); // try again next time
+    }
+    return urls.get(url);
+  }
+
+  function load() {
+    thread.querySelectorAll("img[data-media-src]:not([src])").forEach((img) => {
+      objectURL(img.dataset.mediaSrc).then((u) => { img.src = u; }).catch(() => {});
+    });
+  }
+
+  thread.addEventListener("click", async (ev) => {
+    const b = ev.target.closest("[data-media-url]");
+    if (!b) return;
+    try {
+      const u = await objectURL(b.dataset.mediaUrl);
+      const a = document.createElement("a");
+      a.href = u;
+      a.download = b.dataset.filename || "";
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    } catch (e) {
+      if (e.message !== "expired") say(e.message || cfg.failedText);
+    }
+  });
+  load();
+  return { load };
+}
+
+// wireBroadcast sends the vacancy page's template to the matched
+// candidates and follows the broadcast's progress until it is done.
+function wireBroadcast(cfg, call, say) {
+  const form = document.querySelector('[data-form="broadcast"]');
+  const box = document.getElementById("broadcast-progress");
+  if (!box) return;
+
+  async function follow(url) {
+    try {
+      const res = await call(url);
+      if (res.ok) {
+        box.innerHTML = await res.text(); // server-rendered, escaped HTML
+        if (res.headers.get("X-Broadcast-State") === "done") return;
+      }
+    } catch (e) {
+      if (e.message === "expired") return;
+    }
+    setTimeout(() => follow(url), 1500);
+  }
+  const running = box.querySelector('[data-broadcast][data-state="running"]');
+  if (running) follow(cfg.broadcastURL + "/" + encodeURIComponent(running.dataset.broadcast));
+  if (!form) return;
+
+  const select = form.elements.template;
+  const syncVars = () => {
+    const n = Number(select.selectedOptions[0]?.dataset.vars || 0);
+    form.querySelectorAll("[data-var]").forEach((i) => {
+      i.hidden = Number(i.dataset.var) > n;
+      i.required = !i.hidden;
+    });
+  };
+  select.addEventListener("change", syncVars);
+  syncVars();
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    say(cfg.sending);
+    const vars = [...form.querySelectorAll("[data-var]")].filter((i) => !i.hidden).map((i) => i.value);
+    try {
+      const res = await call(cfg.broadcastURL, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ template: select.value, vars, key: form.elements.key.value }),
+      });
+      if (!res.ok) { say(await errorText(res, cfg.failedText)); return; }
+      box.innerHTML = await res.text(); // server-rendered, escaped HTML
+      say("");
+      const run = box.querySelector("[data-broadcast]");
+      if (run && res.headers.get("X-Broadcast-State") !== "done") {
+        follow(cfg.broadcastURL + "/" + encodeURIComponent(run.dataset.broadcast));
+      }
+    } catch (e) {
+      if (e.message !== "expired") say(cfg.failedText);
+    }
+  });
 }

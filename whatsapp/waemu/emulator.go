@@ -93,6 +93,16 @@ type Options struct {
 	QueueSize int
 	// Window is the customer service window; DefaultWindow when zero.
 	Window time.Duration
+	// VerifiedNames maps phone number ids to the business name GET
+	// /{phone-number-id} reports; "Recruitment Demo" when absent.
+	VerifiedNames map[string]string
+	// MediaURLTTL is how long a media download URL works;
+	// DefaultMediaURLTTL when zero.
+	MediaURLTTL time.Duration
+	// TemplatePageSize is the default page size of GET
+	// /{waba-id}/message_templates (a request's limit overrides it); 25
+	// when zero, as Graph's default.
+	TemplatePageSize int
 }
 
 // Emulator is an in-memory WhatsApp Cloud API. Create it with New, serve
@@ -106,21 +116,23 @@ type Emulator struct {
 
 	pending tracker
 
-	mu         sync.Mutex
-	webhookURL string
-	templates  map[templateKey]Template
-	windows    map[windowKey]time.Time
-	convs      map[convKey]conversation
-	sent       []SentMessage
-	inbound    []InboundRecord
-	deliveries []*Delivery
-	faults     []Fault
-	drops      int
-	seq        int64
-	started    bool
-	closed     bool
-	cancel     context.CancelFunc
-	wg         sync.WaitGroup
+	mu          sync.Mutex
+	webhookURL  string
+	templates   map[templateKey]Template
+	windows     map[windowKey]time.Time
+	media       map[string]*mediaFile
+	convs       map[convKey]conversation
+	sent        []SentMessage
+	inbound     []InboundRecord
+	deliveries  []*Delivery
+	faults      []Fault
+	drops       int
+	seq         int64
+	templateSeq int64
+	started     bool
+	closed      bool
+	cancel      context.CancelFunc
+	wg          sync.WaitGroup
 }
 
 // New validates opts, applies defaults and returns an emulator that is not
@@ -147,6 +159,7 @@ func New(opts Options) (*Emulator, error) {
 		webhookURL: opts.WebhookURL,
 		templates:  make(map[templateKey]Template),
 		windows:    make(map[windowKey]time.Time),
+		media:      make(map[string]*mediaFile),
 		convs:      make(map[convKey]conversation),
 	}
 	for _, t := range opts.Templates {
@@ -206,6 +219,12 @@ func applyDefaults(o *Options) {
 func (e *Emulator) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /{version}/{phoneID}/messages", e.handleMessages)
+	mux.HandleFunc("POST /{version}/{phoneID}/media", e.handleMediaUpload)
+	mux.HandleFunc("GET /{version}/{id}", e.handleGraphObject)
+	mux.HandleFunc("GET /{version}/{waba}/message_templates", e.handleTemplateListing)
+	mux.HandleFunc("GET /_lookaside/whatsapp_business/attachments/", e.handleMediaDownload)
+	mux.HandleFunc("POST /_emulator/templates/status", e.handleTemplateStatus)
+	mux.HandleFunc("POST /_emulator/errors", e.handleErrorCreate)
 	mux.HandleFunc("POST /_emulator/inbound", e.handleInboundCreate)
 	mux.HandleFunc("GET /_emulator/inbound", e.handleInboundList)
 	mux.HandleFunc("GET /_emulator/messages", e.handleSentList)

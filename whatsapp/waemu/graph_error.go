@@ -111,6 +111,10 @@ func codeTitle(code int) string {
 		return "Message undeliverable"
 	case codeReengagement:
 		return "Re-engagement message"
+	case codeUnsupportedType:
+		return "Message type unknown"
+	case codeMediaUpload:
+		return "Media upload error"
 	case codePairRateLimit:
 		return "(Business Account, Consumer Account) pair rate limit hit"
 	case codeTemplateParamCount:
@@ -133,6 +137,8 @@ const (
 	codeRequiredParameterMissing = 131008
 	codeMessageUndeliverable     = 131026
 	codeReengagement             = 131047
+	codeUnsupportedType          = 131051
+	codeMediaUpload              = 131053
 	codePairRateLimit            = 131056
 	codeTemplateParamCount       = 132000
 	codeTemplateNotFound         = 132001

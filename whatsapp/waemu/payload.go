@@ -16,12 +16,13 @@ type hookEnvelope struct {
 
 type hookEntry struct {
 	ID      string       `json:"id"`
+	Time    int64        `json:"time"`
 	Changes []hookChange `json:"changes"`
 }
 
 type hookChange struct {
-	Value hookValue `json:"value"`
-	Field string    `json:"field"`
+	Value json.RawMessage `json:"value"`
+	Field string          `json:"field"`
 }
 
 type hookValue struct {
@@ -30,6 +31,7 @@ type hookValue struct {
 	Contacts         []hookContact `json:"contacts,omitempty"`
 	Messages         []hookMessage `json:"messages,omitempty"`
 	Statuses         []hookStatus  `json:"statuses,omitempty"`
+	Errors           []hookError   `json:"errors,omitempty"`
 }
 
 type hookMetadata struct {
@@ -58,9 +60,42 @@ type hookMessage struct {
 	Sticker   *hookMedia    `json:"sticker,omitempty"`
 	Location  *hookLocation `json:"location,omitempty"`
 	Button    *hookButton   `json:"button,omitempty"`
-	// Interactive is an interactive reply (a tapped reply button).
-	Interactive *hookInteractive `json:"interactive,omitempty"`
-	Errors      []hookError      `json:"errors,omitempty"`
+	// Interactive is an interactive reply (a tapped reply button or list row).
+	Interactive *hookInteractive  `json:"interactive,omitempty"`
+	Contacts    []hookContactCard `json:"contacts,omitempty"`
+	Reaction    *hookReaction     `json:"reaction,omitempty"`
+	Errors      []hookError       `json:"errors,omitempty"`
+}
+
+// hookReaction is a reaction; Meta omits the emoji when it is removed.
+type hookReaction struct {
+	MessageID string `json:"message_id"`
+	Emoji     string `json:"emoji,omitempty"`
+}
+
+// hookContactCard is a shared contact card.
+type hookContactCard struct {
+	Name struct {
+		FormattedName string `json:"formatted_name"`
+		FirstName     string `json:"first_name,omitempty"`
+		LastName      string `json:"last_name,omitempty"`
+	} `json:"name"`
+	Org struct {
+		Company string `json:"company,omitempty"`
+	} `json:"org"`
+	Phones []hookContactPhone `json:"phones,omitempty"`
+	Emails []hookContactEmail `json:"emails,omitempty"`
+}
+
+type hookContactPhone struct {
+	Phone string `json:"phone"`
+	WaID  string `json:"wa_id,omitempty"`
+	Type  string `json:"type"`
+}
+
+type hookContactEmail struct {
+	Email string `json:"email"`
+	Type  string `json:"type"`
 }
 
 // hookButton is a tapped quick-reply button of a template message.
@@ -70,11 +105,20 @@ type hookButton struct {
 }
 
 type hookInteractive struct {
-	Type        string `json:"type"`
-	ButtonReply *struct {
-		ID    string `json:"id"`
-		Title string `json:"title"`
-	} `json:"button_reply,omitempty"`
+	Type        string           `json:"type"`
+	ButtonReply *hookButtonReply `json:"button_reply,omitempty"`
+	ListReply   *hookListReply   `json:"list_reply,omitempty"`
+}
+
+type hookButtonReply struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+type hookListReply struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
 }
 
 type hookContext struct {
@@ -100,6 +144,7 @@ type hookLocation struct {
 	Longitude float64 `json:"longitude"`
 	Name      string  `json:"name,omitempty"`
 	Address   string  `json:"address,omitempty"`
+	URL       string  `json:"url,omitempty"`
 }
 
 type hookStatus struct {
@@ -152,11 +197,22 @@ func unixString(t time.Time) string { return strconv.FormatInt(t.Unix(), 10) }
 func (e *Emulator) envelope(phoneID string, v hookValue) ([]byte, error) {
 	v.MessagingProduct = "whatsapp"
 	v.Metadata = hookMetadata{DisplayPhoneNumber: e.displayNumber(phoneID), PhoneNumberID: phoneID}
+	return e.changeEnvelope("messages", v)
+}
+
+// changeEnvelope wraps one change of field with value v for the business
+// account.
+func (e *Emulator) changeEnvelope(field string, v any) ([]byte, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
 	env := hookEnvelope{
 		Object: "whatsapp_business_account",
 		Entry: []hookEntry{{
 			ID:      e.opts.BusinessAccountID,
-			Changes: []hookChange{{Value: v, Field: "messages"}},
+			Time:    e.now().Unix(),
+			Changes: []hookChange{{Value: raw, Field: field}},
 		}},
 	}
 	return json.Marshal(env)

@@ -13,8 +13,12 @@ type SentMessage struct {
 	PhoneNumberID string `json:"phone_number_id"`
 	// To is the recipient's digits.
 	To string `json:"to"`
-	// Type is "text" or "template".
+	// Type is "text", "template", "image", "video", "audio" or "document".
 	Type string `json:"type"`
+	// MediaID is the uploaded file of a media message; Filename a
+	// document's file name.
+	MediaID  string `json:"media_id,omitempty"`
+	Filename string `json:"filename,omitempty"`
 	// Body is the text body, or the template body with parameters filled in.
 	Body string `json:"body"`
 	// PreviewURL is text.preview_url.
@@ -49,6 +53,8 @@ type InboundRecord struct {
 	Type string `json:"type"`
 	// Text is the text body or media caption.
 	Text string `json:"text,omitempty"`
+	// MediaID is the id of a media message's file.
+	MediaID string `json:"media_id,omitempty"`
 	// At is the emulator clock when it was sent.
 	At time.Time `json:"at"`
 	// ReadAt is when the business marked it read; zero until then.

@@ -45,9 +45,22 @@ type sendBody struct {
 			} `json:"parameters"`
 		} `json:"components"`
 	} `json:"template"`
-	BizOpaqueCallbackData string `json:"biz_opaque_callback_data"`
-	Status                string `json:"status"`
-	MessageID             string `json:"message_id"`
+	BizOpaqueCallbackData string     `json:"biz_opaque_callback_data"`
+	Status                string     `json:"status"`
+	MessageID             string     `json:"message_id"`
+	Image                 *sendMedia `json:"image"`
+	Video                 *sendMedia `json:"video"`
+	Audio                 *sendMedia `json:"audio"`
+	Document              *sendMedia `json:"document"`
+}
+
+// sendMedia is the media object of a media message: an uploaded file's id
+// (links are not supported by the emulator).
+type sendMedia struct {
+	ID       string `json:"id"`
+	Link     string `json:"link"`
+	Caption  string `json:"caption"`
+	Filename string `json:"filename"`
 }
 
 func badParam(details string) Fault {
@@ -183,8 +196,27 @@ func (e *Emulator) send(w http.ResponseWriter, phoneID string, req sendBody) {
 			return
 		}
 		category = strings.ToLower(t.Category)
+	case "image", "video", "audio", "document":
+		m := map[string]*sendMedia{"image": req.Image, "video": req.Video, "audio": req.Audio, "document": req.Document}[msg.Type]
+		if m == nil || (m.ID == "" && m.Link == "") {
+			writeGraphError(w, missingParam(fmt.Sprintf("The parameter %s['id'] is required.", msg.Type)))
+			return
+		}
+		if m.ID == "" {
+			writeGraphError(w, badParam("Media links are not supported by the emulator; upload the file and send its id."))
+			return
+		}
+		e.mu.Lock()
+		f, ok := e.media[m.ID]
+		e.mu.Unlock()
+		if !ok || f.phoneID != phoneID {
+			writeGraphError(w, Fault{HTTPStatus: http.StatusBadRequest, Code: codeMediaUpload,
+				Details: fmt.Sprintf("Media id %s does not exist for this phone number.", m.ID)})
+			return
+		}
+		msg.MediaID, msg.Body, msg.Filename, category = m.ID, m.Caption, m.Filename, "service"
 	default:
-		writeGraphError(w, badParam(fmt.Sprintf("Param type %q is not supported by the emulator; use text or template.", msg.Type)))
+		writeGraphError(w, badParam(fmt.Sprintf("Param type %q is not supported by the emulator; use text, template, image, video, audio or document.", msg.Type)))
 		return
 	}
 	if err := e.accept(&msg, category, now); err != nil {
@@ -308,7 +340,7 @@ func (e *Emulator) accept(msg *SentMessage, category string, now time.Time) erro
 	case e.invalidNumber(msg.To):
 		statuses = []hookStatus{e.failedStatus(msg, now, codeMessageUndeliverable,
 			"Unable to deliver message. The recipient phone number is not a WhatsApp phone number.")}
-	case msg.Type == "text" && !inWindow:
+	case msg.Type != "template" && !inWindow:
 		statuses = []hookStatus{e.failedStatus(msg, now, codeReengagement,
 			"Message failed to send because more than 24 hours have passed since the customer last replied to this number.")}
 	default:

@@ -36,8 +36,30 @@ type Template struct {
 	Status string `json:"status"`
 	// Header is an optional text header with {{n}} placeholders.
 	Header string `json:"header,omitempty"`
+	// HeaderFormat is IMAGE, VIDEO or DOCUMENT for a media header (Header
+	// is then empty); TEXT or empty for a text header.
+	HeaderFormat string `json:"header_format,omitempty"`
 	// Body is the body text with {{n}} placeholders.
 	Body string `json:"body"`
+	// Footer is an optional footer text.
+	Footer string `json:"footer,omitempty"`
+	// Buttons are quick-reply buttons by their text.
+	Buttons []string `json:"buttons,omitempty"`
+	// URLButton is an optional "visit website" button: its text and URL.
+	URLButton *TemplateURLButton `json:"url_button,omitempty"`
+	// Examples are the example values of the header's then the body's
+	// placeholders, as given for review; made up when empty.
+	Examples []string `json:"examples,omitempty"`
+	// ID is Meta's template id; assigned when registered.
+	ID string `json:"id,omitempty"`
+	// Reason says why a template was rejected or paused.
+	Reason string `json:"reason,omitempty"`
+}
+
+// TemplateURLButton is a template's URL button.
+type TemplateURLButton struct {
+	Text string `json:"text"`
+	URL  string `json:"url"`
 }
 
 type templateKey struct{ name, language string }
@@ -55,6 +77,16 @@ func (e *Emulator) RegisterTemplate(t Template) error {
 	if !templateNameRE.MatchString(t.Name) {
 		return fmt.Errorf("waemu: template name %q must be lowercase letters, digits and underscores", t.Name)
 	}
+	t.HeaderFormat = strings.ToUpper(t.HeaderFormat)
+	switch t.HeaderFormat {
+	case "", "TEXT":
+	case "IMAGE", "VIDEO", "DOCUMENT":
+		if t.Header != "" {
+			return fmt.Errorf("waemu: template %q has a %s header, which has no text", t.Name, t.HeaderFormat)
+		}
+	default:
+		return fmt.Errorf("waemu: template %q has unknown header format %q", t.Name, t.HeaderFormat)
+	}
 	if t.Language == "" || t.Body == "" {
 		return fmt.Errorf("waemu: template %q needs a language and a body", t.Name)
 	}
@@ -69,7 +101,15 @@ func (e *Emulator) RegisterTemplate(t Template) error {
 		return fmt.Errorf("waemu: template %q has unknown status %q", t.Name, t.Status)
 	}
 	e.mu.Lock()
-	e.templates[templateKey{t.Name, t.Language}] = t
+	k := templateKey{t.Name, t.Language}
+	if old, ok := e.templates[k]; ok && t.ID == "" {
+		t.ID = old.ID
+	}
+	if t.ID == "" {
+		e.templateSeq++
+		t.ID = strconv.FormatInt(900_000_000_000_000+e.templateSeq, 10)
+	}
+	e.templates[k] = t
 	e.mu.Unlock()
 	return nil
 }

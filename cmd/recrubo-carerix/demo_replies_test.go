@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// httpDo sends a request and returns the status, headers and body.
+func httpDo(t *testing.T, method, u string, header map[string]string, body []byte) (int, http.Header, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, u, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(b)
+}
+
+// eventually polls cond until it returns nil, failing after a bound.
+func eventually(t *testing.T, what string, cond func() error) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		err := cond()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %v", what, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestDemoRepliesLikeProduction runs the demo and, as a recruiter in the
+// record page's inbox, replies to the sample candidate: the WhatsApp
+// emulator saw that candidate write, so the free text is delivered, not
+// refused with 131047. A photo the candidate sends shows up in the inbox.
+func TestDemoRepliesLikeProduction(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole demo")
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	var out, errOut syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "--candidates", "40", "--addr", "127.0.0.1:0", "--carerix-addr", "127.0.0.1:0",
+			"--whatsapp-addr", "127.0.0.1:0", "--data-dir", t.TempDir()}, envOf(map[string]string{"LOG_LEVEL": "error"}), &out, &errOut)
+	}()
+	defer func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Error("the demo did not stop")
+		}
+	}()
+	eventually(t, "the demo running", func() error {
+		select {
+		case code := <-done:
+			t.Fatalf("the demo exited with %d:\n%s\n%s", code, out.String(), errOut.String())
+		default:
+		}
+		if !strings.Contains(out.String(), "Press Ctrl-C to stop.") {
+			return fmt.Errorf("not yet")
+		}
+		return nil
+	})
+	printed := out.String()
+	find := func(re string) string {
+		m := regexp.MustCompile(re).FindStringSubmatch(printed)
+		if m == nil {
+			t.Fatalf("the demo did not print %s:\n%s", re, printed)
+		}
+		return m[1]
+	}
+	record := find(`A candidate record, as Carerix shows it:\s+(\S+)`)
+	waURL := find(`(http://\S+)/_emulator/inbound`)
+	from := find(`"from":"(\d+)","text"`)
+
+	// The record page as Carerix shows it frames the inbox with its proof.
+	_, _, page := httpDo(t, "GET", record, nil, nil)
+	src := regexp.MustCompile(`<iframe[^>]*src="([^"]+)"`).FindStringSubmatch(page)
+	if src == nil {
+		t.Fatalf("no inbox framed in the record page:\n%s", page)
+	}
+	inboxURL := html.UnescapeString(src[1])
+	ru, _ := url.Parse(record)
+	code, _, inbox := httpDo(t, "GET", inboxURL, map[string]string{"Sec-Fetch-Dest": "iframe", "Referer": ru.Scheme + "://" + ru.Host + "/"}, nil)
+	if code != 200 {
+		t.Fatalf("inbox = %d:\n%s", code, inbox)
+	}
+	var data struct {
+		Token     string `json:"token"`
+		ThreadURL string `json:"threadURL"`
+		ActionURL string `json:"actionURL"`
+	}
+	raw := regexp.MustCompile(`(?s)<script type="application/json" id="embed-data">(.*?)</script>`).FindStringSubmatch(inbox)
+	if raw == nil || json.Unmarshal([]byte(raw[1]), &data) != nil {
+		t.Fatalf("no session in the inbox:\n%s", inbox)
+	}
+	iu, _ := url.Parse(inboxURL)
+	base := iu.Scheme + "://" + iu.Host
+	auth := map[string]string{"Authorization": "Bearer " + data.Token, "Content-Type": "application/json"}
+
+	// The seeded conversation's window is open: free text goes out and is read.
+	if code, _, body := httpDo(t, "POST", base+data.ActionURL+"/send", auth, []byte(`{"body":"Kom je dinsdag langs?"}`)); code != 200 {
+		t.Fatalf("reply = %d %s", code, body)
+	}
+	eventually(t, "the reply read by the candidate", func() error {
+		_, _, body := httpDo(t, "GET", waURL+"/_emulator/messages?to="+from, nil, nil)
+		var sent []struct {
+			Body      string   `json:"body"`
+			Statuses  []string `json:"statuses"`
+			ErrorCode int      `json:"error_code"`
+		}
+		if err := json.Unmarshal([]byte(body), &sent); err != nil {
+			return err
+		}
+		for _, m := range sent {
+			if m.Body == "Kom je dinsdag langs?" {
+				if m.ErrorCode != 0 || strings.Join(m.Statuses, ",") != "sent,delivered,read" {
+					t.Fatalf("the reply failed at WhatsApp: %+v", m)
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("not sent yet: %s", body)
+	})
+
+	// The candidate sends a photo; the inbox shows it, and serves it to
+	// this viewer.
+	if code, _, body := httpDo(t, "POST", waURL+"/_emulator/inbound", nil, []byte(`{"from":"`+from+`","type":"image","text":"Mijn rijbewijs"}`)); code != 201 {
+		t.Fatalf("photo = %d %s", code, body)
+	}
+	var mediaURL string
+	eventually(t, "the photo in the inbox", func() error {
+		_, _, thread := httpDo(t, "GET", base+data.ThreadURL, auth, nil)
+		m := regexp.MustCompile(`data-media-src="([^"]+)"`).FindStringSubmatch(thread)
+		if m == nil {
+			return fmt.Errorf("no photo yet")
+		}
+		mediaURL = html.UnescapeString(m[1])
+		return nil
+	})
+	if code, h, _ := httpDo(t, "GET", base+mediaURL, auth, nil); code != 200 || h.Get("Content-Type") != "image/jpeg" {
+		t.Errorf("photo = %d %s", code, h.Get("Content-Type"))
+	}
+}

@@ -1,0 +1,326 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/messaging"
+	"github.com/recrubo/recrubo-carerix/templates"
+)
+
+// EmbedBroadcaster sends a template to a vacancy's matched candidates
+// (messaging.Service).
+type EmbedBroadcaster interface {
+	PlanBroadcast(ctx context.Context, tenant *recrubo.Tenant, vacancyID, name, language string) ([]*recrubo.BroadcastRecipient, error)
+	StartBroadcast(ctx context.Context, tenant *recrubo.Tenant, req messaging.BroadcastRequest) (*recrubo.Broadcast, error)
+	Progress(ctx context.Context, tenantID, broadcastID string) (*messaging.BroadcastProgress, error)
+	BroadcastRate() float64
+}
+
+// headerBroadcastState carries a broadcast's state with its progress, so
+// the page stops polling when it is done.
+const headerBroadcastState = "X-Broadcast-State"
+
+// broadcastHistory is how many earlier broadcasts the page lists.
+const broadcastHistory = 10
+
+// broadcaster returns the broadcast API or EUNAVAILABLE.
+func (s *Server) broadcaster() (EmbedBroadcaster, error) {
+	if s.deps.Embeds.Broadcasts == nil {
+		return nil, recrubo.Errorf(recrubo.EUNAVAILABLE, "Messaging is not available right now.")
+	}
+	return s.deps.Embeds.Broadcasts, nil
+}
+
+// broadcastLink is the vacancy page's link to its broadcast page, with
+// the URL's proof; nothing on the overall dashboard.
+func (p *embedPage) broadcastLink(c *fiber.Ctx, kind recrubo.EmbedKind) templates.HTML {
+	if kind != recrubo.EmbedVacancy || p.s.deps.Embeds.Broadcasts == nil {
+		return templates.HTML{}
+	}
+	href := strings.Replace(embedURL(c, nil), "?", "/broadcast?", 1)
+	return p.partial("wa_broadcast_link", templates.Values{"href": href, "label": p.t("whatsapp.broadcast.link")})
+}
+
+// handleBroadcastPage serves the page that sends a template to the
+// matched candidates of the vacancy it is framed on.
+func (s *Server) handleBroadcastPage(c *fiber.Ctx) error {
+	v, err := s.authenticateEmbed(c, recrubo.EmbedVacancy)
+	if err != nil {
+		return err
+	}
+	b, err := s.broadcaster()
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	d := s.deps.Embeds.Data
+	vacancy := v.RecordID
+	if vac, err := d.Vacancy(ctx, v.Tenant.ID, v.RecordID); err == nil {
+		vacancy = vac.Title
+	} else if recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
+		return err
+	}
+	p := s.newEmbedPage(v.Lang, v.Tenant)
+	vals, err := p.sessionValues(v)
+	if err != nil {
+		return err
+	}
+	heading := p.t("whatsapp.broadcast.heading", vacancy)
+	vals["whatsappStylesheetURL"] = s.deps.Assets.URL("whatsapp.css")
+	vals["broadcastURL"] = apiBase(v.Tenant) + "/vacancy/" + url.PathEscape(v.RecordID) + "/broadcasts"
+	vals["sendingText"] = p.t("embed.sending")
+	vals["heading"] = heading
+	vals["backURL"] = strings.Replace(embedURL(c, nil), "/broadcast?", "?", 1)
+	vals["backLabel"] = p.t("embed.dashboard")
+	vals["intro"] = p.t("whatsapp.broadcast.intro", int(b.BroadcastRate()))
+	ts, err := d.Templates(ctx, v.Tenant.ID)
+	if err != nil {
+		return err
+	}
+	vals["form"] = p.broadcastForm(ts)
+	plan, err := b.PlanBroadcast(ctx, v.Tenant, v.RecordID, "", "")
+	if err != nil && recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
+		return err
+	}
+	eligible := 0
+	rows := make([]templates.HTML, 0, len(plan))
+	for _, r := range plan {
+		if r.State == recrubo.RecipientPending {
+			eligible++
+		}
+		rows = append(rows, p.recipientRow(&recrubo.BroadcastResult{BroadcastRecipient: *r}, true))
+	}
+	vals["recipientsHeading"] = p.t("whatsapp.broadcast.title")
+	if len(plan) == 0 {
+		vals["recipientsText"] = p.t("whatsapp.broadcast.no_matches")
+		vals["recipients"] = templates.HTML{}
+	} else {
+		vals["recipientsText"] = p.t("whatsapp.broadcast.count", eligible, len(plan))
+		vals["recipients"] = p.resultsTable(rows)
+	}
+	earlier, err := d.VacancyBroadcasts(ctx, v.Tenant.ID, v.RecordID, broadcastHistory)
+	if err != nil {
+		return err
+	}
+	vals["historyHeading"] = p.t("whatsapp.broadcast.history")
+	vals["history"], vals["progress"] = templates.HTML{}, templates.HTML{}
+	if len(earlier) > 0 {
+		items := make([]templates.HTML, 0, len(earlier))
+		for _, e := range earlier {
+			items = append(items, p.partial("wa_broadcast_item", templates.Values{"title": e.TemplateName + " (" + e.TemplateLanguage + ")",
+				"text": p.sentBy(ctx, e)}))
+		}
+		vals["history"] = p.partial("wa_broadcast_history", templates.Values{"items": templates.Join(items)})
+		prog, err := b.Progress(ctx, v.Tenant.ID, earlier[0].ID)
+		if err != nil {
+			return err
+		}
+		vals["progress"] = p.progress(ctx, prog)
+	}
+	if p.err != nil {
+		return p.err
+	}
+	return s.renderPage(c, fiber.StatusOK, "broadcast", p.lang, heading, vals, pageSecurity{FrameOrigins: v.Tenant.FrameOrigins})
+}
+
+// broadcastForm renders the template picker, or why there is none.
+func (p *embedPage) broadcastForm(ts []*recrubo.MessageTemplate) templates.HTML {
+	if !p.tenant.WhatsApp.Enabled() {
+		return p.notice("warning", p.t("whatsapp.not_connected_heading"), p.t("whatsapp.not_connected_text"))
+	}
+	var opts []templates.HTML
+	vars := 0
+	for _, t := range ts {
+		if ok, _ := t.Sendable(); !ok || t.Variables > maxVars {
+			continue
+		}
+		opts = append(opts, p.option(t.Name+"|"+t.Language, t.Name+" ("+t.Language+")", strconv.Itoa(t.Variables), false))
+		vars = max(vars, t.Variables)
+	}
+	if len(opts) == 0 {
+		return templates.Join([]templates.HTML{p.notice("warning", p.t("whatsapp.broadcast.no_templates"), ""), p.unavailableTemplates(ts)})
+	}
+	defaults := []string{"{first_name}", "{vacancy}"}
+	inputs := make([]templates.HTML, vars)
+	for i := range inputs {
+		value := ""
+		if i < len(defaults) {
+			value = defaults[i]
+		}
+		inputs[i] = p.partial("wa_broadcast_var", templates.Values{"n": i + 1, "label": p.t("embed.variable") + " " + strconv.Itoa(i+1),
+			"maxLength": maxVarRunes, "value": value})
+	}
+	varsHTML := templates.HTML{}
+	if vars > 0 {
+		varsHTML = p.partial("embed_composer_vars", templates.Values{"varsLabel": p.t("embed.variables"), "inputs": templates.Join(inputs)})
+	}
+	return templates.Join([]templates.HTML{p.partial("wa_broadcast_form", templates.Values{"key": requestKey(),
+		"templateLabel": p.t("embed.template"), "options": templates.Join(opts), "vars": varsHTML,
+		"sendLabel": p.t("whatsapp.broadcast.send")}), p.unavailableTemplates(ts)})
+}
+
+// requestKey is a fresh key for a form, so sending it twice makes one
+// broadcast.
+func requestKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return hex.EncodeToString(b)
+}
+
+// sentBy says when and by whom a broadcast was sent, and how far it is.
+func (p *embedPage) sentBy(ctx context.Context, b *recrubo.Broadcast) string {
+	who := b.CreatedBy
+	if r, err := p.s.deps.Embeds.Data.Recruiter(ctx, p.tenant.ID, b.CreatedBy); err == nil {
+		who = r.FullName()
+	}
+	state := p.t("whatsapp.broadcast.running")
+	if b.State == recrubo.BroadcastDone {
+		state = p.t("whatsapp.broadcast.done")
+	}
+	return p.t("whatsapp.broadcast.sent_by", state, templates.FormatDateTime(p.lang, b.CreatedAt, p.tenant.Location()), who)
+}
+
+// progress renders a broadcast's progress and result per candidate.
+func (p *embedPage) progress(ctx context.Context, pr *messaging.BroadcastProgress) templates.HTML {
+	b := pr.Broadcast
+	rows := make([]templates.HTML, 0, len(pr.Results))
+	for _, r := range pr.Results {
+		rows = append(rows, p.recipientRow(r, false))
+	}
+	state := p.t("whatsapp.broadcast.running")
+	if b.State == recrubo.BroadcastDone {
+		state = p.t("whatsapp.broadcast.done")
+	}
+	handed := len(pr.Results) - pr.Pending - pr.Skipped
+	return p.partial("wa_broadcast_progress", templates.Values{"id": b.ID, "state": string(b.State),
+		"title": b.TemplateName + " (" + b.TemplateLanguage + ")", "sentBy": p.sentBy(ctx, b), "stateText": state,
+		"progress":         p.t("whatsapp.broadcast.progress", handed, len(pr.Results)-pr.Skipped, pr.Delivered+pr.Read, pr.Failed, pr.Skipped),
+		"candidateHeading": p.t("whatsapp.broadcast.candidate"), "resultHeading": p.t("whatsapp.broadcast.result"),
+		"rows": templates.Join(rows)})
+}
+
+// resultsTable renders recipient rows in a table without a run.
+func (p *embedPage) resultsTable(rows []templates.HTML) templates.HTML {
+	return p.partial("wa_broadcast_progress", templates.Values{"id": "", "state": "plan", "title": "", "sentBy": "",
+		"stateText": "", "progress": "", "candidateHeading": p.t("whatsapp.broadcast.candidate"),
+		"resultHeading": p.t("whatsapp.broadcast.result"), "rows": templates.Join(rows)})
+}
+
+// recipientRow renders one candidate's outcome; plan rows say only who
+// would be skipped.
+func (p *embedPage) recipientRow(r *recrubo.BroadcastResult, plan bool) templates.HTML {
+	class, result := "", ""
+	switch {
+	case r.State == recrubo.RecipientSkipped:
+		class, result = "skipped", p.t("whatsapp.broadcast.skipped", p.t("whatsapp.broadcast."+r.Reason))
+	case plan || r.State == recrubo.RecipientPending:
+		result = p.t("whatsapp.broadcast.pending")
+	case r.MessageStatus == recrubo.StatusFailed:
+		class, result = "failed", p.failureText(r.FailReason)
+	case r.MessageStatus == recrubo.StatusQueued || r.MessageStatus == "":
+		result = p.t("whatsapp.broadcast.queued")
+	default:
+		result = p.t("embed.status_" + string(r.MessageStatus))
+	}
+	name := r.Name
+	if name == "" {
+		name = r.CandidateID
+	}
+	return p.partial("wa_broadcast_row", templates.Values{"class": class, "name": name, "result": result})
+}
+
+// broadcastSession returns the session of a vacancy route whose token is
+// for that very vacancy; any other token is EFORBIDDEN.
+func broadcastSession(c *fiber.Ctx) (*embedSession, error) {
+	ses := sessionOf(c)
+	if ses.Claims.Kind != recrubo.EmbedVacancy || ses.Claims.RecordID != c.Params("id") {
+		return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "You do not have access to this page.")
+	}
+	return ses, nil
+}
+
+// broadcastBody is what the broadcast form posts.
+type broadcastBody struct {
+	Template string   `json:"template"`
+	Vars     []string `json:"vars"`
+	Key      string   `json:"key"`
+}
+
+// handleBroadcastStart starts a broadcast and answers with its progress.
+func (s *Server) handleBroadcastStart(c *fiber.Ctx) error {
+	ses, err := broadcastSession(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.broadcaster()
+	if err != nil {
+		return err
+	}
+	var body broadcastBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	name, lang, ok := strings.Cut(body.Template, "|")
+	if !ok || name == "" || lang == "" {
+		return recrubo.Errorf(recrubo.EINVALID, "Choose a template.")
+	}
+	if len(body.Vars) > maxVars {
+		return recrubo.Errorf(recrubo.EINVALID, "A template has at most %d variables.", maxVars)
+	}
+	for _, v := range body.Vars {
+		if utf8.RuneCountInString(v) > maxVarRunes || !utf8.ValidString(v) {
+			return recrubo.Errorf(recrubo.EINVALID, "A template variable is too long.")
+		}
+	}
+	if len(body.Key) < 16 || len(body.Key) > 64 {
+		return recrubo.Errorf(recrubo.EINVALID, "Reload the page and send again.")
+	}
+	bc, err := b.StartBroadcast(c.UserContext(), ses.Tenant, messaging.BroadcastRequest{VacancyID: ses.Claims.RecordID,
+		SenderID: ses.Claims.Subject, RequestKey: ses.Claims.RecordID + ":" + body.Key,
+		Template: messaging.Template{Name: name, Language: lang, Vars: body.Vars}})
+	if err != nil {
+		return err
+	}
+	return s.answerProgress(c, ses, bc.ID)
+}
+
+// handleBroadcastProgress answers a poll of a broadcast of the vacancy.
+func (s *Server) handleBroadcastProgress(c *fiber.Ctx) error {
+	ses, err := broadcastSession(c)
+	if err != nil {
+		return err
+	}
+	return s.answerProgress(c, ses, strings.Clone(c.Params("bid")))
+}
+
+func (s *Server) answerProgress(c *fiber.Ctx, ses *embedSession, id string) error {
+	b, err := s.broadcaster()
+	if err != nil {
+		return err
+	}
+	pr, err := b.Progress(c.UserContext(), ses.Tenant.ID, id)
+	if err != nil {
+		return err
+	}
+	if pr.Broadcast.VacancyID != ses.Claims.RecordID {
+		return recrubo.Errorf(recrubo.ENOTFOUND, "No such broadcast.")
+	}
+	p := s.newEmbedPage(ses.Claims.Lang, ses.Tenant)
+	h := p.progress(c.UserContext(), pr)
+	if p.err != nil {
+		return p.err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(headerBroadcastState, string(pr.Broadcast.State))
+	c.Type("html", "utf-8")
+	return c.SendString(h.String())
+}
