@@ -81,9 +81,10 @@ type BroadcastRecipient struct {
 // BroadcastResult is a recipient with how its message fared.
 type BroadcastResult struct {
 	BroadcastRecipient
-	// MessageStatus and FailReason are the message's, for a queued
-	// recipient.
+	// MessageStatus, FailCode and FailReason are the message's, for a
+	// queued recipient.
 	MessageStatus MessageStatus
+	FailCode      string
 	FailReason    string
 }
 

@@ -159,7 +159,12 @@ type Message struct {
 	// ProviderID is the channel's message id (WhatsApp "wamid...").
 	ProviderID string
 	Status     MessageStatus
-	FailReason string // the provider's reason when Status is failed
+	// FailCode says why the message failed, for a page to translate:
+	// WhatsApp's error code ("131047"), or one of the product's own
+	// refusals (FailOptedOut, …). FailReason is the provider's or the
+	// service's own words, for the log and the admin.
+	FailCode   string
+	FailReason string
 	// SendAttempt counts the times a recruiter asked for the message to be
 	// sent: 1 when sent, one more per Retry. Status updates that name an
 	// older attempt are ignored.
@@ -176,6 +181,15 @@ type Message struct {
 	FailedAt    time.Time
 }
 
+// The product's own reasons a message fails (Message.FailCode).
+const (
+	FailOptedOut     = "opted_out"     // the candidate opted out before it was sent
+	FailTemplate     = "template"      // its template cannot be sent (any more)
+	FailNotConnected = "not_connected" // the tenant's WhatsApp number is not connected
+	FailUnreachable  = "unreachable"   // WhatsApp could not be reached, every attempt
+	FailRefused      = "refused"       // refused before it reached WhatsApp
+)
+
 // PendingStatus is a status update for a provider message id no stored
 // message carries yet (the update overtook the send's answer). It is
 // applied when a message gets that provider id.
@@ -184,7 +198,10 @@ type PendingStatus struct {
 	ProviderID string
 	Status     MessageStatus
 	At         time.Time
-	Reason     string // the provider's reason of a failed status
+	// FailCode and Reason are the provider's error code and words of a
+	// failed status (see Message).
+	FailCode string
+	Reason   string
 }
 
 // TemplateCategory is WhatsApp's pricing category of a template.

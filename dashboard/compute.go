@@ -58,7 +58,7 @@ type message struct {
 // Compute computes the figures of r from src.
 func Compute(ctx context.Context, src Source, r Request) (*Figures, error) {
 	if !ValidDays(r.Days) {
-		return nil, recrubo.Errorf(recrubo.EINVALID, "The period must be 7, 30 or 90 days.")
+		return nil, recrubo.E(recrubo.EINVALID, "embed.error.period")
 	}
 	t := r.Tenant
 	loc := t.Location()

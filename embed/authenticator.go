@@ -107,13 +107,13 @@ func New(cfg Config) (*Authenticator, error) {
 
 // forbidden is the one answer to every failed proof: no detail.
 func forbidden() error {
-	return recrubo.Errorf(recrubo.EFORBIDDEN, "You do not have access to this page.")
+	return recrubo.E(recrubo.EFORBIDDEN, "error.forbidden")
 }
 
 // ErrSignInRequired says a page can only be opened after a sign-in
 // through the tenant's Carerix realm: the tenant takes no URL proof for
 // it, or the URL carries none.
-var ErrSignInRequired = recrubo.Errorf(recrubo.EFORBIDDEN, "Sign in with your Carerix account to open this page.")
+var ErrSignInRequired = recrubo.E(recrubo.EFORBIDDEN, "embed.error.signin_required")
 
 // Mode returns the proof mode in force for t: its own choice, or the URL
 // proof where its Carerix API contract gives stableHash (and where no

@@ -156,6 +156,6 @@ func lookupError(err error) error {
 	case errors.Is(err, carerix.ErrNotFound):
 		return recrubo.WrapError(recrubo.ENOTFOUND, err, "No such record.")
 	default:
-		return recrubo.WrapError(recrubo.EUNAVAILABLE, err, "Carerix cannot be reached right now.")
+		return recrubo.WrapE(recrubo.EUNAVAILABLE, err, "embed.error.carerix_unavailable")
 	}
 }

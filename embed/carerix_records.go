@@ -58,7 +58,7 @@ func (r *CarerixRecords) Vacancy(ctx context.Context, t *recrubo.Tenant, id stri
 	case errors.Is(err, carerix.ErrNotFound) || err == nil && v.Deleted:
 		return nil, recrubo.Errorf(recrubo.ENOTFOUND, "Vacancy %q is not in Carerix.", id)
 	case err != nil:
-		return nil, recrubo.WrapError(recrubo.EUNAVAILABLE, err, "Carerix cannot be reached right now.")
+		return nil, recrubo.WrapE(recrubo.EUNAVAILABLE, err, "embed.error.carerix_unavailable")
 	}
 	out := &recrubo.Vacancy{TenantID: t.ID, ID: v.ID, Title: strings.TrimSpace(v.JobTitle),
 		CompanyName: strings.TrimSpace(v.CompanyName), OwnerID: v.OwnerID, StableHash: v.StableHash,
@@ -94,7 +94,7 @@ func (r *CarerixRecords) MatchedVacancyIDs(ctx context.Context, t *recrubo.Tenan
 	var ids []string
 	for m, err := range c.Matches(ctx, carerix.PageRequest{Qualifier: qs, Size: 100}) {
 		if err != nil {
-			return nil, recrubo.WrapError(recrubo.EUNAVAILABLE, err, "Carerix cannot be reached right now.")
+			return nil, recrubo.WrapE(recrubo.EUNAVAILABLE, err, "embed.error.carerix_unavailable")
 		}
 		if !m.Deleted && m.VacancyID != "" {
 			ids = append(ids, m.VacancyID)

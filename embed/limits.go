@@ -46,7 +46,7 @@ func (l *lookupLimits) allow(tenantID, client string) error {
 	c := l.bucket("c|"+client, l.perClient)
 	now := time.Now()
 	if c.TokensAt(now) < 1 || t.TokensAt(now) < 1 {
-		return recrubo.Errorf(recrubo.ERATELIMITED, "Too many requests; try again in a minute.")
+		return recrubo.E(recrubo.ERATELIMITED, "error.rate_limited")
 	}
 	c.AllowN(now, 1)
 	t.AllowN(now, 1)

@@ -103,7 +103,7 @@ func (r *Realm) ctx(ctx context.Context) context.Context {
 // provider returns the tenant's realm, discovering it when not cached.
 func (r *Realm) provider(ctx context.Context, t *recrubo.Tenant) (*oidc.Provider, error) {
 	if t.Embed.SignInClientID == "" {
-		return nil, recrubo.Errorf(recrubo.EUNAVAILABLE, "Sign-in through Carerix is not set up for this tenant.")
+		return nil, recrubo.E(recrubo.EUNAVAILABLE, "embed.error.signin_unavailable")
 	}
 	iss := Issuer(t)
 	ttl := r.ProviderTTL
@@ -118,7 +118,7 @@ func (r *Realm) provider(ctx context.Context, t *recrubo.Tenant) (*oidc.Provider
 	}
 	p, err := oidc.NewProvider(r.ctx(ctx), iss)
 	if err != nil {
-		return nil, recrubo.WrapError(recrubo.EUNAVAILABLE, err, "Carerix cannot be reached right now.")
+		return nil, recrubo.WrapE(recrubo.EUNAVAILABLE, err, "embed.error.carerix_unavailable")
 	}
 	r.mu.Lock()
 	if r.providers == nil {
@@ -171,7 +171,7 @@ func (r *Realm) Exchange(ctx context.Context, t *recrubo.Tenant, code, verifier,
 		if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500 {
 			return nil, signInRefused(err)
 		}
-		return nil, recrubo.WrapError(recrubo.EUNAVAILABLE, err, "Carerix cannot be reached right now.")
+		return nil, recrubo.WrapE(recrubo.EUNAVAILABLE, err, "embed.error.carerix_unavailable")
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
@@ -198,5 +198,5 @@ func (r *Realm) Exchange(ctx context.Context, t *recrubo.Tenant, code, verifier,
 // signInRefused is the one answer to a sign-in that does not prove
 // anyone; err is kept for the logs.
 func signInRefused(err error) error {
-	return recrubo.WrapError(recrubo.EFORBIDDEN, err, "You do not have access to this page.")
+	return recrubo.WrapE(recrubo.EFORBIDDEN, err, "error.forbidden")
 }

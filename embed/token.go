@@ -99,7 +99,7 @@ func IssueToken(v *recrubo.EmbedViewer, now time.Time) (string, time.Time, error
 		at = now
 	}
 	if !now.Before(at.Add(SessionMaxAge)) {
-		return "", time.Time{}, recrubo.Errorf(recrubo.EUNAUTHORIZED, "Your session has ended. Reload the page.")
+		return "", time.Time{}, recrubo.E(recrubo.EUNAUTHORIZED, "embed.error.session_ended")
 	}
 	c := Claims{TenantID: v.Tenant.ID, Kind: v.Kind, RecordID: v.RecordID, Lang: v.Lang,
 		AuthTime: jwt.NewNumericDate(at), Proof: v.Proof, Privileged: v.Privileged,
@@ -115,7 +115,7 @@ func IssueToken(v *recrubo.EmbedViewer, now time.Time) (string, time.Time, error
 // again.
 func RefreshToken(t *recrubo.Tenant, c *Claims, now time.Time) (string, time.Time, error) {
 	if c.AuthTime == nil || !now.Before(c.AuthTime.Add(SessionMaxAge)) {
-		return "", time.Time{}, recrubo.Errorf(recrubo.EUNAUTHORIZED, "Your session has ended. Reload the page.")
+		return "", time.Time{}, recrubo.E(recrubo.EUNAUTHORIZED, "embed.error.session_ended")
 	}
 	next := Claims{TenantID: c.TenantID, Kind: c.Kind, RecordID: c.RecordID, Lang: c.Lang,
 		AuthTime: c.AuthTime, Proof: c.Proof, Privileged: c.Privileged,
@@ -181,5 +181,5 @@ func unauthorized(err error) error {
 	if err == nil {
 		err = errors.New("token bound to another tenant")
 	}
-	return recrubo.WrapError(recrubo.EUNAUTHORIZED, err, "Your session has expired. Reload the page.")
+	return recrubo.WrapE(recrubo.EUNAUTHORIZED, err, "embed.expired")
 }

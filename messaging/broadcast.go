@@ -151,7 +151,7 @@ func (s *Service) StartBroadcast(ctx context.Context, tenant *recrubo.Tenant, re
 		return nil, err
 	}
 	if strings.TrimSpace(req.SenderID) == "" || strings.TrimSpace(req.RequestKey) == "" {
-		return nil, recrubo.Errorf(recrubo.EINVALID, "A broadcast needs a sender and a request key.")
+		return nil, recrubo.E(recrubo.EINVALID, "whatsapp.msg.reload")
 	}
 	if _, err := findTemplate(ctx, s.store, tenant.ID, req.Template); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package messaging
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -92,8 +93,8 @@ func refuseOptedOut(ctx context.Context, ds recrubo.DataStore, tenantID, phone s
 		if c.Source == SourceStopKeyword {
 			how = "by replying STOP"
 		}
-		return recrubo.Errorf(recrubo.EFORBIDDEN, "The candidate opted out of WhatsApp messages %s on %s.",
-			how, c.At.Format("2006-01-02"))
+		return recrubo.WrapE(recrubo.EFORBIDDEN, fmt.Errorf("the candidate opted out of WhatsApp messages %s", how),
+			"embed.error.opted_out", c.At)
 	}
 	return nil
 }

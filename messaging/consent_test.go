@@ -127,7 +127,7 @@ func TestStopAfterQueuingFailsTheSend(t *testing.T) {
 		must(t, e.Service.HandleSend(ctx, messaging.SendJob{TenantID: e.Tenant.ID, MessageID: m.ID, Attempt: 1}))
 		got, err := e.DB.Message(ctx, e.Tenant.ID, m.ID)
 		must(t, err)
-		if got.Status != recrubo.StatusFailed || !strings.Contains(got.FailReason, "opted out") {
+		if got.Status != recrubo.StatusFailed || got.FailCode != recrubo.FailOptedOut || !strings.Contains(got.FailReason, "opted out") {
 			t.Fatalf("message queued before STOP = %+v", got)
 		}
 		if sent := e.Emu.SentMessages(); len(sent) != 0 {

@@ -2,6 +2,7 @@ package messaging
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -23,7 +24,7 @@ func (s *Service) ConversationForCandidate(ctx context.Context, tenant *recrubo.
 	}
 	if cand.PhoneE164 == "" || !recrubo.IsMobilePhone(cand.PhoneE164) {
 		// A landline synced before numbers were checked is refused too.
-		return nil, recrubo.Errorf(recrubo.EINVALID, "%s has no usable mobile number for WhatsApp.", cand.FullName())
+		return nil, recrubo.WrapE(recrubo.EINVALID, fmt.Errorf("candidate %s has no usable mobile number", cand.ID), "whatsapp.msg.no_mobile")
 	}
 	var conv *recrubo.Conversation
 	err = s.store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {

@@ -51,7 +51,7 @@ func (s *Service) HandleSend(ctx context.Context, job SendJob) error {
 		return err
 	}
 	if err := requireWhatsApp(tenant); err != nil {
-		return s.fail(ctx, m, recrubo.ErrorMessage(err))
+		return s.fail(ctx, m, recrubo.FailNotConnected, err.Error())
 	}
 	conv, err := s.store.Conversation(ctx, tenant.ID, m.ConversationID)
 	if err != nil {
@@ -59,7 +59,7 @@ func (s *Service) HandleSend(ctx context.Context, job SendJob) error {
 	}
 	if err := refuseOptedOut(ctx, s.store, tenant.ID, conv.Phone); err != nil {
 		if isCode(err, recrubo.EFORBIDDEN) {
-			return s.fail(ctx, m, recrubo.ErrorMessage(err))
+			return s.fail(ctx, m, recrubo.FailOptedOut, err.Error())
 		}
 		return err
 	}
@@ -75,13 +75,13 @@ func (s *Service) HandleSend(ctx context.Context, job SendJob) error {
 	tpl, err := messageTemplate(ctx, s.store, m)
 	if err != nil {
 		if isCode(err, recrubo.EINVALID) {
-			return s.fail(ctx, m, recrubo.ErrorMessage(err))
+			return s.fail(ctx, m, recrubo.FailTemplate, err.Error())
 		}
 		return err
 	}
 	client, err := s.client(tenant)
 	if err != nil {
-		return s.fail(ctx, m, recrubo.ErrorMessage(err))
+		return s.fail(ctx, m, recrubo.FailNotConnected, err.Error())
 	}
 	if err := s.store.SetMessageDispatched(ctx, tenant.ID, m.ID, s.now()); err != nil {
 		return err
@@ -104,7 +104,7 @@ func (s *Service) HandleSend(ctx context.Context, job SendJob) error {
 	if errors.As(err, &apiErr) && apiErr.Retryable() {
 		return s.retryOrFail(ctx, m, err)
 	}
-	return s.fail(ctx, m, providerReason(err))
+	return s.fail(ctx, m, providerCode(err), providerReason(err))
 }
 
 // post sends the message as text, template (tpl: the header's values
@@ -124,9 +124,23 @@ func (s *Service) post(ctx context.Context, c *whatsapp.Client, phone string, m 
 // retryOrFail retries err, or marks the message failed on the last attempt.
 func (s *Service) retryOrFail(ctx context.Context, m *recrubo.Message, err error) error {
 	if n, of := jobs.Attempt(ctx); n > 0 && n >= of {
-		return s.fail(ctx, m, "Gave up after "+strconv.Itoa(n)+" attempts: "+providerReason(err))
+		return s.fail(ctx, m, providerCode(err), "Gave up after "+strconv.Itoa(n)+" attempts: "+providerReason(err))
 	}
 	return fmt.Errorf("sending message %s: %w", m.ID, err)
+}
+
+// providerCode is the failure code of a message the provider refused:
+// WhatsApp's error code, else the product's own.
+func providerCode(err error) string {
+	var apiErr *whatsapp.APIError
+	if errors.As(err, &apiErr) && apiErr.Code != 0 {
+		return strconv.Itoa(apiErr.Code)
+	}
+	var netErr *whatsapp.NetworkError
+	if errors.As(err, &netErr) {
+		return recrubo.FailUnreachable
+	}
+	return recrubo.FailRefused
 }
 
 // providerReason is the reason stored on a message the provider refused.
@@ -145,13 +159,15 @@ func providerReason(err error) string {
 	return "The message could not be sent."
 }
 
-// fail marks the message failed with reason; the job is done.
-func (s *Service) fail(ctx context.Context, m *recrubo.Message, reason string) error {
-	u := &recrubo.Message{TenantID: m.TenantID, ID: m.ID, Status: recrubo.StatusFailed, FailReason: reason, FailedAt: s.now()}
+// fail marks the message failed with code (see recrubo.Message.FailCode)
+// and reason; the job is done.
+func (s *Service) fail(ctx context.Context, m *recrubo.Message, code, reason string) error {
+	u := &recrubo.Message{TenantID: m.TenantID, ID: m.ID, Status: recrubo.StatusFailed, FailCode: code, FailReason: reason,
+		FailedAt: s.now()}
 	if err := s.store.UpdateMessage(ctx, u); err != nil {
 		return err
 	}
-	s.log.InfoContext(ctx, "message failed", "tenant", m.TenantID, "message", m.ID, "reason", reason)
+	s.log.InfoContext(ctx, "message failed", "tenant", m.TenantID, "message", m.ID, "code", code, "reason", reason)
 	return nil
 }
 
@@ -182,7 +198,7 @@ func (s *Service) acceptedTx(ctx context.Context, tx recrubo.Tx, tenant *recrubo
 		return err
 	}
 	for _, p := range pending {
-		u := statusUpdate(m, p.Status, p.At, p.Reason)
+		u := statusUpdate(m, p.Status, p.At, p.FailCode, p.Reason)
 		if err := tx.UpdateMessage(ctx, u); err != nil {
 			return err
 		}

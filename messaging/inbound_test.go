@@ -128,8 +128,8 @@ func TestStopOptsOutAndSendIsRefused(t *testing.T) {
 		}
 		_, err := e.Service.Send(ctx, e.Tenant, messaging.SendRequest{ConversationID: conv.ID, SenderID: "u1", Body: "Jammer!"})
 		wantCode(t, err, recrubo.EFORBIDDEN)
-		if !strings.Contains(recrubo.ErrorMessage(err), "STOP") {
-			t.Errorf("refusal = %q", recrubo.ErrorMessage(err))
+		if key, args := recrubo.ErrorKey(err); key != "embed.error.opted_out" || len(args) != 1 || !strings.Contains(err.Error(), "STOP") {
+			t.Errorf("refusal = %v", err)
 		}
 		_, err = e.Service.Send(ctx, e.Tenant, messaging.SendRequest{CandidateID: "c1", SenderID: "u1",
 			Template: &messaging.Template{Name: "nieuwe_vacatures", Language: "nl"}})

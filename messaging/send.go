@@ -2,6 +2,7 @@ package messaging
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -75,8 +76,7 @@ func (s *Service) Send(ctx context.Context, tenant *recrubo.Tenant, req SendRequ
 		}
 		if req.Template == nil {
 			if !conv.WindowOpen(now) {
-				return recrubo.Errorf(recrubo.EINVALID,
-					"The candidate has not written in the last 24 hours: this message needs a template.")
+				return recrubo.E(recrubo.EINVALID, "embed.error.window_closed")
 			}
 			msg.Kind, msg.Body = recrubo.KindText, req.Body
 			if req.File != nil {
@@ -138,7 +138,7 @@ func checkSendRequest(req SendRequest) error {
 		problems = append(problems, checkFile(req.File)...)
 	}
 	if len(problems) > 0 {
-		return &recrubo.Error{Code: recrubo.EINVALID, Message: "The message cannot be sent.", Fields: problems}
+		return &recrubo.Error{Code: recrubo.EINVALID, Key: "embed.error.cannot_send", Fields: problems}
 	}
 	return nil
 }
@@ -156,21 +156,21 @@ func findTemplate(ctx context.Context, ds recrubo.DataStore, tenantID string, re
 		}
 		if ok, why := t.Sendable(); !ok {
 			if why == recrubo.NotSendableStatus {
-				return nil, recrubo.Errorf(recrubo.EINVALID, "Template %q (%s) is %s, not approved.", t.Name, t.Language, t.Status)
+				return nil, recrubo.WrapE(recrubo.EINVALID, fmt.Errorf("template %q (%s) is %s, not approved", t.Name, t.Language, t.Status), "embed.error.template_unavailable")
 			}
-			return nil, recrubo.Errorf(recrubo.EINVALID, "Template %q (%s) needs a file or a link value the inbox cannot send.", t.Name, t.Language)
+			return nil, recrubo.WrapE(recrubo.EINVALID, fmt.Errorf("template %q (%s) needs a file or a link value", t.Name, t.Language), "whatsapp.msg.template_not_sendable")
 		}
 		if len(req.Vars) != t.Variables {
-			return nil, recrubo.Errorf(recrubo.EINVALID, "Template %q needs %d values, got %d.", t.Name, t.Variables, len(req.Vars))
+			return nil, recrubo.E(recrubo.EINVALID, "embed.error.template_values", t.Variables, len(req.Vars))
 		}
 		for i, v := range req.Vars {
 			if strings.TrimSpace(v) == "" {
-				return nil, recrubo.Errorf(recrubo.EINVALID, "Value %d of template %q is empty.", i+1, t.Name)
+				return nil, recrubo.E(recrubo.EINVALID, "embed.error.value_empty", i+1)
 			}
 		}
 		return t, nil
 	}
-	return nil, recrubo.Errorf(recrubo.EINVALID, "There is no template %q in language %q.", req.Name, req.Language)
+	return nil, recrubo.WrapE(recrubo.EINVALID, fmt.Errorf("no template %q in language %q", req.Name, req.Language), "embed.error.template_unavailable")
 }
 
 // checkMessageTemplate returns EINVALID when m is a template message whose
@@ -208,7 +208,7 @@ func (s *Service) Retry(ctx context.Context, tenant *recrubo.Tenant, messageID, 
 			return err
 		}
 		if m.Direction != recrubo.Outbound || m.Status != recrubo.StatusFailed {
-			return recrubo.Errorf(recrubo.ECONFLICT, "Only a failed message can be sent again.")
+			return recrubo.E(recrubo.ECONFLICT, "embed.error.retry_failed_only")
 		}
 		conv, err := tx.Conversation(ctx, tenant.ID, m.ConversationID)
 		if err != nil {
@@ -218,8 +218,7 @@ func (s *Service) Retry(ctx context.Context, tenant *recrubo.Tenant, messageID, 
 			return err
 		}
 		if m.TemplateName == "" && !conv.WindowOpen(s.now()) {
-			return recrubo.Errorf(recrubo.EINVALID,
-				"The candidate has not written in the last 24 hours: this message needs a template.")
+			return recrubo.E(recrubo.EINVALID, "embed.error.window_closed")
 		}
 		if err := checkMessageTemplate(ctx, tx, m); err != nil {
 			return err

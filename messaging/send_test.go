@@ -2,6 +2,7 @@ package messaging_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -75,8 +76,8 @@ func TestSendOutsideWindowNeedsTemplate(t *testing.T) {
 		e.AddCandidate(t, "c1", "Eva", "06-12345678")
 		_, err := e.Service.Send(ctx, e.Tenant, messaging.SendRequest{CandidateID: "c1", SenderID: "u1", Body: "Hallo"})
 		wantCode(t, err, recrubo.EINVALID)
-		if !strings.Contains(recrubo.ErrorMessage(err), "needs a template") {
-			t.Errorf("message = %q", recrubo.ErrorMessage(err))
+		if key, _ := recrubo.ErrorKey(err); key != "embed.error.window_closed" {
+			t.Errorf("refusal = %v", err)
 		}
 		conv, err := e.Service.ConversationForCandidate(ctx, e.Tenant, "c1")
 		must(t, err)
@@ -125,21 +126,22 @@ func TestSendRefusals(t *testing.T) {
 			name string
 			req  messaging.SendRequest
 			code recrubo.Code
-			says string
+			says string // the user's text: catalog key and values
 		}{
-			{"unknown template", messaging.SendRequest{CandidateID: "c1", SenderID: "u1", Template: tpl("bestaat_niet")}, recrubo.EINVALID, "no template"},
-			{"unapproved template", messaging.SendRequest{CandidateID: "c1", SenderID: "u1", Template: tpl("in_behandeling")}, recrubo.EINVALID, "not approved"},
-			{"too few variables", messaging.SendRequest{CandidateID: "c1", SenderID: "u1", Template: tpl("vacature_update", "Eva")}, recrubo.EINVALID, "needs 2 values"},
-			{"too many variables", messaging.SendRequest{CandidateID: "c1", SenderID: "u1", Template: tpl("nieuwe_vacatures", "x")}, recrubo.EINVALID, "needs 0 values"},
-			{"no phone", messaging.SendRequest{CandidateID: "nophone", SenderID: "u1", Template: tpl("nieuwe_vacatures")}, recrubo.EINVALID, "no usable mobile"},
+			{"unknown template", messaging.SendRequest{CandidateID: "c1", SenderID: "u1", Template: tpl("bestaat_niet")}, recrubo.EINVALID, "embed.error.template_unavailable []"},
+			{"unapproved template", messaging.SendRequest{CandidateID: "c1", SenderID: "u1", Template: tpl("in_behandeling")}, recrubo.EINVALID, "embed.error.template_unavailable []"},
+			{"too few variables", messaging.SendRequest{CandidateID: "c1", SenderID: "u1", Template: tpl("vacature_update", "Eva")}, recrubo.EINVALID, "embed.error.template_values [2 1]"},
+			{"too many variables", messaging.SendRequest{CandidateID: "c1", SenderID: "u1", Template: tpl("nieuwe_vacatures", "x")}, recrubo.EINVALID, "embed.error.template_values [0 1]"},
+			{"no phone", messaging.SendRequest{CandidateID: "nophone", SenderID: "u1", Template: tpl("nieuwe_vacatures")}, recrubo.EINVALID, "whatsapp.msg.no_mobile []"},
 			{"unknown candidate", messaging.SendRequest{CandidateID: "c404", SenderID: "u1", Template: tpl("nieuwe_vacatures")}, recrubo.ENOTFOUND, ""},
 			{"no sender", messaging.SendRequest{CandidateID: "c1", Template: tpl("nieuwe_vacatures")}, recrubo.EINVALID, ""},
 			{"text and template", messaging.SendRequest{CandidateID: "c1", SenderID: "u1", Body: "x", Template: tpl("nieuwe_vacatures")}, recrubo.EINVALID, ""},
 			{"too long", messaging.SendRequest{CandidateID: "c1", SenderID: "u1", Body: strings.Repeat("a", 4097)}, recrubo.EINVALID, ""},
 		} {
 			_, err := e.Service.Send(ctx, e.Tenant, tc.req)
-			if recrubo.ErrorCode(err) != tc.code || !strings.Contains(recrubo.ErrorMessage(err), tc.says) {
-				t.Errorf("%s: error = %v (%q), want %s saying %q", tc.name, err, recrubo.ErrorMessage(err), tc.code, tc.says)
+			key, args := recrubo.ErrorKey(err)
+			if says := fmt.Sprintf("%s %v", key, args); recrubo.ErrorCode(err) != tc.code || tc.says != "" && says != tc.says {
+				t.Errorf("%s: error = %v, want %s saying %q", tc.name, err, tc.code, tc.says)
 			}
 		}
 		other := messagingtest.NewTenant("other", e.Emu.URL())
@@ -164,8 +166,8 @@ func TestProviderFailuresBecomeFailedWithReason(t *testing.T) {
 			Template: &messaging.Template{Name: "nieuwe_vacatures", Language: "nl"}})
 		must(t, err)
 		got := e.MessageWithStatus(t, m.ID, recrubo.StatusFailed)
-		if !strings.HasPrefix(got.FailReason, "131026") {
-			t.Errorf("reason = %q", got.FailReason)
+		if got.FailCode != "131026" || !strings.HasPrefix(got.FailReason, "131026") {
+			t.Errorf("failure = %q %q", got.FailCode, got.FailReason)
 		}
 
 		// The window as the provider sees it is closed although ours
@@ -178,8 +180,8 @@ func TestProviderFailuresBecomeFailedWithReason(t *testing.T) {
 		m, err = e.Service.Send(ctx, e.Tenant, messaging.SendRequest{ConversationID: conv.ID, SenderID: "u1", Body: "Hoi"})
 		must(t, err)
 		got = e.MessageWithStatus(t, m.ID, recrubo.StatusFailed)
-		if !strings.HasPrefix(got.FailReason, "131047") {
-			t.Errorf("reason = %q", got.FailReason)
+		if got.FailCode != "131047" || !strings.HasPrefix(got.FailReason, "131047") {
+			t.Errorf("failure = %q %q", got.FailCode, got.FailReason)
 		}
 
 		// A refused request (bad parameter) fails at once with Meta's
@@ -189,8 +191,8 @@ func TestProviderFailuresBecomeFailedWithReason(t *testing.T) {
 			Template: &messaging.Template{Name: "nieuwe_vacatures", Language: "nl"}})
 		must(t, err)
 		got = e.MessageWithStatus(t, m.ID, recrubo.StatusFailed)
-		if !strings.Contains(got.FailReason, "131009") {
-			t.Errorf("reason = %q", got.FailReason)
+		if got.FailCode != "131009" || !strings.Contains(got.FailReason, "131009") {
+			t.Errorf("failure = %q %q", got.FailCode, got.FailReason)
 		}
 		_, err = e.Service.Retry(ctx, e.Tenant, conv.ID, "u1")
 		wantCode(t, err, recrubo.ENOTFOUND)
@@ -200,8 +202,8 @@ func TestProviderFailuresBecomeFailedWithReason(t *testing.T) {
 			t.Fatalf("requeued = %+v", r)
 		}
 		got = e.MessageWithStatus(t, m.ID, recrubo.StatusRead)
-		if got.FailReason != "" {
-			t.Errorf("reason kept after a successful retry: %q", got.FailReason)
+		if got.FailReason != "" || got.FailCode != "" {
+			t.Errorf("failure kept after a successful retry: %q %q", got.FailCode, got.FailReason)
 		}
 		_, err = e.Service.Retry(ctx, e.Tenant, m.ID, "u1")
 		wantCode(t, err, recrubo.ECONFLICT)
@@ -270,13 +272,13 @@ func TestTemplateCheckedAgainBeforeSendingAndRetrying(t *testing.T) {
 		// Queued while approved, rejected before its job runs.
 		m := send("nieuwe_vacatures")
 		save("nieuwe_vacatures", recrubo.TemplateRejected, "Nieuwe vacatures voor je!")
-		if got := run(m); got.Status != recrubo.StatusFailed || !strings.Contains(got.FailReason, "not approved") {
+		if got := run(m); got.Status != recrubo.StatusFailed || got.FailCode != recrubo.FailTemplate || !strings.Contains(got.FailReason, "not approved") {
 			t.Fatalf("send of a rejected template = %+v", got)
 		}
 		// Queued with two values; the template now takes three.
 		v := send("vacature_update", "Eva", "Chauffeur")
 		save("vacature_update", recrubo.TemplateApproved, "Hoi {{1}}, nieuws over {{2}} in {{3}}.")
-		if got := run(v); got.Status != recrubo.StatusFailed || !strings.Contains(got.FailReason, "needs 3 values, got 2") {
+		if got := run(v); got.Status != recrubo.StatusFailed || got.FailCode != recrubo.FailTemplate || !strings.Contains(got.FailReason, "embed.error.template_values [3 2]") {
 			t.Fatalf("send with a changed placeholder count = %+v", got)
 		}
 		if sent := e.Emu.SentMessages(); len(sent) != 0 {

@@ -127,7 +127,7 @@ func (s *Service) client(t *recrubo.Tenant) (*whatsapp.Client, error) {
 		HTTPClient:    s.http,
 	})
 	if err != nil {
-		return nil, recrubo.WrapError(recrubo.EINVALID, err, "The WhatsApp settings of %s are not usable.", t.Slug)
+		return nil, recrubo.WrapE(recrubo.EINVALID, err, "embed.error.whatsapp_not_connected")
 	}
 	return c, nil
 }
@@ -138,7 +138,7 @@ func requireWhatsApp(t *recrubo.Tenant) error {
 		return recrubo.Errorf(recrubo.EINVALID, "No tenant given.")
 	}
 	if !t.WhatsApp.Enabled() || t.WhatsApp.AccessToken.IsZero() {
-		return recrubo.Errorf(recrubo.EINVALID, "WhatsApp is not connected for %s.", t.DisplayName)
+		return recrubo.WrapE(recrubo.EINVALID, fmt.Errorf("WhatsApp is not connected for tenant %s", t.Slug), "embed.error.whatsapp_not_connected")
 	}
 	return nil
 }

@@ -30,7 +30,7 @@ func toStatus(st whatsapp.Status) (recrubo.MessageStatus, bool) {
 }
 
 // statusUpdate is the update that reports status st of m at at.
-func statusUpdate(m *recrubo.Message, st recrubo.MessageStatus, at time.Time, reason string) *recrubo.Message {
+func statusUpdate(m *recrubo.Message, st recrubo.MessageStatus, at time.Time, code, reason string) *recrubo.Message {
 	u := &recrubo.Message{TenantID: m.TenantID, ID: m.ID, Status: st}
 	switch st {
 	case recrubo.StatusSent:
@@ -40,7 +40,7 @@ func statusUpdate(m *recrubo.Message, st recrubo.MessageStatus, at time.Time, re
 	case recrubo.StatusRead:
 		u.ReadAt = at
 	case recrubo.StatusFailed:
-		u.FailedAt, u.FailReason = at, reason
+		u.FailedAt, u.FailCode, u.FailReason = at, code, reason
 	}
 	return u
 }
@@ -59,14 +59,14 @@ func (s *Service) applyStatus(ctx context.Context, tx recrubo.Tx, tenant *recrub
 	if m == nil {
 		// The status overtook the send's answer: keep it for later.
 		err := tx.AddPendingStatus(ctx, &recrubo.PendingStatus{TenantID: tenant.ID, ProviderID: su.MessageID,
-			Status: st, At: su.Timestamp, Reason: reason})
+			Status: st, At: su.Timestamp, FailCode: su.FailureCode(), Reason: reason})
 		return "pending", err
 	}
 	if m.ProviderID != su.MessageID {
 		return "ignored: status of another attempt", nil
 	}
 	before := m.Status
-	u := statusUpdate(m, st, su.Timestamp, reason)
+	u := statusUpdate(m, st, su.Timestamp, su.FailureCode(), reason)
 	if err := tx.UpdateMessage(ctx, u); err != nil {
 		return "", err
 	}

@@ -32,25 +32,25 @@ func (b sendBody) toRequest(candidateID, senderID string) (messaging.SendRequest
 	body := strings.TrimSpace(b.Body)
 	switch {
 	case b.Template != "" && body != "":
-		return req, recrubo.Errorf(recrubo.EINVALID, "Send either a message or a template, not both.")
+		return req, recrubo.E(recrubo.EINVALID, "embed.error.message_or_template")
 	case b.Template != "":
 		name, lang, ok := strings.Cut(b.Template, "|")
 		if !ok || name == "" || lang == "" {
-			return req, recrubo.Errorf(recrubo.EINVALID, "Choose a template.")
+			return req, recrubo.E(recrubo.EINVALID, "embed.error.choose_template")
 		}
 		if len(b.Vars) > maxVars {
-			return req, recrubo.Errorf(recrubo.EINVALID, "A template has at most %d variables.", maxVars)
+			return req, recrubo.E(recrubo.EINVALID, "embed.error.too_many_vars", maxVars)
 		}
 		for _, v := range b.Vars {
 			if utf8.RuneCountInString(v) > maxVarRunes || !utf8.ValidString(v) {
-				return req, recrubo.Errorf(recrubo.EINVALID, "A template variable is too long.")
+				return req, recrubo.E(recrubo.EINVALID, "embed.error.var_too_long")
 			}
 		}
 		req.Template = &messaging.Template{Name: name, Language: lang, Vars: b.Vars}
 	case body == "":
-		return req, recrubo.Errorf(recrubo.EINVALID, "Write a message first.")
+		return req, recrubo.E(recrubo.EINVALID, "embed.error.write_first")
 	case utf8.RuneCountInString(body) > maxBodyRunes || !utf8.ValidString(body):
-		return req, recrubo.Errorf(recrubo.EINVALID, "The message is longer than %d characters.", maxBodyRunes)
+		return req, recrubo.E(recrubo.EINVALID, "embed.error.message_too_long", maxBodyRunes)
 	default:
 		req.Body = body
 	}
@@ -60,7 +60,7 @@ func (b sendBody) toRequest(candidateID, senderID string) (messaging.SendRequest
 // messenger returns the conversations API or EUNAVAILABLE.
 func (s *Server) messenger() (EmbedMessenger, error) {
 	if s.deps.Embeds.Messenger == nil {
-		return nil, recrubo.Errorf(recrubo.EUNAVAILABLE, "Messaging is not available right now.")
+		return nil, recrubo.E(recrubo.EUNAVAILABLE, "embed.error.messaging_unavailable")
 	}
 	return s.deps.Embeds.Messenger, nil
 }
@@ -68,12 +68,12 @@ func (s *Server) messenger() (EmbedMessenger, error) {
 // decodeJSON reads a JSON body into dst, refusing anything else.
 func decodeJSON(c *fiber.Ctx, dst any) error {
 	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
-		return recrubo.Errorf(recrubo.EINVALID, "Send JSON.")
+		return recrubo.E(recrubo.EINVALID, "error.bad_request")
 	}
 	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return recrubo.WrapError(recrubo.EINVALID, err, "The request is not valid JSON.")
+		return recrubo.WrapE(recrubo.EINVALID, err, "error.bad_request")
 	}
 	return nil
 }
@@ -118,11 +118,11 @@ func (s *Server) handleRetry(c *fiber.Ctx) error {
 		return err
 	}
 	msg, err := s.deps.Embeds.Data.Message(c.UserContext(), ses.Tenant.ID, c.Params("mid"))
+	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND || err == nil && msg.ConversationID != conv.ID {
+		return recrubo.WrapE(recrubo.ENOTFOUND, err, "embed.error.no_message")
+	}
 	if err != nil {
 		return err
-	}
-	if msg.ConversationID != conv.ID {
-		return recrubo.Errorf(recrubo.ENOTFOUND, "No such message.")
 	}
 	if _, err := m.Retry(c.UserContext(), ses.Tenant, msg.ID, ses.Claims.Subject); err != nil {
 		return err
@@ -151,7 +151,7 @@ func (s *Server) handleAssign(c *fiber.Ctx) error {
 		if b.Assignee != "" {
 			if _, err := s.deps.Embeds.Data.Recruiter(c.UserContext(), ses.Tenant.ID, b.Assignee); err != nil {
 				if recrubo.ErrorCode(err) == recrubo.ENOTFOUND {
-					return recrubo.Errorf(recrubo.EINVALID, "Choose a recruiter from the list.")
+					return recrubo.E(recrubo.EINVALID, "embed.error.choose_recruiter")
 				}
 				return err
 			}
@@ -169,7 +169,7 @@ func (s *Server) handleSetState(c *fiber.Ctx) error {
 		return err
 	}
 	if b.State != recrubo.ConversationOpen && b.State != recrubo.ConversationClosed {
-		return recrubo.Errorf(recrubo.EINVALID, "The state must be open or closed.")
+		return recrubo.E(recrubo.EINVALID, "embed.error.state")
 	}
 	return s.conversationAction(c, func(m EmbedMessenger, ses *embedSession, conv *recrubo.Conversation) error {
 		return m.SetState(c.UserContext(), ses.Tenant.ID, conv.ID, b.State)
@@ -206,7 +206,7 @@ func (s *Server) candidateConversation(c *fiber.Ctx, ses *embedSession) (*recrub
 		return nil, err
 	}
 	if conv == nil {
-		return nil, recrubo.Errorf(recrubo.ENOTFOUND, "There is no conversation with this candidate yet.")
+		return nil, recrubo.E(recrubo.ENOTFOUND, "embed.error.no_conversation")
 	}
 	return conv, nil
 }

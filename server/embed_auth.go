@@ -47,7 +47,7 @@ const sessionField = "session"
 func (s *Server) authenticateEmbed(c *fiber.Ctx, kind recrubo.EmbedKind) (*recrubo.EmbedViewer, error) {
 	start := time.Now()
 	if dest := c.Get("Sec-Fetch-Dest"); dest != "" && dest != "iframe" {
-		return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "This page can only be opened inside Carerix.")
+		return nil, recrubo.E(recrubo.EFORBIDDEN, "embed.error.inside_carerix")
 	}
 	var v *recrubo.EmbedViewer
 	var err error
@@ -71,7 +71,7 @@ func (s *Server) authenticateEmbed(c *fiber.Ctx, kind recrubo.EmbedKind) (*recru
 	own := []string{strings.ToLower(c.Protocol() + "://" + c.Hostname())}
 	for _, h := range []string{fiber.HeaderOrigin, fiber.HeaderReferer} {
 		if val := c.Get(h); val != "" && !originAllowed(val, v.Tenant.FrameOrigins) && !originAllowed(val, own) {
-			return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "This page can only be opened inside Carerix.")
+			return nil, recrubo.E(recrubo.EFORBIDDEN, "embed.error.inside_carerix")
 		}
 	}
 	return v, nil
@@ -114,12 +114,12 @@ const defaultRefusalFloor = 300 * time.Millisecond
 func (s *Server) sessionViewer(c *fiber.Ctx, kind recrubo.EmbedKind) (*recrubo.EmbedViewer, error) {
 	token := c.FormValue(sessionField)
 	if token == "" {
-		return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "You do not have access to this page.")
+		return nil, recrubo.E(recrubo.EFORBIDDEN, "error.forbidden")
 	}
 	ctx := c.UserContext()
 	t, err := s.deps.Embeds.Data.TenantBySlug(ctx, c.Params("slug"))
 	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND || recrubo.ErrorCode(err) == recrubo.EINVALID {
-		return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "You do not have access to this page.")
+		return nil, recrubo.E(recrubo.EFORBIDDEN, "error.forbidden")
 	}
 	if err != nil {
 		return nil, err
@@ -130,14 +130,14 @@ func (s *Server) sessionViewer(c *fiber.Ctx, kind recrubo.EmbedKind) (*recrubo.E
 	}
 	record := strings.Clone(c.Params("id"))
 	if !claims.Opens(kind, record) {
-		return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "You do not have access to this page.")
+		return nil, recrubo.E(recrubo.EFORBIDDEN, "error.forbidden")
 	}
 	v := claims.Viewer(t)
 	v.Kind, v.RecordID = kind, record
 	u, err := s.deps.Embeds.Data.Recruiter(ctx, t.ID, claims.Subject)
 	switch {
 	case err == nil && !u.Active:
-		return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "You do not have access to this page.")
+		return nil, recrubo.E(recrubo.EFORBIDDEN, "error.forbidden")
 	case err == nil:
 		v.User = u
 	case recrubo.ErrorCode(err) != recrubo.ENOTFOUND:
@@ -170,13 +170,13 @@ func (s *Server) requireEmbedToken(c *fiber.Ctx) error {
 	auth := c.Get(fiber.HeaderAuthorization)
 	token, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok || token == "" {
-		return recrubo.Errorf(recrubo.EUNAUTHORIZED, "Your session has expired. Reload the page.")
+		return recrubo.E(recrubo.EUNAUTHORIZED, "embed.expired")
 	}
 	// A refusal of the token is worded in the language it names.
 	c.Locals(embedLangKey{}, embed.TokenLang(token))
 	t, err := s.deps.Embeds.Data.TenantBySlug(c.UserContext(), c.Params("slug"))
 	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND {
-		return recrubo.Errorf(recrubo.EUNAUTHORIZED, "Your session has expired. Reload the page.")
+		return recrubo.E(recrubo.EUNAUTHORIZED, "embed.expired")
 	}
 	if err != nil {
 		return err
@@ -204,7 +204,7 @@ func sessionOf(c *fiber.Ctx) *embedSession {
 func candidateSession(c *fiber.Ctx) (*embedSession, error) {
 	ses := sessionOf(c)
 	if ses.Claims.Kind != recrubo.EmbedCandidate || ses.Claims.RecordID != c.Params("id") {
-		return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "You do not have access to this page.")
+		return nil, recrubo.E(recrubo.EFORBIDDEN, "error.forbidden")
 	}
 	return ses, nil
 }

@@ -35,7 +35,7 @@ const broadcastHistory = 10
 // broadcaster returns the broadcast API or EUNAVAILABLE.
 func (s *Server) broadcaster() (EmbedBroadcaster, error) {
 	if s.deps.Embeds.Broadcasts == nil {
-		return nil, recrubo.Errorf(recrubo.EUNAVAILABLE, "Messaging is not available right now.")
+		return nil, recrubo.E(recrubo.EUNAVAILABLE, "embed.error.messaging_unavailable")
 	}
 	return s.deps.Embeds.Broadcasts, nil
 }
@@ -225,7 +225,7 @@ func (p *embedPage) recipientRow(r *recrubo.BroadcastResult, plan bool) template
 	case plan || r.State == recrubo.RecipientPending:
 		result = p.t("whatsapp.broadcast.pending")
 	case r.MessageStatus == recrubo.StatusFailed:
-		class, result = "failed", p.failureText(r.FailReason)
+		class, result = "failed", p.failureText(r.FailCode, r.FailReason)
 	case r.MessageStatus == recrubo.StatusQueued || r.MessageStatus == "":
 		result = p.t("whatsapp.broadcast.queued")
 	default:
@@ -243,7 +243,7 @@ func (p *embedPage) recipientRow(r *recrubo.BroadcastResult, plan bool) template
 func broadcastSession(c *fiber.Ctx) (*embedSession, error) {
 	ses := sessionOf(c)
 	if ses.Claims.Kind != recrubo.EmbedVacancy || ses.Claims.RecordID != c.Params("id") {
-		return nil, recrubo.Errorf(recrubo.EFORBIDDEN, "You do not have access to this page.")
+		return nil, recrubo.E(recrubo.EFORBIDDEN, "error.forbidden")
 	}
 	return ses, nil
 }
@@ -271,18 +271,18 @@ func (s *Server) handleBroadcastStart(c *fiber.Ctx) error {
 	}
 	name, lang, ok := strings.Cut(body.Template, "|")
 	if !ok || name == "" || lang == "" {
-		return recrubo.Errorf(recrubo.EINVALID, "Choose a template.")
+		return recrubo.E(recrubo.EINVALID, "embed.error.choose_template")
 	}
 	if len(body.Vars) > maxVars {
-		return recrubo.Errorf(recrubo.EINVALID, "A template has at most %d variables.", maxVars)
+		return recrubo.E(recrubo.EINVALID, "embed.error.too_many_vars", maxVars)
 	}
 	for _, v := range body.Vars {
 		if utf8.RuneCountInString(v) > maxVarRunes || !utf8.ValidString(v) {
-			return recrubo.Errorf(recrubo.EINVALID, "A template variable is too long.")
+			return recrubo.E(recrubo.EINVALID, "embed.error.var_too_long")
 		}
 	}
 	if len(body.Key) < 16 || len(body.Key) > 64 {
-		return recrubo.Errorf(recrubo.EINVALID, "Reload the page and send again.")
+		return recrubo.E(recrubo.EINVALID, "whatsapp.msg.reload")
 	}
 	bc, err := b.StartBroadcast(c.UserContext(), ses.Tenant, messaging.BroadcastRequest{VacancyID: ses.Claims.RecordID,
 		SenderID: ses.Claims.Subject, RequestKey: ses.Claims.RecordID + ":" + body.Key,
@@ -312,7 +312,7 @@ func (s *Server) answerProgress(c *fiber.Ctx, ses *embedSession, id string) erro
 		return err
 	}
 	if pr.Broadcast.VacancyID != ses.Claims.RecordID {
-		return recrubo.Errorf(recrubo.ENOTFOUND, "No such broadcast.")
+		return recrubo.E(recrubo.ENOTFOUND, "whatsapp.msg.no_broadcast")
 	}
 	p := s.newEmbedPage(ses.Claims.Lang, ses.Tenant)
 	h := p.progress(c.UserContext(), pr)

@@ -25,12 +25,12 @@ func (s *Server) handleDashboardPage(c *fiber.Ctx) error {
 		return err // nil: the sign-in page was sent
 	}
 	if kind == recrubo.EmbedDashboard && !v.Privileged {
-		return recrubo.Errorf(recrubo.EFORBIDDEN, "This page is for administrators and managers; open Recrubo on a candidate or a vacancy.")
+		return recrubo.E(recrubo.EFORBIDDEN, "embed.error.privileged_dashboard")
 	}
 	days := 30
 	if d := c.Query("days"); d != "" {
 		if days, err = strconv.Atoi(d); err != nil || !dashboard.ValidDays(days) {
-			return recrubo.Errorf(recrubo.EINVALID, "The period must be 7, 30 or 90 days.")
+			return recrubo.E(recrubo.EINVALID, "embed.error.period")
 		}
 	}
 	ctx := c.UserContext()

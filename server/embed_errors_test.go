@@ -4,13 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"maps"
 	"net/http"
-	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +12,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/gofiber/fiber/v2"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/embed"
@@ -211,189 +206,27 @@ func TestEmbedAPIErrorsInSessionLanguage(t *testing.T) {
 	}
 }
 
-func TestTranslateErrorFallsBackByCode(t *testing.T) {
+// TestFiberErrorsAreTranslated: the errors Fiber makes itself (no such
+// route, a wrong method, a body over the limit) reach a user in their
+// language like the application's own.
+func TestFiberErrorsAreTranslated(t *testing.T) {
 	_, cat, _, err := LoadPages()
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := &Server{deps: Deps{Catalog: cat}}
-	unknown := "Something only a developer will ever read."
-	if got := s.translateError("en", recrubo.ECONFLICT, unknown); got != unknown {
-		t.Errorf("English keeps a message it has no key for: %q", got)
-	}
-	for code, want := range map[recrubo.Code]string{
-		recrubo.ECONFLICT:    "Dit is intussen gewijzigd. Laad de pagina opnieuw en probeer het nog eens.",
-		recrubo.EINVALID:     "Het verzoek is ongeldig.",
-		recrubo.EUNAVAILABLE: "De dienst is tijdelijk niet beschikbaar. Probeer het later opnieuw.",
-		"no such code":       "Er is een interne fout opgetreden. Probeer het later opnieuw.",
+	for in, want := range map[error][2]string{
+		fiber.ErrNotFound:              {"This page does not exist.", "Deze pagina bestaat niet."},
+		fiber.ErrMethodNotAllowed:      {"This action is not allowed here.", "Deze actie is hier niet toegestaan."},
+		fiber.ErrRequestEntityTooLarge: {"The request is too large.", "Het verzoek is te groot."},
+		fiber.ErrBadGateway:            {"An internal error occurred. Please try again later.", "Er is een interne fout opgetreden. Probeer het later opnieuw."},
+		errors.New("a bug"):            {"An internal error occurred. Please try again later.", "Er is een interne fout opgetreden. Probeer het later opnieuw."},
 	} {
-		if got := s.translateError("nl_NL", code, unknown); got != want {
-			t.Errorf("nl, %s: %q, want %q", code, got, want)
-		}
-	}
-	if got := s.translateError("nl", recrubo.EINVALID, "A template has at most 10 variables."); got != "Een sjabloon heeft hoogstens 10 variabelen." {
-		t.Errorf("arguments: %q", got)
-	}
-	if got := (&Server{}).translateError("nl", recrubo.EINVALID, "Write a message first."); got != "Write a message first." {
-		t.Errorf("without a catalog: %q", got)
-	}
-}
-
-// messageLiterals returns the message formats of every recrubo.Errorf and
-// recrubo.WrapError in the Go files matching pattern (tests excluded),
-// except internal errors, whose message nobody sees.
-func messageLiterals(t *testing.T, pattern string) map[string]string {
-	t.Helper()
-	files, err := filepath.Glob(pattern)
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no files match %s: %v", pattern, err)
-	}
-	out := map[string]string{} // format → where
-	fset := token.NewFileSet()
-	for _, file := range files {
-		if strings.HasSuffix(file, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, file, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok {
-				return true
+		_, e := classify(in)
+		for i, lang := range []string{"en", "nl"} {
+			if got := s.translateError(lang, e); got != want[i] {
+				t.Errorf("%v in %s = %q, want %q", in, lang, got, want[i])
 			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
-			if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "recrubo" {
-				return true
-			}
-			at := map[string]int{"Errorf": 1, "WrapError": 2}[sel.Sel.Name]
-			if at == 0 || len(call.Args) <= at {
-				return true
-			}
-			if code, ok := call.Args[0].(*ast.SelectorExpr); ok && code.Sel.Name == "EINTERNAL" {
-				return true
-			}
-			where := fset.Position(call.Pos()).String()
-			lit, ok := call.Args[at].(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				t.Errorf("%s: the message is not a literal, so it cannot be checked for a translation", where)
-				return true
-			}
-			format, _ := strconv.Unquote(lit.Value)
-			out[format] = where
-			return true
-		})
-	}
-	return out
-}
-
-// verbs fills a message format with sample values.
-var verbs = regexp.MustCompile(`%[dqsv]`)
-
-func sample(format string) string {
-	return verbs.ReplaceAllStringFunc(format, func(v string) string {
-		if v == "%d" {
-			return "7"
-		}
-		if v == "%q" {
-			return `"x"`
-		}
-		return "x"
-	})
-}
-
-// TestEmbedErrorMessagesAreTranslated: every message the embed handlers
-// and the embed package write, and those of other packages a recruiter
-// can meet through the embed API, has a catalog message in both
-// languages; the English one of this server's own messages is the
-// message itself.
-func TestEmbedErrorMessagesAreTranslated(t *testing.T) {
-	_, cat, _, err := LoadPages()
-	if err != nil {
-		t.Fatal(err)
-	}
-	check := func(msg, where string, sameInEnglish bool) {
-		t.Helper()
-		key, args, ok := messageKey(msg)
-		if !ok {
-			t.Errorf("%s: %q has no entry in userMessages", where, msg)
-			return
-		}
-		for _, lang := range []string{"en", "nl"} {
-			if !slices.Contains(cat.Keys(lang), key) {
-				t.Errorf("%s: key %s is not in the %s catalog", where, key, lang)
-			}
-			if got := cat.T(lang, key, args...); strings.Contains(got, "%!") {
-				t.Errorf("%s: %s in %s = %q: its verbs do not fit the pattern's groups", where, key, lang, got)
-			}
-		}
-		// A message mapped to its code's general message is generalised
-		// on purpose (e.g. "Send JSON." is "The request is not valid.").
-		general := slices.Contains(slices.Collect(maps.Values(messageByCode)), key)
-		if got := cat.T("en", key, args...); sameInEnglish && !general && got != msg {
-			t.Errorf("%s: English catalog message %q differs from the message %q", where, got, msg)
-		}
-	}
-	own := messageLiterals(t, "embed*.go")
-	if len(own) < 15 {
-		t.Fatalf("found only %d messages in server/embed*.go: %v", len(own), own)
-	}
-	for format, where := range own {
-		check(sample(format), where, true)
-	}
-	for format, where := range messageLiterals(t, filepath.Join("..", "embed", "[at][uo]*.go")) { // authenticator.go, token.go
-		check(sample(format), where, true)
-	}
-	// classify's messages for Fiber's errors.
-	for _, msg := range []string{"Request body too large.", "Page not found.", "Method not allowed.", "Internal error."} {
-		check(msg, "classify", false)
-	}
-	// Other packages' refusals (their route tests pin the real ones).
-	for _, msg := range []string{
-		"Carerix cannot be reached right now.",
-		"The period must be 7, 30 or 90 days.",
-		"The message cannot be sent.",
-		"The candidate has not written in the last 24 hours: this message needs a template.",
-		"The candidate opted out of WhatsApp messages by replying STOP on 2026-11-24.",
-		"The candidate opted out of WhatsApp messages by request on 2026-11-24.",
-		`Template "intake" (nl) is pending, not approved.`,
-		`There is no template "intake" in language "nl".`,
-		`Template "intake" needs 7 values, got 6.`,
-		`Value 3 of template "intake" is empty.`,
-		"Sanne van Dijk has no usable phone number for WhatsApp.",
-		"Sanne van Dijk has no usable mobile number for WhatsApp.",
-		`Template "intake" (nl) needs a file or a link value the inbox cannot send.`,
-		`Message "m1" has no file.`,
-		"WhatsApp is not connected for Acme Uitzend.",
-		"The WhatsApp settings of acme are not usable.",
-		"Only a failed message can be sent again.",
-		`Message "m1" does not exist.`,
-		`Candidate "42" is not in the mirror.`,
-	} {
-		check(msg, "other package", false)
-	}
-	// Every key the tables name exists in both catalogs.
-	var keys []string
-	for _, m := range userMessages {
-		keys = append(keys, m.key)
-	}
-	for _, k := range messageByCode {
-		keys = append(keys, k)
-	}
-	for _, k := range keys {
-		for _, lang := range []string{"en", "nl"} {
-			if !slices.Contains(cat.Keys(lang), k) {
-				t.Errorf("key %s is not in the %s catalog", k, lang)
-			}
-		}
-	}
-	for code := range statusByCode {
-		if _, ok := messageByCode[code]; !ok {
-			t.Errorf("code %s has no general message", code)
 		}
 	}
 }

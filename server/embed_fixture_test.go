@@ -212,7 +212,7 @@ func (f *embedFixture) startConversation(ago time.Duration) {
 	f.addMessage(&recrubo.Message{Direction: recrubo.Outbound, SenderID: f.viewer.ID, Body: "Hoi Sanne, interesse in een baan?",
 		Status: recrubo.StatusDelivered, CreatedAt: at.Add(-2 * time.Hour), ProviderID: "wamid.1", SendAttempt: 1})
 	f.addMessage(&recrubo.Message{Direction: recrubo.Outbound, SenderID: f.viewer.ID, Body: "Bel je me?", Status: recrubo.StatusFailed,
-		FailReason: "131026: Message undeliverable", CreatedAt: at.Add(-time.Hour), ProviderID: "wamid.2", SendAttempt: 1})
+		FailCode: "131026", FailReason: "131026: Message undeliverable", CreatedAt: at.Add(-time.Hour), ProviderID: "wamid.2", SendAttempt: 1})
 	f.addMessage(&recrubo.Message{Direction: recrubo.Inbound, Body: "Ja, graag!", Status: recrubo.StatusReceived, CreatedAt: at, ProviderID: "wamid.3"})
 	f.addMessage(&recrubo.Message{Direction: recrubo.Inbound, MediaType: "image", MediaRef: "media-1", Status: recrubo.StatusReceived,
 		CreatedAt: at.Add(time.Second), ProviderID: "wamid.4"})

@@ -158,7 +158,7 @@ func threadETag(c *recrubo.Conversation, msgs []*recrubo.Message, lang string, m
 		h.Write([]byte(c.ID + "|" + string(c.State) + "|" + c.AssigneeID + "|" + strconv.FormatInt(c.UpdatedAt.UnixMicro(), 10)))
 	}
 	for _, m := range msgs {
-		h.Write([]byte("|" + m.ID + ":" + string(m.Status) + ":" + m.FailReason))
+		h.Write([]byte("|" + m.ID + ":" + string(m.Status) + ":" + m.FailCode + ":" + m.FailReason))
 	}
 	return `"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
 }
@@ -355,7 +355,7 @@ func (p *embedPage) message(m *recrubo.Message, names map[string]string, loc *ti
 	}
 	var failure templates.HTML
 	if m.Status == recrubo.StatusFailed {
-		failure = p.partial("embed_failure", templates.Values{"reasonLabel": p.t("embed.failed_reason"), "reason": p.failureText(m.FailReason),
+		failure = p.partial("embed_failure", templates.Values{"reasonLabel": p.t("embed.failed_reason"), "reason": p.failureText(m.FailCode, m.FailReason),
 			"id": m.ID, "retryLabel": p.t("embed.retry")})
 	}
 	return p.partial("embed_message", templates.Values{

@@ -29,10 +29,10 @@ func parseListQuery(c *fiber.Ctx) (listQuery, error) {
 	switch q.View {
 	case "mine", "unassigned", "all":
 	default:
-		return q, recrubo.Errorf(recrubo.EINVALID, "The view must be mine, unassigned or all.")
+		return q, recrubo.E(recrubo.EINVALID, "embed.error.view")
 	}
 	if utf8.RuneCountInString(q.Query) > 100 || !utf8.ValidString(q.Query) {
-		return q, recrubo.Errorf(recrubo.EINVALID, "The search is too long.")
+		return q, recrubo.E(recrubo.EINVALID, "embed.error.search_too_long")
 	}
 	q.Query = strings.Clone(q.Query)
 	return q, nil
@@ -136,7 +136,7 @@ func (s *Server) handleConversationsPage(c *fiber.Ctx) error {
 		return err
 	}
 	if q.View == "all" && !v.Privileged {
-		return recrubo.Errorf(recrubo.EFORBIDDEN, "Only administrators and managers see every conversation.")
+		return recrubo.E(recrubo.EFORBIDDEN, "embed.error.privileged_only")
 	}
 	p := s.newEmbedPage(v.Lang, v.Tenant)
 	vals, err := p.sessionValues(v)
@@ -161,10 +161,10 @@ func (s *Server) handleConversationList(c *fiber.Ctx) error {
 	}
 	if ses.Claims.Proof != recrubo.ProvedBySignIn && ses.Claims.Proof != recrubo.ProvedByPageKey {
 		// A record's URL proof opens that record's inbox and nothing else.
-		return recrubo.Errorf(recrubo.EFORBIDDEN, "You do not have access to this page.")
+		return recrubo.E(recrubo.EFORBIDDEN, "error.forbidden")
 	}
 	if q.View == "all" && !ses.Claims.Privileged {
-		return recrubo.Errorf(recrubo.EFORBIDDEN, "Only administrators and managers see every conversation.")
+		return recrubo.E(recrubo.EFORBIDDEN, "embed.error.privileged_only")
 	}
 	p := s.newEmbedPage(ses.Claims.Lang, ses.Tenant)
 	rows, err := s.listRows(c.UserContext(), p, ses.Claims.Subject, q)

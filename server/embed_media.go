@@ -124,14 +124,14 @@ func (s *Server) handleMedia(c *fiber.Ctx) error {
 		return err
 	}
 	if msg.ConversationID != conv.ID {
-		return recrubo.Errorf(recrubo.ENOTFOUND, "No such file.")
+		return recrubo.E(recrubo.ENOTFOUND, "whatsapp.msg.no_file")
 	}
 	f, err := d.MediaFile(c.UserContext(), ses.Tenant.ID, msg.ID, true)
 	if err != nil {
 		return err
 	}
 	if f.State != recrubo.MediaStored {
-		return recrubo.Errorf(recrubo.ENOTFOUND, "The file is not available.")
+		return recrubo.E(recrubo.ENOTFOUND, "whatsapp.msg.file_unavailable")
 	}
 	ct, inline := servedAs(f)
 	disposition := "attachment"

@@ -28,20 +28,20 @@ func (s *Server) handleSendFile(c *fiber.Ctx) error {
 	}
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return recrubo.WrapError(recrubo.EINVALID, err, "Choose a file to send.")
+		return recrubo.WrapE(recrubo.EINVALID, err, "whatsapp.msg.choose_file")
 	}
 	caption := strings.TrimSpace(c.FormValue("body"))
 	if utf8.RuneCountInString(caption) > maxBodyRunes || !utf8.ValidString(caption) {
-		return recrubo.Errorf(recrubo.EINVALID, "The caption is longer than %d characters.", maxBodyRunes)
+		return recrubo.E(recrubo.EINVALID, "whatsapp.msg.caption_too_long", maxBodyRunes)
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return recrubo.WrapError(recrubo.EINVALID, err, "The file could not be read.")
+		return recrubo.WrapE(recrubo.EINVALID, err, "whatsapp.msg.file_unreadable")
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, int64(s.cfg.BodyLimit)+1))
 	if err != nil {
-		return recrubo.WrapError(recrubo.EINVALID, err, "The file could not be read.")
+		return recrubo.WrapE(recrubo.EINVALID, err, "whatsapp.msg.file_unreadable")
 	}
 	mt := baseType(fh.Header.Get(fiber.HeaderContentType))
 	if mt == "" || mt == "application/octet-stream" {

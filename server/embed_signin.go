@@ -55,7 +55,7 @@ func (s *Server) renderSignIn(c *fiber.Ctx, kind recrubo.EmbedKind) error {
 		return err
 	}
 	if s.deps.Embeds.SignIn == nil {
-		return recrubo.Errorf(recrubo.EUNAVAILABLE, "Sign-in through Carerix is not set up for this tenant.")
+		return recrubo.E(recrubo.EUNAVAILABLE, "embed.error.signin_unavailable")
 	}
 	start, err := s.deps.Embeds.SignIn.Start(ctx, t)
 	if err != nil {
@@ -96,7 +96,7 @@ type signInRequest struct {
 func (s *Server) handleSignIn(c *fiber.Ctx) error {
 	var req signInRequest
 	if err := c.BodyParser(&req); err != nil {
-		return recrubo.Errorf(recrubo.EINVALID, "The request is not valid JSON.")
+		return recrubo.E(recrubo.EINVALID, "error.bad_request")
 	}
 	c.Locals(embedLangKey{}, recrubo.NormalizeLang(req.Lang))
 	if err := recrubo.Validate(&req); err != nil {
@@ -104,15 +104,15 @@ func (s *Server) handleSignIn(c *fiber.Ctx) error {
 	}
 	kind := recrubo.EmbedKind(req.Kind)
 	if (kind == recrubo.EmbedDashboard) != (req.Record == "") {
-		return recrubo.Errorf(recrubo.EINVALID, "The request is not valid JSON.")
+		return recrubo.E(recrubo.EINVALID, "error.bad_request")
 	}
 	if s.deps.Embeds.SignIn == nil {
-		return recrubo.Errorf(recrubo.EUNAVAILABLE, "Sign-in through Carerix is not set up for this tenant.")
+		return recrubo.E(recrubo.EUNAVAILABLE, "embed.error.signin_unavailable")
 	}
 	ctx := c.UserContext()
 	t, err := s.deps.Embeds.Data.TenantBySlug(ctx, c.Params("slug"))
 	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND || recrubo.ErrorCode(err) == recrubo.EINVALID {
-		return recrubo.Errorf(recrubo.EFORBIDDEN, "You do not have access to this page.")
+		return recrubo.E(recrubo.EFORBIDDEN, "error.forbidden")
 	}
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -237,30 +236,21 @@ func quoteOf(m *recrubo.Message) string {
 	return s
 }
 
-// failureCodeRE finds the provider's error code in a failure reason
-// ("131047: Message failed ...", "Gave up after 8 attempts: 130429: ...").
-var failureCodeRE = regexp.MustCompile(`(?:^|: )([0-9]{1,6}): `)
-
-// failureText translates a message's failure reason into what to do: by
-// the provider's error code when it has one, else by what it says.
-func (p *embedPage) failureText(reason string) string {
+// failureText translates why a message failed into what to do: by its
+// failure code (WhatsApp's error code, or the product's own), else the
+// reason as the provider gave it.
+func (p *embedPage) failureText(code, reason string) string {
+	if code != "" {
+		if _, ok := p.s.deps.Catalog.Lookup(p.lang, "whatsapp.error."+code); ok {
+			text := p.t("whatsapp.error." + code)
+			if code[0] >= '0' && code[0] <= '9' {
+				text += " (" + code + ")"
+			}
+			return text
+		}
+	}
 	if reason == "" {
 		return p.t("embed.unknown_reason")
-	}
-	if m := failureCodeRE.FindStringSubmatch(reason); m != nil {
-		key := "whatsapp.error." + m[1]
-		if _, ok := p.s.deps.Catalog.Lookup(p.lang, key); ok {
-			return p.t(key) + " (" + m[1] + ")"
-		}
-		return p.t("whatsapp.error.other", reason)
-	}
-	switch {
-	case strings.Contains(reason, "opted out"):
-		return p.t("whatsapp.error.opted_out")
-	case strings.Contains(reason, "could not be reached"):
-		return p.t("whatsapp.error.unreachable")
-	case strings.Contains(reason, "not approved") || strings.Contains(reason, "no template"):
-		return p.t("whatsapp.error.template")
 	}
 	return p.t("whatsapp.error.other", reason)
 }

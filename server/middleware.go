@@ -24,7 +24,7 @@ func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
 		if r := recover(); r != nil {
 			s.log.ErrorContext(c.UserContext(), "panic in handler",
 				slog.String("request_id", requestIDOf(c)), slog.Any("panic", r), slog.String("stack", string(debug.Stack())))
-			err = recrubo.WrapError(recrubo.EINTERNAL, fmt.Errorf("panic: %v", r), "Internal error.")
+			err = recrubo.WrapE(recrubo.EINTERNAL, fmt.Errorf("panic: %v", r), "error.internal")
 		}
 	}()
 	return c.Next()
@@ -138,7 +138,7 @@ func (s *Server) measure(c *fiber.Ctx) error {
 	err := c.Next()
 	status := c.Response().StatusCode()
 	if err != nil {
-		status, _, _ = classify(err)
+		status, _ = classify(err)
 	}
 	s.metrics.observe(methodOf(c), routeOf(c), strconv.Itoa(status/100)+"xx", time.Since(start))
 	return err

@@ -53,7 +53,8 @@ type Deps struct {
 	Now func() time.Time
 
 	// Templates, Catalog and Assets render the HTML pages and serve their
-	// assets; pages are disabled when Templates is nil.
+	// assets; pages are disabled when Templates is nil. Errors are told
+	// from Catalog (the embedded one when nil).
 	Templates *templates.Registry
 	Catalog   *templates.Catalog
 	Assets    *static.Assets
@@ -94,6 +95,13 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	if cfg.BodyLimit <= 0 {
 		return nil, errors.New("server: BodyLimit must be positive")
+	}
+	if deps.Catalog == nil {
+		cat, err := templates.NewCatalog()
+		if err != nil {
+			return nil, fmt.Errorf("server: loading the message catalog: %w", err)
+		}
+		deps.Catalog = cat
 	}
 	m, err := newHTTPMetrics(deps.Registry)
 	if err != nil {

@@ -76,6 +76,8 @@ func TestErrorMappingIsCentral(t *testing.T) {
 			return &recrubo.Error{Code: recrubo.EINVALID, Message: "Bad input.", Fields: []recrubo.FieldError{{Field: "slug", Message: "is required"}}}
 		case "forbidden":
 			return recrubo.Errorf(recrubo.EFORBIDDEN, "No.")
+		case "keyed":
+			return recrubo.E(recrubo.EINVALID, "embed.error.period")
 		case "plain":
 			return errors.New("secret database detail")
 		case "panic":
@@ -91,9 +93,10 @@ func TestErrorMappingIsCentral(t *testing.T) {
 	}{
 		{"/boom/invalid", 400, recrubo.EINVALID, "Bad input."},
 		{"/boom/forbidden", 403, recrubo.EFORBIDDEN, "No."},
-		{"/boom/plain", 500, recrubo.EINTERNAL, "Internal error."},
-		{"/boom/panic", 500, recrubo.EINTERNAL, "Internal error."},
-		{"/nowhere", 404, recrubo.ENOTFOUND, "Page not found."},
+		{"/boom/keyed", 400, recrubo.EINVALID, "The period must be 7, 30 or 90 days."},
+		{"/boom/plain", 500, recrubo.EINTERNAL, "An internal error occurred. Please try again later."},
+		{"/boom/panic", 500, recrubo.EINTERNAL, "An internal error occurred. Please try again later."},
+		{"/nowhere", 404, recrubo.ENOTFOUND, "This page does not exist."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

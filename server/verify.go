@@ -147,14 +147,14 @@ func (s *Server) handleVerifyEmbed(c *fiber.Ctx) error {
 		return err
 	}
 	if v.User == nil {
-		return recrubo.Errorf(recrubo.EFORBIDDEN, "Forbidden.")
+		return recrubo.E(recrubo.EFORBIDDEN, "error.forbidden")
 	}
 	ok, err := d.Admins.IsAdmin(c.UserContext(), v.Tenant, v.User.ID)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return recrubo.Errorf(recrubo.EFORBIDDEN, "Only a Carerix administrator can verify the integration.")
+		return recrubo.E(recrubo.EFORBIDDEN, "verify.error.admin_only")
 	}
 	by := v.User.FullName()
 	if by == "" {

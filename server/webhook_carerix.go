@@ -44,7 +44,7 @@ type carerixAck struct {
 func (s *Server) handleCarerixDelivery(c *fiber.Ctx) error {
 	body := c.Body()
 	if limit := s.cfg.WebhookBodyLimit; limit > 0 && len(body) > limit {
-		return recrubo.Errorf(recrubo.ETOOLARGE, "Request body too large.")
+		return recrubo.E(recrubo.ETOOLARGE, "error.too_large")
 	}
 	isNew, err := s.deps.CarerixWebhooks.Ingester.IngestCarerix(c.UserContext(), c.Params("tenant"),
 		func(name string) string { return c.Get(name) }, body)

@@ -62,7 +62,7 @@ type whatsAppAck struct {
 func (s *Server) handleWhatsAppDelivery(c *fiber.Ctx) error {
 	body := c.Body()
 	if limit := s.cfg.WebhookBodyLimit; limit > 0 && len(body) > limit {
-		return recrubo.Errorf(recrubo.ETOOLARGE, "Request body too large.")
+		return recrubo.E(recrubo.ETOOLARGE, "error.too_large")
 	}
 	n, err := s.deps.WhatsApp.Ingester.IngestWhatsApp(c.UserContext(), c.Params("tenant"), body,
 		c.Get(whatsAppSignatureHeader))

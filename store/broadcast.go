@@ -173,11 +173,11 @@ func (q *queries) SettleRecipient(ctx context.Context, r *recrubo.BroadcastRecip
 func (q *queries) BroadcastResults(ctx context.Context, tenantID, broadcastID string) ([]*recrubo.BroadcastResult, error) {
 	out, err := collect(ctx, q.q, func(row rows) (*recrubo.BroadcastResult, error) {
 		var (
-			res             recrubo.BroadcastResult
-			updated         int64
-			status, failure *string
+			res                   recrubo.BroadcastResult
+			updated               int64
+			status, failure, code *string
 		)
-		dest := append(recipientDest(&res.BroadcastRecipient, &updated), &status, &failure)
+		dest := append(recipientDest(&res.BroadcastRecipient, &updated), &status, &failure, &code)
 		if err := row.Scan(dest...); err != nil {
 			return nil, err
 		}
@@ -188,8 +188,11 @@ func (q *queries) BroadcastResults(ctx context.Context, tenantID, broadcastID st
 		if failure != nil {
 			res.FailReason = *failure
 		}
+		if code != nil {
+			res.FailCode = *code
+		}
 		return &res, nil
-	}, `SELECT `+recipientColumns+`, m.status, m.fail_reason FROM broadcast_recipients r
+	}, `SELECT `+recipientColumns+`, m.status, m.fail_reason, m.fail_code FROM broadcast_recipients r
         LEFT JOIN messages m ON m.tenant_id = r.tenant_id AND m.id = r.message_id AND r.message_id <> ''
         WHERE r.tenant_id = $1 AND r.broadcast_id = $2 ORDER BY r.position`, tenantID, broadcastID)
 	if err != nil {

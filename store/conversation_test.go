@@ -264,22 +264,23 @@ func TestConversations(t *testing.T) {
 			_, err := db.AddMessage(t.Context(), m)
 			must(t, err)
 			failed := &recrubo.Message{TenantID: tn.ID, ID: m.ID, ProviderID: "wamid.x", Status: recrubo.StatusFailed,
-				FailReason: "131026: undeliverable", FailedAt: at(3)}
+				FailCode: "131026", FailReason: "131026: undeliverable", FailedAt: at(3)}
 			must(t, db.UpdateMessage(t.Context(), failed))
-			if failed.Status != recrubo.StatusFailed || failed.FailReason == "" || failed.FailedAt != at(3) {
+			if failed.Status != recrubo.StatusFailed || failed.FailReason == "" || failed.FailCode != "131026" || failed.FailedAt != at(3) {
 				t.Fatalf("failed = %+v", failed)
 			}
 			// A second failure keeps the first reason.
-			again := &recrubo.Message{TenantID: tn.ID, ID: m.ID, Status: recrubo.StatusFailed, FailReason: "other", FailedAt: at(4)}
+			again := &recrubo.Message{TenantID: tn.ID, ID: m.ID, Status: recrubo.StatusFailed, FailCode: recrubo.FailRefused,
+				FailReason: "other", FailedAt: at(4)}
 			must(t, db.UpdateMessage(t.Context(), again))
-			if again.FailReason != "131026: undeliverable" || again.FailedAt != at(3) {
+			if again.FailReason != "131026: undeliverable" || again.FailCode != "131026" || again.FailedAt != at(3) {
 				t.Fatalf("after a second failure = %+v", again)
 			}
 			// The delivered status arrives late: it outranks failed, and
 			// the message no longer reads as failed anywhere.
 			got := &recrubo.Message{TenantID: tn.ID, ID: m.ID, Status: recrubo.StatusDelivered, DeliveredAt: at(2)}
 			must(t, db.UpdateMessage(t.Context(), got))
-			if got.Status != recrubo.StatusDelivered || got.FailReason != "" || !got.FailedAt.IsZero() || got.DeliveredAt != at(2) {
+			if got.Status != recrubo.StatusDelivered || got.FailReason != "" || got.FailCode != "" || !got.FailedAt.IsZero() || got.DeliveredAt != at(2) {
 				t.Fatalf("delivered after failed = %+v", got)
 			}
 		}},
@@ -294,10 +295,10 @@ func TestConversations(t *testing.T) {
 			_, err = db.RequeueMessage(t.Context(), tn.ID, m.ID)
 			wantCode(t, err, recrubo.ECONFLICT)
 			must(t, db.UpdateMessage(t.Context(), &recrubo.Message{TenantID: tn.ID, ID: m.ID, ProviderID: "wamid.f",
-				Status: recrubo.StatusFailed, FailReason: "131026: undeliverable", FailedAt: at(2)}))
+				Status: recrubo.StatusFailed, FailCode: "131026", FailReason: "131026: undeliverable", FailedAt: at(2)}))
 			r, err := db.RequeueMessage(t.Context(), tn.ID, m.ID)
 			must(t, err)
-			if r.Status != recrubo.StatusQueued || r.SendAttempt != 2 || r.ProviderID != "" || r.FailReason != "" {
+			if r.Status != recrubo.StatusQueued || r.SendAttempt != 2 || r.ProviderID != "" || r.FailReason != "" || r.FailCode != "" {
 				t.Fatalf("requeued = %+v", r)
 			}
 		}},

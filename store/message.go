@@ -14,7 +14,7 @@ import (
 
 const messageColumns = `tenant_id, id, conversation_id, direction, sender_id, body, template_name,
     template_language, template_vars, media_type, media_ref, provider_id, status, fail_reason, send_attempt,
-    dispatched_at, created_at, sent_at, delivered_at, read_at, failed_at, kind, content, reply_to`
+    dispatched_at, created_at, sent_at, delivered_at, read_at, failed_at, kind, content, reply_to, fail_code`
 
 func scanMessage(r row) (*recrubo.Message, error) {
 	var (
@@ -24,7 +24,7 @@ func scanMessage(r row) (*recrubo.Message, error) {
 	)
 	err := r.Scan(&m.TenantID, &m.ID, &m.ConversationID, &m.Direction, &m.SenderID, &m.Body, &m.TemplateName,
 		&m.TemplateLanguage, &vars, &m.MediaType, &m.MediaRef, &m.ProviderID, &m.Status, &m.FailReason, &att,
-		&dispatched, &created, &sent, &delivered, &readAt, &failed, &m.Kind, &content, &m.ReplyTo)
+		&dispatched, &created, &sent, &delivered, &readAt, &failed, &m.Kind, &content, &m.ReplyTo, &m.FailCode)
 	if err != nil {
 		return nil, err
 	}
@@ -99,12 +99,12 @@ func (q *queries) AddMessage(ctx context.Context, m *recrubo.Message) (bool, err
 	created := q.stamp(m.CreatedAt)
 	n, err := q.q.exec(ctx, `INSERT INTO messages (`+messageColumns+`)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-            $22, $23, $24)
+            $22, $23, $24, $25)
         ON CONFLICT DO NOTHING`,
 		m.TenantID, id, m.ConversationID, string(m.Direction), m.SenderID, m.Body, m.TemplateName,
 		m.TemplateLanguage, string(varsJSON), m.MediaType, m.MediaRef, m.ProviderID, string(m.Status), m.FailReason,
 		m.SendAttempt, microTime(m.DispatchedAt), created, microTime(m.SentAt), microTime(m.DeliveredAt),
-		microTime(m.ReadAt), microTime(m.FailedAt), string(m.Kind), string(contentJSON), m.ReplyTo)
+		microTime(m.ReadAt), microTime(m.FailedAt), string(m.Kind), string(contentJSON), m.ReplyTo, m.FailCode)
 	switch {
 	case errors.Is(err, errForeignKeyViolation):
 		return false, recrubo.WrapError(recrubo.ENOTFOUND, err, "Conversation %q does not exist.", m.ConversationID)
@@ -132,13 +132,14 @@ func (q *queries) UpdateMessage(ctx context.Context, m *recrubo.Message) error {
             provider_id = CASE WHEN provider_id = '' THEN $3 ELSE provider_id END,
             status = CASE WHEN `+higher+` THEN $4 ELSE status END,
             fail_reason = CASE WHEN `+toFailed+` THEN $5 WHEN `+pastFailed+` THEN '' ELSE fail_reason END,
+            fail_code = CASE WHEN `+toFailed+` THEN $10 WHEN `+pastFailed+` THEN '' ELSE fail_code END,
             sent_at = CASE WHEN sent_at = 0 THEN $6 ELSE sent_at END,
             delivered_at = CASE WHEN delivered_at = 0 THEN $7 ELSE delivered_at END,
             read_at = CASE WHEN read_at = 0 THEN $8 ELSE read_at END,
             failed_at = CASE WHEN `+toFailed+` THEN $9 WHEN `+pastFailed+` THEN 0 ELSE failed_at END
         WHERE tenant_id = $1 AND id = $2`,
 		m.TenantID, m.ID, m.ProviderID, string(m.Status), m.FailReason,
-		microTime(m.SentAt), microTime(m.DeliveredAt), microTime(m.ReadAt), microTime(m.FailedAt))
+		microTime(m.SentAt), microTime(m.DeliveredAt), microTime(m.ReadAt), microTime(m.FailedAt), m.FailCode)
 	if errors.Is(err, errUniqueViolation) {
 		return recrubo.WrapError(recrubo.ECONFLICT, err, "Another message has provider id %q.", m.ProviderID)
 	}
@@ -171,7 +172,7 @@ func (q *queries) SetMessageDispatched(ctx context.Context, tenantID, id string,
 
 // RequeueMessage makes a failed outbound message queued for a new attempt.
 func (q *queries) RequeueMessage(ctx context.Context, tenantID, id string) (*recrubo.Message, error) {
-	n, err := q.q.exec(ctx, `UPDATE messages SET status = 'queued', provider_id = '', fail_reason = '',
+	n, err := q.q.exec(ctx, `UPDATE messages SET status = 'queued', provider_id = '', fail_reason = '', fail_code = '',
             send_attempt = send_attempt + 1, dispatched_at = 0, sent_at = 0, delivered_at = 0, read_at = 0,
             failed_at = 0
         WHERE tenant_id = $1 AND id = $2 AND direction = 'outbound' AND status = 'failed'`, tenantID, id)
@@ -261,9 +262,9 @@ func (q *queries) AddPendingStatus(ctx context.Context, p *recrubo.PendingStatus
 	if p.TenantID == "" || p.ProviderID == "" || p.Status == "" {
 		return recrubo.Errorf(recrubo.EINVALID, "A pending status needs a tenant, a provider id and a status.")
 	}
-	_, err := q.q.exec(ctx, `INSERT INTO pending_statuses (tenant_id, provider_id, status, at, reason, received_at)
-        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-		p.TenantID, p.ProviderID, string(p.Status), q.stamp(p.At), p.Reason, q.nowMicro())
+	_, err := q.q.exec(ctx, `INSERT INTO pending_statuses (tenant_id, provider_id, status, at, reason, received_at, fail_code)
+        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+		p.TenantID, p.ProviderID, string(p.Status), q.stamp(p.At), p.Reason, q.nowMicro(), p.FailCode)
 	if err != nil {
 		return fmt.Errorf("keeping pending status of %s: %w", p.ProviderID, fkNotFound(err, p.TenantID))
 	}
@@ -276,12 +277,12 @@ func (q *queries) TakePendingStatuses(ctx context.Context, tenantID, providerID 
 	ps, err := collect(ctx, q.q, func(r rows) (*recrubo.PendingStatus, error) {
 		p := recrubo.PendingStatus{TenantID: tenantID, ProviderID: providerID}
 		var at int64
-		if err := r.Scan(&p.Status, &at, &p.Reason); err != nil {
+		if err := r.Scan(&p.Status, &at, &p.Reason, &p.FailCode); err != nil {
 			return nil, err
 		}
 		p.At = timeMicro(at)
 		return &p, nil
-	}, `SELECT status, at, reason FROM pending_statuses WHERE tenant_id = $1 AND provider_id = $2
+	}, `SELECT status, at, reason, fail_code FROM pending_statuses WHERE tenant_id = $1 AND provider_id = $2
         ORDER BY at, status`, tenantID, providerID)
 	if err != nil {
 		return nil, fmt.Errorf("reading pending statuses of %s: %w", providerID, err)

@@ -11,6 +11,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 )
 
 //go:embed locales/*.json
@@ -107,4 +108,52 @@ func (c *Catalog) Languages() []string {
 // Keys returns the message keys of lang's own catalog, sorted.
 func (c *Catalog) Keys(lang string) []string {
 	return slices.Sorted(maps.Keys(c.messages[lang]))
+}
+
+// codeKeys are each error code's general message: what a user reads of an
+// error that has no catalog key of its own, in languages other than
+// English.
+var codeKeys = map[recrubo.Code]string{
+	recrubo.EINVALID:      "error.bad_request",
+	recrubo.EUNAUTHORIZED: "error.unauthorized",
+	recrubo.EFORBIDDEN:    "error.forbidden",
+	recrubo.ENOTFOUND:     "error.not_found",
+	recrubo.ECONFLICT:     "error.conflict",
+	recrubo.ETOOLARGE:     "error.too_large",
+	recrubo.ERATELIMITED:  "error.rate_limited",
+	recrubo.EUNAVAILABLE:  "error.unavailable",
+	recrubo.EINTERNAL:     "error.internal",
+}
+
+// Error returns what a user reading lang is told of err: its catalog text
+// (a date among its arguments written out in lang); an internal error's
+// general message; an error without a key its English message in
+// English, else its code's general message.
+func (c *Catalog) Error(lang string, err error) string {
+	if err == nil {
+		return ""
+	}
+	code := recrubo.ErrorCode(err)
+	if code == recrubo.EINTERNAL {
+		return c.T(lang, codeKeys[recrubo.EINTERNAL])
+	}
+	if key, args := recrubo.ErrorKey(err); key != "" {
+		if len(args) > 0 {
+			args = slices.Clone(args)
+			for i, a := range args {
+				if d, ok := a.(time.Time); ok {
+					args[i] = FormatDate(lang, d, d.Location())
+				}
+			}
+		}
+		return c.T(lang, key, args...)
+	}
+	if NormalizeLang(lang) == LangEN {
+		return recrubo.ErrorMessage(err)
+	}
+	key, ok := codeKeys[code]
+	if !ok {
+		key = codeKeys[recrubo.EINTERNAL]
+	}
+	return c.T(lang, key)
 }

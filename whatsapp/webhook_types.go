@@ -266,6 +266,15 @@ func (e StatusError) Reason() string {
 	return strings.TrimSpace(strconv.Itoa(e.Code) + ": " + text)
 }
 
+// FailureCode returns the first error's code as text, or "" when there
+// is none.
+func (s StatusUpdate) FailureCode() string {
+	if len(s.Errors) == 0 || s.Errors[0].Code == 0 {
+		return ""
+	}
+	return strconv.Itoa(s.Errors[0].Code)
+}
+
 // FailureReason returns the first error's reason, or "" when there is none.
 func (s StatusUpdate) FailureReason() string {
 	if len(s.Errors) == 0 {

@@ -184,7 +184,7 @@ func seedDemoConversation(ctx context.Context, st recrubo.Store, t *recrubo.Tena
 			m.Status = recrubo.StatusSent
 			switch r := rng.IntN(20); {
 			case r == 0:
-				m.Status, m.FailedAt, m.FailReason = recrubo.StatusFailed, at.Add(3*time.Second), "131026: Message undeliverable"
+				m.Status, m.FailedAt, m.FailCode, m.FailReason = recrubo.StatusFailed, at.Add(3*time.Second), "131026", "131026: Message undeliverable"
 			case r < 8:
 				m.Status, m.DeliveredAt = recrubo.StatusDelivered, at.Add(5*time.Second)
 			default:
