@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
+
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/jobs"
 	"github.com/recrubo/recrubo-carerix/store"
@@ -66,20 +68,18 @@ func receive[T any](t *testing.T, ch <-chan T, what string) T {
 // waitCounts polls the job counts until cond holds.
 func waitCounts(t *testing.T, r *jobs.Runner, what string, cond func(map[string]int) bool) map[string]int {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		c, err := r.Counts(t.Context())
-		if err != nil {
+	var c map[string]int
+	eventually.Succeeds(t, what, func() error {
+		var err error
+		if c, err = r.Counts(t.Context()); err != nil {
 			t.Fatal(err)
 		}
-		if cond(c) {
-			return c
+		if !cond(c) {
+			return fmt.Errorf("counts are %v", c)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: counts are still %v", what, c)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return nil
+	})
+	return c
 }
 
 func total(c map[string]int) int {

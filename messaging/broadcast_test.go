@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
+
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/messaging"
 	"github.com/recrubo/recrubo-carerix/messaging/messagingtest"
@@ -71,7 +73,7 @@ func sentOncePerNumber(t *testing.T, e *messagingtest.Env, want map[string]bool)
 func waitBroadcastDone(t *testing.T, e *messagingtest.Env, id string) *messaging.BroadcastProgress {
 	t.Helper()
 	var p *messaging.BroadcastProgress
-	messagingtest.Eventually(t, "broadcast "+id+" done", func() error {
+	eventually.Succeeds(t, "broadcast "+id+" done", func() error {
 		var err error
 		if p, err = e.Service.Progress(context.Background(), e.Tenant.ID, id); err != nil {
 			return err
@@ -105,7 +107,7 @@ func TestBroadcastSendsOncePerCandidateWhenItsJobIsKilledAndRetried(t *testing.T
 
 			// The first instance works the broadcast and is killed halfway.
 			first := e.StartJobs(t, e.DB, e.Service)
-			messagingtest.Eventually(t, "two recipients handed out", func() error {
+			eventually.Succeeds(t, "two recipients handed out", func() error {
 				p, err := e.Service.Progress(ctx, e.Tenant.ID, b.ID)
 				if err != nil {
 					return err

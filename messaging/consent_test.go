@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
+
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/messaging"
 	"github.com/recrubo/recrubo-carerix/messaging/messagingtest"
@@ -16,7 +18,7 @@ import (
 // processed waits until the stored WhatsApp event id is processed.
 func processed(t *testing.T, e *messagingtest.Env, id string) {
 	t.Helper()
-	messagingtest.Eventually(t, id+" processed", func() error {
+	eventually.Succeeds(t, id+" processed", func() error {
 		ev, err := e.DB.Event(context.Background(), e.Tenant.ID, recrubo.SourceWhatsApp, id)
 		if err != nil {
 			return err
@@ -78,7 +80,7 @@ func TestStopKeywordsOptOut(t *testing.T) {
 		}
 		for i, in := range cases {
 			phone := "+3161234560" + string(rune('0'+i))
-			messagingtest.Eventually(t, "opt-out by "+in.Type+" "+in.Text, func() error {
+			eventually.Succeeds(t, "opt-out by "+in.Type+" "+in.Text, func() error {
 				c, err := e.DB.Consent(ctx, e.Tenant.ID, phone)
 				if err != nil {
 					return err

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
+
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/messaging"
 	"github.com/recrubo/recrubo-carerix/messaging/messagingtest"
@@ -72,8 +74,7 @@ func TestInboundMatchedAmbiguousAndUnmatched(t *testing.T) {
 		// next message.
 		e.AddCandidate(t, "c4", "Brit", "+447911123456")
 		e.Inbound(t, "447911123456", "Still there?")
-		Eventually := messagingtest.Eventually
-		Eventually(t, "late match", func() error {
+		eventually.Succeeds(t, "late match", func() error {
 			c, err := e.DB.Conversation(ctx, e.Tenant.ID, unmatched.ID)
 			if err != nil {
 				return err
@@ -93,7 +94,7 @@ func TestInboundMatchedAmbiguousAndUnmatched(t *testing.T) {
 			t.Errorf("after assign and close = %+v", got)
 		}
 		e.Inbound(t, "31612345678", "Nog een vraag")
-		Eventually(t, "reopened", func() error {
+		eventually.Succeeds(t, "reopened", func() error {
 			c, err := e.DB.Conversation(ctx, e.Tenant.ID, matched.ID)
 			if err != nil {
 				return err
@@ -113,7 +114,7 @@ func TestStopOptsOutAndSendIsRefused(t *testing.T) {
 		e.Inbound(t, "31612345678", "  Afmelden ")
 		conv, _ := e.ConversationWithMessages(t, "+31612345678", 1)
 		var consent *recrubo.Consent
-		messagingtest.Eventually(t, "opt-out", func() error {
+		eventually.Succeeds(t, "opt-out", func() error {
 			var err error
 			if consent, err = e.DB.Consent(ctx, e.Tenant.ID, "+31612345678"); err != nil {
 				return err
@@ -141,7 +142,7 @@ func TestStopOptsOutAndSendIsRefused(t *testing.T) {
 		e.ConversationWithMessages(t, "+31612345678", 5)
 		e.Inbound(t, "31612345678", "start")
 		e.ConversationWithMessages(t, "+31612345678", 6)
-		messagingtest.Eventually(t, "opt-in", func() error {
+		eventually.Succeeds(t, "opt-in", func() error {
 			c, err := e.DB.Consent(ctx, e.Tenant.ID, "+31612345678")
 			if err != nil {
 				return err
@@ -177,7 +178,7 @@ func TestStatusesOutOfOrderAndTwiceNeverMoveBack(t *testing.T) {
 		waitIdle(t, e)
 		// Every status webhook was delivered (twice) and processed once.
 		var got *recrubo.Message
-		messagingtest.Eventually(t, "events processed", func() error {
+		eventually.Succeeds(t, "events processed", func() error {
 			n, err := e.DB.CountEvents(ctx, e.Tenant.ID, recrubo.SourceWhatsApp)
 			if err != nil {
 				return err
@@ -218,7 +219,7 @@ func TestStatusBeforeItsMessageIsKeptPending(t *testing.T) {
 		}
 		// Both events, not only the last posted, must be processed (kept
 		// pending) before the message appears; their jobs run in any order.
-		messagingtest.Eventually(t, "pending statuses processed", func() error {
+		eventually.Succeeds(t, "pending statuses processed", func() error {
 			for _, st := range []string{"delivered", "sent"} {
 				ev, err := e.DB.Event(ctx, e.Tenant.ID, recrubo.SourceWhatsApp, "status:wamid.early:"+st)
 				if err != nil {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
+
 	"github.com/google/go-cmp/cmp"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
@@ -35,7 +37,7 @@ func byKind(t *testing.T, ms []*recrubo.Message) map[recrubo.MessageKind]*recrub
 func mediaState(t *testing.T, e *messagingtest.Env, messageID string) *recrubo.MediaFile {
 	t.Helper()
 	var f *recrubo.MediaFile
-	messagingtest.Eventually(t, "the file of "+messageID, func() error {
+	eventually.Succeeds(t, "the file of "+messageID, func() error {
 		var err error
 		if f, err = e.DB.MediaFile(context.Background(), e.Tenant.ID, messageID, true); err != nil {
 			return err
@@ -137,7 +139,7 @@ func TestReactionsBelongToTheirMessage(t *testing.T) {
 
 		reactions := func(want string) {
 			t.Helper()
-			messagingtest.Eventually(t, "reactions "+want, func() error {
+			eventually.Succeeds(t, "reactions "+want, func() error {
 				rs, err := e.DB.ConversationReactions(ctx, e.Tenant.ID, conv.ID)
 				if err != nil {
 					return err
@@ -180,7 +182,7 @@ func TestValueLevelErrorsAreRecorded(t *testing.T) {
 		ctx := context.Background()
 		must(t, e.Emu.SimulateError(waemu.ValueError{Code: 131031, Title: "Business Account locked", Details: "Your account is locked."}))
 		var es []*recrubo.WhatsAppError
-		messagingtest.Eventually(t, "the error recorded", func() error {
+		eventually.Succeeds(t, "the error recorded", func() error {
 			var err error
 			es, err = e.DB.WhatsAppErrors(ctx, e.Tenant.ID, time.Time{}, 10)
 			if err == nil && len(es) != 1 {
@@ -272,7 +274,7 @@ func TestTemplatesSyncedWithPagingAndChangedByWebhook(t *testing.T) {
 		// Meta pauses a template: the webhook changes it, and it can no
 		// longer be sent.
 		must(t, e.Emu.SetTemplateStatus(waemu.TemplateStatusChange{Name: "sjabloon_04", Language: "nl", Status: "PAUSED", Reason: "LOW_QUALITY"}))
-		messagingtest.Eventually(t, "the template paused", func() error {
+		eventually.Succeeds(t, "the template paused", func() error {
 			if tp := find("sjabloon_04"); tp.Status != recrubo.TemplatePaused || tp.Reason != "LOW_QUALITY" {
 				return fmt.Errorf("template = %s %q", tp.Status, tp.Reason)
 			}
@@ -287,7 +289,7 @@ func TestTemplatesSyncedWithPagingAndChangedByWebhook(t *testing.T) {
 		must(t, e.Emu.RegisterTemplate(waemu.Template{Name: "nieuw_sjabloon", Language: "en_US", Category: waemu.CategoryUtility,
 			Status: waemu.TemplatePending, Body: "New"}))
 		must(t, e.Emu.SetTemplateStatus(waemu.TemplateStatusChange{Name: "nieuw_sjabloon", Language: "en_US", Status: "APPROVED"}))
-		messagingtest.Eventually(t, "the new template synced", func() error {
+		eventually.Succeeds(t, "the new template synced", func() error {
 			if tp := lookup("nieuw_sjabloon"); tp == nil || tp.Status != recrubo.TemplateApproved {
 				return fmt.Errorf("template %+v", tp)
 			}

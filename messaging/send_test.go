@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
+
 	"github.com/shopspring/decimal"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
@@ -37,7 +39,7 @@ func TestSendInsideWindowIsDeliveredAndBilledOnce(t *testing.T) {
 		}
 		for _, id := range ids {
 			e.MessageWithStatus(t, id, recrubo.StatusRead)
-			messagingtest.Eventually(t, "every receipt of "+id, func() error {
+			eventually.Succeeds(t, "every receipt of "+id, func() error {
 				m, err := e.DB.Message(ctx, e.Tenant.ID, id)
 				if err != nil {
 					return err

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
+
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
@@ -114,7 +116,7 @@ func (e *summaryEnv) conversation(t *testing.T, id string) *recrubo.Conversation
 func (e *summaryEnv) jobsSettled(t *testing.T, finished int) int {
 	t.Helper()
 	var n int
-	messagingtest.Eventually(t, fmt.Sprintf("%d finished jobs and none pending", finished), func() error {
+	eventually.Succeeds(t, fmt.Sprintf("%d finished jobs and none pending", finished), func() error {
 		counts, err := e.DB.JobCounts(context.Background())
 		if err != nil {
 			return err
@@ -144,7 +146,7 @@ func (e *summaryEnv) activityWith(t *testing.T, convID, what string, ok func(car
 			t.Logf("service log:\n%s", e.log.String())
 		}
 	}()
-	messagingtest.Eventually(t, what, func() error {
+	eventually.Succeeds(t, what, func() error {
 		c := e.conversation(t, convID)
 		if c.CarerixActivityID == "" {
 			return fmt.Errorf("no activity recorded")
@@ -166,7 +168,7 @@ func (e *summaryEnv) activityWith(t *testing.T, convID, what string, ok func(car
 func (e *summaryEnv) accepted(t *testing.T, ids ...string) {
 	t.Helper()
 	for _, id := range ids {
-		messagingtest.Eventually(t, "message "+id+" accepted", func() error {
+		eventually.Succeeds(t, "message "+id+" accepted", func() error {
 			m, err := e.DB.Message(context.Background(), e.Tenant.ID, id)
 			if err != nil {
 				return err
@@ -354,7 +356,7 @@ func TestSummaryMissingScopeFailsOnce(t *testing.T) {
 		e.Inbound(t, "31612345678", "Hoi")
 		conv, _ := e.ConversationWithMessages(t, "+31612345678", 1)
 		must(t, e.Service.SetState(ctx, e.Tenant.ID, conv.ID, recrubo.ConversationClosed))
-		messagingtest.Eventually(t, "the summary job is cancelled", func() error {
+		eventually.Succeeds(t, "the summary job is cancelled", func() error {
 			counts, err := e.DB.JobCounts(ctx)
 			if err != nil {
 				return err

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
@@ -80,7 +82,7 @@ func testCacheReadThrough(t *testing.T, e *storetest.Env) {
 	_, err = c.TenantBySlug(ctx, "later")
 	wantCode(t, err, recrubo.ENOTFOUND)
 	createTenant(t, db, "later")
-	eventually(t, "new tenant visible", func() bool { _, err := c.TenantBySlug(ctx, "later"); return err == nil })
+	eventually.Holds(t, "new tenant visible", func() bool { _, err := c.TenantBySlug(ctx, "later"); return err == nil })
 }
 
 // How a test write reaches the store, relative to the cache.
@@ -312,7 +314,7 @@ func testCacheInvalidation(t *testing.T, e *storetest.Env, path writePath) {
 				return
 			}
 			// Invalidated when the change arrives through the feed.
-			eventually(t, r.name+" refreshed", func() bool {
+			eventually.Holds(t, r.name+" refreshed", func() bool {
 				got, err := r.read(ctx, cache, tn.ID)
 				return err == nil && got == truth
 			})

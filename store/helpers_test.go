@@ -200,16 +200,4 @@ func waitFor(t *testing.T, ch <-chan recrubo.Change, match func(recrubo.Change) 
 	}
 }
 
-// eventually polls cond until it holds, failing t after a generous bound.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: still not true after 15s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 var errBoom = errors.New("boom")

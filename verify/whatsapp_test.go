@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
+
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/messaging/messagingtest"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
@@ -49,7 +51,7 @@ func TestWhatsAppCheck(t *testing.T) {
 			}
 			e.Inbound(t, "31612345678", "Hallo")
 			var it verify.Item
-			messagingtest.Eventually(t, "the check passing", func() error {
+			eventually.Succeeds(t, "the check passing", func() error {
 				if it = check(e.Tenant); !it.OK {
 					return fmt.Errorf("%+v", it)
 				}
@@ -61,7 +63,7 @@ func TestWhatsAppCheck(t *testing.T) {
 			if err := e.Emu.SimulateError(waemu.ValueError{Code: 131042, Title: "Business eligibility payment issue"}); err != nil {
 				t.Fatal(err)
 			}
-			messagingtest.Eventually(t, "the reported problem failing the check", func() error {
+			eventually.Succeeds(t, "the reported problem failing the check", func() error {
 				if it = check(e.Tenant); it.Reason != "reported" {
 					return fmt.Errorf("%+v", it)
 				}

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
+
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
@@ -232,28 +234,11 @@ func (e *Env) Inbound(tb testing.TB, from, text string) waemu.InboundRecord {
 	return rec
 }
 
-// Eventually polls cond until it returns nil, failing tb with its last
-// error after a generous bound (the wait ends as soon as cond holds).
-func Eventually(tb testing.TB, what string, cond func() error) {
-	tb.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			tb.Fatalf("%s: %v", what, err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // MessageWithStatus waits until message id has status st.
 func (e *Env) MessageWithStatus(tb testing.TB, id string, st recrubo.MessageStatus) *recrubo.Message {
 	tb.Helper()
 	var m *recrubo.Message
-	Eventually(tb, "message "+id+" becomes "+string(st), func() error {
+	eventually.Succeeds(tb, "message "+id+" becomes "+string(st), func() error {
 		var err error
 		if m, err = e.DB.Message(context.Background(), e.Tenant.ID, id); err != nil {
 			return err
@@ -274,7 +259,7 @@ func (e *Env) ConversationWithMessages(tb testing.TB, phone string, n int) (*rec
 		c  *recrubo.Conversation
 		ms []*recrubo.Message
 	)
-	Eventually(tb, "conversation with "+phone, func() error {
+	eventually.Succeeds(tb, "conversation with "+phone, func() error {
 		var err error
 		if c, err = e.DB.ConversationByPhone(context.Background(), e.Tenant.ID, recrubo.ChannelWhatsApp, phone); err != nil {
 			return err
