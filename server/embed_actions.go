@@ -1,9 +1,7 @@
 package server
 
 import (
-	"encoding/json"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -18,15 +16,8 @@ const (
 	maxVarRunes  = 1000
 )
 
-// sendBody is the JSON the composer posts: free text in Body, or a
-// template as "name|language" with its variables.
-type sendBody struct {
-	Body     string   `json:"body"`
-	Template string   `json:"template"`
-	Vars     []string `json:"vars"`
-}
-
-// toRequest checks b and converts it to a messaging request.
+// toRequest converts b to a messaging request: free text or a template,
+// not both.
 func (b sendBody) toRequest(candidateID, senderID string) (messaging.SendRequest, error) {
 	req := messaging.SendRequest{CandidateID: candidateID, SenderID: senderID}
 	body := strings.TrimSpace(b.Body)
@@ -38,19 +29,9 @@ func (b sendBody) toRequest(candidateID, senderID string) (messaging.SendRequest
 		if !ok || name == "" || lang == "" {
 			return req, recrubo.E(recrubo.EINVALID, "embed.error.choose_template")
 		}
-		if len(b.Vars) > maxVars {
-			return req, recrubo.E(recrubo.EINVALID, "embed.error.too_many_vars", maxVars)
-		}
-		for _, v := range b.Vars {
-			if utf8.RuneCountInString(v) > maxVarRunes || !utf8.ValidString(v) {
-				return req, recrubo.E(recrubo.EINVALID, "embed.error.var_too_long")
-			}
-		}
 		req.Template = &messaging.Template{Name: name, Language: lang, Vars: b.Vars}
 	case body == "":
 		return req, recrubo.E(recrubo.EINVALID, "embed.error.write_first")
-	case utf8.RuneCountInString(body) > maxBodyRunes || !utf8.ValidString(body):
-		return req, recrubo.E(recrubo.EINVALID, "embed.error.message_too_long", maxBodyRunes)
 	default:
 		req.Body = body
 	}
@@ -63,19 +44,6 @@ func (s *Server) messenger() (EmbedMessenger, error) {
 		return nil, recrubo.E(recrubo.EUNAVAILABLE, "embed.error.messaging_unavailable")
 	}
 	return s.deps.Embeds.Messenger, nil
-}
-
-// decodeJSON reads a JSON body into dst, refusing anything else.
-func decodeJSON(c *fiber.Ctx, dst any) error {
-	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
-		return recrubo.E(recrubo.EINVALID, "error.bad_request")
-	}
-	dec := json.NewDecoder(strings.NewReader(string(c.Body())))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		return recrubo.WrapE(recrubo.EINVALID, err, "error.bad_request")
-	}
-	return nil
 }
 
 // handleSend sends the composer's message and answers with the thread.
@@ -141,9 +109,7 @@ func (s *Server) handleMarkRead(c *fiber.Ctx) error {
 // handleAssign assigns the conversation to a recruiter of the tenant, or
 // to nobody.
 func (s *Server) handleAssign(c *fiber.Ctx) error {
-	var b struct {
-		Assignee string `json:"assignee"`
-	}
+	var b assignBody
 	if err := decodeJSON(c, &b); err != nil {
 		return err
 	}
@@ -162,14 +128,9 @@ func (s *Server) handleAssign(c *fiber.Ctx) error {
 
 // handleSetState opens or closes the conversation.
 func (s *Server) handleSetState(c *fiber.Ctx) error {
-	var b struct {
-		State recrubo.ConversationState `json:"state"`
-	}
+	var b stateBody
 	if err := decodeJSON(c, &b); err != nil {
 		return err
-	}
-	if b.State != recrubo.ConversationOpen && b.State != recrubo.ConversationClosed {
-		return recrubo.E(recrubo.EINVALID, "embed.error.state")
 	}
 	return s.conversationAction(c, func(m EmbedMessenger, ses *embedSession, conv *recrubo.Conversation) error {
 		return m.SetState(c.UserContext(), ses.Tenant.ID, conv.ID, b.State)

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -248,13 +247,6 @@ func broadcastSession(c *fiber.Ctx) (*embedSession, error) {
 	return ses, nil
 }
 
-// broadcastBody is what the broadcast form posts.
-type broadcastBody struct {
-	Template string   `json:"template"`
-	Vars     []string `json:"vars"`
-	Key      string   `json:"key"`
-}
-
 // handleBroadcastStart starts a broadcast and answers with its progress.
 func (s *Server) handleBroadcastStart(c *fiber.Ctx) error {
 	ses, err := broadcastSession(c)
@@ -272,17 +264,6 @@ func (s *Server) handleBroadcastStart(c *fiber.Ctx) error {
 	name, lang, ok := strings.Cut(body.Template, "|")
 	if !ok || name == "" || lang == "" {
 		return recrubo.E(recrubo.EINVALID, "embed.error.choose_template")
-	}
-	if len(body.Vars) > maxVars {
-		return recrubo.E(recrubo.EINVALID, "embed.error.too_many_vars", maxVars)
-	}
-	for _, v := range body.Vars {
-		if utf8.RuneCountInString(v) > maxVarRunes || !utf8.ValidString(v) {
-			return recrubo.E(recrubo.EINVALID, "embed.error.var_too_long")
-		}
-	}
-	if len(body.Key) < 16 || len(body.Key) > 64 {
-		return recrubo.E(recrubo.EINVALID, "whatsapp.msg.reload")
 	}
 	bc, err := b.StartBroadcast(c.UserContext(), ses.Tenant, messaging.BroadcastRequest{VacancyID: ses.Claims.RecordID,
 		SenderID: ses.Claims.Subject, RequestKey: ses.Claims.RecordID + ":" + body.Key,
