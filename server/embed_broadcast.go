@@ -53,8 +53,8 @@ func (p *embedPage) broadcastLink(c *fiber.Ctx, kind recrubo.EmbedKind) template
 // matched candidates of the vacancy it is framed on.
 func (s *Server) handleBroadcastPage(c *fiber.Ctx) error {
 	v, err := s.authenticateEmbed(c, recrubo.EmbedVacancy)
-	if err != nil {
-		return err
+	if err != nil || v == nil {
+		return err // nil: the sign-in page was sent
 	}
 	b, err := s.broadcaster()
 	if err != nil {

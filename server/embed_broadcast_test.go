@@ -11,6 +11,7 @@ import (
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
+	"github.com/recrubo/recrubo-carerix/embed"
 	"github.com/recrubo/recrubo-carerix/messaging"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 )
@@ -97,4 +98,31 @@ func TestVacancyBroadcastPage(t *testing.T) {
 // cells is a table row's cells' text, joined by spaces.
 func cells(_ int, s *goquery.Selection) string {
 	return strings.Join(s.Find("td").Map(func(_ int, c *goquery.Selection) string { return strings.TrimSpace(c.Text()) }), " ")
+}
+
+// startOnlyRealm starts sign-ins; the test never comes back from one.
+type startOnlyRealm struct{}
+
+func (startOnlyRealm) Start(context.Context, *recrubo.Tenant) (*embed.SignInStart, error) {
+	return &embed.SignInStart{AuthURL: "https://id.example/auth", ClientID: "recrubo-inbox",
+		RedirectURI: "https://recrubo.example/embed/callback", Scope: "openid"}, nil
+}
+
+func (startOnlyRealm) Exchange(context.Context, *recrubo.Tenant, string, string, string) (*embed.Identity, error) {
+	return nil, recrubo.Errorf(recrubo.EUNAUTHORIZED, "No sign-in.")
+}
+
+// TestBroadcastPageAsksForASignIn: a tenant whose pages need a sign-in
+// gets the sign-in page on the broadcast page too, as on every page.
+func TestBroadcastPageAsksForASignIn(t *testing.T) {
+	f := newEmbedFixture(t, storetest.SQLite)
+	f.tenant.Embed.SignInClientID = "recrubo-inbox"
+	if err := f.db.UpdateTenant(context.Background(), f.tenant); err != nil {
+		t.Fatal(err)
+	}
+	f.srv.deps.Embeds.SignIn = startOnlyRealm{}
+	resp, body := f.do(f.framed("/embed/acme/vacancy/" + f.vac.ID + "/broadcast?lang=en"))
+	if resp.StatusCode != 200 || !strings.Contains(body, `data-action="signin"`) {
+		t.Errorf("broadcast page without a proof = %d: %.300s", resp.StatusCode, body)
+	}
 }
