@@ -6,9 +6,9 @@ package templates
 
 // EscapeAttr returns s escaped for a quoted attribute value, of either
 // quote kind, as Render escapes a placeholder in an attribute: '&', '<',
-// '>', '"' and '\” become character references, CR a reference, NUL and
-// invalid UTF-8 U+FFFD. The result is also a valid XML attribute value
-// when s has no other control characters.
+// '>' and both quote characters become character references, and so does
+// CR; NUL and invalid UTF-8 become U+FFFD. The result is also a valid XML
+// attribute value when s has no other control characters.
 func EscapeAttr(s string) string {
 	return string(appendHTMLEscaped(nil, s))
 }
