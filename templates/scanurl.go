@@ -35,8 +35,12 @@ func urlText(s string, atStart bool) string {
 		s = strings.TrimLeft(s, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\v\f\r\x0e\x0f"+
 			"\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
 	}
-	return strings.NewReplacer("\t", "", "\n", "", "\r", "", `\`, "/").Replace(s)
+	return urlTextReplacer.Replace(s)
 }
+
+// urlTextReplacer removes tabs and newlines and turns backslashes into
+// slashes; a Replacer is safe for concurrent use.
+var urlTextReplacer = strings.NewReplacer("\t", "", "\n", "", "\r", "", `\`, "/")
 
 // endsInCharRef reports whether raw ends inside what may still become a
 // character reference ("&", "&#5", "&#x3", "&colo"), which a placeholder
