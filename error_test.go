@@ -140,12 +140,15 @@ func TestNormalizeDefaults(t *testing.T) {
 }
 
 func TestValidOrigin(t *testing.T) {
-	for _, ok := range []string{"https://acme.carerix.net", "http://127.0.0.1:8081"} {
+	for _, ok := range []string{"https://acme.carerix.net", "http://127.0.0.1:8081", "HTTPS://Acme.Carerix.net:8443/", "http://localhost:8080"} {
 		if err := recrubo.ValidOrigin(ok); err != nil {
 			t.Errorf("ValidOrigin(%q) = %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"acme.carerix.net", "https://", "https://a.b/c", "https://u:p@a.b", "javascript:alert(1)", "https://a.b?x=1"} {
+	for _, bad := range []string{"acme.carerix.net", "https://", "https://a.b/c", "https://u:p@a.b", "javascript:alert(1)", "https://a.b?x=1",
+		// Not a source a Content-Security-Policy can hold.
+		"https://acme.carerix.net;script-src", "https://acme_x.carerix.net", "http://[::1]:8081", "https://bücher.example",
+		"https://acme.carerix.net:", "https://a..b"} {
 		if err := recrubo.ValidOrigin(bad); err == nil {
 			t.Errorf("ValidOrigin(%q) accepted", bad)
 		}

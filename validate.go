@@ -126,16 +126,56 @@ func ValidSlug(s string) bool {
 
 // ValidOrigin returns an error unless s is a web origin: http or https, a
 // host, an optional port, and nothing else (no path, query or user info).
+// The host is ASCII letters, digits, '-' and '.' and the port digits, as
+// in a Content-Security-Policy source, where origins end up: browsers
+// ignore a source they cannot parse (an IPv6 literal, a Unicode host),
+// and a ';' would start a directive of its own.
 func ValidOrigin(s string) error {
 	u, err := url.Parse(s)
 	if err != nil {
 		return fmt.Errorf("parsing origin %q: %w", s, err)
 	}
 	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
-		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" ||
+		!cspHost(u.Hostname()) || !cspPort(u.Host, u.Port()) {
 		return fmt.Errorf("%q is not an origin (scheme://host[:port])", s)
 	}
 	return nil
+}
+
+// cspHost reports whether h is dot-separated labels of ASCII letters,
+// digits and '-' (CSP's host-part), with an optional final dot.
+func cspHost(h string) bool {
+	h = strings.TrimSuffix(h, ".")
+	if h == "" {
+		return false
+	}
+	for label := range strings.SplitSeq(h, ".") {
+		if label == "" {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// cspPort reports whether the port of host (as written, port as
+// url.URL.Port reads it) is absent or 1 to 5 digits.
+func cspPort(host, port string) bool {
+	if port == "" {
+		return !strings.HasSuffix(host, ":")
+	}
+	for i := 0; i < len(port); i++ {
+		if port[i] < '0' || port[i] > '9' {
+			return false
+		}
+	}
+	return len(port) <= 5
 }
 
 func validBaseURL(s string) bool {

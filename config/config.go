@@ -1,11 +1,12 @@
 // Package config holds the service's settings: read once from environment
-// variables (and command-line flags, which override them), checked up front,
-// and passed into constructors. Nothing here is global.
+// variables (and command-line flags, which override them), checked up front
+// against the rules in Config's struct tags with go-playground/validator
+// (every problem a FieldError naming its environment variable), and passed
+// into constructors. Nothing here changes after startup.
 package config
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/url"
@@ -17,47 +18,52 @@ import (
 
 // Config is every setting of the service. The zero value is not usable; start
 // from Default and apply the environment and flags.
+//
+// The `env` tag names the environment variable of each setting (",secret"
+// keeps its value out of messages); `validate` holds its rules for
+// go-playground/validator, checked by Validate; `example` shows a good
+// value in messages.
 type Config struct {
 	// Addr is the listen address, e.g. ":8080" or "127.0.0.1:8080".
-	Addr string
+	Addr string `env:"ADDR" validate:"listenaddr" example:":8080"`
 	// PublicURL is where Carerix and browsers reach us; it goes into the
 	// document templates, webhook URLs and verify links.
-	PublicURL string
+	PublicURL string `env:"PUBLIC_URL" validate:"baseurl,https_unless_demo"`
 	// DatabaseURL selects the store: a postgres:// URL for PostgreSQL, or
 	// sqlite:PATH (default: sqlite under DataDir).
-	DatabaseURL string
+	DatabaseURL string `env:"DATABASE_URL,secret" validate:"omitempty,storeurl"`
 	// DataDir holds the SQLite database and other local state.
-	DataDir string
+	DataDir string `env:"DATA_DIR" validate:"required_without=DatabaseURL"`
 	// MasterKey encrypts secrets at rest ("<id>:<base64 32 bytes>", comma
 	// separated for rotation). Required unless Demo is set.
-	MasterKey string `json:"-"`
+	MasterKey string `json:"-" env:"MASTER_KEY,secret" validate:"required_unless=Demo true"`
 	// Demo runs with a generated master key and the emulators.
-	Demo bool
+	Demo bool `env:"DEMO"`
 
-	LogLevel  slog.Level
-	LogFormat string // json or text
+	LogLevel  slog.Level `env:"LOG_LEVEL"`
+	LogFormat string     `env:"LOG_FORMAT" validate:"oneof=json text"` // json or text
 
-	ReadTimeout     time.Duration
-	WriteTimeout    time.Duration
-	IdleTimeout     time.Duration
-	ShutdownTimeout time.Duration
+	ReadTimeout     time.Duration `env:"READ_TIMEOUT" validate:"gt=0"`
+	WriteTimeout    time.Duration `env:"WRITE_TIMEOUT" validate:"gt=0"`
+	IdleTimeout     time.Duration `env:"IDLE_TIMEOUT" validate:"gt=0"`
+	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" validate:"gt=0"`
 	// BodyLimit caps request bodies; WebhookBodyLimit caps webhook bodies.
-	BodyLimit        int
-	WebhookBodyLimit int
+	BodyLimit        int `env:"BODY_LIMIT" validate:"min=1024,max=67108864"`
+	WebhookBodyLimit int `env:"WEBHOOK_BODY_LIMIT" validate:"min=1024,ltefield=BodyLimit"`
 
-	CacheTTL time.Duration
+	CacheTTL time.Duration `env:"CACHE_TTL" validate:"gt=0"`
 	// JobWorkers is how many jobs run at once per instance.
-	JobWorkers int
+	JobWorkers int `env:"JOB_WORKERS" validate:"min=1,max=200"`
 	// JobRescueAfter is how long a long job (initial sync,
 	// reconciliation, rescope) whose instance died waits before another
 	// instance continues it; live ones mark themselves alive four times as
 	// often.
-	JobRescueAfter time.Duration
+	JobRescueAfter time.Duration `env:"JOB_RESCUE_AFTER" validate:"min=1s,max=1h"`
 
 	// MetricsAddr is the listen address of /metrics and the detailed
 	// health; loopback by default, since it names every tenant. Empty
 	// turns that listener off.
-	MetricsAddr string
+	MetricsAddr string `env:"METRICS_ADDR" validate:"omitempty,listenaddr,nefield=Addr" example:"127.0.0.1:9090"`
 }
 
 // Default returns the settings used when nothing is configured.
@@ -117,7 +123,7 @@ func (c *Config) Apply(getenv func(string) string) []error {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			d, err := time.ParseDuration(v)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("%s=%q is not a duration like 30s or 2m", name, v))
+				errs = append(errs, &FieldError{Key: name, Value: v, Problem: "is not a duration like 30s or 2m"})
 				return
 			}
 			*dst = d
@@ -127,7 +133,7 @@ func (c *Config) Apply(getenv func(string) string) []error {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("%s=%q is not a whole number", name, v))
+				errs = append(errs, &FieldError{Key: name, Value: v, Problem: "is not a whole number"})
 				return
 			}
 			*dst = n
@@ -143,14 +149,14 @@ func (c *Config) Apply(getenv func(string) string) []error {
 	if v := strings.TrimSpace(getenv("DEMO")); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("DEMO=%q is not true or false", v))
+			errs = append(errs, &FieldError{Key: "DEMO", Value: v, Problem: "is not true or false"})
 		} else {
 			c.Demo = b
 		}
 	}
 	if v := strings.TrimSpace(getenv("LOG_LEVEL")); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
-			errs = append(errs, fmt.Errorf("LOG_LEVEL=%q is not debug, info, warn or error", v))
+			errs = append(errs, &FieldError{Key: "LOG_LEVEL", Value: v, Problem: "is not debug, info, warn or error"})
 		}
 	}
 	str("LOG_FORMAT", &c.LogFormat)
@@ -177,84 +183,41 @@ func (c *Config) Apply(getenv func(string) string) []error {
 var ErrNoMasterKey = errors.New("MASTER_KEY is not set: secrets are encrypted at rest and need a key; " +
 	"make one with `recrubo-carerix keygen` and export MASTER_KEY=<its output> (or set DEMO=true for a throw-away demo)")
 
-// Validate checks the settings and returns one error per problem.
-func (c *Config) Validate() []error {
-	var errs []error
-	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
-		errs = append(errs, fmt.Errorf("ADDR=%q is not host:port (e.g. :8080)", c.Addr))
-	}
-	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		errs = append(errs, fmt.Errorf("PUBLIC_URL=%q is not an absolute http(s) URL", c.PublicURL))
-	} else if u.Scheme == "http" && !c.Demo && !isLoopbackHost(u.Hostname()) {
-		errs = append(errs, fmt.Errorf("PUBLIC_URL=%q must use https: Carerix frames it in an https page", c.PublicURL))
-	}
-	if _, err := c.StoreURL(); err != nil {
-		errs = append(errs, err)
-	}
-	if c.MasterKey == "" && !c.Demo {
-		errs = append(errs, ErrNoMasterKey)
-	}
-	if c.LogFormat != "json" && c.LogFormat != "text" {
-		errs = append(errs, fmt.Errorf("LOG_FORMAT=%q must be json or text", c.LogFormat))
-	}
-	positive := []struct {
-		name string
-		d    time.Duration
-	}{
-		{"READ_TIMEOUT", c.ReadTimeout}, {"WRITE_TIMEOUT", c.WriteTimeout}, {"IDLE_TIMEOUT", c.IdleTimeout},
-		{"SHUTDOWN_TIMEOUT", c.ShutdownTimeout}, {"CACHE_TTL", c.CacheTTL},
-	}
-	for _, p := range positive {
-		if p.d <= 0 {
-			errs = append(errs, fmt.Errorf("%s=%s must be positive", p.name, p.d))
-		}
-	}
-	if c.BodyLimit < 1024 || c.BodyLimit > 64<<20 {
-		errs = append(errs, fmt.Errorf("BODY_LIMIT=%d must be between 1024 and 67108864 bytes", c.BodyLimit))
-	}
-	if c.WebhookBodyLimit < 1024 || c.WebhookBodyLimit > c.BodyLimit {
-		errs = append(errs, fmt.Errorf("WEBHOOK_BODY_LIMIT=%d must be between 1024 and BODY_LIMIT (%d)", c.WebhookBodyLimit, c.BodyLimit))
-	}
-	if c.JobWorkers < 1 || c.JobWorkers > 200 {
-		errs = append(errs, fmt.Errorf("JOB_WORKERS=%d must be between 1 and 200", c.JobWorkers))
-	}
-	if c.JobRescueAfter < time.Second || c.JobRescueAfter > time.Hour {
-		errs = append(errs, fmt.Errorf("JOB_RESCUE_AFTER=%s must be between 1s and 1h", c.JobRescueAfter))
-	}
-	if c.MetricsAddr != "" {
-		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
-			errs = append(errs, fmt.Errorf("METRICS_ADDR=%q is not host:port (e.g. 127.0.0.1:9090) or off", c.MetricsAddr))
-		} else if c.MetricsAddr == c.Addr {
-			errs = append(errs, fmt.Errorf("METRICS_ADDR=%q must differ from ADDR: metrics never share the public port", c.MetricsAddr))
-		}
-	}
-	return errs
-}
-
 // StoreURL returns the database URL to open: DatabaseURL when set, else the
 // SQLite file under DataDir.
 func (c *Config) StoreURL() (string, error) {
-	u := c.DatabaseURL
-	switch {
-	case u == "":
+	if c.DatabaseURL == "" {
 		if c.DataDir == "" {
-			return "", errors.New("DATA_DIR is empty and DATABASE_URL is not set: nowhere to keep data")
+			return "", &FieldError{Key: "DATA_DIR", Problem: dataDirProblem}
 		}
 		return "sqlite:" + filepath.Join(c.DataDir, "recrubo.db"), nil
+	}
+	if p := storeURLProblem(c.DatabaseURL); p != "" {
+		// Never echo the URL: it may hold a password.
+		return "", &FieldError{Key: "DATABASE_URL", Problem: p}
+	}
+	return c.DatabaseURL, nil
+}
+
+// dataDirProblem says why an empty DATA_DIR is wrong without DATABASE_URL.
+const dataDirProblem = "is empty and DATABASE_URL is not set: nowhere to keep data"
+
+// storeURLProblem says what is wrong with a DATABASE_URL that is set, or
+// returns "".
+func storeURLProblem(u string) string {
+	switch {
 	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
 		if _, err := url.Parse(u); err != nil {
-			return "", errors.New("DATABASE_URL is not a valid postgres:// URL")
+			return "is not a valid postgres:// URL"
 		}
-		return u, nil
 	case strings.HasPrefix(u, "sqlite:"):
 		if strings.TrimPrefix(u, "sqlite:") == "" {
-			return "", errors.New("DATABASE_URL=sqlite: names no file")
+			return "names no SQLite file (sqlite:PATH)"
 		}
-		return u, nil
 	default:
-		// Never echo the URL: it may hold a password.
-		return "", errors.New("DATABASE_URL must start with postgres://, postgresql:// or sqlite: (e.g. sqlite:data/recrubo.db)")
+		return "must start with postgres://, postgresql:// or sqlite: (e.g. sqlite:data/recrubo.db)"
 	}
+	return ""
 }
 
 func isLoopbackHost(h string) bool {

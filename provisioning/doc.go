@@ -15,4 +15,9 @@
 // only (a customer's activity with the same subject is never adopted).
 // Templates, webhook applications, webhooks and activities of the
 // customer are never read for change and never touched.
+//
+// The document templates are CxScript (XML) filled with fasttemplate; each
+// value is escaped by the escapers of package templates for the attribute
+// it lands in, and a value CxScript would read as an expression ('$') is
+// refused (see Templates).
 package provisioning

@@ -5,7 +5,6 @@ import (
 	"embed"
 	"encoding/hex"
 	"fmt"
-	"html"
 	"net/url"
 	"regexp"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	recruboembed "github.com/recrubo/recrubo-carerix/embed"
+	"github.com/recrubo/recrubo-carerix/templates"
 )
 
 //go:embed templates/*.html
@@ -124,20 +124,33 @@ func Templates(t *recrubo.Tenant, publicURL string, adminRoles []string, mode re
 	if lang != recrubo.LangEnglish {
 		lang = recrubo.LangDutch
 	}
+	frameBase, err := cxValue("public URL", strings.TrimSuffix(base.String(), "/"), templates.EscapeURL)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Template, 0, len(specs))
 	for _, s := range specs {
 		src, err := templateFiles.ReadFile("templates/" + s.file)
 		if err != nil {
 			return nil, fmt.Errorf("reading template %s: %w", s.file, err)
 		}
+		langValue, err := cxValue("language", lang, templates.EscapeAttr)
+		if err != nil {
+			return nil, err
+		}
+		title, err := cxValue("template name", s.names[lang], templates.EscapeAttr)
+		if err != nil {
+			return nil, err
+		}
 		// Every value lands in a quoted XML attribute of a CxScript
-		// element, so it is escaped for that context.
+		// element and is escaped for it by the escapers the page
+		// templates use; see cxValue.
 		body := fasttemplate.ExecuteString(string(src), "{{", "}}", map[string]any{
-			"publicURL": html.EscapeString(strings.TrimSuffix(base.String(), "/")),
-			"slug":      html.EscapeString(url.PathEscape(t.Slug)),
-			"lang":      html.EscapeString(lang),
-			"title":     html.EscapeString(s.names[lang]),
-			"proof":     proofQuery(s, mode, pageKey),
+			"publicURL": frameBase,
+			"slug":      templates.EscapeURLComponent(t.Slug),
+			"lang":      langValue,
+			"title":     title,
+			"proof":     templates.EscapeAttr(proofQuery(s, mode, pageKey)),
 		})
 		tpl := Template{Code: s.code, Name: s.names[lang], Target: s.target}
 		if s.admin {
@@ -153,7 +166,7 @@ func Templates(t *recrubo.Tenant, publicURL string, adminRoles []string, mode re
 }
 
 // proofQuery is the proof part of a frame's URL query, each parameter
-// followed by "&amp;" (CxScript writes the URL in an XML attribute):
+// followed by '&', unescaped (Templates escapes it for the attribute):
 //
 //   - a record page under the URL proof (modes url and mixed): the
 //     record's and the user's stableHash (rh, u, uh), which Carerix
@@ -164,18 +177,30 @@ func Templates(t *recrubo.Tenant, publicURL string, adminRoles []string, mode re
 //   - a page that signs its viewer in: the user's id alone (u), a hint
 //     the page does not trust.
 //
-// The fragment is ours (CxScript expressions and a base64url key), so it
-// is not escaped further.
+// The ${...} expressions are CxScript, which Carerix expands (the frame's
+// src is a cx:let with expand="1") into URL-encoded values.
 func proofQuery(s templateSpec, mode recrubo.EmbedProofMode, pageKey string) string {
-	const user = "u=${activity.owner.userID.urlEncoded}&amp;"
-	const userHash = "uh=${activity.owner.stableHash.urlEncoded}&amp;"
+	const user = "u=${activity.owner.userID.urlEncoded}&"
+	const userHash = "uh=${activity.owner.stableHash.urlEncoded}&"
 	if recruboembed.NeedsSignIn(mode, s.kind) {
 		return user
 	}
 	if s.record != "" {
-		return "rh=${activity." + s.record + ".stableHash.urlEncoded}&amp;" + user + userHash
+		return "rh=${activity." + s.record + ".stableHash.urlEncoded}&" + user + userHash
 	}
-	return user + userHash + "dk=" + html.EscapeString(pageKey) + "&amp;"
+	return user + userHash + "dk=" + templates.EscapeURLComponent(pageKey) + "&"
+}
+
+// cxValue escapes value, named what in errors, with escape for a quoted
+// attribute of a CxScript element. CxScript reads '$' in attribute values
+// as the start of an expression ("$src", "${...}" where expand="1") and
+// documents no way to escape it, and XML 1.0 cannot carry most control
+// characters; a value with either is refused rather than passed on.
+func cxValue(what, value string, escape func(string) string) (string, error) {
+	if i := strings.IndexFunc(value, func(r rune) bool { return r == '$' || r < 0x20 || r == 0x7F }); i >= 0 {
+		return "", recrubo.Errorf(recrubo.EINVALID, "The %s %q cannot go into a Carerix template: it holds %q, which CxScript or XML would read differently.", what, value, value[i:i+1])
+	}
+	return escape(value), nil
 }
 
 // templateHash identifies a template: its code, the fields we set and its

@@ -14,6 +14,11 @@ const (
 	ctxURLPart  escContext = 'p' // later part of a URL attribute value
 	ctxJSString escContext = 'j' // quoted string literal in <script>
 	ctxRaw      escContext = 'r' // {{raw:...}} in HTML text
+	// ctxSiteURL is the whole value of an attribute that loads code or
+	// styles (<script src>, <link href>, ...): a path on this site.
+	ctxSiteURL escContext = 's'
+	// ctxRawForeign is {{raw:...}} in HTML text inside <svg> or <math>.
+	ctxRawForeign escContext = 'f'
 )
 
 func (c escContext) String() string {
@@ -30,6 +35,10 @@ func (c escContext) String() string {
 		return "JS string"
 	case ctxRaw:
 		return "raw HTML"
+	case ctxSiteURL:
+		return "URL on this site"
+	case ctxRawForeign:
+		return "raw HTML in <svg> or <math>"
 	}
 	return fmt.Sprintf("context(%q)", byte(c))
 }
@@ -68,6 +77,26 @@ func isURLAttr(name string) bool {
 	return false
 }
 
+// loadsCode reports whether attribute name (lower case) of element elem
+// loads code or styles into the page, or sets the base of every relative
+// URL, so that a URL there chosen by a value would run script as surely
+// as a javascript: URL.
+func loadsCode(elem, name string) bool {
+	switch elem {
+	case "script":
+		return name == "src" || name == "href" || name == "xlink:href"
+	case "link", "base":
+		return name == "href"
+	case "object":
+		return name == "data" || name == "codebase"
+	case "embed":
+		return name == "src"
+	case "applet":
+		return name == "code" || name == "codebase" || name == "archive"
+	}
+	return false
+}
+
 // refusedAttr returns why a placeholder may not appear in the value of the
 // attribute name (lower case) on element elem, or "" if it may.
 func refusedAttr(elem, name string) string {
@@ -82,8 +111,26 @@ func refusedAttr(elem, name string) string {
 		return "srcdoc attribute holds a whole HTML document and is not supported"
 	case name == "ping":
 		return "ping attribute holds a URL list and is not supported"
+	case name == "content":
+		return "content attribute is not supported: in a <meta http-equiv> it is a refresh URL or a security policy"
+	case name == "http-equiv":
+		return "http-equiv attribute turns a <meta> into an HTTP header and is not supported"
+	case name == "sandbox":
+		return "sandbox attribute lifts a frame's restrictions and is not supported"
+	case name == "allow":
+		return "allow attribute grants a frame browser features (camera, payment, ...) and is not supported"
+	case name == "charset":
+		return "charset attribute changes how the page is decoded, which can undo escaping, and is not supported"
 	}
 	switch elem {
+	case "script":
+		if name == "type" || name == "language" {
+			return fmt.Sprintf("%s attribute of <script> decides whether and how its text runs and is not supported", name)
+		}
+	case "link":
+		if name == "rel" || name == "as" {
+			return fmt.Sprintf("%s attribute of <link> decides what its URL loads and is not supported", name)
+		}
 	case "animate", "set", "animatetransform", "animatemotion":
 		switch name {
 		case "to", "from", "by", "values", "attributename":

@@ -106,6 +106,28 @@ func checkURL(id string) func(*html.Node, string) error {
 	}
 }
 
+// checkSiteURL checks a placeholder that is the whole URL of a <script
+// src>: whatever a browser reads there must be blocked or a URL on the
+// page's own site, with no scheme and no host.
+func checkSiteURL(id string) func(*html.Node, string) error {
+	return func(doc *html.Node, v string) error {
+		n, err := elem(doc, id)
+		if err != nil {
+			return err
+		}
+		src, _ := attr(n, "src")
+		if src == blocked {
+			return nil
+		}
+		path := strings.TrimFunc(src, func(r rune) bool { return r <= 0x20 })
+		path = strings.NewReplacer("\t", "", "\n", "", "\r", "", `\`, "/").Replace(path)
+		if s := browserScheme(src); s != "" || strings.HasPrefix(path, "//") {
+			return fmt.Errorf("src %q for %q leaves the site", trim(src), trim(v))
+		}
+		return nil
+	}
+}
+
 func checkURLPath(id, prefix string) func(*html.Node, string) error {
 	return func(doc *html.Node, v string) error {
 		n, err := elem(doc, id)
@@ -205,6 +227,7 @@ func contextCases() []contextCase {
 		{"attr-mixed", `<div id="cls" class="a {{v}} b"></div>`, checkAttr("cls", "class", "a ", " b")},
 		{"attr-data", `<div id="data" data-name="{{v}}"></div>`, checkAttr("data", "data-name", "", "")},
 		{"url", `<a id="url" href="{{v}}">x</a>`, checkURL("url")},
+		{"site-url", `<script id="site" src="{{v}}"></script>`, checkSiteURL("site")},
 		{"url-path", `<a id="path" href="/c/{{v}}">x</a>`, checkURLPath("path", "/c/")},
 		{"url-absolute-path", `<a id="abs" href="https://example.com/c/{{v}}">x</a>`, checkURLPath("abs", "https://example.com/c/")},
 		{"url-query", `<a id="query" href="/search?q={{v}}&amp;n=1">x</a>`, checkURLQuery("query")},

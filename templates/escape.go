@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"strings"
 	"unicode/utf8"
 )
 
@@ -183,14 +184,46 @@ func asciiEqualFold(a, b string) bool {
 	return true
 }
 
+// siteURLAllowed reports whether s is a URL on this site: a relative URL
+// that names no server (no scheme and no leading "//"). A backslash
+// cannot stand for a slash: appendURLNormalised percent-encodes it.
+func siteURLAllowed(s string) bool {
+	if strings.HasPrefix(s, "//") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '/', '?', '#':
+			return true
+		case ':':
+			return false
+		}
+	}
+	return true
+}
+
 // appendURLEscaped writes s as a whole URL attribute value: blocked unless
-// urlAllowed, then normalised (characters not valid in a URL are
-// percent-encoded, existing %XX escapes and reserved characters are kept)
-// and HTML-escaped ('&' becomes "&amp;").
+// urlAllowed, then normalised (see appendURLNormalised).
 func appendURLEscaped(dst []byte, s string) []byte {
 	if !urlAllowed(s) {
 		return append(dst, blockedURL...)
 	}
+	return appendURLNormalised(dst, s)
+}
+
+// appendSiteURLEscaped writes s as the whole value of an attribute that
+// loads code or styles: blocked unless siteURLAllowed, then normalised.
+func appendSiteURLEscaped(dst []byte, s string) []byte {
+	if !siteURLAllowed(s) {
+		return append(dst, blockedURL...)
+	}
+	return appendURLNormalised(dst, s)
+}
+
+// appendURLNormalised writes the URL s normalised (characters not valid in
+// a URL are percent-encoded, existing %XX escapes and reserved characters
+// are kept) and HTML-escaped ('&' becomes "&amp;").
+func appendURLNormalised(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {

@@ -229,6 +229,8 @@ func hostileInputs() []string {
 		"mailto:jan@example.nl",
 		"tel:+31 6 1234 5678",
 		"//evil.example/x",
+		`/\evil.example/x`,
+		"/\t/evil.example/x",
 		"/relative/path?q=1",
 		"?a=1&b=2",
 		"a+b=c&d",

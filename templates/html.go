@@ -10,6 +10,9 @@ import "strings"
 // The zero value is empty markup.
 type HTML struct {
 	s string
+	// rawText: the markup has an element whose text browsers parse
+	// differently inside <svg> and <math> (see ErrHTMLInForeign).
+	rawText bool
 }
 
 // String returns the markup.
@@ -27,20 +30,38 @@ type constantString string
 // argument must be a string literal or constant (anything else does not
 // compile), never data.
 func TrustedHTML(s constantString) HTML {
-	return HTML{s: string(s)}
+	return HTML{s: string(s), rawText: mentionsRawElement(string(s))}
+}
+
+// rawElementNames are the elements whose text the scanner reads as raw
+// text or RCDATA (see scanner.finishTag).
+var rawElementNames = []string{"script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "plaintext"}
+
+// mentionsRawElement reports whether markup s may have a start tag of one
+// of rawElementNames; it errs towards yes.
+func mentionsRawElement(s string) bool {
+	low := strings.ToLower(s)
+	for _, name := range rawElementNames {
+		if strings.Contains(low, "<"+name) {
+			return true
+		}
+	}
+	return false
 }
 
 // Join concatenates rendered fragments, for example one rendered partial
 // per list item.
 func Join(items []HTML) HTML {
 	n := 0
+	rawText := false
 	for _, it := range items {
 		n += len(it.s)
+		rawText = rawText || it.rawText
 	}
 	var b strings.Builder
 	b.Grow(n)
 	for _, it := range items {
 		b.WriteString(it.s)
 	}
-	return HTML{s: b.String()}
+	return HTML{s: b.String(), rawText: rawText}
 }

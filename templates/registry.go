@@ -41,6 +41,9 @@ type compiled struct {
 	file string // e.g. "pages/hello.html"
 	tmpl *fasttemplate.Template
 	tags []string // distinct value names, sorted
+	// rawElements: the template has an element whose text browsers parse
+	// differently inside <svg> and <math> (see HTML).
+	rawElements bool
 }
 
 // New loads the templates embedded in the binary. An error means a
@@ -187,7 +190,7 @@ func compile(file, src string) (*compiled, error) {
 		return nil, fmt.Errorf("template %s: %w", file, err)
 	}
 	slices.Sort(tags)
-	return &compiled{file: file, tmpl: t, tags: tags}, nil
+	return &compiled{file: file, tmpl: t, tags: tags, rawElements: sc.rawElements}, nil
 }
 
 // hasRaw reports whether the template has {{raw:name}}.

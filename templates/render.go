@@ -16,7 +16,9 @@ type renderState struct {
 	// content is the rendered page body while the layout executes.
 	content    []byte
 	hasContent bool
-	tagFunc    fasttemplate.TagFunc
+	// rawText: an inserted HTML value has a raw text element.
+	rawText bool
+	tagFunc fasttemplate.TagFunc
 }
 
 func newRenderState() *renderState {
@@ -40,11 +42,15 @@ func (s *renderState) tag(w io.Writer, key string) (int, error) {
 	if !ok {
 		return 0, fmt.Errorf("placeholder {{%s}}: %w", name, ErrMissingValue)
 	}
-	if ctx == ctxRaw {
+	if ctx == ctxRaw || ctx == ctxRawForeign {
 		h, ok := v.(HTML)
 		if !ok {
 			return 0, fmt.Errorf("placeholder {{raw:%s}}: %w, got %T", name, ErrNotHTML, v)
 		}
+		if ctx == ctxRawForeign && h.rawText {
+			return 0, fmt.Errorf("placeholder {{raw:%s}}: %w", name, ErrHTMLInForeign)
+		}
+		s.rawText = s.rawText || h.rawText
 		buf.B = append(buf.B, h.s...)
 		return len(buf.B) - start, nil
 	}
@@ -58,17 +64,19 @@ func (s *renderState) tag(w io.Writer, key string) (int, error) {
 }
 
 // execute runs t with v into buf. When isLayout is set, content fills the
-// layout's {{raw:content}} placeholder.
-func (r *Registry) execute(buf *bytebufferpool.ByteBuffer, t *compiled, v Values, content []byte, isLayout bool) error {
+// layout's {{raw:content}} placeholder. rawText reports whether the
+// output has a raw text element (see HTML).
+func (r *Registry) execute(buf *bytebufferpool.ByteBuffer, t *compiled, v Values, content []byte, isLayout bool) (rawText bool, err error) {
 	s := r.states.Get().(*renderState)
-	s.values, s.content, s.hasContent = v, content, isLayout
-	_, err := t.tmpl.ExecuteFunc(buf, s.tagFunc)
-	s.values, s.content, s.hasContent = nil, nil, false
+	s.values, s.content, s.hasContent, s.rawText = v, content, isLayout, false
+	_, err = t.tmpl.ExecuteFunc(buf, s.tagFunc)
+	rawText = s.rawText || t.rawElements
+	s.values, s.content, s.hasContent, s.rawText = nil, nil, false, false
 	r.states.Put(s)
 	if err != nil {
-		return fmt.Errorf("%s: %w", t.file, err)
+		return false, fmt.Errorf("%s: %w", t.file, err)
 	}
-	return nil
+	return rawText, nil
 }
 
 // Render renders page into the layout and writes the result to w. The
@@ -81,12 +89,12 @@ func (r *Registry) Render(w io.Writer, page string, v Values) error {
 	}
 	body := r.buffers.Get()
 	defer r.buffers.Put(body)
-	if err := r.execute(body, p, v, nil, false); err != nil {
+	if _, err := r.execute(body, p, v, nil, false); err != nil {
 		return fmt.Errorf("rendering page %q: %w", page, err)
 	}
 	out := r.buffers.Get()
 	defer r.buffers.Put(out)
-	if err := r.execute(out, r.layout, v, body.B, true); err != nil {
+	if _, err := r.execute(out, r.layout, v, body.B, true); err != nil {
 		return fmt.Errorf("rendering page %q into layout: %w", page, err)
 	}
 	if _, err := w.Write(out.B); err != nil {
@@ -104,8 +112,9 @@ func (r *Registry) RenderHTML(partial string, v Values) (HTML, error) {
 	}
 	buf := r.buffers.Get()
 	defer r.buffers.Put(buf)
-	if err := r.execute(buf, p, v, nil, false); err != nil {
+	rawText, err := r.execute(buf, p, v, nil, false)
+	if err != nil {
 		return HTML{}, fmt.Errorf("rendering partial %q: %w", partial, err)
 	}
-	return HTML{s: string(buf.B)}, nil
+	return HTML{s: string(buf.B), rawText: rawText}, nil
 }

@@ -75,21 +75,6 @@ func (st htmlState) String() string {
 	return "an unknown context"
 }
 
-// jsState tracks just enough JavaScript to know whether a placeholder in a
-// <script> element is inside a quoted string literal.
-type jsState uint8
-
-const (
-	jsCode jsState = iota
-	jsDQ
-	jsSQ
-	jsTemplate
-	jsLineComment
-	jsBlockComment
-	jsRegex
-	jsRegexClass
-)
-
 // scanner classifies placeholders by the context they appear in.
 type scanner struct {
 	name string // template file name, for errors
@@ -97,27 +82,56 @@ type scanner struct {
 
 	state htmlState
 
-	elem   []byte // element name of the tag being scanned (lower case)
-	endTag bool   // the tag being scanned is an end tag
+	elem     []byte // element name of the tag being scanned (lower case)
+	endTag   bool   // the tag being scanned is an end tag
+	tagSlash bool   // the last character of the tag was '/' ("<br/>")
 
-	attr         []byte // attribute name being scanned (lower case)
-	quote        byte
-	valuePrefix  []byte // literal text of the attribute value before any placeholder
-	valueHasTag  bool   // a placeholder has appeared in the attribute value
-	commentPos   int    // characters seen since "<!--"
-	commentDash  int    // trailing '-' count in a comment
-	commentBang  bool   // saw "--!" in a comment
-	rawEnd       string // "</title", "</script", ... ending the current raw text
-	rawEndMatch  int    // characters of rawEnd matched so far
-	scriptOpen   int    // characters of "<!--" matched so far in a script
-	js           jsState
-	jsEscape     bool   // a backslash is pending in a JS string or regexp
-	jsSlash      bool   // a '/' is pending in JS code
-	jsSlashRegex bool   // the pending '/' would start a regexp literal
-	jsStar       bool   // previous character in a block comment was '*'
-	jsWord       []byte // last identifier-like token in JS code
-	jsInWord     bool
-	jsLast       byte // last punctuation character in JS code
+	attr []byte // attribute name being scanned (lower case)
+	// value is the literal text of the attribute value since its start or
+	// its last placeholder.
+	value     []byte
+	quote     byte
+	valueTags int // placeholders so far in the attribute value
+	// urlOpen: the value is a URL whose scheme is still undecided (no
+	// ':', '/', '?' or '#' so far). urlTag is the placeholder written
+	// while it was, whose value may still be read as part of the scheme.
+	urlOpen bool
+	urlTag  string
+	// wholeTag is a placeholder that must be the whole attribute value.
+	wholeTag string
+
+	// scriptType and scriptLang are the type and language attributes of
+	// the <script> start tag being scanned; scriptTyped says the type
+	// attribute is present.
+	scriptType    string
+	scriptTyped   bool
+	scriptLang    string
+	scriptLangSet bool
+	// skipAttr: the attribute is a repeat, which browsers ignore.
+	skipAttr bool
+	// scriptData is why placeholders are refused in the current <script>
+	// element because of its type, or "".
+	scriptData string
+
+	// foreign holds the open <svg> and <math> elements: inside them the
+	// browser tokenizes differently, see finishTag.
+	foreign []string
+	// rawStrict: the current raw text or RCDATA element is inside <svg> or
+	// <math>, where browsers parse markup in it; the only '<' allowed in
+	// it starts its end tag.
+	rawStrict bool
+	// rawElements: the template has <script>, <style>, <title>,
+	// <textarea> or another element whose text browsers parse
+	// differently inside <svg> and <math>.
+	rawElements bool
+
+	commentPos  int    // characters seen since "<!--"
+	commentDash int    // trailing '-' count in a comment
+	commentBang bool   // saw "--!" in a comment
+	rawEnd      string // "</title", "</script", ... ending the current raw text
+	rawEndMatch int    // characters of rawEnd matched so far
+	scriptOpen  int    // characters of "<!--" matched so far in a script
+	js          jsScan
 }
 
 func newScanner(name string) *scanner {
@@ -195,9 +209,14 @@ func (s *scanner) step(c byte) (bool, error) {
 			s.state = stBogus
 		}
 	case stMarkupOpen:
-		if c == '-' {
+		switch c {
+		case '-':
 			s.state = stMarkupDash
 			return false, nil
+		case '[':
+			// "<![CDATA[" is a bogus comment in HTML but a CDATA section
+			// inside <svg> and <math>, which ends elsewhere.
+			return false, s.errorf(`"<![" (a CDATA section) is not supported`)
 		}
 		s.state = stBogus
 		return true, nil
@@ -224,6 +243,7 @@ func (s *scanner) step(c byte) (bool, error) {
 		default:
 			s.elem = append(s.elem, lower(c))
 		}
+		s.tagSlash = c == '/'
 	case stTag:
 		switch {
 		case isSpace(c), c == '/':
@@ -233,19 +253,25 @@ func (s *scanner) step(c byte) (bool, error) {
 			s.attr = append(s.attr[:0], lower(c))
 			s.state = stAttrName
 		}
+		s.tagSlash = c == '/'
 	case stAttrName:
 		switch {
 		case isSpace(c):
+			s.attrNamed()
 			s.state = stAfterAttrName
 		case c == '/':
+			s.attrNamed()
 			s.state = stTag
 		case c == '=':
+			s.attrNamed()
 			s.state = stBeforeValue
 		case c == '>':
+			s.attrNamed()
 			return false, s.finishTag()
 		default:
 			s.attr = append(s.attr, lower(c))
 		}
+		s.tagSlash = c == '/'
 	case stAfterAttrName:
 		switch {
 		case isSpace(c):
@@ -259,34 +285,46 @@ func (s *scanner) step(c byte) (bool, error) {
 			s.attr = append(s.attr[:0], lower(c))
 			s.state = stAttrName
 		}
+		s.tagSlash = c == '/'
 	case stBeforeValue:
+		s.tagSlash = false
 		switch {
 		case isSpace(c):
 		case c == '"', c == '\'':
-			s.quote = c
-			s.valuePrefix = s.valuePrefix[:0]
-			s.valueHasTag = false
+			s.startValue(c)
 			s.state = stAttrQuoted
 		case c == '>':
 			return false, s.finishTag()
 		default:
+			s.startValue(0)
 			s.state = stAttrUnquoted
+			return true, nil
 		}
 	case stAttrQuoted:
 		if c == s.quote {
 			s.state = stTag
-		} else if !s.valueHasTag {
-			s.valuePrefix = append(s.valuePrefix, c)
+			return false, s.endValue()
 		}
+		if s.wholeTag != "" && !isSpace(c) {
+			return false, &ParseError{Template: s.name, Line: s.line, Tag: s.wholeTag,
+				Reason: fmt.Sprintf("a placeholder that starts the URL of %q must be its whole value: %s", string(s.attr), siteURLReason)}
+		}
+		s.value = append(s.value, c)
 	case stAttrUnquoted:
 		switch {
 		case isSpace(c):
 			s.state = stTag
+			return false, s.endValue()
 		case c == '>':
+			if err := s.endValue(); err != nil {
+				return false, err
+			}
 			return false, s.finishTag()
+		default:
+			s.value = append(s.value, c)
 		}
 	case stRCDATA, stRawText:
-		s.matchRawEnd(c)
+		return false, s.stepRaw(c)
 	case stScript:
 		if s.matchRawEnd(c) {
 			return false, nil
@@ -301,17 +339,89 @@ func (s *scanner) step(c byte) (bool, error) {
 		} else {
 			s.scriptOpen = 0
 		}
-		for s.stepJS(c) {
+		for s.js.step(c, s.line) {
 		}
 	case stPlaintext:
 	}
 	return false, nil
 }
 
+// stepRaw consumes a character of a raw text or RCDATA element. Inside
+// <svg> and <math> browsers parse markup there, so the only '<' allowed
+// starts the element's end tag.
+func (s *scanner) stepRaw(c byte) error {
+	prev := s.rawEndMatch
+	if s.matchRawEnd(c) || !s.rawStrict || prev == 0 || s.rawEndMatch == prev+1 {
+		return nil
+	}
+	return s.errorf("markup inside <%s> within <svg> or <math> is not supported: browsers parse it there; keep its content plain text", s.rawEnd[2:])
+}
+
+// startValue starts an attribute value quoted with quote (0: unquoted).
+func (s *scanner) startValue(quote byte) {
+	s.quote = quote
+	s.value = s.value[:0]
+	s.valueTags = 0
+	s.urlOpen = !s.endTag && isURLAttr(string(s.attr))
+	s.urlTag, s.wholeTag = "", ""
+}
+
+// attrNamed is called when an attribute name is complete. It notes the
+// type and language of a <script>; browsers use the first of repeated
+// attributes.
+func (s *scanner) attrNamed() {
+	s.skipAttr = false
+	if s.endTag || string(s.elem) != "script" {
+		return
+	}
+	switch string(s.attr) {
+	case "type":
+		s.skipAttr = s.scriptTyped
+		s.scriptTyped = true
+	case "language":
+		s.skipAttr = s.scriptLangSet
+		s.scriptLangSet = true
+	}
+}
+
+// endValue is called at the end of an attribute value. A URL whose scheme
+// was still open at a placeholder may not get its ':' after it: the
+// placeholder's value would then be part of the scheme ("java" +
+// "script:").
+func (s *scanner) endValue() error {
+	if s.urlOpen && s.urlTag != "" {
+		text := urlText(decodeAttr(string(s.value), s.quote), false)
+		if i := strings.IndexAny(text, ":/?#"); i >= 0 && text[i] == ':' {
+			return &ParseError{Template: s.name, Line: s.line, Tag: s.urlTag, Reason: fmt.Sprintf(colonAfterReason, string(s.attr))}
+		}
+	}
+	if s.skipAttr || s.valueTags > 0 || s.endTag || string(s.elem) != "script" {
+		return nil
+	}
+	switch string(s.attr) {
+	case "type":
+		s.scriptType = decodeAttr(string(s.value), s.quote)
+	case "language":
+		s.scriptLang = decodeAttr(string(s.value), s.quote)
+	}
+	return nil
+}
+
+// colonAfterReason explains the refusal of a ':' after a placeholder in a
+// URL whose scheme was still open; %q is the attribute.
+const colonAfterReason = "the ':' after it in %q would make its value part of the URL scheme (\"java\" + \"script:\"); write the scheme before the placeholder"
+
+// siteURLReason explains the rules for URLs that load code.
+const siteURLReason = "the attribute loads code or styles into the page, so its value must be a path on this site"
+
 func (s *scanner) startTag(c byte, end bool) {
 	s.elem = append(s.elem[:0], lower(c))
 	s.endTag = end
+	s.tagSlash = false
 	s.state = stTagName
+	if !end {
+		s.scriptType, s.scriptTyped, s.scriptLang, s.scriptLangSet = "", false, "", false
+	}
 }
 
 func (s *scanner) stepComment(c byte) {
@@ -341,25 +451,54 @@ func (s *scanner) stepComment(c byte) {
 	s.commentPos++
 }
 
+// isForeignRoot reports whether elem starts foreign content.
+func isForeignRoot(elem string) bool { return elem == "svg" || elem == "math" }
+
 // finishTag handles the '>' closing a start or end tag.
+//
+// Inside <svg> and <math> browsers tokenize the text of <style>, <title>,
+// <textarea> and the like as markup rather than raw text, and decode
+// character references in <script>. The scanner keeps a stack of open
+// <svg> and <math> elements (erring towards "inside") and there refuses
+// <script> and any markup in those elements, so both readings agree.
 func (s *scanner) finishTag() error {
+	elem := string(s.elem)
 	if s.endTag {
 		s.state = stText
+		if isForeignRoot(elem) {
+			for i := len(s.foreign) - 1; i >= 0; i-- {
+				if s.foreign[i] == elem {
+					s.foreign = s.foreign[:i]
+					break
+				}
+			}
+		}
 		return nil
 	}
-	elem := string(s.elem)
+	foreign := len(s.foreign) > 0
 	switch elem {
 	case "script":
+		if foreign {
+			return s.errorf("<script> inside <svg> or <math> is not supported: browsers decode its text as markup there")
+		}
+		s.rawElements = true
 		s.enterRaw(stScript, elem)
-		s.js, s.jsEscape, s.jsSlash, s.jsInWord = jsCode, false, false, false
-		s.jsWord, s.jsLast, s.scriptOpen = s.jsWord[:0], 0, 0
+		s.js.reset()
+		s.scriptOpen = 0
+		s.scriptData = scriptDataReason(s.scriptType, s.scriptTyped, s.scriptLang)
 	case "style", "xmp", "iframe", "noembed", "noframes":
+		s.rawElements = true
 		s.enterRaw(stRawText, elem)
 	case "title", "textarea":
+		s.rawElements = true
 		s.enterRaw(stRCDATA, elem)
 	case "plaintext":
+		s.rawElements = true
 		s.state = stPlaintext
 	default:
+		if isForeignRoot(elem) && !s.tagSlash {
+			s.foreign = append(s.foreign, elem)
+		}
 		s.state = stText
 	}
 	return nil
@@ -369,6 +508,7 @@ func (s *scanner) enterRaw(st htmlState, elem string) {
 	s.state = st
 	s.rawEnd = "</" + elem
 	s.rawEndMatch = 0
+	s.rawStrict = len(s.foreign) > 0
 }
 
 // matchRawEnd advances the search for the end tag of a raw text or RCDATA
@@ -399,112 +539,29 @@ func (s *scanner) matchRawEnd(c byte) bool {
 	return false
 }
 
-func isJSIdent(c byte) bool {
-	return isLetter(c) || '0' <= c && c <= '9' || c == '_' || c == '$' || c >= 0x80
-}
-
-// regexAllowed reports whether a '/' at this point in JS code starts a
-// regular expression literal rather than a division.
-func (s *scanner) regexAllowed() bool {
-	if len(s.jsWord) > 0 {
-		switch string(s.jsWord) {
-		case "return", "typeof", "instanceof", "in", "of", "new", "delete", "void",
-			"throw", "case", "do", "else", "yield", "await":
-			return true
-		}
-		return false
+// scriptDataReason returns why placeholders are refused in a <script>
+// with the given type attribute (typed: present) and language attribute,
+// or "" for JavaScript and JSON, whose string literals the JS-string
+// escaper fits. It follows the HTML standard's choice of a script's type.
+func scriptDataReason(typ string, typed bool, language string) string {
+	if !typed && language != "" {
+		typ = "text/" + language
 	}
-	switch s.jsLast {
-	case ')', ']', '"', '\'', '`':
-		return false
+	t := strings.ToLower(strings.Trim(typ, " \t\n\f\r"))
+	switch t {
+	case "", "module", "application/ecmascript", "application/javascript", "application/x-ecmascript",
+		"application/x-javascript", "text/ecmascript", "text/javascript", "text/javascript1.0",
+		"text/javascript1.1", "text/javascript1.2", "text/javascript1.3", "text/javascript1.4",
+		"text/javascript1.5", "text/jscript", "text/livescript", "text/x-ecmascript", "text/x-javascript",
+		"application/json", "text/json":
+		return ""
+	case "importmap", "speculationrules":
+		return fmt.Sprintf("a <script type=%q> decides which code the page loads or prefetches", t)
 	}
-	return true
-}
-
-// stepJS consumes one character of script text and reports whether it must
-// be processed again.
-func (s *scanner) stepJS(c byte) bool {
-	switch s.js {
-	case jsCode:
-		if s.jsSlash {
-			s.jsSlash = false
-			switch {
-			case c == '/':
-				s.js = jsLineComment
-				return false
-			case c == '*':
-				s.js, s.jsStar = jsBlockComment, false
-				return false
-			case s.jsSlashRegex:
-				s.js = jsRegex
-				return true
-			default:
-				s.jsWord, s.jsLast = s.jsWord[:0], '/'
-				return true
-			}
-		}
-		switch {
-		case c == '"':
-			s.js = jsDQ
-		case c == '\'':
-			s.js = jsSQ
-		case c == '`':
-			s.js = jsTemplate
-		case c == '/':
-			s.jsSlash, s.jsSlashRegex = true, s.regexAllowed()
-			s.jsInWord = false
-		case isSpace(c):
-			s.jsInWord = false
-		case isJSIdent(c):
-			if !s.jsInWord {
-				s.jsWord = s.jsWord[:0]
-				s.jsInWord = true
-			}
-			s.jsWord = append(s.jsWord, c)
-		default:
-			s.jsWord, s.jsInWord, s.jsLast = s.jsWord[:0], false, c
-		}
-	case jsDQ, jsSQ, jsTemplate:
-		if s.jsEscape {
-			s.jsEscape = false
-			return false
-		}
-		switch {
-		case c == '\\':
-			s.jsEscape = true
-		case c == '"' && s.js == jsDQ, c == '\'' && s.js == jsSQ, c == '`' && s.js == jsTemplate:
-			s.jsWord, s.jsInWord, s.jsLast = s.jsWord[:0], false, c
-			s.js = jsCode
-		}
-	case jsLineComment:
-		if c == '\n' || c == '\r' {
-			s.js = jsCode
-		}
-	case jsBlockComment:
-		if s.jsStar && c == '/' {
-			s.js = jsCode
-		}
-		s.jsStar = c == '*'
-	case jsRegex, jsRegexClass:
-		if s.jsEscape {
-			s.jsEscape = false
-			return false
-		}
-		switch {
-		case c == '\\':
-			s.jsEscape = true
-		case c == '[':
-			s.js = jsRegexClass
-		case c == ']' && s.js == jsRegexClass:
-			s.js = jsRegex
-		case c == '/' && s.js == jsRegex:
-			// A regexp literal is followed by a division, like ')'.
-			s.js, s.jsWord, s.jsInWord, s.jsLast = jsCode, s.jsWord[:0], false, ')'
-		case c == '\n':
-			s.js = jsCode
-		}
+	if strings.HasSuffix(t, "+json") {
+		return ""
 	}
-	return false
+	return fmt.Sprintf("a <script type=%q> is not run by the browser and scripts may read its text as HTML, so no escaping fits it; use type=\"application/json\"", t)
 }
 
 // placeholder classifies a placeholder at the current position. raw
@@ -518,7 +575,10 @@ func (s *scanner) placeholder(tag string, raw bool) (escContext, error) {
 	}
 	switch s.state {
 	case stText:
-		if raw {
+		switch {
+		case raw && len(s.foreign) > 0:
+			return ctxRawForeign, nil
+		case raw:
 			return ctxRaw, nil
 		}
 		return ctxText, nil
@@ -534,7 +594,7 @@ func (s *scanner) placeholder(tag string, raw bool) (escContext, error) {
 	case stBeforeValue, stAttrUnquoted:
 		return refuse("placeholder in an unquoted attribute value; quote the value")
 	case stAttrQuoted:
-		return s.attrPlaceholder(refuse)
+		return s.attrPlaceholder(tag, refuse)
 	case stComment, stMarkupOpen, stMarkupDash:
 		return refuse("placeholder inside an HTML comment")
 	case stBogus:
@@ -552,7 +612,18 @@ func (s *scanner) placeholder(tag string, raw bool) (escContext, error) {
 	return refuse("placeholder in unknown context")
 }
 
-func (s *scanner) attrPlaceholder(refuse func(string, ...any) (escContext, error)) (escContext, error) {
+// attrPlaceholder classifies a placeholder in a quoted attribute value.
+//
+// In a URL attribute the scheme decides whether the URL runs script, so
+// the literal text before the placeholder is read as the browser reads it
+// (character references decoded, tabs and newlines removed, leading
+// spaces and controls stripped). A placeholder at the start gets the URL
+// escaper, which checks the scheme of the value at render time; after a
+// literal ':' only the allowed schemes may precede it; while no ':', '/',
+// '?' or '#' has come yet, its value could still become part of the
+// scheme, so it may neither complete a character reference nor be
+// followed by a ':'.
+func (s *scanner) attrPlaceholder(tag string, refuse func(string, ...any) (escContext, error)) (escContext, error) {
 	attr, elem := string(s.attr), string(s.elem)
 	if s.endTag {
 		return refuse("placeholder in an attribute of end tag </%s>", elem)
@@ -560,43 +631,85 @@ func (s *scanner) attrPlaceholder(refuse func(string, ...any) (escContext, error
 	if reason := refusedAttr(elem, attr); reason != "" {
 		return refuse("%s", reason)
 	}
+	if s.wholeTag != "" {
+		return refuse("a placeholder that starts the URL of %q must be its whole value: %s", attr, siteURLReason)
+	}
+	raw := string(s.value)
+	first := s.valueTags == 0
+	s.valueTags++
+	s.value = s.value[:0]
 	if !isURLAttr(attr) {
-		s.valueHasTag = true
 		return ctxAttr, nil
 	}
-	if s.valueHasTag {
+	if !s.urlOpen {
 		return ctxURLPart, nil
 	}
-	s.valueHasTag = true
-	prefix := strings.TrimLeft(string(s.valuePrefix), " \t\n\f\r")
-	if prefix == "" {
-		return ctxURL, nil
+	site := loadsCode(elem, attr)
+	// An unfinished character reference at the end is read with the
+	// value that follows it, so only the text before it is decided.
+	body, partial := raw, endsInCharRef(raw)
+	if partial {
+		body = raw[:strings.LastIndexByte(raw, '&')]
 	}
-	if i := strings.IndexAny(prefix, ":/?#"); i >= 0 && prefix[i] == ':' && !allowedScheme(prefix[:i]) {
-		return refuse("URL attribute %q starts with scheme %q; only http, https, mailto and tel may be followed by placeholders", attr, prefix[:i])
+	text := urlText(decodeAttr(body, s.quote), first)
+	if i := strings.IndexAny(text, ":/?#"); i >= 0 {
+		s.urlOpen = false
+		if text[i] == ':' {
+			if s.urlTag != "" {
+				return 0, &ParseError{Template: s.name, Line: s.line, Tag: s.urlTag, Reason: fmt.Sprintf(colonAfterReason, attr)}
+			}
+			if !allowedScheme(text[:i]) {
+				return refuse("URL attribute %q starts with scheme %q; only http, https, mailto and tel may be followed by placeholders", attr, text[:i])
+			}
+		}
+		if site && first && hasAuthority(text) && !hostEnds(text) {
+			return refuse("the placeholder could choose the server of %q; %s, or a URL whose host is written out before the placeholder", attr, siteURLReason)
+		}
+		return ctxURLPart, nil
+	}
+	// The scheme is still open: the value may continue it.
+	if partial {
+		return refuse("placeholder right after an unfinished character reference in URL attribute %q; its value could complete it (\"&#5\" + \"8\" is ':')", attr)
+	}
+	s.urlTag = tag
+	if first && text == "" {
+		if site {
+			s.wholeTag = tag
+			return ctxSiteURL, nil
+		}
+		return ctxURL, nil
 	}
 	return ctxURLPart, nil
 }
 
 func (s *scanner) scriptPlaceholder(refuse func(string, ...any) (escContext, error)) (escContext, error) {
 	switch {
+	case s.scriptData != "":
+		return refuse("placeholder inside <script>: %s", s.scriptData)
 	case s.rawEndMatch > 0 || s.scriptOpen > 0:
 		return refuse("placeholder directly after '<' inside <script>")
-	case s.js == jsTemplate:
+	case s.js.unsure != "":
+		return refuse("placeholder inside <script> after %s: the scanner cannot tell strings from code after it; "+
+			"pass the value in a JSON data block (<script type=\"application/json\">) or before that point", s.js.unsure)
+	case s.js.state == jsTemplate:
 		return refuse("placeholder inside a JS template literal; use a quoted string")
-	case s.js != jsDQ && s.js != jsSQ:
+	case s.js.state != jsDQ && s.js.state != jsSQ:
 		return refuse("placeholder inside <script> outside a quoted JS string literal")
-	case s.jsEscape:
+	case s.js.escape:
 		return refuse("placeholder directly after a backslash in a JS string")
 	}
 	return ctxJSString, nil
 }
 
 // end checks the state at the end of the template: every template must end
-// in HTML text so its output can be inserted into another as a unit.
+// in HTML text, outside <svg> and <math>, so its output can be inserted
+// into another as a unit.
 func (s *scanner) end() error {
 	if s.state != stText {
 		return s.errorf("template ends inside %s; it must end in HTML text", s.state)
+	}
+	if n := len(s.foreign); n > 0 {
+		return s.errorf("template ends inside <%s>; it must close every <svg> and <math> it opens", s.foreign[n-1])
 	}
 	return nil
 }

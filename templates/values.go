@@ -26,6 +26,10 @@ var (
 	ErrUnexpectedHTML = errors.New("HTML value in an escaped placeholder")
 	// ErrUnsupportedType: a value has a type Values does not accept.
 	ErrUnsupportedType = errors.New("unsupported value type")
+	// ErrHTMLInForeign: a {{raw:...}} placeholder inside <svg> or <math>
+	// got HTML with an element (<script>, <style>, <title>, <textarea>,
+	// ...) whose text browsers parse differently there.
+	ErrHTMLInForeign = errors.New("HTML with raw text elements in a raw placeholder inside <svg> or <math>")
 )
 
 // appendEscaped appends s escaped for ctx.
@@ -33,6 +37,8 @@ func appendEscaped(dst []byte, ctx escContext, s string) []byte {
 	switch ctx {
 	case ctxURL:
 		return appendURLEscaped(dst, s)
+	case ctxSiteURL:
+		return appendSiteURLEscaped(dst, s)
 	case ctxURLPart:
 		return appendURLComponentEscaped(dst, s)
 	case ctxJSString:

@@ -510,16 +510,6 @@ func (c *Checker) total(ctx context.Context, t *recrubo.Tenant, reader Reader, k
 	return strconv.FormatInt(n, 10)
 }
 
-func checkOrigins(t *recrubo.Tenant) Item {
-	it := Item{ID: CheckOrigins}
-	if len(t.FrameOrigins) == 0 {
-		it.Reason = "missing"
-		return it
-	}
-	it.OK, it.Reason, it.Args = true, "ok", []string{strings.Join(t.FrameOrigins, ", ")}
-	return it
-}
-
 func (c *Checker) checkSample(ctx context.Context, t *recrubo.Tenant) (Item, error) {
 	it := Item{ID: CheckSample}
 	cands, err := c.Store.Candidates(ctx, t.ID, recrubo.ListOptions{Limit: 1})

@@ -7,6 +7,13 @@
 // WhatsApp in the last day).
 // A tenant is marked verified only when every check passes.
 //
+// The embed origins check passes when every frame origin is one a
+// Content-Security-Policy frame-ancestors can hold and uses https (http
+// only on a loopback host), and one of them is where Carerix shows the
+// tenant's application: https://<application>.carerix.net for Carerix's
+// own API, or for another Carerix (the emulator) that or the origin of
+// its API. Otherwise Carerix shows an empty frame.
+//
 // The webhooks check does not wait for someone to change a record: it
 // updates the notes of the probe activity provisioning created (see
 // provisioning.Probe) with a fresh timestamp and nonce, and waits up to
