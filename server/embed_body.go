@@ -94,14 +94,14 @@ func decodeJSON(c *fiber.Ctx, dst body) error {
 		return nil
 	}
 	fields := recrubo.ErrorFields(err)
-	out := recrubo.WrapE(recrubo.EINVALID, err, "error.bad_request")
+	out := *recrubo.E(recrubo.EINVALID, "error.bad_request")
 	if len(fields) > 0 {
 		if k, ok := dst.fieldKeys()[fieldKey(fields[0].Field)]; ok {
-			out = recrubo.WrapE(k.Code, err, k.Key, k.Args...)
+			out = *k
 		}
 	}
-	out.Fields = fields
-	return out
+	out.Err, out.Fields = err, fields
+	return &out
 }
 
 // fieldKey names a field error's field as fieldKeys does: "vars[2]" is
