@@ -219,12 +219,14 @@ func TestEmbedProofTampering(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := doc.Find("main *").Length(); n != 6 {
-			t.Errorf("%s: the refusal has %d elements, want the error card's 6", name, n)
+		if n := doc.Find("main *").Length(); n != 10 {
+			t.Errorf("%s: the refusal has %d elements, want the error card's 10", name, n)
 		}
 		card := doc.Find("main .card.error")
 		card.Find("code").Remove() // the request id
-		if got := strings.Join(strings.Fields(card.Text()), " "); got != "Er is iets misgegaan 403 Je hebt geen toegang tot deze pagina. Aanvraag-ID:" {
+		if got := strings.Join(strings.Fields(card.Text()), " "); got != "Er is iets misgegaan 403 Je hebt geen toegang tot deze pagina. Wat je kunt doen "+
+			"Open de pagina opnieuw vanuit Carerix: bij de kandidaat, de vacature of op de startpagina. "+
+			"Hoor je wel toegang te hebben, vraag dan je Carerix-beheerder je rollen te controleren. Aanvraag-ID:" {
 			t.Errorf("%s: the refusal reads %q", name, got)
 		}
 	}

@@ -275,12 +275,9 @@ func (s *Server) renderEmbedError(c *fiber.Ctx, status int, code recrubo.Code, m
 	if tenant != nil {
 		sec.FrameOrigins = tenant.FrameOrigins
 	}
-	heading := cat.T(lang, "error.heading")
 	c.Response().ResetBody() // whatever the failed handler wrote
-	return s.renderPage(c, status, "error", lang, heading, templates.Values{
-		"heading": heading, "status": status, "message": s.translateError(lang, code, msg),
-		"requestIDLabel": cat.T(lang, "common.request_id"), "requestID": rid,
-	}, sec)
+	return s.renderErrorPage(c, errorPageView{status: status, lang: lang, heading: cat.T(lang, "error.heading"),
+		message: s.translateError(lang, code, msg), steps: s.nextSteps(lang, code), requestID: rid}, sec)
 }
 
 // classify turns any error into a status, a code and a user-safe message.

@@ -146,3 +146,17 @@ func FormatDateTime(lang string, t time.Time, loc *time.Location) string {
 	}
 	return FormatDate(lang, t, loc) + word + FormatTime(lang, t, loc)
 }
+
+// FormatDateTimeZone is FormatDateTime followed by the zone's
+// abbreviation at t, so a reader knows which clock it is: "3 maart 2025
+// om 14:05 CET" (nl), "3 March 2025 at 14:05 CET" (en).
+func FormatDateTimeZone(lang string, t time.Time, loc *time.Location) string {
+	return FormatDateTime(lang, t, loc) + " " + ZoneName(t, loc)
+}
+
+// ZoneName is the abbreviation of loc's zone at t ("CET", "CEST"; "UTC"
+// for a nil loc), or its offset ("+03") where the zone has none.
+func ZoneName(t time.Time, loc *time.Location) string {
+	name, _ := inLocation(t, loc).Zone()
+	return name
+}

@@ -72,6 +72,9 @@ func TestFormatDates(t *testing.T) {
 		{"datetime nl", templates.FormatDateTime("nl", summer, ams), "14 juli 2025 om 14:05"},
 		{"datetime en", templates.FormatDateTime("en", summer, ams), "14 July 2025 at 14:05"},
 		{"datetime en-GB", templates.FormatDateTime("en-GB", winter, ams), "3 March 2025 at 00:30"},
+		{"datetime zone summer", templates.FormatDateTimeZone("nl", summer, ams), "14 juli 2025 om 14:05 CEST"},
+		{"datetime zone winter", templates.FormatDateTimeZone("en", winter, ams), "3 March 2025 at 00:30 CET"},
+		{"datetime zone utc", templates.FormatDateTimeZone("en", winter, nil), "2 March 2025 at 23:30 UTC"},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {
