@@ -422,7 +422,7 @@ func (p *embedPage) candidatePanel(d *inboxData) templates.HTML {
 	c := d.Candidate
 	if c == nil {
 		if d.Conv == nil || d.Conv.CandidateName == "" {
-			return p.partial("embed_empty", templates.Values{"text": p.t("embed.not_synced_heading")})
+			return p.partial("embed_empty_block", templates.Values{"text": p.t("embed.not_synced_heading")})
 		}
 		return p.partial("embed_candidate_unsynced", templates.Values{
 			"name": d.Conv.CandidateName, "phoneLabel": p.t("embed.phone"), "phoneHref": d.Conv.Phone,

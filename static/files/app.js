@@ -5,6 +5,7 @@
 // in memory only and sent as "Authorization: Bearer" with every request.
 
 const POLL_MS = 1500;
+const LIST_POLL_MS = 30000;
 
 const dataEl = document.getElementById("embed-data");
 if (dataEl) {
@@ -130,11 +131,26 @@ async function errorText(res, fallback) {
   }
 }
 
+// wireTabs makes the inbox's tabs work as tabs: a click or Enter shows a
+// panel; the arrow keys, Home and End move between the tabs.
 function wireTabs() {
-  document.querySelectorAll("[data-tab]").forEach((tab) => {
-    tab.addEventListener("click", () => {
-      document.querySelectorAll("[data-tab]").forEach((t) => t.setAttribute("aria-selected", String(t === tab)));
-      document.querySelectorAll("[data-panel]").forEach((p) => { p.hidden = p.dataset.panel !== tab.dataset.tab; });
+  const tabs = [...document.querySelectorAll('[role="tab"][data-tab]')];
+  const select = (tab, focus) => {
+    tabs.forEach((t) => {
+      const on = t === tab;
+      t.setAttribute("aria-selected", String(on));
+      t.tabIndex = on ? 0 : -1;
+    });
+    document.querySelectorAll("[data-panel]").forEach((p) => { p.hidden = p.dataset.panel !== tab.dataset.tab; });
+    if (focus) tab.focus();
+  };
+  tabs.forEach((tab, i) => {
+    tab.addEventListener("click", () => select(tab, false));
+    tab.addEventListener("keydown", (ev) => {
+      const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[ev.key];
+      if (next === undefined) return;
+      ev.preventDefault();
+      select(tabs[(next + tabs.length) % tabs.length], true);
     });
   });
 }
@@ -145,17 +161,26 @@ function wireList(cfg, call, say) {
   const form = document.querySelector('[data-form="list"]');
   const rows = document.querySelector("[data-list-rows]");
   if (!form || !rows || !cfg.listURL) return;
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
+  async function load(quiet) {
     const fd = new FormData(form);
     const q = new URLSearchParams({ view: fd.get("view") || "mine", unread: fd.get("unread") || "", q: fd.get("q") || "" });
     try {
       const res = await call(cfg.listURL + "?" + q.toString());
-      if (!res.ok) { say(await errorText(res, cfg.failedText)); return; }
-      rows.innerHTML = await res.text(); // server-rendered, escaped HTML
-      say("");
+      if (!res.ok) { if (!quiet) say(await errorText(res, cfg.failedText)); return; }
+      const html = await res.text(); // server-rendered, escaped HTML
+      if (html !== rows.dataset.shown) {
+        rows.innerHTML = html;
+        rows.dataset.shown = html;
+      }
+      if (!quiet) say("");
     } catch (e) { /* reported */ }
-  });
+  }
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); load(false); });
+  // A choice in a filter applies at once; the button is for the search.
+  form.querySelectorAll("select").forEach((s) => s.addEventListener("change", () => load(false)));
+  // The list follows new messages and the passing of time ("2 h ago")
+  // while it is shown.
+  setInterval(() => { if (!document.hidden && rows.offsetParent !== null) load(true); }, LIST_POLL_MS);
 }
 
 function wireInbox(cfg, call, say) {
@@ -175,6 +200,17 @@ function wireInbox(cfg, call, say) {
   }
 
   const media = wireMedia(thread, call, say, cfg);
+  // New messages are read out once, by the live region, not by replacing
+  // the whole thread.
+  const announce = document.getElementById("announce");
+  const seen = new Set([...thread.querySelectorAll(".message[data-id]")].map((m) => m.dataset.id));
+  function announceNew() {
+    const fresh = [...thread.querySelectorAll(".message[data-id]")].filter((m) => !seen.has(m.dataset.id));
+    fresh.forEach((m) => seen.add(m.dataset.id));
+    const said = fresh.filter((m) => m.classList.contains("inbound")).map((m) =>
+      (m.querySelector(".sender")?.textContent || "") + ": " + (m.querySelector(".bubble")?.textContent || "").replace(/\s+/g, " ").trim());
+    if (announce && said.length) announce.textContent = said.join(". ");
+  }
   function show(res) {
     etag = res.headers.get("ETag") || etag;
     showState(res.headers.get("X-Conversation-State"));
@@ -182,6 +218,7 @@ function wireInbox(cfg, call, say) {
       const atBottom = thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
       thread.innerHTML = html; // server-rendered, escaped HTML
       media.load();
+      announceNew();
       if (atBottom) thread.scrollTop = thread.scrollHeight;
       thread.dataset.etag = etag;
     });
