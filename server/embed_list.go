@@ -73,7 +73,7 @@ func (s *Server) conversationList(ctx context.Context, p *embedPage, v *recrubo.
 		"candidateHeading": p.t("embed.candidate"), "lastMessageHeading": p.t("embed.list.last_message"),
 		"whenHeading": p.t("embed.list.when"), "assigneeHeading": p.t("embed.assign"), "stateHeading": p.t("embed.status"),
 		"unreadHeading": p.t("embed.unread"),
-		"viewLabel": p.t("embed.view"), "viewOptions": templates.Join(views),
+		"viewLabel":     p.t("embed.view"), "viewOptions": templates.Join(views),
 		"unreadLabel": p.t("embed.unread"), "unreadOptions": templates.Join(unread),
 		"query": q.Query, "searchLabel": p.t("embed.search"), "filterLabel": p.t("embed.filter"),
 		"rows": rows,
