@@ -133,6 +133,10 @@ type layoutPage struct {
 	src, top string
 	// ready, when set, must hold in the page before it is checked.
 	ready string
+	// prepare, when set, runs in the page once it is ready (a choice
+	// the recruiter makes) and returns what the test checks in it.
+	prepare string
+	check   func(t *testing.T, view, got string)
 }
 
 // layoutStack is the embed stack with data a recruiter meets: long and
@@ -344,6 +348,18 @@ func (ls *layoutStack) pages(t *testing.T) []layoutPage {
 	return []layoutPage{
 		{name: "inbox", src: ls.framedURL("candidate/"+ls.cand.ID, url.Values{"rh": {ls.cand.StableHash}}), ready: ready},
 		{name: "inbox-template", src: ls.framedURL("candidate/"+ls.long.ID, url.Values{"rh": {ls.long.StableHash}}), ready: ready},
+		{name: "inbox-template-chosen", src: ls.framedURL("candidate/"+ls.long.ID, url.Values{"rh": {ls.long.StableHash}}), ready: ready,
+			prepare: chooseTemplate, check: func(t *testing.T, view, got string) {
+				// The preview is the message the send stores and WhatsApp
+				// delivers: the template rendered with the values typed.
+				want := (&recrubo.MessageTemplate{Body: "Hoi {{1}}, je bent uitgenodigd voor een gesprek over de vacature {{2}} op {{3}}. Kun je dan? Groet, {{4}}",
+					Components: []recrubo.TemplateComponent{{Type: recrubo.ComponentHeader, Format: "text", Text: "Uitnodiging sollicitatiegesprek"}}}).
+					Render([]string{"Anna-Maria", "Heftruckchauffeur", "", ""})
+				want = strings.Replace(strings.Replace(want, "op .", "op dinsdag 3 maart om 10:00.", 1), "Groet, ", "Groet, Eva", 1)
+				if got != want {
+					t.Errorf("%s: the preview reads %q, want %q", view, got, want)
+				}
+			}},
 		{name: "inbox-rtl", src: ls.framedURL("candidate/"+ls.rtl.ID, url.Values{"rh": {ls.rtl.StableHash}}), ready: ready},
 		{name: "conversations", src: ls.framedURL("conversations", url.Values{"dk": {dk}, "view": {"all"}}), ready: ready},
 		{name: "dashboard", src: ls.framedURL("dashboard", url.Values{"dk": {dk}}), ready: ready},
@@ -370,6 +386,13 @@ func TestPagesFitTheirFrameInBrowser(t *testing.T) {
 		for _, w := range frameWidths {
 			view := fmt.Sprintf("%s-%d", p.name, w)
 			doc := ls.show(t, ctx, p, w, view)
+			if p.prepare != "" {
+				got, err := chromedp.Run(doc, chromedp.Evaluate[string](p.prepare))
+				if err != nil {
+					t.Fatalf("%s: %v", view, err)
+				}
+				p.check(t, view, got)
+			}
 			if probs, err := chromedp.Run(doc, chromedp.Evaluate[[]string](layoutProblems)); err != nil {
 				t.Errorf("%s: checking the layout: %v", view, err)
 			} else if len(probs) > 0 {
@@ -440,3 +463,19 @@ func (ls *layoutStack) screenshot(t *testing.T, ctx, doc context.Context, p layo
 		t.Error(err)
 	}
 }
+
+// chooseTemplate picks the invitation in the inbox's template picker and
+// types two of its four values; the other two stay empty, so the preview
+// shows their examples. It returns the preview's message text.
+const chooseTemplate = `(() => {
+	const f = document.querySelector('form[data-form="send-template"]');
+	const s = f.elements.template;
+	s.value = "uitnodiging_gesprek|nl";
+	s.dispatchEvent(new Event("change"));
+	const inputs = f.querySelectorAll("fieldset:not([hidden]) [data-var]");
+	inputs[0].value = "Anna-Maria";
+	inputs[1].value = "Heftruckchauffeur";
+	inputs.forEach((i) => i.dispatchEvent(new Event("input", {bubbles: true})));
+	const m = f.querySelector("[data-preview]:not([hidden]) [data-preview-message]");
+	return m.querySelector(".preview-header").textContent + "\n" + m.querySelector(".preview-body").textContent;
+})()`

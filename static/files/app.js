@@ -295,26 +295,15 @@ function wireInbox(cfg, call, say) {
 
   const tpl = document.querySelector('[data-form="send-template"]');
   if (tpl) {
-    const select = tpl.elements.template;
-    // Show (and require) as many variable inputs as the template has.
-    const syncVars = () => {
-      const n = Number(select.selectedOptions[0]?.dataset.vars || 0);
-      tpl.querySelectorAll("[data-var]").forEach((i) => {
-        i.hidden = Number(i.dataset.var) > n;
-        i.required = !i.hidden;
-      });
-    };
-    select.addEventListener("change", syncVars);
-    syncVars();
+    const picker = wirePicker(tpl);
     tpl.addEventListener("submit", async (ev) => {
       ev.preventDefault();
-      const vars = [...tpl.querySelectorAll("[data-var]")].filter((i) => !i.hidden).map((i) => i.value);
-      if (!(await act("/send", { template: select.value, vars }))) return;
+      if (!(await act("/send", { template: picker.template(), vars: picker.values() }))) return;
       // The first message starts the conversation: load the page again,
       // with the session, for its toolbar.
       if (!stateButton) { navigate(location.pathname + location.search, cfg.currentToken()); return; }
       tpl.reset();
-      syncVars();
+      picker.sync();
     });
   }
 
@@ -492,25 +481,15 @@ function wireBroadcast(cfg, call, say) {
   if (running) follow(cfg.broadcastURL + "/" + encodeURIComponent(running.dataset.broadcast));
   if (!form) return;
 
-  const select = form.elements.template;
-  const syncVars = () => {
-    const n = Number(select.selectedOptions[0]?.dataset.vars || 0);
-    form.querySelectorAll("[data-var]").forEach((i) => {
-      i.hidden = Number(i.dataset.var) > n;
-      i.required = !i.hidden;
-    });
-  };
-  select.addEventListener("change", syncVars);
-  syncVars();
+  const picker = wirePicker(form);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     say(cfg.sending);
-    const vars = [...form.querySelectorAll("[data-var]")].filter((i) => !i.hidden).map((i) => i.value);
     try {
       const res = await call(cfg.broadcastURL, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ template: select.value, vars, key: form.elements.key.value }),
+        body: JSON.stringify({ template: picker.template(), vars: picker.values(), key: form.elements.key.value }),
       });
       if (!res.ok) { say(await errorText(res, cfg.failedText)); return; }
       box.innerHTML = await res.text(); // server-rendered, escaped HTML
@@ -523,4 +502,45 @@ function wireBroadcast(cfg, call, say) {
       if (e.message !== "expired") say(cfg.failedText);
     }
   });
+}
+
+// wirePicker runs a template picker: the chosen template's values show
+// (and are required), the others' hide, and the preview shows the message
+// as the candidate will read it while the recruiter types. In the
+// broadcast's form, "{first_name}" and the like read as the candidate the
+// form names (its data- attributes) will see them.
+function wirePicker(form) {
+  const select = form.elements.template;
+  const tokens = ["first_name", "last_name", "name", "vacancy", "company"];
+  const fill = (v) => tokens.reduce((s, t) => (form.dataset[t] ? s.split("{" + t + "}").join(form.dataset[t]) : s), v);
+  const active = () => form.querySelector('fieldset[data-template="' + CSS.escape(select.value) + '"]');
+  function update() {
+    const fs = active();
+    const preview = form.querySelector('[data-preview="' + CSS.escape(select.value) + '"]');
+    if (!fs || !preview) return;
+    preview.querySelectorAll("[data-slot]").forEach((slot) => {
+      const input = fs.querySelector('[data-var="' + slot.dataset.slot + '"]');
+      const v = input ? fill(input.value) : "";
+      slot.textContent = v || slot.dataset.example;
+      slot.classList.toggle("filled", v !== "");
+    });
+  }
+  function sync() {
+    form.querySelectorAll("fieldset[data-template]").forEach((fs) => {
+      const on = fs.dataset.template === select.value;
+      fs.hidden = !on;
+      fs.disabled = !on;
+      fs.querySelectorAll("[data-var]").forEach((i) => { i.required = on; });
+    });
+    form.querySelectorAll("[data-preview]").forEach((p) => { p.hidden = p.dataset.preview !== select.value; });
+    update();
+  }
+  select.addEventListener("change", sync);
+  form.addEventListener("input", (ev) => { if (ev.target.matches("[data-var]")) update(); });
+  sync();
+  return {
+    sync,
+    template: () => select.value,
+    values: () => { const fs = active(); return fs ? [...fs.querySelectorAll("[data-var]")].map((i) => i.value) : []; },
+  };
 }
