@@ -479,3 +479,46 @@ const chooseTemplate = `(() => {
 	const m = f.querySelector("[data-preview]:not([hidden]) [data-preview-message]");
 	return m.querySelector(".preview-header").textContent + "\n" + m.querySelector(".preview-body").textContent;
 })()`
+
+// TestExpiredVerifyLinkInBrowser: an admin who opens an expired verify
+// link reads, in the Dutch tenant's language, that it no longer works and
+// how to get a new one (the command included); a link cut short, which
+// names no tenant, reads the same in the browser's language. Neither is
+// the JSON an API answers with.
+func TestExpiredVerifyLinkInBrowser(t *testing.T) {
+	ctx := embedChromium(t)
+	ls := startLayoutStack(t)
+	dir := embedArtifacts(t)
+	read := func(link string) (lang, heading, steps, body string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(ls.base+"/verify/"+link), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+			t.Fatalf("opening the verify link: %v", err)
+		}
+		out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.documentElement.lang,
+			document.querySelector("main h1")?.textContent.trim() || "",
+			[...document.querySelectorAll(".error-next li")].map((li) => li.textContent.replace(/\s+/g, " ").trim()).join("\n"),
+			document.body.innerText]`))
+		if err != nil || len(out) != 4 {
+			t.Fatalf("reading the page: %v %q", err, out)
+		}
+		return out[0], out[1], out[2], out[3]
+	}
+	lang, heading, steps, body := read(ls.expiredToken)
+	if lang != "nl" || !strings.HasPrefix(heading, "Deze controlelink werkt niet") {
+		t.Errorf("the expired link's page is %s, headed %q:\n%s", lang, heading, body)
+	}
+	if !strings.Contains(body, "De link is verlopen (een controlelink werkt 7 dagen)") ||
+		!strings.Contains(steps, "Vraag anders uw contactpersoon bij Recrubo om een nieuwe link") ||
+		!strings.Contains(steps, "recrubo-carerix tenant verify-link --tenant acme") {
+		t.Errorf("the expired link's page does not say what happened and what to do:\n%s", body)
+	}
+	if strings.Contains(body, `"error"`) || strings.Contains(body, "Forbidden") {
+		t.Errorf("the expired link answers JSON:\n%s", body)
+	}
+	embedScreenshot(t, ctx, dir, "verify-link-expired.png")
+
+	lang, heading, steps, body = read(ls.verifyToken[:len(ls.verifyToken)-10])
+	if lang != "en" || !strings.HasPrefix(heading, "This verify link does not work") || !strings.Contains(steps, "copy the whole link") {
+		t.Errorf("a link cut short reads %s %q:\n%s", lang, heading, body)
+	}
+}

@@ -123,7 +123,8 @@ func (s *Server) handleBroadcastPage(c *fiber.Ctx) error {
 		return err
 	}
 	vals["historyHeading"] = p.t("whatsapp.broadcast.history")
-	vals["history"], vals["progress"] = templates.HTML{}, templates.HTML{}
+	vals["history"] = p.partial("embed_empty_block", templates.Values{"text": p.t("whatsapp.broadcast.none_yet")})
+	vals["progress"] = templates.HTML{}
 	if len(earlier) > 0 {
 		items := make([]templates.HTML, 0, len(earlier))
 		for _, e := range earlier {
@@ -213,8 +214,7 @@ func (p *embedPage) progress(ctx context.Context, pr *messaging.BroadcastProgres
 
 // resultsTable renders recipient rows in a table without a run.
 func (p *embedPage) resultsTable(rows []templates.HTML) templates.HTML {
-	return p.partial("wa_broadcast_progress", templates.Values{"id": "", "state": "plan", "title": "", "sentBy": "",
-		"stateText": "", "progress": "", "candidateHeading": p.t("whatsapp.broadcast.candidate"),
+	return p.partial("wa_broadcast_plan", templates.Values{"candidateHeading": p.t("whatsapp.broadcast.candidate"),
 		"resultHeading": p.t("whatsapp.broadcast.result"), "rows": templates.Join(rows)})
 }
 
