@@ -190,7 +190,7 @@ func (p *embedPage) sentBy(ctx context.Context, b *recrubo.Broadcast) string {
 	if b.State == recrubo.BroadcastDone {
 		state = p.t("whatsapp.broadcast.done")
 	}
-	return p.t("whatsapp.broadcast.sent_by", state, templates.FormatDateTime(p.lang, b.CreatedAt, p.tenant.Location()), who)
+	return p.t("whatsapp.broadcast.sent_by", state, templates.FormatDateTimeZone(p.lang, b.CreatedAt, p.tenant.Location()), who)
 }
 
 // progress renders a broadcast's progress and result per candidate.

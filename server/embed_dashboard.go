@@ -266,7 +266,7 @@ func (p *embedPage) when(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return p.t("embed.never")
 	}
-	return templates.FormatDateTime(p.lang, t, loc)
+	return templates.FormatDateTimeZone(p.lang, t, loc)
 }
 
 // month formats "2026-11" as the month's name and year.

@@ -361,7 +361,7 @@ func (p *embedPage) message(m *recrubo.Message, names map[string]string, loc *ti
 	return p.partial("embed_message", templates.Values{
 		"direction": string(m.Direction), "status": string(m.Status), "id": m.ID, "content": content,
 		"sender": sender, "isoTime": m.CreatedAt.UTC().Format(time.RFC3339),
-		"time": templates.FormatDateTime(p.lang, m.CreatedAt, loc), "statusText": p.t("embed.status_" + string(m.Status)),
+		"time": templates.FormatDateTime(p.lang, m.CreatedAt, loc), "exactTime": templates.FormatDateTimeZone(p.lang, m.CreatedAt, loc), "statusText": p.t("embed.status_" + string(m.Status)),
 		"failure": failure,
 	})
 }
