@@ -144,12 +144,11 @@ type layoutPage struct {
 // vacancies and their figures, the verify checklist.
 type layoutStack struct {
 	*embedStack
-	harness         string
-	long, rtl       carerixemu.Employee
-	vacancy         carerixemu.Vacancy
-	verifyToken     string
-	expiredToken    string
-	signInCandidate string
+	harness      string
+	long, rtl    carerixemu.Employee
+	vacancy      carerixemu.Vacancy
+	verifyToken  string
+	expiredToken string
 }
 
 func startLayoutStack(t *testing.T) *layoutStack {
