@@ -5,19 +5,25 @@ import (
 	"strings"
 )
 
-// Charts are drawn server-side as inline SVG. This file computes their
-// geometry only; the server renders it through SVG partials of package
-// templates, which escape every text and attribute.
+// Charts are drawn server-side: the lines and bars as inline SVG that
+// stretches to the width of its box, every text (axis values, dates, bar
+// labels and notes) as HTML beside it, so labels keep their size at any
+// width and are never cut. This file computes the geometry only; the
+// server renders it through partials of package templates, which escape
+// every text and attribute.
 
-// Chart geometry, in SVG user units.
+// Trend plot geometry, in SVG user units. The plot is drawn with
+// preserveAspectRatio="none": x spans the period, y the values.
 const (
 	ChartWidth  = 640
-	TrendHeight = 200
-	padL, padB  = 36, 24
-	padT, padR  = 10, 8
-	barRow      = 26
-	barLabelW   = 200
+	TrendHeight = 160
+	padT        = 6 // room for the line's stroke at the top
 )
+
+// maxTrendLabels is how many dates at most a trend chart names: an odd
+// number, so that every other one (what a narrow frame shows) still
+// includes the first and the last.
+const maxTrendLabels = 7
 
 // Series is one line of a trend chart.
 type Series struct {
@@ -29,10 +35,11 @@ type Series struct {
 // TrendChart is a line chart's geometry.
 type TrendChart struct {
 	Width, Height int
-	AxisY         int    // the y of the x axis
 	Max           int    // the top of the y axis
 	Lines         []Line // one per series
-	Labels        []Label
+	// Labels are the dates named below the plot, evenly spaced from the
+	// first point to the last.
+	Labels []string
 }
 
 // Line is one polyline.
@@ -42,16 +49,10 @@ type Line struct {
 	Values      string // the series' values, "0,4,2", for readers of the page
 }
 
-// Label is a text at a position.
-type Label struct {
-	X, Y string
-	Text string
-}
-
-// Trend lays out series over labels (one label per point; about six are
-// shown).
+// Trend lays out series over labels (one label per point; up to
+// maxTrendLabels of them are named).
 func Trend(labels []string, series []Series) TrendChart {
-	c := TrendChart{Width: ChartWidth, Height: TrendHeight, AxisY: TrendHeight - padB, Max: 1}
+	c := TrendChart{Width: ChartWidth, Height: TrendHeight, Max: 1}
 	for _, s := range series {
 		for _, v := range s.Values {
 			c.Max = max(c.Max, v)
@@ -60,12 +61,12 @@ func Trend(labels []string, series []Series) TrendChart {
 	n := len(labels)
 	x := func(i int) float64 {
 		if n <= 1 {
-			return padL
+			return 0
 		}
-		return padL + float64(i)*float64(ChartWidth-padL-padR)/float64(n-1)
+		return float64(i) * float64(ChartWidth) / float64(n-1)
 	}
 	y := func(v int) float64 {
-		return float64(TrendHeight-padB) - float64(v)*float64(TrendHeight-padB-padT)/float64(c.Max)
+		return float64(TrendHeight) - float64(v)*float64(TrendHeight-padT)/float64(c.Max)
 	}
 	for _, s := range series {
 		var b strings.Builder
@@ -79,9 +80,16 @@ func Trend(labels []string, series []Series) TrendChart {
 		}
 		c.Lines = append(c.Lines, Line{Name: s.Name, Class: s.Class, Points: b.String(), Values: strings.Join(values, ",")})
 	}
-	step := max(1, (n+5)/6)
-	for i := 0; i < n; i += step {
-		c.Labels = append(c.Labels, Label{X: num(x(i)), Y: strconv.Itoa(TrendHeight - 6), Text: labels[i]})
+	m := min(n, maxTrendLabels)
+	if m%2 == 0 && m > 1 {
+		m-- // odd, see maxTrendLabels
+	}
+	for k := range m {
+		i := 0
+		if m > 1 {
+			i = (k*(n-1) + (m-1)/2) / (m - 1) // k/(m-1) of the way, rounded
+		}
+		c.Labels = append(c.Labels, labels[i])
 	}
 	return c
 }
@@ -95,41 +103,28 @@ type Bar struct {
 
 // BarChart is a horizontal bar chart's geometry.
 type BarChart struct {
-	Width, Height int
-	Bars          []BarGeometry
+	Bars []BarGeometry
 }
 
-// BarGeometry places one bar.
+// BarGeometry sizes one bar.
 type BarGeometry struct {
 	Bar
-	LabelText   string // Label, shortened to fit
-	Y, TextY    string
-	X, W, NoteX string
+	// Percent is the bar's length as a share of the longest, "0.0" to
+	// "100.0".
+	Percent string
 }
 
-// Bars lays out bars, one row each.
+// Bars sizes bars against the largest value, one row each.
 func Bars(bars []Bar) BarChart {
-	c := BarChart{Width: ChartWidth, Height: max(barRow, barRow*len(bars)) + 4}
+	var c BarChart
 	maxV := 1
 	for _, b := range bars {
 		maxV = max(maxV, b.Value)
 	}
-	for i, b := range bars {
-		top := i*barRow + 2
-		w := float64(b.Value) * float64(ChartWidth-barLabelW-120) / float64(maxV)
-		c.Bars = append(c.Bars, BarGeometry{Bar: b, LabelText: truncate(b.Label, 28),
-			Y: strconv.Itoa(top + 3), TextY: strconv.Itoa(top + 16),
-			X: strconv.Itoa(barLabelW), W: num(w), NoteX: num(barLabelW + w + 6)})
+	for _, b := range bars {
+		c.Bars = append(c.Bars, BarGeometry{Bar: b, Percent: num(float64(b.Value) * 100 / float64(maxV))})
 	}
 	return c
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
-
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}

@@ -217,7 +217,7 @@ func TestEmbedInboxInBrowser(t *testing.T) {
 			const s = document.querySelector('form[data-form="send-template"] select');
 			s.value = `+strconv.Quote(template)+`;
 			s.dispatchEvent(new Event("change"));
-			return document.querySelectorAll('form[data-form="send-template"] [data-var]:not([hidden])').length;
+			return document.querySelectorAll('form[data-form="send-template"] fieldset:not([hidden]):not([disabled]) [data-var]').length;
 		})()`))
 		if err != nil {
 			t.Fatalf("choosing %s: %v", template, err)
@@ -233,10 +233,19 @@ func TestEmbedInboxInBrowser(t *testing.T) {
 	vars := []string{"Sanne", "dinsdag", "10:00", "Zwolle", "Eva", "Heftruckchauffeur", "Bouw BV"}
 	var fill []chromedp.Action[chromedp.Void]
 	for i, v := range vars {
-		fill = append(fill, chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`form[data-form="send-template"] input[data-var="%d"]`, i+1)), v))
+		fill = append(fill, chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`form[data-form="send-template"] fieldset:not([hidden]) input[data-var="%d"]`, i+1)), v))
 	}
 	if err := chromedp.Do(frame, fill...); err != nil {
 		t.Fatalf("filling the variables: %v", err)
+	}
+	// The preview shows the message as it will be sent.
+	preview, err := chromedp.Run(frame, chromedp.Evaluate[string](`(() => {
+		const f = document.querySelector('form[data-form="send-template"]');
+		f.querySelectorAll("fieldset:not([hidden]) [data-var]").forEach((i) => i.dispatchEvent(new Event("input", {bubbles: true})));
+		return f.querySelector("[data-preview]:not([hidden]) .preview-body").textContent;
+	})()`))
+	if err != nil || preview != strings.Join(vars, " · ") {
+		t.Errorf("the preview reads %q %v, want the message sent, %q", preview, err, strings.Join(vars, " · "))
 	}
 	// The first message starts the conversation; the page reloads itself
 	// (a navigation from our own page inside the frame) for its toolbar.

@@ -306,6 +306,7 @@ func (s *Service) settle(ctx context.Context, tenant *recrubo.Tenant, b *recrubo
 		if conv.State == recrubo.ConversationClosed {
 			conv.State = recrubo.ConversationOpen
 		}
+		claim(conv, b.CreatedBy)
 		if err := tx.SaveConversation(ctx, conv); err != nil {
 			return err
 		}

@@ -15,6 +15,11 @@
 // queued and enqueues a [SendJob] in the same transaction, so a stored
 // message always has a durable send behind it.
 //
+// A conversation nobody is assigned to becomes the sender's with the
+// message: a recruiter who starts a conversation, answers or retries in
+// one that is unassigned, or broadcasts to a vacancy's candidates, is
+// assigned to it. A conversation assigned to someone stays theirs.
+//
 // # Sending exactly once
 //
 // The Cloud API has no idempotency key. The send job therefore:

@@ -71,6 +71,13 @@ func (s *Service) Send(ctx context.Context, tenant *recrubo.Tenant, req SendRequ
 		Status: recrubo.StatusQueued, SendAttempt: 1, CreatedAt: now,
 	}
 	err = s.store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
+		// Read again in the transaction: what is saved below (an
+		// assignment made meanwhile included) is the conversation as it is.
+		cur, err := tx.Conversation(ctx, tenant.ID, conv.ID)
+		if err != nil {
+			return err
+		}
+		conv = cur
 		if err := refuseOptedOut(ctx, tx, tenant.ID, conv.Phone); err != nil {
 			return err
 		}
@@ -104,6 +111,7 @@ func (s *Service) Send(ctx context.Context, tenant *recrubo.Tenant, req SendRequ
 		if conv.State == recrubo.ConversationClosed {
 			conv.State = recrubo.ConversationOpen
 		}
+		claim(conv, req.SenderID)
 		if err := tx.SaveConversation(ctx, conv); err != nil {
 			return err
 		}
@@ -113,6 +121,17 @@ func (s *Service) Send(ctx context.Context, tenant *recrubo.Tenant, req SendRequ
 		return nil, wrap(err, "sending to conversation %s", conv.ID)
 	}
 	return msg, nil
+}
+
+// claim makes an unassigned conversation the sender's: a recruiter who
+// starts a conversation, or answers one nobody has taken, owns it. It
+// reports whether it changed c.
+func claim(c *recrubo.Conversation, senderID string) bool {
+	if c.AssigneeID != "" || strings.TrimSpace(senderID) == "" {
+		return false
+	}
+	c.AssigneeID = senderID
+	return true
 }
 
 // checkSendRequest validates the shape of a request.
@@ -225,6 +244,11 @@ func (s *Service) Retry(ctx context.Context, tenant *recrubo.Tenant, messageID, 
 		}
 		if msg, err = tx.RequeueMessage(ctx, tenant.ID, messageID); err != nil {
 			return err
+		}
+		if claim(conv, userID) {
+			if err := tx.SaveConversation(ctx, conv); err != nil {
+				return err
+			}
 		}
 		s.log.InfoContext(ctx, "message requeued", "tenant", tenant.ID, "message", messageID, "by", userID,
 			"attempt", msg.SendAttempt)

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -63,9 +62,11 @@ func (s *Server) handleBroadcastPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	d := s.deps.Embeds.Data
 	vacancy := v.RecordID
-	if vac, err := d.Vacancy(ctx, v.Tenant.ID, v.RecordID); err == nil {
+	vac, err := d.Vacancy(ctx, v.Tenant.ID, v.RecordID)
+	switch {
+	case err == nil:
 		vacancy = vac.Title
-	} else if recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
+	case recrubo.ErrorCode(err) != recrubo.ENOTFOUND:
 		return err
 	}
 	p := s.newEmbedPage(v.Lang, v.Tenant)
@@ -85,11 +86,21 @@ func (s *Server) handleBroadcastPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	vals["form"] = p.broadcastForm(ts)
 	plan, err := b.PlanBroadcast(ctx, v.Tenant, v.RecordID, "", "")
 	if err != nil && recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
 		return err
 	}
+	var sample *recrubo.Candidate
+	for _, r := range plan {
+		if r.State != recrubo.RecipientPending {
+			continue
+		}
+		if c, err := d.Candidate(ctx, v.Tenant.ID, r.CandidateID); err == nil {
+			sample = c
+			break
+		}
+	}
+	vals["form"] = p.broadcastForm(ts, sample, vac)
 	eligible := 0
 	rows := make([]templates.HTML, 0, len(plan))
 	for _, r := range plan {
@@ -111,7 +122,8 @@ func (s *Server) handleBroadcastPage(c *fiber.Ctx) error {
 		return err
 	}
 	vals["historyHeading"] = p.t("whatsapp.broadcast.history")
-	vals["history"], vals["progress"] = templates.HTML{}, templates.HTML{}
+	vals["history"] = p.partial("embed_empty_block", templates.Values{"text": p.t("whatsapp.broadcast.none_yet")})
+	vals["progress"] = templates.HTML{}
 	if len(earlier) > 0 {
 		items := make([]templates.HTML, 0, len(earlier))
 		for _, e := range earlier {
@@ -131,40 +143,32 @@ func (s *Server) handleBroadcastPage(c *fiber.Ctx) error {
 	return s.renderPage(c, fiber.StatusOK, "broadcast", p.lang, heading, vals, pageSecurity{FrameOrigins: v.Tenant.FrameOrigins})
 }
 
-// broadcastForm renders the template picker, or why there is none.
-func (p *embedPage) broadcastForm(ts []*recrubo.MessageTemplate) templates.HTML {
+// broadcastForm renders the template picker, or why there is none; its
+// preview fills the values of sample, the first candidate to receive the
+// broadcast (nil: none), and vac.
+func (p *embedPage) broadcastForm(ts []*recrubo.MessageTemplate, sample *recrubo.Candidate, vac *recrubo.Vacancy) templates.HTML {
 	if !p.tenant.WhatsApp.Enabled() {
 		return p.notice("warning", p.t("whatsapp.not_connected_heading"), p.t("whatsapp.not_connected_text"))
 	}
-	var opts []templates.HTML
-	vars := 0
-	for _, t := range ts {
-		if ok, _ := t.Sendable(); !ok || t.Variables > maxVars {
-			continue
-		}
-		opts = append(opts, p.option(t.Name+"|"+t.Language, t.Name+" ("+t.Language+")", strconv.Itoa(t.Variables), false))
-		vars = max(vars, t.Variables)
+	label := p.t("embed.var.preview")
+	if sample != nil {
+		label = p.t("embed.var.preview_for", sample.FullName())
 	}
-	if len(opts) == 0 {
+	pk := p.templatePicker(ts, []string{"{first_name}", "{vacancy}"}, label)
+	if pk.count == 0 {
 		return templates.Join([]templates.HTML{p.notice("warning", p.t("whatsapp.broadcast.no_templates"), ""), p.unavailableTemplates(ts)})
 	}
-	defaults := []string{"{first_name}", "{vacancy}"}
-	inputs := make([]templates.HTML, vars)
-	for i := range inputs {
-		value := ""
-		if i < len(defaults) {
-			value = defaults[i]
-		}
-		inputs[i] = p.partial("wa_broadcast_var", templates.Values{"n": i + 1, "label": p.t("embed.variable") + " " + strconv.Itoa(i+1),
-			"maxLength": maxVarRunes, "value": value})
+	v := templates.Values{"key": requestKey(), "templateLabel": p.t("embed.template"), "options": pk.options,
+		"fields": pk.fields, "previews": pk.previews, "sendLabel": p.t("whatsapp.broadcast.send"),
+		"firstName": "", "lastName": "", "name": "", "vacancy": "", "company": ""}
+	if sample != nil {
+		// The preview shows the message of the first candidate to receive it.
+		v["firstName"], v["lastName"], v["name"] = sample.FirstName, strings.TrimSpace(sample.LastNamePrefix+" "+sample.LastName), sample.FullName()
 	}
-	varsHTML := templates.HTML{}
-	if vars > 0 {
-		varsHTML = p.partial("embed_composer_vars", templates.Values{"varsLabel": p.t("embed.variables"), "inputs": templates.Join(inputs)})
+	if vac != nil {
+		v["vacancy"], v["company"] = vac.Title, vac.CompanyName
 	}
-	return templates.Join([]templates.HTML{p.partial("wa_broadcast_form", templates.Values{"key": requestKey(),
-		"templateLabel": p.t("embed.template"), "options": templates.Join(opts), "vars": varsHTML,
-		"sendLabel": p.t("whatsapp.broadcast.send")}), p.unavailableTemplates(ts)})
+	return templates.Join([]templates.HTML{p.partial("wa_broadcast_form", v), p.unavailableTemplates(ts)})
 }
 
 // requestKey is a fresh key for a form, so sending it twice makes one
@@ -185,7 +189,7 @@ func (p *embedPage) sentBy(ctx context.Context, b *recrubo.Broadcast) string {
 	if b.State == recrubo.BroadcastDone {
 		state = p.t("whatsapp.broadcast.done")
 	}
-	return p.t("whatsapp.broadcast.sent_by", state, templates.FormatDateTime(p.lang, b.CreatedAt, p.tenant.Location()), who)
+	return p.t("whatsapp.broadcast.sent_by", state, templates.FormatDateTimeZone(p.lang, b.CreatedAt, p.tenant.Location()), who)
 }
 
 // progress renders a broadcast's progress and result per candidate.
@@ -209,8 +213,7 @@ func (p *embedPage) progress(ctx context.Context, pr *messaging.BroadcastProgres
 
 // resultsTable renders recipient rows in a table without a run.
 func (p *embedPage) resultsTable(rows []templates.HTML) templates.HTML {
-	return p.partial("wa_broadcast_progress", templates.Values{"id": "", "state": "plan", "title": "", "sentBy": "",
-		"stateText": "", "progress": "", "candidateHeading": p.t("whatsapp.broadcast.candidate"),
+	return p.partial("wa_broadcast_plan", templates.Values{"candidateHeading": p.t("whatsapp.broadcast.candidate"),
 		"resultHeading": p.t("whatsapp.broadcast.result"), "rows": templates.Join(rows)})
 }
 

@@ -118,7 +118,7 @@ func (p *embedPage) dashboardValues(c *fiber.Ctx, vals templates.Values, f *dash
 			Note: p.t("embed.bar_note", p.int(r.Contacted), p.percent(r.ResponseRate()))})
 	}
 	if len(bars) == 0 {
-		vals["vacancyChart"] = p.partial("embed_empty", templates.Values{"text": p.t("embed.no_data")})
+		vals["vacancyChart"] = p.partial("embed_empty_block", templates.Values{"text": p.t("embed.no_data")})
 	} else {
 		vals["vacancyChart"] = p.barChart(p.t("embed.per_vacancy"), dashboard.Bars(bars))
 	}
@@ -132,22 +132,23 @@ func (p *embedPage) dashboardValues(c *fiber.Ctx, vals templates.Values, f *dash
 	vals["recruiterTable"] = p.figuresTable(p.t("embed.recruiter"), f.Recruiters, p.t("embed.unassigned"))
 
 	vals["costHeading"] = p.t("embed.costs")
-	var costRows []templates.HTML
 	perConversation, perMessage := f.CostUnits()
-	for _, mc := range f.Costs {
-		count := mc.Conversations + mc.Messages
-		costRows = append(costRows, p.partial("embed_cost_row", templates.Values{"month": p.month(mc.Month, loc),
-			"count": templates.FormatInt(p.lang, count), "amount": templates.FormatEUR(p.lang, mc.Amount)}))
-	}
-	if len(costRows) == 0 {
-		costRows = append(costRows, p.partial("embed_empty", templates.Values{"text": p.t("embed.no_costs")}))
-	}
 	countHeading := p.t("embed.paid_conversations")
 	switch {
 	case perConversation && perMessage:
 		countHeading = p.t("embed.paid_conversations_messages")
 	case perMessage:
 		countHeading = p.t("embed.paid_messages")
+	}
+	var costRows []templates.HTML
+	for _, mc := range f.Costs {
+		count := mc.Conversations + mc.Messages
+		costRows = append(costRows, p.partial("embed_cost_row", templates.Values{"month": p.month(mc.Month, loc),
+			"count": templates.FormatInt(p.lang, count), "amount": templates.FormatEUR(p.lang, mc.Amount),
+			"countHeading": countHeading, "amountHeading": p.t("embed.amount")}))
+	}
+	if len(costRows) == 0 {
+		costRows = append(costRows, p.partial("embed_empty_row", templates.Values{"span": 3, "text": p.t("embed.no_costs")}))
 	}
 	vals["costTable"] = p.partial("embed_cost_table", templates.Values{"monthHeading": p.t("embed.month"),
 		"countHeading": countHeading, "amountHeading": p.t("embed.amount"), "rows": templates.Join(costRows),
@@ -181,6 +182,13 @@ func (p *embedPage) vacancyLabel(r dashboard.Row) string {
 
 // figuresTable renders rows; a row keyed dashboard.Unassigned is labelled unassigned.
 func (p *embedPage) figuresTable(nameHeading string, rows []dashboard.Row, unassigned string) templates.HTML {
+	headings := templates.Values{
+		"nameHeading": nameHeading, "openHeading": p.t("embed.open"), "unreadHeading": p.t("embed.unread"),
+		"awaitingHeading": p.t("embed.awaiting"), "contactedHeading": p.t("embed.contacted"), "repliedHeading": p.t("embed.replied"),
+		"rateHeading": p.t("embed.response_rate_short"), "recruiterReplyHeading": p.t("embed.recruiter_reply"),
+		"candidateReplyHeading": p.t("embed.candidate_reply"), "sentHeading": p.t("embed.sent"),
+		"deliveredHeading": p.t("embed.delivered"), "readHeading": p.t("embed.read"), "failedHeading": p.t("embed.failed"),
+	}
 	var out []templates.HTML
 	for _, r := range rows {
 		name := r.Label
@@ -189,24 +197,23 @@ func (p *embedPage) figuresTable(nameHeading string, rows []dashboard.Row, unass
 		} else if name == "" {
 			name = r.Key
 		}
-		out = append(out, p.partial("embed_table_row", templates.Values{
+		v := templates.Values{
 			"name": name, "open": p.int(r.Open), "unread": p.int(r.Unread), "awaiting": p.int(r.AwaitingReply),
 			"contacted": p.int(r.Contacted), "replied": p.int(r.Replied), "rate": p.percent(r.ResponseRate()),
 			"recruiterReply": p.durations(r.RecruiterReply), "candidateReply": p.durations(r.CandidateReply),
 			"sent": p.int(r.Sent), "delivered": p.int(r.Delivered), "read": p.int(r.Read), "failed": p.int(r.Failed),
-		}))
+		}
+		for k, h := range headings {
+			v[k] = h // each cell names its column, for the stacked rows of a narrow frame
+		}
+		delete(v, "nameHeading")
+		out = append(out, p.partial("embed_table_row", v))
 	}
 	if len(out) == 0 {
-		return p.partial("embed_empty", templates.Values{"text": p.t("embed.no_data")})
+		return p.partial("embed_empty_block", templates.Values{"text": p.t("embed.no_data")})
 	}
-	return p.partial("embed_table", templates.Values{
-		"nameHeading": nameHeading, "openHeading": p.t("embed.open"), "unreadHeading": p.t("embed.unread"),
-		"awaitingHeading": p.t("embed.awaiting"), "contactedHeading": p.t("embed.contacted"), "repliedHeading": p.t("embed.replied"),
-		"rateHeading": p.t("embed.response_rate"), "recruiterReplyHeading": p.t("embed.recruiter_reply"),
-		"candidateReplyHeading": p.t("embed.candidate_reply"), "sentHeading": p.t("embed.sent"),
-		"deliveredHeading": p.t("embed.delivered"), "readHeading": p.t("embed.read"), "failedHeading": p.t("embed.failed"),
-		"rows": templates.Join(out),
-	})
+	headings["rows"] = templates.Join(out)
+	return p.partial("embed_table", headings)
 }
 
 func (p *embedPage) trendChart(title string, ch dashboard.TrendChart) templates.HTML {
@@ -216,19 +223,18 @@ func (p *embedPage) trendChart(title string, ch dashboard.TrendChart) templates.
 			"values": l.Values}))
 	}
 	for _, l := range ch.Labels {
-		labels = append(labels, p.partial("embed_chart_label", templates.Values{"x": l.X, "y": l.Y, "text": l.Text}))
+		labels = append(labels, p.partial("embed_chart_xlabel", templates.Values{"text": l}))
 	}
 	return p.partial("embed_chart_trend", templates.Values{"width": ch.Width, "height": ch.Height, "title": title,
-		"axisY": ch.AxisY, "axisX2": ch.Width - 8, "max": p.int(ch.Max), "lines": templates.Join(lines), "labels": templates.Join(labels)})
+		"max": p.int(ch.Max), "lines": templates.Join(lines), "labels": templates.Join(labels)})
 }
 
 func (p *embedPage) barChart(title string, ch dashboard.BarChart) templates.HTML {
 	var bars []templates.HTML
 	for _, b := range ch.Bars {
-		bars = append(bars, p.partial("embed_chart_bar", templates.Values{"textY": b.TextY, "label": b.LabelText, "x": b.X,
-			"y": b.Y, "w": b.W, "fullLabel": b.Label, "noteX": b.NoteX, "note": b.Note}))
+		bars = append(bars, p.partial("embed_chart_bar", templates.Values{"label": b.Label, "percent": b.Percent, "note": b.Note}))
 	}
-	return p.partial("embed_chart_bars", templates.Values{"width": ch.Width, "height": ch.Height, "title": title, "bars": templates.Join(bars)})
+	return p.partial("embed_chart_bars", templates.Values{"title": title, "bars": templates.Join(bars)})
 }
 
 func (p *embedPage) int(n int) string { return templates.FormatInt(p.lang, int64(n)) }
@@ -260,7 +266,7 @@ func (p *embedPage) when(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return p.t("embed.never")
 	}
-	return templates.FormatDateTime(p.lang, t, loc)
+	return templates.FormatDateTimeZone(p.lang, t, loc)
 }
 
 // month formats "2026-11" as the month's name and year.

@@ -361,7 +361,7 @@ func (p *embedPage) message(m *recrubo.Message, names map[string]string, loc *ti
 	return p.partial("embed_message", templates.Values{
 		"direction": string(m.Direction), "status": string(m.Status), "id": m.ID, "content": content,
 		"sender": sender, "isoTime": m.CreatedAt.UTC().Format(time.RFC3339),
-		"time": templates.FormatDateTime(p.lang, m.CreatedAt, loc), "statusText": p.t("embed.status_" + string(m.Status)),
+		"time": templates.FormatDateTime(p.lang, m.CreatedAt, loc), "exactTime": templates.FormatDateTimeZone(p.lang, m.CreatedAt, loc), "statusText": p.t("embed.status_" + string(m.Status)),
 		"failure": failure,
 	})
 }
@@ -379,41 +379,16 @@ func (p *embedPage) composer(d *inboxData) templates.HTML {
 		return p.partial("embed_composer_text", templates.Values{"bodyLabel": p.t("embed.message"),
 			"placeholder": p.t("embed.placeholder"), "sendLabel": p.t("embed.send"), "attach": p.attachInput()})
 	}
-	var opts []templates.HTML
-	vars := 0
-	for _, t := range d.Templates {
-		// A template with more variables than a send may carry could
-		// never be sent; it is not offered.
-		if ok, _ := t.Sendable(); !ok || t.Variables > maxVars {
-			continue
-		}
-		opts = append(opts, p.option(t.Name+"|"+t.Language, t.Name+" ("+t.Language+")", strconv.Itoa(t.Variables), false))
-		vars = max(vars, t.Variables)
-	}
-	if len(opts) == 0 {
+	pk := p.templatePicker(d.Templates, nil, p.t("embed.var.preview"))
+	if pk.count == 0 {
 		return templates.Join([]templates.HTML{p.notice("warning", p.t("embed.window_closed"), p.t("embed.no_templates")),
 			p.unavailableTemplates(d.Templates)})
 	}
 	return templates.Join([]templates.HTML{p.partial("embed_composer_template", templates.Values{
 		"windowHeading": p.t("embed.window_closed"), "windowText": p.t("embed.window_text"),
-		"templateLabel": p.t("embed.template"), "options": templates.Join(opts),
-		"vars": p.templateVars(vars), "sendLabel": p.t("embed.send_template"),
+		"templateLabel": p.t("embed.template"), "options": pk.options, "fields": pk.fields, "previews": pk.previews,
+		"sendLabel": p.t("embed.send_template"),
 	}), p.unavailableTemplates(d.Templates)})
-}
-
-// templateVars renders n variable inputs, as many as the offered
-// template with the most variables has; the page script shows those the
-// chosen template fills. Nothing when no template has variables.
-func (p *embedPage) templateVars(n int) templates.HTML {
-	if n == 0 {
-		return templates.HTML{}
-	}
-	inputs := make([]templates.HTML, n)
-	for i := range inputs {
-		inputs[i] = p.partial("embed_var_input", templates.Values{"n": i + 1,
-			"label": p.t("embed.variable") + " " + strconv.Itoa(i+1), "maxLength": maxVarRunes})
-	}
-	return p.partial("embed_composer_vars", templates.Values{"varsLabel": p.t("embed.variables"), "inputs": templates.Join(inputs)})
 }
 
 // candidatePanel renders the synced candidate's facts and matches; for a
@@ -422,7 +397,7 @@ func (p *embedPage) candidatePanel(d *inboxData) templates.HTML {
 	c := d.Candidate
 	if c == nil {
 		if d.Conv == nil || d.Conv.CandidateName == "" {
-			return p.partial("embed_empty", templates.Values{"text": p.t("embed.not_synced_heading")})
+			return p.partial("embed_empty_block", templates.Values{"text": p.t("embed.not_synced_heading")})
 		}
 		return p.partial("embed_candidate_unsynced", templates.Values{
 			"name": d.Conv.CandidateName, "phoneLabel": p.t("embed.phone"), "phoneHref": d.Conv.Phone,

@@ -69,8 +69,11 @@ func (s *Server) conversationList(ctx context.Context, p *embedPage, v *recrubo.
 	}
 	unread := []templates.HTML{p.option("", p.t("embed.all_messages"), "", !q.Unread), p.option("1", p.t("embed.unread_only"), "", q.Unread)}
 	return p.partial("embed_list", templates.Values{
-		"formAction": action, "lang": p.lang,
-		"viewLabel": p.t("embed.view"), "viewOptions": templates.Join(views),
+		"formAction": action, "lang": p.lang, "listLabel": p.t("embed.conversations"),
+		"candidateHeading": p.t("embed.candidate"), "lastMessageHeading": p.t("embed.list.last_message"),
+		"whenHeading": p.t("embed.list.when"), "assigneeHeading": p.t("embed.assign"), "stateHeading": p.t("embed.status"),
+		"unreadHeading": p.t("embed.unread"),
+		"viewLabel":     p.t("embed.view"), "viewOptions": templates.Join(views),
 		"unreadLabel": p.t("embed.unread"), "unreadOptions": templates.Join(unread),
 		"query": q.Query, "searchLabel": p.t("embed.search"), "filterLabel": p.t("embed.filter"),
 		"rows": rows,
@@ -85,7 +88,8 @@ func (s *Server) listRows(ctx context.Context, p *embedPage, viewerID string, q 
 		return templates.HTML{}, err
 	}
 	if len(convs) == 0 {
-		return p.partial("embed_empty", templates.Values{"text": p.t("embed.no_conversations")}), p.err
+		heading, text := p.emptyList(q)
+		return p.partial("embed_list_empty", templates.Values{"heading": heading, "text": text}), p.err
 	}
 	rs, err := d.Recruiters(ctx, p.tenant.ID)
 	if err != nil {
@@ -93,14 +97,16 @@ func (s *Server) listRows(ctx context.Context, p *embedPage, viewerID string, q 
 	}
 	names := recruiterNames(rs)
 	loc := p.tenant.Location()
+	now := p.s.deps.Now()
 	rows := make([]templates.HTML, 0, len(convs))
 	for _, cv := range convs {
-		name, note := cv.CandidateName, ""
+		name := cv.CandidateName
+		var note, badge templates.HTML
 		switch {
 		case name == "":
 			name = p.t("embed.unmatched")
 		case !cv.CandidateSynced:
-			note = p.t("embed.no_longer_synced_short")
+			note = p.partial("embed_list_note", templates.Values{"text": p.t("embed.no_longer_synced_short")})
 		}
 		assignee := p.t("embed.unassigned")
 		if cv.AssigneeID != "" {
@@ -111,17 +117,36 @@ func (s *Server) listRows(ctx context.Context, p *embedPage, viewerID string, q 
 		}
 		unreadClass := ""
 		if cv.Unread > 0 {
+			// The badge shows only when there is something to read.
 			unreadClass = " unread"
+			n := templates.FormatInt(p.lang, int64(cv.Unread))
+			badge = p.partial("embed_list_badge", templates.Values{"count": n, "label": p.t("embed.unread"),
+				"title": p.t("embed.list.unread_count", n)})
 		}
 		rows = append(rows, p.partial("embed_list_row", templates.Values{
-			"id": cv.ID, "unreadClass": unreadClass, "name": name, "syncNote": note, "phone": recrubo.FormatPhone(cv.Phone),
-			"unread": templates.FormatInt(p.lang, int64(cv.Unread)), "unreadTitle": p.t("embed.unread"),
-			"preview": cv.LastMessagePreview, "isoTime": cv.LastMessageAt.UTC().Format(time.RFC3339),
-			"time": templates.FormatDateTime(p.lang, cv.LastMessageAt, loc), "assignee": assignee,
-			"stateText": p.t("embed.state_" + string(cv.State)),
+			"id": cv.ID, "unreadClass": unreadClass, "name": name, "note": note, "phone": recrubo.FormatPhone(cv.Phone),
+			"badge": badge, "preview": cv.LastMessagePreview, "isoTime": cv.LastMessageAt.UTC().Format(time.RFC3339),
+			"time": templates.FormatRelative(p.lang, cv.LastMessageAt, now, loc), "exactTime": templates.FormatDateTimeZone(p.lang, cv.LastMessageAt, loc),
+			"assigneeLabel": p.t("embed.assign"), "assignee": assignee,
+			"state": string(cv.State), "stateText": p.t("embed.state_" + string(cv.State)),
 		}))
 	}
 	return templates.Join(rows), p.err
+}
+
+// emptyList says why the list has no rows and what would put some there.
+func (p *embedPage) emptyList(q listQuery) (heading, text string) {
+	switch {
+	case q.Query != "":
+		return p.t("embed.list.empty_search_heading", q.Query), p.t("embed.list.empty_search_text")
+	case q.Unread:
+		return p.t("embed.list.empty_unread_heading"), p.t("embed.list.empty_unread_text")
+	case q.View == "mine":
+		return p.t("embed.list.empty_mine_heading"), p.t("embed.list.empty_mine_text")
+	case q.View == "unassigned":
+		return p.t("embed.list.empty_unassigned_heading"), p.t("embed.list.empty_unassigned_text")
+	}
+	return p.t("embed.list.empty_all_heading"), p.t("embed.list.empty_all_text")
 }
 
 // handleConversationsPage serves the full conversation list, framed on a

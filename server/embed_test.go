@@ -219,12 +219,14 @@ func TestEmbedProofTampering(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := doc.Find("main *").Length(); n != 6 {
-			t.Errorf("%s: the refusal has %d elements, want the error card's 6", name, n)
+		if n := doc.Find("main *").Length(); n != 10 {
+			t.Errorf("%s: the refusal has %d elements, want the error card's 10", name, n)
 		}
 		card := doc.Find("main .card.error")
 		card.Find("code").Remove() // the request id
-		if got := strings.Join(strings.Fields(card.Text()), " "); got != "Er is iets misgegaan 403 Je hebt geen toegang tot deze pagina. Aanvraag-ID:" {
+		if got := strings.Join(strings.Fields(card.Text()), " "); got != "Er is iets misgegaan 403 Je hebt geen toegang tot deze pagina. Wat je kunt doen "+
+			"Open de pagina opnieuw vanuit Carerix: bij de kandidaat, de vacature of op de startpagina. "+
+			"Hoor je wel toegang te hebben, vraag dan je Carerix-beheerder je rollen te controleren. Aanvraag-ID:" {
 			t.Errorf("%s: the refusal reads %q", name, got)
 		}
 	}
@@ -510,7 +512,8 @@ func TestEmbedConversationList(t *testing.T) {
 				t.Errorf("mine = %d rows", n)
 			}
 			d := list("view=all&unread=1")
-			if rows(d) != 1 || d.Find(".list-item .badge").Text() != "2" || d.Find(".list-item .name").Text() != "Sanne van Dijk" {
+			// The badge reads "Ongelezen: 2" to a screen reader, shows 2.
+			if rows(d) != 1 || d.Find(".list-item .badge").Text() != "Ongelezen: 2" || d.Find(".list-item .name").Text() != "Sanne van Dijk" {
 				t.Errorf("unread row = %q badge %q", d.Find(".list-item .name").Text(), d.Find(".badge").Text())
 			}
 			if n := rows(list("view=all&q=sanne")); n != 1 {
@@ -533,6 +536,9 @@ func TestEmbedConversationList(t *testing.T) {
 			}
 			if n := rows(list("view=all&unread=1")); n != 0 {
 				t.Errorf("unread after reading = %d rows", n)
+			}
+			if d := list("view=all"); rows(d) != 1 || d.Find(".badge").Length() != 0 {
+				t.Errorf("a read conversation shows an unread badge: %d rows, %d badges", rows(d), d.Find(".badge").Length())
 			}
 			// The full list page works from its own proof.
 			_, page := f.page(f.conversationsURL(url.Values{"view": {"all"}}))
@@ -561,10 +567,10 @@ func TestEmbedDashboard(t *testing.T) {
 					t.Errorf("tile %s = %q, want %q (all: %v)", k, tiles[k], v, tiles)
 				}
 			}
-			if doc.Find("svg.chart-trend polyline.series").Length() != 2 || doc.Find("svg.chart-bars rect.bar").Length() != 1 {
+			if doc.Find("svg.chart-trend polyline.series").Length() != 2 || doc.Find(".chart-bars rect.bar").Length() != 1 {
 				t.Error("charts missing")
 			}
-			if got := doc.Find("svg.chart-bars text.label").Text(); got != "Heftruckchauffeur" {
+			if got := doc.Find(".chart-bars .bar-label").Text(); got != "Heftruckchauffeur" || doc.Find(".chart-bars .bar-label").AttrOr("title", "") != got {
 				t.Errorf("bar label = %q", got)
 			}
 			if got := doc.Find("table.costs tfoot td").Last().Text(); got != "€ 0,05" {

@@ -139,12 +139,9 @@ func (s *Server) renderEmbedError(c *fiber.Ctx, status int, err error, rid strin
 	if tenant != nil {
 		sec.FrameOrigins = tenant.FrameOrigins
 	}
-	heading := cat.T(lang, "error.heading")
 	c.Response().ResetBody() // whatever the failed handler wrote
-	return s.renderPage(c, status, "error", lang, heading, templates.Values{
-		"heading": heading, "status": status, "message": s.translateError(lang, err),
-		"requestIDLabel": cat.T(lang, "common.request_id"), "requestID": rid,
-	}, sec)
+	return s.renderErrorPage(c, errorPageView{status: status, lang: lang, heading: cat.T(lang, "error.heading"),
+		message: s.translateError(lang, err), steps: s.nextSteps(lang, recrubo.ErrorCode(err)), requestID: rid}, sec)
 }
 
 // classify returns the status of err and err as the application error

@@ -86,12 +86,17 @@ func (s *Server) verifyRoutes() {
 func (s *Server) handleVerifyLink(c *fiber.Ctx) error {
 	token := strings.Clone(c.Params("token"))
 	t, err := s.deps.Verify.Links.Check(c.UserContext(), token)
+	if recrubo.ErrorCode(err) == recrubo.EFORBIDDEN {
+		return s.renderDeadVerifyLink(c, token)
+	}
 	if err != nil {
 		return err
 	}
+	// The admin reads the page in the language the link asks for, else
+	// in the tenant's.
 	lang := c.Query("lang")
 	if lang == "" {
-		lang = c.Get(fiber.HeaderAcceptLanguage)
+		lang = t.Language
 	}
 	lang = templates.NormalizeLang(lang)
 	action := "/verify/" + url.PathEscape(token) + "?lang=" + lang
@@ -261,7 +266,7 @@ func (s *Server) renderVerify(c *fiber.Ctx, status int, t *recrubo.Tenant, v ver
 			summary, summaryState = cat.T(lang, "verify.summary_fail", failed, len(res.Items)), "fail"
 		}
 		verified = strconv.FormatBool(res.Verified)
-		lastRun = tr("verify.last_run", templates.FormatDateTime(lang, v.rec.At, t.Location()), v.rec.By)
+		lastRun = tr("verify.last_run", templates.FormatDateTimeZone(lang, v.rec.At, t.Location()), v.rec.By)
 		runLabel = tr("verify.run_again")
 	}
 	return s.renderPage(c, status, "verify", lang, tr("verify.title"), templates.Values{
@@ -279,6 +284,7 @@ func (s *Server) renderVerify(c *fiber.Ctx, status int, t *recrubo.Tenant, v ver
 		"session":             v.session,
 		"runLabel":            runLabel,
 		"note":                tr("verify.note"),
+		"zoneNote":            tr("verify.zone", t.Location().String()),
 	}, sec)
 }
 
@@ -316,7 +322,7 @@ func (s *Server) verifyItem(tr func(string, ...string) string, lang string, t *r
 func itemArgs(it verify.Item, lang string, loc *time.Location, tr func(string, ...string) string) []string {
 	args := append([]string(nil), it.Args...)
 	if !it.At.IsZero() && len(args) > 0 {
-		args[len(args)-1] = templates.FormatDateTime(lang, it.At, loc)
+		args[len(args)-1] = templates.FormatDateTimeZone(lang, it.At, loc)
 	}
 	if len(it.ArgKeys) > 0 {
 		parts := make([]string, len(it.ArgKeys))

@@ -50,10 +50,11 @@ func TestVerifyPageShowsTheWhatsAppRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	for lang, want := range map[string][]string{
-		"en": {"31201234567 (Acme Uitzendbureau) is connected", "4 templates are synced", "last at 24 November 2026 at 14:30",
-			"WhatsApp reported a problem with the number: 131031 Business Account locked (at 24 November 2026 at 14:30)",
+		"en": {"31201234567 (Acme Uitzendbureau) is connected", "4 templates are synced", "the last on 24 November 2026 at 14:30 CET",
+			"WhatsApp reported a problem with the number: 131031 Business Account locked (on 24 November 2026 at 14:30 CET)", "Times are in the time zone Europe/Amsterdam.",
 			"No WhatsApp number is connected.", "tenant whatsapp connect"},
 		"nl": {"31201234567 (Acme Uitzendbureau) is gekoppeld", "WhatsApp meldde een probleem met het nummer: 131031",
+			"(op 24 november 2026 om 14:30 CET)",
 			"Er is geen WhatsApp-nummer gekoppeld."},
 	} {
 		resp, err := srv.app.Test(httptest.NewRequest("GET", "/verify/token?lang="+lang, nil), 5000)

@@ -146,3 +146,65 @@ func FormatDateTime(lang string, t time.Time, loc *time.Location) string {
 	}
 	return FormatDate(lang, t, loc) + word + FormatTime(lang, t, loc)
 }
+
+// FormatDateTimeZone is FormatDateTime followed by the zone's
+// abbreviation at t, so a reader knows which clock it is: "3 maart 2025
+// om 14:05 CET" (nl), "3 March 2025 at 14:05 CET" (en).
+func FormatDateTimeZone(lang string, t time.Time, loc *time.Location) string {
+	return FormatDateTime(lang, t, loc) + " " + ZoneName(t, loc)
+}
+
+// ZoneName is the abbreviation of loc's zone at t ("CET", "CEST"; "UTC"
+// for a nil loc), or its offset ("+03") where the zone has none.
+func ZoneName(t time.Time, loc *time.Location) string {
+	name, _ := inLocation(t, loc).Zone()
+	return name
+}
+
+func weekdayNames(lang string) [7]string {
+	if NormalizeLang(lang) == LangNL {
+		return [7]string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"}
+	}
+	return [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+}
+
+// FormatRelative says how long before now t was, for lists, by the
+// calendar of loc: "zojuist" / "just now" within a minute, "12 min
+// geleden" / "12 min ago" within the hour, "3 u geleden" / "3 h ago"
+// earlier the same day, "gisteren" / "yesterday", the weekday within the
+// last week, then "3 mrt." / "3 Mar", with the year when it is not this
+// year's. A time after now (a clock ahead) reads as just now.
+func FormatRelative(lang string, t, now time.Time, loc *time.Location) string {
+	nl := NormalizeLang(lang) == LangNL
+	t, now = inLocation(t, loc), inLocation(now, loc)
+	d := now.Sub(t)
+	day := func(x time.Time) time.Time { return time.Date(x.Year(), x.Month(), x.Day(), 0, 0, 0, 0, x.Location()) }
+	days := int(day(now).Sub(day(t)).Hours()/24 + 0.5) // whole calendar days, across a DST change too
+	switch {
+	case d < time.Minute:
+		if nl {
+			return "zojuist"
+		}
+		return "just now"
+	case d < time.Hour:
+		if nl {
+			return strconv.Itoa(int(d.Minutes())) + " min geleden"
+		}
+		return strconv.Itoa(int(d.Minutes())) + " min ago"
+	case days == 0:
+		if nl {
+			return strconv.Itoa(int(d.Hours())) + " u geleden"
+		}
+		return strconv.Itoa(int(d.Hours())) + " h ago"
+	case days == 1:
+		if nl {
+			return "gisteren"
+		}
+		return "yesterday"
+	case days < 7:
+		return weekdayNames(lang)[t.Weekday()]
+	case t.Year() == now.Year():
+		return FormatDateShort(lang, t, loc)
+	}
+	return FormatDateShort(lang, t, loc) + " " + strconv.Itoa(t.Year())
+}

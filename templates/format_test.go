@@ -72,6 +72,9 @@ func TestFormatDates(t *testing.T) {
 		{"datetime nl", templates.FormatDateTime("nl", summer, ams), "14 juli 2025 om 14:05"},
 		{"datetime en", templates.FormatDateTime("en", summer, ams), "14 July 2025 at 14:05"},
 		{"datetime en-GB", templates.FormatDateTime("en-GB", winter, ams), "3 March 2025 at 00:30"},
+		{"datetime zone summer", templates.FormatDateTimeZone("nl", summer, ams), "14 juli 2025 om 14:05 CEST"},
+		{"datetime zone winter", templates.FormatDateTimeZone("en", winter, ams), "3 March 2025 at 00:30 CET"},
+		{"datetime zone utc", templates.FormatDateTimeZone("en", winter, nil), "2 March 2025 at 23:30 UTC"},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {
@@ -87,6 +90,38 @@ func TestFormatDates(t *testing.T) {
 				t.Errorf("%s: duplicate month in %q", lang, d)
 			}
 			seen[d] = true
+		}
+	}
+}
+
+func TestFormatRelative(t *testing.T) {
+	ams, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Tuesday 24 November 2026, 14:30 in Amsterdam.
+	now := time.Date(2026, 11, 24, 13, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		ago    time.Duration
+		nl, en string
+	}{
+		{-time.Minute, "zojuist", "just now"},
+		{30 * time.Second, "zojuist", "just now"},
+		{12 * time.Minute, "12 min geleden", "12 min ago"},
+		{2*time.Hour + 5*time.Minute, "2 u geleden", "2 h ago"},
+		{14 * time.Hour, "14 u geleden", "14 h ago"},          // 00:30 the same day
+		{15 * time.Hour, "gisteren", "yesterday"},             // 23:30 the day before
+		{2*24*time.Hour + time.Hour, "zondag", "Sunday"},      // 22 November
+		{6 * 24 * time.Hour, "woensdag", "Wednesday"},         // 18 November
+		{7 * 24 * time.Hour, "17 nov.", "17 Nov"},             // a week ago
+		{330 * 24 * time.Hour, "29 dec. 2025", "29 Dec 2025"}, // last year
+	} {
+		at := now.Add(-tc.ago)
+		if got := templates.FormatRelative("nl", at, now, ams); got != tc.nl {
+			t.Errorf("%v ago in nl = %q, want %q", tc.ago, got, tc.nl)
+		}
+		if got := templates.FormatRelative("en", at, now, ams); got != tc.en {
+			t.Errorf("%v ago in en = %q, want %q", tc.ago, got, tc.en)
 		}
 	}
 }

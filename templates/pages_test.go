@@ -74,6 +74,8 @@ func errorValues(c *templates.Catalog, lang string, status int, messageKey, requ
 	v["heading"] = c.T(lang, "error.heading")
 	v["status"] = status
 	v["message"] = c.T(lang, messageKey)
+	v["nextHeading"] = c.T(lang, "error.next_heading")
+	v["next"] = templates.TrustedHTML("  <ul class=\"error-next\">\n    <li>Reload.</li>\n  </ul>")
 	v["requestIDLabel"] = c.T(lang, "common.request_id")
 	v["requestID"] = requestID
 	return v

@@ -183,7 +183,7 @@ func TestPageValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"heading", "lang", "message", "nonce", "requestID", "requestIDLabel", "scriptURL", "status", "stylesheetURL", "title"}
+	want := []string{"heading", "lang", "message", "next", "nextHeading", "nonce", "requestID", "requestIDLabel", "scriptURL", "status", "stylesheetURL", "title"}
 	if !slices.Equal(got, want) {
 		t.Errorf("PageValues(error) = %v, want %v", got, want)
 	}

@@ -193,6 +193,36 @@ func plausibleTenantID(s string) bool {
 // forbidden is the one answer to every bad token: no detail.
 func forbidden() error { return recrubo.Errorf(recrubo.EFORBIDDEN, "Forbidden.") }
 
+// Signer returns the tenant whose key signed token, whether or not the
+// link is still valid (it may have expired or been replaced); nil when
+// the token is malformed, its signature does not verify, or its tenant is
+// gone. Pages use it to answer a dead link in the tenant's language: only
+// a link Recrubo issued gets that far, so it tells nothing to anyone
+// without one.
+func (l *Links) Signer(ctx context.Context, token string) *recrubo.Tenant {
+	payload, mac, ok := strings.Cut(token, ".")
+	if !ok || len(token) > 512 {
+		return nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return nil
+	}
+	parts := strings.Split(string(raw), "|")
+	if len(parts) != 3 || !plausibleTenantID(parts[0]) || !isLinkID(parts[1]) {
+		return nil
+	}
+	t, err := l.Store.TenantByID(ctx, parts[0])
+	if err != nil {
+		return nil
+	}
+	key, err := tokenKey(t)
+	if err != nil || subtle.ConstantTimeCompare([]byte(sign(key, payload)), []byte(mac)) != 1 {
+		return nil
+	}
+	return t
+}
+
 // Check returns the tenant a token was issued for. A malformed, tampered,
 // expired or revoked token, or one for an unknown tenant, is EFORBIDDEN
 // without detail.

@@ -301,3 +301,28 @@ func testRotatedKey(t *testing.T, backend string) {
 	}
 	f.refuse(t, token)
 }
+
+// TestLinkSigner: a link Recrubo issued names its tenant after it expired
+// or was replaced (its page speaks the tenant's language); a truncated,
+// tampered or relabelled one names none.
+func TestLinkSigner(t *testing.T) {
+	f := newLinkFixture(t, storetest.SQLite)
+	old := f.issue(t, f.acme)
+	cur := f.issue(t, f.acme) // replaces old
+	if got := f.links.Signer(t.Context(), old); got == nil || got.ID != f.acme.ID {
+		t.Errorf("signer of a replaced link = %v, want acme", got)
+	}
+	f.clock.Advance(verify.LinkTTL + time.Hour)
+	f.refuse(t, cur)
+	if got := f.links.Signer(t.Context(), cur); got == nil || got.ID != f.acme.ID {
+		t.Errorf("signer of an expired link = %v, want acme", got)
+	}
+	fields, payload, sig := split(t, cur)
+	fields[0] = f.beta.ID
+	for name, tok := range map[string]string{"truncated": cur[:len(cur)-5], "no signature": payload,
+		"tampered": payload + "." + flipFirst(sig), "relabelled": join(fields, sig), "garbage": "not-a-token"} {
+		if got := f.links.Signer(t.Context(), tok); got != nil {
+			t.Errorf("%s link: signer %s, want none", name, got.Slug)
+		}
+	}
+}

@@ -5,6 +5,7 @@
 // in memory only and sent as "Authorization: Bearer" with every request.
 
 const POLL_MS = 1500;
+const LIST_POLL_MS = 30000;
 
 const dataEl = document.getElementById("embed-data");
 if (dataEl) {
@@ -130,11 +131,26 @@ async function errorText(res, fallback) {
   }
 }
 
+// wireTabs makes the inbox's tabs work as tabs: a click or Enter shows a
+// panel; the arrow keys, Home and End move between the tabs.
 function wireTabs() {
-  document.querySelectorAll("[data-tab]").forEach((tab) => {
-    tab.addEventListener("click", () => {
-      document.querySelectorAll("[data-tab]").forEach((t) => t.setAttribute("aria-selected", String(t === tab)));
-      document.querySelectorAll("[data-panel]").forEach((p) => { p.hidden = p.dataset.panel !== tab.dataset.tab; });
+  const tabs = [...document.querySelectorAll('[role="tab"][data-tab]')];
+  const select = (tab, focus) => {
+    tabs.forEach((t) => {
+      const on = t === tab;
+      t.setAttribute("aria-selected", String(on));
+      t.tabIndex = on ? 0 : -1;
+    });
+    document.querySelectorAll("[data-panel]").forEach((p) => { p.hidden = p.dataset.panel !== tab.dataset.tab; });
+    if (focus) tab.focus();
+  };
+  tabs.forEach((tab, i) => {
+    tab.addEventListener("click", () => select(tab, false));
+    tab.addEventListener("keydown", (ev) => {
+      const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[ev.key];
+      if (next === undefined) return;
+      ev.preventDefault();
+      select(tabs[(next + tabs.length) % tabs.length], true);
     });
   });
 }
@@ -145,17 +161,26 @@ function wireList(cfg, call, say) {
   const form = document.querySelector('[data-form="list"]');
   const rows = document.querySelector("[data-list-rows]");
   if (!form || !rows || !cfg.listURL) return;
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
+  async function load(quiet) {
     const fd = new FormData(form);
     const q = new URLSearchParams({ view: fd.get("view") || "mine", unread: fd.get("unread") || "", q: fd.get("q") || "" });
     try {
       const res = await call(cfg.listURL + "?" + q.toString());
-      if (!res.ok) { say(await errorText(res, cfg.failedText)); return; }
-      rows.innerHTML = await res.text(); // server-rendered, escaped HTML
-      say("");
+      if (!res.ok) { if (!quiet) say(await errorText(res, cfg.failedText)); return; }
+      const html = await res.text(); // server-rendered, escaped HTML
+      if (html !== rows.dataset.shown) {
+        rows.innerHTML = html;
+        rows.dataset.shown = html;
+      }
+      if (!quiet) say("");
     } catch (e) { /* reported */ }
-  });
+  }
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); load(false); });
+  // A choice in a filter applies at once; the button is for the search.
+  form.querySelectorAll("select").forEach((s) => s.addEventListener("change", () => load(false)));
+  // The list follows new messages and the passing of time ("2 h ago")
+  // while it is shown.
+  setInterval(() => { if (!document.hidden && rows.offsetParent !== null) load(true); }, LIST_POLL_MS);
 }
 
 function wireInbox(cfg, call, say) {
@@ -175,6 +200,17 @@ function wireInbox(cfg, call, say) {
   }
 
   const media = wireMedia(thread, call, say, cfg);
+  // New messages are read out once, by the live region, not by replacing
+  // the whole thread.
+  const announce = document.getElementById("announce");
+  const seen = new Set([...thread.querySelectorAll(".message[data-id]")].map((m) => m.dataset.id));
+  function announceNew() {
+    const fresh = [...thread.querySelectorAll(".message[data-id]")].filter((m) => !seen.has(m.dataset.id));
+    fresh.forEach((m) => seen.add(m.dataset.id));
+    const said = fresh.filter((m) => m.classList.contains("inbound")).map((m) =>
+      (m.querySelector(".sender")?.textContent || "") + ": " + (m.querySelector(".bubble")?.textContent || "").replace(/\s+/g, " ").trim());
+    if (announce && said.length) announce.textContent = said.join(". ");
+  }
   function show(res) {
     etag = res.headers.get("ETag") || etag;
     showState(res.headers.get("X-Conversation-State"));
@@ -182,6 +218,7 @@ function wireInbox(cfg, call, say) {
       const atBottom = thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
       thread.innerHTML = html; // server-rendered, escaped HTML
       media.load();
+      announceNew();
       if (atBottom) thread.scrollTop = thread.scrollHeight;
       thread.dataset.etag = etag;
     });
@@ -258,26 +295,15 @@ function wireInbox(cfg, call, say) {
 
   const tpl = document.querySelector('[data-form="send-template"]');
   if (tpl) {
-    const select = tpl.elements.template;
-    // Show (and require) as many variable inputs as the template has.
-    const syncVars = () => {
-      const n = Number(select.selectedOptions[0]?.dataset.vars || 0);
-      tpl.querySelectorAll("[data-var]").forEach((i) => {
-        i.hidden = Number(i.dataset.var) > n;
-        i.required = !i.hidden;
-      });
-    };
-    select.addEventListener("change", syncVars);
-    syncVars();
+    const picker = wirePicker(tpl);
     tpl.addEventListener("submit", async (ev) => {
       ev.preventDefault();
-      const vars = [...tpl.querySelectorAll("[data-var]")].filter((i) => !i.hidden).map((i) => i.value);
-      if (!(await act("/send", { template: select.value, vars }))) return;
+      if (!(await act("/send", { template: picker.template(), vars: picker.values() }))) return;
       // The first message starts the conversation: load the page again,
       // with the session, for its toolbar.
       if (!stateButton) { navigate(location.pathname + location.search, cfg.currentToken()); return; }
       tpl.reset();
-      syncVars();
+      picker.sync();
     });
   }
 
@@ -455,25 +481,15 @@ function wireBroadcast(cfg, call, say) {
   if (running) follow(cfg.broadcastURL + "/" + encodeURIComponent(running.dataset.broadcast));
   if (!form) return;
 
-  const select = form.elements.template;
-  const syncVars = () => {
-    const n = Number(select.selectedOptions[0]?.dataset.vars || 0);
-    form.querySelectorAll("[data-var]").forEach((i) => {
-      i.hidden = Number(i.dataset.var) > n;
-      i.required = !i.hidden;
-    });
-  };
-  select.addEventListener("change", syncVars);
-  syncVars();
+  const picker = wirePicker(form);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     say(cfg.sending);
-    const vars = [...form.querySelectorAll("[data-var]")].filter((i) => !i.hidden).map((i) => i.value);
     try {
       const res = await call(cfg.broadcastURL, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ template: select.value, vars, key: form.elements.key.value }),
+        body: JSON.stringify({ template: picker.template(), vars: picker.values(), key: form.elements.key.value }),
       });
       if (!res.ok) { say(await errorText(res, cfg.failedText)); return; }
       box.innerHTML = await res.text(); // server-rendered, escaped HTML
@@ -486,4 +502,45 @@ function wireBroadcast(cfg, call, say) {
       if (e.message !== "expired") say(cfg.failedText);
     }
   });
+}
+
+// wirePicker runs a template picker: the chosen template's values show
+// (and are required), the others' hide, and the preview shows the message
+// as the candidate will read it while the recruiter types. In the
+// broadcast's form, "{first_name}" and the like read as the candidate the
+// form names (its data- attributes) will see them.
+function wirePicker(form) {
+  const select = form.elements.template;
+  const tokens = ["first_name", "last_name", "name", "vacancy", "company"];
+  const fill = (v) => tokens.reduce((s, t) => (form.dataset[t] ? s.split("{" + t + "}").join(form.dataset[t]) : s), v);
+  const active = () => form.querySelector('fieldset[data-template="' + CSS.escape(select.value) + '"]');
+  function update() {
+    const fs = active();
+    const preview = form.querySelector('[data-preview="' + CSS.escape(select.value) + '"]');
+    if (!fs || !preview) return;
+    preview.querySelectorAll("[data-slot]").forEach((slot) => {
+      const input = fs.querySelector('[data-var="' + slot.dataset.slot + '"]');
+      const v = input ? fill(input.value) : "";
+      slot.textContent = v || slot.dataset.example;
+      slot.classList.toggle("filled", v !== "");
+    });
+  }
+  function sync() {
+    form.querySelectorAll("fieldset[data-template]").forEach((fs) => {
+      const on = fs.dataset.template === select.value;
+      fs.hidden = !on;
+      fs.disabled = !on;
+      fs.querySelectorAll("[data-var]").forEach((i) => { i.required = on; });
+    });
+    form.querySelectorAll("[data-preview]").forEach((p) => { p.hidden = p.dataset.preview !== select.value; });
+    update();
+  }
+  select.addEventListener("change", sync);
+  form.addEventListener("input", (ev) => { if (ev.target.matches("[data-var]")) update(); });
+  sync();
+  return {
+    sync,
+    template: () => select.value,
+    values: () => { const fs = active(); return fs ? [...fs.querySelectorAll("[data-var]")].map((i) => i.value) : []; },
+  };
 }
