@@ -28,6 +28,17 @@ func (p *embedPage) t(key string, args ...any) string {
 	return p.s.deps.Catalog.T(p.lang, key, args...)
 }
 
+// tn translates a message about n things: key + "_one" when n is 1 and
+// the catalog has that form, else key; n fills the text's first verb.
+func (p *embedPage) tn(key string, n int) string {
+	if n == 1 {
+		if _, ok := p.s.deps.Catalog.Lookup(p.lang, key+"_one"); ok {
+			return p.t(key+"_one", n)
+		}
+	}
+	return p.t(key, n)
+}
+
 // partial renders a partial, remembering the first error.
 func (p *embedPage) partial(name string, v templates.Values) templates.HTML {
 	if p.err != nil {

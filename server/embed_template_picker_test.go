@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -69,5 +70,33 @@ func TestEmbedTemplatePicker(t *testing.T) {
 	buttons := pv.Find(".preview-buttons li").Map(func(_ int, s *goquery.Selection) string { return s.Text() })
 	if got := text(pv.Find(".preview-footer")) + "|" + strings.Join(buttons, "|"); got != "Antwoord STOP om je af te melden|Ja|Nee" {
 		t.Errorf("preview footer and buttons = %q", got)
+	}
+}
+
+// TestUnsendableTemplatesCounted: the note on templates that cannot be
+// sent counts them in a sentence that fits the number.
+func TestUnsendableTemplatesCounted(t *testing.T) {
+	f := newEmbedFixture(t, storetest.SQLite)
+	f.startConversation(25 * time.Hour)
+	summary := func() (string, int) {
+		_, doc := f.page(f.candidateURL("nl"))
+		d := doc.Find("details.unavailable")
+		return strings.TrimSpace(d.Find("summary").Text()), d.Find("li").Length()
+	}
+	base, _ := summary()
+	for i, name := range []string{"afgekeurd_een", "afgekeurd_twee"} {
+		if err := f.db.SaveTemplate(context.Background(), &recrubo.MessageTemplate{TenantID: f.tenant.ID, Name: name, Language: "nl",
+			Category: recrubo.CategoryMarketing, Status: recrubo.TemplateRejected, Body: "Hoi"}); err != nil {
+			t.Fatal(err)
+		}
+		f.srv.invalidatePages(f.tenant.ID)
+		got, n := summary()
+		want := map[int]string{1: "1 sjabloon kan nu niet verstuurd worden"}[n]
+		if want == "" {
+			want = strconv.Itoa(n) + " sjablonen kunnen nu niet verstuurd worden"
+		}
+		if got != want || (base == "" && n != i+1) {
+			t.Errorf("after %d rejected templates: %q with %d items, want %q", i+1, got, n, want)
+		}
 	}
 }

@@ -298,7 +298,7 @@ func (p *embedPage) unavailableTemplates(ts []*recrubo.MessageTemplate) template
 	if len(items) == 0 {
 		return templates.HTML{}
 	}
-	return p.partial("wa_templates_unavailable", templates.Values{"heading": p.t("whatsapp.templates_unavailable", len(items)),
+	return p.partial("wa_templates_unavailable", templates.Values{"heading": p.tn("whatsapp.templates_unavailable", len(items)),
 		"items": templates.Join(items)})
 }
 
