@@ -507,7 +507,7 @@ func TestExpiredVerifyLinkInBrowser(t *testing.T) {
 		t.Errorf("the expired link's page is %s, headed %q:\n%s", lang, heading, body)
 	}
 	if !strings.Contains(body, "De link is verlopen (een controlelink werkt 7 dagen)") ||
-		!strings.Contains(steps, "Vraag anders uw contactpersoon bij Recrubo om een nieuwe link") ||
+		!strings.Contains(steps, "Vraag anders je contactpersoon bij Recrubo om een nieuwe link") ||
 		!strings.Contains(steps, "recrubo-carerix tenant verify-link --tenant acme") {
 		t.Errorf("the expired link's page does not say what happened and what to do:\n%s", body)
 	}
