@@ -72,28 +72,26 @@ func isEmulator(rel string) bool {
 	return under(rel, "carerix/carerixemu") || under(rel, "whatsapp/waemu")
 }
 
-// isTestHelper reports whether rel is a package only tests use: a helper
-// named like the standard library's (storetest, synctest, …), or the
-// browser tests.
-func isTestHelper(rel string) bool {
-	last := rel[strings.LastIndex(rel, "/")+1:]
-	return strings.HasSuffix(last, "test") || under(rel, "e2e")
+// isTestHelper reports whether p is a package for tests only: a helper
+// whose own files import testing (storetest, synctest, eventually, …), or
+// the browser tests.
+func isTestHelper(p listedPackage) bool {
+	return slices.Contains(p.Imports, "testing") || under(p.rel(), "e2e")
 }
 
-// isProduction reports whether rel ships in (or may be imported into) the
-// production binary: every package but the emulators, test helpers and
-// the demo's command.
-func isProduction(rel string) bool {
-	return !isEmulator(rel) && !isTestHelper(rel) && rel != "cmd/recrubo-demo"
+// isProduction reports whether p may ship in the production binary: every
+// package but the emulators, the test helpers and the demo's command.
+func isProduction(p listedPackage) bool {
+	return !isEmulator(p.rel()) && !isTestHelper(p) && p.rel() != "cmd/recrubo-demo"
 }
 
 // TestLayering pins the dependency rules README.md ("How it works") states,
 // with what `go list` reads from the source.
 func TestLayering(t *testing.T) {
 	pkgs := goList(t, "./...")
-	byRel := map[string]listedPackage{}
+	byRel, byPath := map[string]listedPackage{}, map[string]listedPackage{}
 	for _, p := range pkgs {
-		byRel[p.rel()] = p
+		byRel[p.rel()], byPath[p.ImportPath] = p, p
 	}
 	// The rules below name these packages; a rename must update them.
 	for _, rel := range []string{"", "server", "store", "carerix", "whatsapp", "cli", "cmd/recrubo-carerix", "cmd/recrubo-demo",
@@ -141,7 +139,7 @@ func TestLayering(t *testing.T) {
 		// the other way round.
 		allowed := []string{module, module + "/assets"}
 		for _, p := range pkgs {
-			if !under(p.rel(), "store") || isTestHelper(p.rel()) {
+			if !under(p.rel(), "store") || isTestHelper(p) {
 				continue
 			}
 			for _, dep := range p.Deps {
@@ -154,17 +152,22 @@ func TestLayering(t *testing.T) {
 
 	t.Run("no production package depends on an emulator or a test helper", func(t *testing.T) {
 		for _, p := range pkgs {
-			if !isProduction(p.rel()) {
+			if !isProduction(p) {
 				continue
 			}
 			for _, dep := range p.Deps {
-				rel, mine := strings.CutPrefix(dep, module+"/")
-				if mine && (isEmulator(rel) || isTestHelper(rel)) {
+				if d, mine := byPath[dep]; mine && !isProduction(d) {
 					t.Errorf("%s depends on %s, which is for tests and the demo only", p.ImportPath, dep)
 				}
 			}
-			if slices.Contains(p.Imports, "testing") {
-				t.Errorf("%s imports testing outside its tests", p.ImportPath)
+		}
+	})
+
+	t.Run("the production command ships production packages only", func(t *testing.T) {
+		cmd := byRel["cmd/recrubo-carerix"]
+		for _, dep := range append([]string{cmd.ImportPath}, cmd.Deps...) {
+			if d, mine := byPath[dep]; mine && !isProduction(d) {
+				t.Errorf("cmd/recrubo-carerix ships %s, an emulator or a package that imports testing", dep)
 			}
 		}
 	})
