@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -18,10 +19,15 @@ const module = "github.com/recrubo/recrubo-carerix"
 type listedPackage struct {
 	ImportPath   string
 	Name         string
+	Dir          string
 	Imports      []string // of its non-test files
 	Deps         []string // everything its non-test files need, transitively
 	TestImports  []string
 	XTestImports []string
+	GoFiles      []string // the non-test files a build compiles
+	EmbedFiles   []string // the files its go:embed directives name
+	TestGoFiles  []string
+	XTestGoFiles []string
 }
 
 // rel is the package's path inside the module ("" for the root package).
@@ -33,11 +39,19 @@ func (p listedPackage) rel() string {
 // the packages it prints.
 func goList(t *testing.T, args ...string) []listedPackage {
 	t.Helper()
+	return goListEnv(t, nil, args...)
+}
+
+// goListEnv is goList with env added to the go tool's environment.
+func goListEnv(t *testing.T, env []string, args ...string) []listedPackage {
+	t.Helper()
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Fatalf("the layering is read with the go tool: %v", err)
 	}
-	cmd := exec.Command(goTool, append([]string{"list", "-json=ImportPath,Name,Imports,Deps,TestImports,XTestImports"}, args...)...)
+	cmd := exec.Command(goTool, append([]string{"list",
+		"-json=ImportPath,Name,Dir,Imports,Deps,TestImports,XTestImports,GoFiles,EmbedFiles,TestGoFiles,XTestGoFiles"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
