@@ -143,7 +143,8 @@ func testInitialSyncSurvivesKill9(t *testing.T, backend string) {
 	senv := storetest.NewEnv(t, backend)
 	if backend == storetest.Postgres {
 		senv.Open(t) // creates and migrates the schema the service then uses
-		delete(c.env, "DATA_DIR")
+		// DATA_DIR stays a temporary directory: without it the service
+		// would create ./data beside the test.
 		c.env["DATABASE_URL"] = senv.URL + sep(senv.URL) + "search_path=" + senv.Schema
 	}
 	yaml := emuTenant(c, emu)
