@@ -1,4 +1,7 @@
-# Build a static binary, then ship it alone on a minimal, non-root image.
+# Build the production command, cmd/recrubo-carerix, as a static binary,
+# then ship it alone on a minimal, non-root image. The demo and the
+# emulators (cmd/recrubo-demo) are not built: .dockerignore keeps them, the
+# tests, .git and local data out of the context (TestDockerContext checks it).
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./

@@ -10,8 +10,9 @@
 // This package imports nothing else of the module. Implementations live in
 // sub-packages named for their concern: store (SQLite and PostgreSQL),
 // carerix (the Carerix API client), sync, provisioning, server (HTTP),
-// templates (rendering) and jobs (durable background work). The binary in
-// cmd/recrubo-carerix wires them together.
+// templates (rendering) and jobs (durable background work). Package cli
+// wires them together for the production command, cmd/recrubo-carerix, and
+// the demo's, cmd/recrubo-demo.
 package recrubo
 
 // Version is the product version, set at build time with

@@ -3,7 +3,7 @@
 // vacancies, matches, users, data nodes, document templates), the webhook
 // management REST API, and parsing and signature checking of webhook
 // deliveries. Everything the product knows about a customer comes through
-// it. The package imports nothing else from this module.
+// it. Of this module it imports only the root package's domain types.
 //
 // A Client is built from a Config (one per tenant). Every call:
 //

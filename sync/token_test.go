@@ -53,7 +53,14 @@ func TestInitialSyncRefreshesShortLivedTokensAsItGoes(t *testing.T) {
 	if min := int(took / lifetime); st.TokenRequests < min {
 		t.Errorf("%d tokens for a %v sync of %v tokens: some were used past their life", st.TokenRequests, took, lifetime)
 	}
-	if max := int(took/(lifetime/4)) + 2; st.TokenRequests > max || st.TokenRequests*3 > st.GraphQLRequests {
+	if max := int(took/(lifetime/4)) + 2; st.TokenRequests > max {
 		t.Errorf("%d tokens for a %v sync of %v tokens, want at most %d: tokens are not reused", st.TokenRequests, took, lifetime, max)
+	}
+	// Far fewer tokens than requests, where requests come fast enough for
+	// a token to serve several: in a slow run (the race detector makes
+	// each page cost half a second) a token's life holds only a few, and
+	// the bound above is the measure.
+	if pace := took / time.Duration(st.GraphQLRequests); lifetime >= 6*pace && st.TokenRequests*3 > st.GraphQLRequests {
+		t.Errorf("%d tokens for %d requests of %v each: tokens are not reused", st.TokenRequests, st.GraphQLRequests, pace.Round(time.Millisecond))
 	}
 }

@@ -228,9 +228,9 @@
 //
 // # Profiles
 //
-// Options.Profile (emulate carerix --profile, demo --carerix-profile)
-// selects the form of the API. ProfileDocs, the default, follows
-// carerix-api.md: Carerix as its documentation reads, plus the emulator's
+// Options.Profile (recrubo-demo emulate carerix --profile, and the demo's
+// --carerix-profile) selects the form of the API. ProfileDocs, the default,
+// follows carerix-api.md: Carerix as its documentation reads, plus the emulator's
 // assumptions listed further down. ProfileObserved follows
 // carerix-evidence.md: what public code written and run against real
 // tenants shows. ProfileHostile is observed with a field the product
@@ -274,7 +274,7 @@
 //     admin API take the bare matchID too.
 //   - Token lifetime. docs: 3600 s (third-party T6). observed: 300 s
 //     (evidence: tokens expired after 300 s). Options.TokenLifetime, and
-//     emulate carerix --token-lifetime, override both.
+//     recrubo-demo emulate carerix --token-lifetime, override both.
 //   - Page size and order. docs: at most 100 (third-party T6, T7), no
 //     pageable.sort (carerix-api.md lists SimplePageable {page, size}; a
 //     sort is a validation error), legacy key order (assumed). observed: at

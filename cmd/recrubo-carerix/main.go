@@ -1,5 +1,8 @@
-// Command recrubo-carerix runs Recrubo for Carerix: the HTTP service with its
-// background workers, and the operator commands around it.
+// Command recrubo-carerix runs Recrubo for Carerix in production: the HTTP
+// service with its background workers, and the operator commands around it
+// (keygen, healthcheck, tenant, provision, unprovision, sync). The commands
+// live in package cli; this binary holds no emulator (the demo and the
+// emulators are cmd/recrubo-demo).
 package main
 
 import (
@@ -7,11 +10,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/recrubo/recrubo-carerix/cli"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	code := cli.Run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }

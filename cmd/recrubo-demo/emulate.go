@@ -61,7 +61,7 @@ func (e *env) emulateCarerixCmd() *cobra.Command {
 			fmt.Fprintf(e.stdout, "Carerix emulator for %q at %s (profile %s)\n", tenant, srv.URL(), p)
 			fmt.Fprintf(e.stdout, "  API base URL:      %s\n  identity base URL: %s\n  realm:             %s\n", srv.URL(), srv.URL(), srv.Realm())
 			fmt.Fprintf(e.stdout, "  client id/secret:  %s / %s\n", carerixemu.DefaultClientID, carerixemu.DefaultClientSecret)
-			fmt.Fprintf(e.stdout, "  change data:       recrubo-carerix emulate candidate --emulator %s ...\n", srv.URL())
+			fmt.Fprintf(e.stdout, "  change data:       recrubo-demo emulate candidate --emulator %s ...\n", srv.URL())
 			<-cmd.Context().Done()
 			return nil
 		},

@@ -62,7 +62,7 @@ func TestDemoRepliesLikeProduction(t *testing.T) {
 	var out, errOut syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"demo", "--candidates", "40", "--addr", "127.0.0.1:0", "--carerix-addr", "127.0.0.1:0",
+		done <- run(ctx, []string{"--candidates", "40", "--addr", "127.0.0.1:0", "--carerix-addr", "127.0.0.1:0",
 			"--whatsapp-addr", "127.0.0.1:0", "--data-dir", t.TempDir()}, envOf(map[string]string{"LOG_LEVEL": "error"}), &out, &errOut)
 	}()
 	defer func() {
@@ -95,6 +95,13 @@ func TestDemoRepliesLikeProduction(t *testing.T) {
 	record := find(`A candidate record, as Carerix shows it:\s+(\S+)`)
 	waURL := find(`(http://\S+)/_emulator/inbound`)
 	from := find(`"from":"(\d+)","text"`)
+
+	// The printed command that changes the candidate is this command's.
+	change := strings.Fields(find(`go run ./cmd/recrubo-demo (emulate candidate update .+)`))
+	var changed, changeErr syncBuffer
+	if code := run(t.Context(), change, envOf(nil), &changed, &changeErr); code != 0 || !strings.Contains(changed.String(), "Sanne") {
+		t.Errorf("the printed %q = %d %s %s", strings.Join(change, " "), code, changed.String(), changeErr.String())
+	}
 
 	// The record page as Carerix shows it frames the inbox with its proof.
 	_, _, page := httpDo(t, "GET", record, nil, nil)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -18,21 +18,30 @@ type env struct {
 	stderr io.Writer
 }
 
-// run executes the command line and returns the process exit code.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+// Run executes the production command line (recrubo-carerix: serve,
+// keygen, healthcheck, tenant, provision, unprovision, sync) and returns
+// the process exit code. getenv reads the environment; tests pass their own.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	e := &env{getenv: getenv, stdout: stdout, stderr: stderr}
 	root := &cobra.Command{
-		Use:           "recrubo-carerix",
-		Short:         "Recrubo for Carerix: a recruiting chat inbox and dashboard inside Carerix",
-		Version:       recrubo.Version,
-		SilenceUsage:  true,
-		SilenceErrors: true,
+		Use:   "recrubo-carerix",
+		Short: "Recrubo for Carerix: a recruiting chat inbox and dashboard inside Carerix",
 	}
+	root.AddCommand(e.serveCmd(), e.keygenCmd(), e.healthcheckCmd(), e.tenantCmd(),
+		e.syncCmd(), e.provisionCmd(), e.unprovisionCmd())
+	return Execute(ctx, root, args, stdout, stderr)
+}
+
+// Execute runs a root command of the product with args, writing to stdout
+// and stderr, and returns the process exit code: 0, or 1 after printing
+// the error as one "error: …" line (no usage text). Both commands,
+// recrubo-carerix and recrubo-demo, run through it.
+func Execute(ctx context.Context, root *cobra.Command, args []string, stdout, stderr io.Writer) int {
+	root.Version = recrubo.Version
+	root.SilenceUsage, root.SilenceErrors = true, true
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetArgs(args)
-	root.AddCommand(e.serveCmd(), e.keygenCmd(), e.healthcheckCmd(), e.tenantCmd(), e.emulateCmd(),
-		e.syncCmd(), e.provisionCmd(), e.unprovisionCmd(), e.demoCmd())
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return 1

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -34,7 +34,7 @@ func envOf(m map[string]string) func(string) string { return func(k string) stri
 
 func TestServeRefusesToStartWithoutMasterKey(t *testing.T) {
 	var out, errOut syncBuffer
-	code := run(t.Context(), []string{"serve", "--data-dir", t.TempDir()}, envOf(nil), &out, &errOut)
+	code := Run(t.Context(), []string{"serve", "--data-dir", t.TempDir()}, envOf(nil), &out, &errOut)
 	if code == 0 {
 		t.Fatal("serve started without a master key")
 	}
@@ -45,7 +45,7 @@ func TestServeRefusesToStartWithoutMasterKey(t *testing.T) {
 
 func TestServeReportsEveryConfigProblem(t *testing.T) {
 	var errOut syncBuffer
-	code := run(t.Context(), []string{"serve"}, envOf(map[string]string{
+	code := Run(t.Context(), []string{"serve"}, envOf(map[string]string{
 		"DEMO": "true", "READ_TIMEOUT": "later", "JOB_WORKERS": "-1",
 	}), io.Discard, &errOut)
 	if code == 0 {
@@ -60,7 +60,7 @@ func TestServeReportsEveryConfigProblem(t *testing.T) {
 
 func TestKeygenPrintsAUsableKey(t *testing.T) {
 	var out syncBuffer
-	if code := run(t.Context(), []string{"keygen", "--id", "prod1"}, envOf(nil), &out, io.Discard); code != 0 {
+	if code := Run(t.Context(), []string{"keygen", "--id", "prod1"}, envOf(nil), &out, io.Discard); code != 0 {
 		t.Fatal("keygen failed")
 	}
 	if !strings.HasPrefix(out.String(), "prod1:") {
@@ -87,13 +87,13 @@ func TestServeRunsAndStopsCleanly(t *testing.T) {
 	var errOut syncBuffer
 	key := func() string {
 		var b syncBuffer
-		run(t.Context(), []string{"keygen"}, envOf(nil), &b, io.Discard)
+		Run(t.Context(), []string{"keygen"}, envOf(nil), &b, io.Discard)
 		return strings.TrimSpace(b.String())
 	}()
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", addr, "--data-dir", t.TempDir()},
+		done <- Run(ctx, []string{"serve", "--addr", addr, "--data-dir", t.TempDir()},
 			envOf(map[string]string{"MASTER_KEY": key, "PUBLIC_URL": "http://127.0.0.1:1", "METRICS_ADDR": metricsAddr}), io.Discard, &errOut)
 	}()
 	deadline := time.Now().Add(20 * time.Second)
@@ -115,7 +115,7 @@ func TestServeRunsAndStopsCleanly(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if code := run(t.Context(), []string{"healthcheck"}, envOf(map[string]string{"ADDR": addr}), io.Discard, io.Discard); code != 0 {
+	if code := Run(t.Context(), []string{"healthcheck"}, envOf(map[string]string{"ADDR": addr}), io.Discard, io.Discard); code != 0 {
 		t.Error("healthcheck failed against a running service")
 	}
 	// Metrics and the detailed health are on METRICS_ADDR only.
@@ -156,7 +156,7 @@ func TestServeRunsAndStopsCleanly(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not stop")
 	}
-	if code := run(t.Context(), []string{"healthcheck"}, envOf(map[string]string{"ADDR": addr}), io.Discard, io.Discard); code == 0 {
+	if code := Run(t.Context(), []string{"healthcheck"}, envOf(map[string]string{"ADDR": addr}), io.Discard, io.Discard); code == 0 {
 		t.Error("healthcheck passed with the service stopped")
 	}
 	if !strings.Contains(errOut.String(), `"msg":"stopped"`) {

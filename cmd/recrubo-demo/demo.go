@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
+	"github.com/recrubo/recrubo-carerix/cli"
 	"github.com/recrubo/recrubo-carerix/config"
 	"github.com/recrubo/recrubo-carerix/messaging"
 	"github.com/recrubo/recrubo-carerix/templates"
@@ -37,14 +39,17 @@ type demoOptions struct {
 // demoPhoneNumberID is the demo's WhatsApp business phone number id.
 const demoPhoneNumberID = "100000000000001"
 
+// demoCmd is the root command: it runs the demo, and holds the emulate
+// commands.
 func (e *env) demoCmd() *cobra.Command {
 	o := demoOptions{}
 	cmd := &cobra.Command{
-		Use:   "demo",
+		Use:   "recrubo-demo",
 		Short: "Run the whole product on this machine: emulated Carerix and WhatsApp, a seeded tenant, provisioned and synced",
-		Long: "demo starts a Carerix emulator and a WhatsApp Cloud API emulator, starts the service on SQLite,\n" +
+		Long: "recrubo-demo starts a Carerix emulator and a WhatsApp Cloud API emulator, starts the service on SQLite,\n" +
 			"seeds a tenant with candidates and conversations, provisions it, runs its initial sync and prints\n" +
-			"the links to open. It runs until interrupted (Ctrl-C) and keeps nothing unless --data-dir is given.",
+			"the links to open. It runs until interrupted (Ctrl-C) and keeps nothing unless --data-dir is given.\n" +
+			"Its emulate commands run and drive the emulators alone.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if _, err := carerixemu.ParseProfile(o.carerixProfile); err != nil {
@@ -151,27 +156,28 @@ func (e *env) demo(ctx context.Context, o demoOptions) error {
 		return fmt.Errorf("configuration: %w", errors.Join(errs...))
 	}
 	fmt.Fprintf(out, "Starting the service at %s (SQLite in %s) ...\n", publicURL, o.dataDir)
-	svc, err := e.startService(ctx, cfg, ln)
+	svc, err := cli.StartService(ctx, cli.Env{Getenv: e.getenv, Stdout: e.stdout, Stderr: e.stderr}, cfg, ln)
 	if err != nil {
 		return err
 	}
+	db := svc.Store()
 	// From here on the service runs: stop it in order whatever happens.
 	stop, cancel := context.WithCancel(ctx)
 	defer cancel()
 	result := make(chan error, 1)
-	go func() { result <- svc.wait(stop) }()
+	go func() { result <- svc.Wait(stop) }()
 	fail := func(err error) error {
 		cancel()
 		return errors.Join(err, <-result)
 	}
 
 	tenant := demoTenant(cx)
-	if err := svc.db.CreateTenant(ctx, tenant); err != nil {
+	if err := db.CreateTenant(ctx, tenant); err != nil {
 		return fail(fmt.Errorf("creating the demo tenant: %w", err))
 	}
 	// The tenant's WhatsApp number is connected as an admin does it: the
 	// token is checked at the emulator and the templates are read from it.
-	conn, err := messaging.New(messaging.Config{Store: svc.db}).Connect(ctx, tenant, recrubo.WhatsAppSettings{
+	conn, err := messaging.New(messaging.Config{Store: db}).Connect(ctx, tenant, recrubo.WhatsAppSettings{
 		APIBaseURL: wa.URL(), PhoneNumberID: demoPhoneNumberID, BusinessAccountID: waemu.DefaultBusinessAccountID,
 		AccessToken: recrubo.NewSecret(waToken), AppSecret: recrubo.NewSecret(waSecret), VerifyToken: recrubo.NewSecret(waVerify)})
 	if err != nil {
@@ -181,19 +187,19 @@ func (e *env) demo(ctx context.Context, o demoOptions) error {
 	wa.SetWebhookURL(publicURL + messaging.WebhookPath(tenant.Slug))
 
 	fmt.Fprintln(out, "\nProvisioning the tenant's Carerix (templates and webhooks) ...")
-	verifyURL, err := e.runProvision(ctx, svc.db, tenant, publicURL, out, provisionOptions{})
+	verifyURL, err := svc.Provision(ctx, tenant, publicURL, out)
 	if err != nil {
 		return fail(fmt.Errorf("provisioning: %w", err))
 	}
 	fmt.Fprintln(out, "\nInitial sync ...")
-	if err := e.runSync(ctx, svc.db, tenant, out, defaultRetryFor); err != nil {
+	if err := svc.InitialSync(ctx, tenant, out); err != nil {
 		return fail(fmt.Errorf("initial sync: %w", err))
 	}
-	if err := printDemoScope(ctx, out, cx, seeded, svc.db, tenant); err != nil {
+	if err := printDemoScope(ctx, out, cx, seeded, db, tenant); err != nil {
 		return fail(err)
 	}
 	fmt.Fprintln(out, "\nSeeding conversations ...")
-	sample, n, err := seedDemoConversations(ctx, svc.db, tenant, o.seed, wa, out)
+	sample, n, err := seedDemoConversations(ctx, db, tenant, o.seed, wa, out)
 	if err != nil {
 		return fail(fmt.Errorf("seeding conversations: %w", err))
 	}
@@ -231,7 +237,7 @@ WhatsApp pauses a template (a status webhook follows):
   curl -X POST %[5]s/_emulator/templates/status -d '{"name":"vacature_match","language":"nl","status":"PAUSED","reason":"LOW_QUALITY"}'
 
 Change a candidate in Carerix (a webhook follows):
-  go run ./cmd/recrubo-carerix emulate candidate update %[2]s --emulator %[1]s --first-name Sanne
+  go run ./cmd/recrubo-demo emulate candidate update %[2]s --emulator %[1]s --first-name Sanne
 
 Press Ctrl-C to stop.
 `, cx.URL(), sample.candidateID, admin, verifyURL, wa.URL(), sample.phone, strings.TrimPrefix(sample.phone, "+"), sample.lastSent,
@@ -299,6 +305,13 @@ func demoTenant(cx *carerixemu.Server) *recrubo.Tenant {
 		TimeZone: "Europe/Amsterdam",
 	}
 	return t
+}
+
+// randomSecret returns a new random secret (32 bytes, base64url).
+func randomSecret() recrubo.Secret {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return recrubo.NewSecret(base64.RawURLEncoding.EncodeToString(b))
 }
 
 // randomHex returns 32 random hex digits.

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"io"
@@ -38,13 +38,13 @@ type cli struct {
 
 func newCLI(t *testing.T) *cli {
 	var key syncBuffer
-	run(t.Context(), []string{"keygen"}, envOf(nil), &key, io.Discard)
+	Run(t.Context(), []string{"keygen"}, envOf(nil), &key, io.Discard)
 	return &cli{t: t, env: map[string]string{"MASTER_KEY": strings.TrimSpace(key.String()), "DATA_DIR": t.TempDir()}}
 }
 
 func (c *cli) run(args ...string) (int, string, string) {
 	var out, errOut syncBuffer
-	code := run(c.t.Context(), args, envOf(c.env), &out, &errOut)
+	code := Run(c.t.Context(), args, envOf(c.env), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -245,7 +245,7 @@ func TestTenantWarnsOnEmptyStatusFilters(t *testing.T) {
 // the secrets from the environment), and names every field of a tenant
 // file, set or commented out, apart from those the service fills itself.
 func TestExampleTenantFile(t *testing.T) {
-	const path = "../../examples/tenant.yaml"
+	const path = "../examples/tenant.yaml"
 	c := newCLI(t)
 	c.env["CARERIX_CLIENT_SECRET"] = "integration-secret"
 	c.env["CARERIX_ADMIN_CLIENT_SECRET"] = "admin-secret"

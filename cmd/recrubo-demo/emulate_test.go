@@ -149,7 +149,7 @@ func TestEmulateAndDemoRefuseUnknownProfiles(t *testing.T) {
 	for _, args := range [][]string{
 		{"emulate", "carerix", "--addr", "127.0.0.1:0", "--profile", "cloud"},
 		{"emulate", "carerix", "--addr", "127.0.0.1:0", "--token-lifetime", "-1s"},
-		{"demo", "--carerix-profile", "cloud"},
+		{"--carerix-profile", "cloud"},
 	} {
 		var errOut syncBuffer
 		if code := run(t.Context(), args, envOf(nil), io.Discard, &errOut); code == 0 ||

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -37,7 +37,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// binary builds the command once per test run and returns its path.
+// binary builds the production command, cmd/recrubo-carerix, once per
+// test run and returns its path.
 func binary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -47,7 +48,7 @@ func binary(t *testing.T) string {
 			return
 		}
 		binDir, binPath = dir, filepath.Join(dir, "recrubo-carerix")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", binPath, "github.com/recrubo/recrubo-carerix/cmd/recrubo-carerix").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
@@ -142,7 +143,8 @@ func testInitialSyncSurvivesKill9(t *testing.T, backend string) {
 	senv := storetest.NewEnv(t, backend)
 	if backend == storetest.Postgres {
 		senv.Open(t) // creates and migrates the schema the service then uses
-		delete(c.env, "DATA_DIR")
+		// DATA_DIR stays a temporary directory: without it the service
+		// would create ./data beside the test.
 		c.env["DATABASE_URL"] = senv.URL + sep(senv.URL) + "search_path=" + senv.Schema
 	}
 	yaml := emuTenant(c, emu)
