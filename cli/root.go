@@ -2,13 +2,16 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/keyring"
+	"github.com/recrubo/recrubo-carerix/templates"
 )
 
 // env is how commands read the environment; tests pass their own.
@@ -43,10 +46,33 @@ func Execute(ctx context.Context, root *cobra.Command, args []string, stdout, st
 	root.SetErr(stderr)
 	root.SetArgs(args)
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(stderr, "error:", err)
+		fmt.Fprintln(stderr, "error:", errorText(err))
 		return 1
 	}
 	return 0
+}
+
+// errorText is what the command line says of err: an error made with a
+// catalog key in the catalog's English, with the detail an operator
+// needs (what the commands wrapped around it, its cause); any other as
+// it reads.
+func errorText(err error) string {
+	var e *recrubo.Error
+	if !errors.As(err, &e) || e.Key == "" {
+		return err.Error()
+	}
+	cat, cerr := templates.NewCatalog()
+	if cerr != nil {
+		return err.Error()
+	}
+	text := cat.Error(templates.LangEN, err)
+	if outer := strings.TrimSuffix(err.Error(), e.Error()); outer != "" {
+		text = outer + text
+	}
+	if e.Err != nil {
+		text += " (" + e.Err.Error() + ")"
+	}
+	return text
 }
 
 func (e *env) keygenCmd() *cobra.Command {
