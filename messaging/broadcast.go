@@ -302,15 +302,7 @@ func (s *Service) settle(ctx context.Context, tenant *recrubo.Tenant, b *recrubo
 		if _, err := tx.AddMessage(ctx, msg); err != nil {
 			return err
 		}
-		conv.LastOutboundAt, conv.LastMessageAt, conv.LastMessagePreview = now, now, previewOf(msg)
-		if conv.State == recrubo.ConversationClosed {
-			conv.State = recrubo.ConversationOpen
-		}
-		claim(conv, b.CreatedBy)
-		if err := tx.SaveConversation(ctx, conv); err != nil {
-			return err
-		}
-		return tx.Enqueue(ctx, SendJob{TenantID: tenant.ID, MessageID: msg.ID, Attempt: msg.SendAttempt}, nil)
+		return queueSend(ctx, tx, conv, msg, b.CreatedBy)
 	})
 	if errors.Is(err, errSettled) {
 		return nil

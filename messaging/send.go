@@ -107,15 +107,7 @@ func (s *Service) Send(ctx context.Context, tenant *recrubo.Tenant, req SendRequ
 				return err
 			}
 		}
-		conv.LastOutboundAt, conv.LastMessageAt, conv.LastMessagePreview = now, now, previewOf(msg)
-		if conv.State == recrubo.ConversationClosed {
-			conv.State = recrubo.ConversationOpen
-		}
-		claim(conv, req.SenderID)
-		if err := tx.SaveConversation(ctx, conv); err != nil {
-			return err
-		}
-		return tx.Enqueue(ctx, SendJob{TenantID: tenant.ID, MessageID: msg.ID, Attempt: msg.SendAttempt}, nil)
+		return queueSend(ctx, tx, conv, msg, req.SenderID)
 	})
 	if err != nil {
 		return nil, wrap(err, "sending to conversation %s", conv.ID)
@@ -258,4 +250,19 @@ func (s *Service) Retry(ctx context.Context, tenant *recrubo.Tenant, messageID, 
 		return nil, wrap(err, "retrying message %s", messageID)
 	}
 	return msg, nil
+}
+
+// queueSend records msg, just added, on its conversation (its last
+// message, reopened when closed, the sender's when it is nobody's) and
+// queues its send, in tx.
+func queueSend(ctx context.Context, tx recrubo.Tx, conv *recrubo.Conversation, msg *recrubo.Message, sender string) error {
+	conv.LastOutboundAt, conv.LastMessageAt, conv.LastMessagePreview = msg.CreatedAt, msg.CreatedAt, previewOf(msg)
+	if conv.State == recrubo.ConversationClosed {
+		conv.State = recrubo.ConversationOpen
+	}
+	claim(conv, sender)
+	if err := tx.SaveConversation(ctx, conv); err != nil {
+		return err
+	}
+	return tx.Enqueue(ctx, SendJob{TenantID: msg.TenantID, MessageID: msg.ID, Attempt: msg.SendAttempt}, nil)
 }
