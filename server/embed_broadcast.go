@@ -158,8 +158,7 @@ func (p *embedPage) broadcastForm(ts []*recrubo.MessageTemplate, sample *recrubo
 	if pk.count == 0 {
 		return templates.Join([]templates.HTML{p.notice("warning", p.t("whatsapp.broadcast.no_templates"), ""), p.unavailableTemplates(ts)})
 	}
-	v := templates.Values{"key": requestKey(), "templateLabel": p.t("embed.template"), "options": pk.options,
-		"fields": pk.fields, "previews": pk.previews, "sendLabel": p.t("whatsapp.broadcast.send"),
+	v := templates.Values{"key": requestKey(), "picker": pk.html, "sendLabel": p.t("whatsapp.broadcast.send"),
 		"firstName": "", "lastName": "", "name": "", "vacancy": "", "company": ""}
 	if sample != nil {
 		// The preview shows the message of the first candidate to receive it.

@@ -386,8 +386,7 @@ func (p *embedPage) composer(d *inboxData) templates.HTML {
 	}
 	return templates.Join([]templates.HTML{p.partial("embed_composer_template", templates.Values{
 		"windowHeading": p.t("embed.window_closed"), "windowText": p.t("embed.window_text"),
-		"templateLabel": p.t("embed.template"), "options": pk.options, "fields": pk.fields, "previews": pk.previews,
-		"sendLabel": p.t("embed.send_template"),
+		"picker": pk.html, "sendLabel": p.t("embed.send_template"),
 	}), p.unavailableTemplates(d.Templates)})
 }
 

@@ -19,10 +19,11 @@ import (
 // placeholderRE finds a template text's {{n}} placeholders, as recrubo's.
 var placeholderRE = regexp.MustCompile(`\{\{\s*([0-9]{1,2})\s*\}\}`)
 
-// picker is what a template picker renders.
+// picker is a rendered template picker: the choice of template, each
+// template's values and its preview.
 type picker struct {
-	options, fields, previews templates.HTML
-	count                     int // templates offered
+	html  templates.HTML
+	count int // templates offered
 }
 
 // templatePicker renders the picker for the sendable templates of ts;
@@ -44,7 +45,8 @@ func (p *embedPage) templatePicker(ts []*recrubo.MessageTemplate, defaults []str
 		previews = append(previews, p.templatePreview(t, key, first, defaults, previewLabel))
 	}
 	out.count = len(opts)
-	out.options, out.fields, out.previews = templates.Join(opts), templates.Join(fields), templates.Join(previews)
+	out.html = p.partial("template_picker", templates.Values{"templateLabel": p.t("embed.template"),
+		"options": templates.Join(opts), "fields": templates.Join(fields), "previews": templates.Join(previews)})
 	return out
 }
 
