@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recrubo/recrubo-carerix/internal/clitest"
+
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/keyring"
@@ -62,7 +64,7 @@ func binary(t *testing.T) string {
 // service is a serve process started from the built binary.
 type service struct {
 	cmd  *exec.Cmd
-	logs *syncBuffer
+	logs *clitest.Buffer
 	done chan error
 }
 
@@ -75,7 +77,7 @@ func startServe(t *testing.T, env map[string]string) *service {
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	s := &service{cmd: cmd, logs: &syncBuffer{}, done: make(chan error, 1)}
+	s := &service{cmd: cmd, logs: &clitest.Buffer{}, done: make(chan error, 1)}
 	cmd.Stdout, cmd.Stderr = s.logs, s.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -7,34 +7,15 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/recrubo/recrubo-carerix/internal/clitest"
 )
 
-// syncBuffer is a goroutine-safe writer for capturing command output.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-
 func TestServeRefusesToStartWithoutMasterKey(t *testing.T) {
-	var out, errOut syncBuffer
-	code := Run(t.Context(), []string{"serve", "--data-dir", t.TempDir()}, envOf(nil), &out, &errOut)
+	var out, errOut clitest.Buffer
+	code := Run(t.Context(), []string{"serve", "--data-dir", t.TempDir()}, clitest.Env(nil), &out, &errOut)
 	if code == 0 {
 		t.Fatal("serve started without a master key")
 	}
@@ -44,8 +25,8 @@ func TestServeRefusesToStartWithoutMasterKey(t *testing.T) {
 }
 
 func TestServeReportsEveryConfigProblem(t *testing.T) {
-	var errOut syncBuffer
-	code := Run(t.Context(), []string{"serve"}, envOf(map[string]string{
+	var errOut clitest.Buffer
+	code := Run(t.Context(), []string{"serve"}, clitest.Env(map[string]string{
 		"DEMO": "true", "READ_TIMEOUT": "later", "JOB_WORKERS": "-1",
 	}), io.Discard, &errOut)
 	if code == 0 {
@@ -59,8 +40,8 @@ func TestServeReportsEveryConfigProblem(t *testing.T) {
 }
 
 func TestKeygenPrintsAUsableKey(t *testing.T) {
-	var out syncBuffer
-	if code := Run(t.Context(), []string{"keygen", "--id", "prod1"}, envOf(nil), &out, io.Discard); code != 0 {
+	var out clitest.Buffer
+	if code := Run(t.Context(), []string{"keygen", "--id", "prod1"}, clitest.Env(nil), &out, io.Discard); code != 0 {
 		t.Fatal("keygen failed")
 	}
 	if !strings.HasPrefix(out.String(), "prod1:") {
@@ -84,17 +65,17 @@ func freeAddr(t *testing.T) string {
 
 func TestServeRunsAndStopsCleanly(t *testing.T) {
 	addr, metricsAddr := freeAddr(t), freeAddr(t)
-	var errOut syncBuffer
+	var errOut clitest.Buffer
 	key := func() string {
-		var b syncBuffer
-		Run(t.Context(), []string{"keygen"}, envOf(nil), &b, io.Discard)
+		var b clitest.Buffer
+		Run(t.Context(), []string{"keygen"}, clitest.Env(nil), &b, io.Discard)
 		return strings.TrimSpace(b.String())
 	}()
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan int, 1)
 	go func() {
 		done <- Run(ctx, []string{"serve", "--addr", addr, "--data-dir", t.TempDir()},
-			envOf(map[string]string{"MASTER_KEY": key, "PUBLIC_URL": "http://127.0.0.1:1", "METRICS_ADDR": metricsAddr}), io.Discard, &errOut)
+			clitest.Env(map[string]string{"MASTER_KEY": key, "PUBLIC_URL": "http://127.0.0.1:1", "METRICS_ADDR": metricsAddr}), io.Discard, &errOut)
 	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -115,7 +96,7 @@ func TestServeRunsAndStopsCleanly(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if code := Run(t.Context(), []string{"healthcheck"}, envOf(map[string]string{"ADDR": addr}), io.Discard, io.Discard); code != 0 {
+	if code := Run(t.Context(), []string{"healthcheck"}, clitest.Env(map[string]string{"ADDR": addr}), io.Discard, io.Discard); code != 0 {
 		t.Error("healthcheck failed against a running service")
 	}
 	// Metrics and the detailed health are on METRICS_ADDR only.
@@ -156,7 +137,7 @@ func TestServeRunsAndStopsCleanly(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not stop")
 	}
-	if code := Run(t.Context(), []string{"healthcheck"}, envOf(map[string]string{"ADDR": addr}), io.Discard, io.Discard); code == 0 {
+	if code := Run(t.Context(), []string{"healthcheck"}, clitest.Env(map[string]string{"ADDR": addr}), io.Discard, io.Discard); code == 0 {
 		t.Error("healthcheck passed with the service stopped")
 	}
 	if !strings.Contains(errOut.String(), `"msg":"stopped"`) {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/recrubo/recrubo-carerix/internal/clitest"
+
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 )
@@ -37,14 +39,14 @@ type cli struct {
 }
 
 func newCLI(t *testing.T) *cli {
-	var key syncBuffer
-	Run(t.Context(), []string{"keygen"}, envOf(nil), &key, io.Discard)
+	var key clitest.Buffer
+	Run(t.Context(), []string{"keygen"}, clitest.Env(nil), &key, io.Discard)
 	return &cli{t: t, env: map[string]string{"MASTER_KEY": strings.TrimSpace(key.String()), "DATA_DIR": t.TempDir()}}
 }
 
 func (c *cli) run(args ...string) (int, string, string) {
-	var out, errOut syncBuffer
-	code := Run(c.t.Context(), args, envOf(c.env), &out, &errOut)
+	var out, errOut clitest.Buffer
+	code := Run(c.t.Context(), args, clitest.Env(c.env), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 

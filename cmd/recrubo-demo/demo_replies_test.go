@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/recrubo/recrubo-carerix/internal/clitest"
 )
 
 // httpDo sends a request and returns the status, headers and body.
@@ -59,11 +61,11 @@ func TestDemoRepliesLikeProduction(t *testing.T) {
 		t.Skip("runs the whole demo")
 	}
 	ctx, cancel := context.WithCancel(t.Context())
-	var out, errOut syncBuffer
+	var out, errOut clitest.Buffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"--candidates", "40", "--addr", "127.0.0.1:0", "--carerix-addr", "127.0.0.1:0",
-			"--whatsapp-addr", "127.0.0.1:0", "--data-dir", t.TempDir()}, envOf(map[string]string{"LOG_LEVEL": "error"}), &out, &errOut)
+			"--whatsapp-addr", "127.0.0.1:0", "--data-dir", t.TempDir()}, clitest.Env(map[string]string{"LOG_LEVEL": "error"}), &out, &errOut)
 	}()
 	defer func() {
 		cancel()
@@ -98,8 +100,8 @@ func TestDemoRepliesLikeProduction(t *testing.T) {
 
 	// The printed command that changes the candidate is this command's.
 	change := strings.Fields(find(`go run ./cmd/recrubo-demo (emulate candidate update .+)`))
-	var changed, changeErr syncBuffer
-	if code := run(t.Context(), change, envOf(nil), &changed, &changeErr); code != 0 || !strings.Contains(changed.String(), "Sanne") {
+	var changed, changeErr clitest.Buffer
+	if code := run(t.Context(), change, clitest.Env(nil), &changed, &changeErr); code != 0 || !strings.Contains(changed.String(), "Sanne") {
 		t.Errorf("the printed %q = %d %s %s", strings.Join(change, " "), code, changed.String(), changeErr.String())
 	}
 

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recrubo/recrubo-carerix/internal/clitest"
+
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 )
 
@@ -22,10 +24,10 @@ func TestEmulateCarerixAndChangeACandidate(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	ctx, cancel := context.WithCancel(t.Context())
-	var out, errOut syncBuffer
+	var out, errOut clitest.Buffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"emulate", "carerix", "--addr", addr, "--candidates", "5", "--vacancies", "1", "--matches", "2"}, envOf(nil), &out, &errOut)
+		done <- run(ctx, []string{"emulate", "carerix", "--addr", addr, "--candidates", "5", "--vacancies", "1", "--matches", "2"}, clitest.Env(nil), &out, &errOut)
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	base := "http://" + addr
@@ -37,8 +39,8 @@ func TestEmulateCarerixAndChangeACandidate(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	cli := func(args ...string) (int, string, string) {
-		var o, e syncBuffer
-		code := run(t.Context(), append(args, "--emulator", base), envOf(nil), &o, &e)
+		var o, e clitest.Buffer
+		code := run(t.Context(), append(args, "--emulator", base), clitest.Env(nil), &o, &e)
 		return code, o.String(), e.String()
 	}
 	code, created, stderr := cli("emulate", "candidate", "create", "--first-name", "Eva", "--last-name", "de Vries", "--mobile", "06-12345678")
@@ -85,8 +87,8 @@ func TestEmulateCarerixAndChangeACandidate(t *testing.T) {
 }
 
 func TestEmulateRefusesNonLoopback(t *testing.T) {
-	var errOut syncBuffer
-	if code := run(t.Context(), []string{"emulate", "carerix", "--addr", "0.0.0.0:0"}, envOf(nil), io.Discard, &errOut); code == 0 || !strings.Contains(errOut.String(), "loopback") {
+	var errOut clitest.Buffer
+	if code := run(t.Context(), []string{"emulate", "carerix", "--addr", "0.0.0.0:0"}, clitest.Env(nil), io.Discard, &errOut); code == 0 || !strings.Contains(errOut.String(), "loopback") {
 		t.Errorf("non-loopback address accepted: %s", errOut.String())
 	}
 }
@@ -101,11 +103,11 @@ func TestEmulateCarerixProfileAndTokenLifetime(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	ctx, cancel := context.WithCancel(t.Context())
-	var out, errOut syncBuffer
+	var out, errOut clitest.Buffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"emulate", "carerix", "--addr", addr, "--candidates", "0", "--vacancies", "0",
-			"--profile", "observed", "--token-lifetime", "2s"}, envOf(nil), &out, &errOut)
+			"--profile", "observed", "--token-lifetime", "2s"}, clitest.Env(nil), &out, &errOut)
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	deadline := time.Now().Add(15 * time.Second)
@@ -151,8 +153,8 @@ func TestEmulateAndDemoRefuseUnknownProfiles(t *testing.T) {
 		{"emulate", "carerix", "--addr", "127.0.0.1:0", "--token-lifetime", "-1s"},
 		{"--carerix-profile", "cloud"},
 	} {
-		var errOut syncBuffer
-		if code := run(t.Context(), args, envOf(nil), io.Discard, &errOut); code == 0 ||
+		var errOut clitest.Buffer
+		if code := run(t.Context(), args, clitest.Env(nil), io.Discard, &errOut); code == 0 ||
 			!(strings.Contains(errOut.String(), "profile") || strings.Contains(errOut.String(), "token-lifetime")) {
 			t.Errorf("%v: exit %d, %s", args, code, errOut.String())
 		}
