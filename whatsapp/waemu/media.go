@@ -57,8 +57,7 @@ func (e *Emulator) MediaFile(id string) (data []byte, mimeType string, ok bool) 
 // short-lived download URL.
 func (e *Emulator) handleGraphObject(w http.ResponseWriter, r *http.Request) {
 	version, id := r.PathValue("version"), r.PathValue("id")
-	if !versionRE.MatchString(version) {
-		writeGraphError(w, Fault{HTTPStatus: http.StatusBadRequest, Code: 2500, Message: "Unknown path components: /" + version})
+	if !knownVersion(w, version) {
 		return
 	}
 	if _, isPhone := e.opts.AccessTokens[id]; isPhone {
@@ -130,13 +129,8 @@ func (e *Emulator) handleMediaDownload(w http.ResponseWriter, r *http.Request) {
 // handleMediaUpload serves POST /{version}/{phone-number-id}/media: a
 // multipart upload with messaging_product, type and file.
 func (e *Emulator) handleMediaUpload(w http.ResponseWriter, r *http.Request) {
-	version, phoneID := r.PathValue("version"), r.PathValue("phoneID")
-	if !versionRE.MatchString(version) {
-		writeGraphError(w, Fault{HTTPStatus: http.StatusBadRequest, Code: 2500, Message: "Unknown path components: /" + version})
-		return
-	}
-	if f, ok := e.authorize(r, phoneID); !ok {
-		writeGraphError(w, f)
+	phoneID, ok := e.phoneCall(w, r)
+	if !ok {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes+1<<20)

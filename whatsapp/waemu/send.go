@@ -73,13 +73,8 @@ func missingParam(details string) Fault {
 
 // handleMessages serves POST /{version}/{phone-number-id}/messages.
 func (e *Emulator) handleMessages(w http.ResponseWriter, r *http.Request) {
-	version, phoneID := r.PathValue("version"), r.PathValue("phoneID")
-	if !versionRE.MatchString(version) {
-		writeGraphError(w, Fault{HTTPStatus: http.StatusBadRequest, Code: 2500, Message: "Unknown path components: /" + version})
-		return
-	}
-	if f, ok := e.authorize(r, phoneID); !ok {
-		writeGraphError(w, f)
+	phoneID, ok := e.phoneCall(w, r)
+	if !ok {
 		return
 	}
 	if f, ok := e.popFault(); ok {
@@ -131,6 +126,31 @@ func dropConnection(w http.ResponseWriter) {
 // authorize checks the bearer token for phoneID. A token that belongs to
 // another configured number gets the "object does not exist" error Graph
 // gives for ids the token cannot see.
+// knownVersion reports whether version is a Graph API version ("v21.0");
+// if not, it answers as the Graph API does.
+func knownVersion(w http.ResponseWriter, version string) bool {
+	if !versionRE.MatchString(version) {
+		writeGraphError(w, Fault{HTTPStatus: http.StatusBadRequest, Code: 2500, Message: "Unknown path components: /" + version})
+		return false
+	}
+	return true
+}
+
+// phoneCall checks the version and the access token of a call on a phone
+// number's edge (/{version}/{phone-number-id}/...) and returns the phone
+// number id; if the call is refused, it has answered it.
+func (e *Emulator) phoneCall(w http.ResponseWriter, r *http.Request) (string, bool) {
+	phoneID := r.PathValue("phoneID")
+	if !knownVersion(w, r.PathValue("version")) {
+		return "", false
+	}
+	if f, ok := e.authorize(r, phoneID); !ok {
+		writeGraphError(w, f)
+		return "", false
+	}
+	return phoneID, true
+}
+
 func (e *Emulator) authorize(r *http.Request, phoneID string) (Fault, bool) {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if ok && token != "" {

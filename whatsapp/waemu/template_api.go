@@ -99,8 +99,7 @@ func (t Template) components() []templateComponent {
 // with limit, after and before cursors; every status is listed.
 func (e *Emulator) handleTemplateListing(w http.ResponseWriter, r *http.Request) {
 	version, waba := r.PathValue("version"), r.PathValue("waba")
-	if !versionRE.MatchString(version) {
-		writeGraphError(w, Fault{HTTPStatus: http.StatusBadRequest, Code: 2500, Message: "Unknown path components: /" + version})
+	if !knownVersion(w, version) {
 		return
 	}
 	if _, ok := e.anyToken(r); !ok {
