@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/recrubo/recrubo-carerix/internal/clitest"
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
 )
 
 // httpDo sends a request and returns the status, headers and body.
@@ -34,22 +35,6 @@ func httpDo(t *testing.T, method, u string, header map[string]string, body []byt
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, resp.Header, string(b)
-}
-
-// eventually polls cond until it returns nil, failing after a bound.
-func eventually(t *testing.T, what string, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %v", what, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }
 
 // TestDemoRepliesLikeProduction runs the demo and, as a recruiter in the
@@ -75,7 +60,7 @@ func TestDemoRepliesLikeProduction(t *testing.T) {
 			t.Error("the demo did not stop")
 		}
 	}()
-	eventually(t, "the demo running", func() error {
+	eventually.SucceedsWithin(t, time.Minute, "the demo running", func() error {
 		select {
 		case code := <-done:
 			t.Fatalf("the demo exited with %d:\n%s\n%s", code, out.String(), errOut.String())
@@ -134,7 +119,7 @@ func TestDemoRepliesLikeProduction(t *testing.T) {
 	if code, _, body := httpDo(t, "POST", base+data.ActionURL+"/send", auth, []byte(`{"body":"Kom je dinsdag langs?"}`)); code != 200 {
 		t.Fatalf("reply = %d %s", code, body)
 	}
-	eventually(t, "the reply read by the candidate", func() error {
+	eventually.SucceedsWithin(t, time.Minute, "the reply read by the candidate", func() error {
 		_, _, body := httpDo(t, "GET", waURL+"/_emulator/messages?to="+from, nil, nil)
 		var sent []struct {
 			Body      string   `json:"body"`
@@ -161,7 +146,7 @@ func TestDemoRepliesLikeProduction(t *testing.T) {
 		t.Fatalf("photo = %d %s", code, body)
 	}
 	var mediaURL string
-	eventually(t, "the photo in the inbox", func() error {
+	eventually.SucceedsWithin(t, time.Minute, "the photo in the inbox", func() error {
 		_, _, thread := httpDo(t, "GET", base+data.ThreadURL, auth, nil)
 		m := regexp.MustCompile(`data-media-src="([^"]+)"`).FindStringSubmatch(thread)
 		if m == nil {

@@ -14,15 +14,25 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
+	"github.com/recrubo/recrubo-carerix/whatsapp/waemu"
 )
 
-// emulateCmd groups the commands that run and drive the Carerix emulator, so
-// a person can try the product, and watch webhooks arrive, without a Carerix
-// account.
+// emulateCmd groups the commands that run and drive the emulators, so a
+// person can try the product, and watch webhooks arrive, without a Carerix
+// account or a WhatsApp number.
 func (e *env) emulateCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "emulate", Short: "Run and drive the Carerix emulator (for demos and development)"}
-	cmd.AddCommand(e.emulateCarerixCmd(), e.emulateCandidateCmd())
+	cmd := &cobra.Command{Use: "emulate", Short: "Run and drive the Carerix and WhatsApp emulators (for demos and development)"}
+	cmd.AddCommand(e.emulateCarerixCmd(), e.emulateCandidateCmd(), e.emulateWhatsAppCmd())
 	return cmd
+}
+
+// loopbackOnly refuses an address off loopback: the emulators have no real
+// security.
+func loopbackOnly(addr string) error {
+	if !strings.HasPrefix(addr, "127.") && !strings.HasPrefix(addr, "localhost:") && !strings.HasPrefix(addr, "[::1]:") {
+		return fmt.Errorf("--addr %q: the emulator has no real security and listens on loopback only", addr)
+	}
+	return nil
 }
 
 func (e *env) emulateCarerixCmd() *cobra.Command {
@@ -34,8 +44,8 @@ func (e *env) emulateCarerixCmd() *cobra.Command {
 		Short: "Run a Carerix emulator on loopback until interrupted",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !strings.HasPrefix(addr, "127.") && !strings.HasPrefix(addr, "localhost:") && !strings.HasPrefix(addr, "[::1]:") {
-				return fmt.Errorf("--addr %q: the emulator has no real security and listens on loopback only", addr)
+			if err := loopbackOnly(addr); err != nil {
+				return err
 			}
 			p, err := carerixemu.ParseProfile(profile)
 			if err != nil {
@@ -154,5 +164,47 @@ func (e *env) emulateCandidateCmd() *cobra.Command {
 	cmd.Flags().StringVar(&last, "last-name", "", "last name")
 	cmd.Flags().StringVar(&phone, "mobile", "", "mobile number")
 	cmd.Flags().StringVar(&status, "status", "", "status label, export code or id (create: "+defaultCandidateStatus+" when not given)")
+	return cmd
+}
+
+// The WhatsApp emulator's fixed credentials, so the README's steps can name
+// them. The emulator listens on loopback only.
+const (
+	emulatorWhatsAppToken     = "emulator-access-token"
+	emulatorWhatsAppAppSecret = "emulator-app-secret"
+)
+
+// emulateWhatsAppCmd runs the WhatsApp Cloud API emulator with one business
+// number and the demo's message templates.
+func (e *env) emulateWhatsAppCmd() *cobra.Command {
+	var addr string
+	cmd := &cobra.Command{
+		Use:   "whatsapp",
+		Short: "Run a WhatsApp Cloud API emulator on loopback until interrupted",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := loopbackOnly(addr); err != nil {
+				return err
+			}
+			wa, err := waemu.Listen(cmd.Context(), addr, waemu.Options{
+				AppSecret:    emulatorWhatsAppAppSecret,
+				AccessTokens: map[string]string{demoPhoneNumberID: emulatorWhatsAppToken},
+				Templates:    demoWhatsAppTemplates(),
+				Logger:       slog.New(slog.NewTextHandler(e.stderr, nil)),
+			})
+			if err != nil {
+				return err
+			}
+			defer wa.Close()
+			fmt.Fprintf(e.stdout, "WhatsApp Cloud API emulator at %s\n", wa.URL())
+			fmt.Fprintf(e.stdout, "  phone number id:      %s\n  business account id:  %s\n", demoPhoneNumberID, waemu.DefaultBusinessAccountID)
+			fmt.Fprintf(e.stdout, "  access token:         %s\n  app secret:           %s\n", emulatorWhatsAppToken, emulatorWhatsAppAppSecret)
+			fmt.Fprintf(e.stdout, "  webhook (as in Meta's dashboard): POST %s/_emulator/subscribe {\"callback_url\": …, \"verify_token\": …}\n", wa.URL())
+			fmt.Fprintf(e.stdout, "  a candidate writes:               POST %s/_emulator/inbound {\"from\": \"+316…\", \"text\": …}\n", wa.URL())
+			<-cmd.Context().Done()
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8082", "loopback address to listen on")
 	return cmd
 }

@@ -1,8 +1,10 @@
 package waemu
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
+	"net/url"
 )
 
 const maxAdminBodyBytes = 64 << 10
@@ -95,8 +97,33 @@ func (e *Emulator) handleFaultCreate(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// handleSubscribe serves POST /_emulator/subscribe.
+// Webhook is the body of POST /_emulator/subscribe: what an admin enters
+// in Meta's app dashboard (WhatsApp > Configuration > Webhook). Empty
+// fields keep what the emulator has.
+type Webhook struct {
+	CallbackURL string `json:"callback_url"`
+	VerifyToken string `json:"verify_token"`
+}
+
+// handleSubscribe serves POST /_emulator/subscribe, with an optional JSON
+// Webhook body.
 func (e *Emulator) handleSubscribe(w http.ResponseWriter, r *http.Request) {
+	var hook Webhook
+	if r.ContentLength != 0 && !decodeAdmin(w, r, &hook) {
+		return
+	}
+	if hook.CallbackURL != "" || hook.VerifyToken != "" {
+		if hook.CallbackURL != "" {
+			if u, err := url.Parse(hook.CallbackURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				writeJSON(w, http.StatusBadRequest, adminError{"callback_url must be an absolute http(s) URL"})
+				return
+			}
+		}
+		e.mu.Lock()
+		callback, token := cmp.Or(hook.CallbackURL, e.webhookURL), cmp.Or(hook.VerifyToken, e.verifyToken)
+		e.mu.Unlock()
+		e.SetWebhook(callback, token)
+	}
 	if err := e.Subscribe(r.Context()); err != nil {
 		writeJSON(w, http.StatusBadGateway, adminError{err.Error()})
 		return

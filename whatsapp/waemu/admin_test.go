@@ -1,7 +1,10 @@
 package waemu_test
 
 import (
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"sync"
 	"testing"
 
 	"github.com/recrubo/recrubo-carerix/whatsapp/waemu"
@@ -97,5 +100,51 @@ func TestAdminEndpoints(t *testing.T) {
 	// an empty body, so verification must fail.
 	if got := postJSON(t, admin+"/subscribe", "", map[string]any{}); got.status != http.StatusBadGateway {
 		t.Errorf("subscribe against a receiver that does not echo: HTTP %d, want 502", got.status)
+	}
+}
+
+// TestSubscribeTakesTheDashboardsWebhook enters a callback URL and verify
+// token as an admin does in Meta's dashboard: the handshake runs against
+// them, and webhooks go to the new URL from then on.
+func TestSubscribeTakesTheDashboardsWebhook(t *testing.T) {
+	var mu sync.Mutex
+	posts := 0
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			mu.Lock()
+			posts++
+			mu.Unlock()
+			return
+		}
+		q := r.URL.Query()
+		if q.Get("hub.mode") != "subscribe" || q.Get("hub.verify_token") != "tok-1" {
+			http.Error(w, "wrong token", http.StatusForbidden)
+			return
+		}
+		_, _ = io.WriteString(w, q.Get("hub.challenge"))
+	}))
+	defer receiver.Close()
+	emu := waemu.NewTestServer(t, baseOptions(""))
+	admin := emu.URL() + "/_emulator"
+
+	for _, bad := range []map[string]any{{"callback_url": "not a url"}, {"callback_url": "ftp://x/y"}, {"callback": receiver.URL}} {
+		if got := postJSON(t, admin+"/subscribe", "", bad); got.status != http.StatusBadRequest {
+			t.Errorf("subscribe %v: HTTP %d, want 400", bad, got.status)
+		}
+	}
+	if got := postJSON(t, admin+"/subscribe", "", map[string]any{"callback_url": receiver.URL, "verify_token": "tok-2"}); got.status != http.StatusBadGateway {
+		t.Errorf("subscribe with a token the receiver refuses: HTTP %d, want 502", got.status)
+	}
+	if got := postJSON(t, admin+"/subscribe", "", map[string]any{"verify_token": "tok-1"}); got.status != http.StatusNoContent {
+		t.Fatalf("subscribe with the right token (URL kept from before): HTTP %d %v", got.status, got.body)
+	}
+	if got := postJSON(t, admin+"/inbound", "", map[string]any{"from": "+" + candidate, "text": "Hallo"}); got.status != http.StatusCreated {
+		t.Fatalf("inbound: HTTP %d %v", got.status, got.body)
+	}
+	waitIdle(t, emu)
+	mu.Lock()
+	defer mu.Unlock()
+	if posts != 1 {
+		t.Errorf("the receiver got %d webhooks, want 1", posts)
 	}
 }

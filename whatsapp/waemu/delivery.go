@@ -188,11 +188,12 @@ func sign(secret string, body []byte) string {
 }
 
 // Subscribe performs Meta's callback URL verification against WebhookURL:
-// a GET with hub.mode=subscribe, hub.verify_token=VerifyToken and a random
+// a GET with hub.mode=subscribe, hub.verify_token (Options.VerifyToken, or
+// the one SetWebhook gave) and a random
 // hub.challenge, which must be answered with 200 and the challenge as body.
 func (e *Emulator) Subscribe(ctx context.Context) error {
 	e.mu.Lock()
-	target := e.webhookURL
+	target, token := e.webhookURL, e.verifyToken
 	e.mu.Unlock()
 	if target == "" {
 		return errors.New("waemu: no webhook URL configured")
@@ -204,7 +205,7 @@ func (e *Emulator) Subscribe(ctx context.Context) error {
 	challenge := strconv.FormatUint(binary.BigEndian.Uint64(randomBytes(8))%10_000_000_000, 10)
 	q := u.Query()
 	q.Set("hub.mode", "subscribe")
-	q.Set("hub.verify_token", e.opts.VerifyToken)
+	q.Set("hub.verify_token", token)
 	q.Set("hub.challenge", challenge)
 	u.RawQuery = q.Encode()
 	rctx, cancel := context.WithTimeout(ctx, e.opts.WebhookTimeout)

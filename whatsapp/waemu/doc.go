@@ -22,7 +22,8 @@
 //	POST /_emulator/errors                       send a value-level errors webhook (JSON ValueError)
 //	GET  /_emulator/deliveries                   webhook deliveries with their attempts
 //	POST /_emulator/faults                       make the next send fail (JSON Fault)
-//	POST /_emulator/subscribe                    run Meta's GET verification against WebhookURL
+//	POST /_emulator/subscribe                    run Meta's GET verification against WebhookURL; an optional
+//	                                             JSON Webhook body sets the callback URL and verify token first
 //
 // The /_emulator/ endpoints have no authentication: never expose the
 // emulator beyond loopback or a private demo network.

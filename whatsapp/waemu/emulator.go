@@ -118,6 +118,7 @@ type Emulator struct {
 
 	mu          sync.Mutex
 	webhookURL  string
+	verifyToken string
 	templates   map[templateKey]Template
 	windows     map[windowKey]time.Time
 	media       map[string]*mediaFile
@@ -151,16 +152,17 @@ func New(opts Options) (*Emulator, error) {
 	}
 	applyDefaults(&opts)
 	e := &Emulator{
-		opts:       opts,
-		now:        opts.Now,
-		log:        opts.Logger,
-		client:     opts.HTTPClient,
-		jobs:       make(chan *job, opts.QueueSize),
-		webhookURL: opts.WebhookURL,
-		templates:  make(map[templateKey]Template),
-		windows:    make(map[windowKey]time.Time),
-		media:      make(map[string]*mediaFile),
-		convs:      make(map[convKey]conversation),
+		opts:        opts,
+		now:         opts.Now,
+		log:         opts.Logger,
+		client:      opts.HTTPClient,
+		jobs:        make(chan *job, opts.QueueSize),
+		webhookURL:  opts.WebhookURL,
+		verifyToken: opts.VerifyToken,
+		templates:   make(map[templateKey]Template),
+		windows:     make(map[windowKey]time.Time),
+		media:       make(map[string]*mediaFile),
+		convs:       make(map[convKey]conversation),
 	}
 	for _, t := range opts.Templates {
 		if err := e.RegisterTemplate(t); err != nil {
@@ -297,6 +299,14 @@ func (e *Emulator) WaitIdle(ctx context.Context) error {
 func (e *Emulator) SetWebhookURL(u string) {
 	e.mu.Lock()
 	e.webhookURL = u
+	e.mu.Unlock()
+}
+
+// SetWebhook changes the callback URL and the verify token, as entering
+// them in Meta's app dashboard does; Subscribe then verifies them.
+func (e *Emulator) SetWebhook(callbackURL, verifyToken string) {
+	e.mu.Lock()
+	e.webhookURL, e.verifyToken = callbackURL, verifyToken
 	e.mu.Unlock()
 }
 
