@@ -46,9 +46,15 @@ func IsMobilePhone(e164 string) bool {
 
 // FormatPhone writes an E.164 number the way people read it, in the
 // international format with its groups: "+31135330297" becomes
-// "+31 13 533 0297". Anything that is not a number is returned unchanged.
+// "+31 13 533 0297". Digits alone are read as an international number, as
+// WhatsApp reports a display number ("31200000000"). Anything that is not
+// a number is returned unchanged.
 func FormatPhone(e164 string) string {
-	n, err := phonenumbers.Parse(e164, DefaultPhoneRegion)
+	s := strings.TrimSpace(e164)
+	if s != "" && !strings.HasPrefix(s, "+") {
+		s = "+" + s
+	}
+	n, err := phonenumbers.Parse(s, DefaultPhoneRegion)
 	if err != nil || !phonenumbers.IsValidNumber(n) {
 		return e164
 	}

@@ -39,11 +39,14 @@ func TestIsMobilePhone(t *testing.T) {
 
 func TestFormatPhone(t *testing.T) {
 	for in, want := range map[string]string{
-		"+31135330297": "+31 13 533 0297",
-		"+31638964311": "+31 6 38964311",
-		"+32470123456": "+32 470 12 34 56",
-		"+999":         "+999",
-		"":             "",
+		"+31135330297":  "+31 13 533 0297",
+		"+31638964311":  "+31 6 38964311",
+		"+32470123456":  "+32 470 12 34 56",
+		"31200000000":   "+31 20 000 0000",
+		" +31200000000": "+31 20 000 0000",
+		"+999":          "+999",
+		"phone":         "phone",
+		"":              "",
 	} {
 		if got := recrubo.FormatPhone(in); got != want {
 			t.Errorf("FormatPhone(%q) = %q, want %q", in, got, want)

@@ -54,7 +54,7 @@ func (s *Service) checkNumber(ctx context.Context, tenant *recrubo.Tenant) (recr
 		check.Error = recrubo.ErrorMessage(err)
 		return check, err
 	}
-	check.OK, check.DisplayPhoneNumber, check.VerifiedName, check.QualityRating = true, pn.DisplayPhoneNumber, pn.VerifiedName, pn.QualityRating
+	check.OK, check.DisplayPhoneNumber, check.VerifiedName, check.QualityRating = true, recrubo.FormatPhone(pn.DisplayPhoneNumber), pn.VerifiedName, pn.QualityRating
 	return check, nil
 }
 

@@ -100,7 +100,7 @@ func (s *Server) handleVerifyLink(c *fiber.Ctx) error {
 	}
 	lang = templates.NormalizeLang(lang)
 	action := "/verify/" + url.PathEscape(token) + "?lang=" + lang
-	return s.verifyPage(c, t, lang, "verify link", action, "", pageSecurity{})
+	return s.verifyPage(c, t, lang, verifiedByLink, action, "", pageSecurity{})
 }
 
 // handleVerifySync serves GET /verify/:token/sync: the tenant's sync
@@ -161,12 +161,7 @@ func (s *Server) handleVerifyEmbed(c *fiber.Ctx) error {
 	if !ok {
 		return recrubo.E(recrubo.EFORBIDDEN, "verify.error.admin_only")
 	}
-	by := v.User.FullName()
-	if by == "" {
-		by = "Carerix user " + v.User.ID
-	} else {
-		by += " (Carerix user " + v.User.ID + ")"
-	}
+	by := verifiedByUser(v.User.FullName(), v.User.ID)
 	// The run button posts back to this very URL (whose query is the
 	// URL proof) or, after a sign-in, with the session token.
 	action := "/embed/" + url.PathEscape(v.Tenant.Slug) + "/verify?" + string(c.Request().URI().QueryString())
@@ -266,7 +261,7 @@ func (s *Server) renderVerify(c *fiber.Ctx, status int, t *recrubo.Tenant, v ver
 			summary, summaryState = cat.T(lang, "verify.summary_fail", failed, len(res.Items)), "fail"
 		}
 		verified = strconv.FormatBool(res.Verified)
-		lastRun = tr("verify.last_run", templates.FormatDateTimeZone(lang, v.rec.At, t.Location()), v.rec.By)
+		lastRun = tr("verify.last_run", templates.FormatDateTimeZone(lang, v.rec.At, t.Location()), verifierText(tr, v.rec.By))
 		runLabel = tr("verify.run_again")
 	}
 	return s.renderPage(c, status, "verify", lang, tr("verify.title"), templates.Values{
@@ -332,4 +327,35 @@ func itemArgs(it verify.Item, lang string, loc *time.Location, tr func(string, .
 		args = append(args, strings.Join(parts, "; "))
 	}
 	return args
+}
+
+// Who ran the checks, as stored with the run and shown by "tenant show"
+// (in English, for the operator): the verify link, or a Carerix user by
+// name and id.
+const (
+	verifiedByLink   = "verify link"
+	verifiedByPrefix = "Carerix user "
+)
+
+// verifiedByUser is how a run by a Carerix user is recorded.
+func verifiedByUser(name, id string) string {
+	if name == "" {
+		return verifiedByPrefix + id
+	}
+	return name + " (" + verifiedByPrefix + id + ")"
+}
+
+// verifierText shows who ran the checks in the page's language; a record
+// of another form is shown as it is.
+func verifierText(tr func(key string, args ...string) string, by string) string {
+	if by == verifiedByLink {
+		return tr("verify.by_link")
+	}
+	if id, ok := strings.CutPrefix(by, verifiedByPrefix); ok {
+		return tr("verify.by_user_id", id)
+	}
+	if name, rest, ok := strings.Cut(by, " ("+verifiedByPrefix); ok && strings.HasSuffix(rest, ")") {
+		return tr("verify.by_user", name, strings.TrimSuffix(rest, ")"))
+	}
+	return by
 }

@@ -637,6 +637,9 @@ func testVerifyEmbed(t *testing.T, backend string) {
 	if !strings.Contains(tn.VerifiedBy, f.admin.ID) {
 		t.Errorf("VerifiedBy = %q, want the Carerix user", tn.VerifiedBy)
 	}
+	if !strings.Contains(body, "(Carerix-gebruiker "+f.admin.ID+")") && !strings.Contains(body, "(Carerix user "+f.admin.ID+")") {
+		t.Errorf("the page does not name the admin who ran the checks:\n%s", body)
+	}
 	if resp, _ := f.get(t, q(plain)); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("non-admin: status %d", resp.StatusCode)
 	}
@@ -703,9 +706,12 @@ func testVerifyGetIsReadOnly(t *testing.T, backend string) {
 	if got := checklistStates(t, body); len(got) != len(ran) {
 		t.Errorf("the page shows %v, want the last run's %v", got, ran)
 	}
-	if !strings.Contains(body, "Last checked on") || !strings.Contains(body, "by verify link") ||
+	if !strings.Contains(body, "Last checked on") || !strings.Contains(body, "by the verify link") ||
 		!strings.Contains(body, "Run the checks again") {
 		t.Errorf("the page does not say when the checks last ran:\n%s", body)
+	}
+	if _, nl := f.get(t, "/verify/"+link+"?lang=nl"); !strings.Contains(nl, "door de controlelink") {
+		t.Errorf("the Dutch page does not say who ran the checks in Dutch:\n%s", nl)
 	}
 	if after := f.carerixCalls(); after != before {
 		t.Errorf("opening the link again made %d Carerix calls, want none", after-before)

@@ -57,7 +57,7 @@ func TestWhatsAppCheck(t *testing.T) {
 				}
 				return nil
 			})
-			if it.Args[0] != "31200000000" || it.Args[1] != "Recruitment Demo" || it.Args[2] != "2" || it.At.IsZero() {
+			if it.Args[0] != "+31 20 000 0000" || it.Args[1] != "Recruitment Demo" || it.Args[2] != "2" || it.At.IsZero() {
 				t.Errorf("passing check = %+v", it)
 			}
 			if err := e.Emu.SimulateError(waemu.ValueError{Code: 131042, Title: "Business eligibility payment issue"}); err != nil {
