@@ -238,7 +238,10 @@
 // fields; each profile serves it without the definitions and fields it
 // lists (profile.go), and Options.RemoveFields takes out further
 // "Type.field" entries (e.g. "CRMatch.statusInfo"; an entry the profile's
-// schema does not have makes New fail). The served SDL is what
+// schema does not have makes New fail); Server.RemoveFields does the same
+// while the server runs, as when a tenant's Carerix changes under a
+// running integration (assumed: Carerix documents no such change, but a
+// schema that changes is what the product must survive). The served SDL is what
 // introspection (__schema, __type) reports; a query selecting a field it
 // lacks fails validation as graphql-go reports it (HTTP 200, no data,
 // errors[0].message `Cannot query field "stableHash" on type

@@ -155,7 +155,7 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 	}
 	rs := &reqState{p: p}
 	ctx := context.WithValue(r.Context(), reqStateKey{}, rs)
-	resp := s.schema.Exec(ctx, req.Query, req.OperationName, req.Variables)
+	resp := s.served.Load().schema.Exec(ctx, req.Query, req.OperationName, req.Variables)
 	rs.mu.Lock()
 	fault := rs.fault
 	rs.mu.Unlock()

@@ -128,14 +128,22 @@ func SchemaFor(p Profile) (string, error) {
 	return editSDL(schemaSDL, rulesFor(p).remove)
 }
 
+// checkFieldNames checks that every entry names a field as "Type.field".
+func checkFieldNames(fields []string) error {
+	for _, f := range fields {
+		typ, field, ok := strings.Cut(f, ".")
+		if !ok || typ == "" || field == "" || strings.Contains(field, ".") {
+			return fmt.Errorf("RemoveFields entry %q: want \"Type.field\"", f)
+		}
+	}
+	return nil
+}
+
 // servedSDL derives the schema a server serves: the profile's, without
 // the extra fields of Options.RemoveFields ("Type.field" each).
 func servedSDL(r profileRules, extra []string) (string, error) {
-	for _, f := range extra {
-		typ, field, ok := strings.Cut(f, ".")
-		if !ok || typ == "" || field == "" || strings.Contains(field, ".") {
-			return "", fmt.Errorf("RemoveFields entry %q: want \"Type.field\"", f)
-		}
+	if err := checkFieldNames(extra); err != nil {
+		return "", err
 	}
 	sdl, err := editSDL(schemaSDL, r.remove)
 	if err != nil {

@@ -7,10 +7,13 @@ import (
 	"github.com/graph-gophers/graphql-go/ast"
 )
 
+// fieldSet holds the fields of each object type of a schema, by type name.
+type fieldSet map[string]map[string]bool
+
 // schemaFields lists the fields of every object type of a parsed schema,
 // by type name: what qualifier keys and sort properties may name.
-func schemaFields(schema *graphql.Schema) map[string]map[string]bool {
-	out := map[string]map[string]bool{}
+func schemaFields(schema *graphql.Schema) *fieldSet {
+	out := fieldSet{}
 	for name, t := range schema.AST().Types {
 		obj, ok := t.(*ast.ObjectTypeDefinition)
 		if !ok {
@@ -22,12 +25,12 @@ func schemaFields(schema *graphql.Schema) map[string]map[string]bool {
 		}
 		out[name] = fields
 	}
-	return out
+	return &out
 }
 
 // docsFields are the object fields of the docs profile's schema. Built
 // once and never modified.
-var docsFields = sync.OnceValue(func() map[string]map[string]bool {
+var docsFields = sync.OnceValue(func() *fieldSet {
 	sdl, err := SchemaFor(ProfileDocs)
 	if err != nil {
 		panic("carerixemu: docs schema: " + err.Error())
@@ -37,4 +40,8 @@ var docsFields = sync.OnceValue(func() map[string]map[string]bool {
 
 // docsStore is an empty store that knows the docs schema, for checks that
 // need no data (ValidateQualifier).
-func docsStore() *Store { return &Store{rules: rulesFor(ProfileDocs), fields: docsFields()} }
+func docsStore() *Store {
+	s := &Store{rules: rulesFor(ProfileDocs)}
+	s.fields.Store(docsFields())
+	return s
+}

@@ -97,7 +97,7 @@ func TestEveryProfileSchemaParses(t *testing.T) {
 // TestQualifierKeysAreSchemaFields keeps the attribute table and the union
 // schema in step: every attribute of a typed entity is one of its fields.
 func TestQualifierKeysAreSchemaFields(t *testing.T) {
-	fields := schemaFields(graphql.MustParseSchema(schemaSDL, nil))
+	fields := *schemaFields(graphql.MustParseSchema(schemaSDL, nil))
 	for kind, attrs := range entityAttrs() {
 		typ, ok := fields[kind]
 		if !ok {

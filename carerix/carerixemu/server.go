@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	graphql "github.com/graph-gophers/graphql-go"
@@ -117,16 +118,17 @@ type Options struct {
 type Server struct {
 	*Store
 
-	opts   Options
-	rules  profileRules
-	sdl    string
-	log    *slog.Logger
-	ident  *identity
-	realm  *realmState
-	hooks  *webhooks.Service
-	schema *graphql.Schema
+	opts  Options
+	rules profileRules
+	log   *slog.Logger
+	ident *identity
+	realm *realmState
+	hooks *webhooks.Service
+	// served is the GraphQL schema served now, with its SDL.
+	served atomic.Pointer[servedSchema]
 	faults *faultState
 
+	schemaMu sync.Mutex // serialises RemoveFields
 	lifeMu   sync.Mutex
 	base     string
 	httpSrv  *http.Server
@@ -172,7 +174,7 @@ func New(opts Options) (*Server, error) {
 	if len(opts.Clients) == 0 {
 		opts.Clients = []Client{{ID: DefaultClientID, Secret: DefaultClientSecret}}
 	}
-	s := &Server{opts: opts, rules: rules, sdl: sdl, log: opts.Logger, faults: newFaultState(), base: strings.TrimRight(opts.BaseURL, "/")}
+	s := &Server{opts: opts, rules: rules, log: opts.Logger, faults: newFaultState(), base: strings.TrimRight(opts.BaseURL, "/")}
 	ident, err := newIdentity(opts.Realm, opts.SigningKey, opts.Clients, opts.TokenLifetime, opts.Now)
 	if err != nil {
 		return nil, fmt.Errorf("carerixemu: %w", err)
@@ -197,7 +199,21 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("carerixemu: %w", err)
 	}
 	s.Store = newStore(opts.Tenant, opts.Now, s.hooks, opts.EnglishStatusLabels, rules)
-	introspection := !opts.NoIntrospection
+	if err := s.serve(sdl); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// servedSchema is a parsed GraphQL schema and its SDL.
+type servedSchema struct {
+	sdl    string
+	schema *graphql.Schema
+}
+
+// serve parses sdl and serves it from now on.
+func (s *Server) serve(sdl string) error {
+	introspection := !s.opts.NoIntrospection
 	schema, err := graphql.ParseSchema(sdl, &resolver{srv: s},
 		graphql.MaxDepth(20),
 		graphql.MaxQueryLength(1<<20),
@@ -205,11 +221,27 @@ func New(opts Options) (*Server, error) {
 		graphql.RestrictIntrospection(func(context.Context) bool { return introspection }),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("carerixemu: parsing the %s schema: %w", profile, err)
+		return fmt.Errorf("carerixemu: parsing the %s schema: %w", s.opts.Profile, err)
 	}
-	s.schema = schema
-	s.fields = schemaFields(schema)
-	return s, nil
+	s.Store.fields.Store(schemaFields(schema))
+	s.served.Store(&servedSchema{sdl: sdl, schema: schema})
+	return nil
+}
+
+// RemoveFields takes fields ("Type.field", as Options.RemoveFields) out of
+// the served schema from now on, as when a tenant's Carerix changes under
+// a running integration: queries that select them fail validation.
+func (s *Server) RemoveFields(fields ...string) error {
+	s.schemaMu.Lock()
+	defer s.schemaMu.Unlock()
+	if err := checkFieldNames(fields); err != nil {
+		return fmt.Errorf("carerixemu: %w", err)
+	}
+	edited, err := editSDL(s.served.Load().sdl, fields)
+	if err != nil {
+		return fmt.Errorf("carerixemu: %w", err)
+	}
+	return s.serve(edited)
 }
 
 // Profile returns the profile the server serves.
@@ -217,7 +249,7 @@ func (s *Server) Profile() Profile { return s.opts.Profile }
 
 // SDL returns the GraphQL schema the server serves: its profile's, without
 // Options.RemoveFields.
-func (s *Server) SDL() string { return s.sdl }
+func (s *Server) SDL() string { return s.served.Load().sdl }
 
 // Webhooks returns the tenant's webhook service (delivery jobs, webhook
 // fault injection).

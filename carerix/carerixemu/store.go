@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu/webhooks"
@@ -50,8 +51,9 @@ type Store struct {
 	rules     profileRules
 	// fields are the fields of each object type the served schema has,
 	// which bound qualifier keys and sort properties; nil allows every
-	// attribute. Set once before the store is used.
-	fields map[string]map[string]bool
+	// attribute. Replaced whole when the served schema changes
+	// (Server.RemoveFields).
+	fields atomic.Pointer[fieldSet]
 
 	mu          sync.RWMutex
 	employees   table[Employee]
@@ -155,10 +157,11 @@ func (s *Store) eventFields(kind string, changed []string) []string {
 // hasField reports whether the served schema's type kind has field name
 // (true for everything when the store has no schema).
 func (s *Store) hasField(kind, name string) bool {
-	if s.fields == nil {
+	fields := s.fields.Load()
+	if fields == nil {
 		return true
 	}
-	f, typed := s.fields[kind]
+	f, typed := (*fields)[kind]
 	return !typed || f[name]
 }
 
