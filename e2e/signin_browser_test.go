@@ -143,6 +143,25 @@ func TestSignInThroughTheRealmInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Before any sign-in, the dashboard on Carerix's home page shows the
+	// sign-in page and nothing of the tenant, and the conversation list
+	// answers nothing without a session.
+	st.open(t, ctx, st.emuURL+"/home?user="+st.eva.ID)
+	home := st.frame(t, ctx)
+	waitFrame(t, home, `document.documentElement.dataset.ready === "true" && !!document.querySelector('[data-action="signin"]')`, 10*time.Second)
+	if txt, err := chromedp.Run(home, chromedp.Text(chromedp.CSS("h1"))); err != nil || txt != "Aanmelden met Carerix" {
+		t.Errorf("the dashboard frame before sign-in shows %q %v, want the sign-in page", txt, err)
+	}
+	if n, err := chromedp.Run(home, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart-trend, .list-item, .kpi").length`)); err != nil || n != 0 {
+		t.Errorf("the dashboard frame before sign-in shows %d charts, rows or figures (%v)", n, err)
+	}
+	if got, err := chromedp.Run(home, chromedp.Evaluate[string](`(async () => {
+			const res = await fetch("/embed/acme/api/conversations?view=all");
+			return String(res.status);
+		})()`, chromedp.EvalAwaitPromise)); err != nil || (got != "401" && got != "403") {
+		t.Errorf("the conversation list without a session answered %s %v, want 401 or 403", got, err)
+	}
+
 	// Eva opens Sanne in Carerix. The API gives no stableHash, so the
 	// frame asks her to sign in; the popup comes straight back (she is
 	// signed in to Carerix) and the inbox loads.
