@@ -37,29 +37,25 @@ func httpDo(t *testing.T, method, u string, header map[string]string, body []byt
 	return resp.StatusCode, resp.Header, string(b)
 }
 
-// TestDemoRepliesLikeProduction runs the demo and, as a recruiter in the
-// record page's inbox, replies to the sample candidate: the WhatsApp
-// emulator saw that candidate write, so the free text is delivered, not
-// refused with 131047. A photo the candidate sends shows up in the inbox.
-func TestDemoRepliesLikeProduction(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the whole demo")
-	}
+// startDemo runs the demo with a few candidates on free ports until the
+// test ends and returns what it printed once it runs.
+func startDemo(t *testing.T, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	var out, errOut clitest.Buffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"--candidates", "40", "--addr", "127.0.0.1:0", "--carerix-addr", "127.0.0.1:0",
-			"--whatsapp-addr", "127.0.0.1:0", "--data-dir", t.TempDir()}, clitest.Env(map[string]string{"LOG_LEVEL": "error"}), &out, &errOut)
+		done <- run(ctx, append([]string{"--candidates", "40", "--addr", "127.0.0.1:0", "--carerix-addr", "127.0.0.1:0",
+			"--whatsapp-addr", "127.0.0.1:0", "--data-dir", t.TempDir()}, args...), clitest.Env(map[string]string{"LOG_LEVEL": "error"}), &out, &errOut)
 	}()
-	defer func() {
+	t.Cleanup(func() {
 		cancel()
 		select {
 		case <-done:
 		case <-time.After(30 * time.Second):
 			t.Error("the demo did not stop")
 		}
-	}()
+	})
 	eventually.SucceedsWithin(t, time.Minute, "the demo running", func() error {
 		select {
 		case code := <-done:
@@ -71,14 +67,29 @@ func TestDemoRepliesLikeProduction(t *testing.T) {
 		}
 		return nil
 	})
-	printed := out.String()
-	find := func(re string) string {
-		m := regexp.MustCompile(re).FindStringSubmatch(printed)
-		if m == nil {
-			t.Fatalf("the demo did not print %s:\n%s", re, printed)
-		}
-		return m[1]
+	return out.String()
+}
+
+// findPrinted returns the first group of re in what the demo printed.
+func findPrinted(t *testing.T, printed, re string) string {
+	t.Helper()
+	m := regexp.MustCompile(re).FindStringSubmatch(printed)
+	if m == nil {
+		t.Fatalf("the demo did not print %s:\n%s", re, printed)
 	}
+	return m[1]
+}
+
+// TestDemoRepliesLikeProduction runs the demo and, as a recruiter in the
+// record page's inbox, replies to the sample candidate: the WhatsApp
+// emulator saw that candidate write, so the free text is delivered, not
+// refused with 131047. A photo the candidate sends shows up in the inbox.
+func TestDemoRepliesLikeProduction(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole demo")
+	}
+	printed := startDemo(t)
+	find := func(re string) string { return findPrinted(t, printed, re) }
 	record := find(`A candidate record, as Carerix shows it:\s+(\S+)`)
 	waURL := find(`(http://\S+)/_emulator/inbound`)
 	from := find(`"from":"(\d+)","text"`)
@@ -157,5 +168,36 @@ func TestDemoRepliesLikeProduction(t *testing.T) {
 	})
 	if code, h, _ := httpDo(t, "GET", base+mediaURL, auth, nil); code != 200 || h.Get("Content-Type") != "image/jpeg" {
 		t.Errorf("photo = %d %s", code, h.Get("Content-Type"))
+	}
+}
+
+// TestDemoOnTheObservedProfile runs the demo against Carerix as real
+// tenants show it: it prints the contract read (no stableHash), the realm
+// password its users sign in with, and the record page frames the
+// sign-in page, not an inbox.
+func TestDemoOnTheObservedProfile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole demo")
+	}
+	printed := startDemo(t, "--carerix-profile", "observed")
+	for _, want := range []string{"(profile observed)", "has no field stableHash", "recrubo-demo"} {
+		if !strings.Contains(printed, want) {
+			t.Errorf("the demo on the observed profile did not print %q:\n%s", want, printed)
+		}
+	}
+	record := findPrinted(t, printed, `A candidate record, as Carerix shows it:\s+(\S+)`)
+	_, _, page := httpDo(t, "GET", record, nil, nil)
+	src := regexp.MustCompile(`<iframe[^>]*src="([^"]+)"`).FindStringSubmatch(page)
+	if src == nil {
+		t.Fatalf("no inbox framed in the record page:\n%s", page)
+	}
+	inboxURL := html.UnescapeString(src[1])
+	if q, _ := url.Parse(inboxURL); q.Query().Get("rh") != "" || q.Query().Get("uh") != "" {
+		t.Errorf("the framed URL carries a stableHash proof the profile does not have: %s", inboxURL)
+	}
+	ru, _ := url.Parse(record)
+	code, _, frame := httpDo(t, "GET", inboxURL, map[string]string{"Sec-Fetch-Dest": "iframe", "Referer": ru.Scheme + "://" + ru.Host + "/"}, nil)
+	if code != 200 || !strings.Contains(frame, "Aanmelden met Carerix") || strings.Contains(frame, "candidate-name") {
+		t.Errorf("the framed page is not the sign-in page (%d):\n%s", code, frame)
 	}
 }
