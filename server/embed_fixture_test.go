@@ -45,9 +45,17 @@ type embedFixture struct {
 
 func newEmbedFixture(t testing.TB, backend string) *embedFixture {
 	t.Helper()
+	return newEmbedFixtureOn(t, backend, carerixemu.ProfileDocs)
+}
+
+// newEmbedFixtureOn is newEmbedFixture against Carerix of profile p. Its
+// realm signs viewers in (the observed profile has no stableHash for the
+// URL proof).
+func newEmbedFixtureOn(t testing.TB, backend string, p carerixemu.Profile) *embedFixture {
+	t.Helper()
 	ctx := context.Background()
 	f := &embedFixture{t: t, now: embedNow}
-	f.emu = carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme", Now: func() time.Time { return f.now }})
+	f.emu = carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme", Profile: p, Now: func() time.Time { return f.now }})
 	env := storetest.NewEnv(t, backend)
 	f.db = env.Open(t, func(c *store.Config) { c.Now = func() time.Time { return f.now } })
 
@@ -83,6 +91,9 @@ func newEmbedFixture(t testing.TB, backend string) *embedFixture {
 		WhatsApp: recrubo.WhatsAppSettings{APIBaseURL: "http://127.0.0.1:1", PhoneNumberID: "1000", AccessToken: recrubo.NewSecret("wa-token")},
 		Language: "nl", TimeZone: "Europe/Amsterdam",
 	}
+	if p != carerixemu.ProfileDocs {
+		f.tenant.Embed.SignInClientID = carerixemu.DefaultPublicClientID
+	}
 	if err := f.db.CreateTenant(ctx, f.tenant); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +109,9 @@ func newEmbedFixture(t testing.TB, backend string) *embedFixture {
 		Category: recrubo.CategoryUtility, Status: recrubo.TemplateApproved, Body: "Hoi {{1}}, er is nieuws over {{2}}.", Variables: 2}); err != nil {
 		t.Fatal(err)
 	}
-	f.srv = newEmbedServer(t, f.db, f.now)
+	f.srv = newEmbedServerClock(t, f.db, func() time.Time { return f.now }, func(d *Deps) {
+		d.Embeds.SignIn = &embed.Realm{PublicURL: "http://127.0.0.1:1", Now: func() time.Time { return f.now }}
+	})
 	return f
 }
 
