@@ -381,8 +381,10 @@ type ConversationFilter struct {
 	// Query matches the candidate's name (folding case, diacritics and
 	// ligatures: "yilmaz" finds "Yılmaz", "IJzerman" finds "Ĳzerman") or
 	// e-mail address, or, typed as a phone number in any notation, the
-	// phone number (see PhoneSearchDigits).
-	Query string
+	// phone number (see PhoneSearchDigits), read as a number of
+	// PhoneRegion (the tenant's) when written without a country code.
+	Query       string
+	PhoneRegion string
 	// After, when set, continues the listing after that row: keyset
 	// paging in the list's order, stable while conversations change.
 	After *ListCursor

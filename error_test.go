@@ -107,6 +107,7 @@ func TestTenantValidation(t *testing.T) {
 		{"missing admin secret", func(t *recrubo.Tenant) { t.Admin.ClientSecret = recrubo.Secret{} }, "admin.client_secret"},
 		{"bad language", func(t *recrubo.Tenant) { t.Language = "de" }, "language"},
 		{"bad zone", func(t *recrubo.Tenant) { t.TimeZone = "Mars/Olympus" }, "time_zone"},
+		{"bad phone region", func(t *recrubo.Tenant) { t.PhoneRegion = "Nederland" }, "phone_region"},
 		{"duplicate status", func(t *recrubo.Tenant) { t.Filters.CandidateStatuses = []string{"Actief", "Actief"} }, "filters.candidate_statuses"},
 	}
 	for _, tt := range tests {

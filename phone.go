@@ -9,13 +9,15 @@ import (
 )
 
 // DefaultPhoneRegion is the region assumed for numbers written without a
-// country code: Carerix's customers are Dutch staffing agencies.
+// country code unless the tenant names its own (Tenant.PhoneRegion):
+// most of Carerix's customers are Dutch staffing agencies.
 const DefaultPhoneRegion = "NL"
 
 // NormalizePhone returns raw as an E.164 number ("06-12345678" becomes
-// "+31612345678"), reading numbers without a country code as Dutch. It
-// returns EINVALID for text that is not a valid phone number.
-func NormalizePhone(raw string) (string, error) {
+// "+31612345678"), reading numbers without a country code as numbers of
+// region (an ISO 3166 code; DefaultPhoneRegion when empty). It returns
+// EINVALID for text that is not a valid phone number.
+func NormalizePhone(raw, region string) (string, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
 		return "", Errorf(EINVALID, "No phone number.")
@@ -23,11 +25,19 @@ func NormalizePhone(raw string) (string, error) {
 	if strings.HasPrefix(s, "00") {
 		s = "+" + s[2:]
 	}
-	n, err := phonenumbers.Parse(s, DefaultPhoneRegion)
+	n, err := phonenumbers.Parse(s, phoneRegion(region))
 	if err != nil || !phonenumbers.IsValidNumber(n) {
 		return "", &Error{Code: EINVALID, Message: fmt.Sprintf("%q is not a valid phone number.", raw), Err: err}
 	}
 	return phonenumbers.Format(n, phonenumbers.E164), nil
+}
+
+// phoneRegion is region, or DefaultPhoneRegion when it is empty.
+func phoneRegion(region string) string {
+	if region == "" {
+		return DefaultPhoneRegion
+	}
+	return region
 }
 
 // IsMobilePhone reports whether an E.164 number is a mobile (or could be
@@ -69,12 +79,12 @@ const phoneFormatting = " -./()+\u00a0"
 // "+") contains when it matches query typed as a phone number, or "" when
 // query is not one (it holds anything but digits and formatting). The
 // query is read the way stored numbers are normalised (NormalizePhone,
-// DefaultPhoneRegion): a whole number in any notation ("0638964311",
+// the tenant's region): a whole number in any notation ("0638964311",
 // "06-38964311", "06 38 96 43 11", "+31 6 3896 4311", "0031…") becomes its
 // full digits; a part of one keeps its digits, with a leading
 // international prefix ("00") dropped and a leading national prefix ("0")
 // replaced by the country code, so "06 389" finds "+31638964311" too.
-func PhoneSearchDigits(query string) string {
+func PhoneSearchDigits(query, region string) string {
 	q := strings.TrimSpace(query)
 	var b strings.Builder
 	for _, r := range q {
@@ -90,17 +100,18 @@ func PhoneSearchDigits(query string) string {
 	if digits == "" {
 		return ""
 	}
-	if e164, err := NormalizePhone(q); err == nil {
+	if e164, err := NormalizePhone(q, region); err == nil {
 		return strings.TrimPrefix(e164, "+")
 	}
-	ndd := phonenumbers.GetNddPrefixForRegion(DefaultPhoneRegion, true)
+	region = phoneRegion(region)
+	ndd := phonenumbers.GetNddPrefixForRegion(region, true)
 	switch {
 	case strings.HasPrefix(q, "+"):
 		return digits
 	case strings.HasPrefix(digits, "00"):
 		return digits[2:]
 	case ndd != "" && strings.HasPrefix(digits, ndd):
-		cc := phonenumbers.GetCountryCodeForRegion(DefaultPhoneRegion)
+		cc := phonenumbers.GetCountryCodeForRegion(region)
 		return strconv.Itoa(cc) + digits[len(ndd):]
 	}
 	return digits
@@ -118,13 +129,14 @@ const (
 )
 
 // WhatsAppNumber returns the number to message a candidate on: their
-// mobile number in E.164, validated as a mobile number. A mobile number
-// written in the phone field counts too; a landline never does. Without
-// one it returns "" and why.
-func WhatsAppNumber(mobile, phone string) (string, MobileProblem) {
+// mobile number in E.164, validated as a mobile number, read as a number
+// of region when written without a country code. A mobile number written
+// in the phone field counts too; a landline never does. Without one it
+// returns "" and why.
+func WhatsAppNumber(mobile, phone, region string) (string, MobileProblem) {
 	problem := MobileMissing
 	if m := strings.TrimSpace(mobile); m != "" {
-		n, err := NormalizePhone(m)
+		n, err := NormalizePhone(m, region)
 		if err == nil && IsMobilePhone(n) {
 			return n, ""
 		}
@@ -134,7 +146,7 @@ func WhatsAppNumber(mobile, phone string) (string, MobileProblem) {
 		}
 	}
 	if p := strings.TrimSpace(phone); p != "" {
-		n, err := NormalizePhone(p)
+		n, err := NormalizePhone(p, region)
 		if err == nil && IsMobilePhone(n) {
 			return n, ""
 		}

@@ -16,15 +16,35 @@ func TestNormalizePhone(t *testing.T) {
 		{"+32 470 12 34 56", "+32470123456"},
 	}
 	for _, tt := range tests {
-		got, err := recrubo.NormalizePhone(tt.in)
+		got, err := recrubo.NormalizePhone(tt.in, "")
 		if err != nil || got != tt.want {
 			t.Errorf("NormalizePhone(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
 	}
 	for _, bad := range []string{"", "   ", "geen", "<script>alert(1)</script>", "06-123", "+999 1234"} {
-		if got, err := recrubo.NormalizePhone(bad); err == nil || recrubo.ErrorCode(err) != recrubo.EINVALID {
+		if got, err := recrubo.NormalizePhone(bad, "NL"); err == nil || recrubo.ErrorCode(err) != recrubo.EINVALID {
 			t.Errorf("NormalizePhone(%q) = %q, %v; want EINVALID", bad, got, err)
 		}
+	}
+}
+
+// TestNormalizePhoneInTheTenantsRegion: a number without a country code
+// is read in the tenant's region; one with a country code is the same
+// anywhere.
+func TestNormalizePhoneInTheTenantsRegion(t *testing.T) {
+	for _, tt := range []struct{ in, region, want string }{
+		{"0470 12 34 56", "BE", "+32470123456"},
+		{"06-12345678", "NL", "+31612345678"},
+		{"0151 23456789", "DE", "+4915123456789"},
+		{"+31 6 12345678", "BE", "+31612345678"},
+		{"0031612345678", "DE", "+31612345678"},
+	} {
+		if got, err := recrubo.NormalizePhone(tt.in, tt.region); err != nil || got != tt.want {
+			t.Errorf("NormalizePhone(%q, %s) = %q, %v; want %q", tt.in, tt.region, got, err, tt.want)
+		}
+	}
+	if got, err := recrubo.NormalizePhone("0470 12 34 56", "NL"); err == nil {
+		t.Errorf("a Belgian number read as Dutch = %q, want an error", got)
 	}
 }
 
@@ -72,8 +92,14 @@ func TestPhoneSearchDigits(t *testing.T) {
 		"   ":              "",
 		"sanne@example.nl": "",
 	} {
-		if got := recrubo.PhoneSearchDigits(in); got != want {
+		if got := recrubo.PhoneSearchDigits(in, "NL"); got != want {
 			t.Errorf("PhoneSearchDigits(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// In a Belgian tenant the national prefix stands for +32.
+	for in, want := range map[string]string{"0470 12 34 56": "32470123456", "0470 12": "3247012", "+31 6 3896": "3163896"} {
+		if got := recrubo.PhoneSearchDigits(in, "BE"); got != want {
+			t.Errorf("PhoneSearchDigits(%q, BE) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -94,7 +120,7 @@ func TestWhatsAppNumberIsAMobileNeverALandline(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, problem := recrubo.WhatsAppNumber(tc.mobile, tc.phone)
+			got, problem := recrubo.WhatsAppNumber(tc.mobile, tc.phone, "NL")
 			if got != tc.want || problem != tc.problem {
 				t.Errorf("WhatsAppNumber(%q, %q) = %q, %q; want %q, %q", tc.mobile, tc.phone, got, problem, tc.want, tc.problem)
 			}

@@ -42,6 +42,10 @@ type Tenant struct {
 	// IANA zone in which times are shown.
 	Language string `json:"language" yaml:"language" validate:"required,oneof=nl en"`
 	TimeZone string `json:"time_zone" yaml:"time_zone" validate:"required,timezone"`
+	// PhoneRegion is the country (ISO 3166 code, "NL" by default) whose
+	// numbers candidates and recruiters write without a country code:
+	// "0470 12 34 56" is Belgian for a tenant in BE.
+	PhoneRegion string `json:"phone_region" yaml:"phone_region" validate:"omitempty,iso3166_1_alpha2"`
 
 	// VerifiedAt and VerifiedBy record the admin's successful verification.
 	VerifiedAt time.Time `json:"verified_at,omitzero" yaml:"verified_at,omitempty"`
@@ -264,6 +268,10 @@ func (t *Tenant) Normalize() {
 	}
 	if t.TimeZone == "" {
 		t.TimeZone = DefaultTimeZone
+	}
+	t.PhoneRegion = strings.ToUpper(strings.TrimSpace(t.PhoneRegion))
+	if t.PhoneRegion == "" {
+		t.PhoneRegion = DefaultPhoneRegion
 	}
 	t.Carerix.APIBaseURL = strings.TrimSuffix(strings.TrimSpace(t.Carerix.APIBaseURL), "/")
 	t.Carerix.IdentityBaseURL = strings.TrimSuffix(strings.TrimSpace(t.Carerix.IdentityBaseURL), "/")

@@ -230,7 +230,7 @@ func (ls *layoutStack) seed(t *testing.T) {
 		e, err := ls.emu.CreateEmployee(ctx, carerixemu.EmployeeFields{FirstName: carerixemu.Str(first), LastName: carerixemu.Str(last),
 			MobileNumber: carerixemu.Str(mobile), Status: carerixemu.Str("Actief"), Owner: carerixemu.Str(ls.user.ID)})
 		must(err)
-		phone, err := recrubo.NormalizePhone(mobile)
+		phone, err := recrubo.NormalizePhone(mobile, "NL")
 		must(err)
 		_, err = ls.db.UpsertCandidate(ctx, &recrubo.Candidate{TenantID: tid, ID: e.ID, FirstName: first, LastName: last, Mobile: mobile,
 			PhoneE164: phone, Email: strings.ToLower(strings.ReplaceAll(first, " ", ".")) + ".met.een.heel.lang.adres@voorbeeld-uitzendbureau.nl",

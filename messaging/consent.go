@@ -71,7 +71,11 @@ func (s *Service) OptOut(ctx context.Context, tenantID, phone, source string) er
 }
 
 func (s *Service) setConsent(ctx context.Context, tenantID, phone string, out bool, source string) error {
-	e164, err := recrubo.NormalizePhone(phone)
+	t, err := s.store.TenantByID(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	e164, err := recrubo.NormalizePhone(phone, t.PhoneRegion)
 	if err != nil {
 		return err
 	}

@@ -82,7 +82,7 @@ var keywordTypes = map[string]bool{"text": true, "button": true, "interactive": 
 // senderPhone is the E.164 number of a WhatsApp sender; a wa_id that is not
 // a valid number is kept as "+digits" so the message is never dropped.
 func senderPhone(waID string) string {
-	if p, err := recrubo.NormalizePhone("+" + strings.TrimPrefix(waID, "+")); err == nil {
+	if p, err := recrubo.NormalizePhone("+"+strings.TrimPrefix(waID, "+"), ""); err == nil {
 		return p
 	}
 	return "+" + strings.TrimPrefix(waID, "+")

@@ -188,7 +188,7 @@ func (f *embedFixture) syncCandidate(e carerixemu.Employee) *recrubo.Candidate {
 		c.OwnerID = strconv.Itoa(e.OwnerID)
 	}
 	for _, raw := range []string{c.Mobile, c.Phone} {
-		if p, err := recrubo.NormalizePhone(raw); err == nil && raw != "" {
+		if p, err := recrubo.NormalizePhone(raw, f.tenant.PhoneRegion); err == nil && raw != "" {
 			c.PhoneE164 = p
 			break
 		}

@@ -38,9 +38,10 @@ func parseListQuery(c *fiber.Ctx) (listQuery, error) {
 	return q, nil
 }
 
-// filter converts the query to the store's filter for viewer.
-func (q listQuery) filter(viewerID string) recrubo.ConversationFilter {
-	f := recrubo.ConversationFilter{ViewerID: viewerID, UnreadOnly: q.Unread, Query: q.Query, Limit: listLimit}
+// filter converts the query to the store's filter for viewer, reading a
+// number typed without a country code in the tenant's region.
+func (q listQuery) filter(viewerID, phoneRegion string) recrubo.ConversationFilter {
+	f := recrubo.ConversationFilter{ViewerID: viewerID, UnreadOnly: q.Unread, Query: q.Query, PhoneRegion: phoneRegion, Limit: listLimit}
 	switch q.View {
 	case "mine":
 		f.AssigneeID = viewerID
@@ -83,7 +84,7 @@ func (s *Server) conversationList(ctx context.Context, p *embedPage, v *recrubo.
 // listRows renders the list's rows, or an empty state.
 func (s *Server) listRows(ctx context.Context, p *embedPage, viewerID string, q listQuery) (templates.HTML, error) {
 	d := s.deps.Embeds.Data
-	convs, err := d.ListConversations(ctx, p.tenant.ID, q.filter(viewerID))
+	convs, err := d.ListConversations(ctx, p.tenant.ID, q.filter(viewerID, p.tenant.PhoneRegion))
 	if err != nil {
 		return templates.HTML{}, err
 	}

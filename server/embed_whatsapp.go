@@ -257,7 +257,7 @@ func (p *embedPage) failureText(code, reason string) string {
 
 // mobileNotice explains why a candidate has no WhatsApp number.
 func (p *embedPage) mobileNotice(c *recrubo.Candidate) templates.HTML {
-	_, problem := recrubo.WhatsAppNumber(c.Mobile, c.Phone)
+	_, problem := recrubo.WhatsAppNumber(c.Mobile, c.Phone, p.tenant.PhoneRegion)
 	if problem == "" {
 		// Synced before numbers were checked: a landline is stored.
 		problem = recrubo.MobileLandline
@@ -266,15 +266,16 @@ func (p *embedPage) mobileNotice(c *recrubo.Candidate) templates.HTML {
 		return p.notice("warning", p.t("whatsapp.no_mobile_heading"), p.t("whatsapp.no_mobile_missing"))
 	}
 	number := strings.TrimSpace(c.Mobile)
-	if problem == recrubo.MobileLandline && (number == "" || !isLandline(number)) {
+	if problem == recrubo.MobileLandline && (number == "" || !isLandline(number, p.tenant.PhoneRegion)) {
 		number = strings.TrimSpace(c.Phone)
 	}
 	return p.notice("warning", p.t("whatsapp.no_mobile_heading"), p.t("whatsapp.no_mobile_"+string(problem), number))
 }
 
-// isLandline reports whether raw is a valid number that is not a mobile one.
-func isLandline(raw string) bool {
-	n, err := recrubo.NormalizePhone(raw)
+// isLandline reports whether raw is a valid number of region that is not
+// a mobile one.
+func isLandline(raw, region string) bool {
+	n, err := recrubo.NormalizePhone(raw, region)
 	return err == nil && !recrubo.IsMobilePhone(n)
 }
 

@@ -299,7 +299,7 @@ func (q *queries) ListConversations(ctx context.Context, tenantID string, f recr
 	if qs := strings.TrimSpace(f.Query); qs != "" {
 		p := arg(likePattern(qs))
 		match := []string{"c.search LIKE " + p + ` ESCAPE '\'`, "COALESCE(k.search, '') LIKE " + p + ` ESCAPE '\'`}
-		if digits := recrubo.PhoneSearchDigits(qs); digits != "" {
+		if digits := recrubo.PhoneSearchDigits(qs, f.PhoneRegion); digits != "" {
 			match = append(match, "c.phone LIKE "+arg("%"+likeEscape(digits)+"%")+` ESCAPE '\'`)
 		}
 		where = append(where, "("+strings.Join(match, " OR ")+")")

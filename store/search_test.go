@@ -15,7 +15,13 @@ import (
 // candidates' names (the phone number when there is none), sorted.
 func listNames(t *testing.T, db recrubo.Store, tenantID, query string) []string {
 	t.Helper()
-	got, err := db.ListConversations(t.Context(), tenantID, recrubo.ConversationFilter{ViewerID: "u1", Query: query})
+	return listNamesIn(t, db, tenantID, query, "")
+}
+
+// listNamesIn is listNames for a tenant whose numbers are of region.
+func listNamesIn(t *testing.T, db recrubo.Store, tenantID, query, region string) []string {
+	t.Helper()
+	got, err := db.ListConversations(t.Context(), tenantID, recrubo.ConversationFilter{ViewerID: "u1", Query: query, PhoneRegion: region})
 	must(t, err)
 	var names []string
 	for _, s := range got {
@@ -54,6 +60,17 @@ func TestConversationSearch(t *testing.T) {
 			} {
 				if got := listNames(t, db, tn.ID, query); !slices.Equal(got, want) {
 					t.Errorf("search %q found %v, want %v", query, got, want)
+				}
+			}
+			// A Belgian tenant's recruiters type Belgian numbers their way.
+			for query, want := range map[string][]string{
+				"0470 12 34 56":  {"+32470123456"},
+				"0470/12.34.56":  {"+32470123456"},
+				"+31 6 38964311": {"+31638964311"},
+				"0638964311":     nil,
+			} {
+				if got := listNamesIn(t, db, tn.ID, query, "BE"); !slices.Equal(got, want) {
+					t.Errorf("search %q in a Belgian tenant found %v, want %v", query, got, want)
 				}
 			}
 		}},

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -74,7 +75,9 @@ type tenantSettings struct {
 	} `json:"whatsapp"`
 	Language   string `json:"language"`
 	TimeZone   string `json:"time_zone"`
-	VerifiedBy string `json:"verified_by"`
+	// PhoneRegion is empty in settings stored before it existed: NL.
+	PhoneRegion string `json:"phone_region,omitempty"`
+	VerifiedBy  string `json:"verified_by"`
 }
 
 func toTenantSettings(t *recrubo.Tenant) tenantSettings {
@@ -104,6 +107,7 @@ func toTenantSettings(t *recrubo.Tenant) tenantSettings {
 	s.WhatsApp.ConnectedAt = microTime(t.WhatsApp.ConnectedAt)
 	s.Language = t.Language
 	s.TimeZone = t.TimeZone
+	s.PhoneRegion = t.PhoneRegion
 	s.VerifiedBy = t.VerifiedBy
 	return s
 }
@@ -134,6 +138,7 @@ func (s *tenantSettings) apply(t *recrubo.Tenant) {
 	t.WhatsApp.ConnectedAt = timeMicro(s.WhatsApp.ConnectedAt)
 	t.Language = s.Language
 	t.TimeZone = s.TimeZone
+	t.PhoneRegion = cmp.Or(s.PhoneRegion, recrubo.DefaultPhoneRegion)
 	t.VerifiedBy = s.VerifiedBy
 }
 

@@ -105,7 +105,7 @@ func (a *applier) candidate(ctx context.Context, id string, e *carerix.Employee,
 	if err != nil {
 		return "", err
 	}
-	c := toCandidate(a.t.ID, e, a.s.now())
+	c := toCandidate(a.t, e, a.s.now())
 	ok, err := a.upsert(ctx, recrubo.EntityCandidate, id, c.ModifiedAt, func(ctx context.Context, ds recrubo.DataStore) (bool, error) {
 		return ds.UpsertCandidate(ctx, c)
 	})

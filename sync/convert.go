@@ -8,12 +8,13 @@ import (
 	"github.com/recrubo/recrubo-carerix/carerix"
 )
 
-// toCandidate converts a Carerix candidate. The messaging number is their
-// mobile number, validated as a mobile number (recrubo.WhatsAppNumber);
-// empty when they have none, never a landline.
-func toCandidate(tenantID string, e *carerix.Employee, now time.Time) *recrubo.Candidate {
+// toCandidate converts a Carerix candidate of tenant t. The messaging
+// number is their mobile number, validated as a mobile number and read in
+// the tenant's region when written without a country code
+// (recrubo.WhatsAppNumber); empty when they have none, never a landline.
+func toCandidate(t *recrubo.Tenant, e *carerix.Employee, now time.Time) *recrubo.Candidate {
 	c := &recrubo.Candidate{
-		TenantID:       tenantID,
+		TenantID:       t.ID,
 		ID:             e.ID,
 		FirstName:      strings.TrimSpace(e.FirstName),
 		LastNamePrefix: strings.TrimSpace(e.LastNamePrefix),
@@ -27,7 +28,7 @@ func toCandidate(tenantID string, e *carerix.Employee, now time.Time) *recrubo.C
 		ModifiedAt:     e.ModificationDate,
 		SyncedAt:       now,
 	}
-	c.PhoneE164, _ = recrubo.WhatsAppNumber(c.Mobile, c.Phone)
+	c.PhoneE164, _ = recrubo.WhatsAppNumber(c.Mobile, c.Phone, t.PhoneRegion)
 	if e.Status != nil {
 		c.StatusID, c.StatusLabel = e.Status.ID, e.Status.Value
 	}

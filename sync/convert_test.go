@@ -17,7 +17,8 @@ func TestToCandidate(t *testing.T) {
 		PhoneNumber: "020-1234567", MobileNumber: "06-12345678", ModificationDate: mod, OwnerID: "7",
 		Status: &carerix.DataNode{ID: "s1", Value: "Actief"},
 	}
-	c := toCandidate("t1", e, now)
+	nl := &recrubo.Tenant{ID: "t1", PhoneRegion: "NL"}
+	c := toCandidate(nl, e, now)
 	if c.FullName() != "Eva van der Berg" || c.PhoneE164 != "+31612345678" || c.StatusID != "s1" || c.StatusLabel != "Actief" ||
 		c.OwnerID != "7" || !c.ModifiedAt.Equal(mod) || !c.SyncedAt.Equal(now) || c.TenantID != "t1" {
 		t.Errorf("toCandidate = %+v", c)
@@ -25,18 +26,28 @@ func TestToCandidate(t *testing.T) {
 	// No usable mobile: a landline is never the WhatsApp number; a mobile
 	// number in the phone field is.
 	e.MobileNumber = "onbekend"
-	if got := toCandidate("t1", e, now).PhoneE164; got != "" {
+	if got := toCandidate(nl, e, now).PhoneE164; got != "" {
 		t.Errorf("a landline became the WhatsApp number: %q", got)
 	}
 	e.PhoneNumber = "06 8765 4321"
-	if got := toCandidate("t1", e, now).PhoneE164; got != "+31687654321" {
+	if got := toCandidate(nl, e, now).PhoneE164; got != "+31687654321" {
 		t.Errorf("a mobile number in the phone field = %q", got)
 	}
 	e.PhoneNumber = ""
 	e.Status = nil
-	c = toCandidate("t1", e, now)
+	c = toCandidate(nl, e, now)
 	if c.PhoneE164 != "" || c.StatusID != "" {
 		t.Errorf("no phone/status: %+v", c)
+	}
+
+	// A Belgian tenant reads numbers without a country code as Belgian;
+	// the same digits are no Dutch mobile number.
+	e.MobileNumber = "0470 12 34 56"
+	if got := toCandidate(&recrubo.Tenant{ID: "t2", PhoneRegion: "BE"}, e, now).PhoneE164; got != "+32470123456" {
+		t.Errorf("a Belgian mobile number for a Belgian tenant = %q, want +32470123456", got)
+	}
+	if got := toCandidate(nl, e, now).PhoneE164; got != "" {
+		t.Errorf("a Belgian mobile number written without +32 for a Dutch tenant = %q, want none", got)
 	}
 }
 

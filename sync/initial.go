@@ -94,7 +94,7 @@ func (s *Syncer) RunInitial(ctx context.Context, t *recrubo.Tenant, r Reader, ru
 	if q, ok := sc.candidateQualifier(); ok {
 		if err := walk(ctx, s, checkpoint(recrubo.EntityCandidate), r.EmployeePage, k, employeeKey, q,
 			func(ctx context.Context, tx recrubo.Tx, e *carerix.Employee) error {
-				_, err := tx.UpsertCandidate(ctx, toCandidate(t.ID, e, s.now()))
+				_, err := tx.UpsertCandidate(ctx, toCandidate(t, e, s.now()))
 				return err
 			}); err != nil {
 			return fmt.Errorf("syncing candidates: %w", err)

@@ -183,7 +183,7 @@ func (e *Env) AddCandidate(tb testing.TB, id, first, mobile string) *recrubo.Can
 	c := &recrubo.Candidate{TenantID: e.Tenant.ID, ID: id, FirstName: first, LastName: "Test", Mobile: mobile,
 		ModifiedAt: e.Clock.Now()}
 	if mobile != "" {
-		p, err := recrubo.NormalizePhone(mobile)
+		p, err := recrubo.NormalizePhone(mobile, e.Tenant.PhoneRegion)
 		if err != nil {
 			tb.Fatal(err)
 		}
