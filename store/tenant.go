@@ -73,8 +73,8 @@ type tenantSettings struct {
 		BusinessAccountID string `json:"business_account_id,omitempty"`
 		ConnectedAt       int64  `json:"connected_at,omitempty"`
 	} `json:"whatsapp"`
-	Language   string `json:"language"`
-	TimeZone   string `json:"time_zone"`
+	Language string `json:"language"`
+	TimeZone string `json:"time_zone"`
 	// PhoneRegion is empty in settings stored before it existed: NL.
 	PhoneRegion string `json:"phone_region,omitempty"`
 	VerifiedBy  string `json:"verified_by"`
