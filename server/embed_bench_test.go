@@ -142,7 +142,9 @@ func BenchmarkEmbedInboxRenderUncached(b *testing.B) {
 	benchHandler(b, f)
 }
 
-func benchHandler(b *testing.B, f *embedFixture) {
+// benchHandler measures serving the candidate's inbox in memory; it
+// returns the size of the page.
+func benchHandler(b *testing.B, f *embedFixture) int {
 	h := f.srv.app.Handler()
 	var ctx fasthttp.RequestCtx
 	ctx.Request.SetRequestURI(f.candidateURL("nl"))
@@ -154,10 +156,12 @@ func benchHandler(b *testing.B, f *embedFixture) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	size := len(ctx.Response.Body())
 	for b.Loop() {
 		ctx.Response.Reset()
 		h(&ctx)
 	}
+	return size
 }
 
 // BenchmarkEmbedInboxHTMLTemplate renders the same inbox (same data, same
@@ -375,10 +379,12 @@ func BenchmarkEmbedInboxTemplates(b *testing.B) {
 // (the demo's busiest inbox) measured with wrk (2 threads, 16
 // connections) instead of the Go client, which costs the shared cores
 // less. Two baselines run in the same process, on the service's own
-// configuration (FiberConfig): a bare Fiber handler answering "ok", and one answering a copy
-// of the inbox page's bytes, which separates the cost of our stack from
-// the cost of moving the page. Rounds alternate so machine noise hits all
-// three alike. Skipped without /usr/bin/wrk.
+// configuration (FiberConfig): a bare Fiber handler answering "ok", and
+// one answering a copy of the inbox page's bytes, which separates the
+// cost of our stack from the cost of moving the page. A fourth round asks for the inbox
+// compressed (as browsers do), to tell whether compression wins on
+// loopback. Rounds alternate so machine noise hits all alike. Skipped
+// without /usr/bin/wrk.
 func BenchmarkEmbedInboxWrk(b *testing.B) {
 	if _, err := os.Stat("/usr/bin/wrk"); err != nil {
 		b.Skip("no /usr/bin/wrk")
@@ -387,6 +393,9 @@ func BenchmarkEmbedInboxWrk(b *testing.B) {
 	inboxURL := serve(b, f.srv.app) + f.candidateURL("nl")
 	hdr := http.Header{"Sec-Fetch-Dest": {"iframe"}, "Referer": {f.tenant.FrameOrigins[0] + "/record"}}
 	page := fetchBody(b, inboxURL, hdr)
+	packedHdr := hdr.Clone()
+	packedHdr.Set("Accept-Encoding", "gzip, deflate, br")
+	packedPage := fetchBody(b, inboxURL, packedHdr) // the client leaves it compressed
 	// The baselines run on the service's own configuration (write
 	// buffer, timeouts, limits), so only the work differs.
 	bare := fiber.New(FiberConfig(f.srv.cfg))
@@ -396,9 +405,12 @@ func BenchmarkEmbedInboxWrk(b *testing.B) {
 		return c.Send(page)
 	})
 	bareURL := serve(b, bare)
-	wrk := func(url string) float64 {
-		out, err := exec.Command("/usr/bin/wrk", "-t2", "-c16", "-d2s", "-H", "Sec-Fetch-Dest: iframe",
-			"-H", "Referer: "+f.tenant.FrameOrigins[0]+"/record", url).CombinedOutput()
+	wrk := func(url string, hdr ...string) float64 {
+		args := []string{"-t2", "-c16", "-d2s", "-H", "Sec-Fetch-Dest: iframe", "-H", "Referer: " + f.tenant.FrameOrigins[0] + "/record"}
+		for _, h := range hdr {
+			args = append(args, "-H", h)
+		}
+		out, err := exec.Command("/usr/bin/wrk", append(args, url)...).CombinedOutput()
 		if err != nil {
 			b.Fatalf("wrk: %v\n%s", err, out)
 		}
@@ -410,18 +422,21 @@ func BenchmarkEmbedInboxWrk(b *testing.B) {
 		return rps
 	}
 	for b.Loop() {
-		var inbox, ok, same float64
+		var inbox, ok, same, packed float64
 		for range 3 {
 			inbox += wrk(inboxURL)
 			ok += wrk(bareURL + "/")
 			same += wrk(bareURL + "/page")
+			packed += wrk(inboxURL, "Accept-Encoding: gzip, deflate, br")
 		}
 		b.ReportMetric(inbox/3, "inbox-req/s")
+		b.ReportMetric(packed/3, "inbox-br-req/s")
 		b.ReportMetric(ok/3, "bare-req/s")
 		b.ReportMetric(same/3, "bare-page-req/s")
 		b.ReportMetric(inbox/ok, "ratio")
 		b.ReportMetric(inbox/same, "ratio-same-bytes")
 		b.ReportMetric(float64(len(page)), "page-bytes")
+		b.ReportMetric(float64(len(packedPage)), "page-br-bytes")
 	}
 }
 
