@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 
+	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 )
 
@@ -105,16 +107,20 @@ func TestStaticAssetsOverHTTP(t *testing.T) {
 	}
 }
 
-// TestPagesCompressedOverHTTP compresses pages and JSON above a kilobyte
-// for clients that accept it, leaves small answers alone, and keeps a
-// compressed thread's entity tag working for the poll's 304.
+// TestPagesCompressedOverHTTP compresses pages and JSON above
+// compressMin for clients that accept it, leaves small answers alone, and
+// keeps a compressed thread's entity tag working for the poll's 304.
 func TestPagesCompressedOverHTTP(t *testing.T) {
 	f := newEmbedFixture(t, storetest.SQLite)
 	f.startConversation(time.Hour)
+	for i := range 30 {
+		f.addMessage(&recrubo.Message{Direction: recrubo.Inbound, Body: fmt.Sprintf("Bericht %d: %s", i, strings.Repeat("wanneer kun je beginnen? ", 8)),
+			Status: recrubo.StatusReceived, CreatedAt: f.now.Add(-time.Duration(100-i) * time.Hour), ProviderID: fmt.Sprintf("wamid.z%d", i)})
+	}
 	base := listen(t, f.srv.Serve)
 	framed := []string{"Sec-Fetch-Dest", "iframe", "Referer", f.tenant.FrameOrigins[0] + "/record"}
 	var token string
-	for _, c := range []struct{ accept, enc string }{{"", ""}, {"gzip", "gzip"}, {"gzip, deflate, br", "br"}} {
+	for _, c := range []struct{ accept, enc string }{{"", ""}, {"gzip", "gzip"}, {"gzip, deflate, br", "gzip"}, {"br", "br"}, {"gzip;q=0, br", "br"}} {
 		resp, body := rawGet(t, base+f.candidateURL("nl"), append(framed, "Accept-Encoding", c.accept)...)
 		if resp.StatusCode != 200 {
 			t.Fatalf("inbox = %d", resp.StatusCode)
@@ -180,7 +186,7 @@ func TestPickEncoding(t *testing.T) {
 		{"", ""}, {"identity", ""}, {"gzip", "gzip"}, {"gzip, deflate, br", "br"}, {"br;q=0, gzip", "gzip"},
 		{"gzip;q=1.0, br;q=0.5", "gzip"}, {"*", "br"}, {"*;q=0.1, br;q=0", "gzip"}, {"GZIP", "gzip"}, {"gzip;q=x, br", "br"},
 	} {
-		if got := pickEncoding(c.accept, "br", "gzip"); got != c.want {
+		if got := pickEncoding(c.accept, "br", "gzip"); got != c.want { // the static files' order
 			t.Errorf("pickEncoding(%q) = %q, want %q", c.accept, got, c.want)
 		}
 	}
