@@ -20,6 +20,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/andybalholm/brotli"
 )
@@ -72,14 +73,23 @@ type Assets struct {
 	files map[string]File   // hashed path → file
 }
 
-// New loads the assets embedded from static/files.
+// New returns the assets embedded from static/files. They are hashed and
+// compressed once per process (brotli at its best level takes a good
+// part of a second on a busy machine), on the first call; every call
+// returns the same read-only Assets.
 func New() (*Assets, error) {
+	return loadEmbedded()
+}
+
+// loadEmbedded loads the embedded assets on its first call and returns
+// the same result ever after; nothing changes them once loaded.
+var loadEmbedded = sync.OnceValues(func() (*Assets, error) {
 	sub, err := fs.Sub(embedded, "files")
 	if err != nil {
 		return nil, fmt.Errorf("opening embedded assets: %w", err)
 	}
 	return NewFromFS(sub)
-}
+})
 
 // NewFromFS loads every file below the root of fsys. Files and directories
 // whose names start with '.' are skipped. A file with an extension that has
