@@ -181,6 +181,21 @@ type Message struct {
 	FailedAt    time.Time
 }
 
+// MessageCursor is a place in a conversation's thread, whose messages are
+// ordered by CreatedAt (to the microsecond, as stored), then by ID: the
+// messages before it are the older ones. Two messages created in the
+// same microsecond keep their order by id, so paging never skips or
+// repeats one.
+type MessageCursor struct {
+	CreatedAt time.Time
+	ID        string
+}
+
+// Cursor is the place of m in its thread.
+func (m *Message) Cursor() MessageCursor {
+	return MessageCursor{CreatedAt: m.CreatedAt, ID: m.ID}
+}
+
 // The product's own reasons a message fails (Message.FailCode).
 const (
 	FailOptedOut     = "opted_out"     // the candidate opted out before it was sent
@@ -487,6 +502,10 @@ type ConversationStore interface {
 	MessageByProviderID(ctx context.Context, tenantID, providerID string) (*Message, error)
 	// Messages returns a conversation's newest limit messages, oldest first.
 	Messages(ctx context.Context, tenantID, conversationID string, limit int) ([]*Message, error)
+	// MessagesBefore returns the newest limit of the conversation's
+	// messages before the cursor (older ones), oldest first; with
+	// Messages it pages a thread back in time.
+	MessagesBefore(ctx context.Context, tenantID, conversationID string, before MessageCursor, limit int) ([]*Message, error)
 	// EachMessageSince calls fn with each of a tenant's messages created at
 	// or after since, oldest first, for the dashboard's figures; an error
 	// from fn stops the walk and is returned.

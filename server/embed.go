@@ -41,6 +41,9 @@ type EmbedDeps struct {
 	// vacancy is shown by its number, and unsynced matches are not
 	// counted.
 	Carerix EmbedCarerix
+	// ThreadPage is how many messages a thread shows at first, and how
+	// many older ones each "Older messages" adds. Default 30.
+	ThreadPage int
 }
 
 // EmbedCarerix reads records outside the mirror from a tenant's Carerix.
@@ -70,6 +73,7 @@ type EmbedData interface {
 	Conversation(ctx context.Context, tenantID, id string) (*recrubo.Conversation, error)
 	ConversationsByCandidate(ctx context.Context, tenantID, candidateID string) ([]*recrubo.Conversation, error)
 	Messages(ctx context.Context, tenantID, conversationID string, limit int) ([]*recrubo.Message, error)
+	MessagesBefore(ctx context.Context, tenantID, conversationID string, before recrubo.MessageCursor, limit int) ([]*recrubo.Message, error)
 	Message(ctx context.Context, tenantID, id string) (*recrubo.Message, error)
 	Templates(ctx context.Context, tenantID string) ([]*recrubo.MessageTemplate, error)
 	Consent(ctx context.Context, tenantID, phone string) (*recrubo.Consent, error)
@@ -119,6 +123,7 @@ func (s *Server) embedRoutes() {
 	api.Post("/token", s.handleEmbedRefresh)
 	api.Get("/conversations", s.handleConversationList)
 	api.Get("/candidate/:id/thread", s.handleThread)
+	api.Get("/candidate/:id/messages", s.handleOlderMessages)
 	api.Post("/candidate/:id/send", s.handleSend)
 	api.Post("/candidate/:id/read", s.handleMarkRead)
 	api.Post("/candidate/:id/assign", s.handleAssign)

@@ -162,7 +162,7 @@ func (s *Server) conversationAction(c *fiber.Ctx, fn func(EmbedMessenger, *embed
 // candidateConversation returns the session candidate's conversation, or
 // ENOTFOUND before the first message.
 func (s *Server) candidateConversation(c *fiber.Ctx, ses *embedSession) (*recrubo.Conversation, error) {
-	conv, _, err := s.loadThread(c.UserContext(), ses.Tenant, ses.Claims.RecordID)
+	conv, err := s.whatsAppConversation(c.UserContext(), ses.Tenant, ses.Claims.RecordID)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +174,7 @@ func (s *Server) candidateConversation(c *fiber.Ctx, ses *embedSession) (*recrub
 
 // answerThread answers an action with the thread as it is now.
 func (s *Server) answerThread(c *fiber.Ctx, ses *embedSession) error {
-	conv, msgs, err := s.loadThread(c.UserContext(), ses.Tenant, ses.Claims.RecordID)
+	conv, msgs, _, err := s.loadThread(c.UserContext(), ses.Tenant, ses.Claims.RecordID)
 	if err != nil {
 		return err
 	}

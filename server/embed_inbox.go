@@ -19,15 +19,26 @@ import (
 // closed) with every thread response.
 const headerConversationState = "X-Conversation-State"
 
-// threadLimit is how many of a conversation's newest messages the inbox shows.
-const threadLimit = 100
+// defaultThreadPage is EmbedDeps.ThreadPage's default.
+const defaultThreadPage = 30
+
+// threadPage is how many messages the thread shows at first, and how many
+// older ones each "Older messages" adds.
+func (s *Server) threadPage() int {
+	if n := s.deps.Embeds.ThreadPage; n > 0 {
+		return n
+	}
+	return defaultThreadPage
+}
 
 // inboxData is everything the inbox of one candidate shows.
 type inboxData struct {
 	Candidate *recrubo.Candidate // nil when not synced
 	Conv      *recrubo.Conversation
 	Messages  []*recrubo.Message
-	OptedOut  bool
+	// More is set when older messages than Messages exist.
+	More     bool
+	OptedOut bool
 	// Mobile is set when the candidate has a number WhatsApp reaches.
 	Mobile    bool
 	Matches   []*recrubo.Match
@@ -57,7 +68,7 @@ func (s *Server) loadInbox(ctx context.Context, p *embedPage, candidateID string
 	if err != nil && recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
 		return nil, err
 	}
-	if out.Conv, out.Messages, err = s.loadThread(ctx, t, candidateID); err != nil {
+	if out.Conv, out.Messages, out.More, err = s.loadThread(ctx, t, candidateID); err != nil {
 		return nil, err
 	}
 	if out.Recruiters, err = d.Recruiters(ctx, t.ID); err != nil {
@@ -126,24 +137,38 @@ func (s *Server) unsyncedMatches(ctx context.Context, t *recrubo.Tenant, candida
 }
 
 // loadThread reads the candidate's WhatsApp conversation and its newest
-// messages; both are nil before the first message.
-func (s *Server) loadThread(ctx context.Context, t *recrubo.Tenant, candidateID string) (*recrubo.Conversation, []*recrubo.Message, error) {
-	d := s.deps.Embeds.Data
-	convs, err := d.ConversationsByCandidate(ctx, t.ID, candidateID)
+// page of messages; more reports older ones. Both are nil before the
+// first message.
+func (s *Server) loadThread(ctx context.Context, t *recrubo.Tenant, candidateID string) (*recrubo.Conversation, []*recrubo.Message, bool, error) {
+	c, err := s.whatsAppConversation(ctx, t, candidateID)
+	if err != nil || c == nil {
+		return nil, nil, false, err
+	}
+	n := s.threadPage()
+	msgs, err := s.deps.Embeds.Data.Messages(ctx, t.ID, c.ID, n+1)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
+	}
+	more := len(msgs) > n
+	if more {
+		msgs = msgs[1:]
+	}
+	return c, msgs, more, nil
+}
+
+// whatsAppConversation returns the candidate's WhatsApp conversation in
+// tenant t, nil before the first message.
+func (s *Server) whatsAppConversation(ctx context.Context, t *recrubo.Tenant, candidateID string) (*recrubo.Conversation, error) {
+	convs, err := s.deps.Embeds.Data.ConversationsByCandidate(ctx, t.ID, candidateID)
+	if err != nil {
+		return nil, err
 	}
 	for _, c := range convs {
-		if c.Channel != recrubo.ChannelWhatsApp || c.TenantID != t.ID {
-			continue
+		if c.Channel == recrubo.ChannelWhatsApp && c.TenantID == t.ID {
+			return c, nil
 		}
-		msgs, err := d.Messages(ctx, t.ID, c.ID, threadLimit)
-		if err != nil {
-			return nil, nil, err
-		}
-		return c, msgs, nil
 	}
-	return nil, nil, nil
+	return nil, nil
 }
 
 // threadETag identifies what the thread shows: its messages, their
@@ -193,6 +218,10 @@ func (s *Server) inboxValues(c *fiber.Ctx, v *recrubo.EmbedViewer) (templates.Va
 	vals["whatsappStylesheetURL"] = s.deps.Assets.URL("whatsapp.css")
 	base := apiBase(v.Tenant) + "/candidate/" + v.RecordID
 	vals["threadURL"] = base + "/thread"
+	vals["olderURL"] = base + "/messages"
+	vals["olderLoadingText"] = p.t("embed.older_loading")
+	vals["olderLoadedText"] = p.t("embed.older_loaded")
+	vals["olderStartText"] = p.t("embed.older_start")
 	vals["actionURL"] = base
 	vals["sendingText"] = p.t("embed.sending")
 	vals["tabsLabel"] = p.t("embed.tabs")
@@ -207,6 +236,7 @@ func (s *Server) inboxValues(c *fiber.Ctx, v *recrubo.EmbedViewer) (templates.Va
 	if d.canWrite() {
 		empty = p.t("embed.no_messages_write")
 	}
+	vals["older"] = p.olderControl(d.Messages, d.More)
 	vals["thread"] = p.thread(d.Messages, recruiterNames(d.Recruiters), empty)
 	vals["composer"] = p.composer(d)
 	vals["candidate"] = p.candidatePanel(d)
@@ -448,7 +478,7 @@ func (s *Server) handleThread(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	conv, msgs, err := s.loadThread(c.UserContext(), ses.Tenant, ses.Claims.RecordID)
+	conv, msgs, _, err := s.loadThread(c.UserContext(), ses.Tenant, ses.Claims.RecordID)
 	if err != nil {
 		return err
 	}

@@ -79,7 +79,9 @@ func newNonce() (string, error) {
 }
 
 // handleStatic serves the content-hashed assets of package static, cached
-// for a year since a changed file gets a new URL.
+// for a year since a changed file gets a new URL, in the encoding the
+// client accepts (brotli before gzip), each compressed once at startup.
+// Every representation has its own entity tag.
 func (s *Server) handleStatic(c *fiber.Ctx) error {
 	f, ok := s.deps.Assets.Lookup(c.Path())
 	if !ok {
@@ -88,9 +90,20 @@ func (s *Server) handleStatic(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, f.ContentType)
 	c.Set(fiber.HeaderCacheControl, static.CacheControlImmutable)
 	body, etag := f.Body, f.ETag
-	if f.Gzip != nil {
+	if f.Gzip != nil || f.Brotli != nil {
 		c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
-		if c.AcceptsEncodings("gzip") == "gzip" {
+		offers := make([]string, 0, 2)
+		if f.Brotli != nil {
+			offers = append(offers, "br")
+		}
+		if f.Gzip != nil {
+			offers = append(offers, "gzip")
+		}
+		switch pickEncoding(string(c.Request().Header.Peek(fiber.HeaderAcceptEncoding)), offers...) {
+		case "br":
+			c.Set(fiber.HeaderContentEncoding, "br")
+			body, etag = f.Brotli, f.BrotliETag
+		case "gzip":
 			c.Set(fiber.HeaderContentEncoding, "gzip")
 			body, etag = f.Gzip, f.GzipETag
 		}

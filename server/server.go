@@ -108,22 +108,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, fmt.Errorf("server: registering metrics: %w", err)
 	}
 	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, metrics: m}
-	s.app = fiber.New(fiber.Config{
-		AppName:               "recrubo-carerix",
-		ServerHeader:          "",
-		DisableStartupMessage: true,
-		ReadTimeout:           cfg.ReadTimeout,
-		WriteTimeout:          cfg.WriteTimeout,
-		IdleTimeout:           cfg.IdleTimeout,
-		BodyLimit:             cfg.BodyLimit,
-		ErrorHandler:          s.handleError,
-		// Request values are copied where they outlive a handler; keep
-		// Fiber's zero-allocation mode for speed.
-		Immutable: false,
-		// A page (headers and body, ~6-15 KB) leaves in one write instead
-		// of a 4 KB buffer's flush followed by a second write.
-		WriteBufferSize: 32 << 10,
-	})
+	appCfg := FiberConfig(cfg)
+	appCfg.ErrorHandler = s.handleError
+	s.app = fiber.New(appCfg)
 	s.routes()
 	s.ops = fiber.New(fiber.Config{
 		AppName:               "recrubo-carerix-metrics",
@@ -137,10 +124,31 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	return s, nil
 }
 
+// FiberConfig is the configuration of the public app built from cfg,
+// without its error handler: benchmarks measure bare handlers on the very
+// same settings (buffers, timeouts, limits) as the service.
+func FiberConfig(cfg Config) fiber.Config {
+	return fiber.Config{
+		AppName:               "recrubo-carerix",
+		ServerHeader:          "",
+		DisableStartupMessage: true,
+		ReadTimeout:           cfg.ReadTimeout,
+		WriteTimeout:          cfg.WriteTimeout,
+		IdleTimeout:           cfg.IdleTimeout,
+		BodyLimit:             cfg.BodyLimit,
+		// Request values are copied where they outlive a handler; keep
+		// Fiber's zero-allocation mode for speed.
+		Immutable: false,
+		// A page (headers and body, ~6-15 KB) leaves in one write instead
+		// of a 4 KB buffer's flush followed by a second write.
+		WriteBufferSize: 32 << 10,
+	}
+}
+
 func (s *Server) routes() {
 	// recoverPanics sits inside logging and metrics, so a panicking request is
 	// still logged and measured as the 500 it becomes.
-	s.app.Use(s.requestID, s.logRequests, s.measure, s.recoverPanics, s.securityHeaders)
+	s.app.Use(s.requestID, s.logRequests, s.measure, s.recoverPanics, s.securityHeaders, s.compress)
 	s.app.Get("/healthz", s.handleHealthz)
 	s.app.Get("/readyz", s.handleReadyz)
 	if s.deps.Assets != nil {

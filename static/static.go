@@ -2,8 +2,10 @@
 // embedded in the binary and served under content-hashed URLs such as
 // /static/app.3f2a1c9e.css. The hashes are computed once at startup, so a
 // URL names one exact content and can be cached forever
-// (CacheControlImmutable). The server serves Lookup results; this package
-// knows nothing about HTTP frameworks.
+// (CacheControlImmutable). Each file is compressed once at startup, with
+// gzip and brotli at their best levels, so a request costs no
+// compression. The server serves Lookup results; this package knows
+// nothing about HTTP frameworks.
 package static
 
 import (
@@ -18,6 +20,9 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
+
+	"github.com/andybalholm/brotli"
 )
 
 //go:embed files
@@ -52,6 +57,13 @@ type File struct {
 	// GzipETag is the entity tag of the gzip representation (empty when
 	// Gzip is nil).
 	GzipETag string
+	// Brotli is Body compressed with brotli at its best level, or nil
+	// when that does not save at least a tenth of the size. It is shared:
+	// do not modify it.
+	Brotli []byte
+	// BrotliETag is the entity tag of the brotli representation (empty
+	// when Brotli is nil).
+	BrotliETag string
 }
 
 // Assets maps logical names to hashed URLs and hashed URL paths to files.
@@ -61,14 +73,23 @@ type Assets struct {
 	files map[string]File   // hashed path → file
 }
 
-// New loads the assets embedded from static/files.
+// New returns the assets embedded from static/files. They are hashed and
+// compressed once per process (brotli at its best level takes a good
+// part of a second on a busy machine), on the first call; every call
+// returns the same read-only Assets.
 func New() (*Assets, error) {
+	return loadEmbedded()
+}
+
+// loadEmbedded loads the embedded assets on its first call and returns
+// the same result ever after; nothing changes them once loaded.
+var loadEmbedded = sync.OnceValues(func() (*Assets, error) {
 	sub, err := fs.Sub(embedded, "files")
 	if err != nil {
 		return nil, fmt.Errorf("opening embedded assets: %w", err)
 	}
 	return NewFromFS(sub)
-}
+})
 
 // NewFromFS loads every file below the root of fsys. Files and directories
 // whose names start with '.' are skipped. A file with an extension that has
@@ -129,6 +150,14 @@ func newFile(name string, body []byte) (File, error) {
 		f.Gzip = gz
 		f.GzipETag = `"` + digest[:32] + `-gz"`
 	}
+	br, err := brotliBytes(body)
+	if err != nil {
+		return File{}, fmt.Errorf("compressing asset %s: %w", name, err)
+	}
+	if len(br) <= len(body)-len(body)/10 {
+		f.Brotli = br
+		f.BrotliETag = `"` + digest[:32] + `-br"`
+	}
 	return f, nil
 }
 
@@ -149,6 +178,20 @@ func gzipBytes(b []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// brotliBytes compresses b with brotli at its best (slowest) level: it
+// runs once per file at startup.
+func brotliBytes(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := brotli.NewWriterLevel(&buf, brotli.BestCompression)
 	if _, err := zw.Write(b); err != nil {
 		return nil, err
 	}

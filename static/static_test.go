@@ -14,6 +14,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/andybalholm/brotli"
+
 	"github.com/recrubo/recrubo-carerix/static"
 )
 
@@ -240,5 +242,25 @@ func TestGzip(t *testing.T) {
 	n, _ := a.Lookup(a.URL("noise.png"))
 	if n.Gzip != nil || n.GzipETag != "" {
 		t.Errorf("incompressible file got a gzip variant (%d of %d bytes)", len(n.Gzip), len(n.Body))
+	}
+}
+
+func TestBrotli(t *testing.T) {
+	css := strings.Repeat(".list-item { display: flex; padding: 8px 0; }\n", 200)
+	a := mustNew(t, mapFS(map[string]string{"app.css": css, "tiny.svg": "<svg/>"}))
+	f, _ := a.Lookup(a.URL("app.css"))
+	if f.Brotli == nil || len(f.Brotli) >= len(f.Gzip) {
+		t.Fatalf("brotli %d bytes, gzip %d: brotli must exist and beat gzip on CSS", len(f.Brotli), len(f.Gzip))
+	}
+	got, err := io.ReadAll(brotli.NewReader(bytes.NewReader(f.Brotli)))
+	if err != nil || string(got) != css {
+		t.Errorf("brotli round trip changed the content (%v)", err)
+	}
+	if f.BrotliETag == "" || f.BrotliETag == f.ETag || f.BrotliETag == f.GzipETag {
+		t.Errorf("BrotliETag %q must differ from %q and %q", f.BrotliETag, f.ETag, f.GzipETag)
+	}
+	tiny, _ := a.Lookup(a.URL("tiny.svg"))
+	if tiny.Brotli != nil || tiny.BrotliETag != "" {
+		t.Errorf("a file compression does not shrink got a brotli variant")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -227,9 +228,22 @@ func (q *queries) Messages(ctx context.Context, tenantID, conversationID string,
 	if err != nil {
 		return nil, fmt.Errorf("listing messages of conversation %s: %w", conversationID, err)
 	}
-	for i, j := 0, len(ms)-1; i < j; i, j = i+1, j-1 {
-		ms[i], ms[j] = ms[j], ms[i]
+	slices.Reverse(ms)
+	return ms, nil
+}
+
+// MessagesBefore returns the newest limit of a conversation's messages
+// that come before the cursor in the thread's order (created time, then
+// id), oldest first: the page of older messages above what is shown.
+func (q *queries) MessagesBefore(ctx context.Context, tenantID, conversationID string, before recrubo.MessageCursor, limit int) ([]*recrubo.Message, error) {
+	ms, err := collect(ctx, q.q, scanMessages, `SELECT `+messageColumns+` FROM messages
+        WHERE tenant_id = $1 AND conversation_id = $2 AND (created_at, id) < ($3, $4)
+        ORDER BY created_at DESC, id DESC LIMIT $5`,
+		tenantID, conversationID, microTime(before.CreatedAt), before.ID, listLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("listing older messages of conversation %s: %w", conversationID, err)
 	}
+	slices.Reverse(ms)
 	return ms, nil
 }
 

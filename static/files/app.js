@@ -200,6 +200,10 @@ function wireInbox(cfg, call, say) {
   }
 
   const media = wireMedia(thread, call, say, cfg);
+  const older = wireOlder(thread, call, say, cfg, (loaded) => {
+    loaded.forEach((m) => seen.add(m.dataset.id));
+    media.load();
+  });
   // New messages are read out once, by the live region, not by replacing
   // the whole thread.
   const announce = document.getElementById("announce");
@@ -216,7 +220,7 @@ function wireInbox(cfg, call, say) {
     showState(res.headers.get("X-Conversation-State"));
     return res.text().then((html) => {
       const atBottom = thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
-      thread.innerHTML = html; // server-rendered, escaped HTML
+      older.keep(() => { thread.innerHTML = html; }); // server-rendered, escaped HTML
       media.load();
       announceNew();
       if (atBottom) thread.scrollTop = thread.scrollHeight;
@@ -316,6 +320,70 @@ function wireInbox(cfg, call, say) {
   document.querySelectorAll('[data-action="assign"]').forEach((s) =>
     s.addEventListener("change", () => act("/assign", { assignee: s.value })));
   if (stateButton) stateButton.addEventListener("click", () => act("/state", { state: stateButton.dataset.state }));
+}
+
+// wireOlder adds the thread's older messages: "Older messages" (shown
+// above the newest page when there are more) loads the page before the
+// oldest one shown and puts it on top, keeping what the reader sees in
+// place. The thread's poll replaces the newest page only: keep(replace)
+// runs it and puts back above it the older messages loaded so far, and
+// those the newest page no longer holds. loaded(messages) is told of
+// messages added.
+function wireOlder(thread, call, say, cfg, loaded) {
+  let control = thread.querySelector("[data-older]");
+  let kept = []; // message elements above the newest page, oldest first
+  const live = () => [...thread.querySelectorAll(":scope > .message[data-id]")];
+
+  function keep(replace) {
+    const before = live().filter((m) => !kept.includes(m));
+    replace();
+    const now = new Set(live().map((m) => m.dataset.id));
+    kept = kept.concat(before).filter((m) => !now.has(m.dataset.id));
+    thread.prepend(...(control ? [control] : []), ...kept);
+  }
+
+  async function more(button) {
+    if (button.disabled) return;
+    button.disabled = true;
+    thread.setAttribute("aria-busy", "true");
+    say(cfg.olderLoading);
+    try {
+      const res = await call(cfg.olderURL + "?before=" + encodeURIComponent(control.dataset.cursor));
+      if (!res.ok) { say(await errorText(res, cfg.failedText)); return; }
+      const page = await res.json();
+      const tpl = document.createElement("template");
+      tpl.innerHTML = page.html; // server-rendered, escaped HTML
+      const msgs = [...tpl.content.querySelectorAll(".message[data-id]")];
+      // Keep the reader's place: what was on screen stays where it was.
+      const fromBottom = thread.scrollHeight - thread.scrollTop;
+      control.after(...msgs);
+      kept = msgs.concat(kept);
+      thread.scrollTop = thread.scrollHeight - fromBottom;
+      loaded(msgs);
+      if (page.more && page.cursor) {
+        control.dataset.cursor = page.cursor;
+        say(cfg.olderLoaded);
+      } else {
+        // The button goes; focus moves to the first message, not the page.
+        control.remove();
+        control = null;
+        say(cfg.olderStart);
+        const first = msgs[0] || thread.querySelector(".message[data-id]");
+        if (first) { first.tabIndex = -1; first.focus({ preventScroll: true }); } else thread.focus({ preventScroll: true });
+      }
+    } catch (e) {
+      if (e.message !== "expired") say(cfg.failedText);
+    } finally {
+      button.disabled = false;
+      thread.removeAttribute("aria-busy");
+    }
+  }
+
+  thread.addEventListener("click", (ev) => {
+    const b = ev.target.closest('[data-action="older"]');
+    if (b && control) more(b);
+  });
+  return { keep };
 }
 
 // randomString returns n random bytes as base64url: PKCE verifiers,
