@@ -97,8 +97,8 @@ func newTenant(slug string) *recrubo.Tenant {
 			VerifyToken:       recrubo.NewSecret("plain-wa-verify-" + slug),
 			ConnectedAt:       at(-120),
 		},
-		Language:   recrubo.LangEnglish,
-		TimeZone:   "Europe/Amsterdam",
+		Language: recrubo.LangEnglish,
+		TimeZone: "Europe/Amsterdam", PhoneRegion: "BE",
 		VerifiedAt: at(-60),
 		VerifiedBy: "admin@" + slug + ".nl",
 	}
