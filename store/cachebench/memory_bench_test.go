@@ -1,4 +1,4 @@
-package store_test
+package cachebench_test
 
 import (
 	"bufio"
@@ -36,7 +36,15 @@ const (
 func BenchmarkWarmCacheMemory(b *testing.B) {
 	ctx := context.Background()
 	db := storetest.NewEnv(b, storetest.SQLite).Open(b)
-	tn := createTenant(b, db, "acme")
+	tn := &recrubo.Tenant{Slug: "acme", DisplayName: "Acme", Language: recrubo.LangDutch, TimeZone: "Europe/Amsterdam",
+		FrameOrigins: []string{"https://acme.carerix.net"},
+		Carerix: recrubo.CarerixSettings{APIBaseURL: "https://api.carerix.io", IdentityBaseURL: "https://id-s3.carerix.io", Realm: "acme",
+			Application: "acme", ClientID: "client-acme", ClientSecret: recrubo.NewSecret("carerix-secret")},
+		Admin:    recrubo.AdminCredentials{ClientID: "admin-acme", ClientSecret: recrubo.NewSecret("admin-secret")},
+		Embed:    recrubo.EmbedSettings{SigningKey: recrubo.NewSecret("embed-signing-key-0123456789")},
+		Webhook:  recrubo.WebhookSettings{Secret: recrubo.NewSecret("webhook-secret-0123456789")},
+		WhatsApp: recrubo.WhatsAppSettings{PhoneNumberID: "1000", AccessToken: recrubo.NewSecret("t")}}
+	must(b, db.CreateTenant(ctx, tn))
 	seedStart := time.Now()
 	seedMemory(b, ctx, db, tn.ID)
 	b.Logf("seeded %d candidates and %d conversations in %v", memCandidates, memConversations, time.Since(seedStart).Round(time.Millisecond))
@@ -72,11 +80,15 @@ func BenchmarkWarmCacheMemory(b *testing.B) {
 func seedMemory(b *testing.B, ctx context.Context, db recrubo.Store, tenantID string) {
 	b.Helper()
 	const batch = 1000
+	now := time.Now()
 	for start := 0; start < memCandidates; start += batch {
 		must(b, db.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
 			for i := start; i < start+batch; i++ {
-				c := candidate(tenantID, memCandidateID(i), i)
-				c.PhoneE164 = memPhone(i)
+				id := memCandidateID(i)
+				c := &recrubo.Candidate{TenantID: tenantID, ID: id, FirstName: "Jan", LastNamePrefix: "van der", LastName: "Berg " + id,
+					Email: id + "@example.nl", Phone: "06 1234 5678", Mobile: "+31 6 1234 5678", PhoneE164: memPhone(i),
+					City: "Utrecht", StatusID: "101", StatusLabel: "Actief", OwnerID: "u1", StableHash: fmt.Sprintf("h%d", i),
+					ModifiedAt: now.Add(-time.Duration(i) * time.Second), SyncedAt: now}
 				if _, err := tx.UpsertCandidate(ctx, c); err != nil {
 					return err
 				}
@@ -84,7 +96,6 @@ func seedMemory(b *testing.B, ctx context.Context, db recrubo.Store, tenantID st
 			return nil
 		}))
 	}
-	now := time.Now()
 	for start := 0; start < memConversations; start += batch {
 		must(b, db.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
 			for i := start; i < start+batch; i++ {
@@ -101,7 +112,7 @@ func seedMemory(b *testing.B, ctx context.Context, db recrubo.Store, tenantID st
 						dir = recrubo.Outbound
 					}
 					if _, err := tx.AddMessage(ctx, &recrubo.Message{TenantID: tenantID, ConversationID: conv.ID, Direction: dir,
-						Body: "Goedemorgen, hebt u dinsdag tijd voor een kennismakingsgesprek? Bericht " + strconv.Itoa(j),
+						Body:   "Goedemorgen, hebt u dinsdag tijd voor een kennismakingsgesprek? Bericht " + strconv.Itoa(j),
 						Status: recrubo.StatusReceived, CreatedAt: at.Add(time.Duration(j-memMessages) * time.Second),
 						ProviderID: fmt.Sprintf("wamid.%d.%d", i, j)}); err != nil {
 						return err
@@ -180,4 +191,11 @@ func procStatusKB(b *testing.B, field string) int64 {
 	}
 	b.Fatalf("no %s in /proc/self/status", field)
 	return 0
+}
+
+func must(b *testing.B, err error) {
+	b.Helper()
+	if err != nil {
+		b.Fatal(err)
+	}
 }
