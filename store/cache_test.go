@@ -371,3 +371,42 @@ func quiesce(t *testing.T, s recrubo.Store, tenantID string) {
 	must(t, err)
 	waitFor(t, feed, func(c recrubo.Change) bool { return c.Kind == store.ChangeEvent && c.ID == marker })
 }
+
+// A full cache serves what it holds and passes other reads through, up
+// to date, without growing.
+func TestCacheMaxEntries(t *testing.T) {
+	db := storetest.NewEnv(t, storetest.SQLite).Open(t)
+	ctx := t.Context()
+	tn := createTenant(t, db, "acme")
+	for i := range 3 {
+		_, err := db.UpsertCandidate(ctx, candidate(tn.ID, fmt.Sprintf("c%d", i), i))
+		must(t, err)
+	}
+	quiesce(t, db, tn.ID)
+	c, err := store.NewCached(db, store.CacheConfig{TTL: time.Hour, MaxEntries: 2})
+	must(t, err)
+	defer c.Close()
+	for range 2 {
+		for i := range 3 {
+			got, err := c.Candidate(ctx, tn.ID, fmt.Sprintf("c%d", i))
+			must(t, err)
+			if got.ID != fmt.Sprintf("c%d", i) {
+				t.Fatalf("read c%d, got %s", i, got.ID)
+			}
+		}
+	}
+	if s := c.Stats(); s.Entries != 2 || s.Hits != 2 || s.Misses != 4 {
+		t.Errorf("stats = %+v, want 2 entries, 2 hits, 4 misses", s)
+	}
+	// The candidate read past the bound is read fresh each time.
+	updated := candidate(tn.ID, "c2", 9)
+	updated.City = "Zwolle"
+	_, err = db.UpsertCandidate(ctx, updated)
+	must(t, err)
+	if got, err := c.Candidate(ctx, tn.ID, "c2"); err != nil || got.City != "Zwolle" {
+		t.Errorf("read past the bound = %+v, %v; want the stored candidate", got, err)
+	}
+	if _, err := store.NewCached(db, store.CacheConfig{MaxEntries: -1}); err == nil {
+		t.Error("a negative size was accepted")
+	}
+}
