@@ -20,10 +20,10 @@ type CacheConfig struct {
 	// CleanupInterval is how often expired entries are purged. Default
 	// twice the TTL.
 	CleanupInterval time.Duration
-	// MaxEntries bounds how many entries the cache holds (expired ones
-	// not yet purged included): when it is full, reads pass through
-	// uncached until entries expire or are invalidated. Default 150,000:
-	// a tenant of 100,000 candidates fits, in about 105 MB of heap.
+	// MaxEntries bounds how many entries the cache holds (expired and
+	// orphaned ones not yet purged included): a read that would cache
+	// one more empties the cache first. Default 150,000: a tenant of
+	// 100,000 candidates fits, in about 105 MB of heap.
 	MaxEntries int
 	// Metrics, when set, receives the cache's counters:
 	// recrubo_store_cache_hits_total, recrubo_store_cache_misses_total and

@@ -73,12 +73,18 @@ func get[T any](m *memo, key string) (T, bool) {
 }
 
 // put stores v under key unless key was invalidated, or the cache flushed,
-// after since (a seq drawn before v was loaded), or the cache is full.
+// after since (a seq drawn before v was loaded). A full cache is emptied
+// first: what fills it may be orphans of old generations (a tenant-wide
+// resync orphans every key of the tenant) that would otherwise hold their
+// room until they expire.
 func put[T any](m *memo, key string, v T, since uint64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.flushed > since || m.c.ItemCount() >= m.max {
+	if m.flushed > since {
 		return
+	}
+	if m.c.ItemCount() >= m.max {
+		m.c.Flush()
 	}
 	if mark, ok := m.marks.Get(key); ok && mark.(uint64) > since {
 		return
