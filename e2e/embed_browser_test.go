@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -30,7 +31,7 @@ import (
 // /usr/bin/chromium and skips when there is none; a Chromium that is
 // there (named by CHROMIUM_PATH or found) but does not start fails the
 // test, so a broken browser setup cannot pass as a skip.
-func embedChromium(t *testing.T) context.Context {
+func embedChromium(t testing.TB) context.Context {
 	t.Helper()
 	path := os.Getenv("CHROMIUM_PATH")
 	if path == "" {
@@ -82,18 +83,28 @@ type embedStack struct {
 	// documents, so that session is used again.
 	lastTarget string
 	lastFrame  context.Context
-	emu        *carerixemu.Server
-	db         *store.DB
-	tenant     *recrubo.Tenant
-	user       carerixemu.User
-	cand       carerixemu.Employee
-	base       string // our service's URL
-	emuURL     string // the emulator as the browser reaches it
+	// frameFor bounds how long a frame st.frame returns may be used;
+	// one minute when zero.
+	frameFor time.Duration
+	emu      *carerixemu.Server
+	db       *store.DB
+	tenant   *recrubo.Tenant
+	user     carerixemu.User
+	cand     carerixemu.Employee
+	base     string // our service's URL
+	emuURL   string // the emulator as the browser reaches it
 }
 
 // startEmbedStack starts the stack; adjust, when given, changes the
 // server's dependencies before it starts (st holds the store and tenant).
-func startEmbedStack(t *testing.T, adjust ...func(st *embedStack, deps *server.Deps)) *embedStack {
+func startEmbedStack(t testing.TB, adjust ...func(st *embedStack, deps *server.Deps)) *embedStack {
+	t.Helper()
+	return startEmbedStackOn(t, storetest.SQLite, adjust...)
+}
+
+// startEmbedStackOn is startEmbedStack on the backend (storetest.SQLite or
+// storetest.Postgres).
+func startEmbedStackOn(t testing.TB, backend string, adjust ...func(st *embedStack, deps *server.Deps)) *embedStack {
 	t.Helper()
 	ctx := context.Background()
 	st := &embedStack{}
@@ -110,7 +121,7 @@ func startEmbedStack(t *testing.T, adjust ...func(st *embedStack, deps *server.D
 		MobileNumber: carerixemu.Str("0612345678"), Status: carerixemu.Str("Actief"), Owner: carerixemu.Str(st.user.ID)}); err != nil {
 		t.Fatal(err)
 	}
-	st.db = storetest.NewEnv(t, storetest.SQLite).Open(t)
+	st.db = storetest.NewEnv(t, backend).Open(t)
 	st.tenant = &recrubo.Tenant{Slug: "acme", DisplayName: "Acme", FrameOrigins: []string{st.emuURL},
 		Carerix: recrubo.CarerixSettings{APIBaseURL: st.emu.URL(), IdentityBaseURL: st.emu.URL(), Realm: "acme", Application: "acme",
 			ClientID: carerixemu.DefaultClientID, ClientSecret: recrubo.NewSecret(carerixemu.DefaultClientSecret)},
@@ -464,7 +475,7 @@ func waitNewDocument(t *testing.T, frame context.Context, cond string) {
 // waitFrame evaluates cond in the frame until it is true; evaluations
 // that fail while the frame navigates count as false. After within it
 // fails the test with what the frame shows.
-func waitFrame(t *testing.T, frame context.Context, cond string, within time.Duration) {
+func waitFrame(t testing.TB, frame context.Context, cond string, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	var last error
@@ -483,7 +494,7 @@ func waitFrame(t *testing.T, frame context.Context, cond string, within time.Dur
 }
 
 // open loads a Carerix page and waits for our iframe in it.
-func (st *embedStack) open(t *testing.T, ctx context.Context, pageURL string) {
+func (st *embedStack) open(t testing.TB, ctx context.Context, pageURL string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
@@ -494,7 +505,7 @@ func (st *embedStack) open(t *testing.T, ctx context.Context, pageURL string) {
 
 // frame attaches to our cross-site iframe, which Chromium runs as a
 // target of its own.
-func (st *embedStack) frame(t *testing.T, ctx context.Context) context.Context {
+func (st *embedStack) frame(t testing.TB, ctx context.Context) context.Context {
 	t.Helper()
 	deadline, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
@@ -510,7 +521,7 @@ func (st *embedStack) frame(t *testing.T, ctx context.Context) context.Context {
 				}
 				fctx, fcancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
 				t.Cleanup(fcancel)
-				wctx, wcancel := context.WithTimeout(fctx, 60*time.Second)
+				wctx, wcancel := context.WithTimeout(fctx, cmp.Or(st.frameFor, time.Minute))
 				t.Cleanup(wcancel)
 				// A DOM query first: it makes the new session learn the
 				// frame's document, which evaluations rely on.

@@ -18,6 +18,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/jobs"
 	"github.com/recrubo/recrubo-carerix/messaging"
 	"github.com/recrubo/recrubo-carerix/server"
+	"github.com/recrubo/recrubo-carerix/store/storetest"
 	"github.com/recrubo/recrubo-carerix/whatsapp/waemu"
 )
 
@@ -31,8 +32,15 @@ type whatsAppStack struct {
 
 func startWhatsAppStack(t *testing.T) *whatsAppStack {
 	t.Helper()
+	return startWhatsAppStackWith(t, storetest.SQLite, jobs.Config{PollInterval: 20 * time.Millisecond})
+}
+
+// startWhatsAppStackWith is startWhatsAppStack on the backend, with the
+// job runner configured by jc.
+func startWhatsAppStackWith(t testing.TB, backend string, jc jobs.Config) *whatsAppStack {
+	t.Helper()
 	ws := &whatsAppStack{}
-	ws.embedStack = startEmbedStack(t, func(st *embedStack, deps *server.Deps) {
+	ws.embedStack = startEmbedStackOn(t, backend, func(st *embedStack, deps *server.Deps) {
 		ws.emu = waemu.NewTestServer(t, waemu.Options{AppSecret: "app-secret", AccessTokens: map[string]string{"1000": "wa-token"},
 			StatusDelay: -1, RetryBackoff: 5 * time.Millisecond})
 		st.tenant.WhatsApp = recrubo.WhatsAppSettings{APIBaseURL: ws.emu.URL(), PhoneNumberID: "1000",
@@ -46,7 +54,7 @@ func startWhatsAppStack(t *testing.T) *whatsAppStack {
 		deps.Embeds.Messenger, deps.Embeds.Broadcasts = ws.svc, ws.svc
 		reg := jobs.NewRegistry()
 		ws.svc.Register(reg)
-		r, err := jobs.NewRunner(st.db, reg, jobs.Config{PollInterval: 20 * time.Millisecond})
+		r, err := jobs.NewRunner(st.db, reg, jc)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +72,7 @@ func startWhatsAppStack(t *testing.T) *whatsAppStack {
 }
 
 // write makes the candidate (+31612345678) send in through the emulator.
-func (ws *whatsAppStack) write(t *testing.T, in waemu.Inbound) waemu.InboundRecord {
+func (ws *whatsAppStack) write(t testing.TB, in waemu.Inbound) waemu.InboundRecord {
 	t.Helper()
 	in.From, in.ProfileName = "31612345678", "Sanne"
 	rec, err := ws.emu.SimulateInbound(in)
@@ -76,7 +84,7 @@ func (ws *whatsAppStack) write(t *testing.T, in waemu.Inbound) waemu.InboundReco
 
 // waitStored waits until the messages with the provider ids are stored,
 // their files included.
-func (ws *whatsAppStack) waitStored(t *testing.T, wamids ...string) map[string]*recrubo.Message {
+func (ws *whatsAppStack) waitStored(t testing.TB, wamids ...string) map[string]*recrubo.Message {
 	t.Helper()
 	ctx := context.Background()
 	out := map[string]*recrubo.Message{}

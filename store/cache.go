@@ -20,11 +20,19 @@ type CacheConfig struct {
 	// CleanupInterval is how often expired entries are purged. Default
 	// twice the TTL.
 	CleanupInterval time.Duration
+	// MaxEntries bounds how many entries the cache holds (expired and
+	// orphaned ones not yet purged included): a read that would cache
+	// one more empties the cache first. Default 150,000: a tenant of
+	// 100,000 candidates fits, in about 105 MB of heap.
+	MaxEntries int
 	// Metrics, when set, receives the cache's counters:
 	// recrubo_store_cache_hits_total, recrubo_store_cache_misses_total and
 	// the recrubo_store_cache_entries gauge.
 	Metrics prometheus.Registerer
 }
+
+// DefaultCacheEntries is CacheConfig.MaxEntries when it is zero.
+const DefaultCacheEntries = 150_000
 
 // CacheStats counts a cache's lookups.
 type CacheStats struct {
@@ -58,8 +66,11 @@ func NewCached(inner recrubo.Store, cfg CacheConfig) (*Cached, error) {
 	if inner == nil {
 		return nil, errors.New("store: NewCached needs a store to wrap")
 	}
-	if cfg.TTL < 0 || cfg.CleanupInterval < 0 {
-		return nil, errors.New("store: cache TTL and cleanup interval must not be negative")
+	if cfg.TTL < 0 || cfg.CleanupInterval < 0 || cfg.MaxEntries < 0 {
+		return nil, errors.New("store: cache TTL, cleanup interval and size must not be negative")
+	}
+	if cfg.MaxEntries == 0 {
+		cfg.MaxEntries = DefaultCacheEntries
 	}
 	if cfg.TTL == 0 {
 		cfg.TTL = 5 * time.Minute
@@ -67,7 +78,7 @@ func NewCached(inner recrubo.Store, cfg CacheConfig) (*Cached, error) {
 	if cfg.CleanupInterval == 0 {
 		cfg.CleanupInterval = 2 * cfg.TTL
 	}
-	c := &Cached{inner: inner, m: newMemo(cfg.TTL, cfg.CleanupInterval)}
+	c := &Cached{inner: inner, m: newMemo(cfg.TTL, cfg.CleanupInterval, cfg.MaxEntries)}
 	c.writeThrough = writeThrough{DataStore: inner, touched: c.m.invalidate}
 	if cfg.Metrics != nil {
 		if err := c.register(cfg.Metrics); err != nil {

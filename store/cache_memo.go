@@ -42,6 +42,7 @@ const markTTL = time.Minute
 type memo struct {
 	c     *cache.Cache // values
 	marks *cache.Cache // key → uint64 seq of its last invalidation
+	max   int          // entries c may hold
 
 	seq atomic.Uint64
 
@@ -50,8 +51,9 @@ type memo struct {
 	flushed uint64            // seq of the last full flush
 }
 
-func newMemo(ttl, cleanup time.Duration) *memo {
+func newMemo(ttl, cleanup time.Duration, maxEntries int) *memo {
 	return &memo{
+		max:   maxEntries,
 		c:     cache.New(ttl, cleanup),
 		marks: cache.New(markTTL, cleanup),
 		gens:  map[string]uint64{},
@@ -71,12 +73,18 @@ func get[T any](m *memo, key string) (T, bool) {
 }
 
 // put stores v under key unless key was invalidated, or the cache flushed,
-// after since (a seq drawn before v was loaded).
+// after since (a seq drawn before v was loaded). A full cache is emptied
+// first: what fills it may be orphans of old generations (a tenant-wide
+// resync orphans every key of the tenant) that would otherwise hold their
+// room until they expire.
 func put[T any](m *memo, key string, v T, since uint64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.flushed > since {
 		return
+	}
+	if m.c.ItemCount() >= m.max {
+		m.c.Flush()
 	}
 	if mark, ok := m.marks.Get(key); ok && mark.(uint64) > since {
 		return

@@ -23,7 +23,7 @@ func TestMemoRefusesStaleFill(t *testing.T) {
 		{"UnknownKind", func(m *memo) { m.invalidate(recrubo.Change{TenantID: "t1", Kind: "from-a-newer-release"}) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := newMemo(time.Hour, time.Hour)
+			m := newMemo(time.Hour, time.Hour, 1000)
 			key := m.candidateKey("t1", "c1")
 			since := m.begin() // the read misses and starts loading
 			tc.invalidate(m)   // a write commits meanwhile
@@ -44,7 +44,7 @@ func TestMemoRefusesStaleFill(t *testing.T) {
 // TestMemoKeepsUnrelatedEntries checks the granularity: a write drops what
 // it affects and nothing else.
 func TestMemoKeepsUnrelatedEntries(t *testing.T) {
-	m := newMemo(time.Hour, time.Hour)
+	m := newMemo(time.Hour, time.Hour, 1000)
 	fill := func() {
 		for _, k := range []string{m.candidateKey("t1", "c1"), m.candidateKey("t1", "c2"), m.candidateKey("t2", "c1"),
 			m.matchesKey("t1", "c1"), m.tenantIDKey("t1")} {

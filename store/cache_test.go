@@ -371,3 +371,53 @@ func quiesce(t *testing.T, s recrubo.Store, tenantID string) {
 	must(t, err)
 	waitFor(t, feed, func(c recrubo.Change) bool { return c.Kind == store.ChangeEvent && c.ID == marker })
 }
+
+// A full cache is emptied before it takes one more entry; reads stay
+// correct and up to date.
+func TestCacheMaxEntries(t *testing.T) {
+	db := storetest.NewEnv(t, storetest.SQLite).Open(t)
+	ctx := t.Context()
+	tn := createTenant(t, db, "acme")
+	for i := range 3 {
+		_, err := db.UpsertCandidate(ctx, candidate(tn.ID, fmt.Sprintf("c%d", i), i))
+		must(t, err)
+	}
+	quiesce(t, db, tn.ID)
+	c, err := store.NewCached(db, store.CacheConfig{TTL: time.Hour, MaxEntries: 2})
+	must(t, err)
+	defer c.Close()
+	read := func(id string) *recrubo.Candidate {
+		t.Helper()
+		got, err := c.Candidate(ctx, tn.ID, id)
+		must(t, err)
+		if got.ID != id {
+			t.Fatalf("read %s, got %s", id, got.ID)
+		}
+		return got
+	}
+	read("c0")
+	read("c1")
+	read("c0")
+	if s := c.Stats(); s.Entries != 2 || s.Hits != 1 || s.Misses != 2 {
+		t.Fatalf("stats = %+v, want 2 entries, 1 hit, 2 misses", s)
+	}
+	read("c2") // a third entry: the cache is emptied first
+	if s := c.Stats(); s.Entries != 1 || s.Misses != 3 {
+		t.Fatalf("stats after a third candidate = %+v, want 1 entry, 3 misses", s)
+	}
+	read("c2")
+	read("c0")
+	if s := c.Stats(); s.Entries != 2 || s.Hits != 2 || s.Misses != 4 {
+		t.Errorf("stats = %+v, want 2 entries, 2 hits, 4 misses", s)
+	}
+	updated := candidate(tn.ID, "c2", 9)
+	updated.City = "Zwolle"
+	_, err = c.UpsertCandidate(ctx, updated)
+	must(t, err)
+	if got := read("c2"); got.City != "Zwolle" {
+		t.Errorf("c2 after its update = %+v; want the stored candidate", got)
+	}
+	if _, err := store.NewCached(db, store.CacheConfig{MaxEntries: -1}); err == nil {
+		t.Error("a negative size was accepted")
+	}
+}
