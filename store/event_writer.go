@@ -241,6 +241,14 @@ func (w *eventWriter) one(ctx context.Context, r *eventRequest) {
 	r.answer(isNew, err)
 }
 
+// EventCommits reports how many transactions RecordEvent's writer has
+// committed since Open and how many deliveries they held (an event
+// delivered twice in one batch counts twice): their ratio is the mean
+// batch size.
+func (db *DB) EventCommits() (commits, deliveries int64) {
+	return db.events.batches.Load(), db.events.events.Load()
+}
+
 // validateEvent checks what every stored event needs.
 func validateEvent(ev *recrubo.InboundEvent) error {
 	if ev.TenantID == "" || ev.Source == "" || ev.ID == "" {

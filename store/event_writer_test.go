@@ -85,7 +85,7 @@ func testConcurrentDeliveries(t *testing.T, e *storetest.Env) {
 		c := waitFor(t, feed, func(c recrubo.Change) bool { return c.Kind == store.ChangeEvent })
 		seen[c.ID] = true
 	}
-	if batches, held := store.EventBatches(db); held != 2*events || batches > held {
+	if batches, held := db.EventCommits(); held != 2*events || batches > held {
 		t.Errorf("writer committed %d deliveries in %d transactions, want %d deliveries", held, batches, 2*events)
 	}
 }
@@ -285,7 +285,7 @@ func testEventsShareACommit(t *testing.T, e *storetest.Env) {
 		})
 	})
 	<-held
-	batches0, _ := store.EventBatches(db)
+	batches0, _ := db.EventCommits()
 	var wg sync.WaitGroup
 	errs := make([]error, events)
 	for i := range events {
@@ -306,7 +306,7 @@ func testEventsShareACommit(t *testing.T, e *storetest.Env) {
 			t.Errorf("event %d: %v", i, err)
 		}
 	}
-	if batches, _ := store.EventBatches(db); batches-batches0 != 2 {
+	if batches, _ := db.EventCommits(); batches-batches0 != 2 {
 		t.Errorf("%d events took %d transactions, want 2", events, batches-batches0)
 	}
 }

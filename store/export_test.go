@@ -26,12 +26,6 @@ func RecordEventBatch(db *DB, ctxs []context.Context, evs []*recrubo.InboundEven
 	return isNew, errs
 }
 
-// EventBatches reports how many transactions db's event writer has
-// committed and how many deliveries (duplicates included) they held.
-func EventBatches(db *DB) (batches, events int64) {
-	return db.events.batches.Load(), db.events.events.Load()
-}
-
 // QueuedEvents reports how many events wait for db's event writer.
 func QueuedEvents(db *DB) int {
 	db.events.mu.Lock()

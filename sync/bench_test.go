@@ -153,9 +153,11 @@ func BenchmarkWebhookIngest(b *testing.B) {
 				}
 				return nil
 			}
+			commits0, held0 := e.DB.EventCommits()
 			b.ResetTimer()
 			wall, lat := concurrently(b, n, workers, deliver)
 			b.StopTimer()
+			commits, held := e.DB.EventCommits()
 			bareWall, _ := concurrently(b, n, workers, func(i int) error {
 				return e.DB.InTx(context.Background(), func(ctx context.Context, tx recrubo.Tx) error {
 					_, err := tx.RecordEvent(ctx, &recrubo.InboundEvent{TenantID: e.Tenant.ID, Source: recrubo.SourceCarerix,
@@ -170,6 +172,9 @@ func BenchmarkWebhookIngest(b *testing.B) {
 			b.ReportMetric(rate/bare, "ratio")
 			b.ReportMetric(float64(percentile(lat, 0.5).Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(percentile(lat, 0.99).Microseconds())/1000, "p99-ms")
+			if commits > commits0 {
+				b.ReportMetric(float64(held-held0)/float64(commits-commits0), "events/commit")
+			}
 			b.ReportMetric(rate/2, "paced-events/s")
 			b.ReportMetric(float64(percentile(pacedLat, 0.5).Microseconds())/1000, "paced-p50-ms")
 			b.ReportMetric(float64(percentile(pacedLat, 0.99).Microseconds())/1000, "paced-p99-ms")
