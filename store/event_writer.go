@@ -18,12 +18,12 @@ import (
 // A webhook delivery is acknowledged only once its event row is committed,
 // so with one transaction per delivery the commit is most of what a
 // delivery costs. The DB's RecordEvent therefore goes through an
-// eventWriter: one goroutine, started by Open and stopped by Close, that
-// takes whatever events are waiting (at most maxEventBatch of them), writes
-// them in one transaction with one statement, commits, and only then
-// answers each caller. A lone event is committed at once; events that
-// arrive while a commit is in flight wait for it and form the next batch,
-// so batches grow with the load and no event waits for a timer.
+// eventWriter. A lone event is committed at once, by its caller; events
+// that arrive while a commit is in flight wait for it and form the next
+// batch, which the writer's goroutine (started by Open, stopped by Close)
+// writes in one transaction with one statement (at most maxEventBatch
+// events), commits, and only then answers each caller. Batches grow with
+// the load and no event waits for a timer.
 //
 // Nothing else changes for a caller: its event is new or a redelivery
 // exactly as with a transaction of its own (a second event with the same
@@ -64,15 +64,29 @@ func (r *eventRequest) answer(isNew bool, err error) {
 	close(r.done)
 }
 
-// eventWriter commits the events of the DB's RecordEvent in batches.
+// Who is committing: nobody, a caller committing its own event, or the
+// writer's goroutine working through the queue.
+const (
+	committerIdle = iota
+	committerCaller
+	committerWorker
+)
+
+// eventWriter commits the events of the DB's RecordEvent in batches, in
+// the classic leader/follower way: a caller that finds nobody committing
+// commits its own event at once, on its own goroutine; callers that come
+// while a commit is in flight queue up, and when it ends the writer's
+// goroutine takes the queue over and commits it in batches until it is
+// empty.
 type eventWriter struct {
 	db *DB
 
-	mu     sync.Mutex
-	queue  []*eventRequest
-	closed bool
+	mu        sync.Mutex
+	queue     []*eventRequest
+	committer int // committerIdle, committerCaller or committerWorker
+	closed    bool
 
-	wake    chan struct{} // holds a token when the queue may have grown
+	wake    chan struct{} // holds a token when the goroutine has something to look at
 	stopped chan struct{} // closed when run returns
 
 	// batches counts committed transactions, events the deliveries they
@@ -87,8 +101,8 @@ func startEventWriter(db *DB) *eventWriter {
 	return w
 }
 
-// record queues ev and waits until the transaction that holds it has
-// committed, or failed, or ctx is done. A caller that stops waiting gets
+// record stores ev and returns once the transaction that holds it has
+// committed or failed, or ctx is done. A caller that stops waiting gets
 // ctx's error; its event may still be committed (a redelivery will then
 // be recognised as one).
 func (w *eventWriter) record(ctx context.Context, ev *recrubo.InboundEvent) (bool, error) {
@@ -100,20 +114,33 @@ func (w *eventWriter) record(ctx context.Context, ev *recrubo.InboundEvent) (boo
 	}
 	r := &eventRequest{ctx: ctx, ev: *ev, given: ev.ReceivedAt, done: make(chan struct{})}
 	w.mu.Lock()
-	if w.closed {
+	switch {
+	case w.closed:
 		w.mu.Unlock()
 		return false, errClosed
-	}
-	w.queue = append(w.queue, r)
-	w.mu.Unlock()
-	select {
-	case w.wake <- struct{}{}:
+	case w.committer == committerIdle:
+		// Nobody is committing, so nothing is queued: commit at once.
+		w.committer = committerCaller
+		w.mu.Unlock()
+		bctx, cancel := context.WithTimeout(ctx, eventBatchTimeout)
+		w.commit(bctx, []*eventRequest{r})
+		cancel()
+		w.mu.Lock()
+		if len(w.queue) > 0 {
+			w.committer = committerWorker
+		} else {
+			w.committer = committerIdle
+		}
+		w.mu.Unlock()
+		w.signal() // the queue to take over, or Close waiting for the commit
 	default:
-	}
-	select {
-	case <-r.done:
-	case <-ctx.Done():
-		return false, fmt.Errorf("recording %s event %s: %w", ev.Source, ev.ID, ctx.Err())
+		w.queue = append(w.queue, r)
+		w.mu.Unlock()
+		select {
+		case <-r.done:
+		case <-ctx.Done():
+			return false, fmt.Errorf("recording %s event %s: %w", ev.Source, ev.ID, ctx.Err())
+		}
 	}
 	if r.err != nil {
 		return false, r.err
@@ -124,29 +151,49 @@ func (w *eventWriter) record(ctx context.Context, ev *recrubo.InboundEvent) (boo
 	return r.isNew, nil
 }
 
-// close refuses new events, commits those already queued, and returns
-// when the writer has stopped.
-func (w *eventWriter) close() {
-	w.mu.Lock()
-	w.closed = true
-	w.mu.Unlock()
+func (w *eventWriter) signal() {
 	select {
 	case w.wake <- struct{}{}:
 	default:
 	}
+}
+
+// close refuses new events, lets the commits in flight and those queued
+// finish, and returns when the writer has stopped.
+func (w *eventWriter) close() {
+	w.mu.Lock()
+	w.closed = true
+	w.mu.Unlock()
+	w.signal()
 	<-w.stopped
 }
 
+// run works through the queue whenever a caller's commit hands it over,
+// and returns once the writer is closed and nobody is committing.
 func (w *eventWriter) run() {
 	defer close(w.stopped)
+	for range w.wake {
+		w.mu.Lock()
+		state, closed := w.committer, w.closed
+		w.mu.Unlock()
+		if state == committerWorker {
+			w.drain()
+			w.mu.Lock()
+			state, closed = w.committer, w.closed
+			w.mu.Unlock()
+		}
+		if closed && state == committerIdle {
+			return
+		}
+	}
+}
+
+// drain commits the queue in batches until it is empty.
+func (w *eventWriter) drain() {
 	for {
-		batch, closed := w.take()
+		batch := w.take()
 		if len(batch) == 0 {
-			if closed {
-				return
-			}
-			<-w.wake
-			continue
+			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), eventBatchTimeout)
 		w.commit(ctx, batch)
@@ -156,8 +203,9 @@ func (w *eventWriter) run() {
 
 // take removes the next batch from the queue: the oldest events, at most
 // maxEventBatch of them and, beyond the first, at most maxEventBatchBytes
-// of payload. It also reports whether the writer is closed.
-func (w *eventWriter) take() ([]*eventRequest, bool) {
+// of payload. When the queue is empty it hands the committing back
+// (to the next caller).
+func (w *eventWriter) take() []*eventRequest {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	n, size := 0, 0
@@ -168,13 +216,17 @@ func (w *eventWriter) take() ([]*eventRequest, bool) {
 		}
 		n++
 	}
+	if n == 0 {
+		w.committer = committerIdle
+		return nil
+	}
 	batch := slices.Clone(w.queue[:n])
 	clear(w.queue[:n])
 	w.queue = w.queue[n:]
 	if len(w.queue) == 0 {
 		w.queue = nil // let the backing array go
 	}
-	return batch, w.closed
+	return batch
 }
 
 // commit writes batch in one transaction and answers every request in it.
