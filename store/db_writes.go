@@ -90,9 +90,13 @@ func (db *DB) SaveSyncStatus(ctx context.Context, st *recrubo.SyncStatus) error 
 }
 
 // RecordEvent stores ev unless it was recorded before; reports whether it
-// was new.
+// was new. It returns once the transaction holding ev has committed: events
+// recorded together share one transaction (event_writer.go).
 func (db *DB) RecordEvent(ctx context.Context, ev *recrubo.InboundEvent) (bool, error) {
-	return writeV(ctx, db, func(q *queries) (bool, error) { return q.RecordEvent(ctx, ev) })
+	if db.inTx(ctx) {
+		return false, errInTx
+	}
+	return db.events.record(ctx, ev)
 }
 
 // MarkEventProcessed records what processing an event did.

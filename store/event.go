@@ -11,8 +11,8 @@ import (
 // RecordEvent stores ev unless an event with the same (tenant, source, id)
 // exists, and reports whether ev was new. A zero ReceivedAt is set to now.
 func (q *queries) RecordEvent(ctx context.Context, ev *recrubo.InboundEvent) (bool, error) {
-	if ev.TenantID == "" || ev.Source == "" || ev.ID == "" {
-		return false, recrubo.Errorf(recrubo.EINVALID, "An event needs a tenant, a source and an id.")
+	if err := validateEvent(ev); err != nil {
+		return false, err
 	}
 	payload := ev.Payload
 	if payload == nil {

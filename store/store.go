@@ -50,6 +50,9 @@ type DB struct {
 	// listener is the PostgreSQL LISTEN loop; nil on SQLite.
 	listener *listener
 
+	// events commits RecordEvent's events in batches (event_writer.go).
+	events *eventWriter
+
 	closeOnce sync.Once
 }
 
@@ -114,6 +117,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.listener = l
 	}
 	db.queries = &queries{q: db.be.reader(), cipher: db.cipher, now: db.now}
+	db.events = startEventWriter(db)
 	if err := db.refoldSearch(ctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("store: %w", err)
@@ -124,11 +128,15 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 // Backend names the database in use: "sqlite" or "postgres".
 func (db *DB) Backend() string { return db.backend }
 
-// Close stops the change feed, waits for subscriber callbacks that are
-// running to return, and closes every connection. On SQLite the write-ahead
+// Close commits the events RecordEvent has queued (and refuses new ones),
+// stops the change feed, waits for subscriber callbacks that are running to
+// return, and closes every connection. On SQLite the write-ahead
 // log is checkpointed into the database file. Stop a jobs runner first.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
+		if db.events != nil {
+			db.events.close()
+		}
 		if db.listener != nil {
 			db.listener.stop()
 		}

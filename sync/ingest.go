@@ -53,7 +53,8 @@ func (c *verifierCache) get(pem string) (*carerix.RSAVerifier, error) {
 // slug, parses it, and stores it; the stored, unprocessed event is its
 // place in the tenant's processing queue (drain.go). It reports whether
 // the event was new (false for a redelivery, which is acknowledged but not
-// processed again).
+// processed again). It returns once the event is committed; deliveries
+// that arrive together share one commit (store.DB.RecordEvent).
 //
 // Verification comes before parsing: the Cx-Signature header against the
 // tenant's webhook public key and the secret custom header against the
