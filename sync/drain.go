@@ -93,8 +93,8 @@ func (s *Service) kick(ctx context.Context, tenantID string) {
 	}
 }
 
-// drainJob processes the tenant's waiting events, oldest first, until
-// none is left or its budget is spent.
+// drainJob processes the tenant's waiting events, oldest first, a batch
+// at a time (batch.go), until none is left or its budget is spent.
 func (s *Service) drainJob(ctx context.Context, args DrainArgs) error {
 	if wait := args.NotBefore.Sub(s.now()); wait > 0 {
 		select {
@@ -120,33 +120,13 @@ func (s *Service) drainJob(ctx context.Context, args DrainArgs) error {
 		if len(ids) == 0 {
 			return nil
 		}
-		for _, id := range ids {
-			if err := s.drainOne(ctx, args.TenantID, id); err != nil {
-				return err
-			}
+		if err := s.drainBatch(ctx, args.TenantID, ids); err != nil {
+			return err
 		}
 		if s.now().After(stop) {
 			return s.store.Enqueue(ctx, DrainArgs{TenantID: args.TenantID}, &recrubo.JobOptions{UniqueByArgs: true})
 		}
 	}
-}
-
-// drainOne processes one waiting event. An error that retrying cannot
-// mend and that concerns this event alone (invalid data) is recorded as
-// the event's outcome, so it does not hold up the events behind it; an
-// access error stops the drain (every event would fail alike; they wait
-// until the credentials are mended and the sweep drains them); anything
-// else is retried with the drain.
-func (s *Service) drainOne(ctx context.Context, tenantID, id string) error {
-	err := s.processEventJob(ctx, EventArgs{TenantID: tenantID, EventID: id})
-	if err == nil || recrubo.ErrorCode(err) != recrubo.EINVALID || isAccessError(err) {
-		return err
-	}
-	outcome := "failed: " + recrubo.ErrorMessage(err)
-	if merr := s.store.MarkEventProcessed(ctx, tenantID, recrubo.SourceCarerix, id, outcome, s.now()); merr != nil {
-		return fmt.Errorf("recording the failure of event %s: %w", id, merr)
-	}
-	return nil
 }
 
 // Sweep enqueues a drain for every tenant with a webhook event waiting
