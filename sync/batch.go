@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -227,9 +228,10 @@ func (a *applier) readRecords(ctx context.Context, records []*recordEvents) (*st
 
 // readByIDs reads the records ids of one entity, soft-deleted ones
 // included: idChunk to a request where the contract allows it, else one
-// at a time. A chunk whose read fails with invalid data is read again one
-// id at a time, so one bad record does not fail the others; a record
-// whose own read fails so is put in failed. Other errors are returned.
+// at a time. A chunk Carerix refuses to read so (its qualifier or request
+// rejected) is read again one id at a time; a record whose own read fails
+// with invalid data (EINVALID) is put in failed, so it does not fail the
+// others. Other errors are returned.
 func readByIDs[T any](ctx context.Context, a *applier, entity, typ string, page carerix.PageFunc[T],
 	idOf func(*T) string, ids []string, failed map[string]error) (map[string]*T, error) {
 	out := make(map[string]*T, len(ids))
@@ -264,9 +266,11 @@ func readByIDs[T any](ctx context.Context, a *applier, entity, typ string, page 
 				}
 				continue
 			}
-			if recrubo.ErrorCode(err) != recrubo.EINVALID || isAccessError(err) {
+			if !errors.Is(err, carerix.ErrInvalidQualifier) && !errors.Is(err, carerix.ErrBadRequest) {
 				return nil, fmt.Errorf("reading %ss by id: %w", entity, err)
 			}
+			a.s.log.WarnContext(ctx, "carerix refused reading several records by id; reading them one at a time",
+				"tenant", a.t.ID, "entity", entity, "err", err)
 		}
 		for _, id := range chunk {
 			if err := one(id); err != nil {
