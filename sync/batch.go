@@ -21,7 +21,9 @@ import (
 // marks all of that record's events processed in one transaction. Where
 // the tenant's contract confirms that a qualifier may select several
 // records by _id (carerix.Contract.ReadsByIDs), the records of an entity
-// are read idChunk to a request; otherwise one request each.
+// are read idChunk to a request; otherwise one request each, and a batch
+// reads and applies segmentReads records at a time so that a drain keeps
+// to its budget.
 //
 // Records are applied in the order of their first event in the batch, so
 // a candidate created before its match still arrives first. A record whose
@@ -40,8 +42,17 @@ type recordEvents struct {
 	deletedAt time.Time
 }
 
-// drainBatch processes the waiting events ids of a tenant, oldest first.
-func (s *Service) drainBatch(ctx context.Context, tenantID string, ids []string) error {
+// segmentReads bounds the records a batch reads before it applies them
+// where each record costs a read of its own: at Carerix's default 5
+// requests a second, a segment takes some 20 seconds.
+const segmentReads = 100
+
+// applyBatch processes the waiting events ids of a tenant, oldest first.
+// Records are read and applied a segment at a time: all of them where the
+// contract reads by ids, else segmentReads records. After a segment that
+// ends past stop, the rest of the batch is left waiting for the next
+// drain.
+func (s *Service) applyBatch(ctx context.Context, tenantID string, ids []string, stop time.Time) error {
 	records, err := s.groupEvents(ctx, tenantID, ids)
 	if err != nil || len(records) == 0 {
 		return err
@@ -54,19 +65,37 @@ func (s *Service) drainBatch(ctx context.Context, tenantID string, ids []string)
 	if err != nil {
 		return s.recordsFailed(ctx, tenantID, records, err)
 	}
+	size := len(records)
+	if !a.k.ReadsByIDs() {
+		size = segmentReads
+	}
+	for segment := range slices.Chunk(records, size) {
+		if err := s.applySegment(ctx, a, segment); err != nil {
+			return err
+		}
+		if s.now().After(stop) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// applySegment reads the records of a segment, then applies each and
+// marks its events.
+func (s *Service) applySegment(ctx context.Context, a *applier, records []*recordEvents) error {
 	st, err := a.readRecords(ctx, records)
 	if err != nil {
-		return s.recordsFailed(ctx, tenantID, records, err)
+		return s.recordsFailed(ctx, a.t.ID, records, err)
 	}
 	for _, rec := range records {
 		outcome, err := a.applyRecord(ctx, rec, st)
 		if err != nil {
-			if err := s.recordsFailed(ctx, tenantID, []*recordEvents{rec}, err); err != nil {
+			if err := s.recordsFailed(ctx, a.t.ID, []*recordEvents{rec}, err); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := s.markEvents(ctx, tenantID, rec.events, outcome); err != nil {
+		if err := s.markEvents(ctx, a.t.ID, rec.events, outcome); err != nil {
 			return err
 		}
 	}

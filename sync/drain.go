@@ -26,11 +26,13 @@ import (
 // drain job. It adds at most this much to webhook-to-visible latency.
 const drainWindow = 25 * time.Millisecond
 
-// drainBatch is how many waiting events a drain reads at once, and
-// drainBudget how long one drain job works before it hands over to a new
-// one (so a steady stream cannot hold a worker for ever).
+// drainBatch is how many waiting events a drain reads at once: a burst's
+// edits to the same records fall in one batch, which reads each record
+// once (batch.go). drainBudget is how long one drain job works before it
+// hands over to a new one (so a steady stream cannot hold a worker for
+// ever).
 const (
-	drainBatch  = 100
+	drainBatch  = 1000
 	drainBudget = time.Minute
 )
 
@@ -120,7 +122,7 @@ func (s *Service) drainJob(ctx context.Context, args DrainArgs) error {
 		if len(ids) == 0 {
 			return nil
 		}
-		if err := s.drainBatch(ctx, args.TenantID, ids); err != nil {
+		if err := s.applyBatch(ctx, args.TenantID, ids, stop); err != nil {
 			return err
 		}
 		if s.now().After(stop) {
