@@ -87,6 +87,7 @@ func (s *Service) applySegment(ctx context.Context, a *applier, records []*recor
 	if err != nil {
 		return s.recordsFailed(ctx, a.t.ID, records, err)
 	}
+	applied := make([]recordOutcome, 0, len(records))
 	for _, rec := range records {
 		outcome, err := a.applyRecord(ctx, rec, st)
 		if err != nil {
@@ -95,11 +96,15 @@ func (s *Service) applySegment(ctx context.Context, a *applier, records []*recor
 			}
 			continue
 		}
-		if err := s.markEvents(ctx, a.t.ID, rec.events, outcome); err != nil {
-			return err
-		}
+		applied = append(applied, recordOutcome{rec.events, outcome})
 	}
-	return nil
+	return s.markOutcomes(ctx, a.t.ID, applied)
+}
+
+// recordOutcome is what applying a record did, for its events.
+type recordOutcome struct {
+	events  []*recrubo.InboundEvent
+	outcome string
 }
 
 // groupEvents reads the events ids and groups those of synced entities by
@@ -154,20 +159,35 @@ func (s *Service) groupEvents(ctx context.Context, tenantID string, ids []string
 	return records, nil
 }
 
-// markEvents records outcome on a record's events in one transaction. The
-// first event gets the outcome; where that is a change, the later ones
-// are "unchanged", as they would be had each read the record again.
+// markEvents records outcome on events of one record (see markOutcomes).
 func (s *Service) markEvents(ctx context.Context, tenantID string, evs []*recrubo.InboundEvent, outcome string) error {
+	return s.markOutcomes(ctx, tenantID, []recordOutcome{{evs, outcome}})
+}
+
+// markOutcomes records what applying records did on their events, in one
+// transaction. A record's first event gets the outcome; where that is a
+// change, the later ones are "unchanged", as they would be had each read
+// the record again.
+func (s *Service) markOutcomes(ctx context.Context, tenantID string, outs []recordOutcome) error {
+	if len(outs) == 0 {
+		return nil
+	}
 	now := s.now()
-	changed := outcome == outcomeApplied || outcome == outcomeRemoved || outcome == outcomeOutOfScope
+	n, changed := 0, false
 	err := s.store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
-		for i, ev := range evs {
-			o := outcome
-			if i > 0 && changed {
-				o = outcomeUnchanged
-			}
-			if err := tx.MarkEventProcessed(ctx, tenantID, recrubo.SourceCarerix, ev.ID, o, now); err != nil {
-				return err
+		n, changed = 0, false
+		for _, out := range outs {
+			change := out.outcome == outcomeApplied || out.outcome == outcomeRemoved || out.outcome == outcomeOutOfScope
+			changed = changed || change
+			for i, ev := range out.events {
+				o := out.outcome
+				if i > 0 && change {
+					o = outcomeUnchanged
+				}
+				if err := tx.MarkEventProcessed(ctx, tenantID, recrubo.SourceCarerix, ev.ID, o, now); err != nil {
+					return err
+				}
+				n++
 			}
 		}
 		if changed {
@@ -176,7 +196,7 @@ func (s *Service) markEvents(ctx context.Context, tenantID string, evs []*recrub
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("recording the outcome of %d events: %w", len(evs), err)
+		return fmt.Errorf("recording the outcome of %d events: %w", n, err)
 	}
 	return nil
 }
