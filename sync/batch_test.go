@@ -3,6 +3,7 @@ package sync_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -176,5 +177,51 @@ func TestDrainReadsEachRecordOnce(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestDrainStopsOnAnAccessError: when Carerix refuses the credentials, a
+// drain stops without marking the burst's events, records why on the
+// tenant's sync status and is not retried; once the credentials are
+// mended, the events wait for the next drain, which applies them.
+func TestDrainStopsOnAnAccessError(t *testing.T) {
+	for _, backend := range storetest.Backends() {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			e := newDrainEnv(t, backend, false)
+			syncNow(t, e)
+			waiting := changeCities(t, e, 12)
+			secret := e.Tenant.Carerix.ClientSecret
+			e.Tenant.Carerix.ClientSecret = recrubo.NewSecret("wrong-secret")
+			if err := e.DB.UpdateTenant(ctx, e.Tenant); err != nil {
+				t.Fatal(err)
+			}
+			e.StartJobs(t)
+			if !synctest.WaitFor(30*time.Second, func() bool {
+				st, err := e.DB.SyncStatus(ctx, e.Tenant.ID)
+				return err == nil && st.LastError != ""
+			}) {
+				t.Fatal("the access error was never recorded")
+			}
+			st, err := e.DB.SyncStatus(ctx, e.Tenant.ID)
+			if err != nil || !strings.Contains(st.LastError, "credentials") {
+				t.Errorf("sync status error %q (%v) does not say what to fix", st.LastError, err)
+			}
+			ev, err := e.DB.EventStats(ctx, e.Tenant.ID, recrubo.SourceCarerix)
+			if err != nil || ev.Unprocessed != waiting {
+				t.Fatalf("%d of %d events still wait (%v); want all: an access error marks none", ev.Unprocessed, waiting, err)
+			}
+
+			e.Tenant.Carerix.ClientSecret = secret
+			if err := e.DB.UpdateTenant(ctx, e.Tenant); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.DB.Enqueue(ctx, crsync.DrainArgs{TenantID: e.Tenant.ID}, nil); err != nil {
+				t.Fatal(err)
+			}
+			e.Idle(t, time.Minute)
+			e.Check(t, e.DB)
+		})
 	}
 }
