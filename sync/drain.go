@@ -81,6 +81,33 @@ func (k *drainKicker) forget(tenantID string) {
 	k.mu.Unlock()
 }
 
+// drainGates let one drain job per tenant at a time in this instance
+// go on to take the tenant's drain lock.
+type drainGates struct {
+	mu gosync.Mutex
+	m  map[string]chan struct{}
+}
+
+func newDrainGates() *drainGates { return &drainGates{m: map[string]chan struct{}{}} }
+
+// enter waits until no other drain of tenantID in this instance is past
+// the gate, or ctx ends; leave lets the next one through.
+func (g *drainGates) enter(ctx context.Context, tenantID string) (leave func(), err error) {
+	g.mu.Lock()
+	ch := g.m[tenantID]
+	if ch == nil {
+		ch = make(chan struct{}, 1)
+		g.m[tenantID] = ch
+	}
+	g.mu.Unlock()
+	select {
+	case ch <- struct{}{}:
+		return func() { <-ch }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for the drain of tenant %s: %w", tenantID, ctx.Err())
+	}
+}
+
 // kick enqueues a drain for tenantID unless one enqueued within the
 // window will still read the queue. Errors are logged, not returned: the
 // event is stored and the sweep will find it.
@@ -107,7 +134,14 @@ func (s *Service) drainJob(ctx context.Context, args DrainArgs) error {
 	}
 	// One drain per tenant at a time, across instances on PostgreSQL; a
 	// second one waits and then finds what the first left, so a tenant's
-	// events apply in the order they arrived.
+	// events apply in the order they arrived. Drains of one instance wait
+	// at its gate first, so no more than one of them waits for the
+	// database's lock, which holds a connection while it waits.
+	leave, err := s.gates.enter(ctx, args.TenantID)
+	if err != nil {
+		return err
+	}
+	defer leave()
 	unlock, err := s.store.Lock(ctx, "drain:"+args.TenantID)
 	if err != nil {
 		return err
