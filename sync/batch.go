@@ -203,11 +203,12 @@ func (s *Service) markOutcomes(ctx context.Context, tenantID string, outs []reco
 
 // recordsFailed handles err met processing records. An error that
 // retrying cannot mend and that concerns these records alone (invalid
-// data) is recorded as their events' outcome, so it does not hold up the
-// events behind them; an access error stops the drain (every event would
-// fail alike; they wait until the credentials are mended and the sweep
-// drains them) and is recorded on the tenant's sync status; anything else
-// is returned, and the drain is retried.
+// data) is recorded as their events' outcome, and as the tenant's last
+// sync error, so it does not hold up the events behind them; an access
+// error stops the drain (every event would fail alike; they wait until
+// the credentials are mended and the sweep drains them) and is recorded
+// on the tenant's sync status; anything else is returned, and the drain
+// is retried.
 func (s *Service) recordsFailed(ctx context.Context, tenantID string, records []*recordEvents, err error) error {
 	if isAccessError(err) {
 		return s.jobFailed(ctx, tenantID, err)
@@ -216,6 +217,9 @@ func (s *Service) recordsFailed(ctx context.Context, tenantID string, records []
 		return err
 	}
 	s.log.WarnContext(ctx, "webhook events failed", "tenant", tenantID, "records", len(records), "err", err)
+	if serr := s.noteError(ctx, tenantID, recrubo.ErrorMessage(err)); serr != nil {
+		s.log.WarnContext(ctx, "recording sync error", "tenant", tenantID, "err", serr)
+	}
 	outcome := "failed: " + recrubo.ErrorMessage(err)
 	for _, rec := range records {
 		if err := s.markEvents(ctx, tenantID, rec.events, outcome); err != nil {
