@@ -225,3 +225,42 @@ func TestDrainStopsOnAnAccessError(t *testing.T) {
 		})
 	}
 }
+
+// TestDrainRecordsInvalidSettingsOnTheEvents: when the tenant's settings
+// cannot be applied (a status filter Carerix does not have), each waiting
+// event records the failure as its outcome and the drain goes on to the
+// end instead of holding the queue.
+func TestDrainRecordsInvalidSettingsOnTheEvents(t *testing.T) {
+	for _, backend := range storetest.Backends() {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			e := newDrainEnv(t, backend, false)
+			syncNow(t, e)
+			changeCities(t, e, 6)
+			e.Tenant.Filters.CandidateStatuses = append(e.Tenant.Filters.CandidateStatuses, "Niet bestaand")
+			if err := e.DB.UpdateTenant(ctx, e.Tenant); err != nil {
+				t.Fatal(err)
+			}
+			ids, err := e.DB.WaitingEvents(ctx, e.Tenant.ID, recrubo.SourceCarerix, 100)
+			if err != nil || len(ids) < 6 {
+				t.Fatalf("waiting events: %d, %v", len(ids), err)
+			}
+			e.StartJobs(t)
+			e.Idle(t, time.Minute)
+			for _, id := range ids {
+				ev, err := e.DB.Event(ctx, e.Tenant.ID, recrubo.SourceCarerix, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.HasPrefix(ev.Outcome, "failed: ") || !strings.Contains(ev.Outcome, "Niet bestaand") {
+					t.Errorf("event %s: outcome %q, want the unknown status named", id, ev.Outcome)
+				}
+			}
+			st, err := e.DB.SyncStatus(ctx, e.Tenant.ID)
+			if err != nil || !strings.Contains(st.LastError, "Niet bestaand") {
+				t.Errorf("sync status error %q (%v), want the unknown status named", st.LastError, err)
+			}
+		})
+	}
+}
