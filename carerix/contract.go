@@ -43,6 +43,12 @@ type Contract struct {
 	// MaxPageSize is the largest page Carerix answered with when asked for
 	// a large one; 0 when not measured.
 	MaxPageSize int `json:"max_page_size,omitempty"`
+	// ByIDs says page queries take a qualifier selecting several records
+	// by _id ("(_id = 'a' OR _id = 'b')"), so records are read by id many
+	// to a request: discovery probes it. False in contracts read before
+	// the probe existed and where Carerix refused it; records are then
+	// read by id one at a time.
+	ByIDs bool `json:"by_ids,omitempty"`
 	// Gaps are the needs the tenant has no name for.
 	Gaps []Gap `json:"gaps,omitempty"`
 
@@ -176,6 +182,10 @@ func (k *Contract) Op(logical string) string {
 	return k.Ops[logical]
 }
 
+// ReadsByIDs reports whether several records can be read by id in one
+// page query (see ByIDs).
+func (k *Contract) ReadsByIDs() bool { return k != nil && k.ByIDs }
+
 // CanSort reports whether pages can be asked for in an explicit order.
 func (k *Contract) CanSort() bool { return k != nil && k.Sort != nil }
 
@@ -243,6 +253,9 @@ func (k *Contract) Summary() []string {
 	}
 	if k.MaxPageSize > 0 {
 		lines = append(lines, fmt.Sprintf("pages of up to %d records", k.MaxPageSize))
+	}
+	if k.ByIDs {
+		lines = append(lines, "records are read by id many to a request (qualifier on _id with OR)")
 	}
 	for _, g := range k.Gaps {
 		prefix := "optional: "

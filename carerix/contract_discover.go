@@ -2,6 +2,7 @@ package carerix
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -51,6 +52,7 @@ func (c *Client) Discover(ctx context.Context) (*Contract, error) {
 	k := resolve(m, method, c.now().UTC())
 	if k.Err() == nil {
 		k.MaxPageSize = c.measurePageSize(ctx, k)
+		k.ByIDs = c.probeByIDs(ctx, k)
 	}
 	return k, nil
 }
@@ -201,6 +203,31 @@ func (c *Client) measurePageSize(ctx context.Context, k *Contract) int {
 		}
 	}
 	return 0
+}
+
+// probeByIDs asks for the candidates with either of two _ids no record
+// has, in one qualifier joined by OR, and reports whether Carerix answered:
+// whether records can be read by id many to a request. The documentation
+// shows OR in qualifiers but no qualifier on _id, so this is confirmed per
+// tenant rather than assumed.
+func (c *Client) probeByIDs(ctx context.Context, k *Contract) bool {
+	op, id := k.Op(opEmployeePage), k.Field(typeEmployee, "_id")
+	if op == "" || id == "" {
+		return false
+	}
+	q, err := In(id, "-1", "-2").Build()
+	if err != nil {
+		return false
+	}
+	query := fmt.Sprintf(`query ($q: String) { %s(qualifier: $q, pageable: {page: 0, size: 1}) { items { %s } } }`, op, id)
+	var data map[string]*struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if err := c.graphQL(ctx, op, query, map[string]any{"q": q}, &data, true); err != nil {
+		c.log.InfoContext(ctx, "carerix refused a qualifier on several _ids; records are read by id one at a time", "error", err)
+		return false
+	}
+	return data[op] != nil
 }
 
 // probe learns the schema from validation errors where introspection is

@@ -307,3 +307,37 @@ func TestRequiredFieldRemovedLaterFailsWithItsName(t *testing.T) {
 		t.Errorf("vacancies with the new contract: %v", err)
 	}
 }
+
+// TestDiscoverProbesReadsByIDs: discovery confirms that a qualifier may
+// select several records by _id (joined by OR) before the product reads
+// by id many to a request; a tenant refusing it is read one id at a time.
+func TestDiscoverProbesReadsByIDs(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		modify func(*carerixemu.Options)
+		want   bool
+	}{
+		{"docs", nil, true},
+		{"observed", func(o *carerixemu.Options) { o.Profile = carerixemu.ProfileObserved }, true},
+		{"probed schema", func(o *carerixemu.Options) { o.NoIntrospection = true }, true},
+		{"no OR in qualifiers", func(o *carerixemu.Options) { o.NoQualifierOr = true }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k, _ := discover(t, tc.modify)
+			if err := k.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if got := k.ReadsByIDs(); got != tc.want {
+				t.Errorf("ReadsByIDs = %v, want %v", got, tc.want)
+			}
+			stored, err := carerix.MarshalContract(k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := carerix.UnmarshalContract(stored)
+			if err != nil || back.ReadsByIDs() != tc.want {
+				t.Errorf("stored and read back: ReadsByIDs = %v (%v), want %v", back.ReadsByIDs(), err, tc.want)
+			}
+		})
+	}
+}

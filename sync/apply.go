@@ -337,6 +337,12 @@ func (a *applier) recruiterByID(ctx context.Context, id string, add bool) (strin
 	if err != nil {
 		return "", fmt.Errorf("reading user %s: %w", id, err)
 	}
+	return a.recruiter(ctx, stored, u, readAt)
+}
+
+// recruiter applies state u, read at readAt, of a user the mirror has as
+// stored (nil: not yet); u nil means Carerix no longer has it.
+func (a *applier) recruiter(ctx context.Context, stored *recrubo.Recruiter, u *carerix.User, readAt time.Time) (string, error) {
 	var r *recrubo.Recruiter
 	switch {
 	case u != nil:

@@ -346,3 +346,109 @@ func TestInitialSyncChild(t *testing.T) {
 	fmt.Printf("RESULT records=%d seconds=%.3f vmhwm_kb=%.0f cpu_seconds=%.3f candidates=%d\n", p.Records, secs, hwm, cpu,
 		p.InScope[recrubo.EntityCandidate])
 }
+
+// BenchmarkDrainBurst: a burst of 3,000 candidate edits over 300 records
+// (ten each, in turn), delivered as webhooks to a stack that reads Carerix
+// at the default rate limit (5 requests a second). It reports the Carerix
+// reads the drains made (page queries, counted at the emulator), the time
+// from the burst's end until every event is applied (drain-s) and, where
+// that takes longer than a minute, the events still waiting a minute
+// after the burst ended (waiting-60s; drain-s is then -1), in both forms
+// of contract: records read by id many to a request, and one at a time. delivered-s is
+// when the last delivery was stored, after the burst's end. Run it once:
+// -benchtime 1x.
+func BenchmarkDrainBurst(b *testing.B) {
+	const records, edits, limit = 300, 3000, time.Minute
+	for _, backend := range storetest.Backends() {
+		for _, form := range contractForms {
+			b.Run(backend+"/"+form.name, func(b *testing.B) { drainBurst(b, backend, form.oneByOne, records, edits, limit) })
+		}
+	}
+}
+
+// drainBurst runs BenchmarkDrainBurst on backend, in the contract form
+// that reads records one at a time when oneAtATime.
+func drainBurst(b *testing.B, backend string, oneAtATime bool, records, edits int, limit time.Duration) {
+	ctx := b.Context()
+	e := synctest.New(b, backend, synctest.Options{
+		Seed: carerixemu.SeedOptions{Candidates: 1000, Vacancies: 12, Matches: 400, Recruiters: 4, Seed: 7},
+		// The default rate limit of the Carerix client.
+		Sync: func(c *crsync.Config) {
+			connect := crsync.NewClientConnector(nil, c.Store)
+			c.Connect = func(ctx context.Context, tn *recrubo.Tenant) (crsync.Reader, error) {
+				r, err := connect(ctx, tn)
+				if err != nil || !oneAtATime {
+					return r, err
+				}
+				return oneByOne{r}, nil
+			}
+		},
+	})
+	runID, _, err := crsync.StartInitial(ctx, e.DB, e.Tenant.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !synctest.WaitFor(5*time.Minute, func() bool {
+		run, err := e.DB.SyncRun(ctx, e.Tenant.ID, runID)
+		return err == nil && run.State == recrubo.RunSucceeded
+	}) {
+		b.Fatal("the initial sync did not finish")
+	}
+	var ids []string
+	for id := range synctest.InScope(b, e.Emu, e.Tenant.Filters).Candidates {
+		ids = append(ids, id)
+	}
+	if len(ids) < records {
+		b.Fatalf("%d candidates in scope, want %d", len(ids), records)
+	}
+	slices.Sort(ids)
+	ids = ids[:records]
+	before, err := e.DB.EventStats(ctx, e.Tenant.ID, recrubo.SourceCarerix)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e.Emu.ResetStats()
+	b.ResetTimer()
+	start := time.Now()
+	for i := range edits {
+		city := fmt.Sprintf("Stad %d", i)
+		if _, err := e.Emu.UpdateEmployee(ctx, ids[i%records], carerixemu.EmployeeFields{City: &city}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	end := time.Now()
+	var waiting int64 = -1
+	var delivered time.Duration
+	done := synctest.WaitFor(limit, func() bool {
+		st, err := e.DB.EventStats(ctx, e.Tenant.ID, recrubo.SourceCarerix)
+		if err != nil {
+			return false
+		}
+		if delivered == 0 && st.Total >= before.Total+int64(edits) {
+			delivered = time.Since(end)
+		}
+		// Not yet delivered, and delivered but not yet applied.
+		waiting = (before.Total + int64(edits) - st.Total) + (st.Unprocessed - before.Unprocessed)
+		return st.Total >= before.Total+int64(edits) && st.Unprocessed == 0
+	})
+	drained := time.Since(end)
+	b.StopTimer()
+	stats := e.Emu.Stats()
+	reads := 0
+	for _, op := range []string{"crEmployeePage", "crVacancyPage", "crMatchPage", "crUserPage", "crEmployee", "crVacancy", "crMatch", "crUser"} {
+		reads += stats.Operations[op].Calls
+	}
+	b.ReportMetric(float64(reads), "reads")
+	b.ReportMetric(float64(stats.Operations["crEmployeePage"].Calls), "candidate-reads")
+	b.ReportMetric(end.Sub(start).Seconds(), "burst-s")
+	if delivered > 0 {
+		b.ReportMetric(delivered.Seconds(), "delivered-s")
+	}
+	if done {
+		b.ReportMetric(drained.Seconds(), "drain-s")
+		b.ReportMetric(0, "waiting-60s")
+	} else {
+		b.ReportMetric(-1, "drain-s")
+		b.ReportMetric(float64(waiting), "waiting-60s")
+	}
+}

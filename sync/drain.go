@@ -26,11 +26,13 @@ import (
 // drain job. It adds at most this much to webhook-to-visible latency.
 const drainWindow = 25 * time.Millisecond
 
-// drainBatch is how many waiting events a drain reads at once, and
-// drainBudget how long one drain job works before it hands over to a new
-// one (so a steady stream cannot hold a worker for ever).
+// drainBatch is how many waiting events a drain reads at once: a burst's
+// edits to the same records fall in one batch, which reads each record
+// once (batch.go). drainBudget is how long one drain job works before it
+// hands over to a new one (so a steady stream cannot hold a worker for
+// ever).
 const (
-	drainBatch  = 100
+	drainBatch  = 1000
 	drainBudget = time.Minute
 )
 
@@ -79,6 +81,33 @@ func (k *drainKicker) forget(tenantID string) {
 	k.mu.Unlock()
 }
 
+// drainGates let one drain job per tenant at a time in this instance
+// go on to take the tenant's drain lock.
+type drainGates struct {
+	mu gosync.Mutex
+	m  map[string]chan struct{}
+}
+
+func newDrainGates() *drainGates { return &drainGates{m: map[string]chan struct{}{}} }
+
+// enter waits until no other drain of tenantID in this instance is past
+// the gate, or ctx ends; leave lets the next one through.
+func (g *drainGates) enter(ctx context.Context, tenantID string) (leave func(), err error) {
+	g.mu.Lock()
+	ch := g.m[tenantID]
+	if ch == nil {
+		ch = make(chan struct{}, 1)
+		g.m[tenantID] = ch
+	}
+	g.mu.Unlock()
+	select {
+	case ch <- struct{}{}:
+		return func() { <-ch }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for the drain of tenant %s: %w", tenantID, ctx.Err())
+	}
+}
+
 // kick enqueues a drain for tenantID unless one enqueued within the
 // window will still read the queue. Errors are logged, not returned: the
 // event is stored and the sweep will find it.
@@ -93,8 +122,8 @@ func (s *Service) kick(ctx context.Context, tenantID string) {
 	}
 }
 
-// drainJob processes the tenant's waiting events, oldest first, until
-// none is left or its budget is spent.
+// drainJob processes the tenant's waiting events, oldest first, a batch
+// at a time (batch.go), until none is left or its budget is spent.
 func (s *Service) drainJob(ctx context.Context, args DrainArgs) error {
 	if wait := args.NotBefore.Sub(s.now()); wait > 0 {
 		select {
@@ -105,7 +134,14 @@ func (s *Service) drainJob(ctx context.Context, args DrainArgs) error {
 	}
 	// One drain per tenant at a time, across instances on PostgreSQL; a
 	// second one waits and then finds what the first left, so a tenant's
-	// events apply in the order they arrived.
+	// events apply in the order they arrived. Drains of one instance wait
+	// at its gate first, so no more than one of them waits for the
+	// database's lock, which holds a connection while it waits.
+	leave, err := s.gates.enter(ctx, args.TenantID)
+	if err != nil {
+		return err
+	}
+	defer leave()
 	unlock, err := s.store.Lock(ctx, "drain:"+args.TenantID)
 	if err != nil {
 		return err
@@ -120,33 +156,13 @@ func (s *Service) drainJob(ctx context.Context, args DrainArgs) error {
 		if len(ids) == 0 {
 			return nil
 		}
-		for _, id := range ids {
-			if err := s.drainOne(ctx, args.TenantID, id); err != nil {
-				return err
-			}
+		if err := s.applyBatch(ctx, args.TenantID, ids, stop); err != nil {
+			return err
 		}
 		if s.now().After(stop) {
 			return s.store.Enqueue(ctx, DrainArgs{TenantID: args.TenantID}, &recrubo.JobOptions{UniqueByArgs: true})
 		}
 	}
-}
-
-// drainOne processes one waiting event. An error that retrying cannot
-// mend and that concerns this event alone (invalid data) is recorded as
-// the event's outcome, so it does not hold up the events behind it; an
-// access error stops the drain (every event would fail alike; they wait
-// until the credentials are mended and the sweep drains them); anything
-// else is retried with the drain.
-func (s *Service) drainOne(ctx context.Context, tenantID, id string) error {
-	err := s.processEventJob(ctx, EventArgs{TenantID: tenantID, EventID: id})
-	if err == nil || recrubo.ErrorCode(err) != recrubo.EINVALID || isAccessError(err) {
-		return err
-	}
-	outcome := "failed: " + recrubo.ErrorMessage(err)
-	if merr := s.store.MarkEventProcessed(ctx, tenantID, recrubo.SourceCarerix, id, outcome, s.now()); merr != nil {
-		return fmt.Errorf("recording the failure of event %s: %w", id, merr)
-	}
-	return nil
 }
 
 // Sweep enqueues a drain for every tenant with a webhook event waiting

@@ -53,6 +53,7 @@ type Service struct {
 	locks        *keyLocks
 	verifiers    *verifierCache
 	kicker       *drainKicker
+	gates        *drainGates
 	ignored      *prometheus.CounterVec
 }
 
@@ -61,7 +62,7 @@ func New(cfg Config) *Service {
 	s := &Service{
 		store: cfg.Store, reads: cfg.Reads, connect: cfg.Connect, log: cfg.Logger,
 		pageSize: cfg.PageSize, overlap: cfg.Overlap, scanInterval: cfg.ScanInterval, now: cfg.Now,
-		locks: newKeyLocks(), verifiers: newVerifierCache(), kicker: newDrainKicker(),
+		locks: newKeyLocks(), verifiers: newVerifierCache(), kicker: newDrainKicker(), gates: newDrainGates(),
 		ignored: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "recrubo_sync_events_ignored_total",
 			Help: "Carerix webhook events acknowledged and ignored: their entity is not synced (activities, companies, placements, publications, ...)."},
 			[]string{"entity"}),

@@ -224,7 +224,9 @@
 // vacancyID, matchID, userID, …) are numbers and compare numerically, in
 // the docs profile's page order (observed: in the order of a sort on the
 // key), so "employeeID > 123" continues a walk by key; _id is text and
-// compares as a string ("10" < "9").
+// compares as a string ("10" < "9"). Options.NoQualifierOr makes page
+// queries refuse OR (INVALID_QUALIFIER), to test a tenant whose
+// qualifiers take no disjunction.
 //
 // # Profiles
 //

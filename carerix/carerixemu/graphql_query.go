@@ -150,6 +150,9 @@ func (r *resolver) runPage(ctx context.Context, op, kind, sortKey string, a page
 		if q, err = ParseQualifier(*a.Qualifier); err != nil {
 			return nil, nil, toAPIError(err)
 		}
+		if r.srv.opts.NoQualifierOr && q != nil && hasOr(q.root) {
+			return nil, nil, toAPIError(qerr(0, "OR is not supported in qualifiers"))
+		}
 	}
 	items, total, err := r.srv.findSortedPage(kind, q, a.Norestrict != nil && *a.Norestrict, order, pg, size)
 	if err != nil {

@@ -46,6 +46,17 @@ func (b *qBool) String() string {
 	return "(" + b.l.String() + op + b.r.String() + ")"
 }
 
+// hasOr reports whether e has an OR anywhere.
+func hasOr(e qexpr) bool {
+	switch e := e.(type) {
+	case *qBool:
+		return !e.and || hasOr(e.l) || hasOr(e.r)
+	case *qNot:
+		return hasOr(e.x)
+	}
+	return false
+}
+
 // qNot negates its operand.
 type qNot struct{ x qexpr }
 

@@ -86,6 +86,11 @@ type Options struct {
 	// ReadDeletedByID makes crX(_id) return soft-deleted records (with
 	// deleted: true) instead of NOT_FOUND.
 	ReadDeletedByID bool
+	// NoQualifierOr makes page queries refuse a qualifier that joins
+	// comparisons with OR (INVALID_QUALIFIER), as a tenant would whose
+	// qualifiers take no disjunction: several records can then not be
+	// read by id in one request.
+	NoQualifierOr bool
 	// AdminToken, when set, is required as "Authorization: Bearer <token>"
 	// on /_emulator/ requests.
 	AdminToken string

@@ -1,0 +1,384 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/carerix"
+	"github.com/recrubo/recrubo-carerix/jobs"
+)
+
+// How a drain batch applies its events.
+//
+// Events are thin: each names a record, and processing reads what Carerix
+// has now. So a burst of edits to a few records needs a few reads, not one
+// per event: a batch groups its events by record (entity and id), reads
+// each record once and applies the state read, which is the newest, then
+// marks all of that record's events processed in one transaction. Where
+// the tenant's contract confirms that a qualifier may select several
+// records by _id (carerix.Contract.ReadsByIDs), the records of an entity
+// are read idChunk to a request; otherwise one request each, and a batch
+// reads and applies segmentReads records at a time so that a drain keeps
+// to its budget.
+//
+// Records are applied in the order of their first event in the batch, so
+// a candidate created before its match still arrives first. A record whose
+// read or apply fails with invalid data (EINVALID) records the failure on
+// its events and the batch goes on; an access error stops the drain; any
+// other error ends the job, which is retried.
+
+// recordEvents are the waiting events of one record in a batch, oldest
+// first.
+type recordEvents struct {
+	entity string // the event's entity: cremployee, crvacancy, crmatch, cruser
+	id     string
+	events []*recrubo.InboundEvent
+	// deletedAt is the time of the newest deletion event: when the record
+	// went, should Carerix no longer have it.
+	deletedAt time.Time
+}
+
+// segmentReads bounds the records a batch reads before it applies them
+// where each record costs a read of its own: at Carerix's default 5
+// requests a second, a segment takes some 20 seconds.
+const segmentReads = 100
+
+// applyBatch processes the waiting events ids of a tenant, oldest first.
+// Records are read and applied a segment at a time: all of them where the
+// contract reads by ids, else segmentReads records. After a segment that
+// ends past stop, the rest of the batch is left waiting for the next
+// drain.
+func (s *Service) applyBatch(ctx context.Context, tenantID string, ids []string, stop time.Time) error {
+	records, err := s.groupEvents(ctx, tenantID, ids)
+	if err != nil || len(records) == 0 {
+		return err
+	}
+	t, err := s.tenant(ctx, tenantID)
+	if err != nil {
+		return s.recordsFailed(ctx, tenantID, records, err)
+	}
+	a, err := s.applier(ctx, t)
+	if err != nil {
+		return s.recordsFailed(ctx, tenantID, records, err)
+	}
+	size := len(records)
+	if !a.k.ReadsByIDs() {
+		size = segmentReads
+	}
+	for segment := range slices.Chunk(records, size) {
+		if err := s.applySegment(ctx, a, segment); err != nil {
+			return err
+		}
+		if s.now().After(stop) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// applySegment reads the records of a segment, then applies each and
+// marks its events.
+func (s *Service) applySegment(ctx context.Context, a *applier, records []*recordEvents) error {
+	st, err := a.readRecords(ctx, records)
+	if err != nil {
+		return s.recordsFailed(ctx, a.t.ID, records, err)
+	}
+	applied := make([]recordOutcome, 0, len(records))
+	for _, rec := range records {
+		outcome, err := a.applyRecord(ctx, rec, st)
+		if err != nil {
+			if err := s.recordsFailed(ctx, a.t.ID, []*recordEvents{rec}, err); err != nil {
+				return err
+			}
+			continue
+		}
+		applied = append(applied, recordOutcome{rec.events, outcome})
+	}
+	return s.markOutcomes(ctx, a.t.ID, applied)
+}
+
+// recordOutcome is what applying a record did, for its events.
+type recordOutcome struct {
+	events  []*recrubo.InboundEvent
+	outcome string
+}
+
+// groupEvents reads the events ids and groups those of synced entities by
+// record, in the order of each record's first event. Events already
+// processed are skipped; events of entities the product does not sync are
+// marked ignored here.
+func (s *Service) groupEvents(ctx context.Context, tenantID string, ids []string) ([]*recordEvents, error) {
+	var records []*recordEvents
+	byKey := map[string]*recordEvents{}
+	for _, id := range ids {
+		ev, err := s.store.Event(ctx, tenantID, recrubo.SourceCarerix, id)
+		if err != nil {
+			if recrubo.ErrorCode(err) == recrubo.ENOTFOUND {
+				return nil, jobs.Permanent(err) // the tenant was removed
+			}
+			return nil, fmt.Errorf("reading event %s: %w", id, err)
+		}
+		if !ev.ProcessedAt.IsZero() {
+			continue
+		}
+		we, err := carerix.ParseWebhookEvent(ev.Payload)
+		if err != nil {
+			// Verified at ingest; cannot happen.
+			if err := s.markEvents(ctx, tenantID, []*recrubo.InboundEvent{ev}, outcomeIgnored); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		switch we.Entity {
+		case "cremployee", "crvacancy", "crmatch", "cruser":
+		default:
+			// An entity the product does not sync (an activity, a company,
+			// a placement, a publication): acknowledged, counted, ignored.
+			s.ignored.WithLabelValues(ignoredLabel(we.Entity)).Inc()
+			if err := s.markEvents(ctx, tenantID, []*recrubo.InboundEvent{ev}, outcomeIgnored); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		key := we.Entity + "\x00" + we.EntityID
+		rec := byKey[key]
+		if rec == nil {
+			rec = &recordEvents{entity: we.Entity, id: we.EntityID}
+			byKey[key] = rec
+			records = append(records, rec)
+		}
+		rec.events = append(rec.events, ev)
+		if we.Action == "deleted" && we.Time.After(rec.deletedAt) {
+			rec.deletedAt = we.Time
+		}
+	}
+	return records, nil
+}
+
+// markEvents records outcome on events of one record (see markOutcomes).
+func (s *Service) markEvents(ctx context.Context, tenantID string, evs []*recrubo.InboundEvent, outcome string) error {
+	return s.markOutcomes(ctx, tenantID, []recordOutcome{{evs, outcome}})
+}
+
+// markOutcomes records what applying records did on their events, in one
+// transaction. A record's first event gets the outcome; where that is a
+// change, the later ones are "unchanged", as they would be had each read
+// the record again.
+func (s *Service) markOutcomes(ctx context.Context, tenantID string, outs []recordOutcome) error {
+	if len(outs) == 0 {
+		return nil
+	}
+	now := s.now()
+	n, changed := 0, false
+	err := s.store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
+		n, changed = 0, false
+		for _, out := range outs {
+			change := out.outcome == outcomeApplied || out.outcome == outcomeRemoved || out.outcome == outcomeOutOfScope
+			changed = changed || change
+			for i, ev := range out.events {
+				o := out.outcome
+				if i > 0 && change {
+					o = outcomeUnchanged
+				}
+				if err := tx.MarkEventProcessed(ctx, tenantID, recrubo.SourceCarerix, ev.ID, o, now); err != nil {
+					return err
+				}
+				n++
+			}
+		}
+		if changed {
+			return tx.NoteSyncApplied(ctx, tenantID, now)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("recording the outcome of %d events: %w", n, err)
+	}
+	return nil
+}
+
+// recordsFailed handles err met processing records. An error that
+// retrying cannot mend and that concerns these records alone (invalid
+// data) is recorded as their events' outcome, and as the tenant's last
+// sync error, so it does not hold up the events behind them; an access
+// error stops the drain (every event would fail alike; they wait until
+// the credentials are mended and the sweep drains them) and is recorded
+// on the tenant's sync status; anything else is returned, and the drain
+// is retried.
+func (s *Service) recordsFailed(ctx context.Context, tenantID string, records []*recordEvents, err error) error {
+	if isAccessError(err) {
+		return s.jobFailed(ctx, tenantID, err)
+	}
+	if recrubo.ErrorCode(err) != recrubo.EINVALID {
+		return err
+	}
+	s.log.WarnContext(ctx, "webhook events failed", "tenant", tenantID, "records", len(records), "err", err)
+	if serr := s.noteError(ctx, tenantID, recrubo.ErrorMessage(err)); serr != nil {
+		s.log.WarnContext(ctx, "recording sync error", "tenant", tenantID, "err", serr)
+	}
+	outcome := "failed: " + recrubo.ErrorMessage(err)
+	for _, rec := range records {
+		if err := s.markEvents(ctx, tenantID, rec.events, outcome); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// states are the records of a batch as read from Carerix, by id; an id
+// read and absent is a record Carerix no longer has (nil). failed holds
+// the records whose own read failed with invalid data. readAt is when the
+// reads began.
+type states struct {
+	candidates map[string]*carerix.Employee
+	vacancies  map[string]*carerix.Vacancy
+	matches    map[string]*carerix.Match
+	users      map[string]*carerix.User
+	failed     map[string]error // by entity + "\x00" + id
+	readAt     time.Time
+}
+
+// readRecords reads every record of the batch once. Users the mirror does
+// not have are not read: their events are ignored (recruiterByID).
+func (a *applier) readRecords(ctx context.Context, records []*recordEvents) (*states, error) {
+	st := &states{failed: map[string]error{}, readAt: a.s.now()}
+	ids := map[string][]string{}
+	for _, rec := range records {
+		if rec.entity == "cruser" {
+			stored, err := notFound(a.s.store.Recruiter(ctx, a.t.ID, rec.id))
+			if err != nil {
+				return nil, err
+			}
+			if stored == nil {
+				continue
+			}
+		}
+		ids[rec.entity] = append(ids[rec.entity], rec.id)
+	}
+	var err error
+	if st.candidates, err = readByIDs(ctx, a, "cremployee", typeEmployee, a.r.EmployeePage,
+		func(e *carerix.Employee) string { return e.ID }, ids["cremployee"], st.failed); err != nil {
+		return nil, err
+	}
+	if st.vacancies, err = readByIDs(ctx, a, "crvacancy", typeVacancy, a.r.VacancyPage,
+		func(v *carerix.Vacancy) string { return v.ID }, ids["crvacancy"], st.failed); err != nil {
+		return nil, err
+	}
+	if st.matches, err = readByIDs(ctx, a, "crmatch", typeMatch, a.r.MatchPage,
+		func(m *carerix.Match) string { return m.ID }, ids["crmatch"], st.failed); err != nil {
+		return nil, err
+	}
+	if st.users, err = readByIDs(ctx, a, "cruser", typeUser, a.r.UserPage,
+		func(u *carerix.User) string { return u.ID }, ids["cruser"], st.failed); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// readByIDs reads the records ids of one entity, soft-deleted ones
+// included: idChunk to a request where the contract allows it, else one
+// at a time. A chunk Carerix refuses to read so (its qualifier or request
+// rejected) is read again one id at a time; a record whose own read fails
+// with invalid data (EINVALID) is put in failed, so it does not fail the
+// others. Other errors are returned.
+func readByIDs[T any](ctx context.Context, a *applier, entity, typ string, page carerix.PageFunc[T],
+	idOf func(*T) string, ids []string, failed map[string]error) (map[string]*T, error) {
+	out := make(map[string]*T, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	one := func(id string) error {
+		rec, err := fetchByID(ctx, page, id)
+		switch {
+		case err == nil:
+			out[id] = rec
+		case recrubo.ErrorCode(err) == recrubo.EINVALID && !isAccessError(err):
+			failed[entity+"\x00"+id] = fmt.Errorf("reading %s %s: %w", entity, id, err)
+		default:
+			return fmt.Errorf("reading %s %s: %w", entity, id, err)
+		}
+		return nil
+	}
+	path, perr := a.k.Path(typ, "_id")
+	batched := a.k.ReadsByIDs() && perr == nil
+	for chunk := range slices.Chunk(ids, idChunk) {
+		if batched && len(chunk) > 1 {
+			recs, err := readChunk(ctx, page, path, chunk)
+			if err == nil {
+				for _, id := range chunk {
+					out[id] = nil
+				}
+				for i := range recs {
+					if id := idOf(&recs[i]); slices.Contains(chunk, id) {
+						out[id] = &recs[i]
+					}
+				}
+				continue
+			}
+			if !errors.Is(err, carerix.ErrInvalidQualifier) && !errors.Is(err, carerix.ErrBadRequest) {
+				return nil, fmt.Errorf("reading %ss by id: %w", entity, err)
+			}
+			a.s.log.WarnContext(ctx, "carerix refused reading several records by id; reading them one at a time",
+				"tenant", a.t.ID, "entity", entity, "err", err)
+		}
+		for _, id := range chunk {
+			if err := one(id); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// readChunk reads the records with the given ids (at most idChunk) in one
+// page query qualified by path (the tenant's _id) = each of them.
+func readChunk[T any](ctx context.Context, page carerix.PageFunc[T], path string, ids []string) ([]T, error) {
+	q, err := carerix.In(path, ids...).Build()
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	p := carerix.NewPager(page, carerix.PageRequest{Qualifier: q, Size: idChunk, NoRestrict: true})
+	for rec, err := range p.All(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+// applyRecord applies the state read of one record under its lock and
+// returns what it did.
+func (a *applier) applyRecord(ctx context.Context, rec *recordEvents, st *states) (string, error) {
+	if err := st.failed[rec.entity+"\x00"+rec.id]; err != nil {
+		return "", err
+	}
+	id, at := rec.id, rec.deletedAt
+	switch rec.entity {
+	case "cremployee":
+		defer a.lock(recrubo.EntityCandidate, id)()
+		return a.candidate(ctx, id, st.candidates[id], at)
+	case "crvacancy":
+		defer a.lock(recrubo.EntityVacancy, id)()
+		return a.vacancy(ctx, id, st.vacancies[id], at)
+	case "crmatch":
+		defer a.lock(recrubo.EntityMatch, id)()
+		return a.match(ctx, id, st.matches[id], at)
+	default: // "cruser"
+		u, read := st.users[id]
+		if !read {
+			return outcomeIgnored, nil // the mirror does not have it
+		}
+		defer a.lock(recrubo.EntityRecruiter, id)()
+		stored, err := notFound(a.s.store.Recruiter(ctx, a.t.ID, id))
+		if err != nil || stored == nil {
+			return outcomeIgnored, err
+		}
+		return a.recruiter(ctx, stored, u, st.readAt)
+	}
+}

@@ -1,0 +1,266 @@
+package sync_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/carerix"
+	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
+	"github.com/recrubo/recrubo-carerix/store/storetest"
+	crsync "github.com/recrubo/recrubo-carerix/sync"
+	"github.com/recrubo/recrubo-carerix/sync/synctest"
+)
+
+// oneByOne is a tenant's Carerix whose contract does not confirm that a
+// qualifier may select several records by _id: records are read by id
+// one at a time.
+type oneByOne struct{ crsync.Reader }
+
+func withoutByIDs(k *carerix.Contract, err error) (*carerix.Contract, error) {
+	if err != nil {
+		return nil, err
+	}
+	c := *k
+	c.ByIDs = false
+	return &c, nil
+}
+
+func (r oneByOne) Contract(ctx context.Context) (*carerix.Contract, error) {
+	return withoutByIDs(r.Reader.Contract(ctx))
+}
+
+func (r oneByOne) ReadContract(ctx context.Context) (*carerix.Contract, error) {
+	return withoutByIDs(r.Reader.ReadContract(ctx))
+}
+
+// contractForms are the two forms of contract a drain reads by: records
+// read by id many to a request, and one at a time.
+var contractForms = []struct {
+	name     string
+	oneByOne bool
+}{{"by ids", false}, {"one by one", true}}
+
+// newDrainEnv starts a stack whose jobs wait, in the given contract form.
+func newDrainEnv(t *testing.T, backend string, oneAtATime bool) *synctest.Env {
+	return synctest.New(t, backend, synctest.Options{NoJobs: true, Sync: func(c *crsync.Config) {
+		if !oneAtATime {
+			return
+		}
+		connect := c.Connect
+		c.Connect = func(ctx context.Context, tn *recrubo.Tenant) (crsync.Reader, error) {
+			r, err := connect(ctx, tn)
+			if err != nil {
+				return nil, err
+			}
+			return oneByOne{r}, nil
+		}
+	}})
+}
+
+// reads counts the page queries of each entity the emulator answered.
+func reads(emu *carerixemu.Server) map[string]int {
+	st := emu.Stats()
+	out := map[string]int{}
+	for _, op := range []string{"crEmployeePage", "crVacancyPage", "crMatchPage", "crUserPage", "crEmployee", "crVacancy", "crMatch", "crUser"} {
+		out[op] = st.Operations[op].Calls
+	}
+	return out
+}
+
+// TestDrainReadsEachRecordOnce: a burst of edits, several to each record,
+// over candidates, vacancies, a match and a recruiter, with one candidate
+// deleted after its edits, costs one Carerix read per record (or one per
+// entity where the contract allows reading by ids), and the mirror ends
+// as Carerix has it: the newest state of each record, the deleted
+// candidate and its matches gone.
+func TestDrainReadsEachRecordOnce(t *testing.T) {
+	for _, backend := range storetest.Backends() {
+		for _, form := range contractForms {
+			t.Run(backend+"/"+form.name, func(t *testing.T) {
+				t.Parallel()
+				ctx := t.Context()
+				e := newDrainEnv(t, backend, form.oneByOne)
+				syncNow(t, e)
+				cands, err := e.DB.Candidates(ctx, e.Tenant.ID, recrubo.ListOptions{Limit: 8})
+				if err != nil || len(cands) < 8 {
+					t.Fatalf("candidates: %d, %v", len(cands), err)
+				}
+				vacs, err := e.DB.Vacancies(ctx, e.Tenant.ID, recrubo.ListOptions{Limit: 2})
+				if err != nil || len(vacs) < 2 {
+					t.Fatalf("vacancies: %d, %v", len(vacs), err)
+				}
+				var match *recrubo.Match
+				for _, c := range cands[1:] { // not of the candidate deleted below
+					ms, err := e.DB.MatchesByCandidate(ctx, e.Tenant.ID, c.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(ms) > 0 {
+						match = ms[0]
+						break
+					}
+				}
+				if match == nil {
+					t.Fatal("no mirrored match among the candidates")
+				}
+				recruiters, err := e.DB.Recruiters(ctx, e.Tenant.ID)
+				if err != nil || len(recruiters) == 0 {
+					t.Fatalf("recruiters: %d, %v", len(recruiters), err)
+				}
+				stages := e.Emu.StatusInfos()
+
+				for round := range 8 {
+					for i, c := range cands {
+						if _, err := e.Emu.UpdateEmployee(ctx, c.ID, carerixemu.EmployeeFields{City: carerixemu.Str(fmt.Sprintf("Sneek %d.%d", i, round))}); err != nil {
+							t.Fatal(err)
+						}
+					}
+					if round%3 == 0 {
+						for i, v := range vacs {
+							if _, err := e.Emu.UpdateVacancy(ctx, v.ID, carerixemu.VacancyFields{JobTitle: carerixemu.Str(fmt.Sprintf("Lasser %d.%d", i, round))}); err != nil {
+								t.Fatal(err)
+							}
+						}
+					}
+					if round%4 == 0 {
+						if _, err := e.Emu.UpdateMatch(ctx, match.ID, carerixemu.MatchFields{Stage: carerixemu.Str(stages[round%len(stages)].ID)}); err != nil {
+							t.Fatal(err)
+						}
+						if _, err := e.Emu.UpdateUser(ctx, recruiters[0].ID, carerixemu.UserFields{FirstName: carerixemu.Str(fmt.Sprintf("Anke %d", round))}); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				if err := e.Emu.DeleteEmployee(ctx, cands[0].ID); err != nil {
+					t.Fatal(err)
+				}
+				if err := e.Emu.Webhooks().WaitIdle(ctx); err != nil {
+					t.Fatal(err)
+				}
+				st, err := e.DB.EventStats(ctx, e.Tenant.ID, recrubo.SourceCarerix)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if st.Unprocessed < 64+6+4+1 || st.Unprocessed > 100 {
+					t.Fatalf("%d events wait; want the burst's 75 to 100 (one drain batch)", st.Unprocessed)
+				}
+
+				e.Emu.ResetStats()
+				e.StartJobs(t)
+				e.Idle(t, time.Minute)
+				e.Check(t, e.DB)
+
+				got := reads(e.Emu)
+				t.Logf("%d events cost reads %v", st.Unprocessed, got)
+				want := map[string]int{"crEmployeePage": 1, "crVacancyPage": 1, "crMatchPage": 1, "crUserPage": 1}
+				if form.oneByOne {
+					want = map[string]int{"crEmployeePage": len(cands), "crVacancyPage": len(vacs), "crMatchPage": 1, "crUserPage": 1}
+				}
+				for op, n := range got {
+					if n > want[op] {
+						t.Errorf("%d events cost %d %s reads, want at most %d (all reads: %v)", st.Unprocessed, n, op, want[op], got)
+					}
+				}
+				if got["crEmployeePage"] == 0 || got["crVacancyPage"] == 0 {
+					t.Errorf("the candidates and vacancies were not read: %v", got)
+				}
+				if _, err := e.DB.Candidate(ctx, e.Tenant.ID, cands[0].ID); recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
+					t.Errorf("the deleted candidate is still mirrored (%v)", err)
+				}
+				ms, err := e.DB.MatchesByCandidate(ctx, e.Tenant.ID, cands[0].ID)
+				if err != nil || len(ms) != 0 {
+					t.Errorf("the deleted candidate's matches: %d, %v; want none", len(ms), err)
+				}
+			})
+		}
+	}
+}
+
+// TestDrainStopsOnAnAccessError: when Carerix refuses the credentials, a
+// drain stops without marking the burst's events, records why on the
+// tenant's sync status and is not retried; once the credentials are
+// mended, the events wait for the next drain, which applies them.
+func TestDrainStopsOnAnAccessError(t *testing.T) {
+	for _, backend := range storetest.Backends() {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			e := newDrainEnv(t, backend, false)
+			syncNow(t, e)
+			waiting := changeCities(t, e, 12)
+			secret := e.Tenant.Carerix.ClientSecret
+			e.Tenant.Carerix.ClientSecret = recrubo.NewSecret("wrong-secret")
+			if err := e.DB.UpdateTenant(ctx, e.Tenant); err != nil {
+				t.Fatal(err)
+			}
+			e.StartJobs(t)
+			if !synctest.WaitFor(30*time.Second, func() bool {
+				st, err := e.DB.SyncStatus(ctx, e.Tenant.ID)
+				return err == nil && st.LastError != ""
+			}) {
+				t.Fatal("the access error was never recorded")
+			}
+			st, err := e.DB.SyncStatus(ctx, e.Tenant.ID)
+			if err != nil || !strings.Contains(st.LastError, "credentials") {
+				t.Errorf("sync status error %q (%v) does not say what to fix", st.LastError, err)
+			}
+			ev, err := e.DB.EventStats(ctx, e.Tenant.ID, recrubo.SourceCarerix)
+			if err != nil || ev.Unprocessed != waiting {
+				t.Fatalf("%d of %d events still wait (%v); want all: an access error marks none", ev.Unprocessed, waiting, err)
+			}
+
+			e.Tenant.Carerix.ClientSecret = secret
+			if err := e.DB.UpdateTenant(ctx, e.Tenant); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.DB.Enqueue(ctx, crsync.DrainArgs{TenantID: e.Tenant.ID}, nil); err != nil {
+				t.Fatal(err)
+			}
+			e.Idle(t, time.Minute)
+			e.Check(t, e.DB)
+		})
+	}
+}
+
+// TestDrainRecordsInvalidSettingsOnTheEvents: when the tenant's settings
+// cannot be applied (a status filter Carerix does not have), each waiting
+// event records the failure as its outcome and the drain goes on to the
+// end instead of holding the queue.
+func TestDrainRecordsInvalidSettingsOnTheEvents(t *testing.T) {
+	for _, backend := range storetest.Backends() {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			e := newDrainEnv(t, backend, false)
+			syncNow(t, e)
+			changeCities(t, e, 6)
+			e.Tenant.Filters.CandidateStatuses = append(e.Tenant.Filters.CandidateStatuses, "Niet bestaand")
+			if err := e.DB.UpdateTenant(ctx, e.Tenant); err != nil {
+				t.Fatal(err)
+			}
+			ids, err := e.DB.WaitingEvents(ctx, e.Tenant.ID, recrubo.SourceCarerix, 100)
+			if err != nil || len(ids) < 6 {
+				t.Fatalf("waiting events: %d, %v", len(ids), err)
+			}
+			e.StartJobs(t)
+			e.Idle(t, time.Minute)
+			for _, id := range ids {
+				ev, err := e.DB.Event(ctx, e.Tenant.ID, recrubo.SourceCarerix, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.HasPrefix(ev.Outcome, "failed: ") || !strings.Contains(ev.Outcome, "Niet bestaand") {
+					t.Errorf("event %s: outcome %q, want the unknown status named", id, ev.Outcome)
+				}
+			}
+			st, err := e.DB.SyncStatus(ctx, e.Tenant.ID)
+			if err != nil || !strings.Contains(st.LastError, "Niet bestaand") {
+				t.Errorf("sync status error %q (%v), want the unknown status named", st.LastError, err)
+			}
+		})
+	}
+}
