@@ -19,7 +19,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/keyring"
 	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
 )
 
@@ -170,12 +170,12 @@ func testInitialSyncSurvivesKill9(t *testing.T, backend string) {
 		}
 	}
 	first := startServe(t, serveEnv)
-	if _, started, err := crsync.StartInitial(ctx, db, tenant.ID); err != nil || !started {
+	if _, started, err := carerixsync.StartInitial(ctx, db, tenant.ID); err != nil || !started {
 		t.Fatalf("starting the initial sync: %v %v", started, err)
 	}
-	progress := func() *crsync.SyncProgress {
+	progress := func() *carerixsync.SyncProgress {
 		t.Helper()
-		p, err := crsync.Progress(ctx, db, tenant.ID)
+		p, err := carerixsync.Progress(ctx, db, tenant.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,7 +191,7 @@ func testInitialSyncSurvivesKill9(t *testing.T, backend string) {
 	if atKill.State != string(recrubo.RunRunning) || atKill.Records >= atKill.Total {
 		t.Fatalf("killed too late: %+v", atKill)
 	}
-	js, err := db.ActiveJobs(ctx, crsync.InitialArgs{}.Kind())
+	js, err := db.ActiveJobs(ctx, carerixsync.InitialArgs{}.Kind())
 	if err != nil || len(js) != 1 || js[0].State != "running" {
 		t.Fatalf("the initial sync's job after the kill: %+v %v; want one, still marked running", js, err)
 	}

@@ -13,7 +13,7 @@ import (
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/store"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 )
 
 // defaultRetryFor is how long sync keeps retrying transient failures
@@ -62,7 +62,7 @@ to date).`,
 // run when the service has it, runs it in-process otherwise, and prints
 // what the mirror holds afterwards.
 func (e *env) runSync(ctx context.Context, db *store.DB, tenant *recrubo.Tenant, out io.Writer, retryFor time.Duration) error {
-	run, err := crsync.InitialRun(ctx, db, tenant.ID)
+	run, err := carerixsync.InitialRun(ctx, db, tenant.ID)
 	if err != nil {
 		return err
 	}
@@ -79,9 +79,9 @@ func (e *env) runSync(ctx context.Context, db *store.DB, tenant *recrubo.Tenant,
 		return e.followSync(ctx, db, tenant, out, job)
 	}
 	view := newProgressView(out, tenant.Slug)
-	svc := crsync.New(crsync.Config{Store: db})
+	svc := carerixsync.New(carerixsync.Config{Store: db})
 	start := time.Now()
-	err = svc.RunInitialRetrying(ctx, run, view.page, crsync.Retry{For: retryFor, OnRetry: func(err error, wait time.Duration) {
+	err = svc.RunInitialRetrying(ctx, run, view.page, carerixsync.Retry{For: retryFor, OnRetry: func(err error, wait time.Duration) {
 		view.note(fmt.Sprintf("Carerix or the network failed (%s); retrying in %s, continuing after the last applied page.",
 			shortError(err), wait.Round(time.Second)))
 	}})
@@ -98,12 +98,12 @@ func (e *env) runSync(ctx context.Context, db *store.DB, tenant *recrubo.Tenant,
 // initial sync (queued, running or waiting to retry), nil when there is
 // none.
 func serviceSyncJob(ctx context.Context, db *store.DB, tenantID string) (*store.JobInfo, error) {
-	js, err := db.ActiveJobs(ctx, crsync.InitialArgs{}.Kind())
+	js, err := db.ActiveJobs(ctx, carerixsync.InitialArgs{}.Kind())
 	if err != nil {
 		return nil, err
 	}
 	for _, j := range js {
-		var args crsync.InitialArgs
+		var args carerixsync.InitialArgs
 		if json.Unmarshal(j.Args, &args) == nil && args.TenantID == tenantID {
 			return &j, nil
 		}
@@ -124,12 +124,12 @@ func (e *env) followSync(ctx context.Context, db *store.DB, tenant *recrubo.Tena
 	fmt.Fprintf(out, "The service runs the initial sync of %s (job %d, %s); following its progress. "+
 		"Ctrl-C stops following, not the sync.\n", tenant.Slug, job.ID, job.State)
 	view := newProgressView(out, tenant.Slug)
-	seen := map[recrubo.Entity]crsync.EntityProgress{}
+	seen := map[recrubo.Entity]carerixsync.EntityProgress{}
 	since, hinted := time.Now(), false
 	t := time.NewTicker(followPoll)
 	defer t.Stop()
 	for {
-		p, err := crsync.Progress(ctx, db, tenant.ID)
+		p, err := carerixsync.Progress(ctx, db, tenant.ID)
 		if err != nil {
 			view.stop()
 			return err
@@ -185,7 +185,7 @@ var entityPlural = map[recrubo.Entity]string{
 
 // printSyncCounts prints the records in scope.
 func (e *env) printSyncCounts(ctx context.Context, db *store.DB, tenant *recrubo.Tenant, out io.Writer) error {
-	p, err := crsync.Progress(ctx, db, tenant.ID)
+	p, err := carerixsync.Progress(ctx, db, tenant.ID)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
 )
 
@@ -179,7 +179,7 @@ func TestSyncCommandFailsAtOnceOnPermanentErrors(t *testing.T) {
 	}
 	db := openCLIStore(t, c.env)
 	tn, _ := db.TenantBySlug(t.Context(), "acme")
-	p, err := crsync.Progress(t.Context(), db, tn.ID)
+	p, err := carerixsync.Progress(t.Context(), db, tn.ID)
 	if err != nil || p.State != string(recrubo.RunFailed) || !strings.Contains(p.Error, "bad request") {
 		t.Errorf("the run after a permanent failure: %+v %v", p, err)
 	}
@@ -209,7 +209,7 @@ func TestSyncCommandFollowsTheServicesSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := crsync.StartInitial(t.Context(), db, tn.ID); err != nil {
+	if _, _, err := carerixsync.StartInitial(t.Context(), db, tn.ID); err != nil {
 		t.Fatal(err)
 	}
 	code, out, errOut := c.run("sync", "--tenant", "acme")

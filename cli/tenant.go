@@ -17,7 +17,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/config"
 	"github.com/recrubo/recrubo-carerix/keyring"
 	"github.com/recrubo/recrubo-carerix/store"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 )
 
 // tenantFlags are the tenant settings that may be given on the command line.
@@ -250,7 +250,7 @@ the statuses the account has; --no-check saves without asking Carerix.`,
 					checks := carerixChecks{
 						sync:    syncAccessChanged(&before, t),
 						admin:   adminAccessChanged(&before, t),
-						filters: crsync.FiltersChanged(before.Filters, t.Filters),
+						filters: carerixsync.FiltersChanged(before.Filters, t.Filters),
 					}
 					var err error
 					if k, err = e.checkCarerix(cmd.Context(), t, checks); err != nil {

@@ -9,7 +9,7 @@ import (
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 )
 
 // carerixCheckTimeout bounds the checks of a tenant against Carerix.
@@ -83,7 +83,7 @@ func (e *env) checkCarerix(ctx context.Context, t *recrubo.Tenant, c carerixChec
 		return nil, err
 	}
 	if c.filters && len(t.Filters.CandidateStatuses)+len(t.Filters.VacancyStatuses) > 0 {
-		err := crsync.CheckFilters(ctx, reader, t)
+		err := carerixsync.CheckFilters(ctx, reader, t)
 		if recrubo.ErrorCode(err) == recrubo.EINVALID {
 			return nil, e.explain(err)
 		}

@@ -10,7 +10,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/jobs"
 	"github.com/recrubo/recrubo-carerix/provisioning"
 	"github.com/recrubo/recrubo-carerix/store"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/verify"
 )
 
@@ -32,8 +32,8 @@ func wireProvisioning(s *services) error {
 	s.server.Verify.Links = runner.Links.(*verify.Links)
 	s.server.Verify.Checks = &verify.Runs{Checker: newChecker(s.db, runner), Store: s.db}
 	s.server.Verify.Auth = verifyAuth{auth}
-	s.server.Verify.Progress = func(ctx context.Context, tenantID string) (*crsync.SyncProgress, error) {
-		return crsync.Progress(ctx, s.db, tenantID) // not cached: progress moves with every page
+	s.server.Verify.Progress = func(ctx context.Context, tenantID string) (*carerixsync.SyncProgress, error) {
+		return carerixsync.Progress(ctx, s.db, tenantID) // not cached: progress moves with every page
 	}
 	s.server.Verify.Admins = &verify.Roles{Connect: func(t *recrubo.Tenant) (verify.RoleReader, error) {
 		return carerix.New(carerix.TenantConfig(t))
@@ -74,12 +74,12 @@ func carerixRecordLink(t *recrubo.Tenant, candidateID string) string {
 // durable job on db, which the service's workers run.
 func initialSyncStarter(db *store.DB) provisioning.SyncStarter { return syncStarter{db} }
 
-// syncStarter adapts crsync.StartInitial to provisioning.SyncStarter.
+// syncStarter adapts carerixsync.StartInitial to provisioning.SyncStarter.
 type syncStarter struct{ db *store.DB }
 
 // StartInitial enqueues the tenant's initial sync unless one ran or runs.
 func (s syncStarter) StartInitial(ctx context.Context, tenantID string) (string, bool, error) {
-	return crsync.StartInitial(ctx, s.db, tenantID)
+	return carerixsync.StartInitial(ctx, s.db, tenantID)
 }
 
 // verifyAuth checks the proof of the admin-only verify page. The proof has

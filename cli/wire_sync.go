@@ -8,7 +8,7 @@ import (
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/store"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 )
 
 // syncSchedulerTick is how often the background loop looks for tenants
@@ -18,14 +18,14 @@ const syncSchedulerTick = 30 * time.Second
 // wireSync wires Carerix sync: initial sync, webhook processing and reconciliation jobs, and the webhook endpoint.
 func wireSync(s *services) error {
 	log := s.log.With("area", "sync")
-	svc := crsync.New(crsync.Config{
+	svc := carerixsync.New(carerixsync.Config{
 		Store: s.db, Reads: s.cached, Logger: log,
-		Connect: crsync.NewClientConnector(func(c *carerix.Config) { c.Logger = log }, s.db),
+		Connect: carerixsync.NewClientConnector(func(c *carerix.Config) { c.Logger = log }, s.db),
 	})
-	crsync.RegisterJobs(s.jobs, svc)
+	carerixsync.RegisterJobs(s.jobs, svc)
 	s.server.CarerixWebhooks.Ingester = svc
 	s.background = append(s.background, svc.Loop(syncSchedulerTick))
-	for _, c := range append(svc.Collectors(), crsync.NewCollector(s.cached)) {
+	for _, c := range append(svc.Collectors(), carerixsync.NewCollector(s.cached)) {
 		if err := s.metrics.Register(c); err != nil {
 			return fmt.Errorf("registering sync metrics: %w", err)
 		}
@@ -36,9 +36,9 @@ func wireSync(s *services) error {
 
 // tenantHealth is one tenant's entry in the detailed health.
 type tenantHealth struct {
-	Slug     string               `json:"slug"`
-	Verified bool                 `json:"verified"`
-	Sync     *crsync.SyncProgress `json:"sync"`
+	Slug     string                    `json:"slug"`
+	Verified bool                      `json:"verified"`
+	Sync     *carerixsync.SyncProgress `json:"sync"`
 }
 
 // syncHealth is the detailed health the metrics listener serves on
@@ -54,7 +54,7 @@ func syncHealth(ctx context.Context, db *store.DB, reads recrubo.DataStore) (any
 	}
 	out := make([]tenantHealth, 0, len(ts))
 	for _, t := range ts {
-		p, err := crsync.Progress(ctx, reads, t.ID)
+		p, err := carerixsync.Progress(ctx, reads, t.ID)
 		if err != nil {
 			return nil, fmt.Errorf("sync health of %s: %w", t.Slug, err)
 		}

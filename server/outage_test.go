@@ -18,7 +18,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/server/servertest"
 	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 )
 
 // TestDatabaseOutageAnswers503: while the database cannot take the write
@@ -64,13 +64,13 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 			if err := db.CreateTenant(t.Context(), tn); err != nil {
 				t.Fatal(err)
 			}
-			base := servertest.Start(t, server.Deps{CarerixWebhooks: server.CarerixWebhookDeps{Ingester: crsync.New(crsync.Config{Store: db})}},
+			base := servertest.Start(t, server.Deps{CarerixWebhooks: server.CarerixWebhookDeps{Ingester: carerixsync.New(carerixsync.Config{Store: db})}},
 				servertest.Options{})
 			deliver := func(id string) (*http.Response, string) {
 				body := strings.Replace(carerixEvent, "6f1c2b7e-0000-4000-8000-000000000001", id, 1)
 				req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, base+"/webhooks/carerix/acme", strings.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set(crsync.WebhookSecretHeader, "webhook-secret-0123456789")
+				req.Header.Set(carerixsync.WebhookSecretHeader, "webhook-secret-0123456789")
 				resp, err := http.DefaultClient.Do(req)
 				if err != nil {
 					t.Fatal(err)

@@ -13,7 +13,7 @@ import (
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/embed"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/templates"
 	"github.com/recrubo/recrubo-carerix/verify"
 )
@@ -37,8 +37,8 @@ type VerifyDeps struct {
 }
 
 // SyncProgressReader reads a tenant's sync progress and health
-// (crsync.Progress).
-type SyncProgressReader func(ctx context.Context, tenantID string) (*crsync.SyncProgress, error)
+// (carerixsync.Progress).
+type SyncProgressReader func(ctx context.Context, tenantID string) (*carerixsync.SyncProgress, error)
 
 // VerifyLinks checks verify-link tokens (verify.Links).
 type VerifyLinks interface {

@@ -25,7 +25,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/provisioning"
 	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/verify"
 )
 
@@ -137,8 +137,8 @@ func newVerifyFixtureOn(t *testing.T, backend string, gap time.Duration, p carer
 		Deps{Logger: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(), Templates: tpl, Catalog: cat, Assets: assets,
 			Verify: VerifyDeps{Links: f.links, Checks: &verify.Runs{Checker: checker, Store: f.db, MinGap: gap}, Auth: verifyEmbedAuth{auth},
 				Admins: &verify.Roles{Connect: func(t *recrubo.Tenant) (verify.RoleReader, error) { return reader(t) }},
-				Progress: func(ctx context.Context, id string) (*crsync.SyncProgress, error) {
-					return crsync.Progress(ctx, f.db, id)
+				Progress: func(ctx context.Context, id string) (*carerixsync.SyncProgress, error) {
+					return carerixsync.Progress(ctx, f.db, id)
 				}}})
 	if err != nil {
 		t.Fatal(err)
@@ -165,7 +165,7 @@ func newVerifyFixtureOn(t *testing.T, backend string, gap time.Duration, p carer
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := (&crsync.Syncer{Store: f.db}).RunInitial(ctx, f.tenant, rc, f.syncRun.ID); err != nil {
+	if err := (&carerixsync.Syncer{Store: f.db}).RunInitial(ctx, f.tenant, rc, f.syncRun.ID); err != nil {
 		t.Fatalf("initial sync: %v", err)
 	}
 	f.syncRun.State = recrubo.RunSucceeded
@@ -587,7 +587,7 @@ func testVerifySyncProgress(t *testing.T, backend string) {
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		t.Fatalf("sync progress: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
-	var p crsync.SyncProgress
+	var p carerixsync.SyncProgress
 	if err := json.Unmarshal([]byte(body), &p); err != nil {
 		t.Fatalf("sync progress is not JSON: %v: %s", err, body)
 	}

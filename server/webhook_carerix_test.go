@@ -17,7 +17,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu/webhooks"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
 )
 
@@ -83,7 +83,7 @@ func postCarerix(t *testing.T, url string, body []byte, headers map[string]strin
 }
 
 func (h *carerixHook) headers(t *testing.T, body []byte) map[string]string {
-	return map[string]string{carerix.SignatureHeader: h.sign(t, body), crsync.WebhookSecretHeader: synctest.WebhookSecret}
+	return map[string]string{carerix.SignatureHeader: h.sign(t, body), carerixsync.WebhookSecretHeader: synctest.WebhookSecret}
 }
 
 // stored returns how many Carerix events and available jobs are stored.
@@ -155,10 +155,10 @@ func TestCarerixWebhookRefusesBadDeliveriesAndStoresNothing(t *testing.T) {
 			{"no credential", h.env.WebhookURL, good, map[string]string{}, http.StatusUnauthorized,
 				"Missing X-Recrubo-Webhook-Secret or Cx-Signature"},
 			{"wrong secret with a good signature", h.env.WebhookURL, good,
-				map[string]string{carerix.SignatureHeader: h.sign(t, good), crsync.WebhookSecretHeader: "guess"},
+				map[string]string{carerix.SignatureHeader: h.sign(t, good), carerixsync.WebhookSecretHeader: "guess"},
 				http.StatusUnauthorized, "Wrong webhook secret"},
 			{"wrong secret and wrong signature", h.env.WebhookURL, good,
-				map[string]string{carerix.SignatureHeader: forged, crsync.WebhookSecretHeader: "guess"},
+				map[string]string{carerix.SignatureHeader: forged, carerixsync.WebhookSecretHeader: "guess"},
 				http.StatusUnauthorized, "Wrong webhook secret"},
 			{"unknown tenant", h.env.URL + "/webhooks/carerix/globex", good, h.headers(t, good),
 				http.StatusNotFound, "Unknown tenant"},
@@ -188,7 +188,7 @@ func TestCarerixWebhookAcceptsEitherCredential(t *testing.T) {
 			t.Fatal(err)
 		}
 		secret := func(string) map[string]string {
-			return map[string]string{crsync.WebhookSecretHeader: synctest.WebhookSecret}
+			return map[string]string{carerixsync.WebhookSecretHeader: synctest.WebhookSecret}
 		}
 		signed := func(body string) map[string]string {
 			return map[string]string{carerix.SignatureHeader: h.sign(t, []byte(body))}
@@ -198,7 +198,7 @@ func TestCarerixWebhookAcceptsEitherCredential(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return map[string]string{carerix.SignatureHeader: sig, crsync.WebhookSecretHeader: synctest.WebhookSecret}
+			return map[string]string{carerix.SignatureHeader: sig, carerixsync.WebhookSecretHeader: synctest.WebhookSecret}
 		}
 		deliver := func(n int, headers func(string) map[string]string) int {
 			body := strings.Replace(carerixEvent, "000000000001", fmt.Sprintf("%012d", n), 1)

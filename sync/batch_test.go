@@ -1,4 +1,4 @@
-package sync_test
+package carerixsync_test
 
 import (
 	"context"
@@ -11,14 +11,14 @@ import (
 	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
 )
 
 // oneByOne is a tenant's Carerix whose contract does not confirm that a
 // qualifier may select several records by _id: records are read by id
 // one at a time.
-type oneByOne struct{ crsync.Reader }
+type oneByOne struct{ carerixsync.Reader }
 
 func withoutByIDs(k *carerix.Contract, err error) (*carerix.Contract, error) {
 	if err != nil {
@@ -46,12 +46,12 @@ var contractForms = []struct {
 
 // newDrainEnv starts a stack whose jobs wait, in the given contract form.
 func newDrainEnv(t *testing.T, backend string, oneAtATime bool) *synctest.Env {
-	return synctest.New(t, backend, synctest.Options{NoJobs: true, Sync: func(c *crsync.Config) {
+	return synctest.New(t, backend, synctest.Options{NoJobs: true, Sync: func(c *carerixsync.Config) {
 		if !oneAtATime {
 			return
 		}
 		connect := c.Connect
-		c.Connect = func(ctx context.Context, tn *recrubo.Tenant) (crsync.Reader, error) {
+		c.Connect = func(ctx context.Context, tn *recrubo.Tenant) (carerixsync.Reader, error) {
 			r, err := connect(ctx, tn)
 			if err != nil {
 				return nil, err
@@ -217,7 +217,7 @@ func TestDrainStopsOnAnAccessError(t *testing.T) {
 			if err := e.DB.UpdateTenant(ctx, e.Tenant); err != nil {
 				t.Fatal(err)
 			}
-			if err := e.DB.Enqueue(ctx, crsync.DrainArgs{TenantID: e.Tenant.ID}, nil); err != nil {
+			if err := e.DB.Enqueue(ctx, carerixsync.DrainArgs{TenantID: e.Tenant.ID}, nil); err != nil {
 				t.Fatal(err)
 			}
 			e.Idle(t, time.Minute)

@@ -1,4 +1,4 @@
-package sync_test
+package carerixsync_test
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	gosync "sync"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -25,7 +25,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/keyring"
 	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
 )
 
@@ -43,8 +43,8 @@ func concurrently(b *testing.B, n, workers int, fn func(i int) error) (time.Dura
 	b.Helper()
 	lat := make([]time.Duration, n)
 	next := make(chan int)
-	var wg gosync.WaitGroup
-	var mu gosync.Mutex
+	var wg sync.WaitGroup
+	var mu sync.Mutex
 	var firstErr error
 	start := time.Now()
 	for range workers {
@@ -79,8 +79,8 @@ func concurrently(b *testing.B, n, workers int, fn func(i int) error) (time.Dura
 func paced(b *testing.B, n int, interval time.Duration, fn func(i int) error) []time.Duration {
 	b.Helper()
 	lat := make([]time.Duration, n)
-	var wg gosync.WaitGroup
-	var mu gosync.Mutex
+	var wg sync.WaitGroup
+	var mu sync.Mutex
 	var firstErr error
 	start := time.Now()
 	for i := range n {
@@ -142,7 +142,7 @@ func BenchmarkWebhookIngest(b *testing.B) {
 			deliver := func(i int) error {
 				req, _ := http.NewRequest(http.MethodPost, e.WebhookURL, bytes.NewReader(bodies[i]))
 				req.Header.Set(carerix.SignatureHeader, sigs[i])
-				req.Header.Set(crsync.WebhookSecretHeader, synctest.WebhookSecret)
+				req.Header.Set(carerixsync.WebhookSecretHeader, synctest.WebhookSecret)
 				resp, err := client.Do(req)
 				if err != nil {
 					return err
@@ -190,7 +190,7 @@ func BenchmarkWebhookToVisible(b *testing.B) {
 	for _, backend := range storetest.Backends() {
 		b.Run(backend, func(b *testing.B) {
 			e := synctest.New(b, backend, synctest.Options{})
-			runID, _, err := crsync.StartInitial(b.Context(), e.DB, e.Tenant.ID)
+			runID, _, err := carerixsync.StartInitial(b.Context(), e.DB, e.Tenant.ID)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -314,17 +314,17 @@ func TestInitialSyncChild(t *testing.T) {
 	if err := db.CreateTenant(ctx, tn); err != nil {
 		t.Fatal(err)
 	}
-	run, err := crsync.InitialRun(ctx, db, tn.ID)
+	run, err := carerixsync.InitialRun(ctx, db, tn.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := crsync.New(crsync.Config{Store: db})
+	svc := carerixsync.New(carerixsync.Config{Store: db})
 	start := time.Now()
 	if err := svc.RunInitial(ctx, run, nil); err != nil {
 		t.Fatal(err)
 	}
 	secs := time.Since(start).Seconds()
-	p, err := crsync.Progress(ctx, db, tn.ID)
+	p, err := carerixsync.Progress(ctx, db, tn.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,9 +373,9 @@ func drainBurst(b *testing.B, backend string, oneAtATime bool, records, edits in
 	e := synctest.New(b, backend, synctest.Options{
 		Seed: carerixemu.SeedOptions{Candidates: 1000, Vacancies: 12, Matches: 400, Recruiters: 4, Seed: 7},
 		// The default rate limit of the Carerix client.
-		Sync: func(c *crsync.Config) {
-			connect := crsync.NewClientConnector(nil, c.Store)
-			c.Connect = func(ctx context.Context, tn *recrubo.Tenant) (crsync.Reader, error) {
+		Sync: func(c *carerixsync.Config) {
+			connect := carerixsync.NewClientConnector(nil, c.Store)
+			c.Connect = func(ctx context.Context, tn *recrubo.Tenant) (carerixsync.Reader, error) {
 				r, err := connect(ctx, tn)
 				if err != nil || !oneAtATime {
 					return r, err
@@ -384,7 +384,7 @@ func drainBurst(b *testing.B, backend string, oneAtATime bool, records, edits in
 			}
 		},
 	})
-	runID, _, err := crsync.StartInitial(ctx, e.DB, e.Tenant.ID)
+	runID, _, err := carerixsync.StartInitial(ctx, e.DB, e.Tenant.ID)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package sync_test
+package carerixsync_test
 
 import (
 	"strings"
@@ -13,7 +13,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
 )
 
@@ -31,8 +31,8 @@ func TestSchemaChangeStopsTheTenantsSyncSayingWhat(t *testing.T) {
 			// a contract again at most once a minute.
 			var skew atomic.Int64
 			now := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
-			e := synctest.New(t, backend, synctest.Options{Sync: func(cfg *crsync.Config) {
-				cfg.Connect = crsync.NewClientConnector(func(c *carerix.Config) {
+			e := synctest.New(t, backend, synctest.Options{Sync: func(cfg *carerixsync.Config) {
+				cfg.Connect = carerixsync.NewClientConnector(func(c *carerix.Config) {
 					c.RequestsPerSecond, c.Burst, c.Now = 2000, 200, now
 				}, cfg.Store.(recrubo.ContractStore))
 			}})
@@ -69,7 +69,7 @@ func TestSchemaChangeStopsTheTenantsSyncSayingWhat(t *testing.T) {
 			}
 
 			reg := prometheus.NewRegistry()
-			reg.MustRegister(crsync.NewCollector(e.DB))
+			reg.MustRegister(carerixsync.NewCollector(e.DB))
 			metric := `
 # HELP recrubo_carerix_contract_problem 1 when the tenant's Carerix API lacks what the product needs (a required field, or queries it keeps rejecting), which stops its sync; 0 when its contract was read without one.
 # TYPE recrubo_carerix_contract_problem gauge

@@ -1,10 +1,9 @@
-// Package sync keeps a tenant's mirror of Carerix in step: the initial sync
-// filtered by status, webhook events, and reconciliation.
+// Package carerixsync keeps a tenant's mirror of Carerix in step: the
+// initial sync filtered by status, webhook events, and reconciliation.
 //
-// The package is named sync to match its folder; it shadows the standard
-// library's sync, so callers import it as crsync, and inside it the standard
-// library is imported as gosync where needed.
+// It lives in the folder sync; its own name keeps it from shadowing the
+// standard library's sync, so neither needs an alias.
 //
 // convert.go is the only place where Carerix's wire types cross into the
 // domain.
-package sync
+package carerixsync

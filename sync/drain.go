@@ -1,9 +1,9 @@
-package sync
+package carerixsync
 
 import (
 	"context"
 	"fmt"
-	gosync "sync"
+	"sync"
 	"time"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
@@ -53,7 +53,7 @@ func (DrainArgs) Kind() string { return "sync.drain" }
 // drainKicker remembers, per tenant, when this instance last enqueued a
 // drain job.
 type drainKicker struct {
-	mu   gosync.Mutex
+	mu   sync.Mutex
 	last map[string]time.Time
 }
 
@@ -84,7 +84,7 @@ func (k *drainKicker) forget(tenantID string) {
 // drainGates let one drain job per tenant at a time in this instance
 // go on to take the tenant's drain lock.
 type drainGates struct {
-	mu gosync.Mutex
+	mu sync.Mutex
 	m  map[string]chan struct{}
 }
 

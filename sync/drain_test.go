@@ -1,4 +1,4 @@
-package sync_test
+package carerixsync_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
 )
 
@@ -46,7 +46,7 @@ func (r *refusingEnqueue) Enqueue(ctx context.Context, args recrubo.JobArgs, opt
 // is needed for it.
 func syncNow(t *testing.T, e *synctest.Env) {
 	t.Helper()
-	run, err := crsync.InitialRun(t.Context(), e.DB, e.Tenant.ID)
+	run, err := carerixsync.InitialRun(t.Context(), e.DB, e.Tenant.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestWebhookBurstIsDrainedByOneJob(t *testing.T) {
 		t.Run(backend, func(t *testing.T) {
 			t.Parallel()
 			clock := newManualClock() // stands still: every delivery is in one window
-			e := synctest.New(t, backend, synctest.Options{NoJobs: true, Sync: func(c *crsync.Config) { c.Now = clock.Now }})
+			e := synctest.New(t, backend, synctest.Options{NoJobs: true, Sync: func(c *carerixsync.Config) { c.Now = clock.Now }})
 			syncNow(t, e)
 			waiting := changeCities(t, e, 20)
 			if n := availableJobs(t, e); n != 1 {
@@ -118,7 +118,7 @@ func TestEventsWithoutADrainAreSwept(t *testing.T) {
 			t.Parallel()
 			clock := newManualClock()
 			var st *refusingEnqueue
-			e := synctest.New(t, backend, synctest.Options{NoJobs: true, Sync: func(c *crsync.Config) {
+			e := synctest.New(t, backend, synctest.Options{NoJobs: true, Sync: func(c *carerixsync.Config) {
 				st = &refusingEnqueue{Store: c.Store}
 				c.Store, c.Now = st, clock.Now
 			}})

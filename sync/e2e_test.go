@@ -1,4 +1,4 @@
-package sync_test
+package carerixsync_test
 
 import (
 	"encoding/json"
@@ -12,7 +12,7 @@ import (
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
 )
 
@@ -96,7 +96,7 @@ func TestAccessErrorFailsTheInitialSyncAtOnceWithAClearMessage(t *testing.T) {
 	if err := e.DB.UpdateTenant(t.Context(), e.Tenant); err != nil {
 		t.Fatal(err)
 	}
-	runID, started, err := crsync.StartInitial(t.Context(), e.DB, e.Tenant.ID)
+	runID, started, err := carerixsync.StartInitial(t.Context(), e.DB, e.Tenant.ID)
 	if err != nil || !started {
 		t.Fatal(started, err)
 	}
@@ -110,7 +110,7 @@ func TestAccessErrorFailsTheInitialSyncAtOnceWithAClearMessage(t *testing.T) {
 	if !strings.Contains(run.Error, "credentials") {
 		t.Errorf("run error %q does not say what to fix", run.Error)
 	}
-	p, err := crsync.Progress(t.Context(), e.DB, e.Tenant.ID)
+	p, err := carerixsync.Progress(t.Context(), e.DB, e.Tenant.ID)
 	if err != nil || p.State != "failed" || p.Error != run.Error {
 		t.Fatalf("progress = %+v, %v", p, err)
 	}
@@ -131,23 +131,23 @@ func TestAccessErrorFailsTheInitialSyncAtOnceWithAClearMessage(t *testing.T) {
 func TestStartInitialRunsOnce(t *testing.T) {
 	e := synctest.New(t, storetest.SQLite, synctest.Options{})
 	initialSync(t, e)
-	runID, started, err := crsync.StartInitial(t.Context(), e.DB, e.Tenant.ID)
+	runID, started, err := carerixsync.StartInitial(t.Context(), e.DB, e.Tenant.ID)
 	if err != nil || started || runID == "" {
 		t.Fatalf("second StartInitial = %q, %v, %v; want the existing run, not started", runID, started, err)
 	}
-	if _, _, err := crsync.StartInitial(t.Context(), e.DB, "no-such-tenant"); err == nil {
+	if _, _, err := carerixsync.StartInitial(t.Context(), e.DB, "no-such-tenant"); err == nil {
 		t.Fatal("StartInitial of an unknown tenant succeeded")
 	}
 }
 
 func TestProgressAndMetricsDescribeTheSync(t *testing.T) {
 	e := synctest.New(t, storetest.SQLite, synctest.Options{})
-	p, err := crsync.Progress(t.Context(), e.DB, e.Tenant.ID)
+	p, err := carerixsync.Progress(t.Context(), e.DB, e.Tenant.ID)
 	if err != nil || p.State != "not_started" {
 		t.Fatalf("progress before = %+v, %v", p, err)
 	}
 	initialSync(t, e)
-	p, err = crsync.Progress(t.Context(), e.DB, e.Tenant.ID)
+	p, err = carerixsync.Progress(t.Context(), e.DB, e.Tenant.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestProgressAndMetricsDescribeTheSync(t *testing.T) {
 	}
 
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(crsync.NewCollector(e.DB))
+	reg.MustRegister(carerixsync.NewCollector(e.DB))
 	want := strings.NewReader(`
 # HELP recrubo_sync_error 1 when the tenant's last sync attempt failed and needs attention.
 # TYPE recrubo_sync_error gauge
@@ -175,7 +175,7 @@ recrubo_sync_pending_events{tenant="acme"} 0
 	if err := testutil.GatherAndCompare(reg, want, "recrubo_sync_error", "recrubo_sync_pending_events"); err != nil {
 		t.Error(err)
 	}
-	if n := testutil.CollectAndCount(crsync.NewCollector(e.DB), "recrubo_sync_records"); n != 4 {
+	if n := testutil.CollectAndCount(carerixsync.NewCollector(e.DB), "recrubo_sync_records"); n != 4 {
 		t.Errorf("%d records series; want one per entity", n)
 	}
 }
@@ -196,7 +196,7 @@ func TestRescopeFollowsChangedFilters(t *testing.T) {
 			}
 			if !synctest.WaitFor(30*time.Second, func() bool {
 				st, err := e.DB.SyncStatus(t.Context(), e.Tenant.ID)
-				return err == nil && st.ScopeKey == crsync.ScopeKey(e.Tenant.Filters)
+				return err == nil && st.ScopeKey == carerixsync.ScopeKey(e.Tenant.Filters)
 			}) {
 				t.Fatal("the rescope never finished")
 			}

@@ -1,4 +1,4 @@
-package sync_test
+package carerixsync_test
 
 import (
 	"context"
@@ -12,14 +12,14 @@ import (
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu/webhooks"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
 )
 
 // initialSync runs the tenant's initial sync as a job and waits for it.
 func initialSync(t *testing.T, e *synctest.Env) {
 	t.Helper()
-	runID, started, err := crsync.StartInitial(t.Context(), e.DB, e.Tenant.ID)
+	runID, started, err := carerixsync.StartInitial(t.Context(), e.DB, e.Tenant.ID)
 	if err != nil || !started {
 		t.Fatalf("StartInitial = %q, %v, %v", runID, started, err)
 	}

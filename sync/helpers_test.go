@@ -1,4 +1,4 @@
-package sync_test
+package carerixsync_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
 )
 
@@ -44,13 +44,13 @@ type fixture struct {
 	env    *storetest.Env
 	db     *store.DB
 	tenant *recrubo.Tenant
-	svc    *crsync.Service
+	svc    *carerixsync.Service
 }
 
 type fixtureOptions struct {
 	seed    carerixemu.SeedOptions
 	emu     carerixemu.Options
-	connect func(crsync.Connector) crsync.Connector
+	connect func(carerixsync.Connector) carerixsync.Connector
 }
 
 func newFixture(t *testing.T, backend string) *fixture {
@@ -91,11 +91,11 @@ func newFixtureWith(t *testing.T, backend string, o fixtureOptions) *fixture {
 	if err := db.CreateTenant(t.Context(), tn); err != nil {
 		t.Fatal(err)
 	}
-	var connect crsync.Connector = func(context.Context, *recrubo.Tenant) (crsync.Reader, error) { return client, nil }
+	var connect carerixsync.Connector = func(context.Context, *recrubo.Tenant) (carerixsync.Reader, error) { return client, nil }
 	if o.connect != nil {
 		connect = o.connect(connect)
 	}
-	svc := crsync.New(crsync.Config{Store: db, Connect: connect, PageSize: 20})
+	svc := carerixsync.New(carerixsync.Config{Store: db, Connect: connect, PageSize: 20})
 	return &fixture{emu: emu, client: client, env: env, db: db, tenant: tn, svc: svc}
 }
 

@@ -1,4 +1,4 @@
-package sync_test
+package carerixsync_test
 
 import (
 	"testing"

@@ -1,4 +1,4 @@
-package sync
+package carerixsync
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	gosync "sync"
+	"sync"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
@@ -21,7 +21,7 @@ const maxVerifiers = 1024
 
 // verifierCache keeps parsed public keys, so a delivery does not parse PEM.
 type verifierCache struct {
-	mu gosync.Mutex
+	mu sync.Mutex
 	m  map[string]*carerix.RSAVerifier
 }
 

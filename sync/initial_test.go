@@ -1,4 +1,4 @@
-package sync_test
+package carerixsync_test
 
 import (
 	"strings"
@@ -7,7 +7,7 @@ import (
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 )
 
 // newRun records a sync run for checkpoints to belong to.
@@ -63,7 +63,7 @@ func TestInitialSyncStoresExactlyTheInScopeRecords(t *testing.T) {
 func TestUnknownStatusIsRefusedWithTheTenantsStatuses(t *testing.T) {
 	f := newFixture(t, storetest.SQLite)
 	f.tenant.Filters.CandidateStatuses = []string{"Actief", "Bestaat niet"}
-	err := (&crsync.Syncer{Store: f.db}).RunInitial(t.Context(), f.tenant, f.client, f.newRun(t).ID)
+	err := (&carerixsync.Syncer{Store: f.db}).RunInitial(t.Context(), f.tenant, f.client, f.newRun(t).ID)
 	if recrubo.ErrorCode(err) != recrubo.EINVALID {
 		t.Fatalf("err = %v", err)
 	}

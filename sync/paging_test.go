@@ -1,11 +1,11 @@
-package sync_test
+package carerixsync_test
 
 import (
 	"context"
 	"fmt"
 	"slices"
 	"strings"
-	gosync "sync"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,7 +14,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
 )
 
@@ -43,7 +43,7 @@ func outOfScopeStatus(t *testing.T, emu *carerixemu.Server) string {
 // page out of scope right after Carerix served that page, once armed: the
 // candidate leaves the filter between two page requests of one walk.
 type leavingScope struct {
-	crsync.Reader
+	carerixsync.Reader
 	emu    *carerixemu.Server
 	status string
 	armed  *atomic.Bool
@@ -73,8 +73,8 @@ func leavingScopeFixture(t *testing.T) (f *fixture, armed *atomic.Bool, moved *a
 		emu    *carerixemu.Server
 		status string
 	)
-	f = newFixtureWith(t, storetest.SQLite, fixtureOptions{connect: func(next crsync.Connector) crsync.Connector {
-		return func(ctx context.Context, tn *recrubo.Tenant) (crsync.Reader, error) {
+	f = newFixtureWith(t, storetest.SQLite, fixtureOptions{connect: func(next carerixsync.Connector) carerixsync.Connector {
+		return func(ctx context.Context, tn *recrubo.Tenant) (carerixsync.Reader, error) {
 			r, err := next(ctx, tn)
 			if err != nil {
 				return nil, err
@@ -96,7 +96,7 @@ func leavingScopeFixture(t *testing.T) (f *fixture, armed *atomic.Bool, moved *a
 // but cannot find one the walk skipped, since it did not change.
 func TestInitialSyncKeepsRecordsWhenAnEarlierOneLeavesScopeMidWalk(t *testing.T) {
 	f, armed, moved := leavingScopeFixture(t)
-	run, err := crsync.InitialRun(t.Context(), f.db, f.tenant.ID)
+	run, err := carerixsync.InitialRun(t.Context(), f.db, f.tenant.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestInitialSyncKeepsRecordsWhenAnEarlierOneLeavesScopeMidWalk(t *testing.T)
 // not leave it missing either.
 func TestIDScanKeepsRecordsWhenAnEarlierOneLeavesScopeMidScan(t *testing.T) {
 	f, armed, moved := leavingScopeFixture(t)
-	run, err := crsync.InitialRun(t.Context(), f.db, f.tenant.ID)
+	run, err := carerixsync.InitialRun(t.Context(), f.db, f.tenant.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestIDScanKeepsRecordsWhenAnEarlierOneLeavesScopeMidScan(t *testing.T) {
 // as a listing Carerix got wrong would; by-id reads (NoRestrict) still
 // find it.
 type hiding struct {
-	crsync.Reader
+	carerixsync.Reader
 	id string
 }
 
@@ -167,8 +167,8 @@ func (h hiding) EmployeePage(ctx context.Context, r carerix.PageRequest) (*carer
 func TestScanSweepRereadsUnlistedRecordsBeforeRemovingThem(t *testing.T) {
 	var hidden atomic.Value
 	hidden.Store("")
-	f := newFixtureWith(t, storetest.SQLite, fixtureOptions{connect: func(next crsync.Connector) crsync.Connector {
-		return func(ctx context.Context, tn *recrubo.Tenant) (crsync.Reader, error) {
+	f := newFixtureWith(t, storetest.SQLite, fixtureOptions{connect: func(next carerixsync.Connector) carerixsync.Connector {
+		return func(ctx context.Context, tn *recrubo.Tenant) (carerixsync.Reader, error) {
 			r, err := next(ctx, tn)
 			if err != nil {
 				return nil, err
@@ -176,7 +176,7 @@ func TestScanSweepRereadsUnlistedRecordsBeforeRemovingThem(t *testing.T) {
 			return hiding{Reader: r, id: hidden.Load().(string)}, nil
 		}
 	}})
-	run, err := crsync.InitialRun(t.Context(), f.db, f.tenant.ID)
+	run, err := carerixsync.InitialRun(t.Context(), f.db, f.tenant.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestScanSweepRereadsUnlistedRecordsBeforeRemovingThem(t *testing.T) {
 
 // reversing serves status-filtered candidate pages in reverse order, as
 // an API not sorting by the legacy key would.
-type reversing struct{ crsync.Reader }
+type reversing struct{ carerixsync.Reader }
 
 // EmployeePage serves the page reversed.
 func (r reversing) EmployeePage(ctx context.Context, req carerix.PageRequest) (*carerix.Page[carerix.Employee], error) {
@@ -223,8 +223,8 @@ func (r reversing) EmployeePage(ctx context.Context, req carerix.PageRequest) (*
 // Carerix ordering pages by the legacy key; if it did not, continuing
 // after the last key would skip records, so the walk fails instead.
 func TestInitialSyncRefusesPagesNotOrderedByKey(t *testing.T) {
-	f := newFixtureWith(t, storetest.SQLite, fixtureOptions{connect: func(next crsync.Connector) crsync.Connector {
-		return func(ctx context.Context, tn *recrubo.Tenant) (crsync.Reader, error) {
+	f := newFixtureWith(t, storetest.SQLite, fixtureOptions{connect: func(next carerixsync.Connector) carerixsync.Connector {
+		return func(ctx context.Context, tn *recrubo.Tenant) (carerixsync.Reader, error) {
 			r, err := next(ctx, tn)
 			return reversing{r}, err
 		}
@@ -238,11 +238,11 @@ func TestInitialSyncRefusesPagesNotOrderedByKey(t *testing.T) {
 // recordingPages cancels the sync once op has served `after` pages, as a
 // crash would, and records every page request of op it saw served.
 type recordingPages struct {
-	crsync.Reader
+	carerixsync.Reader
 	op     string
 	after  int
 	cancel context.CancelFunc
-	mu     *gosync.Mutex
+	mu     *sync.Mutex
 	served *[]string
 }
 
@@ -297,11 +297,11 @@ func TestCancelledInitialSyncResumesWithoutRefetchingFinishedPages(t *testing.T)
 func testCancelledInitialSyncResumes(t *testing.T, backend, op string) {
 	ctx, cancel := context.WithCancel(t.Context())
 	var (
-		mu     gosync.Mutex
+		mu     sync.Mutex
 		served []string
 	)
-	f := newFixtureWith(t, backend, fixtureOptions{connect: func(next crsync.Connector) crsync.Connector {
-		return func(ctx context.Context, tn *recrubo.Tenant) (crsync.Reader, error) {
+	f := newFixtureWith(t, backend, fixtureOptions{connect: func(next carerixsync.Connector) carerixsync.Connector {
+		return func(ctx context.Context, tn *recrubo.Tenant) (carerixsync.Reader, error) {
 			r, err := next(ctx, tn)
 			return recordingPages{Reader: r, op: op, after: 2, cancel: cancel, mu: &mu, served: &served}, err
 		}
@@ -361,7 +361,7 @@ func TestInitialSyncRestartsAnEntityCheckpointedAsAPageOffset(t *testing.T) {
 			t.Errorf("candidate checkpoint %+v; want done with %d records of %d", cp, want, want)
 		}
 	}
-	p, err := crsync.Progress(t.Context(), f.db, f.tenant.ID)
+	p, err := carerixsync.Progress(t.Context(), f.db, f.tenant.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -413,7 +413,7 @@ func (p *pace) mutate(ctx context.Context, step func(context.Context) error) err
 // pacedKey (the initial sync's) are paced; others (event processing) are
 // not.
 type pacing struct {
-	crsync.Reader
+	carerixsync.Reader
 	pace *pace
 }
 
@@ -452,10 +452,10 @@ func TestChangesDuringTheInitialSyncConvergeAfterAPoll(t *testing.T) {
 		t.Run(backend, func(t *testing.T) {
 			t.Parallel()
 			p := &pace{every: 3}
-			e := synctest.New(t, backend, synctest.Options{Sync: func(c *crsync.Config) {
+			e := synctest.New(t, backend, synctest.Options{Sync: func(c *carerixsync.Config) {
 				c.PageSize = 5
 				connect := c.Connect
-				c.Connect = func(ctx context.Context, tn *recrubo.Tenant) (crsync.Reader, error) {
+				c.Connect = func(ctx context.Context, tn *recrubo.Tenant) (carerixsync.Reader, error) {
 					r, err := connect(ctx, tn)
 					if err != nil {
 						return nil, err
@@ -466,7 +466,7 @@ func TestChangesDuringTheInitialSyncConvergeAfterAPoll(t *testing.T) {
 			m := newMutator(e, 3)
 			mutErr := make(chan error, 1)
 			go func() { mutErr <- p.mutate(t.Context(), m.step) }()
-			run, err := crsync.InitialRun(t.Context(), e.DB, e.Tenant.ID)
+			run, err := carerixsync.InitialRun(t.Context(), e.DB, e.Tenant.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package sync_test
+package carerixsync_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 )
 
 func TestPermanent(t *testing.T) {
@@ -36,7 +36,7 @@ func TestPermanent(t *testing.T) {
 		{"cancelled", context.Canceled, false},
 		{"nil", nil, false},
 	} {
-		if got := crsync.Permanent(tt.err); got != tt.want {
+		if got := carerixsync.Permanent(tt.err); got != tt.want {
 			t.Errorf("%s: Permanent = %v, want %v", tt.name, got, tt.want)
 		}
 	}

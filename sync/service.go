@@ -1,9 +1,9 @@
-package sync
+package carerixsync
 
 import (
 	"context"
 	"log/slog"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -100,12 +100,12 @@ func (s *Service) tenant(ctx context.Context, id string) (*recrubo.Tenant, error
 // fetched from Carerix is written in the order it was read even when two
 // states share a modification time (Carerix stamps whole seconds).
 type keyLocks struct {
-	mu gosync.Mutex
+	mu sync.Mutex
 	m  map[string]*keyLock
 }
 
 type keyLock struct {
-	mu   gosync.Mutex
+	mu   sync.Mutex
 	refs int
 }
 

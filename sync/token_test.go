@@ -1,4 +1,4 @@
-package sync_test
+package carerixsync_test
 
 import (
 	"testing"
@@ -6,7 +6,7 @@ import (
 
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
 )
 
@@ -23,7 +23,7 @@ func TestInitialSyncRefreshesShortLivedTokensAsItGoes(t *testing.T) {
 		Emulator: func(o *carerixemu.Options) {
 			o.TokenLifetime = lifetime
 		},
-		Sync: func(c *crsync.Config) { c.PageSize = 100 },
+		Sync: func(c *carerixsync.Config) { c.PageSize = 100 },
 	})
 	e.Emu.SetFaults(carerixemu.Faults{Latency: 150 * time.Millisecond})
 	e.Emu.ResetStats()

@@ -12,7 +12,7 @@ import (
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/provisioning"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 )
 
 // The checks, in the order the page shows them.
@@ -480,7 +480,7 @@ func (c *Checker) total(ctx context.Context, t *recrubo.Tenant, reader Reader, k
 	if err != nil {
 		return "?"
 	}
-	sel, err := crsync.ResolveStatuses(kind, nodes, wanted)
+	sel, err := carerixsync.ResolveStatuses(kind, nodes, wanted)
 	if err != nil || len(sel) == 0 {
 		return "?"
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/provisioning"
 	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/verify"
 )
 
@@ -32,7 +32,7 @@ func fast(c *carerix.Config) { c.RequestsPerSecond, c.Burst = 1000, 1000 }
 type hookFixture struct {
 	emu    *carerixemu.Server
 	db     *store.DB
-	sync   *crsync.Service
+	sync   *carerixsync.Service
 	tenant *recrubo.Tenant
 	prov   *provisioning.Provisioner
 }
@@ -44,7 +44,7 @@ func newHookFixture(t *testing.T, backend string) *hookFixture {
 		{ID: carerixemu.DefaultClientID, Secret: carerixemu.DefaultClientSecret},
 		{ID: noProbeClientID, Secret: noProbeClientSecret, Scopes: noProbeScopes()},
 	}}), db: storetest.NewEnv(t, backend).Open(t)}
-	f.sync = crsync.New(crsync.Config{Store: f.db, Connect: crsync.NewClientConnector(fast, f.db)})
+	f.sync = carerixsync.New(carerixsync.Config{Store: f.db, Connect: carerixsync.NewClientConnector(fast, f.db)})
 	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		if err != nil {

@@ -19,7 +19,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/server/servertest"
 	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
-	crsync "github.com/recrubo/recrubo-carerix/sync"
+	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 )
 
 // Fixed values of the test tenant.
@@ -53,7 +53,7 @@ type Options struct {
 	// service, workers and server.
 	Share *Env
 	// Sync adjusts the sync service's configuration.
-	Sync func(*crsync.Config)
+	Sync func(*carerixsync.Config)
 }
 
 // Profiles lists the forms of Carerix end-to-end tests run against: as
@@ -68,7 +68,7 @@ type Env struct {
 	Store   *storetest.Env
 	DB      *store.DB
 	Cached  *store.Cached
-	Service *crsync.Service
+	Service *carerixsync.Service
 	Tenant  *recrubo.Tenant
 	// URL is our server's base URL; WebhookURL the tenant's webhook endpoint.
 	URL        string
@@ -114,12 +114,12 @@ func New(tb testing.TB, backend string, o Options) *Env {
 	tb.Cleanup(cached.Close)
 	e.Cached = cached
 
-	cfg := crsync.Config{Store: e.DB, Reads: e.Cached, PageSize: 100,
-		Connect: crsync.NewClientConnector(func(c *carerix.Config) { c.RequestsPerSecond, c.Burst = 2000, 200 }, e.DB)}
+	cfg := carerixsync.Config{Store: e.DB, Reads: e.Cached, PageSize: 100,
+		Connect: carerixsync.NewClientConnector(func(c *carerix.Config) { c.RequestsPerSecond, c.Burst = 2000, 200 }, e.DB)}
 	if o.Sync != nil {
 		o.Sync(&cfg)
 	}
-	e.Service = crsync.New(cfg)
+	e.Service = carerixsync.New(cfg)
 	e.serve(tb, o.WebhookBodyLimit)
 
 	if o.Share == nil {
@@ -157,7 +157,7 @@ func (e *Env) createTenant(tb testing.TB) {
 		tb.Fatal(err)
 	}
 	e.App = app
-	header := []webhooks.Header{{Name: crsync.WebhookSecretHeader, Value: WebhookSecret}}
+	header := []webhooks.Header{{Name: carerixsync.WebhookSecretHeader, Value: WebhookSecret}}
 	for _, entities := range [][]string{{"cremployee", "crvacancy"}, {"crmatch", "cruser"}} {
 		var filters []webhooks.Filter
 		for _, en := range entities {
@@ -189,7 +189,7 @@ func (e *Env) createTenant(tb testing.TB) {
 func (e *Env) StartJobs(tb testing.TB) {
 	tb.Helper()
 	reg := jobs.NewRegistry()
-	crsync.RegisterJobs(reg, e.Service)
+	carerixsync.RegisterJobs(reg, e.Service)
 	r, err := jobs.NewRunner(e.DB, reg, jobs.Config{PollInterval: 50 * time.Millisecond, Queues: map[string]int{"default": 8}})
 	if err != nil {
 		tb.Fatal(err)
