@@ -240,14 +240,12 @@ function wireInbox(cfg, call, say) {
   setTimeout(poll, POLL_MS);
   thread.scrollTop = thread.scrollHeight;
 
-  async function act(path, body) {
+  // post sends an action and shows the thread it answers with; it reports
+  // whether the action was done, and says why not.
+  async function post(path, opts) {
     say(cfg.sending);
     try {
-      const res = await call(cfg.actionURL + path, {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body || {}),
-      });
+      const res = await call(cfg.actionURL + path, Object.assign({ method: "POST" }, opts));
       if (!res.ok) {
         say(await errorText(res, cfg.failedText));
         return false;
@@ -259,6 +257,10 @@ function wireInbox(cfg, call, say) {
       if (e.message !== "expired") say(cfg.failedText);
       return false;
     }
+  }
+
+  function act(path, body) {
+    return post(path, { headers: { "Content-Type": "application/json" }, body: JSON.stringify(body || {}) });
   }
 
   const send = document.querySelector('[data-form="send"]');
@@ -277,24 +279,11 @@ function wireInbox(cfg, call, say) {
   }
 
   // A file goes as a multipart form, with the text as its caption.
-  async function sendFile(file, caption) {
-    say(cfg.sending);
+  function sendFile(file, caption) {
     const form = new FormData();
     form.append("body", caption);
     form.append("file", file, file.name);
-    try {
-      const res = await call(cfg.actionURL + "/send-file", { method: "POST", body: form });
-      if (!res.ok) {
-        say(await errorText(res, cfg.failedText));
-        return false;
-      }
-      await show(res);
-      say("");
-      return true;
-    } catch (e) {
-      if (e.message !== "expired") say(cfg.failedText);
-      return false;
-    }
+    return post("/send-file", { body: form });
   }
 
   const tpl = document.querySelector('[data-form="send-template"]');
