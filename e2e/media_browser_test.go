@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
 	"github.com/recrubo/recrubo-carerix/jobs"
 	"github.com/recrubo/recrubo-carerix/messaging"
 	"github.com/recrubo/recrubo-carerix/server"
@@ -166,6 +167,35 @@ func TestInboxImageAndDocumentInBrowser(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	embedScreenshot(t, ctx, dir, "inbox-image-document.png")
+
+	// The recruiter answers with a document of her own, chosen in the
+	// composer, with a caption: it goes to WhatsApp as a document and
+	// shows in the thread.
+	offer := filepath.Join(t.TempDir(), "contract Sanne.pdf")
+	if err := os.WriteFile(offer, cvPDF, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(frame,
+		chromedp.SetUploadFiles(chromedp.CSS(`form[data-form="send"] input[name="file"]`), []string{offer}),
+		chromedp.SetValue(chromedp.CSS(`form[data-form="send"] textarea`), "Je contract"),
+		chromedp.Click(chromedp.CSS(`form[data-form="send"] button[type="submit"]`)),
+	); err != nil {
+		t.Fatalf("sending a document from the composer: %v", err)
+	}
+	waitFrame(t, frame, `document.getElementById("thread").textContent.includes("contract Sanne.pdf")`, 15*time.Second)
+	if !eventually.True(15*time.Second, func() bool {
+		for _, m := range ws.emu.SentMessages() {
+			if m.Type == "document" && m.Filename == "contract Sanne.pdf" && m.MediaID != "" {
+				return true
+			}
+		}
+		return false
+	}) {
+		t.Errorf("WhatsApp received no document from the composer: %+v", ws.emu.SentMessages())
+	}
+	if left, err := chromedp.Run(frame, chromedp.Evaluate[string](`document.querySelector('form[data-form="send"] textarea').value + "|" + document.querySelector('form[data-form="send"] input[name="file"]').files.length`)); err != nil || left != "|0" {
+		t.Errorf("the composer after sending holds %q %v, want it emptied", left, err)
+	}
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("the page logged errors: %q", errs)
 	}
