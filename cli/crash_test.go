@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/recrubo/recrubo-carerix/internal/clitest"
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
@@ -181,7 +182,7 @@ func testInitialSyncSurvivesKill9(t *testing.T, backend string) {
 		}
 		return p
 	}
-	if !synctest.WaitFor(2*time.Minute, func() bool { p := progress(); return p.Records >= 500 }) {
+	if !eventually.True(2*time.Minute, func() bool { p := progress(); return p.Records >= 500 }) {
 		t.Fatalf("the service's initial sync did not get going: %+v\n%s", progress(), first.logs.String())
 	}
 	first.kill(t)
@@ -198,7 +199,7 @@ func testInitialSyncSurvivesKill9(t *testing.T, backend string) {
 
 	second := startServe(t, serveEnv)
 	var resumedAt time.Time
-	if !synctest.WaitFor(5*time.Minute, func() bool {
+	if !eventually.True(5*time.Minute, func() bool {
 		p := progress()
 		if resumedAt.IsZero() && p.Records > atKill.Records {
 			resumedAt = time.Now()

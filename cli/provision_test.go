@@ -10,10 +10,10 @@ import (
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
 	"github.com/recrubo/recrubo-carerix/keyring"
 	"github.com/recrubo/recrubo-carerix/provisioning"
 	"github.com/recrubo/recrubo-carerix/store"
-	"github.com/recrubo/recrubo-carerix/sync/synctest"
 	"github.com/recrubo/recrubo-carerix/verify"
 )
 
@@ -401,7 +401,7 @@ func TestProvisionInService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !synctest.WaitFor(time.Minute, func() bool {
+	if !eventually.True(time.Minute, func() bool {
 		run, err := db.LatestProvisionRun(t.Context(), tn.ID)
 		return err == nil && run.State == recrubo.ProvisionSucceeded
 	}) {

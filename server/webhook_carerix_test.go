@@ -16,6 +16,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu/webhooks"
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
@@ -224,7 +225,7 @@ func TestCarerixWebhookAcceptsEitherCredential(t *testing.T) {
 			}
 			// The service reads tenants through its cache, which hears of
 			// the change through the database's change feed.
-			if !synctest.WaitFor(10*time.Second, func() bool {
+			if !eventually.True(10*time.Second, func() bool {
 				c, err := h.env.Cached.TenantBySlug(t.Context(), tn.Slug)
 				return err == nil && c.Webhook.PublicKeyPEM == tn.Webhook.PublicKeyPEM && c.Webhook.Secret.IsZero() == tn.Webhook.Secret.IsZero()
 			}) {

@@ -10,6 +10,7 @@ import (
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
@@ -198,7 +199,7 @@ func TestDrainStopsOnAnAccessError(t *testing.T) {
 				t.Fatal(err)
 			}
 			e.StartJobs(t)
-			if !synctest.WaitFor(30*time.Second, func() bool {
+			if !eventually.True(30*time.Second, func() bool {
 				st, err := e.DB.SyncStatus(ctx, e.Tenant.ID)
 				return err == nil && st.LastError != ""
 			}) {

@@ -22,6 +22,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu/webhooks"
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
 	"github.com/recrubo/recrubo-carerix/keyring"
 	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
@@ -194,7 +195,7 @@ func BenchmarkWebhookToVisible(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			synctest.WaitFor(time.Minute, func() bool {
+			eventually.True(time.Minute, func() bool {
 				run, err := e.DB.SyncRun(b.Context(), e.Tenant.ID, runID)
 				return err == nil && run.State == recrubo.RunSucceeded
 			})
@@ -388,7 +389,7 @@ func drainBurst(b *testing.B, backend string, oneAtATime bool, records, edits in
 	if err != nil {
 		b.Fatal(err)
 	}
-	if !synctest.WaitFor(5*time.Minute, func() bool {
+	if !eventually.True(5*time.Minute, func() bool {
 		run, err := e.DB.SyncRun(ctx, e.Tenant.ID, runID)
 		return err == nil && run.State == recrubo.RunSucceeded
 	}) {
@@ -419,7 +420,7 @@ func drainBurst(b *testing.B, backend string, oneAtATime bool, records, edits in
 	end := time.Now()
 	var waiting int64 = -1
 	var delivered time.Duration
-	done := synctest.WaitFor(limit, func() bool {
+	done := eventually.True(limit, func() bool {
 		st, err := e.DB.EventStats(ctx, e.Tenant.ID, recrubo.SourceCarerix)
 		if err != nil {
 			return false

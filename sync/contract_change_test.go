@@ -12,6 +12,7 @@ import (
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
@@ -53,7 +54,7 @@ func TestSchemaChangeStopsTheTenantsSyncSayingWhat(t *testing.T) {
 			}
 			const want = "Carerix type CREmployee has no field toStatusNode (tried toStatusNode)"
 			var st *recrubo.SyncStatus
-			if !synctest.WaitFor(20*time.Second, func() bool {
+			if !eventually.True(20*time.Second, func() bool {
 				var err error
 				st, err = e.DB.SyncStatus(t.Context(), e.Tenant.ID)
 				return err == nil && strings.Contains(st.LastError, want)
@@ -87,7 +88,7 @@ recrubo_carerix_contract_problem{tenant="acme"} 1
 			if _, err := e.Emu.UpdateEmployee(t.Context(), id, carerixemu.EmployeeFields{City: carerixemu.Str("Emmen")}); err != nil {
 				t.Fatal(err)
 			}
-			if !synctest.WaitFor(20*time.Second, func() bool {
+			if !eventually.True(20*time.Second, func() bool {
 				es, err := e.DB.EventStats(t.Context(), e.Tenant.ID, recrubo.SourceCarerix)
 				return err == nil && es.Unprocessed >= 1
 			}) {

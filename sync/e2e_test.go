@@ -11,6 +11,7 @@ import (
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
@@ -29,7 +30,7 @@ func firstInScope(t *testing.T, e *synctest.Env) string {
 // waitCity waits until ds shows the candidate living in city.
 func waitCity(t *testing.T, ds recrubo.DataStore, tenantID, id, city string) {
 	t.Helper()
-	if !synctest.WaitFor(20*time.Second, func() bool {
+	if !eventually.True(20*time.Second, func() bool {
 		c, err := ds.Candidate(t.Context(), tenantID, id)
 		return err == nil && c.City == city
 	}) {
@@ -63,7 +64,7 @@ func TestWebhookChangeBecomesVisibleThroughTheCache(t *testing.T) {
 			// The event is marked processed (and the status moved) just
 			// after the change itself commits.
 			var st *recrubo.SyncStatus
-			if !synctest.WaitFor(10*time.Second, func() bool {
+			if !eventually.True(10*time.Second, func() bool {
 				st, err = e.Cached.SyncStatus(t.Context(), e.Tenant.ID)
 				return err == nil && !st.LastAppliedAt.IsZero()
 			}) {
@@ -100,7 +101,7 @@ func TestAccessErrorFailsTheInitialSyncAtOnceWithAClearMessage(t *testing.T) {
 	if err != nil || !started {
 		t.Fatal(started, err)
 	}
-	if !synctest.WaitFor(20*time.Second, func() bool {
+	if !eventually.True(20*time.Second, func() bool {
 		run, err := e.DB.SyncRun(t.Context(), e.Tenant.ID, runID)
 		return err == nil && run.State == recrubo.RunFailed
 	}) {
@@ -119,7 +120,7 @@ func TestAccessErrorFailsTheInitialSyncAtOnceWithAClearMessage(t *testing.T) {
 		t.Fatalf("status = %+v, %v", st, err)
 	}
 	var counts map[string]int
-	synctest.WaitFor(10*time.Second, func() bool {
+	eventually.True(10*time.Second, func() bool {
 		counts, err = e.DB.JobCounts(t.Context())
 		return err == nil && counts["running"] == 0
 	})
@@ -194,7 +195,7 @@ func TestRescopeFollowsChangedFilters(t *testing.T) {
 			if err := e.Service.EnqueueDue(t.Context()); err != nil {
 				t.Fatal(err)
 			}
-			if !synctest.WaitFor(30*time.Second, func() bool {
+			if !eventually.True(30*time.Second, func() bool {
 				st, err := e.DB.SyncStatus(t.Context(), e.Tenant.ID)
 				return err == nil && st.ScopeKey == carerixsync.ScopeKey(e.Tenant.Filters)
 			}) {

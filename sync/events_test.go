@@ -12,6 +12,7 @@ import (
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu/webhooks"
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
 	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
 )
@@ -23,7 +24,7 @@ func initialSync(t *testing.T, e *synctest.Env) {
 	if err != nil || !started {
 		t.Fatalf("StartInitial = %q, %v, %v", runID, started, err)
 	}
-	if !synctest.WaitFor(30*time.Second, func() bool {
+	if !eventually.True(30*time.Second, func() bool {
 		run, err := e.DB.SyncRun(t.Context(), e.Tenant.ID, runID)
 		return err == nil && (run.State == recrubo.RunSucceeded || run.State == recrubo.RunFailed)
 	}) {

@@ -13,6 +13,7 @@ import (
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
@@ -389,14 +390,14 @@ type pace struct {
 // page registers a page request and waits for the changes before it.
 func (p *pace) page() {
 	k := p.pages.Add(1)
-	synctest.WaitFor(10*time.Second, func() bool { return p.changes.Load() >= (k-1)*p.every })
+	eventually.True(10*time.Second, func() bool { return p.changes.Load() >= (k-1)*p.every })
 }
 
 // mutate makes changes with step, as the pages allow, until stopped is
 // set.
 func (p *pace) mutate(ctx context.Context, step func(context.Context) error) error {
 	for {
-		synctest.WaitFor(10*time.Second, func() bool {
+		eventually.True(10*time.Second, func() bool {
 			return p.stopped.Load() || p.changes.Load() < p.pages.Load()*p.every
 		})
 		if p.stopped.Load() {

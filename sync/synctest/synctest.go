@@ -14,6 +14,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu/webhooks"
+	"github.com/recrubo/recrubo-carerix/internal/eventually"
 	"github.com/recrubo/recrubo-carerix/jobs"
 	"github.com/recrubo/recrubo-carerix/server"
 	"github.com/recrubo/recrubo-carerix/server/servertest"
@@ -204,21 +205,6 @@ func (e *Env) StartJobs(tb testing.TB) {
 	})
 }
 
-// WaitFor polls cond every 20 ms until it holds or timeout passes; it
-// reports whether it held. (A wait, not a timing assertion.)
-func WaitFor(timeout time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(timeout)
-	for {
-		if cond() {
-			return true
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // Idle waits until the emulator delivered every webhook and no event waits
 // for processing.
 func (e *Env) Idle(tb testing.TB, timeout time.Duration) {
@@ -228,7 +214,7 @@ func (e *Env) Idle(tb testing.TB, timeout time.Duration) {
 	if err := e.Emu.Webhooks().WaitIdle(ctx); err != nil {
 		tb.Fatal(err)
 	}
-	if !WaitFor(timeout, func() bool {
+	if !eventually.True(timeout, func() bool {
 		st, err := e.DB.EventStats(ctx, e.Tenant.ID, recrubo.SourceCarerix)
 		return err == nil && st.Unprocessed == 0
 	}) {
