@@ -387,6 +387,12 @@
 //     Whether Carerix sends webhooks for activity changes made through the
 //     API is not documented.
 //   - Page sizes above the maximum are clamped rather than refused.
+//   - A qualifier on _id joined by OR ("(_id = 'a' OR _id = 'b')") selects
+//     those records: the documentation shows OR in qualifiers and _id as a
+//     record's identity, but never _id in a qualifier. Both forms are
+//     accepted: discovery probes it per tenant (carerix.Contract.ByIDs);
+//     where Carerix refuses it (Options.NoQualifierOr), sync reads records
+//     by id one request each.
 //   - docs: cr*Page results are ordered by the legacy key, ascending, and a
 //     qualifier can bound that key numerically ("employeeID > 123"): sync
 //     pages by key on this (it checks each page's order and fails the walk
