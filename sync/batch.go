@@ -133,12 +133,7 @@ func (s *Service) groupEvents(ctx context.Context, tenantID string, ids []string
 			}
 			continue
 		}
-		switch we.Entity {
-		case "cremployee", "crvacancy", "crmatch", "cruser":
-		default:
-			// An entity the product does not sync (an activity, a company,
-			// a placement, a publication): acknowledged, counted, ignored.
-			s.ignored.WithLabelValues(ignoredLabel(we.Entity)).Inc()
+		if !s.synced(we.Entity) {
 			if err := s.markEvents(ctx, tenantID, []*recrubo.InboundEvent{ev}, outcomeIgnored); err != nil {
 				return nil, err
 			}

@@ -78,16 +78,19 @@ func (s *Service) processEventJob(ctx context.Context, args EventArgs) error {
 	if err != nil {
 		return s.jobFailed(ctx, args.TenantID, err)
 	}
-	now := s.now()
-	return s.store.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
-		if err := tx.MarkEventProcessed(ctx, ev.TenantID, ev.Source, ev.ID, outcome, now); err != nil {
-			return err
-		}
-		if outcome == outcomeApplied || outcome == outcomeRemoved || outcome == outcomeOutOfScope {
-			return tx.NoteSyncApplied(ctx, ev.TenantID, now)
-		}
-		return nil
-	})
+	return s.markEvents(ctx, args.TenantID, []*recrubo.InboundEvent{ev}, outcome)
+}
+
+// synced reports whether the product syncs records of a webhook event's
+// entity. An event of another (an activity, a company, a placement, a
+// publication) is acknowledged and ignored, and counted here.
+func (s *Service) synced(entity string) bool {
+	switch entity {
+	case "cremployee", "crvacancy", "crmatch", "cruser":
+		return true
+	}
+	s.ignored.WithLabelValues(ignoredLabel(entity)).Inc()
+	return false
 }
 
 // ProcessEvent applies a stored Carerix event and returns what it did.
@@ -96,12 +99,7 @@ func (s *Service) ProcessEvent(ctx context.Context, ev *recrubo.InboundEvent) (s
 	if err != nil {
 		return outcomeIgnored, nil // verified at ingest; cannot happen
 	}
-	switch we.Entity {
-	case "cremployee", "crvacancy", "crmatch", "cruser":
-	default:
-		// An entity the product does not sync (an activity, a company, a
-		// placement, a publication): acknowledged, counted, ignored.
-		s.ignored.WithLabelValues(ignoredLabel(we.Entity)).Inc()
+	if !s.synced(we.Entity) {
 		return outcomeIgnored, nil
 	}
 	t, err := s.tenant(ctx, ev.TenantID)
