@@ -14,25 +14,11 @@ func (q *queries) RecordEvent(ctx context.Context, ev *recrubo.InboundEvent) (bo
 	if err := validateEvent(ev); err != nil {
 		return false, err
 	}
-	payload := ev.Payload
-	if payload == nil {
-		payload = []byte{}
-	}
-	received := q.stamp(ev.ReceivedAt)
-	n, err := q.q.exec(ctx, `INSERT INTO inbound_events (tenant_id, source, id, type, payload, received_at,
-            processed_at, outcome)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-        ON CONFLICT (tenant_id, source, id) DO NOTHING`,
-		ev.TenantID, string(ev.Source), ev.ID, ev.Type, payload, received, microTime(ev.ProcessedAt), ev.Outcome)
+	isNew, err := q.insertEvents(ctx, []*recrubo.InboundEvent{ev})
 	if err != nil {
 		return false, fmt.Errorf("recording %s event %s: %w", ev.Source, ev.ID, fkNotFound(err, ev.TenantID))
 	}
-	if n == 0 {
-		return false, nil
-	}
-	ev.ReceivedAt = timeMicro(received)
-	q.touch(ev.TenantID, ChangeEvent, ev.ID)
-	return true, nil
+	return isNew[0], nil
 }
 
 // Event returns ENOTFOUND if there is no such event.

@@ -256,7 +256,7 @@ func (w *eventWriter) commit(ctx context.Context, batch []*eventRequest) {
 	var isNew []bool
 	err := write(ctx, w.db, func(q *queries) error {
 		var err error
-		isNew, err = q.recordEvents(ctx, evs)
+		isNew, err = q.insertEvents(ctx, evs)
 		return err
 	})
 	if err != nil {
@@ -318,13 +318,13 @@ func keyOf(ev *recrubo.InboundEvent) eventKey {
 	return eventKey{ev.TenantID, string(ev.Source), ev.ID}
 }
 
-// recordEvents stores each of evs unless an event with the same (tenant,
+// insertEvents stores each of evs unless an event with the same (tenant,
 // source, id) is stored or comes earlier in evs, with one statement, and
 // reports for each whether it was new. A new event's zero ReceivedAt is
 // set to now, and its change published on commit. The rows are inserted
 // in key order, so two instances writing overlapping batches take their
 // row locks in the same order.
-func (q *queries) recordEvents(ctx context.Context, evs []*recrubo.InboundEvent) ([]bool, error) {
+func (q *queries) insertEvents(ctx context.Context, evs []*recrubo.InboundEvent) ([]bool, error) {
 	isNew := make([]bool, len(evs))
 	if len(evs) == 0 {
 		return isNew, nil
@@ -369,7 +369,7 @@ func (q *queries) recordEvents(ctx context.Context, evs []*recrubo.InboundEvent)
 		return k, err
 	}, sb.String(), args...)
 	if err != nil {
-		return nil, fmt.Errorf("recording %d events: %w", len(evs), err)
+		return nil, err
 	}
 	for _, k := range inserted {
 		i, ok := first[k]
