@@ -48,55 +48,33 @@ func (s *Server) messenger() (EmbedMessenger, error) {
 
 // handleSend sends the composer's message and answers with the thread.
 func (s *Server) handleSend(c *fiber.Ctx) error {
-	ses, err := candidateSession(c)
-	if err != nil {
+	return s.messengerAction(c, func(m EmbedMessenger, ses *embedSession) error {
+		var b sendBody
+		if err := decodeJSON(c, &b); err != nil {
+			return err
+		}
+		req, err := b.toRequest(ses.Claims.RecordID, ses.Claims.Subject)
+		if err != nil {
+			return err
+		}
+		_, err = m.Send(c.UserContext(), ses.Tenant, req)
 		return err
-	}
-	m, err := s.messenger()
-	if err != nil {
-		return err
-	}
-	var b sendBody
-	if err := decodeJSON(c, &b); err != nil {
-		return err
-	}
-	req, err := b.toRequest(ses.Claims.RecordID, ses.Claims.Subject)
-	if err != nil {
-		return err
-	}
-	if _, err := m.Send(c.UserContext(), ses.Tenant, req); err != nil {
-		return err
-	}
-	s.invalidatePages(ses.Tenant.ID)
-	return s.answerThread(c, ses)
+	})
 }
 
 // handleRetry sends a failed message of the candidate's conversation again.
 func (s *Server) handleRetry(c *fiber.Ctx) error {
-	ses, err := candidateSession(c)
-	if err != nil {
+	return s.conversationAction(c, func(m EmbedMessenger, ses *embedSession, conv *recrubo.Conversation) error {
+		msg, err := s.deps.Embeds.Data.Message(c.UserContext(), ses.Tenant.ID, c.Params("mid"))
+		if recrubo.ErrorCode(err) == recrubo.ENOTFOUND || err == nil && msg.ConversationID != conv.ID {
+			return recrubo.WrapE(recrubo.ENOTFOUND, err, "embed.error.no_message")
+		}
+		if err != nil {
+			return err
+		}
+		_, err = m.Retry(c.UserContext(), ses.Tenant, msg.ID, ses.Claims.Subject)
 		return err
-	}
-	m, err := s.messenger()
-	if err != nil {
-		return err
-	}
-	conv, err := s.candidateConversation(c, ses)
-	if err != nil {
-		return err
-	}
-	msg, err := s.deps.Embeds.Data.Message(c.UserContext(), ses.Tenant.ID, c.Params("mid"))
-	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND || err == nil && msg.ConversationID != conv.ID {
-		return recrubo.WrapE(recrubo.ENOTFOUND, err, "embed.error.no_message")
-	}
-	if err != nil {
-		return err
-	}
-	if _, err := m.Retry(c.UserContext(), ses.Tenant, msg.ID, ses.Claims.Subject); err != nil {
-		return err
-	}
-	s.invalidatePages(ses.Tenant.ID)
-	return s.answerThread(c, ses)
+	})
 }
 
 // handleMarkRead marks the conversation read for the viewing user.
@@ -137,9 +115,9 @@ func (s *Server) handleSetState(c *fiber.Ctx) error {
 	})
 }
 
-// conversationAction runs fn on the route candidate's conversation and
-// answers with the thread.
-func (s *Server) conversationAction(c *fiber.Ctx, fn func(EmbedMessenger, *embedSession, *recrubo.Conversation) error) error {
+// messengerAction runs fn with the route candidate's session and the
+// conversations API, then answers with the thread.
+func (s *Server) messengerAction(c *fiber.Ctx, fn func(EmbedMessenger, *embedSession) error) error {
 	ses, err := candidateSession(c)
 	if err != nil {
 		return err
@@ -148,15 +126,23 @@ func (s *Server) conversationAction(c *fiber.Ctx, fn func(EmbedMessenger, *embed
 	if err != nil {
 		return err
 	}
-	conv, err := s.candidateConversation(c, ses)
-	if err != nil {
-		return err
-	}
-	if err := fn(m, ses, conv); err != nil {
+	if err := fn(m, ses); err != nil {
 		return err
 	}
 	s.invalidatePages(ses.Tenant.ID)
 	return s.answerThread(c, ses)
+}
+
+// conversationAction runs fn on the route candidate's conversation and
+// answers with the thread.
+func (s *Server) conversationAction(c *fiber.Ctx, fn func(EmbedMessenger, *embedSession, *recrubo.Conversation) error) error {
+	return s.messengerAction(c, func(m EmbedMessenger, ses *embedSession) error {
+		conv, err := s.candidateConversation(c, ses)
+		if err != nil {
+			return err
+		}
+		return fn(m, ses, conv)
+	})
 }
 
 // candidateConversation returns the session candidate's conversation, or
