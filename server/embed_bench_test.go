@@ -34,21 +34,34 @@ func benchInbox(b *testing.B) *embedFixture {
 	b.Helper()
 	f := newEmbedFixture(b, storetest.SQLite)
 	f.startConversation(time.Hour)
-	for i := range 16 {
+	f.addBackAndForth(16, "b", time.Minute, 30)
+	f.serveCached(b)
+	return f
+}
+
+// addBackAndForth adds n delivered messages to the conversation, outbound
+// and inbound in turn, one every step, the first first-steps before now;
+// their provider ids start with "wamid."+prefix.
+func (f *embedFixture) addBackAndForth(n int, prefix string, step time.Duration, first int) {
+	for i := range n {
 		dir := recrubo.Outbound
 		if i%2 == 1 {
 			dir = recrubo.Inbound
 		}
 		f.addMessage(&recrubo.Message{Direction: dir, SenderID: f.viewer.ID, Body: fmt.Sprintf("Bericht %d: wanneer kun je beginnen?", i),
-			Status: recrubo.StatusDelivered, CreatedAt: f.now.Add(-time.Duration(30-i) * time.Minute), ProviderID: fmt.Sprintf("wamid.b%d", i)})
+			Status: recrubo.StatusDelivered, CreatedAt: f.now.Add(-time.Duration(first-i) * step), ProviderID: fmt.Sprintf("wamid.%s%d", prefix, i)})
 	}
+}
+
+// serveCached serves the fixture's pages reading through the store's
+// cache, as in production.
+func (f *embedFixture) serveCached(b *testing.B) {
 	cached, err := store.NewCached(f.db, store.CacheConfig{TTL: time.Hour})
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(cached.Close)
 	f.srv = newEmbedServerOn(b, f.db, cached, f.now)
-	return f
 }
 
 // benchDemoInbox is the inbox of the demo's busiest candidate, served
@@ -117,12 +130,7 @@ func benchDemoInbox(b *testing.B) *embedFixture {
 		f.addMessage(&recrubo.Message{Direction: recrubo.Outbound, SenderID: f.viewer.ID, Kind: recrubo.KindText, Body: l.out, Status: l.status,
 			CreatedAt: at, ProviderID: fmt.Sprintf("wamid.demo.out%d", i)})
 	}
-	cached, err := store.NewCached(f.db, store.CacheConfig{TTL: time.Hour})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(cached.Close)
-	f.srv = newEmbedServerOn(b, f.db, cached, f.now)
+	f.serveCached(b)
 	return f
 }
 
