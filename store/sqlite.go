@@ -30,6 +30,14 @@ const busyTimeoutMillis = 5000
 // holds the write lock from its first statement and never has to upgrade a
 // read lock (which could fail with SQLITE_BUSY against another process).
 //
+// Commits are durable: synchronous=FULL makes every commit flush the WAL
+// to disk before it returns, so an acknowledged webhook (Carerix and Meta
+// do not send it again) survives a power cut, as it does on PostgreSQL.
+// (With synchronous=NORMAL, WAL mode's usual setting, a commit survives a
+// crash of the process but not of the machine.) The flush is what group
+// commit in the event writer shares among the deliveries that arrive
+// together.
+//
 // In WAL mode readers do not block the writer nor each other, and see the
 // last committed state. Reads outside transactions therefore use a separate
 // pool of a few query-only connections, so a long write transaction never
@@ -48,7 +56,7 @@ func openSQLite(path string, maxReaders int, logger *slog.Logger) (*sqliteBacken
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("creating data directory: %w", err)
 	}
-	writeDSN := fmt.Sprintf("%s?_busy_timeout=%d&_journal_mode=WAL&_synchronous=NORMAL&_foreign_keys=on&_txlock=immediate",
+	writeDSN := fmt.Sprintf("%s?_busy_timeout=%d&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on&_txlock=immediate",
 		path, busyTimeoutMillis)
 	readDSN := fmt.Sprintf("%s?_busy_timeout=%d&_foreign_keys=on&_query_only=on", path, busyTimeoutMillis)
 
