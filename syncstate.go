@@ -110,10 +110,13 @@ const (
 // so nothing acknowledged is ever lost. (TenantID, Source, ID) is unique:
 // a redelivery of the same event is recognised and not processed twice.
 type InboundEvent struct {
-	TenantID    string
-	Source      EventSource
-	ID          string // the provider's event id
-	Type        string // e.g. cremployee:updated
+	TenantID string
+	Source   EventSource
+	ID       string // the provider's event id
+	Type     string // e.g. cremployee:updated
+	// Subject names the record the event is about, as entity/id (e.g.
+	// cremployee/123); empty where unknown.
+	Subject     string
 	Payload     []byte // the raw, verified body
 	ReceivedAt  time.Time
 	ProcessedAt time.Time // zero until processed
@@ -128,6 +131,9 @@ type EventStore interface {
 	// Event returns ENOTFOUND if there is no such event.
 	Event(ctx context.Context, tenantID string, source EventSource, id string) (*InboundEvent, error)
 	MarkEventProcessed(ctx context.Context, tenantID string, source EventSource, id, outcome string, at time.Time) error
+	// WaitingEventsAbout returns the ids and subjects of a tenant's
+	// unprocessed events from one source about any of subjects.
+	WaitingEventsAbout(ctx context.Context, tenantID string, source EventSource, subjects []string) ([]*InboundEvent, error)
 	CountEvents(ctx context.Context, tenantID string, source EventSource) (int64, error)
 	// EventStats summarises a tenant's events from one source.
 	EventStats(ctx context.Context, tenantID string, source EventSource) (*EventStats, error)

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
@@ -27,9 +29,9 @@ func (q *queries) Event(ctx context.Context, tenantID string, source recrubo.Eve
 		ev                  = recrubo.InboundEvent{TenantID: tenantID, Source: source, ID: id}
 		received, processed int64
 	)
-	err := q.q.queryRow(ctx, `SELECT type, payload, received_at, processed_at, outcome FROM inbound_events
+	err := q.q.queryRow(ctx, `SELECT type, subject, payload, received_at, processed_at, outcome FROM inbound_events
         WHERE tenant_id = $1 AND source = $2 AND id = $3`, tenantID, string(source), id).
-		Scan(&ev.Type, &ev.Payload, &received, &processed, &ev.Outcome)
+		Scan(&ev.Type, &ev.Subject, &ev.Payload, &received, &processed, &ev.Outcome)
 	switch {
 	case isNoRows(err):
 		return nil, recrubo.Errorf(recrubo.ENOTFOUND, "Event %q does not exist.", id)
@@ -53,6 +55,37 @@ func (q *queries) MarkEventProcessed(ctx context.Context, tenantID string, sourc
 	}
 	q.touch(tenantID, ChangeEvent, id)
 	return nil
+}
+
+// WaitingEventsAbout returns the ids and subjects of a tenant's
+// unprocessed events from one source about any of subjects, oldest first.
+func (q *queries) WaitingEventsAbout(ctx context.Context, tenantID string, source recrubo.EventSource, subjects []string) ([]*recrubo.InboundEvent, error) {
+	var out []*recrubo.InboundEvent
+	// Chunks keep the statement's parameters well within both databases'
+	// limits.
+	for chunk := range slices.Chunk(subjects, 500) {
+		args := make([]any, 0, 2+len(chunk))
+		args = append(args, tenantID, string(source))
+		var in strings.Builder
+		for i, sub := range chunk {
+			if i > 0 {
+				in.WriteString(", ")
+			}
+			args = append(args, sub)
+			fmt.Fprintf(&in, "$%d", len(args))
+		}
+		evs, err := collect(ctx, q.q, func(r rows) (*recrubo.InboundEvent, error) {
+			ev := &recrubo.InboundEvent{TenantID: tenantID, Source: source}
+			return ev, r.Scan(&ev.ID, &ev.Subject)
+		}, `SELECT id, subject FROM inbound_events
+        WHERE tenant_id = $1 AND source = $2 AND processed_at = 0 AND subject IN (`+in.String()+`)
+        ORDER BY received_at, id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("listing waiting %s events of %d records: %w", source, len(chunk), err)
+		}
+		out = append(out, evs...)
+	}
+	return out, nil
 }
 
 // CountEvents counts a tenant's stored events from one source.

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"testing"
@@ -45,6 +46,63 @@ func TestEventsOfType(t *testing.T) {
 			}
 			if evs, err := db.EventsOfType(ctx, a.ID, recrubo.SourceCarerix, "crtodo:updated", since.Add(time.Hour), 10); err != nil || len(evs) != 0 {
 				t.Errorf("since later = %v, %v", evs, err)
+			}
+		})
+	}
+}
+
+// TestWaitingEventsAbout: the waiting events about some records are
+// exactly the unprocessed ones of that tenant, source and records, oldest
+// first, each with its subject.
+func TestWaitingEventsAbout(t *testing.T) {
+	for _, backend := range storetest.Backends() {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			db, a, b := twoTenants(t, backend)
+			at := time.Now().Truncate(time.Microsecond)
+			for i, ev := range []*recrubo.InboundEvent{
+				{ID: "7 second", Subject: "cremployee/7"},
+				{ID: "7 first", Subject: "cremployee/7"},
+				{ID: "8", Subject: "crvacancy/8"},
+				{ID: "7 done", Subject: "cremployee/7"},
+				{ID: "other record", Subject: "cremployee/70"},
+				{ID: "other entity", Subject: "crvacancy/7"},
+				{ID: "no subject"},
+				{ID: "other source", Subject: "cremployee/7", Source: recrubo.SourceWhatsApp},
+				{ID: "other tenant", Subject: "cremployee/7", TenantID: b.ID},
+			} {
+				ev.TenantID = cmp.Or(ev.TenantID, a.ID)
+				ev.Source = cmp.Or(ev.Source, recrubo.SourceCarerix)
+				ev.ReceivedAt = at.Add(time.Duration(i) * time.Second)
+				if ev.ID == "7 first" {
+					ev.ReceivedAt = at.Add(-time.Second)
+				}
+				_, err := db.RecordEvent(ctx, ev)
+				must(t, err)
+			}
+			must(t, db.MarkEventProcessed(ctx, a.ID, recrubo.SourceCarerix, "7 done", "applied", at))
+
+			evs, err := db.WaitingEventsAbout(ctx, a.ID, recrubo.SourceCarerix, []string{"cremployee/7", "crvacancy/8", "cruser/9"})
+			must(t, err)
+			var got []string
+			for _, ev := range evs {
+				got = append(got, ev.ID+" "+ev.Subject)
+				if ev.TenantID != a.ID || ev.Source != recrubo.SourceCarerix {
+					t.Errorf("%s: tenant %s, source %s", ev.ID, ev.TenantID, ev.Source)
+				}
+			}
+			want := []string{"7 first cremployee/7", "7 second cremployee/7", "8 crvacancy/8"}
+			if !slices.Equal(got, want) {
+				t.Errorf("waiting events = %q, want %q", got, want)
+			}
+			if evs, err := db.WaitingEventsAbout(ctx, a.ID, recrubo.SourceCarerix, nil); err != nil || len(evs) != 0 {
+				t.Errorf("no subjects: %v, %v", evs, err)
+			}
+			ev, err := db.Event(ctx, a.ID, recrubo.SourceCarerix, "8")
+			must(t, err)
+			if ev.Subject != "crvacancy/8" {
+				t.Errorf("stored subject %q", ev.Subject)
 			}
 		})
 	}

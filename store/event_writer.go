@@ -345,8 +345,8 @@ func (q *queries) insertEvents(ctx context.Context, evs []*recrubo.InboundEvent)
 		return cmp.Or(strings.Compare(ka.tenantID, kb.tenantID), strings.Compare(ka.source, kb.source), strings.Compare(ka.id, kb.id))
 	})
 	var sb strings.Builder
-	sb.WriteString(`INSERT INTO inbound_events (tenant_id, source, id, type, payload, received_at, processed_at, outcome) VALUES `)
-	args := make([]any, 0, 8*len(uniq))
+	sb.WriteString(`INSERT INTO inbound_events (tenant_id, source, id, type, subject, payload, received_at, processed_at, outcome) VALUES `)
+	args := make([]any, 0, 9*len(uniq))
 	received := make([]int64, len(evs))
 	for j, i := range uniq {
 		ev := evs[i]
@@ -354,13 +354,13 @@ func (q *queries) insertEvents(ctx context.Context, evs []*recrubo.InboundEvent)
 			sb.WriteString(", ")
 		}
 		p := len(args)
-		fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", p+1, p+2, p+3, p+4, p+5, p+6, p+7, p+8)
+		fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", p+1, p+2, p+3, p+4, p+5, p+6, p+7, p+8, p+9)
 		payload := ev.Payload
 		if payload == nil {
 			payload = []byte{}
 		}
 		received[i] = q.stamp(ev.ReceivedAt)
-		args = append(args, ev.TenantID, string(ev.Source), ev.ID, ev.Type, payload, received[i], microTime(ev.ProcessedAt), ev.Outcome)
+		args = append(args, ev.TenantID, string(ev.Source), ev.ID, ev.Type, ev.Subject, payload, received[i], microTime(ev.ProcessedAt), ev.Outcome)
 	}
 	sb.WriteString(` ON CONFLICT (tenant_id, source, id) DO NOTHING RETURNING tenant_id, source, id`)
 	inserted, err := collect(ctx, q.q, func(r rows) (eventKey, error) {

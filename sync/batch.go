@@ -25,6 +25,16 @@ import (
 // reads and applies segmentReads records at a time so that a drain keeps
 // to its budget.
 //
+// A read sees every change made before it, so it settles more than the
+// batch's events: every waiting event of the record stored before the
+// read began (its change came before its delivery, which came before it
+// was stored), batch or not. A segment therefore lists the waiting events
+// of its records (events carry their record as their subject) just before
+// it reads them, and marks them with the batch's. A burst longer than a
+// batch thus still costs one read per record: the next batch finds only
+// the records the first did not name, and those changed again after their
+// read.
+//
 // Records are applied in the order of their first event in the batch, so
 // a candidate created before its match still arrives first. A record whose
 // read or apply fails with invalid data (EINVALID) records the failure on
@@ -40,6 +50,15 @@ type recordEvents struct {
 	// deletedAt is the time of the newest deletion event: when the record
 	// went, should Carerix no longer have it.
 	deletedAt time.Time
+}
+
+// eventSubject names the record a Carerix event is about, as stored with
+// the event.
+func eventSubject(entity, id string) string {
+	if entity == "" || id == "" {
+		return ""
+	}
+	return entity + "/" + id
 }
 
 // segmentReads bounds the records a batch reads before it applies them
@@ -83,6 +102,10 @@ func (s *Service) applyBatch(ctx context.Context, tenantID string, ids []string,
 // applySegment reads the records of a segment, then applies each and
 // marks its events.
 func (s *Service) applySegment(ctx context.Context, a *applier, records []*recordEvents) error {
+	settled, err := s.waitingAbout(ctx, a.t.ID, records)
+	if err != nil {
+		return err
+	}
 	st, err := a.readRecords(ctx, records)
 	if err != nil {
 		return s.recordsFailed(ctx, a.t.ID, records, err)
@@ -96,9 +119,33 @@ func (s *Service) applySegment(ctx context.Context, a *applier, records []*recor
 			}
 			continue
 		}
-		applied = append(applied, recordOutcome{rec.events, outcome})
+		applied = append(applied, recordOutcome{append(rec.events, settled[eventSubject(rec.entity, rec.id)]...), outcome})
 	}
 	return s.markOutcomes(ctx, a.t.ID, applied)
+}
+
+// waitingAbout returns, by subject, the waiting events of records stored
+// now that are not among the records' own events in the batch.
+func (s *Service) waitingAbout(ctx context.Context, tenantID string, records []*recordEvents) (map[string][]*recrubo.InboundEvent, error) {
+	subjects := make([]string, 0, len(records))
+	inBatch := map[string]bool{}
+	for _, rec := range records {
+		subjects = append(subjects, eventSubject(rec.entity, rec.id))
+		for _, ev := range rec.events {
+			inBatch[ev.ID] = true
+		}
+	}
+	evs, err := s.store.WaitingEventsAbout(ctx, tenantID, recrubo.SourceCarerix, subjects)
+	if err != nil {
+		return nil, fmt.Errorf("listing the records' waiting events: %w", err)
+	}
+	out := map[string][]*recrubo.InboundEvent{}
+	for _, ev := range evs {
+		if !inBatch[ev.ID] {
+			out[ev.Subject] = append(out[ev.Subject], ev)
+		}
+	}
+	return out, nil
 }
 
 // recordOutcome is what applying a record did, for its events.
@@ -162,7 +209,8 @@ func (s *Service) markEvents(ctx context.Context, tenantID string, evs []*recrub
 // markOutcomes records what applying records did on their events, in one
 // transaction. A record's first event gets the outcome; where that is a
 // change, the later ones are "unchanged", as they would be had each read
-// the record again.
+// the record again (so are those outside the batch that its read
+// settled).
 func (s *Service) markOutcomes(ctx context.Context, tenantID string, outs []recordOutcome) error {
 	if len(outs) == 0 {
 		return nil
@@ -184,6 +232,7 @@ func (s *Service) markOutcomes(ctx context.Context, tenantID string, outs []reco
 				}
 				n++
 			}
+
 		}
 		if changed {
 			return tx.NoteSyncApplied(ctx, tenantID, now)

@@ -47,7 +47,14 @@ var contractForms = []struct {
 
 // newDrainEnv starts a stack whose jobs wait, in the given contract form.
 func newDrainEnv(t *testing.T, backend string, oneAtATime bool) *synctest.Env {
+	return newDrainEnvBatch(t, backend, oneAtATime, 0)
+}
+
+// newDrainEnvBatch is newDrainEnv with drains reading batch events at a
+// time (0: the default).
+func newDrainEnvBatch(t *testing.T, backend string, oneAtATime bool, batch int) *synctest.Env {
 	return synctest.New(t, backend, synctest.Options{NoJobs: true, Sync: func(c *carerixsync.Config) {
+		c.DrainBatch = batch
 		if !oneAtATime {
 			return
 		}
@@ -176,6 +183,70 @@ func TestDrainReadsEachRecordOnce(t *testing.T) {
 				if err != nil || len(ms) != 0 {
 					t.Errorf("the deleted candidate's matches: %d, %v; want none", len(ms), err)
 				}
+			})
+		}
+	}
+}
+
+// TestDrainReadsEachRecordOnceAcrossBatches: a burst of edits that fills
+// several drain batches (here 10 events each; 8 candidates edited 8
+// times) still costs one read per record, or one in all where the
+// contract reads by ids: reading a record settles its events waiting
+// beyond the batch. Every event ends processed and the mirror holds the
+// last edit.
+func TestDrainReadsEachRecordOnceAcrossBatches(t *testing.T) {
+	const cands, rounds, batch = 8, 8, 10
+	for _, backend := range storetest.Backends() {
+		for _, form := range contractForms {
+			t.Run(backend+"/"+form.name, func(t *testing.T) {
+				t.Parallel()
+				ctx := t.Context()
+				e := newDrainEnvBatch(t, backend, form.oneByOne, batch)
+				syncNow(t, e)
+				cs, err := e.DB.Candidates(ctx, e.Tenant.ID, recrubo.ListOptions{Limit: cands})
+				if err != nil || len(cs) < cands {
+					t.Fatalf("candidates: %d, %v", len(cs), err)
+				}
+				for round := range rounds {
+					for i, c := range cs {
+						if _, err := e.Emu.UpdateEmployee(ctx, c.ID, carerixemu.EmployeeFields{City: carerixemu.Str(fmt.Sprintf("Joure %d.%d", i, round))}); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				if err := e.Emu.Webhooks().WaitIdle(ctx); err != nil {
+					t.Fatal(err)
+				}
+				st, err := e.DB.EventStats(ctx, e.Tenant.ID, recrubo.SourceCarerix)
+				if err != nil || st.Unprocessed != cands*rounds {
+					t.Fatalf("%d events wait (%v); want the burst's %d", st.Unprocessed, err, cands*rounds)
+				}
+
+				e.Emu.ResetStats()
+				e.StartJobs(t)
+				e.Idle(t, time.Minute)
+
+				want := 1
+				if form.oneByOne {
+					want = cands
+				}
+				if got := reads(e.Emu)["crEmployeePage"]; got > want || got == 0 {
+					t.Errorf("%d events in batches of %d cost %d candidate reads, want 1 to %d", cands*rounds, batch, got, want)
+				}
+				after, err := e.DB.EventStats(ctx, e.Tenant.ID, recrubo.SourceCarerix)
+				if err != nil || after.Unprocessed != 0 {
+					t.Errorf("%d events still wait (%v)", after.Unprocessed, err)
+				}
+				for i, c := range cs {
+					got, err := e.DB.Candidate(ctx, e.Tenant.ID, c.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if want := fmt.Sprintf("Joure %d.%d", i, rounds-1); got.City != want {
+						t.Errorf("candidate %s: city %q, want the last edit %q", c.ID, got.City, want)
+					}
+				}
+				e.Check(t, e.DB)
 			})
 		}
 	}

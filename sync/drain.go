@@ -26,9 +26,9 @@ import (
 // drain job. It adds at most this much to webhook-to-visible latency.
 const drainWindow = 25 * time.Millisecond
 
-// drainBatch is how many waiting events a drain reads at once: a burst's
-// edits to the same records fall in one batch, which reads each record
-// once (batch.go). drainBudget is how long one drain job works before it
+// drainBatch is how many waiting events a drain reads at once by
+// default: each record the batch names is read once, and the read also
+// settles the record's events waiting beyond the batch (batch.go). drainBudget is how long one drain job works before it
 // hands over to a new one (so a steady stream cannot hold a worker for
 // ever).
 const (
@@ -149,7 +149,7 @@ func (s *Service) drainJob(ctx context.Context, args DrainArgs) error {
 	defer unlock()
 	stop := s.now().Add(drainBudget)
 	for {
-		ids, err := s.store.WaitingEvents(ctx, args.TenantID, recrubo.SourceCarerix, drainBatch)
+		ids, err := s.store.WaitingEvents(ctx, args.TenantID, recrubo.SourceCarerix, s.drainBatch)
 		if err != nil {
 			return fmt.Errorf("reading waiting events: %w", err)
 		}

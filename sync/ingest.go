@@ -79,7 +79,7 @@ func (s *Service) IngestCarerix(ctx context.Context, slug string, header func(na
 		return false, recrubo.Errorf(recrubo.EFORBIDDEN, "The event belongs to another Carerix application.")
 	}
 	in := &recrubo.InboundEvent{
-		TenantID: t.ID, Source: recrubo.SourceCarerix, ID: ev.ID, Type: ev.Type,
+		TenantID: t.ID, Source: recrubo.SourceCarerix, ID: ev.ID, Type: ev.Type, Subject: eventSubject(ev.Entity, ev.EntityID),
 		Payload: append([]byte(nil), body...), ReceivedAt: s.now(),
 	}
 	isNew, err := s.store.RecordEvent(ctx, in)

@@ -34,6 +34,9 @@ type Config struct {
 	// ScanInterval is how often reconciliation also scans every id for
 	// records purged from Carerix. Default six hours.
 	ScanInterval time.Duration
+	// DrainBatch is how many waiting events a drain reads at once.
+	// Default 1,000.
+	DrainBatch int
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 }
@@ -49,6 +52,7 @@ type Service struct {
 	pageSize     int
 	overlap      time.Duration
 	scanInterval time.Duration
+	drainBatch   int
 	now          func() time.Time
 	locks        *keyLocks
 	verifiers    *verifierCache
@@ -61,7 +65,7 @@ type Service struct {
 func New(cfg Config) *Service {
 	s := &Service{
 		store: cfg.Store, reads: cfg.Reads, connect: cfg.Connect, log: cfg.Logger,
-		pageSize: cfg.PageSize, overlap: cfg.Overlap, scanInterval: cfg.ScanInterval, now: cfg.Now,
+		pageSize: cfg.PageSize, overlap: cfg.Overlap, scanInterval: cfg.ScanInterval, drainBatch: cfg.DrainBatch, now: cfg.Now,
 		locks: newKeyLocks(), verifiers: newVerifierCache(), kicker: newDrainKicker(), gates: newDrainGates(),
 		ignored: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "recrubo_sync_events_ignored_total",
 			Help: "Carerix webhook events acknowledged and ignored: their entity is not synced (activities, companies, placements, publications, ...)."},
@@ -84,6 +88,9 @@ func New(cfg Config) *Service {
 	}
 	if s.scanInterval <= 0 {
 		s.scanInterval = 6 * time.Hour
+	}
+	if s.drainBatch <= 0 {
+		s.drainBatch = drainBatch
 	}
 	if s.now == nil {
 		s.now = time.Now
