@@ -28,9 +28,10 @@ import (
 // A read sees every change made before it, so it settles more than the
 // batch's events: every waiting event of the record stored before the
 // read began (its change came before its delivery, which came before it
-// was stored), batch or not. A segment therefore lists the waiting events
-// of its records (events carry their record as their subject) just before
-// it reads them, and marks them with the batch's. A burst longer than a
+// was stored), batch or not. So just before a record (or a request's
+// worth of records) is read, the waiting events of those records are
+// listed (events carry their record as their subject), and they are
+// marked with the batch's. A burst longer than a
 // batch thus still costs one read per record: the next batch finds only
 // the records the first did not name, and those changed again after their
 // read.
@@ -102,10 +103,6 @@ func (s *Service) applyBatch(ctx context.Context, tenantID string, ids []string,
 // applySegment reads the records of a segment, then applies each and
 // marks its events.
 func (s *Service) applySegment(ctx context.Context, a *applier, records []*recordEvents) error {
-	settled, err := s.waitingAbout(ctx, a.t.ID, records)
-	if err != nil {
-		return err
-	}
 	st, err := a.readRecords(ctx, records)
 	if err != nil {
 		return s.recordsFailed(ctx, a.t.ID, records, err)
@@ -119,33 +116,41 @@ func (s *Service) applySegment(ctx context.Context, a *applier, records []*recor
 			}
 			continue
 		}
-		applied = append(applied, recordOutcome{append(rec.events, settled[eventSubject(rec.entity, rec.id)]...), outcome})
+		applied = append(applied, recordOutcome{append(rec.events, settledBeyond(rec, st)...), outcome})
 	}
 	return s.markOutcomes(ctx, a.t.ID, applied)
 }
 
-// waitingAbout returns, by subject, the waiting events of records stored
-// now that are not among the records' own events in the batch.
-func (s *Service) waitingAbout(ctx context.Context, tenantID string, records []*recordEvents) (map[string][]*recrubo.InboundEvent, error) {
-	subjects := make([]string, 0, len(records))
-	inBatch := map[string]bool{}
-	for _, rec := range records {
-		subjects = append(subjects, eventSubject(rec.entity, rec.id))
-		for _, ev := range rec.events {
-			inBatch[ev.ID] = true
-		}
+// settle lists, just before they are read, the waiting events of the
+// records ids of entity: the read will have seen their changes.
+func (a *applier) settle(ctx context.Context, entity string, ids []string, st *states) error {
+	subjects := make([]string, len(ids))
+	for i, id := range ids {
+		subjects[i] = eventSubject(entity, id)
 	}
-	evs, err := s.store.WaitingEventsAbout(ctx, tenantID, recrubo.SourceCarerix, subjects)
+	evs, err := a.s.store.WaitingEventsAbout(ctx, a.t.ID, recrubo.SourceCarerix, subjects)
 	if err != nil {
-		return nil, fmt.Errorf("listing the records' waiting events: %w", err)
+		return fmt.Errorf("listing the waiting events of %d %s records: %w", len(ids), entity, err)
 	}
-	out := map[string][]*recrubo.InboundEvent{}
+	for _, sub := range subjects {
+		delete(st.settled, sub) // a later listing holds all an earlier one still waiting
+	}
 	for _, ev := range evs {
-		if !inBatch[ev.ID] {
-			out[ev.Subject] = append(out[ev.Subject], ev)
+		st.settled[ev.Subject] = append(st.settled[ev.Subject], ev)
+	}
+	return nil
+}
+
+// settledBeyond returns the events the read of rec settled that are not
+// among its events in the batch.
+func settledBeyond(rec *recordEvents, st *states) []*recrubo.InboundEvent {
+	var out []*recrubo.InboundEvent
+	for _, ev := range st.settled[eventSubject(rec.entity, rec.id)] {
+		if !slices.ContainsFunc(rec.events, func(own *recrubo.InboundEvent) bool { return own.ID == ev.ID }) {
+			out = append(out, ev)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // recordOutcome is what applying a record did, for its events.
@@ -284,12 +289,15 @@ type states struct {
 	users      map[string]*carerix.User
 	failed     map[string]error // by entity + "\x00" + id
 	readAt     time.Time
+	// settled are the waiting events of each record read, by subject,
+	// listed just before its read: the read saw their changes.
+	settled map[string][]*recrubo.InboundEvent
 }
 
 // readRecords reads every record of the batch once. Users the mirror does
 // not have are not read: their events are ignored (recruiterByID).
 func (a *applier) readRecords(ctx context.Context, records []*recordEvents) (*states, error) {
-	st := &states{failed: map[string]error{}, readAt: a.s.now()}
+	st := &states{failed: map[string]error{}, readAt: a.s.now(), settled: map[string][]*recrubo.InboundEvent{}}
 	ids := map[string][]string{}
 	for _, rec := range records {
 		if rec.entity == "cruser" {
@@ -305,19 +313,19 @@ func (a *applier) readRecords(ctx context.Context, records []*recordEvents) (*st
 	}
 	var err error
 	if st.candidates, err = readByIDs(ctx, a, "cremployee", typeEmployee, a.r.EmployeePage,
-		func(e *carerix.Employee) string { return e.ID }, ids["cremployee"], st.failed); err != nil {
+		func(e *carerix.Employee) string { return e.ID }, ids["cremployee"], st); err != nil {
 		return nil, err
 	}
 	if st.vacancies, err = readByIDs(ctx, a, "crvacancy", typeVacancy, a.r.VacancyPage,
-		func(v *carerix.Vacancy) string { return v.ID }, ids["crvacancy"], st.failed); err != nil {
+		func(v *carerix.Vacancy) string { return v.ID }, ids["crvacancy"], st); err != nil {
 		return nil, err
 	}
 	if st.matches, err = readByIDs(ctx, a, "crmatch", typeMatch, a.r.MatchPage,
-		func(m *carerix.Match) string { return m.ID }, ids["crmatch"], st.failed); err != nil {
+		func(m *carerix.Match) string { return m.ID }, ids["crmatch"], st); err != nil {
 		return nil, err
 	}
 	if st.users, err = readByIDs(ctx, a, "cruser", typeUser, a.r.UserPage,
-		func(u *carerix.User) string { return u.ID }, ids["cruser"], st.failed); err != nil {
+		func(u *carerix.User) string { return u.ID }, ids["cruser"], st); err != nil {
 		return nil, err
 	}
 	return st, nil
@@ -330,18 +338,21 @@ func (a *applier) readRecords(ctx context.Context, records []*recordEvents) (*st
 // with invalid data (EINVALID) is put in failed, so it does not fail the
 // others. Other errors are returned.
 func readByIDs[T any](ctx context.Context, a *applier, entity, typ string, page carerix.PageFunc[T],
-	idOf func(*T) string, ids []string, failed map[string]error) (map[string]*T, error) {
+	idOf func(*T) string, ids []string, st *states) (map[string]*T, error) {
 	out := make(map[string]*T, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
 	one := func(id string) error {
+		if err := a.settle(ctx, entity, []string{id}, st); err != nil {
+			return err
+		}
 		rec, err := fetchByID(ctx, page, id)
 		switch {
 		case err == nil:
 			out[id] = rec
 		case recrubo.ErrorCode(err) == recrubo.EINVALID && !isAccessError(err):
-			failed[entity+"\x00"+id] = fmt.Errorf("reading %s %s: %w", entity, id, err)
+			st.failed[entity+"\x00"+id] = fmt.Errorf("reading %s %s: %w", entity, id, err)
 		default:
 			return fmt.Errorf("reading %s %s: %w", entity, id, err)
 		}
@@ -351,6 +362,9 @@ func readByIDs[T any](ctx context.Context, a *applier, entity, typ string, page 
 	batched := a.k.ReadsByIDs() && perr == nil
 	for chunk := range slices.Chunk(ids, idChunk) {
 		if batched && len(chunk) > 1 {
+			if err := a.settle(ctx, entity, chunk, st); err != nil {
+				return nil, err
+			}
 			recs, err := readChunk(ctx, page, path, chunk)
 			if err == nil {
 				for _, id := range chunk {
