@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -292,14 +293,23 @@ type states struct {
 	// settled are the waiting events of each record read, by subject,
 	// listed just before its read: the read saw their changes.
 	settled map[string][]*recrubo.InboundEvent
+	// since is, by entity, when the oldest of its events in the segment
+	// was received.
+	since map[string]time.Time
 }
 
 // readRecords reads every record of the batch once. Users the mirror does
 // not have are not read: their events are ignored (recruiterByID).
 func (a *applier) readRecords(ctx context.Context, records []*recordEvents) (*states, error) {
-	st := &states{failed: map[string]error{}, readAt: a.s.now(), settled: map[string][]*recrubo.InboundEvent{}}
+	st := &states{failed: map[string]error{}, readAt: a.s.now(),
+		settled: map[string][]*recrubo.InboundEvent{}, since: map[string]time.Time{}}
 	ids := map[string][]string{}
 	for _, rec := range records {
+		for _, ev := range rec.events {
+			if at, ok := st.since[rec.entity]; !ok || ev.ReceivedAt.Before(at) {
+				st.since[rec.entity] = ev.ReceivedAt
+			}
+		}
 		if rec.entity == "cruser" {
 			stored, err := notFound(a.s.store.Recruiter(ctx, a.t.ID, rec.id))
 			if err != nil {
@@ -312,19 +322,19 @@ func (a *applier) readRecords(ctx context.Context, records []*recordEvents) (*st
 		ids[rec.entity] = append(ids[rec.entity], rec.id)
 	}
 	var err error
-	if st.candidates, err = readByIDs(ctx, a, "cremployee", typeEmployee, a.r.EmployeePage,
+	if st.candidates, err = readByIDs(ctx, a, "cremployee", employeeKey, a.r.EmployeePage,
 		func(e *carerix.Employee) string { return e.ID }, ids["cremployee"], st); err != nil {
 		return nil, err
 	}
-	if st.vacancies, err = readByIDs(ctx, a, "crvacancy", typeVacancy, a.r.VacancyPage,
+	if st.vacancies, err = readByIDs(ctx, a, "crvacancy", vacancyKey, a.r.VacancyPage,
 		func(v *carerix.Vacancy) string { return v.ID }, ids["crvacancy"], st); err != nil {
 		return nil, err
 	}
-	if st.matches, err = readByIDs(ctx, a, "crmatch", typeMatch, a.r.MatchPage,
+	if st.matches, err = readByIDs(ctx, a, "crmatch", matchKey, a.r.MatchPage,
 		func(m *carerix.Match) string { return m.ID }, ids["crmatch"], st); err != nil {
 		return nil, err
 	}
-	if st.users, err = readByIDs(ctx, a, "cruser", typeUser, a.r.UserPage,
+	if st.users, err = readByIDs(ctx, a, "cruser", userKey, a.r.UserPage,
 		func(u *carerix.User) string { return u.ID }, ids["cruser"], st); err != nil {
 		return nil, err
 	}
@@ -333,16 +343,18 @@ func (a *applier) readRecords(ctx context.Context, records []*recordEvents) (*st
 
 // readByIDs reads the records ids of one entity, soft-deleted ones
 // included: idChunk to a request where the contract allows it, else one
-// at a time. A chunk Carerix refuses to read so (its qualifier or request
+// at a time, after reading those Carerix modified lately a page at a time
+// where there are enough of them (readChanged). A chunk Carerix refuses to read so (its qualifier or request
 // rejected) is read again one id at a time; a record whose own read fails
 // with invalid data (EINVALID) is put in failed, so it does not fail the
 // others. Other errors are returned.
-func readByIDs[T any](ctx context.Context, a *applier, entity, typ string, page carerix.PageFunc[T],
+func readByIDs[T any](ctx context.Context, a *applier, entity string, k keyField[T], page carerix.PageFunc[T],
 	idOf func(*T) string, ids []string, st *states) (map[string]*T, error) {
 	out := make(map[string]*T, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
+	typ := k.typ
 	one := func(id string) error {
 		if err := a.settle(ctx, entity, []string{id}, st); err != nil {
 			return err
@@ -360,6 +372,14 @@ func readByIDs[T any](ctx context.Context, a *applier, entity, typ string, page 
 	}
 	path, perr := a.k.Path(typ, "_id")
 	batched := a.k.ReadsByIDs() && perr == nil
+	if !batched && len(ids) >= pollFrom {
+		changed, err := readChanged(ctx, a, entity, k, page, idOf, ids, st)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(out, changed)
+		ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { _, ok := changed[id]; return ok })
+	}
 	for chunk := range slices.Chunk(ids, idChunk) {
 		if batched && len(chunk) > 1 {
 			if err := a.settle(ctx, entity, chunk, st); err != nil {
@@ -390,6 +410,67 @@ func readByIDs[T any](ctx context.Context, a *applier, entity, typ string, page 
 		}
 	}
 	return out, nil
+}
+
+// pollFrom is how many records of an entity a segment must read one at a
+// time before readChanged tries to read them in pages; pollRatio bounds
+// its pages to one per pollRatio records asked for, so that where Carerix
+// has many more changes than the segment needs, trying costs at most a
+// tenth more than reading them one at a time.
+const (
+	pollFrom  = 5
+	pollRatio = 10
+)
+
+// readChanged is how a tenant whose Carerix cannot select several records
+// by _id still reads a burst's records in few requests: it reads the
+// records of the entity that Carerix modified since the segment's oldest
+// event of it was received (less the overlap the reconciliation poll
+// allows for clock skew), soft-deleted ones too, a page of up to the page
+// size at a time by key, and returns those among ids; it reads at most
+// one page per pollRatio ids. The records it does not find (not modified
+// since, purged, or past its pages) are left to their own reads. Where
+// the contract has no modification date for the entity it reads nothing;
+// where Carerix refuses the qualifier or the paging it logs why and
+// returns what it found.
+func readChanged[T any](ctx context.Context, a *applier, entity string, k keyField[T], page carerix.PageFunc[T],
+	idOf func(*T) string, ids []string, st *states) (map[string]*T, error) {
+	since, ok := st.since[entity]
+	if !ok || !a.k.Has(k.typ, "modificationDate") {
+		return nil, nil
+	}
+	if err := a.settle(ctx, entity, ids, st); err != nil {
+		return nil, err
+	}
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	where := a.sc.date(k.typ, "modificationDate", carerix.OpGe, since.Add(-a.s.overlap))
+	found := map[string]*T{}
+	after := int64(0)
+	for range max(1, len(ids)/pollRatio) {
+		pg, last, done, err := keyPage(ctx, page, a.k, k, where, after, a.s.pageSize, true)
+		if err != nil {
+			if isAccessError(err) || !(recrubo.ErrorCode(err) == recrubo.EINVALID ||
+				errors.Is(err, carerix.ErrInvalidQualifier) || errors.Is(err, carerix.ErrBadRequest)) {
+				return nil, fmt.Errorf("reading the %ss modified lately: %w", k.kind, err)
+			}
+			a.s.log.WarnContext(ctx, "carerix refused reading the records modified lately; reading them one at a time",
+				"tenant", a.t.ID, "entity", entity, "err", err)
+			return found, nil
+		}
+		for i := range pg.Items {
+			if id := idOf(&pg.Items[i]); want[id] {
+				found[id] = &pg.Items[i]
+			}
+		}
+		if done || len(found) == len(want) {
+			break
+		}
+		after = last
+	}
+	return found, nil
 }
 
 // readChunk reads the records with the given ids (at most idChunk) in one

@@ -354,35 +354,30 @@ func TestInitialSyncChild(t *testing.T) {
 // reads the drains made (page queries, counted at the emulator), the time
 // from the burst's end until every event is applied (drain-s) and, where
 // that takes longer than a minute, the events still waiting a minute
-// after the burst ended (waiting-60s; drain-s is then -1), in both forms
-// of contract: records read by id many to a request, and one at a time. delivered-s is
-// when the last delivery was stored, after the burst's end. Run it once:
-// -benchtime 1x.
+// after the burst ended (waiting-60s; drain-s is then -1), in each of
+// contractForms: records read by id many to a request; not by id, but
+// those modified lately a page at a time; and one at a time. delivered-s
+// is when the last delivery was stored, after the burst's end. Run it
+// once: -benchtime 1x.
 func BenchmarkDrainBurst(b *testing.B) {
 	const records, edits, limit = 300, 3000, time.Minute
 	for _, backend := range storetest.Backends() {
 		for _, form := range contractForms {
-			b.Run(backend+"/"+form.name, func(b *testing.B) { drainBurst(b, backend, form.oneByOne, records, edits, limit) })
+			b.Run(backend+"/"+form.name, func(b *testing.B) { drainBurst(b, backend, form, records, edits, limit) })
 		}
 	}
 }
 
 // drainBurst runs BenchmarkDrainBurst on backend, in the contract form
-// that reads records one at a time when oneAtATime.
-func drainBurst(b *testing.B, backend string, oneAtATime bool, records, edits int, limit time.Duration) {
+// form.
+func drainBurst(b *testing.B, backend string, form contractForm, records, edits int, limit time.Duration) {
 	ctx := b.Context()
 	e := synctest.New(b, backend, synctest.Options{
 		Seed: carerixemu.SeedOptions{Candidates: 1000, Vacancies: 12, Matches: 400, Recruiters: 4, Seed: 7},
 		// The default rate limit of the Carerix client.
 		Sync: func(c *carerixsync.Config) {
-			connect := carerixsync.NewClientConnector(nil, c.Store)
-			c.Connect = func(ctx context.Context, tn *recrubo.Tenant) (carerixsync.Reader, error) {
-				r, err := connect(ctx, tn)
-				if err != nil || !oneAtATime {
-					return r, err
-				}
-				return oneByOne{r}, nil
-			}
+			c.Connect = carerixsync.NewClientConnector(nil, c.Store)
+			withForm(c, form)
 		},
 	})
 	runID, _, err := carerixsync.StartInitial(ctx, e.DB, e.Tenant.ID)
