@@ -128,6 +128,9 @@ type EventStore interface {
 	// RecordEvent stores ev unless an event with the same key exists; it
 	// reports whether ev was new.
 	RecordEvent(ctx context.Context, ev *InboundEvent) (bool, error)
+	// RecordEventAndEnqueue stores ev as RecordEvent does and, when ev was
+	// new, enqueues job in the same transaction.
+	RecordEventAndEnqueue(ctx context.Context, ev *InboundEvent, job JobArgs) (bool, error)
 	// Event returns ENOTFOUND if there is no such event.
 	Event(ctx context.Context, tenantID string, source EventSource, id string) (*InboundEvent, error)
 	MarkEventProcessed(ctx context.Context, tenantID string, source EventSource, id, outcome string, at time.Time) error

@@ -96,7 +96,20 @@ func (db *DB) RecordEvent(ctx context.Context, ev *recrubo.InboundEvent) (bool, 
 	if db.inTx(ctx) {
 		return false, errInTx
 	}
-	return db.events.record(ctx, ev)
+	return db.events.record(ctx, ev, nil)
+}
+
+// RecordEventAndEnqueue stores ev as RecordEvent does and, when ev was
+// new, enqueues job in the same transaction; deliveries that arrive
+// together share it (event_writer.go).
+func (db *DB) RecordEventAndEnqueue(ctx context.Context, ev *recrubo.InboundEvent, job recrubo.JobArgs) (bool, error) {
+	if db.inTx(ctx) {
+		return false, errInTx
+	}
+	if job == nil {
+		return false, recrubo.Errorf(recrubo.EINVALID, "A job needs arguments.")
+	}
+	return db.events.record(ctx, ev, job)
 }
 
 // MarkEventProcessed records what processing an event did.

@@ -25,6 +25,9 @@ import (
 // events), commits, and only then answers each caller. Batches grow with
 // the load and no event waits for a timer.
 //
+// An event may come with a job (RecordEventAndEnqueue): it is enqueued in
+// the same transaction when the event is new.
+//
 // Nothing else changes for a caller: its event is new or a redelivery
 // exactly as with a transaction of its own (a second event with the same
 // key in the same batch is a redelivery of the first), each new event
@@ -51,6 +54,8 @@ type eventRequest struct {
 	// ev is a copy: the writer fills in its ReceivedAt while the caller's
 	// event stays the caller's (a caller that gave up may reuse it).
 	ev recrubo.InboundEvent
+	// job, when set, is enqueued with ev if ev is new.
+	job recrubo.JobArgs
 	// given is the ReceivedAt the caller gave, restored when a failed
 	// batch is written again.
 	given time.Time
@@ -105,14 +110,14 @@ func startEventWriter(db *DB) *eventWriter {
 // committed or failed, or ctx is done. A caller that stops waiting gets
 // ctx's error; its event may still be committed (a redelivery will then
 // be recognised as one).
-func (w *eventWriter) record(ctx context.Context, ev *recrubo.InboundEvent) (bool, error) {
+func (w *eventWriter) record(ctx context.Context, ev *recrubo.InboundEvent, job recrubo.JobArgs) (bool, error) {
 	if err := validateEvent(ev); err != nil {
 		return false, err
 	}
 	if err := ctx.Err(); err != nil {
 		return false, fmt.Errorf("recording %s event %s: %w", ev.Source, ev.ID, err)
 	}
-	r := &eventRequest{ctx: ctx, ev: *ev, given: ev.ReceivedAt, done: make(chan struct{})}
+	r := &eventRequest{ctx: ctx, ev: *ev, job: job, given: ev.ReceivedAt, done: make(chan struct{})}
 	w.mu.Lock()
 	switch {
 	case w.closed:
@@ -254,10 +259,20 @@ func (w *eventWriter) commit(ctx context.Context, batch []*eventRequest) {
 		evs[i] = &r.ev
 	}
 	var isNew []bool
-	err := write(ctx, w.db, func(q *queries) error {
+	err := w.db.InTx(ctx, func(ctx context.Context, rtx recrubo.Tx) error {
+		tx := rtx.(*dbTx)
 		var err error
-		isNew, err = q.insertEvents(ctx, evs)
-		return err
+		if isNew, err = tx.insertEvents(ctx, evs); err != nil {
+			return err
+		}
+		for i, r := range live {
+			if isNew[i] && r.job != nil {
+				if err := tx.Enqueue(ctx, r.job, nil); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		w.db.log.Warn("recording a batch of events failed; recording them one by one", "events", len(live), "err", err)
@@ -281,10 +296,13 @@ func (w *eventWriter) commit(ctx context.Context, batch []*eventRequest) {
 // one writes a single request in a transaction of its own.
 func (w *eventWriter) one(ctx context.Context, r *eventRequest) {
 	var isNew bool
-	err := write(ctx, w.db, func(q *queries) error {
+	err := w.db.InTx(ctx, func(ctx context.Context, rtx recrubo.Tx) error {
+		tx := rtx.(*dbTx)
 		var err error
-		isNew, err = q.RecordEvent(ctx, &r.ev)
-		return err
+		if isNew, err = tx.queries.RecordEvent(ctx, &r.ev); err != nil || !isNew || r.job == nil {
+			return err
+		}
+		return tx.Enqueue(ctx, r.job, nil)
 	})
 	if err == nil {
 		w.batches.Add(1)

@@ -21,6 +21,7 @@ func TestEventWriter(t *testing.T) {
 		{name: "CancelledCaller", run: testEventCancelledCaller},
 		{name: "CloseDrains", run: testEventWriterClose},
 		{name: "WaitingEventsShareACommit", run: testEventsShareACommit, only: storetest.SQLite},
+		{name: "NewEventsEnqueueTheirJob", run: testEventsWithJobs},
 	})
 }
 
@@ -317,4 +318,71 @@ func contexts(ctx context.Context, n int) []context.Context {
 		ctxs[i] = ctx
 	}
 	return ctxs
+}
+
+// eventJob is a job enqueued with an event.
+type eventJob struct {
+	EventID string `json:"event_id"`
+}
+
+func (eventJob) Kind() string { return "test.event" }
+
+// testEventsWithJobs records 60 events with a job each, each delivered
+// twice from goroutines released together, then one more in a
+// transaction of the caller's, twice: every new event enqueued exactly
+// one job, and no redelivery did.
+func testEventsWithJobs(t *testing.T, e *storetest.Env) {
+	db := e.Open(t)
+	ctx := t.Context()
+	tn := createTenant(t, db, "acme")
+	before, err := db.JobCounts(ctx)
+	must(t, err)
+	const events = 60
+	var (
+		wg    sync.WaitGroup
+		start = make(chan struct{})
+		mu    sync.Mutex
+		fresh int
+		errs  []error
+	)
+	for i := range 2 * events {
+		wg.Go(func() {
+			<-start
+			id := fmt.Sprintf("w%03d", i%events)
+			isNew, err := db.RecordEventAndEnqueue(ctx, carerixEvent(tn.ID, id), eventJob{EventID: id})
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+			}
+			if isNew {
+				fresh++
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for range 2 {
+		must(t, db.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
+			isNew, err := tx.RecordEventAndEnqueue(ctx, carerixEvent(tn.ID, "in-tx"), eventJob{EventID: "in-tx"})
+			if isNew {
+				fresh++
+			}
+			return err
+		}))
+	}
+	if fresh != events+1 {
+		t.Errorf("%d deliveries were told they were new, want %d", fresh, events+1)
+	}
+	after, err := db.JobCounts(ctx)
+	must(t, err)
+	if got := after["available"] - before["available"]; got != events+1 {
+		t.Errorf("%d jobs enqueued, want one per new event (%d)", got, events+1)
+	}
+	if _, err := db.RecordEventAndEnqueue(ctx, carerixEvent(tn.ID, "no job"), nil); recrubo.ErrorCode(err) != recrubo.EINVALID {
+		t.Errorf("an event without its job: %v, want EINVALID", err)
+	}
 }

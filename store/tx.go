@@ -31,6 +31,16 @@ func (tx *dbTx) Enqueue(ctx context.Context, args recrubo.JobArgs, opts *recrubo
 	return nil
 }
 
+// RecordEventAndEnqueue stores ev and, when it is new, enqueues job, in
+// the transaction.
+func (tx *dbTx) RecordEventAndEnqueue(ctx context.Context, ev *recrubo.InboundEvent, job recrubo.JobArgs) (bool, error) {
+	isNew, err := tx.RecordEvent(ctx, ev)
+	if err != nil || !isNew {
+		return isNew, err
+	}
+	return true, tx.Enqueue(ctx, job, nil)
+}
+
 // unfinishedStates are the job states in which a unique job blocks a
 // duplicate: River requires available, pending, running and scheduled;
 // retryable is added so a failing job is not doubled either. Completed,
