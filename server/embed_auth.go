@@ -68,9 +68,13 @@ func (s *Server) authenticateEmbed(c *fiber.Ctx, kind recrubo.EmbedKind) (*recru
 	if c.Get("Sec-Fetch-Site") == "same-origin" {
 		return v, nil
 	}
-	own := []string{strings.ToLower(c.Protocol() + "://" + c.Hostname())}
-	for _, h := range []string{fiber.HeaderOrigin, fiber.HeaderReferer} {
-		if val := c.Get(h); val != "" && !originAllowed(val, v.Tenant.FrameOrigins) && !originAllowed(val, own) {
+	for _, h := range [...]string{fiber.HeaderOrigin, fiber.HeaderReferer} {
+		val := c.Get(h)
+		if val == "" {
+			continue
+		}
+		o, ok := originOf(val)
+		if !ok || !slices.Contains(v.Tenant.FrameOrigins, o) && o != strings.ToLower(c.Protocol()+"://"+c.Hostname()) {
 			return nil, recrubo.E(recrubo.EFORBIDDEN, "embed.error.inside_carerix")
 		}
 	}
@@ -146,15 +150,14 @@ func (s *Server) sessionViewer(c *fiber.Ctx, kind recrubo.EmbedKind) (*recrubo.E
 	return v, nil
 }
 
-// originAllowed reports whether the origin of raw (an Origin or Referer
-// value) is one of origins.
-func originAllowed(raw string, origins []string) bool {
+// originOf returns the origin of raw (an Origin or Referer value), in
+// lower case, and false if raw has none.
+func originOf(raw string) (string, bool) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || u.Host == "" {
-		return false
+		return "", false
 	}
-	o := strings.ToLower(u.Scheme + "://" + u.Host)
-	return slices.Contains(origins, o)
+	return strings.ToLower(u.Scheme + "://" + u.Host), true
 }
 
 // embedSession is an authenticated API request: the tenant and the
