@@ -166,36 +166,10 @@ func cloneList[T any](clone func(*T) *T) func([]*T) []*T {
 	}
 }
 
-// cloneTenant copies t and every list in it, so that neither the cache's
-// value nor the caller's copy sees what the other changes. The lists
-// share one new backing array, each capped at its own length, so that
-// appending to one reallocates instead of overwriting the next: a copy
-// costs two allocations, not one per list.
-func cloneTenant(t *recrubo.Tenant) *recrubo.Tenant {
-	if t == nil {
-		return nil
-	}
-	c := *t
-	lists := [...]*[]string{
-		&c.FrameOrigins, &c.Carerix.Scopes, &c.Admin.Scopes,
-		&c.Filters.CandidateStatuses, &c.Filters.VacancyStatuses,
-		&c.Embed.AdminRoles, &c.Embed.ManagerRoles,
-	}
-	n := 0
-	for _, l := range lists {
-		n += len(*l)
-	}
-	all := make([]string, 0, n)
-	for _, l := range lists {
-		if *l == nil {
-			continue // nil stays nil (an empty list stays empty)
-		}
-		start := len(all)
-		all = append(all, *l...)
-		*l = all[start:len(all):len(all)]
-	}
-	return &c
-}
+// cloneTenant copies t and every list in it (Tenant.Clone), so that
+// neither the cache's value nor the caller's copy sees what the other
+// changes.
+func cloneTenant(t *recrubo.Tenant) *recrubo.Tenant { return t.Clone() }
 
 func cloneStatusNode(n *recrubo.StatusNode) *recrubo.StatusNode {
 	if n == nil {

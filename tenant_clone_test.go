@@ -1,4 +1,4 @@
-package store
+package recrubo_test
 
 import (
 	"slices"
@@ -16,7 +16,7 @@ func tenantLists(t *recrubo.Tenant) []*[]string {
 	}
 }
 
-func TestCloneTenantCopiesEveryList(t *testing.T) {
+func TestTenantCloneCopiesEveryList(t *testing.T) {
 	orig := &recrubo.Tenant{ID: "t1", Slug: "acme"}
 	for i, l := range tenantLists(orig) {
 		*l = []string{string(rune('a' + i)), string(rune('A' + i))}
@@ -26,7 +26,7 @@ func TestCloneTenantCopiesEveryList(t *testing.T) {
 		*l = slices.Clone(*tenantLists(orig)[i])
 	}
 
-	c := cloneTenant(orig)
+	c := orig.Clone()
 	for i, l := range tenantLists(c) {
 		if !slices.Equal(*l, *tenantLists(orig)[i]) {
 			t.Fatalf("list %d of the copy is %q, want %q", i, *l, *tenantLists(orig)[i])
@@ -47,16 +47,16 @@ func TestCloneTenantCopiesEveryList(t *testing.T) {
 	}
 }
 
-func TestCloneTenantKeepsNilAndEmptyLists(t *testing.T) {
+func TestTenantCloneKeepsNilAndEmptyLists(t *testing.T) {
 	orig := &recrubo.Tenant{FrameOrigins: []string{}, Carerix: recrubo.CarerixSettings{Scopes: []string{"x"}}}
-	c := cloneTenant(orig)
+	c := orig.Clone()
 	if c.FrameOrigins == nil || len(c.FrameOrigins) != 0 {
 		t.Errorf("empty FrameOrigins became %#v", c.FrameOrigins)
 	}
 	if c.Admin.Scopes != nil || c.Embed.AdminRoles != nil {
 		t.Errorf("nil lists became %#v and %#v", c.Admin.Scopes, c.Embed.AdminRoles)
 	}
-	if cloneTenant(nil) != nil {
+	if (*recrubo.Tenant)(nil).Clone() != nil {
 		t.Error("the copy of nil is not nil")
 	}
 }
