@@ -45,6 +45,17 @@ const sessionField = "session"
 // itself and returns a nil viewer and a nil error. A refused load takes at
 // least RefusalFloor, however far the check went.
 func (s *Server) authenticateEmbed(c *fiber.Ctx, kind recrubo.EmbedKind) (*recrubo.EmbedViewer, error) {
+	return s.authenticateEmbedAs(c, kind, false)
+}
+
+// authenticateEmbedShared is authenticateEmbed for a handler that only
+// reads the viewer's tenant: it may be the store cache's shared snapshot
+// (embed.Authenticator.AuthenticateShared), which nothing may change.
+func (s *Server) authenticateEmbedShared(c *fiber.Ctx, kind recrubo.EmbedKind) (*recrubo.EmbedViewer, error) {
+	return s.authenticateEmbedAs(c, kind, true)
+}
+
+func (s *Server) authenticateEmbedAs(c *fiber.Ctx, kind recrubo.EmbedKind, shared bool) (*recrubo.EmbedViewer, error) {
 	start := time.Now()
 	if dest := c.Get("Sec-Fetch-Dest"); dest != "" && dest != "iframe" {
 		return nil, recrubo.E(recrubo.EFORBIDDEN, "embed.error.inside_carerix")
@@ -53,6 +64,8 @@ func (s *Server) authenticateEmbed(c *fiber.Ctx, kind recrubo.EmbedKind) (*recru
 	var err error
 	if c.Method() == fiber.MethodPost {
 		v, err = s.sessionViewer(c, kind)
+	} else if shared {
+		v, err = s.deps.Embeds.Auth.AuthenticateShared(c.UserContext(), embedProof(c, kind))
 	} else {
 		v, err = s.deps.Embeds.Auth.Authenticate(c.UserContext(), embedProof(c, kind))
 	}

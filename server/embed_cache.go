@@ -165,7 +165,8 @@ func (e *cachedPage) write(r *fasthttp.Response, nonce, token string) {
 
 // serveCachedPage answers a framed page from the cache, rendering it
 // first on a miss. build returns the page's values (with tokenMarker as
-// the token) and its title.
+// the token) and its title. It only reads v.Tenant, which may be shared
+// (authenticateEmbedShared).
 func (s *Server) serveCachedPage(c *fiber.Ctx, v *recrubo.EmbedViewer, page string, build func() (templates.Values, string, error)) error {
 	pc := s.deps.Embeds.Pages
 	key := v.Tenant.ID + "|" + string(v.Kind) + "|" + v.RecordID + "|" + v.User.ID + "|" + v.Lang + "|" +
