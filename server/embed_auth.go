@@ -83,7 +83,7 @@ func (s *Server) authenticateEmbedAs(c *fiber.Ctx, kind recrubo.EmbedKind, share
 	}
 	for _, h := range [...]string{fiber.HeaderOrigin, fiber.HeaderReferer} {
 		val := c.Get(h)
-		if val == "" {
+		if val == "" || hasOrigin(val, v.Tenant.FrameOrigins) {
 			continue
 		}
 		o, ok := originOf(val)
@@ -161,6 +161,29 @@ func (s *Server) sessionViewer(c *fiber.Ctx, kind recrubo.EmbedKind) (*recrubo.E
 		return nil, err
 	}
 	return v, nil
+}
+
+// hasOrigin reports whether raw (an Origin or Referer value) plainly
+// starts with one of origins (scheme://host[:port], in lower case): it is
+// that origin, or that origin and a path of printable characters without
+// escapes. url.Parse would find that very origin in such a value, and
+// accept it; anything else (other case, userinfo, a port, an escape) is
+// left to originOf.
+func hasOrigin(raw string, origins []string) bool {
+	for _, o := range origins {
+		rest, ok := strings.CutPrefix(raw, o)
+		if !ok || rest != "" && rest[0] != '/' {
+			continue
+		}
+		plain := true
+		for i := 0; i < len(rest) && plain; i++ {
+			plain = rest[i] > ' ' && rest[i] < 0x7f && rest[i] != '%'
+		}
+		if plain {
+			return true
+		}
+	}
+	return false
 }
 
 // originOf returns the origin of raw (an Origin or Referer value), in
