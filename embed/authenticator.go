@@ -190,6 +190,12 @@ type SharedTenants interface {
 	SharedTenantBySlug(ctx context.Context, slug string) (*recrubo.Tenant, error)
 }
 
+// CandidateHashes is implemented by a Mirror that can read a candidate's
+// StableHash without copying the candidate (store.Cached).
+type CandidateHashes interface {
+	CandidateHash(ctx context.Context, tenantID, id string) (string, error)
+}
+
 // authenticate is Authenticate, reading a shared tenant if shared and
 // the mirror can. Only reads the tenant, which it may hand to the
 // fetcher (which reads it too).
@@ -215,6 +221,9 @@ func (a *Authenticator) authenticate(ctx context.Context, p EmbedProof, shared b
 	switch p.Kind {
 	case recrubo.EmbedCandidate:
 		err = a.check(ctx, t, p, recrubo.EntityCandidate, p.RecordID, p.RecordHash, func() (string, error) {
+			if h, ok := a.mirror.(CandidateHashes); ok {
+				return h.CandidateHash(ctx, t.ID, p.RecordID)
+			}
 			c, err := a.mirror.Candidate(ctx, t.ID, p.RecordID)
 			if err != nil {
 				return "", err

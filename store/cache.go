@@ -185,6 +185,20 @@ func (c *Cached) Candidate(ctx context.Context, tenantID, id string) (*recrubo.C
 	})
 }
 
+// CandidateHash is the StableHash of Candidate, read without copying the
+// candidate. Returns ENOTFOUND if the candidate is not in the mirror.
+func (c *Cached) CandidateHash(ctx context.Context, tenantID, id string) (string, error) {
+	if v, ok := get[*recrubo.Candidate](c.m, c.m.candidateKey(tenantID, id)); ok {
+		c.hits.Add(1)
+		return v.StableHash, nil
+	}
+	v, err := c.Candidate(ctx, tenantID, id)
+	if err != nil {
+		return "", err
+	}
+	return v.StableHash, nil
+}
+
 // Vacancy returns ENOTFOUND if the vacancy is not in the mirror.
 func (c *Cached) Vacancy(ctx context.Context, tenantID, id string) (*recrubo.Vacancy, error) {
 	return read(c, c.m.vacancyKey(tenantID, id), clonePtr[recrubo.Vacancy], func() (*recrubo.Vacancy, error) {

@@ -156,6 +156,21 @@ func cachedReads() []cachedRead {
 			},
 		},
 		{
+			name: "CandidateHash",
+			read: func(ctx context.Context, s recrubo.Store, tid string) (string, error) {
+				if c, ok := s.(*store.Cached); ok {
+					h, err := c.CandidateHash(ctx, tid, "c1")
+					return summary(h, err, func(h string) string { return h })
+				}
+				c, err := s.Candidate(ctx, tid, "c1")
+				return summary(c, err, func(c *recrubo.Candidate) string { return c.StableHash })
+			},
+			write: func(ctx context.Context, s recrubo.DataStore, tn *recrubo.Tenant) error {
+				_, err := s.UpsertCandidate(ctx, candidate(tn.ID, "c1", 50))
+				return err
+			},
+		},
+		{
 			name: "CandidateRemoved",
 			read: func(ctx context.Context, s recrubo.Store, tid string) (string, error) {
 				c, err := s.Candidate(ctx, tid, "c1")
