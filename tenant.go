@@ -281,6 +281,37 @@ func (t *Tenant) Normalize() {
 // Validate checks the tenant's fields.
 func (t *Tenant) Validate() error { return Validate(t) }
 
+// Clone returns a copy of t that shares nothing changeable with it: every
+// list is copied too. The lists share one new backing array, each capped
+// at its own length, so that appending to one reallocates instead of
+// overwriting the next: a copy costs two allocations however many lists
+// a tenant has.
+func (t *Tenant) Clone() *Tenant {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	lists := [...]*[]string{
+		&c.FrameOrigins, &c.Carerix.Scopes, &c.Admin.Scopes,
+		&c.Filters.CandidateStatuses, &c.Filters.VacancyStatuses,
+		&c.Embed.AdminRoles, &c.Embed.ManagerRoles,
+	}
+	n := 0
+	for _, l := range lists {
+		n += len(*l)
+	}
+	all := make([]string, 0, n)
+	for _, l := range lists {
+		if *l == nil {
+			continue // nil stays nil (an empty list stays empty)
+		}
+		start := len(all)
+		all = append(all, *l...)
+		*l = all[start:len(all):len(all)]
+	}
+	return &c
+}
+
 // Location returns the tenant's time zone, falling back to the default.
 func (t *Tenant) Location() *time.Location {
 	if loc, err := time.LoadLocation(t.TimeZone); err == nil {

@@ -169,9 +169,42 @@ func PageKey(t *recrubo.Tenant) (string, error) {
 // tenant-wide page's URL carries its page key; the user is active. Any
 // mismatch is EFORBIDDEN without detail (ErrSignInRequired where the
 // page needs a sign-in); a failure to reach the store or Carerix is
-// returned as it is; look-ups beyond the limits are ERATELIMITED.
+// returned as it is; look-ups beyond the limits are ERATELIMITED. The
+// viewer's tenant is the caller's own.
 func (a *Authenticator) Authenticate(ctx context.Context, p EmbedProof) (*recrubo.EmbedViewer, error) {
-	t, err := a.mirror.TenantBySlug(ctx, p.TenantSlug)
+	return a.authenticate(ctx, p, false)
+}
+
+// AuthenticateShared is Authenticate for a caller that only reads the
+// viewer's tenant: where the mirror can (SharedTenants), the tenant is
+// the mirror's shared snapshot rather than a copy of it, and neither it
+// nor anything it holds may be changed. A caller that passes the tenant
+// on to code that might change it must pass a Clone.
+func (a *Authenticator) AuthenticateShared(ctx context.Context, p EmbedProof) (*recrubo.EmbedViewer, error) {
+	return a.authenticate(ctx, p, true)
+}
+
+// SharedTenants is implemented by a Mirror that can hand out its own
+// read-only snapshot of a tenant instead of a copy (store.Cached).
+type SharedTenants interface {
+	SharedTenantBySlug(ctx context.Context, slug string) (*recrubo.Tenant, error)
+}
+
+// CandidateHashes is implemented by a Mirror that can read a candidate's
+// StableHash without copying the candidate (store.Cached).
+type CandidateHashes interface {
+	CandidateHash(ctx context.Context, tenantID, id string) (string, error)
+}
+
+// authenticate is Authenticate, reading a shared tenant if shared and
+// the mirror can. Only reads the tenant, which it may hand to the
+// fetcher (which reads it too).
+func (a *Authenticator) authenticate(ctx context.Context, p EmbedProof, shared bool) (*recrubo.EmbedViewer, error) {
+	bySlug := a.mirror.TenantBySlug
+	if st, ok := a.mirror.(SharedTenants); ok && shared {
+		bySlug = st.SharedTenantBySlug
+	}
+	t, err := bySlug(ctx, p.TenantSlug)
 	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND || recrubo.ErrorCode(err) == recrubo.EINVALID {
 		return nil, forbidden()
 	}
@@ -188,6 +221,9 @@ func (a *Authenticator) Authenticate(ctx context.Context, p EmbedProof) (*recrub
 	switch p.Kind {
 	case recrubo.EmbedCandidate:
 		err = a.check(ctx, t, p, recrubo.EntityCandidate, p.RecordID, p.RecordHash, func() (string, error) {
+			if h, ok := a.mirror.(CandidateHashes); ok {
+				return h.CandidateHash(ctx, t.ID, p.RecordID)
+			}
 			c, err := a.mirror.Candidate(ctx, t.ID, p.RecordID)
 			if err != nil {
 				return "", err

@@ -2,12 +2,14 @@ package embed_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/embed"
+	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 )
 
@@ -55,6 +57,30 @@ func TestAuthenticator(t *testing.T) {
 			// The user is not synced: known by id, confirmed by Carerix.
 			if v.Tenant.ID != tn.ID || v.User.ID != u.ID || v.RecordID != e.ID || v.Lang != "en" {
 				t.Errorf("viewer = %+v", v)
+			}
+
+			// Through the store's cache, a caller that only reads may
+			// share the cached tenant; Authenticate's is the caller's own.
+			cached, err := store.NewCached(db, store.CacheConfig{TTL: time.Hour})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer cached.Close()
+			ca, err := embed.New(embed.Config{Mirror: cached, Fetcher: &embed.CarerixFetcher{}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s1, err1 := ca.AuthenticateShared(ctx, proof)
+			s2, err2 := ca.AuthenticateShared(ctx, proof)
+			o1, err3 := ca.Authenticate(ctx, proof)
+			if err := errors.Join(err1, err2, err3); err != nil {
+				t.Fatal(err)
+			}
+			if s1.Tenant != s2.Tenant || s1.Tenant.ID != tn.ID {
+				t.Error("AuthenticateShared did not hand out the cache's tenant")
+			}
+			if o1.Tenant == s1.Tenant || o1.Tenant.ID != tn.ID {
+				t.Error("Authenticate handed out the cache's tenant")
 			}
 
 			// Without Carerix, only what the mirror holds is confirmed.

@@ -59,6 +59,9 @@ type EmbedCarerix interface {
 // EmbedAuth proves who looks at an embedded page (embed.Authenticator).
 type EmbedAuth interface {
 	recrubo.EmbedAuthenticator
+	// AuthenticateShared is Authenticate for a caller that only reads the
+	// viewer's tenant, which may then be shared with others.
+	AuthenticateShared(ctx context.Context, p recrubo.EmbedProof) (*recrubo.EmbedViewer, error)
 	// SignIn turns a verified sign-in into the viewer of a page.
 	SignIn(ctx context.Context, t *recrubo.Tenant, id *embed.Identity, kind recrubo.EmbedKind, recordID, lang string) (*recrubo.EmbedViewer, error)
 }

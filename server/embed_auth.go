@@ -45,6 +45,17 @@ const sessionField = "session"
 // itself and returns a nil viewer and a nil error. A refused load takes at
 // least RefusalFloor, however far the check went.
 func (s *Server) authenticateEmbed(c *fiber.Ctx, kind recrubo.EmbedKind) (*recrubo.EmbedViewer, error) {
+	return s.authenticateEmbedAs(c, kind, false)
+}
+
+// authenticateEmbedShared is authenticateEmbed for a handler that only
+// reads the viewer's tenant: it may be the store cache's shared snapshot
+// (embed.Authenticator.AuthenticateShared), which nothing may change.
+func (s *Server) authenticateEmbedShared(c *fiber.Ctx, kind recrubo.EmbedKind) (*recrubo.EmbedViewer, error) {
+	return s.authenticateEmbedAs(c, kind, true)
+}
+
+func (s *Server) authenticateEmbedAs(c *fiber.Ctx, kind recrubo.EmbedKind, shared bool) (*recrubo.EmbedViewer, error) {
 	start := time.Now()
 	if dest := c.Get("Sec-Fetch-Dest"); dest != "" && dest != "iframe" {
 		return nil, recrubo.E(recrubo.EFORBIDDEN, "embed.error.inside_carerix")
@@ -53,6 +64,8 @@ func (s *Server) authenticateEmbed(c *fiber.Ctx, kind recrubo.EmbedKind) (*recru
 	var err error
 	if c.Method() == fiber.MethodPost {
 		v, err = s.sessionViewer(c, kind)
+	} else if shared {
+		v, err = s.deps.Embeds.Auth.AuthenticateShared(c.UserContext(), embedProof(c, kind))
 	} else {
 		v, err = s.deps.Embeds.Auth.Authenticate(c.UserContext(), embedProof(c, kind))
 	}
@@ -68,9 +81,13 @@ func (s *Server) authenticateEmbed(c *fiber.Ctx, kind recrubo.EmbedKind) (*recru
 	if c.Get("Sec-Fetch-Site") == "same-origin" {
 		return v, nil
 	}
-	own := []string{strings.ToLower(c.Protocol() + "://" + c.Hostname())}
-	for _, h := range []string{fiber.HeaderOrigin, fiber.HeaderReferer} {
-		if val := c.Get(h); val != "" && !originAllowed(val, v.Tenant.FrameOrigins) && !originAllowed(val, own) {
+	for _, h := range [...]string{fiber.HeaderOrigin, fiber.HeaderReferer} {
+		val := c.Get(h)
+		if val == "" || hasOrigin(val, v.Tenant.FrameOrigins) {
+			continue
+		}
+		o, ok := originOf(val)
+		if !ok || !slices.Contains(v.Tenant.FrameOrigins, o) && o != strings.ToLower(c.Protocol()+"://"+c.Hostname()) {
 			return nil, recrubo.E(recrubo.EFORBIDDEN, "embed.error.inside_carerix")
 		}
 	}
@@ -146,15 +163,37 @@ func (s *Server) sessionViewer(c *fiber.Ctx, kind recrubo.EmbedKind) (*recrubo.E
 	return v, nil
 }
 
-// originAllowed reports whether the origin of raw (an Origin or Referer
-// value) is one of origins.
-func originAllowed(raw string, origins []string) bool {
+// hasOrigin reports whether raw (an Origin or Referer value) plainly
+// starts with one of origins (scheme://host[:port], in lower case): it is
+// that origin, or that origin and a path of printable characters without
+// escapes. url.Parse would find that very origin in such a value, and
+// accept it; anything else (other case, userinfo, a port, an escape) is
+// left to originOf.
+func hasOrigin(raw string, origins []string) bool {
+	for _, o := range origins {
+		rest, ok := strings.CutPrefix(raw, o)
+		if !ok || rest != "" && rest[0] != '/' {
+			continue
+		}
+		plain := true
+		for i := 0; i < len(rest) && plain; i++ {
+			plain = rest[i] > ' ' && rest[i] < 0x7f && rest[i] != '%'
+		}
+		if plain {
+			return true
+		}
+	}
+	return false
+}
+
+// originOf returns the origin of raw (an Origin or Referer value), in
+// lower case, and false if raw has none.
+func originOf(raw string) (string, bool) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || u.Host == "" {
-		return false
+		return "", false
 	}
-	o := strings.ToLower(u.Scheme + "://" + u.Host)
-	return slices.Contains(origins, o)
+	return strings.ToLower(u.Scheme + "://" + u.Host), true
 }
 
 // embedSession is an authenticated API request: the tenant and the

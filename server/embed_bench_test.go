@@ -142,6 +142,31 @@ func BenchmarkEmbedInboxRender(b *testing.B) {
 	benchHandler(b, f)
 }
 
+// BenchmarkEmbedInboxRenderParallel is BenchmarkEmbedInboxRender from
+// as many goroutines as GOMAXPROCS, as a server's connections would run
+// it: what the locks and shared counters of a request cost when the
+// cores contend for them.
+func BenchmarkEmbedInboxRenderParallel(b *testing.B) {
+	f := benchInbox(b)
+	h := f.srv.app.Handler()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		var ctx fasthttp.RequestCtx
+		ctx.Request.SetRequestURI(f.candidateURL("nl"))
+		ctx.Request.Header.Set("Sec-Fetch-Dest", "iframe")
+		ctx.Request.Header.Set("Referer", f.tenant.FrameOrigins[0]+"/record")
+		for pb.Next() {
+			ctx.Response.Reset()
+			h(&ctx)
+			if ctx.Response.StatusCode() != 200 {
+				b.Errorf("status %d", ctx.Response.StatusCode())
+				return
+			}
+		}
+	})
+}
+
 // BenchmarkEmbedInboxRenderUncached is BenchmarkEmbedInboxRender without
 // the page cache: every request loads and renders the page.
 func BenchmarkEmbedInboxRenderUncached(b *testing.B) {

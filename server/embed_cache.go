@@ -3,13 +3,13 @@ package server
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/embed"
@@ -150,27 +150,23 @@ func (s *Server) invalidatePages(tenantID string) {
 }
 
 // write writes the page with this response's nonce and token.
-func (e *cachedPage) write(w io.Writer, nonce, token string) error {
+func (e *cachedPage) write(r *fasthttp.Response, nonce, token string) {
 	for i, p := range e.parts {
-		if _, err := w.Write(p); err != nil {
-			return err
-		}
+		r.AppendBody(p)
 		if i < len(e.marks) {
 			v := token
 			if e.marks[i] == nonceMarker {
 				v = nonce
 			}
-			if _, err := io.WriteString(w, v); err != nil {
-				return err
-			}
+			r.AppendBodyString(v)
 		}
 	}
-	return nil
 }
 
 // serveCachedPage answers a framed page from the cache, rendering it
 // first on a miss. build returns the page's values (with tokenMarker as
-// the token) and its title.
+// the token) and its title. It only reads v.Tenant, which may be shared
+// (authenticateEmbedShared).
 func (s *Server) serveCachedPage(c *fiber.Ctx, v *recrubo.EmbedViewer, page string, build func() (templates.Values, string, error)) error {
 	pc := s.deps.Embeds.Pages
 	key := v.Tenant.ID + "|" + string(v.Kind) + "|" + v.RecordID + "|" + v.User.ID + "|" + v.Lang + "|" +
@@ -223,5 +219,6 @@ func (s *Server) serveCachedPage(c *fiber.Ctx, v *recrubo.EmbedViewer, page stri
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Type("html", "utf-8")
 	c.Status(fiber.StatusOK)
-	return e.write(c.Response().BodyWriter(), nonce, token)
+	e.write(c.Response(), nonce, token)
+	return nil
 }

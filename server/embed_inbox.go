@@ -191,12 +191,17 @@ func threadETag(c *recrubo.Conversation, msgs []*recrubo.Message, lang string, m
 // handleInboxPage serves the inbox on a candidate record, from the page
 // cache when it holds a current render.
 func (s *Server) handleInboxPage(c *fiber.Ctx) error {
-	v, err := s.authenticateEmbed(c, recrubo.EmbedCandidate)
+	// A cached page only reads the tenant (its id, frame origins and
+	// signing key), so the viewer may share the store cache's; building
+	// the page hands it to far more code, which gets a copy of its own.
+	v, err := s.authenticateEmbedShared(c, recrubo.EmbedCandidate)
 	if err != nil || v == nil {
 		return err // nil: the sign-in page was sent
 	}
 	return s.serveCachedPage(c, v, "inbox", func() (templates.Values, string, error) {
-		return s.inboxValues(c, v)
+		own := *v
+		own.Tenant = v.Tenant.Clone()
+		return s.inboxValues(c, &own)
 	})
 }
 

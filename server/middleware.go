@@ -2,12 +2,13 @@ package server
 
 import (
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
 	"strconv"
-	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -36,15 +37,41 @@ func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
 func (s *Server) requestID(c *fiber.Ctx) error {
 	id := c.Get(fiber.HeaderXRequestID)
 	if !plainID(id) {
-		var b [12]byte
-		_, _ = rand.Read(b[:])
-		id = hex.EncodeToString(b[:])
+		id = newRequestID()
 	} else {
 		id = string([]byte(id)) // copy: Fiber reuses the header buffer
 	}
 	c.Locals(localsRequestID, id)
 	c.Set(fiber.HeaderXRequestID, id)
 	return c.Next()
+}
+
+// requestIDPrefix is this process's random part of the ids it makes,
+// requestIDSeq their sequence number.
+var (
+	requestIDPrefix = func() [16]byte {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		var p [16]byte
+		hex.Encode(p[:], b[:])
+		return p
+	}()
+	requestIDSeq atomic.Uint64
+)
+
+// newRequestID makes a request id: 16 hex digits drawn at random once
+// per process, then the request's sequence number as 16 more. Ids only
+// have to be unique (across processes by the random part, within one by
+// the counter), not unguessable: they name a request in the logs and
+// authorize nothing. Drawing them from crypto/rand cost a system call
+// per request.
+func newRequestID() string {
+	var b [32]byte
+	copy(b[:], requestIDPrefix[:])
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], requestIDSeq.Add(1))
+	hex.Encode(b[16:], n[:])
+	return string(b[:])
 }
 
 func plainID(s string) bool {
@@ -66,12 +93,14 @@ func requestIDOf(c *fiber.Ctx) string {
 }
 
 // routeOf returns the matched route pattern (not the raw path, which would
-// explode metric cardinality and could carry ids), as a string of its own:
-// without a matched route, Fiber's Route() carries the request's path,
-// which lives in a buffer Fiber reuses for the next request.
+// explode metric cardinality and could carry ids). A matched route's Path
+// is the pattern it was registered with, a string the app keeps; without
+// a matched route, Fiber's Route() carries the request's path, which
+// lives in a buffer Fiber reuses for the next request, and is never
+// returned.
 func routeOf(c *fiber.Ctx) string {
 	if r := c.Route(); r != nil && len(r.Handlers) > 0 && r.Path != "" && r.Path != "/" {
-		return strings.Clone(r.Path)
+		return r.Path
 	}
 	return "unmatched"
 }
@@ -121,7 +150,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	if status >= 500 {
 		level = slog.LevelError
 	}
-	s.log.Log(c.UserContext(), level, "http request",
+	s.log.LogAttrs(c.UserContext(), level, "http request",
 		slog.String("request_id", requestIDOf(c)),
 		slog.String("method", methodOf(c)),
 		slog.String("route", routeOf(c)),
@@ -140,17 +169,38 @@ func (s *Server) measure(c *fiber.Ctx) error {
 	if err != nil {
 		status, _ = classify(err)
 	}
-	s.metrics.observe(methodOf(c), routeOf(c), strconv.Itoa(status/100)+"xx", time.Since(start))
+	s.metrics.observe(methodOf(c), routeOf(c), statusClass(status), time.Since(start))
 	return err
+}
+
+// statusClasses are the status label's values, so that labelling a
+// request does not format one.
+var statusClasses = [...]string{"0xx", "1xx", "2xx", "3xx", "4xx", "5xx"}
+
+// statusClass is the status label of status: "2xx" for 200 to 299.
+func statusClass(status int) string {
+	if c := status / 100; c >= 0 && c < len(statusClasses) {
+		return statusClasses[c]
+	}
+	return strconv.Itoa(status/100) + "xx"
 }
 
 // securityHeaders sets the headers every response carries. Pages meant to
 // be framed by Carerix replace the frame policy with the tenant's origins;
 // everything else may not be framed at all.
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
-	c.Set("X-Content-Type-Options", "nosniff")
-	c.Set("Referrer-Policy", "no-referrer")
-	c.Set(fiber.HeaderContentSecurityPolicy, "frame-ancestors 'none'")
-	c.Set(fiber.HeaderXFrameOptions, "DENY")
+	h := &c.Response().Header
+	for _, kv := range securityHeaderValues {
+		h.SetCanonical(kv[0], kv[1])
+	}
 	return c.Next()
+}
+
+// securityHeaderValues are the headers securityHeaders sets, in
+// canonical form, so setting them neither normalizes nor converts.
+var securityHeaderValues = [...][2][]byte{
+	{[]byte("X-Content-Type-Options"), []byte("nosniff")},
+	{[]byte("Referrer-Policy"), []byte("no-referrer")},
+	{[]byte(fiber.HeaderContentSecurityPolicy), []byte("frame-ancestors 'none'")},
+	{[]byte(fiber.HeaderXFrameOptions), []byte("DENY")},
 }

@@ -153,11 +153,50 @@ func (c *Cached) TenantBySlug(ctx context.Context, slug string) (*recrubo.Tenant
 	})
 }
 
+// SharedTenantBySlug is TenantBySlug without the copy: it returns the
+// cache's own value, shared with every other caller, which must treat it
+// as read-only (neither it nor its lists may be changed, nor appended
+// to). The cache never changes a value it holds: a write to the tenant
+// moves its reads to new keys (see memo), so a reader keeps a consistent
+// snapshot of the tenant as it was when read. Its lists are capped at
+// their length, so that an append by mistake cannot write into shared
+// memory. Returns ENOTFOUND if there is no such tenant.
+func (c *Cached) SharedTenantBySlug(ctx context.Context, slug string) (*recrubo.Tenant, error) {
+	key := c.m.tenantSlugKey(slug)
+	if v, ok := get[*recrubo.Tenant](c.m, key); ok {
+		c.hits.Add(1)
+		return v, nil
+	}
+	c.misses.Add(1)
+	since := c.m.begin()
+	v, err := c.inner.TenantBySlug(ctx, slug)
+	if err != nil {
+		return v, err
+	}
+	v = cloneTenant(v) // capped lists, and nothing shared with the store
+	put(c.m, key, v, since)
+	return v, nil
+}
+
 // Candidate returns ENOTFOUND if the candidate is not in the mirror.
 func (c *Cached) Candidate(ctx context.Context, tenantID, id string) (*recrubo.Candidate, error) {
 	return read(c, c.m.candidateKey(tenantID, id), clonePtr[recrubo.Candidate], func() (*recrubo.Candidate, error) {
 		return c.inner.Candidate(ctx, tenantID, id)
 	})
+}
+
+// CandidateHash is the StableHash of Candidate, read without copying the
+// candidate. Returns ENOTFOUND if the candidate is not in the mirror.
+func (c *Cached) CandidateHash(ctx context.Context, tenantID, id string) (string, error) {
+	if v, ok := get[*recrubo.Candidate](c.m, c.m.candidateKey(tenantID, id)); ok {
+		c.hits.Add(1)
+		return v.StableHash, nil
+	}
+	v, err := c.Candidate(ctx, tenantID, id)
+	if err != nil {
+		return "", err
+	}
+	return v.StableHash, nil
 }
 
 // Vacancy returns ENOTFOUND if the vacancy is not in the mirror.

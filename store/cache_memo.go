@@ -124,12 +124,20 @@ func (m *memo) flush() {
 // key builds a cache key from a prefix, the generations of scopes and
 // parts. Parts are joined with NUL, which no id contains.
 func (m *memo) key(prefix string, scopes []string, parts ...string) string {
+	// Sized up front (a generation has at most 20 digits), so that the
+	// key is a single allocation.
+	n := len(prefix) + len(scopes)*21
+	for _, p := range parts {
+		n += 1 + len(p)
+	}
 	var b strings.Builder
+	b.Grow(n)
 	b.WriteString(prefix)
+	var digits [20]byte
 	m.mu.RLock()
 	for _, s := range scopes {
 		b.WriteByte(0)
-		b.WriteString(strconv.FormatUint(m.gens[s], 10))
+		b.Write(strconv.AppendUint(digits[:0], m.gens[s], 10))
 	}
 	m.mu.RUnlock()
 	for _, p := range parts {

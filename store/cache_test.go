@@ -19,6 +19,7 @@ import (
 func cacheBehaviours() []behaviour {
 	return []behaviour{
 		{name: "CacheReadThrough", run: testCacheReadThrough},
+		{name: "CacheSharesTenantSnapshots", run: testCacheSharesTenantSnapshots},
 		{name: "CacheInvalidatesOwnWrites", run: func(t *testing.T, e *storetest.Env) { testCacheInvalidation(t, e, viaCache) }},
 		{name: "CacheInvalidatesTxWrites", run: func(t *testing.T, e *storetest.Env) { testCacheInvalidation(t, e, viaCacheTx) }},
 		{name: "CacheFollowsWritesBehindIt", run: func(t *testing.T, e *storetest.Env) { testCacheInvalidation(t, e, behindCache) }},
@@ -126,6 +127,22 @@ func cachedReads() []cachedRead {
 			write: renameTenant,
 		},
 		{
+			name: "SharedTenantBySlug",
+			read: func(ctx context.Context, s recrubo.Store, id string) (string, error) {
+				tn, err := s.TenantByID(ctx, id)
+				if err != nil {
+					return "", err
+				}
+				bySlug := s.TenantBySlug
+				if c, ok := s.(*store.Cached); ok {
+					bySlug = c.SharedTenantBySlug
+				}
+				shared, err := bySlug(ctx, tn.Slug)
+				return summary(shared, err, func(tn *recrubo.Tenant) string { return tn.DisplayName })
+			},
+			write: renameTenant,
+		},
+		{
 			name: "Candidate",
 			read: func(ctx context.Context, s recrubo.Store, tid string) (string, error) {
 				c, err := s.Candidate(ctx, tid, "c1")
@@ -135,6 +152,21 @@ func cachedReads() []cachedRead {
 				c := candidate(tn.ID, "c1", 50)
 				c.City = "Groningen"
 				_, err := s.UpsertCandidate(ctx, c)
+				return err
+			},
+		},
+		{
+			name: "CandidateHash",
+			read: func(ctx context.Context, s recrubo.Store, tid string) (string, error) {
+				if c, ok := s.(*store.Cached); ok {
+					h, err := c.CandidateHash(ctx, tid, "c1")
+					return summary(h, err, func(h string) string { return h })
+				}
+				c, err := s.Candidate(ctx, tid, "c1")
+				return summary(c, err, func(c *recrubo.Candidate) string { return c.StableHash })
+			},
+			write: func(ctx context.Context, s recrubo.DataStore, tn *recrubo.Tenant) error {
+				_, err := s.UpsertCandidate(ctx, candidate(tn.ID, "c1", 50))
 				return err
 			},
 		},
@@ -419,5 +451,54 @@ func TestCacheMaxEntries(t *testing.T) {
 	}
 	if _, err := store.NewCached(db, store.CacheConfig{MaxEntries: -1}); err == nil {
 		t.Error("a negative size was accepted")
+	}
+}
+
+// testCacheSharesTenantSnapshots: SharedTenantBySlug hands every caller the
+// cache's one value, which a write replaces instead of changing, while
+// TenantBySlug still hands out copies.
+func testCacheSharesTenantSnapshots(t *testing.T, e *storetest.Env) {
+	db := e.Open(t)
+	ctx := t.Context()
+	tn := createTenant(t, db, "acme")
+	quiesce(t, db, tn.ID)
+	c := newCached(t, db)
+
+	first, err := c.SharedTenantBySlug(ctx, "acme")
+	must(t, err)
+	second, err := c.SharedTenantBySlug(ctx, "acme")
+	must(t, err)
+	if first != second {
+		t.Error("two shared reads returned different values")
+	}
+	if s := c.Stats(); s.Hits != 1 || s.Misses != 1 {
+		t.Errorf("after two shared reads: %+v, want 1 miss and 1 hit", s)
+	}
+	if d := diff(tn, first); d != "" {
+		t.Errorf("shared tenant differs from the stored one (-want +got):\n%s", d)
+	}
+	if cap(first.FrameOrigins) != len(first.FrameOrigins) {
+		t.Errorf("the shared tenant's frame origins have room to append into (len %d, cap %d)", len(first.FrameOrigins), cap(first.FrameOrigins))
+	}
+	own, err := c.TenantBySlug(ctx, "acme")
+	must(t, err)
+	if own == first || &own.FrameOrigins[0] == &first.FrameOrigins[0] {
+		t.Error("TenantBySlug handed out the shared value")
+	}
+
+	next := *own
+	next.DisplayName = "Acme Renamed"
+	must(t, c.UpdateTenant(ctx, &next))
+	if first.DisplayName != tn.DisplayName {
+		t.Errorf("a write changed the snapshot a reader holds: %q", first.DisplayName)
+	}
+	third, err := c.SharedTenantBySlug(ctx, "acme")
+	must(t, err)
+	if third == first || third.DisplayName != "Acme Renamed" {
+		t.Errorf("after the write the shared read returns %q (same value: %v), want the new name", third.DisplayName, third == first)
+	}
+
+	if _, err := c.SharedTenantBySlug(ctx, "nobody"); recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
+		t.Errorf("an unknown slug: %v, want ENOTFOUND", err)
 	}
 }

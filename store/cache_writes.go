@@ -166,18 +166,10 @@ func cloneList[T any](clone func(*T) *T) func([]*T) []*T {
 	}
 }
 
-func cloneTenant(t *recrubo.Tenant) *recrubo.Tenant {
-	if t == nil {
-		return nil
-	}
-	c := *t
-	c.FrameOrigins = slices.Clone(t.FrameOrigins)
-	c.Carerix.Scopes = slices.Clone(t.Carerix.Scopes)
-	c.Admin.Scopes = slices.Clone(t.Admin.Scopes)
-	c.Filters.CandidateStatuses = slices.Clone(t.Filters.CandidateStatuses)
-	c.Filters.VacancyStatuses = slices.Clone(t.Filters.VacancyStatuses)
-	return &c
-}
+// cloneTenant copies t and every list in it (Tenant.Clone), so that
+// neither the cache's value nor the caller's copy sees what the other
+// changes.
+func cloneTenant(t *recrubo.Tenant) *recrubo.Tenant { return t.Clone() }
 
 func cloneStatusNode(n *recrubo.StatusNode) *recrubo.StatusNode {
 	if n == nil {
