@@ -200,7 +200,7 @@ func (s *Server) serveCachedPage(c *fiber.Ctx, v *recrubo.EmbedViewer, page stri
 			e.split(buf.Bytes())
 		}
 	}
-	nonce, err := newNonce()
+	nonce, err := s.ids.nonce()
 	if err != nil {
 		return err
 	}

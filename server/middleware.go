@@ -1,14 +1,10 @@
 package server
 
 import (
-	"crypto/rand"
-	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -37,41 +33,13 @@ func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
 func (s *Server) requestID(c *fiber.Ctx) error {
 	id := c.Get(fiber.HeaderXRequestID)
 	if !plainID(id) {
-		id = newRequestID()
+		id = s.ids.requestID()
 	} else {
 		id = string([]byte(id)) // copy: Fiber reuses the header buffer
 	}
 	c.Locals(localsRequestID, id)
 	c.Set(fiber.HeaderXRequestID, id)
 	return c.Next()
-}
-
-// requestIDPrefix is this process's random part of the ids it makes,
-// requestIDSeq their sequence number.
-var (
-	requestIDPrefix = func() [16]byte {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		var p [16]byte
-		hex.Encode(p[:], b[:])
-		return p
-	}()
-	requestIDSeq atomic.Uint64
-)
-
-// newRequestID makes a request id: 16 hex digits drawn at random once
-// per process, then the request's sequence number as 16 more. Ids only
-// have to be unique (across processes by the random part, within one by
-// the counter), not unguessable: they name a request in the logs and
-// authorize nothing. Drawing them from crypto/rand cost a system call
-// per request.
-func newRequestID() string {
-	var b [32]byte
-	copy(b[:], requestIDPrefix[:])
-	var n [8]byte
-	binary.BigEndian.PutUint64(n[:], requestIDSeq.Add(1))
-	hex.Encode(b[16:], n[:])
-	return string(b[:])
 }
 
 func plainID(s string) bool {

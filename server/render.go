@@ -1,11 +1,8 @@
 package server
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -28,7 +25,7 @@ func (s *Server) renderPage(c *fiber.Ctx, status int, page, lang, title string, 
 	if s.deps.Templates == nil || s.deps.Assets == nil {
 		return fmt.Errorf("rendering %s: the server has no templates or assets", page)
 	}
-	nonce, err := newNonce()
+	nonce, err := s.ids.nonce()
 	if err != nil {
 		return err
 	}
@@ -69,38 +66,6 @@ func contentSecurityPolicy(nonce string, frameOrigins []string) string {
 	return "default-src 'none'; script-src 'nonce-" + nonce + "' 'strict-dynamic'; style-src 'self'; img-src 'self' data: blob:; " +
 		"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors " + frame
 }
-
-// newNonce returns 16 random bytes from crypto/rand, base64-encoded, for
-// a CSP nonce. The bytes are read from crypto/rand for 64 nonces at a
-// time, not one: each nonce is still 16 bytes of the system's CSPRNG that
-// no other nonce shares (a batch's bytes are handed out once and cleared).
-func newNonce() (string, error) {
-	b := nonceBatches.Get().(*nonceBatch)
-	defer nonceBatches.Put(b)
-	if b.next == len(b.buf) {
-		if _, err := rand.Read(b.buf[:]); err != nil {
-			return "", fmt.Errorf("making a CSP nonce: %w", err)
-		}
-		b.next = 0
-	}
-	raw := b.buf[b.next : b.next+nonceSize]
-	var enc [22]byte // base64.RawStdEncoding.EncodedLen(nonceSize)
-	base64.RawStdEncoding.Encode(enc[:], raw)
-	clear(raw)
-	b.next += nonceSize
-	return string(enc[:]), nil
-}
-
-const nonceSize = 16
-
-// nonceBatch is random bytes for the nonces not handed out yet, from
-// next on.
-type nonceBatch struct {
-	buf  [64 * nonceSize]byte
-	next int
-}
-
-var nonceBatches = sync.Pool{New: func() any { return &nonceBatch{next: 64 * nonceSize} }}
 
 // handleStatic serves the content-hashed assets of package static, cached
 // for a year since a changed file gets a new URL, in the encoding the

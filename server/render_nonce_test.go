@@ -8,9 +8,10 @@ import (
 // TestNoncesAreFreshAcrossBatches: nonces are 16 bytes, base64, and no
 // two are alike, across several batches of the random source.
 func TestNoncesAreFreshAcrossBatches(t *testing.T) {
+	ids := newIDSource()
 	seen := map[string]bool{}
 	for i := 0; i < 1000; i++ {
-		n, err := newNonce()
+		n, err := ids.nonce()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -77,6 +77,7 @@ type Server struct {
 	app     *fiber.App
 	ops     *fiber.App
 	metrics *httpMetrics
+	ids     *idSource
 }
 
 // New builds the server and registers its routes.
@@ -107,7 +108,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: registering metrics: %w", err)
 	}
-	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, metrics: m}
+	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, metrics: m, ids: newIDSource()}
 	appCfg := FiberConfig(cfg)
 	appCfg.ErrorHandler = s.handleError
 	s.app = fiber.New(appCfg)
