@@ -226,6 +226,12 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context, tx recrubo.
 		}
 	}
 	if err := conn.commit(ctx); err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			// database/sql rolls a transaction back when its context
+			// ends, and the commit then fails with ErrTxDone: the
+			// context's end is what happened.
+			return fmt.Errorf("store: committing: %w (%w)", cerr, err)
+		}
 		return fmt.Errorf("store: committing: %w", err)
 	}
 	committed = true
