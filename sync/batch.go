@@ -431,8 +431,8 @@ const (
 // one page per pollRatio ids. The records it does not find (not modified
 // since, purged, or past its pages) are left to their own reads. Where
 // the contract has no modification date for the entity it reads nothing;
-// where Carerix refuses the qualifier or the paging it logs why and
-// returns what it found.
+// where a page fails other than for access, it logs why and returns what
+// it found.
 func readChanged[T any](ctx context.Context, a *applier, entity string, k keyField[T], page carerix.PageFunc[T],
 	idOf func(*T) string, ids []string, st *states) (map[string]*T, error) {
 	since, ok := st.since[entity]
@@ -452,11 +452,13 @@ func readChanged[T any](ctx context.Context, a *applier, entity string, k keyFie
 	for range max(1, len(ids)/pollRatio) {
 		pg, last, done, err := keyPage(ctx, page, a.k, k, where, after, a.s.pageSize, true)
 		if err != nil {
-			if isAccessError(err) || !(recrubo.ErrorCode(err) == recrubo.EINVALID ||
-				errors.Is(err, carerix.ErrInvalidQualifier) || errors.Is(err, carerix.ErrBadRequest)) {
+			if isAccessError(err) || ctx.Err() != nil {
 				return nil, fmt.Errorf("reading the %ss modified lately: %w", k.kind, err)
 			}
-			a.s.log.WarnContext(ctx, "carerix refused reading the records modified lately; reading them one at a time",
+			// Whatever else went wrong (a refused qualifier, a page out
+			// of order, Carerix unreachable), the records' own reads
+			// follow: they either work or fail the way that counts.
+			a.s.log.WarnContext(ctx, "reading the records modified lately failed; reading them one at a time",
 				"tenant", a.t.ID, "entity", entity, "err", err)
 			return found, nil
 		}
