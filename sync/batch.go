@@ -32,10 +32,9 @@ import (
 // was stored), batch or not. So just before a record (or a request's
 // worth of records) is read, the waiting events of those records are
 // listed (events carry their record as their subject), and they are
-// marked with the batch's. A burst longer than a
-// batch thus still costs one read per record: the next batch finds only
-// the records the first did not name, and those changed again after their
-// read.
+// marked with the batch's. A burst longer than a batch thus still costs
+// one read per record: the next batch finds only the records the first
+// did not name, and those changed again after their read.
 //
 // Records are applied in the order of their first event in the batch, so
 // a candidate created before its match still arrives first. A record whose
@@ -117,7 +116,7 @@ func (s *Service) applySegment(ctx context.Context, a *applier, records []*recor
 			}
 			continue
 		}
-		applied = append(applied, recordOutcome{append(rec.events, settledBeyond(rec, st)...), outcome})
+		applied = append(applied, recordOutcome{slices.Concat(rec.events, settledBeyond(rec, st)), outcome})
 	}
 	return s.markOutcomes(ctx, a.t.ID, applied)
 }
@@ -238,7 +237,6 @@ func (s *Service) markOutcomes(ctx context.Context, tenantID string, outs []reco
 				}
 				n++
 			}
-
 		}
 		if changed {
 			return tx.NoteSyncApplied(ctx, tenantID, now)
@@ -344,10 +342,11 @@ func (a *applier) readRecords(ctx context.Context, records []*recordEvents) (*st
 // readByIDs reads the records ids of one entity, soft-deleted ones
 // included: idChunk to a request where the contract allows it, else one
 // at a time, after reading those Carerix modified lately a page at a time
-// where there are enough of them (readChanged). A chunk Carerix refuses to read so (its qualifier or request
-// rejected) is read again one id at a time; a record whose own read fails
-// with invalid data (EINVALID) is put in failed, so it does not fail the
-// others. Other errors are returned.
+// where there are enough of them (readChanged). A chunk Carerix refuses
+// to read so (its qualifier or request rejected) is read again one id at
+// a time; a record whose own read fails with invalid data (EINVALID) is
+// put in st.failed, so it does not fail the others. Other errors are
+// returned.
 func readByIDs[T any](ctx context.Context, a *applier, entity string, k keyField[T], page carerix.PageFunc[T],
 	idOf func(*T) string, ids []string, st *states) (map[string]*T, error) {
 	out := make(map[string]*T, len(ids))
