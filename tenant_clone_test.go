@@ -1,8 +1,10 @@
 package recrubo_test
 
 import (
+	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 )
@@ -58,5 +60,40 @@ func TestTenantCloneKeepsNilAndEmptyLists(t *testing.T) {
 	}
 	if (*recrubo.Tenant)(nil).Clone() != nil {
 		t.Error("the copy of nil is not nil")
+	}
+}
+
+// TestTenantCloneKnowsEveryList: every field of a tenant that a copy of
+// the struct would share (a slice, map or pointer, at any depth) is one
+// of the lists Clone copies, so a list added to Tenant later cannot be
+// shared between the cache and a caller by mistake.
+func TestTenantCloneKnowsEveryList(t *testing.T) {
+	var shared []string
+	var walk func(typ reflect.Type, path string)
+	walk = func(typ reflect.Type, path string) {
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			p := path + "." + f.Name
+			switch f.Type.Kind() {
+			case reflect.Struct:
+				if f.Type == reflect.TypeFor[time.Time]() {
+					continue // its location is never changed
+				}
+				walk(f.Type, p)
+			case reflect.Slice, reflect.Map, reflect.Pointer, reflect.Interface, reflect.Chan, reflect.Func:
+				shared = append(shared, p)
+			}
+		}
+	}
+	walk(reflect.TypeFor[recrubo.Tenant](), "Tenant")
+	want := []string{
+		"Tenant.FrameOrigins", "Tenant.Carerix.Scopes", "Tenant.Admin.Scopes",
+		"Tenant.Filters.CandidateStatuses", "Tenant.Filters.VacancyStatuses",
+		"Tenant.Embed.AdminRoles", "Tenant.Embed.ManagerRoles",
+	}
+	slices.Sort(shared)
+	slices.Sort(want)
+	if !slices.Equal(shared, want) {
+		t.Errorf("a tenant's shareable fields are %q; Clone copies %q", shared, want)
 	}
 }
