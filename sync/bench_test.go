@@ -373,7 +373,8 @@ func BenchmarkDrainBurst(b *testing.B) {
 func drainBurst(b *testing.B, backend string, form contractForm, records, edits int, limit time.Duration) {
 	ctx := b.Context()
 	e := synctest.New(b, backend, synctest.Options{
-		Seed: carerixemu.SeedOptions{Candidates: 1000, Vacancies: 12, Matches: 400, Recruiters: 4, Seed: 7},
+		Seed:     carerixemu.SeedOptions{Candidates: 1000, Vacancies: 12, Matches: 400, Recruiters: 4, Seed: 7},
+		Emulator: form.emulator,
 		// The default rate limit of the Carerix client.
 		Sync: func(c *carerixsync.Config) {
 			c.Connect = carerixsync.NewClientConnector(nil, c.Store)

@@ -226,7 +226,9 @@
 // key), so "employeeID > 123" continues a walk by key; _id is text and
 // compares as a string ("10" < "9"). Options.NoQualifierOr makes page
 // queries refuse OR (INVALID_QUALIFIER), to test a tenant whose
-// qualifiers take no disjunction.
+// qualifiers take no disjunction; Options.NoQualifierDate refuses a
+// comparison with a date, to test one that cannot be asked what changed
+// since a time.
 //
 // # Profiles
 //
@@ -393,6 +395,15 @@
 //     accepted: discovery probes it per tenant (carerix.Contract.ByIDs);
 //     where Carerix refuses it (Options.NoQualifierOr), sync reads records
 //     by id one request each.
+//   - A qualifier "modificationDate >= (NSCalendarDate) '…'" with
+//     norestrict selects the records changed since then, soft-deleted
+//     ones included: carerix-api.md infers this poll [I] (the field is
+//     confirmed on every entity, the date cast in other qualifiers) but
+//     shows no run of it. Reconciliation polls with it, and a drain of a
+//     tenant without the _id OR-qualifier reads a burst's records with it
+//     before reading the rest by id. Both forms are accepted: where
+//     Carerix refuses it (Options.NoQualifierDate), the drain reads every
+//     record by id, one request each.
 //   - docs: cr*Page results are ordered by the legacy key, ascending, and a
 //     qualifier can bound that key numerically ("employeeID > 123"): sync
 //     pages by key on this (it checks each page's order and fails the walk

@@ -57,6 +57,19 @@ func hasOr(e qexpr) bool {
 	return false
 }
 
+// hasDate reports whether e compares anything with a date literal.
+func hasDate(e qexpr) bool {
+	switch e := e.(type) {
+	case *qBool:
+		return hasDate(e.l) || hasDate(e.r)
+	case *qNot:
+		return hasDate(e.x)
+	case *qCmp:
+		return e.lit.kind == litDate
+	}
+	return false
+}
+
 // qNot negates its operand.
 type qNot struct{ x qexpr }
 

@@ -91,6 +91,11 @@ type Options struct {
 	// qualifiers take no disjunction: several records can then not be
 	// read by id in one request.
 	NoQualifierOr bool
+	// NoQualifierDate makes page queries refuse a qualifier that compares
+	// with a date (INVALID_QUALIFIER), as a tenant would that cannot be
+	// asked for the records modified since a time: reconciliation's poll
+	// then fails, and drains read records one request each.
+	NoQualifierDate bool
 	// AdminToken, when set, is required as "Authorization: Bearer <token>"
 	// on /_emulator/ requests.
 	AdminToken string
