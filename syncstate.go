@@ -128,9 +128,10 @@ type EventStore interface {
 	// RecordEvent stores ev unless an event with the same key exists; it
 	// reports whether ev was new.
 	RecordEvent(ctx context.Context, ev *InboundEvent) (bool, error)
-	// RecordEventAndEnqueue stores ev as RecordEvent does and, when ev was
-	// new, enqueues job in the same transaction.
-	RecordEventAndEnqueue(ctx context.Context, ev *InboundEvent, job JobArgs) (bool, error)
+	// RecordEventsAndEnqueue stores each of evs as RecordEvent does and,
+	// when it was new, enqueues its job (jobs[i]) in the same
+	// transaction, and reports which were new.
+	RecordEventsAndEnqueue(ctx context.Context, evs []*InboundEvent, jobs []JobArgs) ([]bool, error)
 	// Event returns ENOTFOUND if there is no such event.
 	Event(ctx context.Context, tenantID string, source EventSource, id string) (*InboundEvent, error)
 	MarkEventProcessed(ctx context.Context, tenantID string, source EventSource, id, outcome string, at time.Time) error

@@ -76,9 +76,8 @@ func (s *Service) VerifySubscription(ctx context.Context, tenantSlug string, que
 
 // IngestWhatsApp accepts one webhook delivery for the tenant: it checks the
 // signature of the raw body (EUNAUTHORIZED), parses it (EINVALID), and
-// stores each new message and status as an event with its processing job
-// (each event with its job in one transaction, shared with deliveries
-// arriving together). It returns how many events were new; a
+// stores each new message and status as an event with its processing job,
+// all in one transaction (which deliveries arriving together share). It returns how many events were new; a
 // redelivery stores nothing.
 func (s *Service) IngestWhatsApp(ctx context.Context, tenantSlug string, body []byte, signature string) (int, error) {
 	t, err := s.webhookTenant(ctx, tenantSlug)
@@ -120,20 +119,23 @@ func (s *Service) IngestWhatsApp(ctx context.Context, tenantSlug string, body []
 	if len(items) == 0 {
 		return 0, nil
 	}
-	// Each item is stored with its processing job in one transaction,
-	// which deliveries arriving together share (group commit). A delivery
-	// whose later item fails is answered with an error and sent again;
-	// the items already stored are then recognised as redeliveries.
-	fresh := 0
+	// The items are stored with their processing jobs in one transaction,
+	// which deliveries arriving together share (group commit).
 	received := s.now()
-	for _, it := range items {
-		ev := &recrubo.InboundEvent{TenantID: t.ID, Source: recrubo.SourceWhatsApp, ID: it.id, Type: it.typ,
+	evs := make([]*recrubo.InboundEvent, len(items))
+	jobs := make([]recrubo.JobArgs, len(items))
+	for i, it := range items {
+		evs[i] = &recrubo.InboundEvent{TenantID: t.ID, Source: recrubo.SourceWhatsApp, ID: it.id, Type: it.typ,
 			Payload: body, ReceivedAt: received}
-		isNew, err := s.store.RecordEventAndEnqueue(ctx, ev, EventJob{TenantID: t.ID, EventID: it.id})
-		if err != nil {
-			return fresh, wrap(err, "storing WhatsApp webhook of %s", t.Slug)
-		}
-		if isNew {
+		jobs[i] = EventJob{TenantID: t.ID, EventID: it.id}
+	}
+	isNew, err := s.store.RecordEventsAndEnqueue(ctx, evs, jobs)
+	if err != nil {
+		return 0, wrap(err, "storing WhatsApp webhook of %s", t.Slug)
+	}
+	fresh := 0
+	for _, n := range isNew {
+		if n {
 			fresh++
 		}
 	}

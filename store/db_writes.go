@@ -96,20 +96,22 @@ func (db *DB) RecordEvent(ctx context.Context, ev *recrubo.InboundEvent) (bool, 
 	if db.inTx(ctx) {
 		return false, errInTx
 	}
-	return db.events.record(ctx, ev, nil)
+	isNew, err := db.events.record(ctx, []*recrubo.InboundEvent{ev}, []recrubo.JobArgs{nil})
+	return isNew[0], err
 }
 
-// RecordEventAndEnqueue stores ev as RecordEvent does and, when ev was
-// new, enqueues job in the same transaction; deliveries that arrive
-// together share it (event_writer.go).
-func (db *DB) RecordEventAndEnqueue(ctx context.Context, ev *recrubo.InboundEvent, job recrubo.JobArgs) (bool, error) {
+// RecordEventsAndEnqueue stores each of evs as RecordEvent does and, when
+// it was new, enqueues its job (jobs[i]) in the same transaction. The
+// events are committed together, in a transaction that deliveries
+// arriving at the same time share (event_writer.go).
+func (db *DB) RecordEventsAndEnqueue(ctx context.Context, evs []*recrubo.InboundEvent, jobs []recrubo.JobArgs) ([]bool, error) {
 	if db.inTx(ctx) {
-		return false, errInTx
+		return nil, errInTx
 	}
-	if job == nil {
-		return false, recrubo.Errorf(recrubo.EINVALID, "A job needs arguments.")
+	if err := checkEventJobs(evs, jobs); err != nil {
+		return nil, err
 	}
-	return db.events.record(ctx, ev, job)
+	return db.events.record(ctx, evs, jobs)
 }
 
 // MarkEventProcessed records what processing an event did.

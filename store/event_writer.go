@@ -25,7 +25,7 @@ import (
 // events), commits, and only then answers each caller. Batches grow with
 // the load and no event waits for a timer.
 //
-// An event may come with a job (RecordEventAndEnqueue): it is enqueued in
+// An event may come with a job (RecordEventsAndEnqueue): it is enqueued in
 // the same transaction when the event is new.
 //
 // Nothing else changes for a caller: its event is new or a redelivery
@@ -106,29 +106,39 @@ func startEventWriter(db *DB) *eventWriter {
 	return w
 }
 
-// record stores ev and returns once the transaction that holds it has
-// committed or failed, or ctx is done. A caller that stops waiting gets
-// ctx's error; its event may still be committed (a redelivery will then
-// be recognised as one).
-func (w *eventWriter) record(ctx context.Context, ev *recrubo.InboundEvent, job recrubo.JobArgs) (bool, error) {
-	if err := validateEvent(ev); err != nil {
-		return false, err
+// record stores evs, each with its job (jobs[i], nil for none), and
+// returns once the transactions that hold them have committed or failed,
+// or ctx is done, with whether each was new and the first error. A
+// caller's events travel together: committed at once in one transaction
+// when nobody is committing, else queued in one piece. A caller that
+// stops waiting gets ctx's error; its events may still be committed (a
+// redelivery will then be recognised as one).
+func (w *eventWriter) record(ctx context.Context, evs []*recrubo.InboundEvent, jobs []recrubo.JobArgs) ([]bool, error) {
+	isNew := make([]bool, len(evs))
+	reqs := make([]*eventRequest, len(evs))
+	for i, ev := range evs {
+		if err := validateEvent(ev); err != nil {
+			return isNew, err
+		}
+		if err := ctx.Err(); err != nil {
+			return isNew, fmt.Errorf("recording %s event %s: %w", ev.Source, ev.ID, err)
+		}
+		reqs[i] = &eventRequest{ctx: ctx, ev: *ev, job: jobs[i], given: ev.ReceivedAt, done: make(chan struct{})}
 	}
-	if err := ctx.Err(); err != nil {
-		return false, fmt.Errorf("recording %s event %s: %w", ev.Source, ev.ID, err)
+	if len(reqs) == 0 {
+		return isNew, nil
 	}
-	r := &eventRequest{ctx: ctx, ev: *ev, job: job, given: ev.ReceivedAt, done: make(chan struct{})}
 	w.mu.Lock()
 	switch {
 	case w.closed:
 		w.mu.Unlock()
-		return false, errClosed
+		return isNew, errClosed
 	case w.committer == committerIdle:
 		// Nobody is committing, so nothing is queued: commit at once.
 		w.committer = committerCaller
 		w.mu.Unlock()
 		bctx, cancel := context.WithTimeout(ctx, eventBatchTimeout)
-		w.commit(bctx, []*eventRequest{r})
+		w.commit(bctx, reqs)
 		cancel()
 		w.mu.Lock()
 		if len(w.queue) > 0 {
@@ -139,21 +149,27 @@ func (w *eventWriter) record(ctx context.Context, ev *recrubo.InboundEvent, job 
 		w.mu.Unlock()
 		w.signal() // the queue to take over, or Close waiting for the commit
 	default:
-		w.queue = append(w.queue, r)
+		w.queue = append(w.queue, reqs...)
 		w.mu.Unlock()
-		select {
-		case <-r.done:
-		case <-ctx.Done():
-			return false, fmt.Errorf("recording %s event %s: %w", ev.Source, ev.ID, ctx.Err())
+		for _, r := range reqs {
+			select {
+			case <-r.done:
+			case <-ctx.Done():
+				return isNew, fmt.Errorf("recording %s event %s: %w", r.ev.Source, r.ev.ID, ctx.Err())
+			}
 		}
 	}
-	if r.err != nil {
-		return false, r.err
+	var first error
+	for i, r := range reqs {
+		if r.err != nil {
+			first = cmp.Or(first, r.err)
+			continue
+		}
+		if isNew[i] = r.isNew; r.isNew {
+			evs[i].ReceivedAt = r.ev.ReceivedAt
+		}
 	}
-	if r.isNew {
-		ev.ReceivedAt = r.ev.ReceivedAt
-	}
-	return r.isNew, nil
+	return isNew, first
 }
 
 func (w *eventWriter) signal() {
@@ -282,7 +298,11 @@ func (w *eventWriter) commit(ctx context.Context, batch []*eventRequest) {
 				r.answer(false, fmt.Errorf("recording %s event %s: %w", r.ev.Source, r.ev.ID, err))
 				continue
 			}
-			w.one(ctx, r)
+			// Each alone, with time of its own: the batch may have failed
+			// for running out of its time.
+			rctx, cancel := context.WithTimeout(r.ctx, eventBatchTimeout)
+			w.one(rctx, r)
+			cancel()
 		}
 		return
 	}
@@ -297,12 +317,9 @@ func (w *eventWriter) commit(ctx context.Context, batch []*eventRequest) {
 func (w *eventWriter) one(ctx context.Context, r *eventRequest) {
 	var isNew bool
 	err := w.db.InTx(ctx, func(ctx context.Context, rtx recrubo.Tx) error {
-		tx := rtx.(*dbTx)
 		var err error
-		if isNew, err = tx.queries.RecordEvent(ctx, &r.ev); err != nil || !isNew || r.job == nil {
-			return err
-		}
-		return tx.Enqueue(ctx, r.job, nil)
+		isNew, err = rtx.(*dbTx).recordEvent(ctx, &r.ev, r.job)
+		return err
 	})
 	if err == nil {
 		w.batches.Add(1)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -328,7 +329,8 @@ type eventJob struct {
 func (eventJob) Kind() string { return "test.event" }
 
 // testEventsWithJobs records 60 events with a job each, each delivered
-// twice from goroutines released together, then one more in a
+// twice from goroutines released together; then one delivery of three
+// events, one of them already stored; then one more event in a
 // transaction of the caller's, twice: every new event enqueued exactly
 // one job, and no redelivery did.
 func testEventsWithJobs(t *testing.T, e *storetest.Env) {
@@ -349,13 +351,13 @@ func testEventsWithJobs(t *testing.T, e *storetest.Env) {
 		wg.Go(func() {
 			<-start
 			id := fmt.Sprintf("w%03d", i%events)
-			isNew, err := db.RecordEventAndEnqueue(ctx, carerixEvent(tn.ID, id), eventJob{EventID: id})
+			isNew, err := db.RecordEventsAndEnqueue(ctx, []*recrubo.InboundEvent{carerixEvent(tn.ID, id)}, []recrubo.JobArgs{eventJob{EventID: id}})
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
 				errs = append(errs, err)
 			}
-			if isNew {
+			if isNew[0] {
 				fresh++
 			}
 		})
@@ -365,10 +367,22 @@ func testEventsWithJobs(t *testing.T, e *storetest.Env) {
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
+	ids := []string{"d1", "w000", "d2"}
+	var evs []*recrubo.InboundEvent
+	var jobs []recrubo.JobArgs
+	for _, id := range ids {
+		evs = append(evs, carerixEvent(tn.ID, id))
+		jobs = append(jobs, eventJob{EventID: id})
+	}
+	isNew, err := db.RecordEventsAndEnqueue(ctx, evs, jobs)
+	must(t, err)
+	if !slices.Equal(isNew, []bool{true, false, true}) {
+		t.Errorf("one delivery of %v: new %v, want [true false true]", ids, isNew)
+	}
 	for range 2 {
 		must(t, db.InTx(ctx, func(ctx context.Context, tx recrubo.Tx) error {
-			isNew, err := tx.RecordEventAndEnqueue(ctx, carerixEvent(tn.ID, "in-tx"), eventJob{EventID: "in-tx"})
-			if isNew {
+			isNew, err := tx.RecordEventsAndEnqueue(ctx, []*recrubo.InboundEvent{carerixEvent(tn.ID, "in-tx")}, []recrubo.JobArgs{eventJob{EventID: "in-tx"}})
+			if err == nil && isNew[0] {
 				fresh++
 			}
 			return err
@@ -379,10 +393,12 @@ func testEventsWithJobs(t *testing.T, e *storetest.Env) {
 	}
 	after, err := db.JobCounts(ctx)
 	must(t, err)
-	if got := after["available"] - before["available"]; got != events+1 {
-		t.Errorf("%d jobs enqueued, want one per new event (%d)", got, events+1)
+	if got := after["available"] - before["available"]; got != events+3 {
+		t.Errorf("%d jobs enqueued, want one per new event (%d)", got, events+3)
 	}
-	if _, err := db.RecordEventAndEnqueue(ctx, carerixEvent(tn.ID, "no job"), nil); recrubo.ErrorCode(err) != recrubo.EINVALID {
-		t.Errorf("an event without its job: %v, want EINVALID", err)
+	for _, bad := range [][]recrubo.JobArgs{{nil}, {}} {
+		if _, err := db.RecordEventsAndEnqueue(ctx, []*recrubo.InboundEvent{carerixEvent(tn.ID, "no job")}, bad); recrubo.ErrorCode(err) != recrubo.EINVALID {
+			t.Errorf("an event without its job (%v): %v, want EINVALID", bad, err)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -31,14 +32,38 @@ func (tx *dbTx) Enqueue(ctx context.Context, args recrubo.JobArgs, opts *recrubo
 	return nil
 }
 
-// RecordEventAndEnqueue stores ev and, when it is new, enqueues job, in
-// the transaction.
-func (tx *dbTx) RecordEventAndEnqueue(ctx context.Context, ev *recrubo.InboundEvent, job recrubo.JobArgs) (bool, error) {
-	isNew, err := tx.RecordEvent(ctx, ev)
-	if err != nil || !isNew {
+// RecordEventsAndEnqueue stores each of evs and, when it is new, enqueues
+// its job, in the transaction.
+func (tx *dbTx) RecordEventsAndEnqueue(ctx context.Context, evs []*recrubo.InboundEvent, jobs []recrubo.JobArgs) ([]bool, error) {
+	if err := checkEventJobs(evs, jobs); err != nil {
+		return nil, err
+	}
+	isNew := make([]bool, len(evs))
+	for i, ev := range evs {
+		var err error
+		if isNew[i], err = tx.recordEvent(ctx, ev, jobs[i]); err != nil {
+			return isNew, err
+		}
+	}
+	return isNew, nil
+}
+
+// recordEvent stores ev and, when it is new and job is not nil, enqueues
+// job.
+func (tx *dbTx) recordEvent(ctx context.Context, ev *recrubo.InboundEvent, job recrubo.JobArgs) (bool, error) {
+	isNew, err := tx.queries.RecordEvent(ctx, ev)
+	if err != nil || !isNew || job == nil {
 		return isNew, err
 	}
 	return true, tx.Enqueue(ctx, job, nil)
+}
+
+// checkEventJobs checks that every event comes with its job.
+func checkEventJobs(evs []*recrubo.InboundEvent, jobs []recrubo.JobArgs) error {
+	if len(jobs) != len(evs) || slices.Contains(jobs, nil) {
+		return recrubo.Errorf(recrubo.EINVALID, "Every event needs its job.")
+	}
+	return nil
 }
 
 // unfinishedStates are the job states in which a unique job blocks a
