@@ -162,20 +162,10 @@ func (c *Cached) TenantBySlug(ctx context.Context, slug string) (*recrubo.Tenant
 // their length, so that an append by mistake cannot write into shared
 // memory. Returns ENOTFOUND if there is no such tenant.
 func (c *Cached) SharedTenantBySlug(ctx context.Context, slug string) (*recrubo.Tenant, error) {
-	key := c.m.tenantSlugKey(slug)
-	if v, ok := get[*recrubo.Tenant](c.m, key); ok {
-		c.hits.Add(1)
-		return v, nil
-	}
-	c.misses.Add(1)
-	since := c.m.begin()
-	v, err := c.inner.TenantBySlug(ctx, slug)
-	if err != nil {
-		return v, err
-	}
-	v = cloneTenant(v) // capped lists, and nothing shared with the store
-	put(c.m, key, v, since)
-	return v, nil
+	return read(c, c.m.tenantSlugKey(slug), uncopied, func() (*recrubo.Tenant, error) {
+		t, err := c.inner.TenantBySlug(ctx, slug)
+		return cloneTenant(t), err // capped lists, and nothing shared with the store
+	})
 }
 
 // Candidate returns ENOTFOUND if the candidate is not in the mirror.
@@ -188,11 +178,10 @@ func (c *Cached) Candidate(ctx context.Context, tenantID, id string) (*recrubo.C
 // CandidateHash is the StableHash of Candidate, read without copying the
 // candidate. Returns ENOTFOUND if the candidate is not in the mirror.
 func (c *Cached) CandidateHash(ctx context.Context, tenantID, id string) (string, error) {
-	if v, ok := get[*recrubo.Candidate](c.m, c.m.candidateKey(tenantID, id)); ok {
-		c.hits.Add(1)
-		return v.StableHash, nil
-	}
-	v, err := c.Candidate(ctx, tenantID, id)
+	// Nobody but the cache gets the candidate, so it keeps the one read.
+	v, err := read(c, c.m.candidateKey(tenantID, id), uncopied, func() (*recrubo.Candidate, error) {
+		return c.inner.Candidate(ctx, tenantID, id)
+	})
 	if err != nil {
 		return "", err
 	}

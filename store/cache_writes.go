@@ -166,10 +166,13 @@ func cloneList[T any](clone func(*T) *T) func([]*T) []*T {
 	}
 }
 
-// cloneTenant copies t and every list in it (Tenant.Clone), so that
-// neither the cache's value nor the caller's copy sees what the other
-// changes.
+// cloneTenant copies t and every list in it, so that neither the cache's
+// value nor the caller's copy sees what the other changes.
 func cloneTenant(t *recrubo.Tenant) *recrubo.Tenant { return t.Clone() }
+
+// uncopied hands out the cache's own value, for readers that only read
+// it (see SharedTenantBySlug).
+func uncopied[T any](v T) T { return v }
 
 func cloneStatusNode(n *recrubo.StatusNode) *recrubo.StatusNode {
 	if n == nil {
