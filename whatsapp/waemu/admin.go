@@ -119,10 +119,10 @@ func (e *Emulator) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
+		// What was not given stays as it was, in one locked step.
 		e.mu.Lock()
-		callback, token := cmp.Or(hook.CallbackURL, e.webhookURL), cmp.Or(hook.VerifyToken, e.verifyToken)
+		e.webhookURL, e.verifyToken = cmp.Or(hook.CallbackURL, e.webhookURL), cmp.Or(hook.VerifyToken, e.verifyToken)
 		e.mu.Unlock()
-		e.SetWebhook(callback, token)
 	}
 	if err := e.Subscribe(r.Context()); err != nil {
 		writeJSON(w, http.StatusBadGateway, adminError{err.Error()})

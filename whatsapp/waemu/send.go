@@ -123,9 +123,6 @@ func dropConnection(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-// authorize checks the bearer token for phoneID. A token that belongs to
-// another configured number gets the "object does not exist" error Graph
-// gives for ids the token cannot see.
 // knownVersion reports whether version is a Graph API version ("v21.0");
 // if not, it answers as the Graph API does.
 func knownVersion(w http.ResponseWriter, version string) bool {
@@ -151,6 +148,9 @@ func (e *Emulator) phoneCall(w http.ResponseWriter, r *http.Request) (string, bo
 	return phoneID, true
 }
 
+// authorize checks the bearer token for phoneID. A token that belongs to
+// another configured number gets the "object does not exist" error Graph
+// gives for ids the token cannot see.
 func (e *Emulator) authorize(r *http.Request, phoneID string) (Fault, bool) {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if ok && token != "" {
