@@ -73,10 +73,12 @@ func get[T any](m *memo, key string) (T, bool) {
 }
 
 // put stores v under key unless key was invalidated, or the cache flushed,
-// after since (a seq drawn before v was loaded). A full cache is emptied
-// first: what fills it may be orphans of old generations (a tenant-wide
+// after since (a seq drawn before v was loaded). A full cache first drops
+// its expired entries, and is emptied if that leaves it over nine tenths
+// full: what fills it may be orphans of old generations (a tenant-wide
 // resync orphans every key of the tenant) that would otherwise hold their
-// room until they expire.
+// room until they expire. (Emptying only then keeps the scan of expired
+// entries to once per tenth of the cache filled.)
 func put[T any](m *memo, key string, v T, since uint64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -84,7 +86,10 @@ func put[T any](m *memo, key string, v T, since uint64) {
 		return
 	}
 	if m.c.ItemCount() >= m.max {
-		m.c.Flush()
+		m.c.DeleteExpired()
+		if m.c.ItemCount() > m.max*9/10 {
+			m.c.Flush()
+		}
 	}
 	if mark, ok := m.marks.Get(key); ok && mark.(uint64) > since {
 		return

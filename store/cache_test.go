@@ -454,6 +454,39 @@ func TestCacheMaxEntries(t *testing.T) {
 	}
 }
 
+// TestCacheFullOfExpiredEntries: a full cache whose room is held by an
+// expired entry drops that one and keeps the live ones.
+func TestCacheFullOfExpiredEntries(t *testing.T) {
+	db := storetest.NewEnv(t, storetest.SQLite).Open(t)
+	ctx := t.Context()
+	tn := createTenant(t, db, "acme")
+	for i := range 3 {
+		_, err := db.UpsertCandidate(ctx, candidate(tn.ID, fmt.Sprintf("c%d", i), i))
+		must(t, err)
+	}
+	quiesce(t, db, tn.ID)
+	const ttl = 2 * time.Second
+	c, err := store.NewCached(db, store.CacheConfig{TTL: ttl, CleanupInterval: time.Hour, MaxEntries: 2})
+	must(t, err)
+	defer c.Close()
+	read := func(id string) {
+		t.Helper()
+		if _, err := c.Candidate(ctx, tn.ID, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read("c0")
+	time.Sleep(ttl * 6 / 10)
+	read("c1")
+	time.Sleep(ttl * 6 / 10) // c0 has expired, c1 has not
+	read("c2")               // full: c0 goes, c1 stays
+	before := c.Stats()
+	read("c1")
+	if s := c.Stats(); s.Hits != before.Hits+1 || s.Entries != 2 {
+		t.Errorf("stats = %+v after %+v; want c1 still cached beside c2", s, before)
+	}
+}
+
 // testCacheSharesTenantSnapshots: SharedTenantBySlug hands every caller the
 // cache's one value, which a write replaces instead of changing, while
 // TenantBySlug still hands out copies.
