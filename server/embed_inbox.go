@@ -149,11 +149,17 @@ func (s *Server) loadThread(ctx context.Context, t *recrubo.Tenant, candidateID 
 	if err != nil {
 		return nil, nil, false, err
 	}
-	more := len(msgs) > n
-	if more {
-		msgs = msgs[1:]
-	}
+	msgs, more := pageOfThread(msgs, n)
 	return c, msgs, more, nil
+}
+
+// pageOfThread trims msgs, up to n+1 messages oldest first as read for a
+// page of n, to the page, and reports whether there were older ones.
+func pageOfThread(msgs []*recrubo.Message, n int) ([]*recrubo.Message, bool) {
+	if len(msgs) > n {
+		return msgs[len(msgs)-n:], true
+	}
+	return msgs, false
 }
 
 // whatsAppConversation returns the candidate's WhatsApp conversation in
@@ -506,16 +512,23 @@ func (s *Server) sendThread(c *fiber.Ctx, ses *embedSession, conv *recrubo.Conve
 	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	rs, err := s.deps.Embeds.Data.Recruiters(c.UserContext(), ses.Tenant.ID)
+	h, err := s.renderThread(c.UserContext(), p, ses.Tenant.ID, msgs, p.t("embed.no_messages"))
 	if err != nil {
 		return err
 	}
-	h := p.thread(msgs, recruiterNames(rs), p.t("embed.no_messages"))
-	if p.err != nil {
-		return p.err
-	}
 	c.Type("html", "utf-8")
 	return c.SendString(h.String())
+}
+
+// renderThread renders msgs as the thread of page p, their senders named
+// after the tenant's recruiters; empty is what shows without messages.
+func (s *Server) renderThread(ctx context.Context, p *embedPage, tenantID string, msgs []*recrubo.Message, empty string) (templates.HTML, error) {
+	rs, err := s.deps.Embeds.Data.Recruiters(ctx, tenantID)
+	if err != nil {
+		return templates.HTML{}, err
+	}
+	h := p.thread(msgs, recruiterNames(rs), empty)
+	return h, p.err
 }
 
 // orDash shows a missing fact as a dash rather than an empty cell.

@@ -83,9 +83,8 @@ func (s *Server) handleOlderMessages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := olderPage{More: len(msgs) > n}
-	if out.More {
-		msgs = msgs[1:]
+	var out olderPage
+	if msgs, out.More = pageOfThread(msgs, n); out.More {
 		out.Cursor = encodeCursor(msgs[0].Cursor())
 	}
 	if len(msgs) == 0 {
@@ -95,13 +94,9 @@ func (s *Server) handleOlderMessages(c *fiber.Ctx) error {
 	if p.extras, err = s.loadThreadExtras(ctx, ses.Tenant, ses.Claims.RecordID, conv, msgs); err != nil {
 		return err
 	}
-	rs, err := s.deps.Embeds.Data.Recruiters(ctx, ses.Tenant.ID)
+	h, err := s.renderThread(ctx, p, ses.Tenant.ID, msgs, "")
 	if err != nil {
 		return err
-	}
-	h := p.thread(msgs, recruiterNames(rs), "")
-	if p.err != nil {
-		return p.err
 	}
 	out.HTML = h.String()
 	return c.JSON(out)
