@@ -20,8 +20,9 @@ const compressMin = 12 << 10
 // JSON, CSS, JavaScript or SVG for a client that accepts it: gzip at its
 // fastest level before brotli (which, at its fastest, takes twice the
 // time for the same size), since a page is compressed anew for every
-// request. An answer that carries its own encoding (the static assets,
-// compressed once at startup) is left alone. A compressed answer's entity
+// request. An answer that chose its own encoding (the static assets,
+// compressed once at startup, which vary by Accept-Encoding already,
+// whichever they sent) is left alone. A compressed answer's entity
 // tag becomes weak (it names the content, not these bytes), and a weak
 // tag a client sends back is compared as the strong one the handler
 // knows, as If-None-Match compares tags anyway.
@@ -35,7 +36,8 @@ func (s *Server) compress(c *fiber.Ctx) error {
 	}
 	resp := c.Response()
 	body := resp.Body()
-	if len(body) < compressMin || len(resp.Header.ContentEncoding()) > 0 || !compressible(resp.Header.ContentType()) {
+	if len(body) < compressMin || len(resp.Header.ContentEncoding()) > 0 || !compressible(resp.Header.ContentType()) ||
+		bytes.Contains(resp.Header.Peek(fiber.HeaderVary), []byte(fiber.HeaderAcceptEncoding)) { // chose its encoding itself
 		return nil
 	}
 	resp.Header.Add(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
