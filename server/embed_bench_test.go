@@ -245,7 +245,7 @@ func embedProofFor(f *embedFixture) recrubo.EmbedProof {
 func BenchmarkEmbedInboxServed(b *testing.B) {
 	f := benchDemoInbox(b)
 	inboxURL := serve(b, f.srv.app) + f.candidateURL("nl")
-	bare := fiber.New(FiberConfig(f.srv.cfg))
+	bare := fiber.New(fiberConfig(f.srv.cfg))
 	bare.Get("/", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	bareURL := serve(b, bare) + "/"
 	hdr := http.Header{"Sec-Fetch-Dest": {"iframe"}, "Referer": {f.tenant.FrameOrigins[0] + "/record"}}
@@ -412,7 +412,7 @@ func BenchmarkEmbedInboxTemplates(b *testing.B) {
 // (the demo's busiest inbox) measured with wrk (2 threads, 16
 // connections) instead of the Go client, which costs the shared cores
 // less. Two baselines run in the same process, on the service's own
-// configuration (FiberConfig): a bare Fiber handler answering "ok", and
+// configuration (fiberConfig): a bare Fiber handler answering "ok", and
 // one answering a copy of the inbox page's bytes, which separates the
 // cost of our stack from the cost of moving the page. A fourth round asks for the inbox
 // compressed (as browsers do), to tell whether compression wins on
@@ -431,7 +431,7 @@ func BenchmarkEmbedInboxWrk(b *testing.B) {
 	packedPage := fetchBody(b, inboxURL, packedHdr) // the client leaves it compressed
 	// The baselines run on the service's own configuration (write
 	// buffer, timeouts, limits), so only the work differs.
-	bare := fiber.New(FiberConfig(f.srv.cfg))
+	bare := fiber.New(fiberConfig(f.srv.cfg))
 	bare.Get("/", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	bare.Get("/page", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)

@@ -109,7 +109,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, fmt.Errorf("server: registering metrics: %w", err)
 	}
 	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, metrics: m, ids: newIDSource()}
-	appCfg := FiberConfig(cfg)
+	appCfg := fiberConfig(cfg)
 	appCfg.ErrorHandler = s.handleError
 	s.app = fiber.New(appCfg)
 	s.routes()
@@ -125,10 +125,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	return s, nil
 }
 
-// FiberConfig is the configuration of the public app built from cfg,
+// fiberConfig is the configuration of the public app built from cfg,
 // without its error handler: benchmarks measure bare handlers on the very
 // same settings (buffers, timeouts, limits) as the service.
-func FiberConfig(cfg Config) fiber.Config {
+func fiberConfig(cfg Config) fiber.Config {
 	return fiber.Config{
 		AppName:               "recrubo-carerix",
 		ServerHeader:          "",
