@@ -28,9 +28,9 @@ const drainWindow = 25 * time.Millisecond
 
 // drainBatch is how many waiting events a drain reads at once by
 // default: each record the batch names is read once, and the read also
-// settles the record's events waiting beyond the batch (batch.go). drainBudget is how long one drain job works before it
-// hands over to a new one (so a steady stream cannot hold a worker for
-// ever).
+// settles the record's events waiting beyond the batch (batch.go).
+// drainBudget is how long one drain job works before it hands over to a
+// new one (so a steady stream cannot hold a worker for ever).
 const (
 	drainBatch  = 1000
 	drainBudget = time.Minute
