@@ -64,14 +64,6 @@ func BenchmarkEmbedInboxCompress(b *testing.B) {
 // renderInbox returns the candidate's inbox page as served.
 func renderInbox(b *testing.B, f *embedFixture) []byte {
 	b.Helper()
-	h := f.srv.app.Handler()
-	var ctx fasthttp.RequestCtx
-	ctx.Request.SetRequestURI(f.candidateURL("nl"))
-	ctx.Request.Header.Set("Sec-Fetch-Dest", "iframe")
-	ctx.Request.Header.Set("Referer", f.tenant.FrameOrigins[0]+"/record")
-	h(&ctx)
-	if ctx.Response.StatusCode() != 200 {
-		b.Fatalf("status %d", ctx.Response.StatusCode())
-	}
+	_, ctx := serveInbox(b, f)
 	return append([]byte(nil), ctx.Response.Body()...)
 }
