@@ -404,20 +404,28 @@ func quiesce(t *testing.T, s recrubo.Store, tenantID string) {
 	waitFor(t, feed, func(c recrubo.Change) bool { return c.Kind == store.ChangeEvent && c.ID == marker })
 }
 
-// A full cache is emptied before it takes one more entry; reads stay
-// correct and up to date.
-func TestCacheMaxEntries(t *testing.T) {
+// threeCandidates stores candidates c0, c1 and c2 of a tenant and puts
+// a cache with cfg in front of the store.
+func threeCandidates(t *testing.T, cfg store.CacheConfig) (*store.DB, *store.Cached, *recrubo.Tenant) {
+	t.Helper()
 	db := storetest.NewEnv(t, storetest.SQLite).Open(t)
-	ctx := t.Context()
 	tn := createTenant(t, db, "acme")
 	for i := range 3 {
-		_, err := db.UpsertCandidate(ctx, candidate(tn.ID, fmt.Sprintf("c%d", i), i))
+		_, err := db.UpsertCandidate(t.Context(), candidate(tn.ID, fmt.Sprintf("c%d", i), i))
 		must(t, err)
 	}
 	quiesce(t, db, tn.ID)
-	c, err := store.NewCached(db, store.CacheConfig{TTL: time.Hour, MaxEntries: 2})
+	c, err := store.NewCached(db, cfg)
 	must(t, err)
-	defer c.Close()
+	t.Cleanup(c.Close)
+	return db, c, tn
+}
+
+// A full cache without expired entries is emptied before it takes one
+// more entry; reads stay correct and up to date.
+func TestCacheMaxEntries(t *testing.T) {
+	ctx := t.Context()
+	db, c, tn := threeCandidates(t, store.CacheConfig{TTL: time.Hour, MaxEntries: 2})
 	read := func(id string) *recrubo.Candidate {
 		t.Helper()
 		got, err := c.Candidate(ctx, tn.ID, id)
@@ -444,7 +452,7 @@ func TestCacheMaxEntries(t *testing.T) {
 	}
 	updated := candidate(tn.ID, "c2", 9)
 	updated.City = "Zwolle"
-	_, err = c.UpsertCandidate(ctx, updated)
+	_, err := c.UpsertCandidate(ctx, updated)
 	must(t, err)
 	if got := read("c2"); got.City != "Zwolle" {
 		t.Errorf("c2 after its update = %+v; want the stored candidate", got)
@@ -457,18 +465,9 @@ func TestCacheMaxEntries(t *testing.T) {
 // TestCacheFullOfExpiredEntries: a full cache whose room is held by an
 // expired entry drops that one and keeps the live ones.
 func TestCacheFullOfExpiredEntries(t *testing.T) {
-	db := storetest.NewEnv(t, storetest.SQLite).Open(t)
 	ctx := t.Context()
-	tn := createTenant(t, db, "acme")
-	for i := range 3 {
-		_, err := db.UpsertCandidate(ctx, candidate(tn.ID, fmt.Sprintf("c%d", i), i))
-		must(t, err)
-	}
-	quiesce(t, db, tn.ID)
 	const ttl = 2 * time.Second
-	c, err := store.NewCached(db, store.CacheConfig{TTL: ttl, CleanupInterval: time.Hour, MaxEntries: 2})
-	must(t, err)
-	defer c.Close()
+	_, c, tn := threeCandidates(t, store.CacheConfig{TTL: ttl, CleanupInterval: time.Hour, MaxEntries: 2})
 	read := func(id string) {
 		t.Helper()
 		if _, err := c.Candidate(ctx, tn.ID, id); err != nil {
