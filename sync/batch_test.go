@@ -81,13 +81,13 @@ func withForm(c *carerixsync.Config, form contractForm) {
 
 // newDrainEnv starts a stack whose jobs wait, in the given contract form.
 func newDrainEnv(t *testing.T, backend string, form contractForm) *synctest.Env {
-	return newDrainEnvBatch(t, backend, form, 0)
+	return newDrainEnvBatch(t, backend, form, 0, "")
 }
 
 // newDrainEnvBatch is newDrainEnv with drains reading batch events at a
-// time (0: the default).
-func newDrainEnvBatch(t *testing.T, backend string, form contractForm, batch int) *synctest.Env {
-	return synctest.New(t, backend, synctest.Options{NoJobs: true, Emulator: form.emulator, Sync: func(c *carerixsync.Config) {
+// time (0: the default), against Carerix in the given profile ("": docs).
+func newDrainEnvBatch(t *testing.T, backend string, form contractForm, batch int, profile carerixemu.Profile) *synctest.Env {
+	return synctest.New(t, backend, synctest.Options{NoJobs: true, Profile: profile, Emulator: form.emulator, Sync: func(c *carerixsync.Config) {
 		c.DrainBatch = batch
 		withForm(c, form)
 	}})
@@ -227,60 +227,63 @@ func TestDrainReadsEachRecordOnce(t *testing.T) {
 // were stored in (Carerix delivers them in no set order): by ids, one
 // read per batch that names a record; by modified pages, one per batch
 // naming 5 records or more and one per record otherwise; where Carerix
-// refuses dates, one per record after the refused page. Every event ends processed and the mirror holds the
-// last edit.
+// refuses dates, one per record after the refused page. Every event ends
+// processed and the mirror holds the last edit. In each profile of the
+// emulator, since every read is built from the tenant's contract.
 func TestDrainReadsEachRecordOnceAcrossBatches(t *testing.T) {
 	const cands, rounds, batch = 8, 8, 10
 	for _, backend := range storetest.Backends() {
-		for _, form := range contractForms {
-			t.Run(backend+"/"+form.name, func(t *testing.T) {
-				t.Parallel()
-				ctx := t.Context()
-				e := newDrainEnvBatch(t, backend, form, batch)
-				syncNow(t, e)
-				cs, err := e.DB.Candidates(ctx, e.Tenant.ID, recrubo.ListOptions{Limit: cands})
-				if err != nil || len(cs) < cands {
-					t.Fatalf("candidates: %d, %v", len(cs), err)
-				}
-				for round := range rounds {
-					for i, c := range cs {
-						if _, err := e.Emu.UpdateEmployee(ctx, c.ID, carerixemu.EmployeeFields{City: carerixemu.Str(fmt.Sprintf("Joure %d.%d", i, round))}); err != nil {
-							t.Fatal(err)
+		for _, profile := range synctest.Profiles() {
+			for _, form := range contractForms {
+				t.Run(backend+"/"+string(profile)+"/"+form.name, func(t *testing.T) {
+					t.Parallel()
+					ctx := t.Context()
+					e := newDrainEnvBatch(t, backend, form, batch, profile)
+					syncNow(t, e)
+					cs, err := e.DB.Candidates(ctx, e.Tenant.ID, recrubo.ListOptions{Limit: cands})
+					if err != nil || len(cs) < cands {
+						t.Fatalf("candidates: %d, %v", len(cs), err)
+					}
+					for round := range rounds {
+						for i, c := range cs {
+							if _, err := e.Emu.UpdateEmployee(ctx, c.ID, carerixemu.EmployeeFields{City: carerixemu.Str(fmt.Sprintf("Joure %d.%d", i, round))}); err != nil {
+								t.Fatal(err)
+							}
 						}
 					}
-				}
-				if err := e.Emu.Webhooks().WaitIdle(ctx); err != nil {
-					t.Fatal(err)
-				}
-				st, err := e.DB.EventStats(ctx, e.Tenant.ID, recrubo.SourceCarerix)
-				if err != nil || st.Unprocessed != cands*rounds {
-					t.Fatalf("%d events wait (%v); want the burst's %d", st.Unprocessed, err, cands*rounds)
-				}
-
-				want := wantBatchReads(t, e, batch, form)
-
-				e.Emu.ResetStats()
-				e.StartJobs(t)
-				e.Idle(t, time.Minute)
-
-				if got := reads(e.Emu)["crEmployeePage"]; got != want {
-					t.Errorf("%d events in batches of %d cost %d candidate reads, want %d", cands*rounds, batch, got, want)
-				}
-				after, err := e.DB.EventStats(ctx, e.Tenant.ID, recrubo.SourceCarerix)
-				if err != nil || after.Unprocessed != 0 {
-					t.Errorf("%d events still wait (%v)", after.Unprocessed, err)
-				}
-				for i, c := range cs {
-					got, err := e.DB.Candidate(ctx, e.Tenant.ID, c.ID)
-					if err != nil {
+					if err := e.Emu.Webhooks().WaitIdle(ctx); err != nil {
 						t.Fatal(err)
 					}
-					if want := fmt.Sprintf("Joure %d.%d", i, rounds-1); got.City != want {
-						t.Errorf("candidate %s: city %q, want the last edit %q", c.ID, got.City, want)
+					st, err := e.DB.EventStats(ctx, e.Tenant.ID, recrubo.SourceCarerix)
+					if err != nil || st.Unprocessed != cands*rounds {
+						t.Fatalf("%d events wait (%v); want the burst's %d", st.Unprocessed, err, cands*rounds)
 					}
-				}
-				e.Check(t, e.DB)
-			})
+
+					want := wantBatchReads(t, e, batch, form)
+
+					e.Emu.ResetStats()
+					e.StartJobs(t)
+					e.Idle(t, time.Minute)
+
+					if got := reads(e.Emu)["crEmployeePage"]; got != want {
+						t.Errorf("%d events in batches of %d cost %d candidate reads, want %d", cands*rounds, batch, got, want)
+					}
+					after, err := e.DB.EventStats(ctx, e.Tenant.ID, recrubo.SourceCarerix)
+					if err != nil || after.Unprocessed != 0 {
+						t.Errorf("%d events still wait (%v)", after.Unprocessed, err)
+					}
+					for i, c := range cs {
+						got, err := e.DB.Candidate(ctx, e.Tenant.ID, c.ID)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if want := fmt.Sprintf("Joure %d.%d", i, rounds-1); got.City != want {
+							t.Errorf("candidate %s: city %q, want the last edit %q", c.ID, got.City, want)
+						}
+					}
+					e.Check(t, e.DB)
+				})
+			}
 		}
 	}
 }
