@@ -82,6 +82,11 @@ func (c *Client) EmployeePage(ctx context.Context, r PageRequest) (*Page[Employe
 	return fetchPage(ctx, c, opEmployeePage, typeEmployee, r, wireEmployee.employee)
 }
 
+// EmployeePages reads several pages of candidates in one request (fetchPages).
+func (c *Client) EmployeePages(ctx context.Context, rs []PageRequest) ([]*Page[Employee], error) {
+	return fetchPages(ctx, c, opEmployeePage, typeEmployee, rs, wireEmployee.employee)
+}
+
 // EmployeePager returns a Pager over candidates starting at r.Page.
 func (c *Client) EmployeePager(r PageRequest) *Pager[Employee] {
 	return NewPager(c.EmployeePage, r)

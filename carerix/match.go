@@ -73,6 +73,11 @@ func (c *Client) MatchPage(ctx context.Context, r PageRequest) (*Page[Match], er
 	return fetchPage(ctx, c, opMatchPage, typeMatch, r, wireMatch.match)
 }
 
+// MatchPages reads several pages of matches in one request (fetchPages).
+func (c *Client) MatchPages(ctx context.Context, rs []PageRequest) ([]*Page[Match], error) {
+	return fetchPages(ctx, c, opMatchPage, typeMatch, rs, wireMatch.match)
+}
+
 // MatchPager returns a Pager over matches starting at r.Page.
 func (c *Client) MatchPager(r PageRequest) *Pager[Match] {
 	return NewPager(c.MatchPage, r)

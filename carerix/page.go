@@ -74,6 +74,10 @@ func (p *Page[T]) isLast() bool {
 // shape.
 type PageFunc[T any] func(ctx context.Context, r PageRequest) (*Page[T], error)
 
+// PagesFunc fetches several pages in one request, the i-th answering the
+// i-th request; the typed *Pages methods of Client have this shape.
+type PagesFunc[T any] func(ctx context.Context, rs []PageRequest) ([]*Page[T], error)
+
 // Pager walks the pages of a query one at a time, holding only the current
 // page. It never fetches a page twice unless the caller retries after an
 // error, and it stops after the last page without an extra request.

@@ -38,40 +38,73 @@ func (k *Contract) pageSize(r PageRequest) int {
 // travels as a variable. Arguments the tenant's query does not take are
 // left out.
 func (k *Contract) pageQuery(op, typ string, r PageRequest) (field, query string, vars map[string]any, err error) {
-	field = k.Op(op)
-	if field == "" {
-		return "", "", nil, k.opMissing(op)
-	}
-	sel, err := k.selection(typ)
-	if err != nil {
-		return "", "", nil, err
-	}
 	vars = map[string]any{}
-	var decl, args []string
-	if r.Qualifier != "" {
-		decl, args = append(decl, "$qualifier: String"), append(args, "qualifier: $qualifier")
-		vars["qualifier"] = r.Qualifier
-	}
-	if r.NoRestrict && k.Args[op+".norestrict"] {
-		decl, args = append(decl, "$norestrict: Boolean"), append(args, "norestrict: $norestrict")
-		vars["norestrict"] = true
-	}
-	sort, err := k.sortLiteral(typ, r.SortBy)
+	f, err := k.pageField(op, typ, r, "", "", vars)
 	if err != nil {
 		return "", "", nil, err
 	}
-	args = append(args, fmt.Sprintf("pageable: {page: %d, size: %d%s}", r.Page, k.pageSize(r), sort))
+	return f.name, f.document(), vars, nil
+}
+
+// pageField is one page query as a root field of a query document.
+type pageField struct {
+	name string   // the tenant's name of the query
+	decl []string // the variables it declares
+	text string   // the field with its arguments and selection
+}
+
+// document renders a query document of the fields fs.
+func (f pageField) document(more ...pageField) string {
+	fs := append([]pageField{f}, more...)
+	var decl, texts []string
+	for _, f := range fs {
+		decl = append(decl, f.decl...)
+		texts = append(texts, f.text)
+	}
 	var b strings.Builder
 	b.WriteString("query ")
 	if len(decl) > 0 {
 		b.WriteString("(" + strings.Join(decl, ", ") + ") ")
 	}
+	b.WriteString("{ " + strings.Join(texts, " ") + " }")
+	return b.String()
+}
+
+// pageField renders the logical page query op of typ as a root field
+// (see pageQuery) under alias, where not empty. Its variables, named with
+// suffix so that several fields can share a document, are added to vars.
+func (k *Contract) pageField(op, typ string, r PageRequest, alias, suffix string, vars map[string]any) (pageField, error) {
+	f := pageField{name: k.Op(op)}
+	if f.name == "" {
+		return f, k.opMissing(op)
+	}
+	sel, err := k.selection(typ)
+	if err != nil {
+		return f, err
+	}
+	var args []string
+	if r.Qualifier != "" {
+		f.decl, args = append(f.decl, "$qualifier"+suffix+": String"), append(args, "qualifier: $qualifier"+suffix)
+		vars["qualifier"+suffix] = r.Qualifier
+	}
+	if r.NoRestrict && k.Args[op+".norestrict"] {
+		f.decl, args = append(f.decl, "$norestrict"+suffix+": Boolean"), append(args, "norestrict: $norestrict"+suffix)
+		vars["norestrict"+suffix] = true
+	}
+	sort, err := k.sortLiteral(typ, r.SortBy)
+	if err != nil {
+		return f, err
+	}
+	args = append(args, fmt.Sprintf("pageable: {page: %d, size: %d%s}", r.Page, k.pageSize(r), sort))
 	info := pageInfoFields
 	if len(k.PageFields) > 0 {
 		info = k.PageFields
 	}
-	fmt.Fprintf(&b, "{ %s(%s) { %s items { %s } } }", field, strings.Join(args, ", "), strings.Join(info, " "), sel)
-	return field, b.String(), vars, nil
+	if alias != "" {
+		f.text = alias + ": "
+	}
+	f.text += fmt.Sprintf("%s(%s) { %s items { %s } }", f.name, strings.Join(args, ", "), strings.Join(info, " "), sel)
+	return f, nil
 }
 
 // sortLiteral renders ", sort: …" ordering ascending by the logical field
@@ -146,6 +179,56 @@ func fetchPage[W, T any](ctx context.Context, c *Client, op, typ string, r PageR
 	})
 	return out, err
 }
+
+// fetchPages runs the logical page queries rs of op in one request, each
+// under an alias of its own (GraphQL field aliases, so one document may
+// ask for the same query several times), and converts their items: the
+// i-th page answers rs[i]. Carerix answers the whole document or refuses
+// it whole; a tenant bounding the size of a query may refuse one that
+// a single page query would not be (ErrBadRequest).
+func fetchPages[W, T any](ctx context.Context, c *Client, op, typ string, rs []PageRequest, conv func(W) T) ([]*Page[T], error) {
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	norm := make([]PageRequest, len(rs))
+	for i, r := range rs {
+		var err error
+		if norm[i], err = r.normalized(); err != nil {
+			return nil, err
+		}
+	}
+	var out []*Page[T]
+	err := c.withContract(ctx, op, func(k *Contract) error {
+		vars := map[string]any{}
+		fields := make([]pageField, len(norm))
+		for i, r := range norm {
+			var err error
+			if fields[i], err = k.pageField(op, typ, r, pageAlias(i), strconv.Itoa(i), vars); err != nil {
+				return err
+			}
+		}
+		var data map[string]*wirePage[W]
+		if err := c.graphQL(ctx, fields[0].name, fields[0].document(fields[1:]...), vars, &data, true); err != nil {
+			return err
+		}
+		out = make([]*Page[T], len(norm))
+		for i := range norm {
+			wp := data[pageAlias(i)]
+			if wp == nil {
+				return &Error{Kind: ErrProtocol, Op: fields[i].name, Message: fmt.Sprintf("page %s is null", pageAlias(i))}
+			}
+			out[i] = &Page[T]{PageInfo: wp.PageInfo, Items: make([]T, len(wp.Items))}
+			for j, w := range wp.Items {
+				out[i].Items[j] = conv(w)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// pageAlias is the alias of the i-th page of a fetchPages document.
+func pageAlias(i int) string { return "p" + strconv.Itoa(i) }
 
 // fetchOne reads one record by _id with the logical query op, or, where
 // the tenant has no such query, through its page query. A missing record

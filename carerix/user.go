@@ -67,6 +67,11 @@ func (c *Client) UserPage(ctx context.Context, r PageRequest) (*Page[User], erro
 	return fetchPage(ctx, c, opUserPage, typeUser, r, wireUser.user)
 }
 
+// UserPages reads several pages of users in one request (fetchPages).
+func (c *Client) UserPages(ctx context.Context, rs []PageRequest) ([]*Page[User], error) {
+	return fetchPages(ctx, c, opUserPage, typeUser, rs, wireUser.user)
+}
+
 // UserPager returns a Pager over users starting at r.Page.
 func (c *Client) UserPager(r PageRequest) *Pager[User] {
 	return NewPager(c.UserPage, r)

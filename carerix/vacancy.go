@@ -83,6 +83,11 @@ func (c *Client) VacancyPage(ctx context.Context, r PageRequest) (*Page[Vacancy]
 	return fetchPage(ctx, c, opVacancyPage, typeVacancy, r, wireVacancy.vacancy)
 }
 
+// VacancyPages reads several pages of vacancies in one request (fetchPages).
+func (c *Client) VacancyPages(ctx context.Context, rs []PageRequest) ([]*Page[Vacancy], error) {
+	return fetchPages(ctx, c, opVacancyPage, typeVacancy, rs, wireVacancy.vacancy)
+}
+
 // VacancyPager returns a Pager over vacancies starting at r.Page.
 func (c *Client) VacancyPager(r PageRequest) *Pager[Vacancy] {
 	return NewPager(c.VacancyPage, r)

@@ -27,6 +27,10 @@ type applier struct {
 	r  Reader
 	k  *carerix.Contract
 	sc *scope
+	// aliases is how many records a read by their own page queries asks
+	// for in one request (recordReader.each): aliasChunk, less where
+	// Carerix refused as many.
+	aliases int
 }
 
 func (s *Service) applier(ctx context.Context, t *recrubo.Tenant) (*applier, error) {
@@ -38,7 +42,7 @@ func (s *Service) applier(ctx context.Context, t *recrubo.Tenant) (*applier, err
 	if err != nil {
 		return nil, err
 	}
-	return &applier{s: s, t: t, r: r, k: k, sc: sc}, nil
+	return &applier{s: s, t: t, r: r, k: k, sc: sc, aliases: aliasChunk}, nil
 }
 
 // lock serialises work on one record of the tenant in this instance.

@@ -22,9 +22,11 @@ import (
 // marks all of that record's events processed in one transaction. Where
 // the tenant's contract confirms that a qualifier may select several
 // records by _id (carerix.Contract.ReadsByIDs), the records of an entity
-// are read idChunk to a request; otherwise one request each, and a batch
-// reads and applies segmentReads records at a time so that a drain keeps
-// to its budget.
+// are read idChunk to a request; otherwise those Carerix modified lately
+// in pages, and the rest by a page query each, several queries to a
+// request (recordReader.read), and a batch reads and applies segmentReads
+// records at a time so that a drain keeps to its budget even where
+// Carerix takes one query to a request.
 //
 // A read sees every change made before it, so it settles more than the
 // batch's events: every waiting event of the record stored before the
@@ -63,8 +65,9 @@ func eventSubject(entity, id string) string {
 }
 
 // segmentReads bounds the records a batch reads before it applies them
-// where each record costs a read of its own: at Carerix's default 5
-// requests a second, a segment takes some 20 seconds.
+// where records cannot be selected by _id: where each costs a request of
+// its own, at Carerix's default 5 requests a second, a segment takes some
+// 20 seconds.
 const segmentReads = 100
 
 // applyBatch processes the waiting events ids of a tenant, oldest first.
@@ -320,125 +323,200 @@ func (a *applier) readRecords(ctx context.Context, records []*recordEvents) (*st
 		ids[rec.entity] = append(ids[rec.entity], rec.id)
 	}
 	var err error
-	if st.candidates, err = readByIDs(ctx, a, "cremployee", employeeKey, a.r.EmployeePage,
-		func(e *carerix.Employee) string { return e.ID }, ids["cremployee"], st); err != nil {
+	if st.candidates, err = employeeReader(a.r).read(ctx, a, ids["cremployee"], st); err != nil {
 		return nil, err
 	}
-	if st.vacancies, err = readByIDs(ctx, a, "crvacancy", vacancyKey, a.r.VacancyPage,
-		func(v *carerix.Vacancy) string { return v.ID }, ids["crvacancy"], st); err != nil {
+	if st.vacancies, err = vacancyReader(a.r).read(ctx, a, ids["crvacancy"], st); err != nil {
 		return nil, err
 	}
-	if st.matches, err = readByIDs(ctx, a, "crmatch", matchKey, a.r.MatchPage,
-		func(m *carerix.Match) string { return m.ID }, ids["crmatch"], st); err != nil {
+	if st.matches, err = matchReader(a.r).read(ctx, a, ids["crmatch"], st); err != nil {
 		return nil, err
 	}
-	if st.users, err = readByIDs(ctx, a, "cruser", userKey, a.r.UserPage,
-		func(u *carerix.User) string { return u.ID }, ids["cruser"], st); err != nil {
+	if st.users, err = userReader(a.r).read(ctx, a, ids["cruser"], st); err != nil {
 		return nil, err
 	}
 	return st, nil
 }
 
-// readByIDs reads the records ids of one entity, soft-deleted ones
-// included: idChunk to a request where the contract allows it, else one
-// at a time, after reading those Carerix modified lately a page at a time
-// where there are enough of them (readChanged). A chunk Carerix refuses
-// to read so (its qualifier or request rejected) is read again one id at
-// a time; a record whose own read fails with invalid data (EINVALID) is
-// put in st.failed, so it does not fail the others. Other errors are
-// returned.
-func readByIDs[T any](ctx context.Context, a *applier, entity string, k keyField[T], page carerix.PageFunc[T],
-	idOf func(*T) string, ids []string, st *states) (map[string]*T, error) {
+// recordReader reads the records of one entity by id.
+type recordReader[T any] struct {
+	entity string // the entity as events name it
+	key    keyField[T]
+	page   carerix.PageFunc[T]
+	pages  carerix.PagesFunc[T]
+	idOf   func(*T) string
+}
+
+func employeeReader(r Reader) recordReader[carerix.Employee] {
+	return recordReader[carerix.Employee]{"cremployee", employeeKey, r.EmployeePage, r.EmployeePages, func(e *carerix.Employee) string { return e.ID }}
+}
+
+func vacancyReader(r Reader) recordReader[carerix.Vacancy] {
+	return recordReader[carerix.Vacancy]{"crvacancy", vacancyKey, r.VacancyPage, r.VacancyPages, func(v *carerix.Vacancy) string { return v.ID }}
+}
+
+func matchReader(r Reader) recordReader[carerix.Match] {
+	return recordReader[carerix.Match]{"crmatch", matchKey, r.MatchPage, r.MatchPages, func(m *carerix.Match) string { return m.ID }}
+}
+
+func userReader(r Reader) recordReader[carerix.User] {
+	return recordReader[carerix.User]{"cruser", userKey, r.UserPage, r.UserPages, func(u *carerix.User) string { return u.ID }}
+}
+
+// read reads the records ids, soft-deleted ones included: idChunk to a
+// request where the contract allows selecting several by _id; else, where
+// there are enough of them, first those Carerix modified lately a page at
+// a time (changed), then the rest by their own page queries, several to a
+// request (each). A chunk Carerix refuses to read by _id (its qualifier
+// or request rejected) is read by each too. A record whose own read fails
+// with invalid data (EINVALID) is put in st.failed, so it does not fail
+// the others. Other errors are returned.
+func (rr recordReader[T]) read(ctx context.Context, a *applier, ids []string, st *states) (map[string]*T, error) {
 	out := make(map[string]*T, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	typ := k.typ
-	one := func(id string) error {
-		if err := a.settle(ctx, entity, []string{id}, st); err != nil {
-			return err
+	path, perr := a.k.Path(rr.key.typ, "_id")
+	if !a.k.ReadsByIDs() || perr != nil {
+		if len(ids) >= pollFrom {
+			changed, err := rr.changed(ctx, a, ids, st)
+			if err != nil {
+				return nil, err
+			}
+			maps.Copy(out, changed)
+			ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { _, ok := changed[id]; return ok })
 		}
-		rec, err := fetchByID(ctx, page, id)
-		switch {
-		case err == nil:
-			out[id] = rec
-		case recrubo.ErrorCode(err) == recrubo.EINVALID && !isAccessError(err):
-			st.failed[entity+"\x00"+id] = fmt.Errorf("reading %s %s: %w", entity, id, err)
-		default:
-			return fmt.Errorf("reading %s %s: %w", entity, id, err)
-		}
-		return nil
+		return out, rr.each(ctx, a, ids, st, out)
 	}
-	path, perr := a.k.Path(typ, "_id")
-	batched := a.k.ReadsByIDs() && perr == nil
-	if !batched && len(ids) >= pollFrom {
-		changed, err := readChanged(ctx, a, entity, k, page, idOf, ids, st)
-		if err != nil {
+	var rest []string
+	for chunk := range slices.Chunk(ids, idChunk) {
+		if len(chunk) == 1 {
+			rest = append(rest, chunk...)
+			continue
+		}
+		if err := a.settle(ctx, rr.entity, chunk, st); err != nil {
 			return nil, err
 		}
-		maps.Copy(out, changed)
-		ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { _, ok := changed[id]; return ok })
-	}
-	for chunk := range slices.Chunk(ids, idChunk) {
-		if batched && len(chunk) > 1 {
-			if err := a.settle(ctx, entity, chunk, st); err != nil {
-				return nil, err
-			}
-			recs, err := readChunk(ctx, page, path, chunk)
-			if err == nil {
-				for _, id := range chunk {
-					out[id] = nil
-				}
-				for i := range recs {
-					if id := idOf(&recs[i]); slices.Contains(chunk, id) {
-						out[id] = &recs[i]
-					}
-				}
-				continue
-			}
+		recs, err := readChunk(ctx, rr.page, path, chunk)
+		if err != nil {
 			if !errors.Is(err, carerix.ErrInvalidQualifier) && !errors.Is(err, carerix.ErrBadRequest) {
-				return nil, fmt.Errorf("reading %ss by id: %w", entity, err)
+				return nil, fmt.Errorf("reading %ss by id: %w", rr.entity, err)
 			}
-			a.s.log.WarnContext(ctx, "carerix refused reading several records by id; reading them one at a time",
-				"tenant", a.t.ID, "entity", entity, "err", err)
+			a.s.log.WarnContext(ctx, "carerix refused reading several records by id; reading each by its own query",
+				"tenant", a.t.ID, "entity", rr.entity, "err", err)
+			rest = append(rest, chunk...)
+			continue
 		}
 		for _, id := range chunk {
-			if err := one(id); err != nil {
-				return nil, err
+			out[id] = nil
+		}
+		for i := range recs {
+			if id := rr.idOf(&recs[i]); slices.Contains(chunk, id) {
+				out[id] = &recs[i]
 			}
 		}
 	}
-	return out, nil
+	return out, rr.each(ctx, a, rest, st, out)
 }
 
-// pollFrom is how many records of an entity a segment must read one at a
-// time before readChanged tries to read them in pages; pollRatio bounds
-// its pages to one per pollRatio records asked for, so that where Carerix
-// has many more changes than the segment needs, trying costs at most a
-// tenth more than reading them one at a time.
+// aliasChunk is how many page queries, one per record, a drain first asks
+// for in one request (see each).
+const aliasChunk = 20
+
+// each reads the records ids by their own page queries (_id = id), up to
+// a.aliases of them to a request, each query under an alias, into out.
+// Where Carerix refuses such a request other than for access (a tenant
+// bounding the size of a query), the same records are asked for in
+// halves, and the applier keeps the smaller number for the rest of its
+// batch; at one to a request, each record is read alone (one).
+func (rr recordReader[T]) each(ctx context.Context, a *applier, ids []string, st *states, out map[string]*T) error {
+	for len(ids) > 0 {
+		n := min(a.aliases, len(ids))
+		if n <= 1 {
+			if err := rr.one(ctx, a, ids[0], st, out); err != nil {
+				return err
+			}
+			ids = ids[1:]
+			continue
+		}
+		chunk := ids[:n]
+		if err := a.settle(ctx, rr.entity, chunk, st); err != nil {
+			return err
+		}
+		rs := make([]carerix.PageRequest, n)
+		for i, id := range chunk {
+			q, err := carerix.Eq("_id", id).Build()
+			if err != nil {
+				return err
+			}
+			rs[i] = carerix.PageRequest{Qualifier: q, Size: 1, NoRestrict: true}
+		}
+		pages, err := rr.pages(ctx, rs)
+		if err != nil {
+			if isAccessError(err) || ctx.Err() != nil {
+				return fmt.Errorf("reading %d %ss by id: %w", n, rr.entity, err)
+			}
+			a.s.log.WarnContext(ctx, "carerix refused reading several records in one request; asking for fewer",
+				"tenant", a.t.ID, "entity", rr.entity, "records", n, "err", err)
+			a.aliases = n / 2
+			continue
+		}
+		for i, id := range chunk {
+			out[id] = nil
+			if len(pages[i].Items) > 0 {
+				out[id] = &pages[i].Items[0]
+			}
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// one reads the record id alone into out.
+func (rr recordReader[T]) one(ctx context.Context, a *applier, id string, st *states, out map[string]*T) error {
+	if err := a.settle(ctx, rr.entity, []string{id}, st); err != nil {
+		return err
+	}
+	rec, err := fetchByID(ctx, rr.page, id)
+	switch {
+	case err == nil:
+		out[id] = rec
+	case recrubo.ErrorCode(err) == recrubo.EINVALID && !isAccessError(err):
+		st.failed[rr.entity+"\x00"+id] = fmt.Errorf("reading %s %s: %w", rr.entity, id, err)
+	default:
+		return fmt.Errorf("reading %s %s: %w", rr.entity, id, err)
+	}
+	return nil
+}
+
+// pollFrom is how many records of an entity a segment must read by id
+// before changed tries to read them in pages; pollRatio bounds its pages
+// to one per pollRatio records asked for, so that where Carerix has many
+// more changes than the segment needs, trying costs at most a tenth more
+// than reading them by id.
 const (
 	pollFrom  = 5
 	pollRatio = 10
 )
 
-// readChanged is how a tenant whose Carerix cannot select several records
-// by _id still reads a burst's records in few requests: it reads the
-// records of the entity that Carerix modified since the segment's oldest
-// event of it was received (less the overlap the reconciliation poll
-// allows for clock skew), soft-deleted ones too, a page of up to the page
-// size at a time by key, and returns those among ids; it reads at most
-// one page per pollRatio ids. The records it does not find (not modified
-// since, purged, or past its pages) are left to their own reads. Where
-// the contract has no modification date for the entity it reads nothing;
+// changed is how a tenant whose Carerix cannot select several records by
+// _id still reads a burst's records in few requests: it reads the records
+// of the entity that Carerix modified since the segment's oldest event of
+// it was received (less the overlap the reconciliation poll allows for
+// clock skew), soft-deleted ones too, a page of up to the page size at a
+// time by key, and returns those among ids; it reads at most one page per
+// pollRatio ids. The records it does not find (not modified since,
+// purged, or past its pages) are left to their own reads. Where the
+// contract has no modification date for the entity it reads nothing;
 // where a page fails other than for access, it logs why and returns what
 // it found.
-func readChanged[T any](ctx context.Context, a *applier, entity string, k keyField[T], page carerix.PageFunc[T],
-	idOf func(*T) string, ids []string, st *states) (map[string]*T, error) {
-	since, ok := st.since[entity]
+func (rr recordReader[T]) changed(ctx context.Context, a *applier, ids []string, st *states) (map[string]*T, error) {
+	k := rr.key
+	since, ok := st.since[rr.entity]
 	if !ok || !a.k.Has(k.typ, "modificationDate") {
 		return nil, nil
 	}
-	if err := a.settle(ctx, entity, ids, st); err != nil {
+	if err := a.settle(ctx, rr.entity, ids, st); err != nil {
 		return nil, err
 	}
 	want := make(map[string]bool, len(ids))
@@ -449,7 +527,7 @@ func readChanged[T any](ctx context.Context, a *applier, entity string, k keyFie
 	found := map[string]*T{}
 	after := int64(0)
 	for range max(1, len(ids)/pollRatio) {
-		pg, last, done, err := keyPage(ctx, page, a.k, k, where, after, a.s.pageSize, true)
+		pg, last, done, err := keyPage(ctx, rr.page, a.k, k, where, after, a.s.pageSize, true)
 		if err != nil {
 			if isAccessError(err) || ctx.Err() != nil {
 				return nil, fmt.Errorf("reading the %ss modified lately: %w", k.kind, err)
@@ -457,12 +535,12 @@ func readChanged[T any](ctx context.Context, a *applier, entity string, k keyFie
 			// Whatever else went wrong (a refused qualifier, a page out
 			// of order, Carerix unreachable), the records' own reads
 			// follow: they either work or fail the way that counts.
-			a.s.log.WarnContext(ctx, "reading the records modified lately failed; reading them one at a time",
-				"tenant", a.t.ID, "entity", entity, "err", err)
+			a.s.log.WarnContext(ctx, "reading the records modified lately failed; reading them by id",
+				"tenant", a.t.ID, "entity", rr.entity, "err", err)
 			return found, nil
 		}
 		for i := range pg.Items {
-			if id := idOf(&pg.Items[i]); want[id] {
+			if id := rr.idOf(&pg.Items[i]); want[id] {
 				found[id] = &pg.Items[i]
 			}
 		}

@@ -41,24 +41,39 @@ func (r oneByOne) ReadContract(ctx context.Context) (*carerix.Contract, error) {
 }
 
 // contractForm is a form of Carerix a drain reads by: oneByOne (see the
-// type), and with noDates a Carerix that also refuses qualifiers on dates
-// (carerixemu.Options.NoQualifierDate), so each record costs a read of
+// type); with noDates a Carerix that also refuses qualifiers on dates
+// (carerixemu.Options.NoQualifierDate), so each record costs a page query
+// of its own, several to a request under aliases; with noAliases one
+// that also refuses a query as large as two page queries
+// (carerixemu.Options.MaxSelections), so each record costs a request of
 // its own.
 type contractForm struct {
-	name              string
-	oneByOne, noDates bool
+	name                         string
+	oneByOne, noDates, noAliases bool
 }
 
+// maxSelections is a bound on a query's size that one page query of any
+// entity, in any profile, keeps within (the largest selects 38 fields)
+// and two of the smallest do not.
+const maxSelections = 50
+
 // emulator makes the emulator's options take form.
-func (form contractForm) emulator(o *carerixemu.Options) { o.NoQualifierDate = form.noDates }
+func (form contractForm) emulator(o *carerixemu.Options) {
+	o.NoQualifierDate = form.noDates
+	if form.noAliases {
+		o.MaxSelections = maxSelections
+	}
+}
 
 // contractForms are the forms of Carerix a drain reads by: records read
 // by id many to a request; not by id, but those modified lately a page at
-// a time; and one at a time.
+// a time; by a page query each, several to a request; and one to a
+// request.
 var contractForms = []contractForm{
 	{name: "by ids"},
 	{name: "one by one", oneByOne: true},
 	{name: "one by one without dates", oneByOne: true, noDates: true},
+	{name: "one by one without dates or aliases", oneByOne: true, noDates: true, noAliases: true},
 }
 
 // withForm makes the sync service's Carerix readers take form.
@@ -93,12 +108,26 @@ func newDrainEnvBatch(t *testing.T, backend string, form contractForm, batch int
 	}})
 }
 
+// readOps are the queries that read records.
+var readOps = []string{"crEmployeePage", "crVacancyPage", "crMatchPage", "crUserPage", "crEmployee", "crVacancy", "crMatch", "crUser"}
+
 // reads counts the page queries of each entity the emulator answered.
 func reads(emu *carerixemu.Server) map[string]int {
 	st := emu.Stats()
 	out := map[string]int{}
-	for _, op := range []string{"crEmployeePage", "crVacancyPage", "crMatchPage", "crUserPage", "crEmployee", "crVacancy", "crMatch", "crUser"} {
+	for _, op := range readOps {
 		out[op] = st.Operations[op].Calls
+	}
+	return out
+}
+
+// readRequests counts the requests that ran the page queries of each
+// entity (several may run in one).
+func readRequests(emu *carerixemu.Server) map[string]int {
+	st := emu.Stats()
+	out := map[string]int{}
+	for _, op := range readOps {
+		out[op] = st.Operations[op].Requests
 	}
 	return out
 }
@@ -186,22 +215,34 @@ func TestDrainReadsEachRecordOnce(t *testing.T) {
 				e.Idle(t, time.Minute)
 				e.Check(t, e.DB)
 
-				got := reads(e.Emu)
-				t.Logf("%d events cost reads %v", st.Unprocessed, got)
+				got, gotRequests := reads(e.Emu), readRequests(e.Emu)
+				t.Logf("%d events cost reads %v in requests %v", st.Unprocessed, got, gotRequests)
 				want := map[string]int{"crEmployeePage": 1, "crVacancyPage": 1, "crMatchPage": 1, "crUserPage": 1}
+				wantRequests := maps.Clone(want)
 				switch {
 				case form.noDates:
-					// The candidates one at a time, after the refused try
-					// to read those modified lately.
+					// The candidates by id, after the refused try to read
+					// those modified lately: all in one request, or one
+					// each where Carerix refuses a larger query.
 					want = map[string]int{"crEmployeePage": len(cands) + 1, "crVacancyPage": len(vacs), "crMatchPage": 1, "crUserPage": 1}
+					wantRequests = map[string]int{"crEmployeePage": 2, "crVacancyPage": 1, "crMatchPage": 1, "crUserPage": 1}
+					if form.noAliases {
+						wantRequests = maps.Clone(want)
+					}
 				case form.oneByOne:
 					// The candidates modified lately in a page; too few
-					// vacancies to try that.
+					// vacancies to try that, so they are read by id in
+					// one request.
 					want = map[string]int{"crEmployeePage": 1, "crVacancyPage": len(vacs), "crMatchPage": 1, "crUserPage": 1}
 				}
 				for op, n := range got {
 					if n > want[op] {
 						t.Errorf("%d events cost %d %s reads, want at most %d (all reads: %v)", st.Unprocessed, n, op, want[op], got)
+					}
+				}
+				for op, n := range gotRequests {
+					if n > wantRequests[op] {
+						t.Errorf("%d events cost %s reads in %d requests, want at most %d (all requests: %v)", st.Unprocessed, op, n, wantRequests[op], gotRequests)
 					}
 				}
 				if got["crEmployeePage"] == 0 || got["crVacancyPage"] == 0 {
@@ -259,7 +300,7 @@ func TestDrainReadsEachRecordOnceAcrossBatches(t *testing.T) {
 						t.Fatalf("%d events wait (%v); want the burst's %d", st.Unprocessed, err, cands*rounds)
 					}
 
-					want := wantBatchReads(t, e, batch, form)
+					want, wantRequests := wantBatchReads(t, e, batch, form)
 
 					e.Emu.ResetStats()
 					e.StartJobs(t)
@@ -267,6 +308,9 @@ func TestDrainReadsEachRecordOnceAcrossBatches(t *testing.T) {
 
 					if got := reads(e.Emu)["crEmployeePage"]; got != want {
 						t.Errorf("%d events in batches of %d cost %d candidate reads, want %d", cands*rounds, batch, got, want)
+					}
+					if got := readRequests(e.Emu)["crEmployeePage"]; got != wantRequests {
+						t.Errorf("%d events in batches of %d cost candidate reads in %d requests, want %d", cands*rounds, batch, got, wantRequests)
 					}
 					after, err := e.DB.EventStats(ctx, e.Tenant.ID, recrubo.SourceCarerix)
 					if err != nil || after.Unprocessed != 0 {
@@ -289,10 +333,10 @@ func TestDrainReadsEachRecordOnceAcrossBatches(t *testing.T) {
 }
 
 // wantBatchReads counts the candidate reads a drain taking batch events
-// at a time should make of the waiting events, in form: the events in the
-// order they were stored, each batch the first batch of those whose
-// record no batch before named.
-func wantBatchReads(t *testing.T, e *synctest.Env, batch int, form contractForm) int {
+// at a time should make of the waiting events, in form, and the requests
+// they take: the events in the order they were stored, each batch the
+// first batch of those whose record no batch before named.
+func wantBatchReads(t *testing.T, e *synctest.Env, batch int, form contractForm) (reads, requests int) {
 	t.Helper()
 	ids, err := e.DB.WaitingEvents(t.Context(), e.Tenant.ID, recrubo.SourceCarerix, 10_000)
 	if err != nil {
@@ -306,24 +350,31 @@ func wantBatchReads(t *testing.T, e *synctest.Env, batch int, form contractForm)
 		}
 		order = append(order, ev.Subject)
 	}
-	read, reads := map[string]bool{}, 0
+	read := map[string]bool{}
 	for len(order) > 0 {
 		named := map[string]bool{}
 		for _, sub := range order[:min(batch, len(order))] {
 			named[sub] = true
 		}
+		// Each record by id (a batch names fewer than 20), in one request
+		// unless Carerix refuses a query that large.
+		byID := 1
+		if form.noAliases {
+			byID = len(named)
+		}
 		switch {
 		case form.oneByOne && len(named) < 5:
-			reads += len(named)
+			reads, requests = reads+len(named), requests+byID
 		case form.noDates:
-			reads += 1 + len(named) // the refused page, then one at a time
+			// The refused page of those modified lately, then by id.
+			reads, requests = reads+1+len(named), requests+1+byID
 		default:
-			reads++
+			reads, requests = reads+1, requests+1
 		}
 		maps.Copy(read, named)
 		order = slices.DeleteFunc(order, func(sub string) bool { return read[sub] })
 	}
-	return reads
+	return reads, requests
 }
 
 // TestDrainStopsOnAnAccessError: when Carerix refuses the credentials, a

@@ -16,6 +16,13 @@ type Reader interface {
 	VacancyPage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.Vacancy], error)
 	MatchPage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.Match], error)
 	UserPage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.User], error)
+	// EmployeePages, VacancyPages, MatchPages and UserPages read several
+	// pages in one request (carerix.PagesFunc); Carerix may refuse a
+	// request for its size where it takes each page alone.
+	EmployeePages(ctx context.Context, rs []carerix.PageRequest) ([]*carerix.Page[carerix.Employee], error)
+	VacancyPages(ctx context.Context, rs []carerix.PageRequest) ([]*carerix.Page[carerix.Vacancy], error)
+	MatchPages(ctx context.Context, rs []carerix.PageRequest) ([]*carerix.Page[carerix.Match], error)
+	UserPages(ctx context.Context, rs []carerix.PageRequest) ([]*carerix.Page[carerix.User], error)
 	// Contract returns the tenant's Carerix contract, which names the
 	// fields qualifiers filter on and says whether pages can be sorted.
 	Contract(ctx context.Context) (*carerix.Contract, error)

@@ -228,7 +228,8 @@
 // queries refuse OR (INVALID_QUALIFIER), to test a tenant whose
 // qualifiers take no disjunction; Options.NoQualifierDate refuses a
 // comparison with a date, to test one that cannot be asked what changed
-// since a time.
+// since a time. Options.MaxSelections bounds the fields a query may
+// select, to test a tenant bounding the size of a query.
 //
 // # Profiles
 //
@@ -394,7 +395,14 @@
 //     record's identity, but never _id in a qualifier. Both forms are
 //     accepted: discovery probes it per tenant (carerix.Contract.ByIDs);
 //     where Carerix refuses it (Options.NoQualifierOr), sync reads records
-//     by id one request each.
+//     by id with one page query each, several queries to a request (next).
+//   - One query document may ask for the same page query several times,
+//     each under an alias ("p0: crEmployeePage(…) p1: crEmployeePage(…)"):
+//     GraphQL's own rule (field aliases), which the emulator's GraphQL
+//     server keeps, but no source shows Carerix run it, nor what bounds a
+//     query's size there [I]. Both forms are accepted: where Carerix
+//     refuses a document for its size (Options.MaxSelections), a drain
+//     asks for fewer queries to a request, down to one.
 //   - A qualifier "modificationDate >= (NSCalendarDate) '…'" with
 //     norestrict selects the records changed since then, soft-deleted
 //     ones included: carerix-api.md infers this poll [I] (the field is
@@ -403,7 +411,7 @@
 //     tenant without the _id OR-qualifier reads a burst's records with it
 //     before reading the rest by id. Both forms are accepted: where
 //     Carerix refuses it (Options.NoQualifierDate), the drain reads every
-//     record by id, one request each.
+//     record by id.
 //   - docs: cr*Page results are ordered by the legacy key, ascending, and a
 //     qualifier can bound that key numerically ("employeeID > 123"): sync
 //     pages by key on this (it checks each page's order and fails the walk

@@ -92,6 +92,9 @@ type OperationStats struct {
 	// Calls counts every invocation that passed authentication, including
 	// refused and injected-failure ones.
 	Calls int `json:"calls"`
+	// Requests counts the GraphQL requests that invoked it at least once
+	// (a request may ask for it several times, under aliases).
+	Requests int `json:"requests"`
 	// Failed counts injected failures.
 	Failed int `json:"failed"`
 	// Pages counts successfully served pages by page number (page
@@ -211,11 +214,14 @@ func (fs *faultState) count(fn func(*Stats)) {
 	fn(&fs.stats)
 }
 
-func (fs *faultState) countCall(op string) {
+func (fs *faultState) countCall(op string, first bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	st := fs.opStatsLocked(op)
 	st.Calls++
+	if first {
+		st.Requests++
+	}
 	fs.stats.Operations[op] = st
 }
 

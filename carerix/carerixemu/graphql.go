@@ -76,6 +76,7 @@ type reqState struct {
 	p     principal
 	mu    sync.Mutex
 	fault *injected
+	ops   map[string]bool // the root fields invoked so far
 }
 
 type reqStateKey struct{}
@@ -181,7 +182,16 @@ func (s *Server) guard(ctx context.Context, op string, page int) error {
 	if rs == nil {
 		return &apiError{code: CodeUnauthenticated, msg: "no authenticated request"}
 	}
-	s.faults.countCall(op)
+	rs.mu.Lock()
+	first := !rs.ops[op]
+	if first {
+		if rs.ops == nil {
+			rs.ops = map[string]bool{}
+		}
+		rs.ops[op] = true
+	}
+	rs.mu.Unlock()
+	s.faults.countCall(op, first)
 	required := operationScopes[op]
 	if len(required) == 0 || !hasAnyScope(rs.p.scopes, required) {
 		return &apiError{code: CodeForbidden, msg: scopeMessage(op, required), ext: map[string]any{

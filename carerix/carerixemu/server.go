@@ -96,6 +96,13 @@ type Options struct {
 	// asked for the records modified since a time: reconciliation's poll
 	// then fails, and drains read records one request each.
 	NoQualifierDate bool
+	// MaxSelections bounds the fields one query may select, nested ones
+	// included (0: no bound to speak of); a larger query is refused whole
+	// (BAD_REQUEST), as a tenant bounding the size of a query would.
+	// Several records can then not be read in one request by asking for
+	// their page queries under aliases, where the bound is below the
+	// selections of two of them.
+	MaxSelections int
 	// AdminToken, when set, is required as "Authorization: Bearer <token>"
 	// on /_emulator/ requests.
 	AdminToken string
@@ -224,12 +231,16 @@ type servedSchema struct {
 // serve parses sdl and serves it from now on.
 func (s *Server) serve(sdl string) error {
 	introspection := !s.opts.NoIntrospection
-	schema, err := graphql.ParseSchema(sdl, &resolver{srv: s},
+	opts := []graphql.SchemaOpt{
 		graphql.MaxDepth(20),
-		graphql.MaxQueryLength(1<<20),
+		graphql.MaxQueryLength(1 << 20),
 		graphql.UseStringDescriptions(),
 		graphql.RestrictIntrospection(func(context.Context) bool { return introspection }),
-	)
+	}
+	if s.opts.MaxSelections > 0 {
+		opts = append(opts, graphql.MaxSelections(s.opts.MaxSelections))
+	}
+	schema, err := graphql.ParseSchema(sdl, &resolver{srv: s}, opts...)
 	if err != nil {
 		return fmt.Errorf("carerixemu: parsing the %s schema: %w", s.opts.Profile, err)
 	}
