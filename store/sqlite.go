@@ -36,7 +36,8 @@ const busyTimeoutMillis = 5000
 // (With synchronous=NORMAL, WAL mode's usual setting, a commit survives a
 // crash of the process but not of the machine.) The flush is what group
 // commit in the event writer shares among the deliveries that arrive
-// together.
+// together. Copying the WAL into the database file is left to a
+// checkpointer in the background (sqlite_checkpoint.go), not to commits.
 //
 // In WAL mode readers do not block the writer nor each other, and see the
 // last committed state. Reads outside transactions therefore use a separate
@@ -47,6 +48,7 @@ type sqliteBackend struct {
 	read  *sql.DB
 	river *river.Client[*sql.Tx]
 	locks keyLocks
+	ckpt  *checkpointer
 }
 
 func openSQLite(path string, maxReaders int, logger *slog.Logger) (*sqliteBackend, error) {
@@ -56,8 +58,8 @@ func openSQLite(path string, maxReaders int, logger *slog.Logger) (*sqliteBacken
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("creating data directory: %w", err)
 	}
-	writeDSN := fmt.Sprintf("%s?_busy_timeout=%d&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on&_txlock=immediate",
-		path, busyTimeoutMillis)
+	writeDSN := fmt.Sprintf("%s?_busy_timeout=%d&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on&_txlock=immediate&_pragma=wal_autocheckpoint(%d)",
+		path, busyTimeoutMillis, walBackstopPages)
 	readDSN := fmt.Sprintf("%s?_busy_timeout=%d&_foreign_keys=on&_query_only=on", path, busyTimeoutMillis)
 
 	write, err := sql.Open("sqlite", writeDSN)
@@ -98,7 +100,13 @@ func openSQLite(path string, maxReaders int, logger *slog.Logger) (*sqliteBacken
 		_ = write.Close()
 		return nil, fmt.Errorf("creating River insert client: %w", err)
 	}
-	return &sqliteBackend{write: write, read: read, river: rc}, nil
+	ckpt, err := startCheckpointer(fmt.Sprintf("%s?_busy_timeout=%d", path, busyTimeoutMillis), checkpointEvery, logger)
+	if err != nil {
+		_ = read.Close()
+		_ = write.Close()
+		return nil, err
+	}
+	return &sqliteBackend{write: write, read: read, river: rc, ckpt: ckpt}, nil
 }
 
 func (b *sqliteBackend) reader() querier { return sqlQuerier{b.read} }
@@ -112,6 +120,7 @@ func (b *sqliteBackend) begin(ctx context.Context) (txConn, error) {
 }
 
 func (b *sqliteBackend) close() {
+	b.ckpt.close()
 	_ = b.read.Close()
 	// Closing the last connection checkpoints the WAL into the main file.
 	_ = b.write.Close()

@@ -351,12 +351,14 @@ func TestInitialSyncChild(t *testing.T) {
 // BenchmarkDrainBurst: a burst of 3,000 candidate edits over 300 records
 // (ten each, in turn), delivered as webhooks to a stack that reads Carerix
 // at the default rate limit (5 requests a second). It reports the Carerix
-// reads the drains made (page queries, counted at the emulator), the time
+// reads the drains made (page queries, counted at the emulator) and the
+// requests they took (read-requests: several may share one), the time
 // from the burst's end until every event is applied (drain-s) and, where
 // that takes longer than a minute, the events still waiting a minute
 // after the burst ended (waiting-60s; drain-s is then -1), in each of
 // contractForms: records read by id many to a request; not by id, but
-// those modified lately a page at a time; and one at a time. delivered-s
+// those modified lately a page at a time; by a page query each, several
+// to a request; and one to a request. delivered-s
 // is when the last delivery was stored, after the burst's end. Run it
 // once: -benchtime 1x.
 func BenchmarkDrainBurst(b *testing.B) {
@@ -431,11 +433,13 @@ func drainBurst(b *testing.B, backend string, form contractForm, records, edits 
 	drained := time.Since(end)
 	b.StopTimer()
 	stats := e.Emu.Stats()
-	reads := 0
-	for _, op := range []string{"crEmployeePage", "crVacancyPage", "crMatchPage", "crUserPage", "crEmployee", "crVacancy", "crMatch", "crUser"} {
+	reads, requests := 0, 0
+	for _, op := range readOps {
 		reads += stats.Operations[op].Calls
+		requests += stats.Operations[op].Requests
 	}
 	b.ReportMetric(float64(reads), "reads")
+	b.ReportMetric(float64(requests), "read-requests")
 	b.ReportMetric(float64(stats.Operations["crEmployeePage"].Calls), "candidate-reads")
 	b.ReportMetric(end.Sub(start).Seconds(), "burst-s")
 	if delivered > 0 {
