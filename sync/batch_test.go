@@ -113,21 +113,21 @@ var readOps = []string{"crEmployeePage", "crVacancyPage", "crMatchPage", "crUser
 
 // reads counts the page queries of each entity the emulator answered.
 func reads(emu *carerixemu.Server) map[string]int {
-	st := emu.Stats()
-	out := map[string]int{}
-	for _, op := range readOps {
-		out[op] = st.Operations[op].Calls
-	}
-	return out
+	return perReadOp(emu, func(o carerixemu.OperationStats) int { return o.Calls })
 }
 
 // readRequests counts the requests that ran the page queries of each
 // entity (several may run in one).
 func readRequests(emu *carerixemu.Server) map[string]int {
+	return perReadOp(emu, func(o carerixemu.OperationStats) int { return o.Requests })
+}
+
+// perReadOp returns count of each of readOps' emulator counters.
+func perReadOp(emu *carerixemu.Server, count func(carerixemu.OperationStats) int) map[string]int {
 	st := emu.Stats()
 	out := map[string]int{}
 	for _, op := range readOps {
-		out[op] = st.Operations[op].Requests
+		out[op] = count(st.Operations[op])
 	}
 	return out
 }
