@@ -40,16 +40,19 @@ func (r oneByOne) ReadContract(ctx context.Context) (*carerix.Contract, error) {
 	return withoutByIDs(r.Reader.ReadContract(ctx))
 }
 
-// contractForm is a form of Carerix a drain reads by: oneByOne (see the
-// type); with noDates a Carerix that also refuses qualifiers on dates
+// contractForm is a form of Carerix a drain reads by: with oneByOne, its
+// contract does not confirm selecting several records by _id (see the
+// type); with refusedByIDs, the contract confirms it but Carerix refuses
+// it after the initial sync (carerixemu.Server.RefuseQualifierOr); with
+// noDates a Carerix that also refuses qualifiers on dates
 // (carerixemu.Options.NoQualifierDate), so each record costs a page query
 // of its own, several to a request under aliases; with noAliases one
 // that also refuses a query as large as two page queries
 // (carerixemu.Options.MaxSelections), so each record costs a request of
 // its own.
 type contractForm struct {
-	name                         string
-	oneByOne, noDates, noAliases bool
+	name                                       string
+	oneByOne, refusedByIDs, noDates, noAliases bool
 }
 
 // maxSelections is a bound on a query's size that one page query of any
@@ -66,14 +69,23 @@ func (form contractForm) emulator(o *carerixemu.Options) {
 }
 
 // contractForms are the forms of Carerix a drain reads by: records read
-// by id many to a request; not by id, but those modified lately a page at
-// a time; by a page query each, several to a request; and one to a
-// request.
+// by id many to a request (or, where Carerix refuses that after all, by a
+// page query each, several to a request); not by id, but those modified
+// lately a page at a time; by a page query each, several to a request;
+// and one to a request.
 var contractForms = []contractForm{
 	{name: "by ids"},
+	{name: "by ids refused", refusedByIDs: true},
 	{name: "one by one", oneByOne: true},
 	{name: "one by one without dates", oneByOne: true, noDates: true},
 	{name: "one by one without dates or aliases", oneByOne: true, noDates: true, noAliases: true},
+}
+
+// synced makes Carerix take form once the initial sync is done.
+func (form contractForm) synced(emu *carerixemu.Server) {
+	if form.refusedByIDs {
+		emu.RefuseQualifierOr(true)
+	}
 }
 
 // withForm makes the sync service's Carerix readers take form.
@@ -146,6 +158,7 @@ func TestDrainReadsEachRecordOnce(t *testing.T) {
 				ctx := t.Context()
 				e := newDrainEnv(t, backend, form)
 				syncNow(t, e)
+				form.synced(e.Emu)
 				cands, err := e.DB.Candidates(ctx, e.Tenant.ID, recrubo.ListOptions{Limit: 8})
 				if err != nil || len(cands) < 8 {
 					t.Fatalf("candidates: %d, %v", len(cands), err)
@@ -234,6 +247,11 @@ func TestDrainReadsEachRecordOnce(t *testing.T) {
 					// vacancies to try that, so they are read by id in
 					// one request.
 					want = map[string]int{"crEmployeePage": 1, "crVacancyPage": len(vacs), "crMatchPage": 1, "crUserPage": 1}
+				case form.refusedByIDs:
+					// The refused page by ids, then a page query each in
+					// one request; the match and the recruiter alone.
+					want = map[string]int{"crEmployeePage": len(cands) + 1, "crVacancyPage": len(vacs) + 1, "crMatchPage": 1, "crUserPage": 1}
+					wantRequests = map[string]int{"crEmployeePage": 2, "crVacancyPage": 2, "crMatchPage": 1, "crUserPage": 1}
 				}
 				for op, n := range got {
 					if n > want[op] {
@@ -281,6 +299,7 @@ func TestDrainReadsEachRecordOnceAcrossBatches(t *testing.T) {
 					ctx := t.Context()
 					e := newDrainEnvBatch(t, backend, form, batch, profile)
 					syncNow(t, e)
+					form.synced(e.Emu)
 					cs, err := e.DB.Candidates(ctx, e.Tenant.ID, recrubo.ListOptions{Limit: cands})
 					if err != nil || len(cs) < cands {
 						t.Fatalf("candidates: %d, %v", len(cs), err)
@@ -363,6 +382,9 @@ func wantBatchReads(t *testing.T, e *synctest.Env, batch int, form contractForm)
 			byID = len(named)
 		}
 		switch {
+		case form.refusedByIDs && len(named) > 1:
+			// The refused page by ids, then by id.
+			reads, requests = reads+1+len(named), requests+2
 		case form.oneByOne && len(named) < 5:
 			reads, requests = reads+len(named), requests+byID
 		case form.noDates:

@@ -226,7 +226,8 @@
 // key), so "employeeID > 123" continues a walk by key; _id is text and
 // compares as a string ("10" < "9"). Options.NoQualifierOr makes page
 // queries refuse OR (INVALID_QUALIFIER), to test a tenant whose
-// qualifiers take no disjunction; Options.NoQualifierDate refuses a
+// qualifiers take no disjunction (Server.RefuseQualifierOr switches it
+// on a running emulator); Options.NoQualifierDate refuses a
 // comparison with a date, to test one that cannot be asked what changed
 // since a time. Options.MaxSelections bounds the fields a query may
 // select, to test a tenant bounding the size of a query.

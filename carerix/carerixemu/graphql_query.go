@@ -150,7 +150,7 @@ func (r *resolver) runPage(ctx context.Context, op, kind, sortKey string, a page
 		if q, err = ParseQualifier(*a.Qualifier); err != nil {
 			return nil, nil, toAPIError(err)
 		}
-		if r.srv.opts.NoQualifierOr && q != nil && hasOr(q.root) {
+		if r.srv.noOr.Load() && q != nil && hasOr(q.root) {
 			return nil, nil, toAPIError(qerr(0, "OR is not supported in qualifiers"))
 		}
 		if r.srv.opts.NoQualifierDate && q != nil && hasDate(q.root) {

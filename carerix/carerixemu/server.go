@@ -145,6 +145,9 @@ type Server struct {
 	served atomic.Pointer[servedSchema]
 	faults *faultState
 
+	// noOr is Options.NoQualifierOr, as RefuseQualifierOr last set it.
+	noOr atomic.Bool
+
 	schemaMu sync.Mutex // serialises RemoveFields
 	lifeMu   sync.Mutex
 	base     string
@@ -192,6 +195,7 @@ func New(opts Options) (*Server, error) {
 		opts.Clients = []Client{{ID: DefaultClientID, Secret: DefaultClientSecret}}
 	}
 	s := &Server{opts: opts, rules: rules, log: opts.Logger, faults: newFaultState(), base: strings.TrimRight(opts.BaseURL, "/")}
+	s.noOr.Store(opts.NoQualifierOr)
 	ident, err := newIdentity(opts.Realm, opts.SigningKey, opts.Clients, opts.TokenLifetime, opts.Now)
 	if err != nil {
 		return nil, fmt.Errorf("carerixemu: %w", err)
@@ -248,6 +252,12 @@ func (s *Server) serve(sdl string) error {
 	s.served.Store(&servedSchema{sdl: sdl, schema: schema})
 	return nil
 }
+
+// RefuseQualifierOr makes page queries refuse (on) or take (off) a
+// qualifier that joins comparisons with OR from now on, as
+// Options.NoQualifierOr does from the start: as when a tenant's Carerix
+// stops taking what it took when an integration read its contract.
+func (s *Server) RefuseQualifierOr(on bool) { s.noOr.Store(on) }
 
 // RemoveFields takes fields ("Type.field", as Options.RemoveFields) out of
 // the served schema from now on, as when a tenant's Carerix changes under
