@@ -29,7 +29,7 @@ type applier struct {
 	sc *scope
 	// aliases is how many records a read by their own page queries asks
 	// for in one request (recordReader.each): aliasChunk, less where
-	// Carerix refused as many.
+	// Carerix refused as many lately (Service.refused).
 	aliases int
 }
 
@@ -42,7 +42,11 @@ func (s *Service) applier(ctx context.Context, t *recrubo.Tenant) (*applier, err
 	if err != nil {
 		return nil, err
 	}
-	return &applier{s: s, t: t, r: r, k: k, sc: sc, aliases: aliasChunk}, nil
+	a := &applier{s: s, t: t, r: r, k: k, sc: sc, aliases: aliasChunk}
+	if f := s.refused.get(t.ID, s.now()); f.aliases > 0 {
+		a.aliases = f.aliases
+	}
+	return a, nil
 }
 
 // lock serialises work on one record of the tenant in this instance.

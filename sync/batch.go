@@ -428,7 +428,8 @@ const aliasChunk = 20
 // Where Carerix refuses such a request other than for access (a tenant
 // bounding the size of a query), the same records are asked for in
 // halves, and the applier keeps the smaller number for the rest of its
-// batch; at one to a request, each record is read alone (one).
+// batch and for the drains of the next hour (Service.refused); at one to
+// a request, each record is read alone (one).
 func (rr recordReader[T]) each(ctx context.Context, a *applier, ids []string, st *states, out map[string]*T) error {
 	for len(ids) > 0 {
 		n := min(a.aliases, len(ids))
@@ -459,6 +460,7 @@ func (rr recordReader[T]) each(ctx context.Context, a *applier, ids []string, st
 			a.s.log.WarnContext(ctx, "carerix refused reading several records in one request; asking for fewer",
 				"tenant", a.t.ID, "entity", rr.entity, "records", n, "err", err)
 			a.aliases = n / 2
+			a.s.refused.note(a.t.ID, a.s.now(), func(f *refusal) { f.aliases = a.aliases })
 			continue
 		}
 		for i, id := range chunk {
@@ -507,13 +509,14 @@ const (
 // time by key, and returns those among ids; it reads at most one page per
 // pollRatio ids. The records it does not find (not modified since,
 // purged, or past its pages) are left to their own reads. Where the
-// contract has no modification date for the entity it reads nothing;
-// where a page fails other than for access, it logs why and returns what
-// it found.
+// contract has no modification date for the entity, or Carerix refused
+// the date qualifier within the last hour (Service.refused), it reads
+// nothing; where a page fails other than for access, it logs why and
+// returns what it found.
 func (rr recordReader[T]) changed(ctx context.Context, a *applier, ids []string, st *states) (map[string]*T, error) {
 	k := rr.key
 	since, ok := st.since[rr.entity]
-	if !ok || !a.k.Has(k.typ, "modificationDate") {
+	if !ok || !a.k.Has(k.typ, "modificationDate") || a.s.refused.get(a.t.ID, a.s.now()).noDates {
 		return nil, nil
 	}
 	if err := a.settle(ctx, rr.entity, ids, st); err != nil {
@@ -537,6 +540,9 @@ func (rr recordReader[T]) changed(ctx context.Context, a *applier, ids []string,
 			// follow: they either work or fail the way that counts.
 			a.s.log.WarnContext(ctx, "reading the records modified lately failed; reading them by id",
 				"tenant", a.t.ID, "entity", rr.entity, "err", err)
+			if errors.Is(err, carerix.ErrInvalidQualifier) {
+				a.s.refused.note(a.t.ID, a.s.now(), func(f *refusal) { f.noDates = true })
+			}
 			return found, nil
 		}
 		for i := range pg.Items {

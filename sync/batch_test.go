@@ -351,6 +351,84 @@ func TestDrainReadsEachRecordOnceAcrossBatches(t *testing.T) {
 	}
 }
 
+// TestDrainRemembersWhatCarerixRefused: against a Carerix that refuses
+// the date qualifier and a request of two page queries, a drain learns
+// both (a refused page of the records modified lately, and refused
+// requests of several page queries), and the drain of a later burst asks
+// for neither again: one page query per record, one to a request.
+func TestDrainRemembersWhatCarerixRefused(t *testing.T) {
+	form := contractForms[len(contractForms)-1]
+	if !form.noDates || !form.noAliases {
+		t.Fatalf("form %q refuses %+v; want dates and aliases refused", form.name, form)
+	}
+	const cands = 8
+	for _, backend := range storetest.Backends() {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			e := newDrainEnv(t, backend, form)
+			syncNow(t, e)
+			cs, err := e.DB.Candidates(ctx, e.Tenant.ID, recrubo.ListOptions{Limit: cands})
+			if err != nil || len(cs) < cands {
+				t.Fatalf("candidates: %d, %v", len(cs), err)
+			}
+			// drain edits every candidate twice while no job runs, then
+			// drains, and returns the emulator's counters of the drain.
+			drain := func(burst int) carerixemu.Stats {
+				for round := range 2 {
+					for i, c := range cs {
+						city := fmt.Sprintf("Dokkum %d.%d.%d", burst, i, round)
+						if _, err := e.Emu.UpdateEmployee(ctx, c.ID, carerixemu.EmployeeFields{City: &city}); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				if err := e.Emu.Webhooks().WaitIdle(ctx); err != nil {
+					t.Fatal(err)
+				}
+				e.Emu.ResetStats()
+				stop := e.StartJobs(t)
+				e.Idle(t, time.Minute)
+				stop()
+				return e.Emu.Stats()
+			}
+			// refusedDocuments counts the requests that ran no query:
+			// those Carerix refused whole.
+			refusedDocuments := func(st carerixemu.Stats) int {
+				n := st.GraphQLRequests
+				for _, op := range st.Operations {
+					n -= op.Requests
+				}
+				return n
+			}
+			first := drain(1)
+			if got := first.Operations["crEmployeePage"].Calls; got != cands+1 {
+				t.Errorf("the first drain ran %d candidate page queries, want %d: one refused for its dates, one per record", got, cands+1)
+			}
+			if refusedDocuments(first) == 0 {
+				t.Errorf("the first drain had no request refused for its size: %+v", first)
+			}
+			second := drain(2)
+			if got := second.Operations["crEmployeePage"]; got.Calls != cands || got.Requests != cands {
+				t.Errorf("the second drain ran %d candidate page queries in %d requests, want %d in %d: the dates and the large requests asked for again",
+					got.Calls, got.Requests, cands, cands)
+			}
+			if n := refusedDocuments(second); n != 0 {
+				t.Errorf("the second drain had %d requests refused whole, want none", n)
+			}
+			for i, c := range cs {
+				got, err := e.DB.Candidate(ctx, e.Tenant.ID, c.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := fmt.Sprintf("Dokkum 2.%d.1", i); got.City != want {
+					t.Errorf("candidate %s: city %q, want the last edit %q", c.ID, got.City, want)
+				}
+			}
+		})
+	}
+}
+
 // wantBatchReads counts the candidate reads a drain taking batch events
 // at a time should make of the waiting events, in form, and the requests
 // they take: the events in the order they were stored, each batch the
@@ -369,7 +447,7 @@ func wantBatchReads(t *testing.T, e *synctest.Env, batch int, form contractForm)
 		}
 		order = append(order, ev.Subject)
 	}
-	read := map[string]bool{}
+	read, datesRefused := map[string]bool{}, false
 	for len(order) > 0 {
 		named := map[string]bool{}
 		for _, sub := range order[:min(batch, len(order))] {
@@ -387,9 +465,13 @@ func wantBatchReads(t *testing.T, e *synctest.Env, batch int, form contractForm)
 			reads, requests = reads+1+len(named), requests+2
 		case form.oneByOne && len(named) < 5:
 			reads, requests = reads+len(named), requests+byID
-		case form.noDates:
+		case form.noDates && !datesRefused:
 			// The refused page of those modified lately, then by id.
 			reads, requests = reads+1+len(named), requests+1+byID
+			datesRefused = true
+		case form.noDates:
+			// By id: the drain remembers Carerix refused the dates.
+			reads, requests = reads+len(named), requests+byID
 		default:
 			reads, requests = reads+1, requests+1
 		}

@@ -58,6 +58,7 @@ type Service struct {
 	verifiers    *verifierCache
 	kicker       *drainKicker
 	gates        *drainGates
+	refused      *refusals
 	ignored      *prometheus.CounterVec
 }
 
@@ -66,7 +67,7 @@ func New(cfg Config) *Service {
 	s := &Service{
 		store: cfg.Store, reads: cfg.Reads, connect: cfg.Connect, log: cfg.Logger,
 		pageSize: cfg.PageSize, overlap: cfg.Overlap, scanInterval: cfg.ScanInterval, drainBatch: cfg.DrainBatch, now: cfg.Now,
-		locks: newKeyLocks(), verifiers: newVerifierCache(), kicker: newDrainKicker(), gates: newDrainGates(),
+		locks: newKeyLocks(), verifiers: newVerifierCache(), kicker: newDrainKicker(), gates: newDrainGates(), refused: newRefusals(),
 		ignored: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "recrubo_sync_events_ignored_total",
 			Help: "Carerix webhook events acknowledged and ignored: their entity is not synced (activities, companies, placements, publications, ...)."},
 			[]string{"entity"}),

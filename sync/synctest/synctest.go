@@ -7,6 +7,7 @@ package synctest
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -186,8 +187,9 @@ func (e *Env) createTenant(tb testing.TB) {
 	e.Tenant = t
 }
 
-// StartJobs works the sync jobs of this instance until tb ends.
-func (e *Env) StartJobs(tb testing.TB) {
+// StartJobs works the sync jobs of this instance until tb ends or stop
+// is called.
+func (e *Env) StartJobs(tb testing.TB) (stop func()) {
 	tb.Helper()
 	reg := jobs.NewRegistry()
 	carerixsync.RegisterJobs(reg, e.Service)
@@ -198,11 +200,13 @@ func (e *Env) StartJobs(tb testing.TB) {
 	if err := r.Start(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() {
+	stop = sync.OnceFunc(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = r.Stop(ctx)
 	})
+	tb.Cleanup(stop)
+	return stop
 }
 
 // Idle waits until the emulator delivered every webhook and no event waits
