@@ -321,6 +321,7 @@ func TestDiscoverProbesReadsByIDs(t *testing.T) {
 		{"observed", func(o *carerixemu.Options) { o.Profile = carerixemu.ProfileObserved }, true},
 		{"probed schema", func(o *carerixemu.Options) { o.NoIntrospection = true }, true},
 		{"no OR in qualifiers", func(o *carerixemu.Options) { o.NoQualifierOr = true }, false},
+		{"no OR of _id in qualifiers", func(o *carerixemu.Options) { o.NoQualifierIDOr = true }, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			k, _ := discover(t, tc.modify)

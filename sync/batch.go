@@ -444,13 +444,9 @@ func (rr recordReader[T]) each(ctx context.Context, a *applier, ids []string, st
 		if err := a.settle(ctx, rr.entity, chunk, st); err != nil {
 			return err
 		}
-		rs := make([]carerix.PageRequest, n)
-		for i, id := range chunk {
-			q, err := carerix.Eq("_id", id).Build()
-			if err != nil {
-				return err
-			}
-			rs[i] = carerix.PageRequest{Qualifier: q, Size: 1, NoRestrict: true}
+		rs, err := idPageRequests(chunk)
+		if err != nil {
+			return err
 		}
 		pages, err := rr.pages(ctx, rs)
 		if err != nil {

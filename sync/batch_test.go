@@ -1,7 +1,6 @@
 package carerixsync_test
 
 import (
-	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
-	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/internal/eventually"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
@@ -18,31 +16,10 @@ import (
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
 )
 
-// oneByOne is a tenant's Carerix whose contract does not confirm that a
-// qualifier may select several records by _id, so records are not read
-// many to a request by id.
-type oneByOne struct{ carerixsync.Reader }
-
-func withoutByIDs(k *carerix.Contract, err error) (*carerix.Contract, error) {
-	if err != nil {
-		return nil, err
-	}
-	c := *k
-	c.ByIDs = false
-	return &c, nil
-}
-
-func (r oneByOne) Contract(ctx context.Context) (*carerix.Contract, error) {
-	return withoutByIDs(r.Reader.Contract(ctx))
-}
-
-func (r oneByOne) ReadContract(ctx context.Context) (*carerix.Contract, error) {
-	return withoutByIDs(r.Reader.ReadContract(ctx))
-}
-
-// contractForm is a form of Carerix a drain reads by: with oneByOne, its
-// contract does not confirm selecting several records by _id (see the
-// type); with refusedByIDs, the contract confirms it but Carerix refuses
+// contractForm is a form of Carerix a drain reads by: with oneByOne, it
+// refuses selecting several records by _id in one qualifier
+// (carerixemu.Options.NoQualifierIDOr), which discovery finds; with
+// refusedByIDs, the contract confirms it but Carerix refuses
 // it after the initial sync (carerixemu.Server.RefuseQualifierOr); with
 // noDates a Carerix that also refuses qualifiers on dates
 // (carerixemu.Options.NoQualifierDate), so each record costs a page query
@@ -62,6 +39,7 @@ const maxSelections = 50
 
 // emulator makes the emulator's options take form.
 func (form contractForm) emulator(o *carerixemu.Options) {
+	o.NoQualifierIDOr = form.oneByOne
 	o.NoQualifierDate = form.noDates
 	if form.noAliases {
 		o.MaxSelections = maxSelections
@@ -88,24 +66,6 @@ func (form contractForm) synced(emu *carerixemu.Server) {
 	}
 }
 
-// withForm makes the sync service's Carerix readers take form.
-func withForm(c *carerixsync.Config, form contractForm) {
-	if !form.oneByOne {
-		return
-	}
-	connect := c.Connect
-	if connect == nil {
-		connect = carerixsync.NewClientConnector(nil, c.Store)
-	}
-	c.Connect = func(ctx context.Context, tn *recrubo.Tenant) (carerixsync.Reader, error) {
-		r, err := connect(ctx, tn)
-		if err != nil {
-			return nil, err
-		}
-		return oneByOne{r}, nil
-	}
-}
-
 // newDrainEnv starts a stack whose jobs wait, in the given contract form.
 func newDrainEnv(t *testing.T, backend string, form contractForm) *synctest.Env {
 	return newDrainEnvBatch(t, backend, form, 0, "")
@@ -116,7 +76,6 @@ func newDrainEnv(t *testing.T, backend string, form contractForm) *synctest.Env 
 func newDrainEnvBatch(t *testing.T, backend string, form contractForm, batch int, profile carerixemu.Profile) *synctest.Env {
 	return synctest.New(t, backend, synctest.Options{NoJobs: true, Profile: profile, Emulator: form.emulator, Sync: func(c *carerixsync.Config) {
 		c.DrainBatch = batch
-		withForm(c, form)
 	}})
 }
 

@@ -381,7 +381,6 @@ func drainBurst(b *testing.B, backend string, form contractForm, records, edits 
 		// The default rate limit of the Carerix client.
 		Sync: func(c *carerixsync.Config) {
 			c.Connect = carerixsync.NewClientConnector(nil, c.Store)
-			withForm(c, form)
 		},
 	})
 	runID, _, err := carerixsync.StartInitial(ctx, e.DB, e.Tenant.ID)

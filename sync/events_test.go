@@ -10,9 +10,11 @@ import (
 	"time"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu/webhooks"
 	"github.com/recrubo/recrubo-carerix/internal/eventually"
+	"github.com/recrubo/recrubo-carerix/store/storetest"
 	carerixsync "github.com/recrubo/recrubo-carerix/sync"
 	"github.com/recrubo/recrubo-carerix/sync/synctest"
 )
@@ -157,12 +159,34 @@ func checkKeepingRecruiters(t *testing.T, e *synctest.Env, ds recrubo.DataStore)
 	return synctest.Diff(g, w)
 }
 
+// TestRandomChangesWithFaultyWebhooksConvergeAfterReconcile: in each
+// profile, and against a Carerix that refuses several _ids in one
+// qualifier (so records are read by id a page query each).
 func TestRandomChangesWithFaultyWebhooksConvergeAfterReconcile(t *testing.T) {
+	type form struct {
+		backendAndProfile
+		noIDOr bool
+	}
+	var forms []form
 	for _, tc := range backendsAndProfiles() {
+		forms = append(forms, form{backendAndProfile: tc})
+	}
+	for _, b := range storetest.Backends() {
+		forms = append(forms, form{backendAndProfile{name: b + "/no OR of _id", backend: b}, true})
+	}
+	for _, tc := range forms {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := synctest.New(t, tc.backend, synctest.Options{Profile: tc.profile})
+			e := synctest.New(t, tc.backend, synctest.Options{Profile: tc.profile,
+				Emulator: func(o *carerixemu.Options) { o.NoQualifierIDOr = tc.noIDOr }})
 			initialSync(t, e)
+			stored, err := e.DB.CarerixContract(t.Context(), e.Tenant.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if k, err := carerix.UnmarshalContract(stored.Body); err != nil || k.ReadsByIDs() == tc.noIDOr {
+				t.Fatalf("the tenant's contract reads by ids: %v (%v), want %v", k.ReadsByIDs(), err, !tc.noIDOr)
+			}
 			e.Check(t, e.DB)
 
 			e.Emu.Webhooks().SetFaults(webhooks.Faults{DuplicateRate: 0.1, DropRate: 0.1, ReorderWindow: 8,

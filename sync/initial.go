@@ -118,7 +118,7 @@ func (s *Syncer) RunInitial(ctx context.Context, t *recrubo.Tenant, r Reader, ru
 			return fmt.Errorf("syncing matches: %w", err)
 		}
 	}
-	if err := s.syncRecruiters(ctx, t, r, checkpoint(recrubo.EntityRecruiter)); err != nil {
+	if err := s.syncRecruiters(ctx, t, r, k, checkpoint(recrubo.EntityRecruiter)); err != nil {
 		return fmt.Errorf("syncing recruiters: %w", err)
 	}
 	return nil
@@ -150,7 +150,7 @@ func matchEnds(ctx context.Context, ds recrubo.DataStore, tenantID string, m *ca
 
 // syncRecruiters reads the owners of the mirrored candidates and vacancies,
 // a chunk of ids per request, each chunk with its checkpoint.
-func (s *Syncer) syncRecruiters(ctx context.Context, t *recrubo.Tenant, r Reader, cp *recrubo.SyncCheckpoint) error {
+func (s *Syncer) syncRecruiters(ctx context.Context, t *recrubo.Tenant, r Reader, k *carerix.Contract, cp *recrubo.SyncCheckpoint) error {
 	if cp.Done {
 		return nil
 	}
@@ -161,7 +161,7 @@ func (s *Syncer) syncRecruiters(ctx context.Context, t *recrubo.Tenant, r Reader
 	chunks := (len(ids) + idChunk - 1) / idChunk
 	for i := cp.NextPage; i < chunks; i++ {
 		chunk := ids[i*idChunk : min(len(ids), (i+1)*idChunk)]
-		users, err := fetchByIDs(ctx, r.UserPage, "user", chunk)
+		users, err := fetchByIDs(ctx, k, userReader(r), chunk)
 		if err != nil {
 			return err
 		}

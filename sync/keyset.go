@@ -2,8 +2,10 @@ package carerixsync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
@@ -172,10 +174,52 @@ func pagesOf(total int64, size int) int {
 	return int((total + int64(size) - 1) / int64(size))
 }
 
-// fetchByIDs reads the records with the given _ids (at most idChunk),
-// soft-deleted ones included; an id Carerix no longer has (purged) has no
-// record among them.
-func fetchByIDs[T any](ctx context.Context, fetch carerix.PageFunc[T], kind string, ids []string) ([]T, error) {
+// fetchByIDs reads the records of rr with the given _ids (at most
+// idChunk), soft-deleted ones included; an id Carerix no longer has
+// (purged) has no record among them. Where the contract k allows it, they
+// are read in one page query selecting them all; else, or where Carerix
+// refuses that, by a page query each, aliasChunk to a request, and where
+// Carerix refuses that too, one to a request.
+func fetchByIDs[T any](ctx context.Context, k *carerix.Contract, rr recordReader[T], ids []string) ([]T, error) {
+	kind := rr.key.kind
+	if k.ReadsByIDs() {
+		recs, err := fetchSelected(ctx, rr.page, kind, ids)
+		if err == nil || (!errors.Is(err, carerix.ErrInvalidQualifier) && !errors.Is(err, carerix.ErrBadRequest)) {
+			return recs, err
+		}
+	}
+	out := make([]T, 0, len(ids))
+	for chunk := range slices.Chunk(ids, aliasChunk) {
+		rs, err := idPageRequests(chunk)
+		if err != nil {
+			return nil, err
+		}
+		pages, err := rr.pages(ctx, rs)
+		if err == nil {
+			for _, p := range pages {
+				out = append(out, p.Items...)
+			}
+			continue
+		}
+		if isAccessError(err) || ctx.Err() != nil {
+			return nil, fmt.Errorf("reading %ss by id: %w", kind, err)
+		}
+		for _, id := range chunk {
+			rec, err := fetchByID(ctx, rr.page, id)
+			if err != nil {
+				return nil, fmt.Errorf("reading %s %s: %w", kind, id, err)
+			}
+			if rec != nil {
+				out = append(out, *rec)
+			}
+		}
+	}
+	return out, nil
+}
+
+// fetchSelected reads the records with the given _ids in page queries
+// selecting them all.
+func fetchSelected[T any](ctx context.Context, fetch carerix.PageFunc[T], kind string, ids []string) ([]T, error) {
 	// _id is the same name on every tenant: the API's own identifier.
 	q, err := carerix.In("_id", ids...).Build()
 	if err != nil {
@@ -190,4 +234,18 @@ func fetchByIDs[T any](ctx context.Context, fetch carerix.PageFunc[T], kind stri
 		out = append(out, rec)
 	}
 	return out, nil
+}
+
+// idPageRequests are the page queries reading the records ids, one each,
+// soft-deleted ones included.
+func idPageRequests(ids []string) ([]carerix.PageRequest, error) {
+	rs := make([]carerix.PageRequest, len(ids))
+	for i, id := range ids {
+		q, err := carerix.Eq("_id", id).Build()
+		if err != nil {
+			return nil, err
+		}
+		rs[i] = carerix.PageRequest{Qualifier: q, Size: 1, NoRestrict: true}
+	}
+	return rs, nil
 }

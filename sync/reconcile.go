@@ -224,16 +224,14 @@ func (a *applier) scan(ctx context.Context, start time.Time) error {
 		}
 	}
 	ds := a.s.store
-	if err := sweep(ctx, a, recrubo.EntityCandidate, ds.CandidateIDs, ids.cand, a.r.EmployeePage,
-		func(e *carerix.Employee) string { return e.ID },
+	if err := sweep(ctx, a, recrubo.EntityCandidate, ds.CandidateIDs, ids.cand, employeeReader(a.r),
 		func(id string, e *carerix.Employee) error {
 			_, err := a.candidate(ctx, id, e, asOf)
 			return err
 		}); err != nil {
 		return fmt.Errorf("sweeping candidates: %w", err)
 	}
-	if err := sweep(ctx, a, recrubo.EntityVacancy, ds.VacancyIDs, ids.vac, a.r.VacancyPage,
-		func(v *carerix.Vacancy) string { return v.ID },
+	if err := sweep(ctx, a, recrubo.EntityVacancy, ds.VacancyIDs, ids.vac, vacancyReader(a.r),
 		func(id string, v *carerix.Vacancy) error {
 			_, err := a.vacancy(ctx, id, v, asOf)
 			return err
@@ -242,8 +240,7 @@ func (a *applier) scan(ctx context.Context, start time.Time) error {
 	}
 	// Matches last: whether one stays depends on its candidate and
 	// vacancy, settled above.
-	if err := sweep(ctx, a, recrubo.EntityMatch, ds.MatchIDs, ids.match, a.r.MatchPage,
-		func(m *carerix.Match) string { return m.ID },
+	if err := sweep(ctx, a, recrubo.EntityMatch, ds.MatchIDs, ids.match, matchReader(a.r),
 		func(id string, m *carerix.Match) error {
 			_, err := a.match(ctx, id, m, asOf)
 			return err
@@ -271,7 +268,7 @@ func (a *applier) scan(ctx context.Context, start time.Time) error {
 // removes (deleted or out of scope, as of its own modification) like any
 // other state. Each record is applied under its lock.
 func sweep[T any](ctx context.Context, a *applier, e recrubo.Entity, list func(context.Context, string, func(string) error) error,
-	seen map[string]bool, fetch carerix.PageFunc[T], idOf func(*T) string, apply func(id string, rec *T) error) error {
+	seen map[string]bool, rr recordReader[T], apply func(id string, rec *T) error) error {
 	var unlisted []string
 	if err := list(ctx, a.t.ID, func(id string) error {
 		if !seen[id] {
@@ -282,13 +279,13 @@ func sweep[T any](ctx context.Context, a *applier, e recrubo.Entity, list func(c
 		return err
 	}
 	for chunk := range slices.Chunk(unlisted, idChunk) {
-		recs, err := fetchByIDs(ctx, fetch, string(e), chunk)
+		recs, err := fetchByIDs(ctx, a.k, rr, chunk)
 		if err != nil {
 			return err
 		}
 		current := make(map[string]*T, len(recs))
 		for i := range recs {
-			current[idOf(&recs[i])] = &recs[i]
+			current[rr.idOf(&recs[i])] = &recs[i]
 		}
 		for _, id := range chunk {
 			if err := a.locked(e, id, func() error { return apply(id, current[id]) }); err != nil {

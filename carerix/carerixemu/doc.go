@@ -395,8 +395,9 @@
 //     those records: the documentation shows OR in qualifiers and _id as a
 //     record's identity, but never _id in a qualifier. Both forms are
 //     accepted: discovery probes it per tenant (carerix.Contract.ByIDs);
-//     where Carerix refuses it (Options.NoQualifierOr), sync reads records
-//     by id with one page query each, several queries to a request (next).
+//     where Carerix refuses it (Options.NoQualifierIDOr, or
+//     Options.NoQualifierOr refusing every OR), sync reads records by id
+//     with one page query each, several queries to a request (next).
 //   - One query document may ask for the same page query several times,
 //     each under an alias ("p0: crEmployeePage(…) p1: crEmployeePage(…)"):
 //     GraphQL's own rule (field aliases), which the emulator's GraphQL

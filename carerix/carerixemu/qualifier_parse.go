@@ -57,6 +57,30 @@ func hasOr(e qexpr) bool {
 	return false
 }
 
+// hasIDOr reports whether an OR in e joins comparisons of _id.
+func hasIDOr(e qexpr) bool {
+	switch e := e.(type) {
+	case *qBool:
+		return (!e.and && (namesID(e.l) || namesID(e.r))) || hasIDOr(e.l) || hasIDOr(e.r)
+	case *qNot:
+		return hasIDOr(e.x)
+	}
+	return false
+}
+
+// namesID reports whether e compares _id.
+func namesID(e qexpr) bool {
+	switch e := e.(type) {
+	case *qBool:
+		return namesID(e.l) || namesID(e.r)
+	case *qNot:
+		return namesID(e.x)
+	case *qCmp:
+		return e.path == "_id"
+	}
+	return false
+}
+
 // hasDate reports whether e compares anything with a date literal.
 func hasDate(e qexpr) bool {
 	switch e := e.(type) {

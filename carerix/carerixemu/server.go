@@ -91,6 +91,12 @@ type Options struct {
 	// qualifiers take no disjunction: several records can then not be
 	// read by id in one request.
 	NoQualifierOr bool
+	// NoQualifierIDOr makes page queries refuse a qualifier in which OR
+	// joins comparisons of _id (INVALID_QUALIFIER), while other
+	// disjunctions still work: several records can then not be read by id
+	// in one page query, as on a tenant whose _id is not an ordinary key
+	// of its qualifiers.
+	NoQualifierIDOr bool
 	// NoQualifierDate makes page queries refuse a qualifier that compares
 	// with a date (INVALID_QUALIFIER), as a tenant would that cannot be
 	// asked for the records modified since a time: reconciliation's poll
