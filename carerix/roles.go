@@ -3,6 +3,7 @@ package carerix
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 )
 
@@ -42,13 +43,53 @@ func (c *Client) UserHasRole(ctx context.Context, userID string, roles []string)
 	}
 	page, err := c.UserPage(ctx, PageRequest{Qualifier: q, Size: 1})
 	if errors.Is(err, ErrInvalidQualifier) {
-		return false, nil
+		// Carerix may take no _id in a qualifier: ask by the user's
+		// legacy key instead.
+		return c.userHasRoleByKey(ctx, k, userID, any)
 	}
 	if err != nil {
 		return false, err
 	}
 	for _, u := range page.Items {
 		if u.ID == userID {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// userHasRoleByKey is UserHasRole asked by the user's legacy key
+// (userID), read first by the user's own query: for a Carerix that takes
+// no _id in a qualifier. roles are the qualifiers of the roles asked for.
+func (c *Client) userHasRoleByKey(ctx context.Context, k *Contract, userID string, roles []Qualifier) (bool, error) {
+	u, err := c.User(ctx, userID)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	key, err := strconv.ParseInt(u.UserID, 10, 64)
+	if err != nil {
+		return false, nil // a user without a legacy key cannot be asked by it
+	}
+	path, err := k.Path(typeUser, "userID")
+	if err != nil {
+		return false, err
+	}
+	q, err := And(Eq(path, key), Or(roles...)).Build()
+	if err != nil {
+		return false, nil
+	}
+	page, err := c.UserPage(ctx, PageRequest{Qualifier: q, Size: 1})
+	if errors.Is(err, ErrInvalidQualifier) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, found := range page.Items {
+		if found.ID == userID {
 			return true, nil
 		}
 	}

@@ -2,6 +2,7 @@ package carerixsync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -31,6 +32,9 @@ type applier struct {
 	// for in one request (recordReader.each): aliasChunk, less where
 	// Carerix refused as many lately (Service.refused).
 	aliases int
+	// noIDs says Carerix refuses _id in a qualifier (fetchByID), lately
+	// (Service.refused) or in this batch.
+	noIDs bool
 }
 
 func (s *Service) applier(ctx context.Context, t *recrubo.Tenant) (*applier, error) {
@@ -43,9 +47,11 @@ func (s *Service) applier(ctx context.Context, t *recrubo.Tenant) (*applier, err
 		return nil, err
 	}
 	a := &applier{s: s, t: t, r: r, k: k, sc: sc, aliases: aliasChunk}
-	if f := s.refused.get(t.ID, s.now()); f.aliases > 0 {
+	f := s.refused.get(t.ID, s.now())
+	if f.aliases > 0 {
 		a.aliases = f.aliases
 	}
+	a.noIDs = f.noIDs
 	return a, nil
 }
 
@@ -54,21 +60,47 @@ func (a *applier) lock(e recrubo.Entity, id string) func() {
 	return a.s.locks.lock(a.t.ID + "\x00" + string(e) + "\x00" + id)
 }
 
-// fetchByID reads one record by id, soft-deleted ones included; nil when
-// Carerix has no such record (purged).
-func fetchByID[T any](ctx context.Context, page carerix.PageFunc[T], id string) (*T, error) {
-	q, err := carerix.Eq("_id", id).Build()
-	if err != nil {
-		return nil, err
+// fetchByID reads the record id of rr alone, soft-deleted ones included;
+// nil when Carerix has no such record (purged). It asks a page query on
+// _id; where Carerix refuses _id in a qualifier, or *noIDs says it did
+// (and it then sets *noIDs), it asks the record's own query crX(_id),
+// the documented way, which finds no soft-deleted record: one deleted
+// then reads as gone, as a purged one does.
+func fetchByID[T any](ctx context.Context, rr recordReader[T], id string, noIDs *bool) (*T, error) {
+	if !*noIDs {
+		q, err := carerix.Eq("_id", id).Build()
+		if err != nil {
+			return nil, err
+		}
+		p, err := rr.page(ctx, carerix.PageRequest{Qualifier: q, Size: 1, NoRestrict: true})
+		switch {
+		case err == nil && len(p.Items) == 0:
+			return nil, nil
+		case err == nil:
+			return &p.Items[0], nil
+		case !errors.Is(err, carerix.ErrInvalidQualifier):
+			return nil, err
+		}
+		*noIDs = true
 	}
-	p, err := page(ctx, carerix.PageRequest{Qualifier: q, Size: 1, NoRestrict: true})
-	if err != nil {
-		return nil, err
-	}
-	if len(p.Items) == 0 {
+	rec, err := rr.own(ctx, id)
+	if errors.Is(err, carerix.ErrNotFound) {
 		return nil, nil
 	}
-	return &p.Items[0], nil
+	return rec, err
+}
+
+// readByID is fetchByID starting from what the tenant's Carerix refused
+// lately (Service.refused), and noting a refusal it meets.
+func readByID[T any](ctx context.Context, a *applier, rr recordReader[T], id string) (*T, error) {
+	was := a.noIDs
+	rec, err := fetchByID(ctx, rr, id, &a.noIDs)
+	if a.noIDs && !was {
+		a.s.log.WarnContext(ctx, "carerix refuses _id in qualifiers; reading records by id through their own queries",
+			"tenant", a.t.ID, "entity", rr.entity)
+		a.s.refused.note(a.t.ID, a.s.now(), func(f *refusal) { f.noIDs = true })
+	}
+	return rec, err
 }
 
 // notFound turns ENOTFOUND into a nil record.
@@ -92,7 +124,7 @@ func (a *applier) goneAt(at time.Time) time.Time {
 // happened if Carerix no longer has the record.
 func (a *applier) candidateByID(ctx context.Context, id string, at time.Time) (string, error) {
 	defer a.lock(recrubo.EntityCandidate, id)()
-	e, err := fetchByID(ctx, a.r.EmployeePage, id)
+	e, err := readByID(ctx, a, employeeReader(a.r), id)
 	if err != nil {
 		return "", fmt.Errorf("reading candidate %s: %w", id, err)
 	}
@@ -194,7 +226,7 @@ func removeMatches(ctx context.Context, tx recrubo.Tx, tenantID string, ms []*re
 // vacancyByID re-reads a vacancy and applies it.
 func (a *applier) vacancyByID(ctx context.Context, id string, at time.Time) (string, error) {
 	defer a.lock(recrubo.EntityVacancy, id)()
-	v, err := fetchByID(ctx, a.r.VacancyPage, id)
+	v, err := readByID(ctx, a, vacancyReader(a.r), id)
 	if err != nil {
 		return "", fmt.Errorf("reading vacancy %s: %w", id, err)
 	}
@@ -265,7 +297,7 @@ func (a *applier) matchesWhere(ctx context.Context, q carerix.Qualifier) error {
 // matchByID re-reads a match and applies it.
 func (a *applier) matchByID(ctx context.Context, id string, at time.Time) (string, error) {
 	defer a.lock(recrubo.EntityMatch, id)()
-	m, err := fetchByID(ctx, a.r.MatchPage, id)
+	m, err := readByID(ctx, a, matchReader(a.r), id)
 	if err != nil {
 		return "", fmt.Errorf("reading match %s: %w", id, err)
 	}
@@ -341,7 +373,7 @@ func (a *applier) recruiterByID(ctx context.Context, id string, add bool) (strin
 		return outcomeIgnored, nil
 	}
 	readAt := a.s.now()
-	u, err := fetchByID(ctx, a.r.UserPage, id)
+	u, err := readByID(ctx, a, userReader(a.r), id)
 	if err != nil {
 		return "", fmt.Errorf("reading user %s: %w", id, err)
 	}

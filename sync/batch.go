@@ -344,23 +344,29 @@ type recordReader[T any] struct {
 	key    keyField[T]
 	page   carerix.PageFunc[T]
 	pages  carerix.PagesFunc[T]
-	idOf   func(*T) string
+	// own reads one record by its own query, crX(_id).
+	own  func(ctx context.Context, id string) (*T, error)
+	idOf func(*T) string
 }
 
 func employeeReader(r Reader) recordReader[carerix.Employee] {
-	return recordReader[carerix.Employee]{"cremployee", employeeKey, r.EmployeePage, r.EmployeePages, func(e *carerix.Employee) string { return e.ID }}
+	return recordReader[carerix.Employee]{"cremployee", employeeKey, r.EmployeePage, r.EmployeePages, r.Employee,
+		func(e *carerix.Employee) string { return e.ID }}
 }
 
 func vacancyReader(r Reader) recordReader[carerix.Vacancy] {
-	return recordReader[carerix.Vacancy]{"crvacancy", vacancyKey, r.VacancyPage, r.VacancyPages, func(v *carerix.Vacancy) string { return v.ID }}
+	return recordReader[carerix.Vacancy]{"crvacancy", vacancyKey, r.VacancyPage, r.VacancyPages, r.Vacancy,
+		func(v *carerix.Vacancy) string { return v.ID }}
 }
 
 func matchReader(r Reader) recordReader[carerix.Match] {
-	return recordReader[carerix.Match]{"crmatch", matchKey, r.MatchPage, r.MatchPages, func(m *carerix.Match) string { return m.ID }}
+	return recordReader[carerix.Match]{"crmatch", matchKey, r.MatchPage, r.MatchPages, r.Match,
+		func(m *carerix.Match) string { return m.ID }}
 }
 
 func userReader(r Reader) recordReader[carerix.User] {
-	return recordReader[carerix.User]{"cruser", userKey, r.UserPage, r.UserPages, func(u *carerix.User) string { return u.ID }}
+	return recordReader[carerix.User]{"cruser", userKey, r.UserPage, r.UserPages, r.User,
+		func(u *carerix.User) string { return u.ID }}
 }
 
 // read reads the records ids, soft-deleted ones included: idChunk to a
@@ -429,11 +435,12 @@ const aliasChunk = 20
 // bounding the size of a query), the same records are asked for in
 // halves, and the applier keeps the smaller number for the rest of its
 // batch and for the drains of the next hour (Service.refused); at one to
-// a request, each record is read alone (one).
+// a request, or where Carerix refuses _id in a qualifier, each record is
+// read alone (one).
 func (rr recordReader[T]) each(ctx context.Context, a *applier, ids []string, st *states, out map[string]*T) error {
 	for len(ids) > 0 {
 		n := min(a.aliases, len(ids))
-		if n <= 1 {
+		if n <= 1 || a.noIDs {
 			if err := rr.one(ctx, a, ids[0], st, out); err != nil {
 				return err
 			}
@@ -452,6 +459,16 @@ func (rr recordReader[T]) each(ctx context.Context, a *applier, ids []string, st
 		if err != nil {
 			if isAccessError(err) || ctx.Err() != nil {
 				return fmt.Errorf("reading %d %ss by id: %w", n, rr.entity, err)
+			}
+			if errors.Is(err, carerix.ErrInvalidQualifier) {
+				// Not the request's size: their own reads find out.
+				for _, id := range chunk {
+					if err := rr.one(ctx, a, id, st, out); err != nil {
+						return err
+					}
+				}
+				ids = ids[n:]
+				continue
 			}
 			a.s.log.WarnContext(ctx, "carerix refused reading several records in one request; asking for fewer",
 				"tenant", a.t.ID, "entity", rr.entity, "records", n, "err", err)
@@ -475,7 +492,7 @@ func (rr recordReader[T]) one(ctx context.Context, a *applier, id string, st *st
 	if err := a.settle(ctx, rr.entity, []string{id}, st); err != nil {
 		return err
 	}
-	rec, err := fetchByID(ctx, rr.page, id)
+	rec, err := readByID(ctx, a, rr, id)
 	switch {
 	case err == nil:
 		out[id] = rec

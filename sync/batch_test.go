@@ -310,6 +310,79 @@ func TestDrainReadsEachRecordOnceAcrossBatches(t *testing.T) {
 	}
 }
 
+// TestDrainReadsByOwnQueriesWhereCarerixTakesNoIDQualifier: against a
+// Carerix that refuses _id in any qualifier, a drain reads records by
+// their own queries (crX(_id)) once the first page query on _id is
+// refused, a deleted candidate reading as gone, and the mirror ends as
+// Carerix has it.
+func TestDrainReadsByOwnQueriesWhereCarerixTakesNoIDQualifier(t *testing.T) {
+	for _, backend := range storetest.Backends() {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			e := synctest.New(t, backend, synctest.Options{NoJobs: true,
+				Emulator: func(o *carerixemu.Options) { o.NoQualifierID = true }})
+			syncNow(t, e)
+			cands, err := e.DB.Candidates(ctx, e.Tenant.ID, recrubo.ListOptions{Limit: 8})
+			if err != nil || len(cands) < 8 {
+				t.Fatalf("candidates: %d, %v", len(cands), err)
+			}
+			vacs, err := e.DB.Vacancies(ctx, e.Tenant.ID, recrubo.ListOptions{Limit: 2})
+			if err != nil || len(vacs) < 2 {
+				t.Fatalf("vacancies: %d, %v", len(vacs), err)
+			}
+			var match *recrubo.Match
+			for _, c := range cands[1:] { // not of the candidate deleted below
+				ms, err := e.DB.MatchesByCandidate(ctx, e.Tenant.ID, c.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(ms) > 0 {
+					match = ms[0]
+					break
+				}
+			}
+			if match == nil {
+				t.Fatal("no mirrored match among the candidates")
+			}
+			if err := e.Emu.DeleteEmployee(ctx, cands[0].ID); err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range vacs {
+				if _, err := e.Emu.UpdateVacancy(ctx, v.ID, carerixemu.VacancyFields{JobTitle: carerixemu.Str(fmt.Sprintf("Heftruckchauffeur %d", i))}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			stages := e.Emu.StatusInfos()
+			if _, err := e.Emu.UpdateMatch(ctx, match.ID, carerixemu.MatchFields{Stage: carerixemu.Str(stages[len(stages)-1].ID)}); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.Emu.Webhooks().WaitIdle(ctx); err != nil {
+				t.Fatal(err)
+			}
+			e.Emu.ResetStats()
+			e.StartJobs(t)
+			e.Idle(t, time.Minute)
+			e.Check(t, e.DB)
+
+			got := reads(e.Emu)
+			// The deleted candidate first: its page query on _id refused,
+			// then its own query, which finds nothing; the rest by their
+			// own queries.
+			want := map[string]int{"crEmployeePage": 1, "crEmployee": 1, "crVacancy": len(vacs), "crMatch": 1}
+			for _, op := range readOps {
+				if got[op] != want[op] {
+					t.Errorf("reads %v, want %v", got, want)
+					break
+				}
+			}
+			if _, err := e.DB.Candidate(ctx, e.Tenant.ID, cands[0].ID); recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
+				t.Errorf("the deleted candidate is still mirrored (%v)", err)
+			}
+		})
+	}
+}
+
 // TestDrainRemembersWhatCarerixRefused: against a Carerix that refuses
 // the date qualifier and a request of two page queries, a drain learns
 // both (a refused page of the records modified lately, and refused

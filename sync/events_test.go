@@ -160,32 +160,35 @@ func checkKeepingRecruiters(t *testing.T, e *synctest.Env, ds recrubo.DataStore)
 }
 
 // TestRandomChangesWithFaultyWebhooksConvergeAfterReconcile: in each
-// profile, and against a Carerix that refuses several _ids in one
-// qualifier (so records are read by id a page query each).
+// profile; against a Carerix that refuses several _ids in one qualifier
+// (so records are read by id a page query each); and against one that
+// refuses _id in any qualifier (so records are read by their own
+// queries, crX(_id)).
 func TestRandomChangesWithFaultyWebhooksConvergeAfterReconcile(t *testing.T) {
 	type form struct {
 		backendAndProfile
-		noIDOr bool
+		noIDOr, noID bool
 	}
 	var forms []form
 	for _, tc := range backendsAndProfiles() {
 		forms = append(forms, form{backendAndProfile: tc})
 	}
 	for _, b := range storetest.Backends() {
-		forms = append(forms, form{backendAndProfile{name: b + "/no OR of _id", backend: b}, true})
+		forms = append(forms, form{backendAndProfile: backendAndProfile{name: b + "/no OR of _id", backend: b}, noIDOr: true},
+			form{backendAndProfile: backendAndProfile{name: b + "/no _id", backend: b}, noID: true})
 	}
 	for _, tc := range forms {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			e := synctest.New(t, tc.backend, synctest.Options{Profile: tc.profile,
-				Emulator: func(o *carerixemu.Options) { o.NoQualifierIDOr = tc.noIDOr }})
+				Emulator: func(o *carerixemu.Options) { o.NoQualifierIDOr, o.NoQualifierID = tc.noIDOr, tc.noID }})
 			initialSync(t, e)
 			stored, err := e.DB.CarerixContract(t.Context(), e.Tenant.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if k, err := carerix.UnmarshalContract(stored.Body); err != nil || k.ReadsByIDs() == tc.noIDOr {
-				t.Fatalf("the tenant's contract reads by ids: %v (%v), want %v", k.ReadsByIDs(), err, !tc.noIDOr)
+			if k, err := carerix.UnmarshalContract(stored.Body); err != nil || k.ReadsByIDs() == (tc.noIDOr || tc.noID) {
+				t.Fatalf("the tenant's contract reads by ids: %v (%v), want %v", k.ReadsByIDs(), err, !tc.noIDOr && !tc.noID)
 			}
 			e.Check(t, e.DB)
 
@@ -219,6 +222,9 @@ func TestRandomChangesWithFaultyWebhooksConvergeAfterReconcile(t *testing.T) {
 			}
 			if d := checkKeepingRecruiters(t, e, e.DB); len(d) > 0 {
 				t.Fatalf("after reconciling, the mirror differs from Carerix:\n  %s", strings.Join(d, "\n  "))
+			}
+			if own := reads(e.Emu); tc.noID && own["crEmployee"]+own["crVacancy"]+own["crMatch"]+own["crUser"] == 0 {
+				t.Errorf("no record was read by its own query (reads %v): the form proves nothing", own)
 			}
 			// Nothing was processed twice: one stored event per event id.
 			st, err := e.DB.EventStats(t.Context(), e.Tenant.ID, recrubo.SourceCarerix)

@@ -179,8 +179,9 @@ func pagesOf(total int64, size int) int {
 // (purged) has no record among them. Where the contract k allows it, they
 // are read in one page query selecting them all; else, or where Carerix
 // refuses that, by a page query each, aliasChunk to a request, and where
-// Carerix refuses that too, one to a request.
-func fetchByIDs[T any](ctx context.Context, k *carerix.Contract, rr recordReader[T], ids []string) ([]T, error) {
+// Carerix refuses that too, one at a time (fetchByID, which notes in
+// *noIDs whether Carerix refuses _id in a qualifier).
+func fetchByIDs[T any](ctx context.Context, k *carerix.Contract, rr recordReader[T], ids []string, noIDs *bool) ([]T, error) {
 	kind := rr.key.kind
 	if k.ReadsByIDs() {
 		recs, err := fetchSelected(ctx, rr.page, kind, ids)
@@ -190,6 +191,14 @@ func fetchByIDs[T any](ctx context.Context, k *carerix.Contract, rr recordReader
 	}
 	out := make([]T, 0, len(ids))
 	for chunk := range slices.Chunk(ids, aliasChunk) {
+		if *noIDs {
+			recs, err := fetchEach(ctx, rr, chunk, noIDs)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, recs...)
+			continue
+		}
 		rs, err := idPageRequests(chunk)
 		if err != nil {
 			return nil, err
@@ -204,14 +213,25 @@ func fetchByIDs[T any](ctx context.Context, k *carerix.Contract, rr recordReader
 		if isAccessError(err) || ctx.Err() != nil {
 			return nil, fmt.Errorf("reading %ss by id: %w", kind, err)
 		}
-		for _, id := range chunk {
-			rec, err := fetchByID(ctx, rr.page, id)
-			if err != nil {
-				return nil, fmt.Errorf("reading %s %s: %w", kind, id, err)
-			}
-			if rec != nil {
-				out = append(out, *rec)
-			}
+		recs, err := fetchEach(ctx, rr, chunk, noIDs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, recs...)
+	}
+	return out, nil
+}
+
+// fetchEach reads the records ids of rr one at a time (fetchByID).
+func fetchEach[T any](ctx context.Context, rr recordReader[T], ids []string, noIDs *bool) ([]T, error) {
+	var out []T
+	for _, id := range ids {
+		rec, err := fetchByID(ctx, rr, id, noIDs)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s %s: %w", rr.key.kind, id, err)
+		}
+		if rec != nil {
+			out = append(out, *rec)
 		}
 	}
 	return out, nil

@@ -16,6 +16,12 @@ type Reader interface {
 	VacancyPage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.Vacancy], error)
 	MatchPage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.Match], error)
 	UserPage(ctx context.Context, r carerix.PageRequest) (*carerix.Page[carerix.User], error)
+	// Employee, Vacancy, Match and User read one record by its own query
+	// (crX(_id)); a missing one is carerix.ErrNotFound.
+	Employee(ctx context.Context, id string) (*carerix.Employee, error)
+	Vacancy(ctx context.Context, id string) (*carerix.Vacancy, error)
+	Match(ctx context.Context, id string) (*carerix.Match, error)
+	User(ctx context.Context, id string) (*carerix.User, error)
 	// EmployeePages, VacancyPages, MatchPages and UserPages read several
 	// pages in one request (carerix.PagesFunc); Carerix may refuse a
 	// request for its size where it takes each page alone.

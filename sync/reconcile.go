@@ -279,7 +279,7 @@ func sweep[T any](ctx context.Context, a *applier, e recrubo.Entity, list func(c
 		return err
 	}
 	for chunk := range slices.Chunk(unlisted, idChunk) {
-		recs, err := fetchByIDs(ctx, a.k, rr, chunk)
+		recs, err := fetchByIDs(ctx, a.k, rr, chunk, &a.noIDs)
 		if err != nil {
 			return err
 		}

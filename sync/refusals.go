@@ -7,8 +7,9 @@ import (
 
 // What a tenant's Carerix refused lately, so that a drain does not ask
 // again what the drain before it learnt Carerix refuses: a request of
-// more page queries than it took (recordReader.each), and the date
-// qualifier of the records modified lately (recordReader.changed). Kept
+// more page queries than it took (recordReader.each), the date qualifier
+// of the records modified lately (recordReader.changed), and _id in a
+// qualifier (fetchByID). Kept
 // in memory for refusalMemory, after which the next drain asks again, so
 // a limit the tenant lifted is found.
 
@@ -22,7 +23,9 @@ type refusal struct {
 	aliases int
 	// noDates says Carerix refused the date qualifier.
 	noDates bool
-	at      time.Time // when it was last noted
+	// noIDs says Carerix refused _id in a qualifier (fetchByID).
+	noIDs bool
+	at    time.Time // when it was last noted
 }
 
 // refusals are the tenants' refusals, by tenant id.

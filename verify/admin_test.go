@@ -11,9 +11,17 @@ import (
 
 // TestAdminRoles asks the Carerix emulator, over HTTP, who holds an admin
 // role: only a whole entry of the user's roles counts, never a role that
-// merely contains the admin role's name.
+// merely contains the admin role's name. Also of a Carerix that takes no
+// _id in a qualifier, which is asked by the user's legacy key.
 func TestAdminRoles(t *testing.T) {
-	emu := carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme"})
+	for _, noID := range []bool{false, true} {
+		t.Run(map[bool]string{false: "by id", true: "by legacy key"}[noID], func(t *testing.T) {
+			adminRoles(t, carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme", NoQualifierID: noID}))
+		})
+	}
+}
+
+func adminRoles(t *testing.T, emu *carerixemu.Server) {
 	tn := &recrubo.Tenant{Slug: "acme", Carerix: recrubo.CarerixSettings{APIBaseURL: emu.URL(), IdentityBaseURL: emu.URL(),
 		Realm: emu.Realm(), Application: "acme",
 		ClientID: carerixemu.DefaultClientID, ClientSecret: recrubo.NewSecret(carerixemu.DefaultClientSecret)}}

@@ -97,6 +97,12 @@ type Options struct {
 	// in one page query, as on a tenant whose _id is not an ordinary key
 	// of its qualifiers.
 	NoQualifierIDOr bool
+	// NoQualifierID makes page queries refuse a qualifier that names _id
+	// at all (INVALID_QUALIFIER), as a tenant whose qualifiers know
+	// records only by their legacy keys would: a record is then read by
+	// id through its own query (crX(_id)), which finds no soft-deleted
+	// record.
+	NoQualifierID bool
 	// NoQualifierDate makes page queries refuse a qualifier that compares
 	// with a date (INVALID_QUALIFIER), as a tenant would that cannot be
 	// asked for the records modified since a time: reconciliation's poll
