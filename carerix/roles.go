@@ -41,12 +41,18 @@ func (c *Client) UserHasRole(ctx context.Context, userID string, roles []string)
 	if err != nil {
 		return false, nil // an id that cannot be written holds no role
 	}
-	page, err := c.UserPage(ctx, PageRequest{Qualifier: q, Size: 1})
+	ok, err := c.userSelected(ctx, q, userID)
 	if errors.Is(err, ErrInvalidQualifier) {
 		// Carerix may take no _id in a qualifier: ask by the user's
 		// legacy key instead.
 		return c.userHasRoleByKey(ctx, k, userID, any)
 	}
+	return ok, err
+}
+
+// userSelected reports whether qualifier q selects user userID (_id).
+func (c *Client) userSelected(ctx context.Context, q, userID string) (bool, error) {
+	page, err := c.UserPage(ctx, PageRequest{Qualifier: q, Size: 1})
 	if err != nil {
 		return false, err
 	}
@@ -81,19 +87,11 @@ func (c *Client) userHasRoleByKey(ctx context.Context, k *Contract, userID strin
 	if err != nil {
 		return false, nil
 	}
-	page, err := c.UserPage(ctx, PageRequest{Qualifier: q, Size: 1})
+	ok, err := c.userSelected(ctx, q, userID)
 	if errors.Is(err, ErrInvalidQualifier) {
 		return false, nil
 	}
-	if err != nil {
-		return false, err
-	}
-	for _, found := range page.Items {
-		if found.ID == userID {
-			return true, nil
-		}
-	}
-	return false, nil
+	return ok, err
 }
 
 // roleQualifier matches a roles field that holds role as one entry of its

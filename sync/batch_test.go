@@ -103,6 +103,33 @@ func perReadOp(emu *carerixemu.Server, count func(carerixemu.OperationStats) int
 	return out
 }
 
+// burstRecords picks mirrored records for a burst: 8 candidates, 2
+// vacancies and a match of a candidate other than the first (which a
+// burst deletes).
+func burstRecords(t *testing.T, e *synctest.Env) ([]*recrubo.Candidate, []*recrubo.Vacancy, *recrubo.Match) {
+	t.Helper()
+	ctx := t.Context()
+	cands, err := e.DB.Candidates(ctx, e.Tenant.ID, recrubo.ListOptions{Limit: 8})
+	if err != nil || len(cands) < 8 {
+		t.Fatalf("candidates: %d, %v", len(cands), err)
+	}
+	vacs, err := e.DB.Vacancies(ctx, e.Tenant.ID, recrubo.ListOptions{Limit: 2})
+	if err != nil || len(vacs) < 2 {
+		t.Fatalf("vacancies: %d, %v", len(vacs), err)
+	}
+	for _, c := range cands[1:] {
+		ms, err := e.DB.MatchesByCandidate(ctx, e.Tenant.ID, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) > 0 {
+			return cands, vacs, ms[0]
+		}
+	}
+	t.Fatal("no mirrored match among the candidates")
+	return nil, nil, nil
+}
+
 // TestDrainReadsEachRecordOnce: a burst of edits, several to each record,
 // over candidates, vacancies, a match and a recruiter, with one candidate
 // deleted after its edits, costs one Carerix read per record (or one per
@@ -118,28 +145,7 @@ func TestDrainReadsEachRecordOnce(t *testing.T) {
 				e := newDrainEnv(t, backend, form)
 				syncNow(t, e)
 				form.synced(e.Emu)
-				cands, err := e.DB.Candidates(ctx, e.Tenant.ID, recrubo.ListOptions{Limit: 8})
-				if err != nil || len(cands) < 8 {
-					t.Fatalf("candidates: %d, %v", len(cands), err)
-				}
-				vacs, err := e.DB.Vacancies(ctx, e.Tenant.ID, recrubo.ListOptions{Limit: 2})
-				if err != nil || len(vacs) < 2 {
-					t.Fatalf("vacancies: %d, %v", len(vacs), err)
-				}
-				var match *recrubo.Match
-				for _, c := range cands[1:] { // not of the candidate deleted below
-					ms, err := e.DB.MatchesByCandidate(ctx, e.Tenant.ID, c.ID)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if len(ms) > 0 {
-						match = ms[0]
-						break
-					}
-				}
-				if match == nil {
-					t.Fatal("no mirrored match among the candidates")
-				}
+				cands, vacs, match := burstRecords(t, e)
 				recruiters, err := e.DB.Recruiters(ctx, e.Tenant.ID)
 				if err != nil || len(recruiters) == 0 {
 					t.Fatalf("recruiters: %d, %v", len(recruiters), err)
@@ -323,28 +329,7 @@ func TestDrainReadsByOwnQueriesWhereCarerixTakesNoIDQualifier(t *testing.T) {
 			e := synctest.New(t, backend, synctest.Options{NoJobs: true,
 				Emulator: func(o *carerixemu.Options) { o.NoQualifierID = true }})
 			syncNow(t, e)
-			cands, err := e.DB.Candidates(ctx, e.Tenant.ID, recrubo.ListOptions{Limit: 8})
-			if err != nil || len(cands) < 8 {
-				t.Fatalf("candidates: %d, %v", len(cands), err)
-			}
-			vacs, err := e.DB.Vacancies(ctx, e.Tenant.ID, recrubo.ListOptions{Limit: 2})
-			if err != nil || len(vacs) < 2 {
-				t.Fatalf("vacancies: %d, %v", len(vacs), err)
-			}
-			var match *recrubo.Match
-			for _, c := range cands[1:] { // not of the candidate deleted below
-				ms, err := e.DB.MatchesByCandidate(ctx, e.Tenant.ID, c.ID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(ms) > 0 {
-					match = ms[0]
-					break
-				}
-			}
-			if match == nil {
-				t.Fatal("no mirrored match among the candidates")
-			}
+			cands, vacs, match := burstRecords(t, e)
 			if err := e.Emu.DeleteEmployee(ctx, cands[0].ID); err != nil {
 				t.Fatal(err)
 			}
