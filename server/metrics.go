@@ -1,6 +1,7 @@
 package server
 
 import (
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -9,7 +10,16 @@ import (
 // httpMetrics are the HTTP layer's Prometheus collectors.
 type httpMetrics struct {
 	latency *prometheus.HistogramVec
+	// observers keeps latency's histogram of each label set (a
+	// labelSet → prometheus.Observer) once found: finding it in the
+	// vector hashes the labels and takes the vector's read lock, whose
+	// counter every core writes on every request. The label sets are
+	// few (constant methods, registered routes, status classes).
+	observers sync.Map
 }
+
+// labelSet is the latency histogram's labels of one request.
+type labelSet struct{ method, route, status string }
 
 func newHTTPMetrics(reg prometheus.Registerer) (*httpMetrics, error) {
 	m := &httpMetrics{
@@ -26,5 +36,10 @@ func newHTTPMetrics(reg prometheus.Registerer) (*httpMetrics, error) {
 }
 
 func (m *httpMetrics) observe(method, route, status string, d time.Duration) {
-	m.latency.WithLabelValues(method, route, status).Observe(d.Seconds())
+	k := labelSet{method, route, status}
+	o, ok := m.observers.Load(k)
+	if !ok {
+		o, _ = m.observers.LoadOrStore(k, m.latency.WithLabelValues(method, route, status))
+	}
+	o.(prometheus.Observer).Observe(d.Seconds())
 }
