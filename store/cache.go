@@ -88,18 +88,6 @@ func NewCached(inner recrubo.Store, cfg CacheConfig) (*Cached, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	inner.Subscribe(ctx, c.m.invalidate)
-	go func() {
-		t := time.NewTicker(cfg.CleanupInterval)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				c.m.sweep()
-			}
-		}
-	}()
 	return c, nil
 }
 

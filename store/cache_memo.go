@@ -18,8 +18,7 @@ import (
 // the entry's TTL ends.
 const markTTL = time.Minute
 
-// memo is the cache's memory: a map of expiring values (and go-cache for
-// the invalidation marks) behind a typed interface, plus the
+// memo is the cache's memory: go-cache behind a typed interface, plus the
 // bookkeeping that keeps invalidation correct when reads and writes race.
 //
 // Granularity. Records read by key (a tenant, candidate, vacancy, recruiter,
@@ -41,7 +40,7 @@ const markTTL = time.Minute
 // drew when it started. Checking and storing happen under mu, as do marking
 // and deleting, so the two cannot interleave.
 type memo struct {
-	c     *values      // values
+	c     *cache.Cache // values
 	marks *cache.Cache // key → uint64 seq of its last invalidation
 	max   int          // entries c may hold
 
@@ -61,13 +60,13 @@ type memo struct {
 func newMemo(ttl, cleanup time.Duration, maxEntries int) *memo {
 	return &memo{
 		max:   maxEntries,
-		c:     newValues(ttl),
+		c:     cache.New(ttl, cleanup),
 		marks: cache.New(markTTL, cleanup),
 	}
 }
 
 // get returns the value stored under key if it has type T. This and put are
-// the only places values cross the interface{} boundary of the map.
+// the only places values cross the interface{} boundary of go-cache.
 func get[T any](m *memo, key string) (T, bool) {
 	v, ok := m.c.Get(key)
 	if !ok {
@@ -105,14 +104,6 @@ func put[T any](m *memo, key string, v T, since uint64) {
 
 // begin draws the number a load compares invalidations against.
 func (m *memo) begin() uint64 { return m.seq.Load() }
-
-// sweep drops the expired values; NewCached runs it every cleanup
-// interval.
-func (m *memo) sweep() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.c.DeleteExpired()
-}
 
 // forget deletes key and marks it invalidated now.
 func (m *memo) forget(key string) {
