@@ -1,21 +1,27 @@
 // Package logbuf takes the writing of log lines off the path of the code
 // that logs: a Writer copies each line into memory and a goroutine of its
-// own writes what has gathered to the destination, in one write for all
-// the lines that arrived while the previous write was under way. A busy
-// server then makes one write(2) for many requests' lines instead of one
-// per request. No line is dropped: when the memory is full, a writer waits
-// for room; Close writes everything before it returns, and lines written
-// after Close go straight to the destination.
+// own writes what has gathered to the destination in one write, every
+// FlushInterval, or sooner once a quarter of its limit has gathered. A
+// busy server then makes one write(2) for many requests' lines instead of
+// one per request, and no wake-up per line. No line is dropped: when the
+// memory is full, a writer waits for room; Flush and Close write
+// everything before they return, and lines written after Close go
+// straight to the destination.
 package logbuf
 
 import (
 	"io"
 	"sync"
+	"time"
 )
 
 // DefaultLimit is how many bytes a Writer holds unwritten at most unless
 // told otherwise.
 const DefaultLimit = 1 << 20
+
+// FlushInterval is how long a line waits in memory at most, unless the
+// destination is slower.
+const FlushInterval = 50 * time.Millisecond
 
 // Writer is an io.Writer that writes to its destination asynchronously,
 // in order. Its methods may be called from many goroutines.
@@ -34,7 +40,7 @@ type Writer struct {
 
 	direct sync.Mutex // orders the writes after Close
 
-	wake chan struct{} // a batch is pending (buffered: one wake-up is enough)
+	wake chan struct{} // write now (buffered: one wake-up is enough)
 	done chan struct{} // closed when the writing goroutine has ended
 }
 
@@ -64,16 +70,21 @@ func (w *Writer) Write(p []byte) (int, error) {
 		w.mu.Unlock()
 		return w.writeDirect(p)
 	}
-	first := len(w.pending) == 0
 	w.pending = append(w.pending, p...)
+	full := len(w.pending) >= w.limit/4
 	w.mu.Unlock()
-	if first {
-		select {
-		case w.wake <- struct{}{}:
-		default:
-		}
+	if full {
+		w.nudge()
 	}
 	return len(p), nil
+}
+
+// nudge has the goroutine write what is pending now.
+func (w *Writer) nudge() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
 }
 
 // writeDirect writes p to the destination once everything before it
@@ -88,16 +99,25 @@ func (w *Writer) writeDirect(p []byte) (int, error) {
 // run writes batches until Close.
 func (w *Writer) run() {
 	defer close(w.done)
+	tick := time.NewTicker(FlushInterval)
+	defer tick.Stop()
 	for {
 		w.mu.Lock()
-		for len(w.pending) == 0 && !w.closed {
-			w.mu.Unlock()
-			<-w.wake
-			w.mu.Lock()
+		closed := w.closed
+		w.mu.Unlock()
+		if !closed {
+			select {
+			case <-w.wake:
+			case <-tick.C:
+			}
 		}
-		if len(w.pending) == 0 { // closed, and all written
+		w.mu.Lock()
+		if len(w.pending) == 0 {
 			w.mu.Unlock()
-			return
+			if closed { // and all written
+				return
+			}
+			continue
 		}
 		batch := w.pending
 		w.pending, w.spare = w.spare[:0], nil
@@ -128,6 +148,7 @@ func (w *Writer) Flush() error {
 	target := w.taken
 	if len(w.pending) > 0 {
 		target++ // the batch the goroutine will take next
+		w.nudge()
 	}
 	for w.written < target {
 		w.room.Wait()
@@ -144,10 +165,7 @@ func (w *Writer) Close() error {
 	w.closed = true
 	w.room.Broadcast()
 	w.mu.Unlock()
-	select {
-	case w.wake <- struct{}{}:
-	default:
-	}
+	w.nudge()
 	<-w.done
 	w.mu.Lock()
 	defer w.mu.Unlock()
