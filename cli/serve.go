@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/recrubo/recrubo-carerix/config"
+	"github.com/recrubo/recrubo-carerix/internal/logbuf"
 	"github.com/recrubo/recrubo-carerix/jobs"
 	"github.com/recrubo/recrubo-carerix/keyring"
 	"github.com/recrubo/recrubo-carerix/server"
@@ -57,12 +59,13 @@ func (e *env) serveCmd() *cobra.Command {
 	return cmd
 }
 
-func newLogger(cfg config.Config, e *env) *slog.Logger {
+// newLogger returns the service's logger, writing to w.
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	if cfg.LogFormat == "text" {
-		return slog.New(slog.NewTextHandler(e.stderr, opts))
+		return slog.New(slog.NewTextHandler(w, opts))
 	}
-	return slog.New(slog.NewJSONHandler(e.stderr, opts))
+	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
 func openKeyring(cfg config.Config, log *slog.Logger) (*keyring.Keyring, error) {
@@ -118,7 +121,12 @@ func (e *env) startService(ctx context.Context, cfg config.Config, ln net.Listen
 			}
 		}
 	}()
-	log := newLogger(cfg, e)
+	// The log (an access log line per request) reaches stderr through
+	// a writer of its own, so that a request costs a copy of its line
+	// instead of a write(2); closed last, which writes what it holds.
+	logs := logbuf.New(e.stderr, 0)
+	closers = append(closers, func() { _ = logs.Close() })
+	log := newLogger(cfg, logs)
 	kr, err := openKeyring(cfg, log)
 	if err != nil {
 		return nil, fmt.Errorf("master key: %w", err)

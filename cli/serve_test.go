@@ -143,6 +143,13 @@ func TestServeRunsAndStopsCleanly(t *testing.T) {
 	if !strings.Contains(errOut.String(), `"msg":"stopped"`) {
 		t.Errorf("no clean stop logged:\n%s", errOut.String())
 	}
+	// The access log reaches stderr through a buffer of its own: every
+	// request's line is written by the time the service has stopped,
+	// before the stop is logged.
+	logged, _, _ := strings.Cut(errOut.String(), `"msg":"stopped"`)
+	if n := strings.Count(logged, `"route":"unmatched","status":404`); n != 2 {
+		t.Errorf("%d access log lines of the two public 404s before the stop, want 2:\n%s", n, errOut.String())
+	}
 	if strings.Contains(errOut.String(), key[4:]) {
 		t.Error("the master key appears in the logs")
 	}

@@ -21,17 +21,26 @@ import (
 
 // embedProof reads the proof of an embed URL.
 func embedProof(c *fiber.Ctx, kind recrubo.EmbedKind) recrubo.EmbedProof {
-	return recrubo.EmbedProof{
-		TenantSlug: strings.Clone(c.Params("slug")),
-		Kind:       kind,
-		RecordID:   strings.Clone(c.Params("id")),
-		RecordHash: strings.Clone(c.Query("rh")),
-		UserID:     strings.Clone(c.Query("u")),
-		UserHash:   strings.Clone(c.Query("uh")),
-		PageKey:    strings.Clone(c.Query("dk")),
-		Lang:       strings.Clone(c.Query("lang")),
-		Client:     strings.Clone(c.IP()),
+	// Fiber's values live in buffers it reuses for the next request: the
+	// proof's fields are copied out, into one string (one allocation
+	// instead of one per field).
+	vals := [...]string{c.Params("slug"), c.Params("id"), c.Query("rh"), c.Query("u"), c.Query("uh"), c.Query("dk"),
+		c.Query("lang"), c.IP()}
+	n := 0
+	for _, v := range vals {
+		n += len(v)
 	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, v := range vals {
+		b.WriteString(v)
+	}
+	all := b.String()
+	for i, v := range vals {
+		vals[i], all = all[:len(v)], all[len(v):]
+	}
+	return recrubo.EmbedProof{TenantSlug: vals[0], Kind: kind, RecordID: vals[1], RecordHash: vals[2], UserID: vals[3],
+		UserHash: vals[4], PageKey: vals[5], Lang: vals[6], Client: vals[7]}
 }
 
 // sessionField is the form field a navigation inside the frame carries

@@ -6,16 +6,19 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -23,6 +26,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/internal/logbuf"
 	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
 	"github.com/recrubo/recrubo-carerix/templates"
@@ -446,30 +450,23 @@ func BenchmarkEmbedInboxWrk(b *testing.B) {
 		return c.Send(page)
 	})
 	bareURL := serve(b, bare)
-	wrk := func(url string, hdr ...string) float64 {
-		args := []string{"-t2", "-c16", "-d2s", "-H", "Sec-Fetch-Dest: iframe", "-H", "Referer: " + f.tenant.FrameOrigins[0] + "/record"}
-		for _, h := range hdr {
-			args = append(args, "-H", h)
-		}
-		out, err := exec.Command("/usr/bin/wrk", append(args, url)...).CombinedOutput()
-		if err != nil {
-			b.Fatalf("wrk: %v\n%s", err, out)
-		}
-		m := regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`).FindSubmatch(out)
-		if m == nil || bytes.Contains(out, []byte("Non-2xx")) {
-			b.Fatalf("wrk output:\n%s", out)
-		}
-		rps, _ := strconv.ParseFloat(string(m[1]), 64)
-		return rps
+	wrk := func(url string, hdr ...string) (rps, cpu float64) {
+		return wrkRound(b, url, f.tenant.FrameOrigins[0], hdr...)
 	}
 	for b.Loop() {
-		var inbox, ok, same, packed float64
+		var inbox, ok, same, packed, inboxCPU, sameCPU float64
 		for range 3 {
-			inbox += wrk(inboxURL)
-			ok += wrk(bareURL + "/")
-			same += wrk(bareURL + "/page")
-			packed += wrk(inboxURL, "Accept-Encoding: gzip, deflate, br")
+			rps, cpu := wrk(inboxURL)
+			inbox, inboxCPU = inbox+rps, inboxCPU+cpu
+			rps, _ = wrk(bareURL + "/")
+			ok += rps
+			rps, cpu = wrk(bareURL + "/page")
+			same, sameCPU = same+rps, sameCPU+cpu
+			rps, _ = wrk(inboxURL, "Accept-Encoding: gzip, deflate, br")
+			packed += rps
 		}
+		b.ReportMetric(inboxCPU/3, "inbox-cpu-µs/req")
+		b.ReportMetric(sameCPU/3, "bare-page-cpu-µs/req")
 		b.ReportMetric(inbox/3, "inbox-req/s")
 		b.ReportMetric(packed/3, "inbox-br-req/s")
 		b.ReportMetric(ok/3, "bare-req/s")
@@ -479,6 +476,41 @@ func BenchmarkEmbedInboxWrk(b *testing.B) {
 		b.ReportMetric(float64(len(page)), "page-bytes")
 		b.ReportMetric(float64(len(packedPage)), "page-br-bytes")
 	}
+}
+
+// wrkRound loads url with wrk (2 threads, 16 connections, 2 s) as
+// Carerix's frame from origin would, with hdr added, and returns the
+// requests per second and the CPU time this process (the servers: wrk
+// runs in its own) spent per request, which other work on the machine
+// disturbs far less than the rate.
+func wrkRound(b *testing.B, url, origin string, hdr ...string) (rps, cpu float64) {
+	args := []string{"-t2", "-c16", "-d2s", "-H", "Sec-Fetch-Dest: iframe", "-H", "Referer: " + origin + "/record"}
+	for _, h := range hdr {
+		args = append(args, "-H", h)
+	}
+	before := processCPU(b)
+	out, err := exec.Command("/usr/bin/wrk", append(args, url)...).CombinedOutput()
+	spent := processCPU(b) - before
+	if err != nil {
+		b.Fatalf("wrk: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`).FindSubmatch(out)
+	n := regexp.MustCompile(`([0-9]+) requests in`).FindSubmatch(out)
+	if m == nil || n == nil || bytes.Contains(out, []byte("Non-2xx")) {
+		b.Fatalf("wrk output:\n%s", out)
+	}
+	rps, _ = strconv.ParseFloat(string(m[1]), 64)
+	reqs, _ := strconv.ParseFloat(string(n[1]), 64)
+	return rps, float64(spent.Microseconds()) / reqs
+}
+
+// processCPU is the CPU time (user and system) this process has used.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // fetchBody returns one answer's body, which must be a 200.
@@ -496,4 +528,61 @@ func fetchBody(b *testing.B, url string, hdr http.Header) []byte {
 		b.Fatalf("GET %s = %d %v", url, resp.StatusCode, err)
 	}
 	return body
+}
+
+// BenchmarkEmbedInboxWrkLog measures what the access log costs over
+// HTTP: the demo's busiest inbox under wrk (as BenchmarkEmbedInboxWrk),
+// from three servers on the same data that differ only in where their
+// log goes: nowhere (slog's DiscardHandler, as the other benchmarks),
+// the service's JSON lines written straight to a file (a write(2) per
+// request, as the service wrote to stderr), and the same lines through
+// logbuf's asynchronous buffer (as the service does now). Rounds
+// alternate; reported per server: requests/s and the CPU time the
+// process spent per request. Skipped without /usr/bin/wrk.
+func BenchmarkEmbedInboxWrkLog(b *testing.B) {
+	if _, err := os.Stat("/usr/bin/wrk"); err != nil {
+		b.Skip("no /usr/bin/wrk")
+	}
+	f := benchDemoInbox(b)
+	cached, _ := f.srv.deps.Embeds.Data.(*store.Cached)
+	open := func(name string) *os.File {
+		file, err := os.Create(filepath.Join(b.TempDir(), name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = file.Close() })
+		return file
+	}
+	direct := newEmbedServerOn(b, f.db, cached, f.now)
+	direct.log = slog.New(slog.NewJSONHandler(open("direct.log"), nil))
+	buffered := newEmbedServerOn(b, f.db, cached, f.now)
+	lb := logbuf.New(open("buffered.log"), 0)
+	b.Cleanup(func() { _ = lb.Close() })
+	buffered.log = slog.New(slog.NewJSONHandler(lb, nil))
+	servers := []struct {
+		name string
+		url  string
+	}{
+		{"discard", serve(b, f.srv.app) + f.candidateURL("nl")},
+		{"direct", serve(b, direct.app) + f.candidateURL("nl")},
+		{"logbuf", serve(b, buffered.app) + f.candidateURL("nl")},
+	}
+	hdr := http.Header{"Sec-Fetch-Dest": {"iframe"}, "Referer": {f.tenant.FrameOrigins[0] + "/record"}}
+	for _, s := range servers {
+		fetchBody(b, s.url, hdr)
+	}
+	for b.Loop() {
+		rps, cpu := make([]float64, len(servers)), make([]float64, len(servers))
+		for range 3 {
+			for i, s := range servers {
+				r, c := wrkRound(b, s.url, f.tenant.FrameOrigins[0])
+				rps[i] += r / 3
+				cpu[i] += c / 3
+			}
+		}
+		for i, s := range servers {
+			b.ReportMetric(rps[i], s.name+"-req/s")
+			b.ReportMetric(cpu[i], s.name+"-cpu-µs/req")
+		}
+	}
 }

@@ -38,9 +38,13 @@ type EmbedPageCache struct {
 	ttl time.Duration
 	now func() time.Time
 
-	mu      sync.Mutex
-	gen     map[string]uint64 // tenant id → generation
-	entries map[string]*cachedPage
+	// Both maps are read on every page load from every core, and
+	// written rarely (a miss, a change): sync.Map's reads write nothing
+	// shared, where a mutex's word would bounce between the cores on
+	// every load.
+	gen     sync.Map     // tenant id → *atomic.Uint64, its generation (0 when absent)
+	entries sync.Map     // key → *cachedPage
+	count   atomic.Int64 // entries stored since the last emptying
 }
 
 type cachedPage struct {
@@ -72,26 +76,33 @@ func NewEmbedPageCache(ttl time.Duration, now func() time.Time) *EmbedPageCache 
 	if now == nil {
 		now = time.Now
 	}
-	return &EmbedPageCache{ttl: ttl, now: now, gen: map[string]uint64{}, entries: map[string]*cachedPage{}}
+	return &EmbedPageCache{ttl: ttl, now: now}
 }
 
 // Invalidate drops the pages of the change's tenant (every page when the
 // change names none, as after a lost notification). Pass it to the
 // store's Subscribe.
 func (pc *EmbedPageCache) Invalidate(ch recrubo.Change) {
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
 	if ch.TenantID == "" {
-		clear(pc.entries)
+		pc.entries.Clear()
+		pc.count.Store(0)
 	}
-	pc.gen[ch.TenantID]++
+	g, ok := pc.gen.Load(ch.TenantID)
+	if !ok {
+		g, _ = pc.gen.LoadOrStore(ch.TenantID, new(atomic.Uint64))
+	}
+	g.(*atomic.Uint64).Add(1)
 }
 
 func (pc *EmbedPageCache) get(key string) *cachedPage {
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	e := pc.entries[key]
-	if e == nil || e.gen != pc.gen[e.tenantID] || !pc.now().Before(e.expires) {
+	v, ok := pc.entries.Load(key)
+	if !ok {
+		return nil
+	}
+	e := v.(*cachedPage)
+	// The generation is read after the entry: a change that bumped it
+	// before this look-up is seen.
+	if e.gen != pc.generation(e.tenantID) || !pc.now().Before(e.expires) {
 		return nil
 	}
 	return e
@@ -100,9 +111,10 @@ func (pc *EmbedPageCache) get(key string) *cachedPage {
 // generation returns the tenant's generation, read before loading the
 // data a page is rendered from.
 func (pc *EmbedPageCache) generation(tenantID string) uint64 {
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	return pc.gen[tenantID]
+	if g, ok := pc.gen.Load(tenantID); ok {
+		return g.(*atomic.Uint64).Load()
+	}
+	return 0
 }
 
 // put stores body, rendered from data of generation gen, split at the
@@ -110,12 +122,13 @@ func (pc *EmbedPageCache) generation(tenantID string) uint64 {
 func (pc *EmbedPageCache) put(key, tenantID string, gen uint64, title string, body []byte) *cachedPage {
 	e := &cachedPage{tenantID: tenantID, gen: gen, expires: pc.now().Add(pc.ttl), title: title}
 	e.split(body)
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	if len(pc.entries) >= maxCachedPages {
-		clear(pc.entries)
+	if pc.count.Load() >= maxCachedPages {
+		pc.entries.Clear()
+		pc.count.Store(0)
 	}
-	pc.entries[key] = e
+	if _, replaced := pc.entries.Swap(key, e); !replaced {
+		pc.count.Add(1)
+	}
 	return e
 }
 

@@ -46,9 +46,15 @@ type memo struct {
 
 	seq atomic.Uint64
 
-	mu      sync.RWMutex
-	gens    map[string]uint64 // scope → generation
-	flushed uint64            // seq of the last full flush
+	mu      sync.Mutex
+	flushed uint64 // seq of the last full flush
+
+	// gens maps a scope to its generation (*atomic.Uint64; a scope never
+	// bumped is at 0). Building a key reads it on every cached read, from
+	// every core: sync.Map's reads and the counters' loads write nothing
+	// shared, where a read lock's counter would bounce between the cores
+	// on each read. Bumps (writes) take mu as before.
+	gens sync.Map
 }
 
 func newMemo(ttl, cleanup time.Duration, maxEntries int) *memo {
@@ -56,7 +62,6 @@ func newMemo(ttl, cleanup time.Duration, maxEntries int) *memo {
 		max:   maxEntries,
 		c:     cache.New(ttl, cleanup),
 		marks: cache.New(markTTL, cleanup),
-		gens:  map[string]uint64{},
 	}
 }
 
@@ -114,7 +119,11 @@ func (m *memo) bump(scopes ...string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, s := range scopes {
-		m.gens[s]++
+		g, ok := m.gens.Load(s)
+		if !ok {
+			g, _ = m.gens.LoadOrStore(s, new(atomic.Uint64))
+		}
+		g.(*atomic.Uint64).Add(1)
 	}
 }
 
@@ -124,6 +133,14 @@ func (m *memo) flush() {
 	defer m.mu.Unlock()
 	m.flushed = m.seq.Add(1)
 	m.c.Flush()
+}
+
+// gen is scope's generation.
+func (m *memo) gen(scope string) uint64 {
+	if g, ok := m.gens.Load(scope); ok {
+		return g.(*atomic.Uint64).Load()
+	}
+	return 0
 }
 
 // key builds a cache key from a prefix, the generations of scopes and
@@ -139,12 +156,10 @@ func (m *memo) key(prefix string, scopes []string, parts ...string) string {
 	b.Grow(n)
 	b.WriteString(prefix)
 	var digits [20]byte
-	m.mu.RLock()
 	for _, s := range scopes {
 		b.WriteByte(0)
-		b.Write(strconv.AppendUint(digits[:0], m.gens[s], 10))
+		b.Write(strconv.AppendUint(digits[:0], m.gen(s), 10))
 	}
-	m.mu.RUnlock()
 	for _, p := range parts {
 		b.WriteByte(0)
 		b.WriteString(p)
