@@ -74,14 +74,13 @@ type Authenticator struct {
 	// answers holds Carerix's answers: tenant|entity|id|hash → bool
 	// (confirmed or denied) and the newest hash it reported per record
 	// (tenant|entity|id → hash).
-	answers *expiring
+	answers *cache.Cache
 	ttl     time.Duration
 	// roles holds users' privilege (tenant|user → bool) and modes the
 	// tenants' proof modes (tenant → recrubo.EmbedProofMode).
-	roles   *cache.Cache
-	modes   *expiring
-	roleTTL time.Duration
-	limits  *lookupLimits
+	roles, modes *cache.Cache
+	roleTTL      time.Duration
+	limits       *lookupLimits
 }
 
 var _ recrubo.EmbedAuthenticator = (*Authenticator)(nil)
@@ -101,8 +100,8 @@ func New(cfg Config) (*Authenticator, error) {
 		cfg.RoleTTL = 5 * time.Minute
 	}
 	return &Authenticator{mirror: cfg.Mirror, fetch: cfg.Fetcher, log: cfg.Logger,
-		answers: newExpiring(cfg.ConfirmTTL, 5*cfg.ConfirmTTL), ttl: cfg.ConfirmTTL,
-		roles: cache.New(cfg.RoleTTL, 2*cfg.RoleTTL), modes: newExpiring(time.Minute, 5*time.Minute), roleTTL: cfg.RoleTTL,
+		answers: cache.New(cfg.ConfirmTTL, 5*cfg.ConfirmTTL), ttl: cfg.ConfirmTTL,
+		roles: cache.New(cfg.RoleTTL, 2*cfg.RoleTTL), modes: cache.New(time.Minute, 5*time.Minute), roleTTL: cfg.RoleTTL,
 		limits: newLookupLimits(cfg.TenantLookups, cfg.ClientLookups)}, nil
 }
 
@@ -134,7 +133,7 @@ func (a *Authenticator) Mode(ctx context.Context, t *recrubo.Tenant) recrubo.Emb
 		}
 	}
 	m := t.Embed.ProofFor(hasHash)
-	a.modes.Set(t.ID, m, 0)
+	a.modes.Set(t.ID, m, cache.DefaultExpiration)
 	return m
 }
 
