@@ -49,6 +49,11 @@ type Contract struct {
 	// the probe existed and where Carerix refused it; records are then
 	// read by id one at a time.
 	ByIDs bool `json:"by_ids,omitempty"`
+	// NoIDQualifier says Carerix refused a qualifier on one _id
+	// ("_id = 'a'") at discovery, which probes it where ByIDs is false:
+	// records are then read by id through their own queries (crX(_id)),
+	// which find no soft-deleted record.
+	NoIDQualifier bool `json:"no_id_qualifier,omitempty"`
 	// Gaps are the needs the tenant has no name for.
 	Gaps []Gap `json:"gaps,omitempty"`
 
@@ -186,6 +191,10 @@ func (k *Contract) Op(logical string) string {
 // page query (see ByIDs).
 func (k *Contract) ReadsByIDs() bool { return k != nil && k.ByIDs }
 
+// RefusesIDQualifier reports whether Carerix refused a qualifier on _id
+// at discovery (see NoIDQualifier).
+func (k *Contract) RefusesIDQualifier() bool { return k != nil && k.NoIDQualifier }
+
 // CanSort reports whether pages can be asked for in an explicit order.
 func (k *Contract) CanSort() bool { return k != nil && k.Sort != nil }
 
@@ -254,8 +263,13 @@ func (k *Contract) Summary() []string {
 	if k.MaxPageSize > 0 {
 		lines = append(lines, fmt.Sprintf("pages of up to %d records", k.MaxPageSize))
 	}
-	if k.ByIDs {
+	switch {
+	case k.ByIDs:
 		lines = append(lines, "records are read by id many to a request (qualifier on _id with OR)")
+	case k.NoIDQualifier:
+		lines = append(lines, "records are read by id one at a time through their own queries (Carerix takes no _id in qualifiers)")
+	default:
+		lines = append(lines, "records are read by id with a page query each, several to a request (Carerix takes no _id with OR)")
 	}
 	for _, g := range k.Gaps {
 		prefix := "optional: "

@@ -53,6 +53,7 @@ func (c *Client) Discover(ctx context.Context) (*Contract, error) {
 	if k.Err() == nil {
 		k.MaxPageSize = c.measurePageSize(ctx, k)
 		k.ByIDs = c.probeByIDs(ctx, k)
+		k.NoIDQualifier = !k.ByIDs && c.refusesIDQualifier(ctx, k)
 	}
 	return k, nil
 }
@@ -211,23 +212,49 @@ func (c *Client) measurePageSize(ctx context.Context, k *Contract) int {
 // shows OR in qualifiers but no qualifier on _id, so this is confirmed per
 // tenant rather than assumed.
 func (c *Client) probeByIDs(ctx context.Context, k *Contract) bool {
+	err := c.probeIDQualifier(ctx, k, func(id string) Qualifier { return In(id, "-1", "-2") })
+	if err != nil {
+		c.log.InfoContext(ctx, "carerix refused a qualifier on several _ids; records are read by id one at a time", "error", err)
+	}
+	return err == nil
+}
+
+// refusesIDQualifier asks for the candidate with an _id no record has and
+// reports whether Carerix refused the qualifier: whether records must be
+// read by id through their own queries. Any other failure is not taken
+// for a refusal (reads by id find out at run time).
+func (c *Client) refusesIDQualifier(ctx context.Context, k *Contract) bool {
+	err := c.probeIDQualifier(ctx, k, func(id string) Qualifier { return Eq(id, "-1") })
+	if errors.Is(err, ErrInvalidQualifier) {
+		c.log.InfoContext(ctx, "carerix refused a qualifier on _id; records are read by id through their own queries", "error", err)
+		return true
+	}
+	return false
+}
+
+// probeIDQualifier asks for a page of candidates qualified by the
+// qualifier on the tenant's _id that q builds, and returns Carerix's
+// error, if any.
+func (c *Client) probeIDQualifier(ctx context.Context, k *Contract, q func(id string) Qualifier) error {
 	op, id := k.Op(opEmployeePage), k.Field(typeEmployee, "_id")
 	if op == "" || id == "" {
-		return false
+		return k.opMissing(opEmployeePage)
 	}
-	q, err := In(id, "-1", "-2").Build()
+	qs, err := q(id).Build()
 	if err != nil {
-		return false
+		return err
 	}
 	query := fmt.Sprintf(`query ($q: String) { %s(qualifier: $q, pageable: {page: 0, size: 1}) { items { %s } } }`, op, id)
 	var data map[string]*struct {
 		Items []json.RawMessage `json:"items"`
 	}
-	if err := c.graphQL(ctx, op, query, map[string]any{"q": q}, &data, true); err != nil {
-		c.log.InfoContext(ctx, "carerix refused a qualifier on several _ids; records are read by id one at a time", "error", err)
-		return false
+	if err := c.graphQL(ctx, op, query, map[string]any{"q": qs}, &data, true); err != nil {
+		return err
 	}
-	return data[op] != nil
+	if data[op] == nil {
+		return &Error{Kind: ErrProtocol, Op: op, Message: "page is null"}
+	}
+	return nil
 }
 
 // probe learns the schema from validation errors where introspection is

@@ -316,12 +316,15 @@ func TestDiscoverProbesReadsByIDs(t *testing.T) {
 		name   string
 		modify func(*carerixemu.Options)
 		want   bool
+		noID   bool // RefusesIDQualifier
+		line   string
 	}{
-		{"docs", nil, true},
-		{"observed", func(o *carerixemu.Options) { o.Profile = carerixemu.ProfileObserved }, true},
-		{"probed schema", func(o *carerixemu.Options) { o.NoIntrospection = true }, true},
-		{"no OR in qualifiers", func(o *carerixemu.Options) { o.NoQualifierOr = true }, false},
-		{"no OR of _id in qualifiers", func(o *carerixemu.Options) { o.NoQualifierIDOr = true }, false},
+		{"docs", nil, true, false, "many to a request"},
+		{"observed", func(o *carerixemu.Options) { o.Profile = carerixemu.ProfileObserved }, true, false, "many to a request"},
+		{"probed schema", func(o *carerixemu.Options) { o.NoIntrospection = true }, true, false, "many to a request"},
+		{"no OR in qualifiers", func(o *carerixemu.Options) { o.NoQualifierOr = true }, false, false, "a page query each"},
+		{"no OR of _id in qualifiers", func(o *carerixemu.Options) { o.NoQualifierIDOr = true }, false, false, "a page query each"},
+		{"no _id in qualifiers", func(o *carerixemu.Options) { o.NoQualifierID = true }, false, true, "through their own queries"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			k, _ := discover(t, tc.modify)
@@ -331,13 +334,20 @@ func TestDiscoverProbesReadsByIDs(t *testing.T) {
 			if got := k.ReadsByIDs(); got != tc.want {
 				t.Errorf("ReadsByIDs = %v, want %v", got, tc.want)
 			}
+			if got := k.RefusesIDQualifier(); got != tc.noID {
+				t.Errorf("RefusesIDQualifier = %v, want %v", got, tc.noID)
+			}
+			if lines := strings.Join(k.Summary(), "\n"); !strings.Contains(lines, "records are read by id") || !strings.Contains(lines, tc.line) {
+				t.Errorf("the contract's description does not say how records are read by id (%q):\n%s", tc.line, lines)
+			}
 			stored, err := carerix.MarshalContract(k)
 			if err != nil {
 				t.Fatal(err)
 			}
 			back, err := carerix.UnmarshalContract(stored)
-			if err != nil || back.ReadsByIDs() != tc.want {
-				t.Errorf("stored and read back: ReadsByIDs = %v (%v), want %v", back.ReadsByIDs(), err, tc.want)
+			if err != nil || back.ReadsByIDs() != tc.want || back.RefusesIDQualifier() != tc.noID {
+				t.Errorf("stored and read back: ReadsByIDs = %v, RefusesIDQualifier = %v (%v), want %v, %v",
+					back.ReadsByIDs(), back.RefusesIDQualifier(), err, tc.want, tc.noID)
 			}
 		})
 	}

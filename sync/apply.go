@@ -32,8 +32,8 @@ type applier struct {
 	// for in one request (recordReader.each): aliasChunk, less where
 	// Carerix refused as many lately (Service.refused).
 	aliases int
-	// noIDs says Carerix refuses _id in a qualifier (fetchByID), lately
-	// (Service.refused) or in this batch.
+	// noIDs says Carerix refuses _id in a qualifier (fetchByID): at
+	// discovery (the contract), lately (Service.refused) or in this batch.
 	noIDs bool
 }
 
@@ -51,7 +51,7 @@ func (s *Service) applier(ctx context.Context, t *recrubo.Tenant) (*applier, err
 	if f.aliases > 0 {
 		a.aliases = f.aliases
 	}
-	a.noIDs = f.noIDs
+	a.noIDs = f.noIDs || k.RefusesIDQualifier()
 	return a, nil
 }
 

@@ -370,7 +370,8 @@ func userReader(r Reader) recordReader[carerix.User] {
 }
 
 // read reads the records ids, soft-deleted ones included: idChunk to a
-// request where the contract allows selecting several by _id; else, where
+// request where the contract allows selecting several by _id (and Carerix
+// has not refused _id in a qualifier since); else, where
 // there are enough of them, first those Carerix modified lately a page at
 // a time (changed), then the rest by their own page queries, several to a
 // request (each). A chunk Carerix refuses to read by _id (its qualifier
@@ -383,7 +384,7 @@ func (rr recordReader[T]) read(ctx context.Context, a *applier, ids []string, st
 		return out, nil
 	}
 	path, perr := a.k.Path(rr.key.typ, "_id")
-	if !a.k.ReadsByIDs() || perr != nil {
+	if !a.k.ReadsByIDs() || perr != nil || a.noIDs {
 		if len(ids) >= pollFrom {
 			changed, err := rr.changed(ctx, a, ids, st)
 			if err != nil {

@@ -318,53 +318,65 @@ func TestDrainReadsEachRecordOnceAcrossBatches(t *testing.T) {
 
 // TestDrainReadsByOwnQueriesWhereCarerixTakesNoIDQualifier: against a
 // Carerix that refuses _id in any qualifier, a drain reads records by
-// their own queries (crX(_id)) once the first page query on _id is
-// refused, a deleted candidate reading as gone, and the mirror ends as
-// Carerix has it.
+// their own queries (crX(_id)), a deleted candidate reading as gone, and
+// the mirror ends as Carerix has it: where discovery found the refusal,
+// from the first read; where Carerix refuses only after the initial sync,
+// once the first page query on _id is refused.
 func TestDrainReadsByOwnQueriesWhereCarerixTakesNoIDQualifier(t *testing.T) {
 	for _, backend := range storetest.Backends() {
-		t.Run(backend, func(t *testing.T) {
-			t.Parallel()
-			ctx := t.Context()
-			e := synctest.New(t, backend, synctest.Options{NoJobs: true,
-				Emulator: func(o *carerixemu.Options) { o.NoQualifierID = true }})
-			syncNow(t, e)
-			cands, vacs, match := burstRecords(t, e)
-			if err := e.Emu.DeleteEmployee(ctx, cands[0].ID); err != nil {
-				t.Fatal(err)
-			}
-			for i, v := range vacs {
-				if _, err := e.Emu.UpdateVacancy(ctx, v.ID, carerixemu.VacancyFields{JobTitle: carerixemu.Str(fmt.Sprintf("Heftruckchauffeur %d", i))}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			stages := e.Emu.StatusInfos()
-			if _, err := e.Emu.UpdateMatch(ctx, match.ID, carerixemu.MatchFields{Stage: carerixemu.Str(stages[len(stages)-1].ID)}); err != nil {
-				t.Fatal(err)
-			}
-			if err := e.Emu.Webhooks().WaitIdle(ctx); err != nil {
-				t.Fatal(err)
-			}
-			e.Emu.ResetStats()
-			e.StartJobs(t)
-			e.Idle(t, time.Minute)
-			e.Check(t, e.DB)
+		for _, later := range []bool{false, true} {
+			name := backend + map[bool]string{false: "/known at discovery", true: "/refused after the initial sync"}[later]
+			t.Run(name, func(t *testing.T) { drainByOwnQueries(t, backend, later) })
+		}
+	}
+}
 
-			got := reads(e.Emu)
-			// The deleted candidate first: its page query on _id refused,
-			// then its own query, which finds nothing; the rest by their
-			// own queries.
-			want := map[string]int{"crEmployeePage": 1, "crEmployee": 1, "crVacancy": len(vacs), "crMatch": 1}
-			for _, op := range readOps {
-				if got[op] != want[op] {
-					t.Errorf("reads %v, want %v", got, want)
-					break
-				}
-			}
-			if _, err := e.DB.Candidate(ctx, e.Tenant.ID, cands[0].ID); recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
-				t.Errorf("the deleted candidate is still mirrored (%v)", err)
-			}
-		})
+// drainByOwnQueries runs TestDrainReadsByOwnQueriesWhereCarerixTakesNoIDQualifier
+// on backend, with the refusal known at discovery or only later.
+func drainByOwnQueries(t *testing.T, backend string, later bool) {
+	t.Parallel()
+	ctx := t.Context()
+	e := synctest.New(t, backend, synctest.Options{NoJobs: true,
+		Emulator: func(o *carerixemu.Options) { o.NoQualifierID = !later }})
+	syncNow(t, e)
+	e.Emu.RefuseQualifierID(true)
+	cands, vacs, match := burstRecords(t, e)
+	if err := e.Emu.DeleteEmployee(ctx, cands[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range vacs {
+		if _, err := e.Emu.UpdateVacancy(ctx, v.ID, carerixemu.VacancyFields{JobTitle: carerixemu.Str(fmt.Sprintf("Heftruckchauffeur %d", i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stages := e.Emu.StatusInfos()
+	if _, err := e.Emu.UpdateMatch(ctx, match.ID, carerixemu.MatchFields{Stage: carerixemu.Str(stages[len(stages)-1].ID)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Emu.Webhooks().WaitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.Emu.ResetStats()
+	e.StartJobs(t)
+	e.Idle(t, time.Minute)
+	e.Check(t, e.DB)
+
+	got := reads(e.Emu)
+	// The deleted candidate first, by its own query, which finds
+	// nothing (after its page query on _id, refused, where the
+	// contract does not know); the rest by their own queries.
+	want := map[string]int{"crEmployee": 1, "crVacancy": len(vacs), "crMatch": 1}
+	if later {
+		want["crEmployeePage"] = 1
+	}
+	for _, op := range readOps {
+		if got[op] != want[op] {
+			t.Errorf("reads %v, want %v", got, want)
+			break
+		}
+	}
+	if _, err := e.DB.Candidate(ctx, e.Tenant.ID, cands[0].ID); recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
+		t.Errorf("the deleted candidate is still mirrored (%v)", err)
 	}
 }
 

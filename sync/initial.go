@@ -159,7 +159,7 @@ func (s *Syncer) syncRecruiters(ctx context.Context, t *recrubo.Tenant, r Reader
 		return err
 	}
 	chunks := (len(ids) + idChunk - 1) / idChunk
-	noIDs := false
+	noIDs := k.RefusesIDQualifier()
 	for i := cp.NextPage; i < chunks; i++ {
 		chunk := ids[i*idChunk : min(len(ids), (i+1)*idChunk)]
 		users, err := fetchByIDs(ctx, k, userReader(r), chunk, &noIDs)

@@ -400,10 +400,12 @@
 //     with one page query each, several queries to a request (next).
 //   - A qualifier "_id = '…'" selects that record (with norestrict, even
 //     soft-deleted): as above, no source shows _id in a qualifier [I].
-//     Both forms are accepted: where Carerix refuses it
-//     (Options.NoQualifierID), sync reads a record by id through its own
-//     query crX(_id) [C], a soft-deleted one then reading as gone, and
-//     checks a user's roles by the legacy key userID.
+//     Both forms are accepted: discovery probes it where the OR probe
+//     failed (carerix.Contract.NoIDQualifier), and where Carerix refuses
+//     it (Options.NoQualifierID, or Server.RefuseQualifierID on a running
+//     emulator) sync reads a record by id through its own query crX(_id)
+//     [C], a soft-deleted one then reading as gone, and checks a user's
+//     roles by the legacy key userID.
 //   - One query document may ask for the same page query several times,
 //     each under an alias ("p0: crEmployeePage(…) p1: crEmployeePage(…)"):
 //     GraphQL's own rule (field aliases), which the emulator's GraphQL

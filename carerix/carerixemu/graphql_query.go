@@ -153,7 +153,7 @@ func (r *resolver) runPage(ctx context.Context, op, kind, sortKey string, a page
 		if r.srv.noOr.Load() && q != nil && hasOr(q.root) {
 			return nil, nil, toAPIError(qerr(0, "OR is not supported in qualifiers"))
 		}
-		if r.srv.opts.NoQualifierID && q != nil && namesID(q.root) {
+		if r.srv.noID.Load() && q != nil && namesID(q.root) {
 			return nil, nil, toAPIError(qerr(0, "_id is not a qualifier key"))
 		}
 		if r.srv.opts.NoQualifierIDOr && q != nil && hasIDOr(q.root) {

@@ -157,8 +157,9 @@ type Server struct {
 	served atomic.Pointer[servedSchema]
 	faults *faultState
 
-	// noOr is Options.NoQualifierOr, as RefuseQualifierOr last set it.
-	noOr atomic.Bool
+	// noOr is Options.NoQualifierOr, as RefuseQualifierOr last set it;
+	// noID is Options.NoQualifierID, as RefuseQualifierID last set it.
+	noOr, noID atomic.Bool
 
 	schemaMu sync.Mutex // serialises RemoveFields
 	lifeMu   sync.Mutex
@@ -208,6 +209,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{opts: opts, rules: rules, log: opts.Logger, faults: newFaultState(), base: strings.TrimRight(opts.BaseURL, "/")}
 	s.noOr.Store(opts.NoQualifierOr)
+	s.noID.Store(opts.NoQualifierID)
 	ident, err := newIdentity(opts.Realm, opts.SigningKey, opts.Clients, opts.TokenLifetime, opts.Now)
 	if err != nil {
 		return nil, fmt.Errorf("carerixemu: %w", err)
@@ -270,6 +272,11 @@ func (s *Server) serve(sdl string) error {
 // Options.NoQualifierOr does from the start: as when a tenant's Carerix
 // stops taking what it took when an integration read its contract.
 func (s *Server) RefuseQualifierOr(on bool) { s.noOr.Store(on) }
+
+// RefuseQualifierID makes page queries refuse (on) or take (off) a
+// qualifier naming _id from now on, as Options.NoQualifierID does from
+// the start.
+func (s *Server) RefuseQualifierID(on bool) { s.noID.Store(on) }
 
 // RemoveFields takes fields ("Type.field", as Options.RemoveFields) out of
 // the served schema from now on, as when a tenant's Carerix changes under
