@@ -176,14 +176,15 @@ func pagesOf(total int64, size int) int {
 
 // fetchByIDs reads the records of rr with the given _ids (at most
 // idChunk), soft-deleted ones included; an id Carerix no longer has
-// (purged) has no record among them. Where the contract k allows it, they
-// are read in one page query selecting them all; else, or where Carerix
+// (purged) has no record among them. Where the contract k allows it (and
+// Carerix has not refused _id in a qualifier since), they are read in one
+// page query selecting them all; else, or where Carerix
 // refuses that, by a page query each, aliasChunk to a request, and where
 // Carerix refuses that too, one at a time (fetchByID, which notes in
 // *noIDs whether Carerix refuses _id in a qualifier).
 func fetchByIDs[T any](ctx context.Context, k *carerix.Contract, rr recordReader[T], ids []string, noIDs *bool) ([]T, error) {
 	kind := rr.key.kind
-	if k.ReadsByIDs() {
+	if k.ReadsByIDs() && !*noIDs {
 		recs, err := fetchSelected(ctx, rr.page, kind, ids)
 		if err == nil || (!errors.Is(err, carerix.ErrInvalidQualifier) && !errors.Is(err, carerix.ErrBadRequest)) {
 			return recs, err
