@@ -404,7 +404,7 @@ func (rr recordReader[T]) read(ctx context.Context, a *applier, ids []string, st
 		if err := a.settle(ctx, rr.entity, chunk, st); err != nil {
 			return nil, err
 		}
-		recs, err := readChunk(ctx, rr.page, path, chunk)
+		recs, err := fetchSelected(ctx, rr.page, path, chunk)
 		if err != nil {
 			if !errors.Is(err, carerix.ErrInvalidQualifier) && !errors.Is(err, carerix.ErrBadRequest) {
 				return nil, fmt.Errorf("reading %ss by id: %w", rr.entity, err)
@@ -570,24 +570,6 @@ func (rr recordReader[T]) changed(ctx context.Context, a *applier, ids []string,
 		after = last
 	}
 	return found, nil
-}
-
-// readChunk reads the records with the given ids (at most idChunk) in one
-// page query qualified by path (the tenant's _id) = each of them.
-func readChunk[T any](ctx context.Context, page carerix.PageFunc[T], path string, ids []string) ([]T, error) {
-	q, err := carerix.In(path, ids...).Build()
-	if err != nil {
-		return nil, err
-	}
-	var out []T
-	p := carerix.NewPager(page, carerix.PageRequest{Qualifier: q, Size: idChunk, NoRestrict: true})
-	for rec, err := range p.All(ctx) {
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rec)
-	}
-	return out, nil
 }
 
 // applyRecord applies the state read of one record under its lock and

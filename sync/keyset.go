@@ -184,10 +184,13 @@ func pagesOf(total int64, size int) int {
 // *noIDs whether Carerix refuses _id in a qualifier).
 func fetchByIDs[T any](ctx context.Context, k *carerix.Contract, rr recordReader[T], ids []string, noIDs *bool) ([]T, error) {
 	kind := rr.key.kind
-	if k.ReadsByIDs() && !*noIDs {
-		recs, err := fetchSelected(ctx, rr.page, kind, ids)
-		if err == nil || (!errors.Is(err, carerix.ErrInvalidQualifier) && !errors.Is(err, carerix.ErrBadRequest)) {
-			return recs, err
+	if path, err := k.Path(rr.key.typ, "_id"); err == nil && k.ReadsByIDs() && !*noIDs {
+		recs, err := fetchSelected(ctx, rr.page, path, ids)
+		if err == nil {
+			return recs, nil
+		}
+		if !errors.Is(err, carerix.ErrInvalidQualifier) && !errors.Is(err, carerix.ErrBadRequest) {
+			return nil, fmt.Errorf("reading %ss by id: %w", kind, err)
 		}
 	}
 	out := make([]T, 0, len(ids))
@@ -238,19 +241,18 @@ func fetchEach[T any](ctx context.Context, rr recordReader[T], ids []string, noI
 	return out, nil
 }
 
-// fetchSelected reads the records with the given _ids in page queries
-// selecting them all.
-func fetchSelected[T any](ctx context.Context, fetch carerix.PageFunc[T], kind string, ids []string) ([]T, error) {
-	// _id is the same name on every tenant: the API's own identifier.
-	q, err := carerix.In("_id", ids...).Build()
+// fetchSelected reads the records with the given ids (at most idChunk)
+// in page queries selecting them all by path, the tenant's _id.
+func fetchSelected[T any](ctx context.Context, fetch carerix.PageFunc[T], path string, ids []string) ([]T, error) {
+	q, err := carerix.In(path, ids...).Build()
 	if err != nil {
-		return nil, fmt.Errorf("building the %s id qualifier: %w", kind, err)
+		return nil, err
 	}
 	out := make([]T, 0, len(ids))
 	p := carerix.NewPager(fetch, carerix.PageRequest{Qualifier: q, Size: idChunk, NoRestrict: true})
 	for rec, err := range p.All(ctx) {
 		if err != nil {
-			return nil, fmt.Errorf("reading %ss by id: %w", kind, err)
+			return nil, err
 		}
 		out = append(out, rec)
 	}
