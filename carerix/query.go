@@ -17,6 +17,15 @@ type wirePage[W any] struct {
 	Items []W `json:"items"`
 }
 
+// convertPage returns the page wp with its items converted by conv.
+func convertPage[W, T any](wp *wirePage[W], conv func(W) T) *Page[T] {
+	p := &Page[T]{PageInfo: wp.PageInfo, Items: make([]T, len(wp.Items))}
+	for i, w := range wp.Items {
+		p.Items[i] = conv(w)
+	}
+	return p
+}
+
 // pageSize returns r's size, defaulted and clamped to what the tenant
 // takes.
 func (k *Contract) pageSize(r PageRequest) int {
@@ -43,7 +52,7 @@ func (k *Contract) pageQuery(op, typ string, r PageRequest) (field, query string
 	if err != nil {
 		return "", "", nil, err
 	}
-	return f.name, f.document(), vars, nil
+	return f.name, pageDocument(f), vars, nil
 }
 
 // pageField is one page query as a root field of a query document.
@@ -53,9 +62,8 @@ type pageField struct {
 	text string   // the field with its arguments and selection
 }
 
-// document renders a query document of the fields fs.
-func (f pageField) document(more ...pageField) string {
-	fs := append([]pageField{f}, more...)
+// pageDocument renders a query document of the fields fs.
+func pageDocument(fs ...pageField) string {
 	var decl, texts []string
 	for _, f := range fs {
 		decl = append(decl, f.decl...)
@@ -171,10 +179,7 @@ func fetchPage[W, T any](ctx context.Context, c *Client, op, typ string, r PageR
 		if wp == nil {
 			return &Error{Kind: ErrProtocol, Op: field, Message: "page is null"}
 		}
-		out = &Page[T]{PageInfo: wp.PageInfo, Items: make([]T, len(wp.Items))}
-		for i, w := range wp.Items {
-			out.Items[i] = conv(w)
-		}
+		out = convertPage(wp, conv)
 		return nil
 	})
 	return out, err
@@ -208,7 +213,7 @@ func fetchPages[W, T any](ctx context.Context, c *Client, op, typ string, rs []P
 			}
 		}
 		var data map[string]*wirePage[W]
-		if err := c.graphQL(ctx, fields[0].name, fields[0].document(fields[1:]...), vars, &data, true); err != nil {
+		if err := c.graphQL(ctx, fields[0].name, pageDocument(fields...), vars, &data, true); err != nil {
 			return err
 		}
 		out = make([]*Page[T], len(norm))
@@ -217,10 +222,7 @@ func fetchPages[W, T any](ctx context.Context, c *Client, op, typ string, rs []P
 			if wp == nil {
 				return &Error{Kind: ErrProtocol, Op: fields[i].name, Message: fmt.Sprintf("page %s is null", pageAlias(i))}
 			}
-			out[i] = &Page[T]{PageInfo: wp.PageInfo, Items: make([]T, len(wp.Items))}
-			for j, w := range wp.Items {
-				out[i].Items[j] = conv(w)
-			}
+			out[i] = convertPage(wp, conv)
 		}
 		return nil
 	})
