@@ -68,11 +68,11 @@ func (a *applier) lock(e recrubo.Entity, id string) func() {
 // then reads as gone, as a purged one does.
 func fetchByID[T any](ctx context.Context, rr recordReader[T], id string, noIDs *bool) (*T, error) {
 	if !*noIDs {
-		q, err := carerix.Eq("_id", id).Build()
+		r, err := idPageRequest(id)
 		if err != nil {
 			return nil, err
 		}
-		p, err := rr.page(ctx, carerix.PageRequest{Qualifier: q, Size: 1, NoRestrict: true})
+		p, err := rr.page(ctx, r)
 		switch {
 		case err == nil && len(p.Items) == 0:
 			return nil, nil

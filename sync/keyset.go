@@ -195,27 +195,21 @@ func fetchByIDs[T any](ctx context.Context, k *carerix.Contract, rr recordReader
 	}
 	out := make([]T, 0, len(ids))
 	for chunk := range slices.Chunk(ids, aliasChunk) {
-		if *noIDs {
-			recs, err := fetchEach(ctx, rr, chunk, noIDs)
+		if !*noIDs {
+			rs, err := idPageRequests(chunk)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, recs...)
-			continue
-		}
-		rs, err := idPageRequests(chunk)
-		if err != nil {
-			return nil, err
-		}
-		pages, err := rr.pages(ctx, rs)
-		if err == nil {
-			for _, p := range pages {
-				out = append(out, p.Items...)
+			pages, err := rr.pages(ctx, rs)
+			if err == nil {
+				for _, p := range pages {
+					out = append(out, p.Items...)
+				}
+				continue
 			}
-			continue
-		}
-		if isAccessError(err) || ctx.Err() != nil {
-			return nil, fmt.Errorf("reading %ss by id: %w", kind, err)
+			if isAccessError(err) || ctx.Err() != nil {
+				return nil, fmt.Errorf("reading %ss by id: %w", kind, err)
+			}
 		}
 		recs, err := fetchEach(ctx, rr, chunk, noIDs)
 		if err != nil {
@@ -264,11 +258,20 @@ func fetchSelected[T any](ctx context.Context, fetch carerix.PageFunc[T], path s
 func idPageRequests(ids []string) ([]carerix.PageRequest, error) {
 	rs := make([]carerix.PageRequest, len(ids))
 	for i, id := range ids {
-		q, err := carerix.Eq("_id", id).Build()
-		if err != nil {
+		var err error
+		if rs[i], err = idPageRequest(id); err != nil {
 			return nil, err
 		}
-		rs[i] = carerix.PageRequest{Qualifier: q, Size: 1, NoRestrict: true}
 	}
 	return rs, nil
+}
+
+// idPageRequest is the page query reading the record id, soft-deleted or
+// not.
+func idPageRequest(id string) (carerix.PageRequest, error) {
+	q, err := carerix.Eq("_id", id).Build()
+	if err != nil {
+		return carerix.PageRequest{}, err
+	}
+	return carerix.PageRequest{Qualifier: q, Size: 1, NoRestrict: true}, nil
 }
