@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/patrickmn/go-cache"
@@ -76,6 +78,12 @@ type Authenticator struct {
 	// (tenant|entity|id → hash).
 	answers *cache.Cache
 	ttl     time.Duration
+	// newer holds, per tenant, until when a newer hash Carerix reported
+	// for one of its records may still be in answers (tenant ID →
+	// *atomic.Int64, Unix nanoseconds). Before then a check looks there;
+	// after it, there is nothing to find, and a page load skips building
+	// the keys and taking the cache's lock. Most tenants never have one.
+	newer sync.Map
 	// roles holds users' privilege (tenant|user → bool) and modes the
 	// tenants' proof modes (tenant → recrubo.EmbedProofMode).
 	roles, modes *cache.Cache
@@ -218,9 +226,10 @@ func (a *Authenticator) authenticate(ctx context.Context, p EmbedProof, shared b
 		return nil, forbidden()
 	}
 	proof := recrubo.ProvedByURL
+	newer := a.mayHaveNewer(t.ID)
 	switch p.Kind {
 	case recrubo.EmbedCandidate:
-		err = a.check(ctx, t, p, recrubo.EntityCandidate, p.RecordID, p.RecordHash, func() (string, error) {
+		err = a.check(ctx, t, p, newer, recrubo.EntityCandidate, p.RecordID, p.RecordHash, func() (string, error) {
 			if h, ok := a.mirror.(CandidateHashes); ok {
 				return h.CandidateHash(ctx, t.ID, p.RecordID)
 			}
@@ -231,7 +240,7 @@ func (a *Authenticator) authenticate(ctx context.Context, p EmbedProof, shared b
 			return c.StableHash, nil
 		})
 	case recrubo.EmbedVacancy:
-		err = a.check(ctx, t, p, recrubo.EntityVacancy, p.RecordID, p.RecordHash, func() (string, error) {
+		err = a.check(ctx, t, p, newer, recrubo.EntityVacancy, p.RecordID, p.RecordHash, func() (string, error) {
 			v, err := a.mirror.Vacancy(ctx, t.ID, p.RecordID)
 			if err != nil {
 				return "", err
@@ -260,7 +269,7 @@ func (a *Authenticator) authenticate(ctx context.Context, p EmbedProof, shared b
 	if user != nil && !user.Active {
 		return nil, forbidden() // deactivated or deleted in Carerix, as sync last saw
 	}
-	if err := a.check(ctx, t, p, recrubo.EntityRecruiter, p.UserID, p.UserHash, func() (string, error) {
+	if err := a.check(ctx, t, p, newer, recrubo.EntityRecruiter, p.UserID, p.UserHash, func() (string, error) {
 		return mirroredUserHash(user), nil
 	}); err != nil {
 		return nil, err
@@ -289,19 +298,44 @@ func viewerLang(t *recrubo.Tenant, lang string) string {
 	return recrubo.NormalizeLang(lang)
 }
 
+// mayHaveNewer reports whether answers may hold a newer hash Carerix
+// reported for one of tenantID's records (see Authenticator.newer).
+func (a *Authenticator) mayHaveNewer(tenantID string) bool {
+	until, ok := a.newer.Load(tenantID)
+	return ok && time.Now().UnixNano() < until.(*atomic.Int64).Load()
+}
+
+// sawNewer records that answers holds a newer hash for one of tenantID's
+// records, kept for ttl.
+func (a *Authenticator) sawNewer(tenantID string, ttl time.Duration) {
+	until := time.Now().Add(ttl).UnixNano()
+	v, ok := a.newer.Load(tenantID)
+	if !ok {
+		v, _ = a.newer.LoadOrStore(tenantID, new(atomic.Int64))
+	}
+	u := v.(*atomic.Int64)
+	for old := u.Load(); old < until && !u.CompareAndSwap(old, until); old = u.Load() {
+	}
+}
+
 // check confirms that (entity, id) has hash: first in the mirror, then in
 // the cache of Carerix's answers, then in Carerix, within the look-up
-// limits.
-func (a *Authenticator) check(ctx context.Context, t *recrubo.Tenant, p EmbedProof, entity recrubo.Entity, id, hash string, mirrored func() (string, error)) error {
+// limits. newer says whether the answers may hold a newer hash for one
+// of the tenant's records (mayHaveNewer).
+func (a *Authenticator) check(ctx context.Context, t *recrubo.Tenant, p EmbedProof, newer bool, entity recrubo.Entity, id, hash string, mirrored func() (string, error)) error {
 	h, err := mirrored()
 	if err != nil && recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
 		return fmt.Errorf("authenticating embed: loading %s: %w", entity, err)
 	}
-	record := t.ID + "|" + string(entity) + "|" + id
-	latest, seen := a.answers.Get(record)
 	// The mirror's hash counts unless Carerix has since reported a newer
 	// one (the mirror lags until sync applies the change).
-	if err == nil && h != "" && equal(h, hash) && (!seen || equal(latest.(string), hash)) {
+	mirrorAgrees := err == nil && h != "" && equal(h, hash)
+	if mirrorAgrees && !newer {
+		return nil
+	}
+	record := t.ID + "|" + string(entity) + "|" + id
+	latest, seen := a.answers.Get(record)
+	if mirrorAgrees && (!seen || equal(latest.(string), hash)) {
 		return nil
 	}
 	key := record + "|" + hash
@@ -328,6 +362,9 @@ func (a *Authenticator) check(ctx context.Context, t *recrubo.Tenant, p EmbedPro
 	if current != "" && current != h {
 		// Remember Carerix's newer hash so the mirror's older one (and a
 		// URL carrying it) stops working before sync catches up.
+		// Noted before it is stored, so that no check that could see
+		// it skips the look-up.
+		a.sawNewer(t.ID, 10*a.ttl)
 		a.answers.Set(record, current, 10*a.ttl)
 	}
 	ok := current != "" && equal(current, hash)
@@ -433,14 +470,15 @@ const maxField = 128
 // wellFormed rejects proofs with missing or oversized fields before any
 // lookup.
 func wellFormed(p EmbedProof) bool {
-	fields := []string{p.TenantSlug, p.UserID, p.UserHash}
+	fields := [5]string{p.TenantSlug, p.UserID, p.UserHash}
+	n := 3
 	switch p.Kind {
 	case recrubo.EmbedCandidate, recrubo.EmbedVacancy:
-		fields = append(fields, p.RecordID, p.RecordHash)
+		fields[3], fields[4], n = p.RecordID, p.RecordHash, 5
 	case recrubo.EmbedDashboard:
-		fields = append(fields, p.PageKey)
+		fields[3], n = p.PageKey, 4
 	}
-	for _, f := range fields {
+	for _, f := range fields[:n] {
 		if f == "" || len(f) > maxField {
 			return false
 		}

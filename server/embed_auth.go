@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -23,10 +24,15 @@ import (
 func embedProof(c *fiber.Ctx, kind recrubo.EmbedKind) recrubo.EmbedProof {
 	// Fiber's values live in buffers it reuses for the next request: the
 	// proof's fields are copied out, into one string (one allocation
-	// instead of one per field).
+	// instead of one per field), the client's address last (Fiber's IP()
+	// would allocate a string of its own; the service takes no proxy's
+	// word for the address, so it is the connection's).
 	vals := [...]string{c.Params("slug"), c.Params("id"), c.Query("rh"), c.Query("u"), c.Query("uh"), c.Query("dk"),
-		c.Query("lang"), c.IP()}
-	n := 0
+		c.Query("lang")}
+	var ip [48]byte
+	addr, _ := netip.AddrFromSlice(c.Context().RemoteIP())
+	client := addr.Unmap().AppendTo(ip[:0])
+	n := len(client)
 	for _, v := range vals {
 		n += len(v)
 	}
@@ -35,12 +41,13 @@ func embedProof(c *fiber.Ctx, kind recrubo.EmbedKind) recrubo.EmbedProof {
 	for _, v := range vals {
 		b.WriteString(v)
 	}
+	b.Write(client)
 	all := b.String()
 	for i, v := range vals {
 		vals[i], all = all[:len(v)], all[len(v):]
 	}
 	return recrubo.EmbedProof{TenantSlug: vals[0], Kind: kind, RecordID: vals[1], RecordHash: vals[2], UserID: vals[3],
-		UserHash: vals[4], PageKey: vals[5], Lang: vals[6], Client: vals[7]}
+		UserHash: vals[4], PageKey: vals[5], Lang: vals[6], Client: all}
 }
 
 // sessionField is the form field a navigation inside the frame carries

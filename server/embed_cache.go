@@ -163,15 +163,15 @@ func (s *Server) invalidatePages(tenantID string) {
 }
 
 // write writes the page with this response's nonce and token.
-func (e *cachedPage) write(r *fasthttp.Response, nonce, token string) {
+func (e *cachedPage) write(r *fasthttp.Response, nonce []byte, token string) {
 	for i, p := range e.parts {
 		r.AppendBody(p)
 		if i < len(e.marks) {
-			v := token
 			if e.marks[i] == nonceMarker {
-				v = nonce
+				r.AppendBody(nonce)
+			} else {
+				r.AppendBodyString(token)
 			}
-			r.AppendBodyString(v)
 		}
 	}
 }
@@ -213,7 +213,8 @@ func (s *Server) serveCachedPage(c *fiber.Ctx, v *recrubo.EmbedViewer, page stri
 			e.split(buf.Bytes())
 		}
 	}
-	nonce, err := s.ids.nonce()
+	var nb [nonceLen]byte
+	nonce, err := s.ids.nonce(nb[:0])
 	if err != nil {
 		return err
 	}
@@ -227,7 +228,9 @@ func (s *Server) serveCachedPage(c *fiber.Ctx, v *recrubo.EmbedViewer, page stri
 		}
 		e.token.Store(&issuedToken{token: token, at: now})
 	}
-	c.Set(fiber.HeaderContentSecurityPolicy, contentSecurityPolicy(nonce, v.Tenant.FrameOrigins))
+	// Built on the stack and copied into the header: nothing allocated.
+	var csp [512]byte
+	c.Response().Header.SetCanonical(cspHeader, appendContentSecurityPolicy(csp[:0], nonce, v.Tenant.FrameOrigins))
 	c.Response().Header.Del(fiber.HeaderXFrameOptions)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Type("html", "utf-8")

@@ -29,20 +29,21 @@ func newIDSource() *idSource {
 	return g
 }
 
-// requestID makes a request id: 16 hex digits drawn at random when the
-// server was built, then the request's sequence number as 16 more. Ids
-// only have to be unique (across processes by the random part, within
-// one by the counter), not unguessable: they name a request in the logs
-// and authorize nothing. Drawing them from crypto/rand cost a system
-// call per request.
-func (g *idSource) requestID() string {
-	var b [32]byte
-	copy(b[:], g.prefix[:])
+// requestID appends a request id to b: 16 hex digits drawn at random
+// when the server was built, then the request's sequence number as 16
+// more (requestIDLen in all). Ids only have to be unique (across
+// processes by the random part, within one by the counter), not
+// unguessable: they name a request in the logs and authorize nothing.
+// Drawing them from crypto/rand cost a system call per request.
+func (g *idSource) requestID(b []byte) []byte {
+	b = append(b, g.prefix[:]...)
 	var n [8]byte
 	binary.BigEndian.PutUint64(n[:], g.seq.Add(1))
-	hex.Encode(b[16:], n[:])
-	return string(b[:])
+	return hex.AppendEncode(b, n[:])
 }
+
+// requestIDLen is the length of the ids requestID makes.
+const requestIDLen = 32
 
 const (
 	nonceSize      = 16
@@ -56,24 +57,27 @@ type nonceBatch struct {
 	next int
 }
 
-// nonce returns 16 random bytes from crypto/rand, base64-encoded, for a
-// CSP nonce. The bytes are read from crypto/rand for 64 nonces at a time,
-// not one: each nonce is still 16 bytes of the system's CSPRNG that no
-// other nonce shares (a batch belongs to one caller at a time, and its
-// bytes are handed out once and cleared).
-func (g *idSource) nonce() (string, error) {
+// nonce appends a CSP nonce to dst: 16 random bytes from crypto/rand,
+// base64-encoded (nonceLen characters). The bytes are read from
+// crypto/rand for 64 nonces at a time, not one: each nonce is still 16
+// bytes of the system's CSPRNG that no other nonce shares (a batch
+// belongs to one caller at a time, and its bytes are handed out once and
+// cleared).
+func (g *idSource) nonce(dst []byte) ([]byte, error) {
 	b := g.nonces.Get().(*nonceBatch)
 	defer g.nonces.Put(b)
 	if b.next == len(b.buf) {
 		if _, err := rand.Read(b.buf[:]); err != nil {
-			return "", fmt.Errorf("making a CSP nonce: %w", err)
+			return dst, fmt.Errorf("making a CSP nonce: %w", err)
 		}
 		b.next = 0
 	}
 	raw := b.buf[b.next : b.next+nonceSize]
-	var enc [22]byte // base64.RawStdEncoding.EncodedLen(nonceSize)
-	base64.RawStdEncoding.Encode(enc[:], raw)
+	dst = base64.RawStdEncoding.AppendEncode(dst, raw)
 	clear(raw)
 	b.next += nonceSize
-	return string(enc[:]), nil
+	return dst, nil
 }
+
+// nonceLen is the length of a nonce: base64 of nonceSize bytes.
+const nonceLen = 22

@@ -12,8 +12,6 @@ import (
 	recrubo "github.com/recrubo/recrubo-carerix"
 )
 
-const localsRequestID = "request_id"
-
 // recoverPanics turns a panic in a handler into an internal error, logged
 // with its stack, instead of a dropped connection.
 func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
@@ -29,20 +27,29 @@ func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
 
 // requestID gives every request an id: the caller's X-Request-ID when it is
 // short and plain (so ids can be followed across services without letting
-// anyone inject text into our logs), else a fresh random one.
+// anyone inject text into our logs), else a fresh one. The id lives in
+// the answer's X-Request-ID header, where requestIDOf reads it: setting
+// it copies its bytes into the header, and nothing is allocated for a
+// request that no log line or error names.
 func (s *Server) requestID(c *fiber.Ctx) error {
-	id := c.Get(fiber.HeaderXRequestID)
-	if !plainID(id) {
-		id = s.ids.requestID()
+	h := &c.Response().Header
+	if id := c.Request().Header.PeekBytes(requestIDHeader); plainID(id) {
+		h.SetCanonical(requestIDHeader, id)
 	} else {
-		id = string([]byte(id)) // copy: Fiber reuses the header buffer
+		var b [requestIDLen]byte
+		h.SetCanonical(requestIDHeader, s.ids.requestID(b[:0]))
 	}
-	c.Locals(localsRequestID, id)
-	c.Set(fiber.HeaderXRequestID, id)
 	return c.Next()
 }
 
-func plainID(s string) bool {
+// requestIDHeader is X-Request-ID in the canonical form fasthttp keeps
+// header names in, so setting it neither normalizes nor converts.
+var requestIDHeader = []byte("X-Request-Id")
+
+// cspHeader is Content-Security-Policy, in canonical form.
+var cspHeader = []byte(fiber.HeaderContentSecurityPolicy)
+
+func plainID(s []byte) bool {
 	if len(s) == 0 || len(s) > 64 {
 		return false
 	}
@@ -55,9 +62,9 @@ func plainID(s string) bool {
 	return true
 }
 
+// requestIDOf is the id requestID gave the request ("" before it ran).
 func requestIDOf(c *fiber.Ctx) string {
-	id, _ := c.Locals(localsRequestID).(string)
-	return id
+	return string(c.Response().Header.PeekBytes(requestIDHeader))
 }
 
 // routeOf returns the matched route pattern (not the raw path, which would
@@ -117,6 +124,9 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError
+	}
+	if !s.log.Enabled(c.UserContext(), level) {
+		return err
 	}
 	s.log.LogAttrs(c.UserContext(), level, "http request",
 		slog.String("request_id", requestIDOf(c)),

@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -25,10 +24,12 @@ func (s *Server) renderPage(c *fiber.Ctx, status int, page, lang, title string, 
 	if s.deps.Templates == nil || s.deps.Assets == nil {
 		return fmt.Errorf("rendering %s: the server has no templates or assets", page)
 	}
-	nonce, err := s.ids.nonce()
+	var nb [nonceLen]byte
+	n, err := s.ids.nonce(nb[:0])
 	if err != nil {
 		return err
 	}
+	nonce := string(n)
 	v := templates.Layout{
 		Lang:          templates.NormalizeLang(lang),
 		Title:         title,
@@ -59,12 +60,22 @@ func (s *Server) renderPage(c *fiber.Ctx, status int, page, lang, title string, 
 // assets, the page's nonce for scripts, and framing by frameOrigins alone
 // ('none' when empty).
 func contentSecurityPolicy(nonce string, frameOrigins []string) string {
-	frame := "'none'"
-	if len(frameOrigins) > 0 {
-		frame = strings.Join(frameOrigins, " ")
+	return string(appendContentSecurityPolicy(nil, []byte(nonce), frameOrigins))
+}
+
+// appendContentSecurityPolicy appends contentSecurityPolicy to dst.
+func appendContentSecurityPolicy(dst, nonce []byte, frameOrigins []string) []byte {
+	dst = append(dst, "default-src 'none'; script-src 'nonce-"...)
+	dst = append(dst, nonce...)
+	dst = append(dst, "' 'strict-dynamic'; style-src 'self'; img-src 'self' data: blob:; "+
+		"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors"...)
+	if len(frameOrigins) == 0 {
+		return append(dst, " 'none'"...)
 	}
-	return "default-src 'none'; script-src 'nonce-" + nonce + "' 'strict-dynamic'; style-src 'self'; img-src 'self' data: blob:; " +
-		"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors " + frame
+	for _, o := range frameOrigins {
+		dst = append(append(dst, ' '), o...)
+	}
+	return dst
 }
 
 // handleStatic serves the content-hashed assets of package static, cached

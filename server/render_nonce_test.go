@@ -11,10 +11,11 @@ func TestNoncesAreFreshAcrossBatches(t *testing.T) {
 	ids := newIDSource()
 	seen := map[string]bool{}
 	for i := 0; i < 1000; i++ {
-		n, err := ids.nonce()
+		nb, err := ids.nonce(nil)
 		if err != nil {
 			t.Fatal(err)
 		}
+		n := string(nb)
 		b, err := base64.RawStdEncoding.DecodeString(n)
 		if err != nil || len(b) != 16 {
 			t.Fatalf("nonce %q: %d bytes, %v; want 16", n, len(b), err)
