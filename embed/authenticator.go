@@ -184,10 +184,11 @@ func (a *Authenticator) Authenticate(ctx context.Context, p EmbedProof) (*recrub
 }
 
 // AuthenticateShared is Authenticate for a caller that only reads the
-// viewer's tenant: where the mirror can (SharedTenants), the tenant is
-// the mirror's shared snapshot rather than a copy of it, and neither it
-// nor anything it holds may be changed. A caller that passes the tenant
-// on to code that might change it must pass a Clone.
+// viewer's tenant and user: where the mirror can (SharedTenants,
+// SharedRecruiters), they are the mirror's shared snapshots rather than
+// copies, and neither they nor anything they hold may be changed. A
+// caller that passes them on to code that might change them must pass
+// copies.
 func (a *Authenticator) AuthenticateShared(ctx context.Context, p EmbedProof) (*recrubo.EmbedViewer, error) {
 	return a.authenticate(ctx, p, true)
 }
@@ -196,6 +197,12 @@ func (a *Authenticator) AuthenticateShared(ctx context.Context, p EmbedProof) (*
 // read-only snapshot of a tenant instead of a copy (store.Cached).
 type SharedTenants interface {
 	SharedTenantBySlug(ctx context.Context, slug string) (*recrubo.Tenant, error)
+}
+
+// SharedRecruiters is implemented by a Mirror that can hand out its own
+// read-only snapshot of a recruiter instead of a copy (store.Cached).
+type SharedRecruiters interface {
+	SharedRecruiter(ctx context.Context, tenantID, id string) (*recrubo.Recruiter, error)
 }
 
 // CandidateHashes is implemented by a Mirror that can read a candidate's
@@ -208,9 +215,12 @@ type CandidateHashes interface {
 // the mirror can. Only reads the tenant, which it may hand to the
 // fetcher (which reads it too).
 func (a *Authenticator) authenticate(ctx context.Context, p EmbedProof, shared bool) (*recrubo.EmbedViewer, error) {
-	bySlug := a.mirror.TenantBySlug
+	bySlug, recruiter := a.mirror.TenantBySlug, a.mirror.Recruiter
 	if st, ok := a.mirror.(SharedTenants); ok && shared {
 		bySlug = st.SharedTenantBySlug
+	}
+	if sr, ok := a.mirror.(SharedRecruiters); ok && shared {
+		recruiter = sr.SharedRecruiter
 	}
 	t, err := bySlug(ctx, p.TenantSlug)
 	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND || recrubo.ErrorCode(err) == recrubo.EINVALID {
@@ -262,7 +272,7 @@ func (a *Authenticator) authenticate(ctx context.Context, p EmbedProof, shared b
 	if err != nil {
 		return nil, err
 	}
-	user, err := a.mirror.Recruiter(ctx, t.ID, p.UserID)
+	user, err := recruiter(ctx, t.ID, p.UserID)
 	if err != nil && recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
 		return nil, fmt.Errorf("authenticating embed: loading user: %w", err)
 	}

@@ -59,8 +59,19 @@ func TestAuthenticator(t *testing.T) {
 				t.Errorf("viewer = %+v", v)
 			}
 
+			// Without Carerix, only what the mirror holds is confirmed.
+			mirrorOnly, _ := embed.New(embed.Config{Mirror: db})
+			if _, err := mirrorOnly.Authenticate(ctx, proof); recrubo.ErrorCode(err) != recrubo.EFORBIDDEN {
+				t.Errorf("unsynced user without Carerix: %v, want EFORBIDDEN", err)
+			}
+
 			// Through the store's cache, a caller that only reads may
-			// share the cached tenant; Authenticate's is the caller's own.
+			// share the cached tenant and user; Authenticate's are the
+			// caller's own.
+			if _, err := db.UpsertRecruiter(ctx, &recrubo.Recruiter{TenantID: tn.ID, ID: u.ID, UserName: "eva", Active: true,
+				StableHash: u.StableHash, ModifiedAt: u.ModificationDate}); err != nil {
+				t.Fatal(err)
+			}
 			cached, err := store.NewCached(db, store.CacheConfig{TTL: time.Hour})
 			if err != nil {
 				t.Fatal(err)
@@ -82,12 +93,13 @@ func TestAuthenticator(t *testing.T) {
 			if o1.Tenant == s1.Tenant || o1.Tenant.ID != tn.ID {
 				t.Error("Authenticate handed out the cache's tenant")
 			}
-
-			// Without Carerix, only what the mirror holds is confirmed.
-			mirrorOnly, _ := embed.New(embed.Config{Mirror: db})
-			if _, err := mirrorOnly.Authenticate(ctx, proof); recrubo.ErrorCode(err) != recrubo.EFORBIDDEN {
-				t.Errorf("unsynced user without Carerix: %v, want EFORBIDDEN", err)
+			if s1.User != s2.User || s1.User.ID != u.ID {
+				t.Error("AuthenticateShared did not hand out the cache's recruiter")
 			}
+			if o1.User == s1.User || o1.User.ID != u.ID {
+				t.Error("Authenticate handed out the cache's recruiter")
+			}
+
 			// The user's half of a record's URL does not open a tenant-wide
 			// page; with the key its own template writes, it does.
 			dash := proof

@@ -65,8 +65,9 @@ func (s *Server) authenticateEmbed(c *fiber.Ctx, kind recrubo.EmbedKind) (*recru
 }
 
 // authenticateEmbedShared is authenticateEmbed for a handler that only
-// reads the viewer's tenant: it may be the store cache's shared snapshot
-// (embed.Authenticator.AuthenticateShared), which nothing may change.
+// reads the viewer's tenant and user: they may be the store cache's
+// shared snapshots (embed.Authenticator.AuthenticateShared), which
+// nothing may change.
 func (s *Server) authenticateEmbedShared(c *fiber.Ctx, kind recrubo.EmbedKind) (*recrubo.EmbedViewer, error) {
 	return s.authenticateEmbedAs(c, kind, true)
 }

@@ -178,8 +178,8 @@ func (e *cachedPage) write(r *fasthttp.Response, nonce []byte, token string) {
 
 // serveCachedPage answers a framed page from the cache, rendering it
 // first on a miss. build returns the page's values (with tokenMarker as
-// the token) and its title. It only reads v.Tenant, which may be shared
-// (authenticateEmbedShared).
+// the token) and its title. It only reads v.Tenant and v.User, which may
+// be shared (authenticateEmbedShared).
 func (s *Server) serveCachedPage(c *fiber.Ctx, v *recrubo.EmbedViewer, page string, build func() (templates.Values, string, error)) error {
 	pc := s.deps.Embeds.Pages
 	key := v.Tenant.ID + "|" + string(v.Kind) + "|" + v.RecordID + "|" + v.User.ID + "|" + v.Lang + "|" +

@@ -198,15 +198,16 @@ func threadETag(c *recrubo.Conversation, msgs []*recrubo.Message, lang string, m
 // cache when it holds a current render.
 func (s *Server) handleInboxPage(c *fiber.Ctx) error {
 	// A cached page only reads the tenant (its id, frame origins and
-	// signing key), so the viewer may share the store cache's; building
-	// the page hands it to far more code, which gets a copy of its own.
+	// signing key) and the user (their id), so the viewer may share the
+	// store cache's; building the page hands them to far more code, which
+	// gets copies of its own.
 	v, err := s.authenticateEmbedShared(c, recrubo.EmbedCandidate)
 	if err != nil || v == nil {
 		return err // nil: the sign-in page was sent
 	}
 	return s.serveCachedPage(c, v, "inbox", func() (templates.Values, string, error) {
-		own := *v
-		own.Tenant = v.Tenant.Clone()
+		own, user := *v, *v.User
+		own.Tenant, own.User = v.Tenant.Clone(), &user
 		return s.inboxValues(c, &own)
 	})
 }

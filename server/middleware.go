@@ -109,46 +109,36 @@ func methodOf(c *fiber.Ctx) string {
 	return "other"
 }
 
-// logRequests writes one structured line per request.
-func (s *Server) logRequests(c *fiber.Ctx) error {
-	start := s.deps.Now()
-	err := c.Next()
-	if err != nil {
-		// Let the error handler set the status before we log it.
+// observe measures every request: its latency by route and status class
+// into the metrics, and one structured line into the log. Errors reach
+// the error handler here, so both see the status the client gets.
+func (s *Server) observe(c *fiber.Ctx) error {
+	start := time.Now()
+	if err := c.Next(); err != nil {
 		if herr := s.app.Config().ErrorHandler(c, err); herr != nil {
 			_ = c.SendStatus(fiber.StatusInternalServerError)
 		}
-		err = nil
 	}
+	took := time.Since(start)
 	status := c.Response().StatusCode()
+	method, route := methodOf(c), routeOf(c)
+	s.metrics.observe(method, route, statusClass(status), took)
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError
 	}
 	if !s.log.Enabled(c.UserContext(), level) {
-		return err
+		return nil
 	}
 	s.log.LogAttrs(c.UserContext(), level, "http request",
 		slog.String("request_id", requestIDOf(c)),
-		slog.String("method", methodOf(c)),
-		slog.String("route", routeOf(c)),
+		slog.String("method", method),
+		slog.String("route", route),
 		slog.Int("status", status),
-		slog.Duration("duration", s.deps.Now().Sub(start)),
+		slog.Duration("duration", took),
 		slog.Int("bytes", len(c.Response().Body())),
 	)
-	return err
-}
-
-// measure records request latency by route and status class.
-func (s *Server) measure(c *fiber.Ctx) error {
-	start := time.Now()
-	err := c.Next()
-	status := c.Response().StatusCode()
-	if err != nil {
-		status, _ = classify(err)
-	}
-	s.metrics.observe(methodOf(c), routeOf(c), statusClass(status), time.Since(start))
-	return err
+	return nil
 }
 
 // statusClasses are the status label's values, so that labelling a

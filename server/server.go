@@ -149,7 +149,7 @@ func fiberConfig(cfg Config) fiber.Config {
 func (s *Server) routes() {
 	// recoverPanics sits inside logging and metrics, so a panicking request is
 	// still logged and measured as the 500 it becomes.
-	s.app.Use(s.requestID, s.logRequests, s.measure, s.recoverPanics, s.securityHeaders, s.compress)
+	s.app.Use(s.requestID, s.observe, s.recoverPanics, s.securityHeaders, s.compress)
 	s.app.Get("/healthz", s.handleHealthz)
 	s.app.Get("/readyz", s.handleReadyz)
 	if s.deps.Assets != nil {

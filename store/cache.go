@@ -209,6 +209,17 @@ func (c *Cached) Recruiter(ctx context.Context, tenantID, id string) (*recrubo.R
 	})
 }
 
+// SharedRecruiter is Recruiter without the copy: it returns the cache's
+// own value, shared with every other caller, which must treat it as
+// read-only (see SharedTenantBySlug). Returns ENOTFOUND if there is no
+// such recruiter.
+func (c *Cached) SharedRecruiter(ctx context.Context, tenantID, id string) (*recrubo.Recruiter, error) {
+	return read(c, c.m.recruiterKey(tenantID, id), uncopied, func() (*recrubo.Recruiter, error) {
+		r, err := c.inner.Recruiter(ctx, tenantID, id)
+		return clonePtr(r), err // nothing shared with the store
+	})
+}
+
 // Recruiters lists the tenant's recruiters.
 func (c *Cached) Recruiters(ctx context.Context, tenantID string) ([]*recrubo.Recruiter, error) {
 	return read(c, c.m.recruitersKey(tenantID), cloneList(clonePtr[recrubo.Recruiter]), func() ([]*recrubo.Recruiter, error) {
