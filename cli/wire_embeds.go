@@ -8,6 +8,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/carerix"
 	"github.com/recrubo/recrubo-carerix/embed"
 	"github.com/recrubo/recrubo-carerix/server"
+	"github.com/recrubo/recrubo-carerix/store"
 )
 
 // embedPageTTL is how long a rendered inbox may be served from memory;
@@ -30,6 +31,7 @@ func wireEmbeds(s *services) error {
 		return err
 	}
 	pages := server.NewEmbedPageCache(embedPageTTL, nil)
+	waits := server.NewThreadWaits(store.ChangeMessage, store.ChangeConversation)
 	s.server.Embeds = server.EmbedDeps{
 		Auth:       auth,
 		SignIn:     &embed.Realm{PublicURL: s.cfg.PublicURL},
@@ -37,11 +39,13 @@ func wireEmbeds(s *services) error {
 		Messenger:  s.messaging,
 		Broadcasts: s.messaging,
 		Pages:      pages,
+		Waits:      waits,
 		Carerix: embed.NewCarerixRecords(carerix.NewPool(func(c *carerix.Config) { c.Logger = s.log.With("area", "embeds") }, s.db),
 			carerixRecordsTTL),
 	}
 	s.background = append(s.background, func(ctx context.Context) {
 		s.db.Subscribe(ctx, pages.Invalidate)
+		s.db.Subscribe(ctx, waits.Notify)
 		<-ctx.Done()
 	})
 	return nil

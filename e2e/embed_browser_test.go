@@ -152,9 +152,14 @@ func startEmbedStackOn(t testing.TB, backend string, adjust ...func(st *embedSta
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Thread polls wait for the store's changes, as in the service.
+	waits := server.NewThreadWaits(store.ChangeMessage, store.ChangeConversation)
+	feed, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop)
+	st.db.Subscribe(feed, waits.Notify)
 	deps := server.Deps{Templates: tpl, Catalog: cat, Assets: assets,
 		Embeds: server.EmbedDeps{Auth: auth, Data: st.db, Messenger: messaging.New(messaging.Config{Store: st.db}),
-			Carerix: embed.NewCarerixRecords(nil, time.Minute)}}
+			Carerix: embed.NewCarerixRecords(nil, time.Minute), Waits: waits}}
 	for _, a := range adjust {
 		a(st, &deps)
 	}

@@ -33,6 +33,7 @@ type embedFixture struct {
 	t      testing.TB
 	srv    *Server
 	db     *store.DB
+	env    *storetest.Env
 	emu    *carerixemu.Server
 	tenant *recrubo.Tenant
 	viewer carerixemu.User
@@ -56,8 +57,8 @@ func newEmbedFixtureOn(t testing.TB, backend string, p carerixemu.Profile) *embe
 	ctx := context.Background()
 	f := &embedFixture{t: t, now: embedNow}
 	f.emu = carerixemu.StartTest(t, carerixemu.Options{Tenant: "acme", Profile: p, Now: func() time.Time { return f.now }})
-	env := storetest.NewEnv(t, backend)
-	f.db = env.Open(t, func(c *store.Config) { c.Now = func() time.Time { return f.now } })
+	f.env = storetest.NewEnv(t, backend)
+	f.db = f.env.Open(t, func(c *store.Config) { c.Now = func() time.Time { return f.now } })
 
 	var err error
 	// Eva is a manager: she sees every conversation and the tenant-wide

@@ -484,36 +484,129 @@ func (p *embedPage) candidatePanel(d *inboxData) templates.HTML {
 }
 
 // handleThread answers a poll with the thread's HTML, or 304 when it has
-// not changed since the ETag the page holds.
+// not changed since the ETag the page holds. With ?wait=N (seconds, at
+// most maxThreadWait) and that ETag, an unchanged thread is answered
+// when it changes or N seconds have passed (see ThreadWaits).
 func (s *Server) handleThread(c *fiber.Ctx) error {
 	ses, err := candidateSession(c)
 	if err != nil {
 		return err
 	}
-	conv, msgs, _, err := s.loadThread(c.UserContext(), ses.Tenant, ses.Claims.RecordID)
+	wait, err := threadWait(c.Query("wait"))
 	if err != nil {
 		return err
 	}
-	return s.sendThread(c, ses, conv, msgs)
+	waits, held := s.deps.Embeds.Waits, c.Get(fiber.HeaderIfNoneMatch)
+	if waits == nil || held == "" {
+		wait = 0
+	}
+	ctx := c.UserContext()
+	deadline := time.Now().Add(wait)
+	for {
+		var changed <-chan struct{}
+		if wait > 0 {
+			changed = waits.changed(ses.Tenant.ID)
+		}
+		read := time.Now()
+		conv, msgs, _, err := s.loadThread(ctx, ses.Tenant, ses.Claims.RecordID)
+		if err != nil {
+			return err
+		}
+		th, err := s.threadOf(ctx, ses, conv, msgs)
+		if err != nil {
+			return err
+		}
+		if changed == nil || th.etag != held || !waitForChange(ctx, waits, changed, read, deadline) {
+			return s.writeThread(c, th)
+		}
+	}
 }
 
-func (s *Server) sendThread(c *fiber.Ctx, ses *embedSession, conv *recrubo.Conversation, msgs []*recrubo.Message) error {
+// threadRecheck is the least time between two reads of a waiting poll's
+// thread: a burst of changes (a broadcast, a sync) costs each waiting
+// poll a few reads a second at most.
+const threadRecheck = 200 * time.Millisecond
+
+// waitForChange waits until changed is closed and at least
+// threadRecheck has passed since read (true), or until the deadline,
+// the end of ctx or of the waits (false).
+func waitForChange(ctx context.Context, waits *ThreadWaits, changed <-chan struct{}, read, deadline time.Time) bool {
+	until := time.NewTimer(time.Until(deadline))
+	defer until.Stop()
+	select {
+	case <-changed:
+	case <-until.C:
+		return false
+	case <-ctx.Done():
+		return false
+	case <-waits.closed:
+		return false
+	}
+	if pause := time.Until(read.Add(threadRecheck)); pause > 0 {
+		t := time.NewTimer(pause)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+		case <-waits.closed:
+		}
+	}
+	return true
+}
+
+// threadWait parses a poll's wait (whole seconds, 0 to maxThreadWait);
+// anything else is EINVALID.
+func threadWait(raw string) (time.Duration, error) {
+	if raw == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 0 || n > maxThreadWait {
+		return 0, recrubo.E(recrubo.EINVALID, "embed.error.bad_wait", maxThreadWait)
+	}
+	return time.Duration(n) * time.Second, nil
+}
+
+// thread is a conversation's thread as a page sees it, with its ETag.
+type thread struct {
+	p    *embedPage
+	conv *recrubo.Conversation
+	msgs []*recrubo.Message
+	etag string
+}
+
+// threadOf loads what the thread shows besides its messages, and tags it.
+func (s *Server) threadOf(ctx context.Context, ses *embedSession, conv *recrubo.Conversation, msgs []*recrubo.Message) (*thread, error) {
 	p := s.newEmbedPage(ses.Claims.Lang, ses.Tenant)
 	var err error
-	if p.extras, err = s.loadThreadExtras(c.UserContext(), ses.Tenant, ses.Claims.RecordID, conv, msgs); err != nil {
+	if p.extras, err = s.loadThreadExtras(ctx, ses.Tenant, ses.Claims.RecordID, conv, msgs); err != nil {
+		return nil, err
+	}
+	return &thread{p: p, conv: conv, msgs: msgs, etag: threadETag(conv, msgs, p.lang, p.extras.tag())}, nil
+}
+
+// sendThread answers with the thread of conv and msgs (304 when the page
+// holds it already).
+func (s *Server) sendThread(c *fiber.Ctx, ses *embedSession, conv *recrubo.Conversation, msgs []*recrubo.Message) error {
+	th, err := s.threadOf(c.UserContext(), ses, conv, msgs)
+	if err != nil {
 		return err
 	}
-	etag := threadETag(conv, msgs, p.lang, p.extras.tag())
+	return s.writeThread(c, th)
+}
+
+// writeThread answers with th's HTML, or 304 when the page holds it.
+func (s *Server) writeThread(c *fiber.Ctx, th *thread) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderETag, etag)
-	if conv != nil {
+	c.Set(fiber.HeaderETag, th.etag)
+	if th.conv != nil {
 		// The page's toolbar follows the state without a reload.
-		c.Set(headerConversationState, string(conv.State))
+		c.Set(headerConversationState, string(th.conv.State))
 	}
-	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+	if c.Get(fiber.HeaderIfNoneMatch) == th.etag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	h, err := s.renderThread(c.UserContext(), p, ses.Tenant.ID, msgs, p.t("embed.no_messages"))
+	h, err := s.renderThread(c.UserContext(), th.p, th.p.tenant.ID, th.msgs, th.p.t("embed.no_messages"))
 	if err != nil {
 		return err
 	}

@@ -189,8 +189,12 @@ func (s *Server) ServeMetrics(ln net.Listener) error {
 }
 
 // Shutdown stops accepting connections and waits, until ctx is done, for
-// in-flight requests to finish, on both listeners.
+// in-flight requests to finish, on both listeners. Thread polls waiting
+// for a change are answered at once.
 func (s *Server) Shutdown(ctx context.Context) error {
+	if w := s.deps.Embeds.Waits; w != nil {
+		w.Close()
+	}
 	var errs []error
 	if err := s.app.ShutdownWithContext(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("shutting down HTTP: %w", err))

@@ -5,6 +5,7 @@
 // in memory only and sent as "Authorization: Bearer" with every request.
 
 const POLL_MS = 1500;
+const WAIT_S = 25;
 const LIST_POLL_MS = 30000;
 
 const dataEl = document.getElementById("embed-data");
@@ -228,16 +229,41 @@ function wireInbox(cfg, call, say) {
     });
   }
 
-  async function poll() {
+  // One poll per browser waits at the server for its thread to change
+  // (up to WAIT_S seconds), so a message shows as soon as it is stored:
+  // the visible tab that holds the lock. Other tabs ask every POLL_MS
+  // without waiting, so that tabs never hold more than one of the six
+  // connections a browser opens to a server over HTTP/1.1. A waiting
+  // poll answered early (an error, a server that does not wait) pauses
+  // POLL_MS before the next.
+  const waitURL = new URL(cfg.threadURL, location.href);
+  waitURL.searchParams.set("wait", String(WAIT_S));
+  async function ask(wait) {
+    const asked = Date.now();
     try {
-      const res = await call(cfg.threadURL, { headers: { "If-None-Match": etag } });
-      if (res.status === 200) await show(res);
+      const res = await call(wait ? waitURL.href : cfg.threadURL, { headers: { "If-None-Match": etag } });
+      if (res.status === 200) {
+        await show(res);
+        return wait ? 0 : POLL_MS;
+      }
+      return wait && res.status === 304 && Date.now() - asked >= 1000 ? 0 : POLL_MS;
     } catch (e) {
-      if (e.message === "expired") return;
+      if (e.message === "expired") return -1;
+      return POLL_MS;
     }
-    setTimeout(poll, POLL_MS);
   }
-  setTimeout(poll, POLL_MS);
+  async function poll() {
+    let next;
+    if (document.visibilityState !== "visible") {
+      next = await ask(false);
+    } else if (navigator.locks) {
+      next = await navigator.locks.request("recrubo-thread-wait", { ifAvailable: true }, (lock) => ask(lock !== null));
+    } else {
+      next = await ask(true);
+    }
+    if (next >= 0) setTimeout(poll, next);
+  }
+  poll();
   thread.scrollTop = thread.scrollHeight;
 
   // post sends an action and shows the thread it answers with; it reports
