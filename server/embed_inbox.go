@@ -522,51 +522,6 @@ func (s *Server) handleThread(c *fiber.Ctx) error {
 	}
 }
 
-// threadRecheck is the least time between two reads of a waiting poll's
-// thread: a burst of changes (a broadcast, a sync) costs each waiting
-// poll a few reads a second at most.
-const threadRecheck = 200 * time.Millisecond
-
-// waitForChange waits until changed is closed and at least
-// threadRecheck has passed since read (true), or until the deadline,
-// the end of ctx or of the waits (false).
-func waitForChange(ctx context.Context, waits *ThreadWaits, changed <-chan struct{}, read, deadline time.Time) bool {
-	until := time.NewTimer(time.Until(deadline))
-	defer until.Stop()
-	select {
-	case <-changed:
-	case <-until.C:
-		return false
-	case <-ctx.Done():
-		return false
-	case <-waits.closed:
-		return false
-	}
-	if pause := time.Until(read.Add(threadRecheck)); pause > 0 {
-		t := time.NewTimer(pause)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-		case <-waits.closed:
-		}
-	}
-	return true
-}
-
-// threadWait parses a poll's wait (whole seconds, 0 to maxThreadWait);
-// anything else is EINVALID.
-func threadWait(raw string) (time.Duration, error) {
-	if raw == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(raw)
-	if err != nil || n < 0 || n > maxThreadWait {
-		return 0, recrubo.E(recrubo.EINVALID, "embed.error.bad_wait", maxThreadWait)
-	}
-	return time.Duration(n) * time.Second, nil
-}
-
 // thread is a conversation's thread as a page sees it, with its ETag.
 type thread struct {
 	p    *embedPage
