@@ -152,14 +152,9 @@ func startEmbedStackOn(t testing.TB, backend string, adjust ...func(st *embedSta
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Thread polls wait for the store's changes, as in the service.
-	waits := server.NewThreadWaits(store.ChangeMessage, store.ChangeConversation)
-	feed, stop := context.WithCancel(context.Background())
-	t.Cleanup(stop)
-	st.db.Subscribe(feed, waits.Notify)
 	deps := server.Deps{Templates: tpl, Catalog: cat, Assets: assets,
 		Embeds: server.EmbedDeps{Auth: auth, Data: st.db, Messenger: messaging.New(messaging.Config{Store: st.db}),
-			Carerix: embed.NewCarerixRecords(nil, time.Minute), Waits: waits}}
+			Carerix: embed.NewCarerixRecords(nil, time.Minute), Waits: servertest.ChangeWaits(t, st.db)}}
 	for _, a := range adjust {
 		a(st, &deps)
 	}
@@ -308,9 +303,10 @@ func TestEmbedInboxInBrowser(t *testing.T) {
 	}
 
 	// A new inbound message appears without reload: the mark set on this
-	// document survives. (How soon it appears, 2 s at most by design (the
-	// page polls every 1.5 s), is logged, not asserted: time belongs in
-	// benchmarks, not in a test on a shared machine.)
+	// document survives. (How soon it appears, as soon as it is stored by
+	// design (the thread's request waits at the server for the change),
+	// is logged, not asserted: time belongs in benchmarks, not in a test
+	// on a shared machine.)
 	waitFrame(t, frame, `(window.__sameDocument = true)`, 5*time.Second)
 	st.inbound(t, "Prima, tot morgen <3")
 	delivered := time.Now()

@@ -24,7 +24,7 @@ import (
 // told to send and stops when a MutationObserver inside the page sees the
 // text in the thread (the page's own timestamp, so chromedp's round trips
 // do not count). The page's thread request waits at the server for the
-// change (ThreadWaits). Messages go out at random gaps, so they land at
+// change (ChangeWaits). Messages go out at random gaps, so they land at
 // every phase of the page's update cycle. It reports p50 and p99 in
 // milliseconds; run it with -benchtime 40x.
 func BenchmarkInboundWhatsAppToScreen(b *testing.B) {

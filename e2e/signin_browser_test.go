@@ -98,7 +98,8 @@ func startSignInStack(t *testing.T) *signInStack {
 	}
 	realm := &embed.Realm{}
 	st.base = servertest.Start(t, server.Deps{Templates: tpl, Catalog: cat, Assets: assets,
-		Embeds: server.EmbedDeps{Auth: auth, SignIn: realm, Data: st.db, Messenger: messaging.New(messaging.Config{Store: st.db})}},
+		Embeds: server.EmbedDeps{Auth: auth, SignIn: realm, Data: st.db, Messenger: messaging.New(messaging.Config{Store: st.db}),
+			Waits: servertest.ChangeWaits(t, st.db)}},
 		servertest.Options{})
 	realm.PublicURL = st.base // before any request: the callback is ours
 
@@ -268,6 +269,27 @@ func TestRecruiterWithoutRoleSeesOwnAndUnassignedInBrowser(t *testing.T) {
 	if got := rows("all"); !strings.HasPrefix(got, "403") {
 		t.Errorf("all conversations for a recruiter: %s, want 403", got)
 	}
+	// The list, shown, follows a new message without a reload: its
+	// request waits at the server for the change. Without the wait it
+	// would ask again only after 30 s, past this test's 20.
+	if err := chromedp.Do(frame, chromedp.Click(chromedp.CSS(`#tab-list`))); err != nil {
+		t.Fatalf("showing the list: %v", err)
+	}
+	waitFrame(t, frame, `document.querySelector("[data-list-rows]").textContent.includes("van Jan")`, 10*time.Second)
+	markDocument(t, frame)
+	time.Sleep(time.Second) // the list's first request, which learns its ETag, has been answered
+	jans, err := st.db.ConversationByPhone(bg, st.tenant.ID, recrubo.ChannelWhatsApp, "+31611111111")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jans.LastMessagePreview, jans.LastMessageAt = "Jan, ik kan morgen beginnen", time.Now()
+	if err := st.db.SaveConversation(bg, jans); err != nil {
+		t.Fatal(err)
+	}
+	saved := time.Now()
+	waitFrame(t, frame, `window.recruboOldDocument === true && document.querySelector("[data-list-rows]").textContent.includes("Jan, ik kan morgen beginnen")`,
+		20*time.Second)
+	t.Logf("the list showed the new message %v after it was stored, without a reload", time.Since(saved).Round(time.Millisecond))
 	// The tenant-wide dashboard is for administrators and managers.
 	st.open(t, ctx, st.emuURL+"/home?user="+st.jan.ID)
 	frame = st.frame(t, ctx)

@@ -39,7 +39,7 @@ type EmbedDeps struct {
 	// Waits lets thread polls wait for the next change (?wait=N); nil
 	// answers every poll at once. Feed it the store's changes
 	// (Subscribe); the server's Shutdown closes it.
-	Waits *ThreadWaits
+	Waits *ChangeWaits
 	// Carerix reads from the tenant's Carerix what the mirror does not
 	// hold (embed.CarerixRecords); nil leaves it out: an out-of-scope
 	// vacancy is shown by its number, and unsynced matches are not

@@ -484,42 +484,24 @@ func (p *embedPage) candidatePanel(d *inboxData) templates.HTML {
 }
 
 // handleThread answers a poll with the thread's HTML, or 304 when it has
-// not changed since the ETag the page holds. With ?wait=N (seconds, at
-// most maxThreadWait) and that ETag, an unchanged thread is answered
-// when it changes or N seconds have passed (see ThreadWaits).
+// not changed since the ETag the page holds; with ?wait=N, when it
+// changes (answerOnChange).
 func (s *Server) handleThread(c *fiber.Ctx) error {
 	ses, err := candidateSession(c)
 	if err != nil {
 		return err
 	}
-	wait, err := threadWait(c.Query("wait"))
-	if err != nil {
-		return err
-	}
-	waits, held := s.deps.Embeds.Waits, c.Get(fiber.HeaderIfNoneMatch)
-	if waits == nil || held == "" {
-		wait = 0
-	}
-	ctx := c.UserContext()
-	deadline := time.Now().Add(wait)
-	for {
-		var changed <-chan struct{}
-		if wait > 0 {
-			changed = waits.changed(ses.Tenant.ID)
-		}
-		read := time.Now()
+	return s.answerOnChange(c, ses.Tenant.ID, func(ctx context.Context) (string, func() error, error) {
 		conv, msgs, _, err := s.loadThread(ctx, ses.Tenant, ses.Claims.RecordID)
 		if err != nil {
-			return err
+			return "", nil, err
 		}
 		th, err := s.threadOf(ctx, ses, conv, msgs)
 		if err != nil {
-			return err
+			return "", nil, err
 		}
-		if changed == nil || th.etag != held || !waitForChange(ctx, waits, changed, read, deadline) {
-			return s.writeThread(c, th)
-		}
-	}
+		return th.etag, func() error { return s.writeThread(c, th) }, nil
+	})
 }
 
 // thread is a conversation's thread as a page sees it, with its ETag.

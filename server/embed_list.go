@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/url"
 	"strings"
 	"time"
@@ -178,7 +180,11 @@ func (s *Server) handleConversationsPage(c *fiber.Ctx) error {
 	return s.renderPage(c, fiber.StatusOK, "conversations", p.lang, p.t("embed.conversations"), vals, pageSecurity{FrameOrigins: v.Tenant.FrameOrigins})
 }
 
-// handleConversationList answers the list's script with its rows.
+// handleConversationList answers the list's script with its rows, tagged
+// with an ETag (304 when the script holds them); with ?wait=N, when they
+// change (answerOnChange). The rows tell times relative to now ("2 h
+// ago"), so a wait that ends without a change reads them again and may
+// still answer with new rows.
 func (s *Server) handleConversationList(c *fiber.Ctx) error {
 	ses := sessionOf(c)
 	q, err := parseListQuery(c)
@@ -192,14 +198,25 @@ func (s *Server) handleConversationList(c *fiber.Ctx) error {
 	if q.View == "all" && !ses.Claims.Privileged {
 		return recrubo.E(recrubo.EFORBIDDEN, "embed.error.privileged_only")
 	}
-	p := s.newEmbedPage(ses.Claims.Lang, ses.Tenant)
-	rows, err := s.listRows(c.UserContext(), p, ses.Claims.Subject, q)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Type("html", "utf-8")
-	return c.SendString(rows.String())
+	return s.answerOnChange(c, ses.Tenant.ID, func(ctx context.Context) (string, func() error, error) {
+		p := s.newEmbedPage(ses.Claims.Lang, ses.Tenant)
+		rows, err := s.listRows(ctx, p, ses.Claims.Subject, q)
+		if err != nil {
+			return "", nil, err
+		}
+		body := rows.String()
+		sum := sha256.Sum256([]byte(body))
+		etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+		return etag, func() error {
+			c.Set(fiber.HeaderCacheControl, "no-store")
+			c.Set(fiber.HeaderETag, etag)
+			if c.Get(fiber.HeaderIfNoneMatch) == etag {
+				return c.SendStatus(fiber.StatusNotModified)
+			}
+			c.Type("html", "utf-8")
+			return c.SendString(body)
+		}, nil
+	})
 }
 
 // embedURL builds the URL of another view of the current page (a period)

@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/server"
+	"github.com/recrubo/recrubo-carerix/store"
 )
 
 // Options adjust the server a test starts.
@@ -44,4 +46,19 @@ func Start(tb testing.TB, deps server.Deps, o Options) string {
 		_ = srv.Shutdown(ctx)
 	})
 	return "http://" + ln.Addr().String()
+}
+
+// Feed is what ChangeWaits follows: the store's change feed.
+type Feed interface {
+	Subscribe(ctx context.Context, fn func(recrubo.Change))
+}
+
+// ChangeWaits returns waits woken by feed's message and conversation
+// changes until tb ends, as the service wires them.
+func ChangeWaits(tb testing.TB, feed Feed) *server.ChangeWaits {
+	waits := server.NewChangeWaits(store.ChangeMessage, store.ChangeConversation)
+	ctx, cancel := context.WithCancel(context.Background())
+	tb.Cleanup(cancel)
+	feed.Subscribe(ctx, waits.Notify)
+	return waits
 }

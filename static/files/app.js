@@ -8,6 +8,26 @@ const POLL_MS = 1500;
 const WAIT_S = 25;
 const LIST_POLL_MS = 30000;
 
+// waitTurn runs ask(true) when this page may wait at the server for a
+// change (up to WAIT_S seconds): it is visible and holds the browser's
+// one wait lock, so that open tabs never hold more than one of the six
+// connections a browser opens to a server over HTTP/1.1. Else it runs
+// ask(false), which asks without waiting. It returns what ask returns.
+async function waitTurn(ask) {
+  if (document.visibilityState !== "visible") return ask(false);
+  if (navigator.locks) {
+    return navigator.locks.request("recrubo-wait", { ifAvailable: true }, (lock) => ask(lock !== null));
+  }
+  return ask(true);
+}
+
+// waited reports whether a waiting request was answered after it could
+// have waited, rather than at once (an error, a server that does not
+// wait), which calls for a pause before the next.
+function waited(asked) {
+  return Date.now() - asked >= 1000;
+}
+
 const dataEl = document.getElementById("embed-data");
 if (dataEl) {
   start(JSON.parse(dataEl.textContent));
@@ -162,26 +182,62 @@ function wireList(cfg, call, say) {
   const form = document.querySelector('[data-form="list"]');
   const rows = document.querySelector("[data-list-rows]");
   if (!form || !rows || !cfg.listURL) return;
-  async function load(quiet) {
+  // etag tags the rows shown; a filter change aborts a waiting request
+  // (its rows would be of the old filter) and makes the next one fresh.
+  let etag = "";
+  let waiting = null;
+  function query(wait) {
     const fd = new FormData(form);
     const q = new URLSearchParams({ view: fd.get("view") || "mine", unread: fd.get("unread") || "", q: fd.get("q") || "" });
-    try {
-      const res = await call(cfg.listURL + "?" + q.toString());
-      if (!res.ok) { if (!quiet) say(await errorText(res, cfg.failedText)); return; }
-      const html = await res.text(); // server-rendered, escaped HTML
+    if (wait) q.set("wait", String(WAIT_S));
+    return cfg.listURL + "?" + q.toString();
+  }
+  function shown(res) {
+    etag = res.headers.get("ETag") || "";
+    return res.text().then((html) => { // server-rendered, escaped HTML
       if (html !== rows.dataset.shown) {
         rows.innerHTML = html;
         rows.dataset.shown = html;
       }
+    });
+  }
+  async function load(quiet) {
+    if (waiting) waiting.abort();
+    try {
+      const res = await call(query(false));
+      if (!res.ok) { if (!quiet) say(await errorText(res, cfg.failedText)); return; }
+      await shown(res);
       if (!quiet) say("");
     } catch (e) { /* reported */ }
   }
   form.addEventListener("submit", (ev) => { ev.preventDefault(); load(false); });
   // A choice in a filter applies at once; the button is for the search.
   form.querySelectorAll("select").forEach((s) => s.addEventListener("change", () => load(false)));
-  // The list follows new messages and the passing of time ("2 h ago")
-  // while it is shown.
-  setInterval(() => { if (!document.hidden && rows.offsetParent !== null) load(true); }, LIST_POLL_MS);
+  // The list follows new messages while it is shown, waiting at the
+  // server for a change (its rows also change as time passes: "2 h
+  // ago"); a shown list that may not wait asks every LIST_POLL_MS, and
+  // a hidden one asks nothing.
+  async function ask(wait) {
+    const asked = Date.now();
+    const ctl = new AbortController();
+    waiting = wait ? ctl : null;
+    try {
+      const res = await call(query(wait), { signal: ctl.signal, headers: etag ? { "If-None-Match": etag } : {} });
+      if (res.status === 200) await shown(res);
+      if (wait && (res.status === 200 || res.status === 304) && waited(asked)) return 0;
+      return wait && res.status === 200 ? 0 : LIST_POLL_MS;
+    } catch (e) {
+      if (e.message === "expired") return -1;
+      return ctl.signal.aborted ? 0 : LIST_POLL_MS;
+    } finally {
+      if (waiting === ctl) waiting = null;
+    }
+  }
+  async function follow() {
+    const next = !document.hidden && rows.offsetParent !== null ? await waitTurn(ask) : POLL_MS;
+    if (next >= 0) setTimeout(follow, next);
+  }
+  follow();
 }
 
 function wireInbox(cfg, call, say) {
@@ -229,38 +285,25 @@ function wireInbox(cfg, call, say) {
     });
   }
 
-  // One poll per browser waits at the server for its thread to change
-  // (up to WAIT_S seconds), so a message shows as soon as it is stored:
-  // the visible tab that holds the lock. Other tabs ask every POLL_MS
-  // without waiting, so that tabs never hold more than one of the six
-  // connections a browser opens to a server over HTTP/1.1. A waiting
-  // poll answered early (an error, a server that does not wait) pauses
-  // POLL_MS before the next.
+  // The thread's request waits at the server for a change while the
+  // thread is shown (waitTurn), so a message shows as soon as it is
+  // stored; else it asks every POLL_MS.
   const waitURL = new URL(cfg.threadURL, location.href);
   waitURL.searchParams.set("wait", String(WAIT_S));
   async function ask(wait) {
     const asked = Date.now();
     try {
       const res = await call(wait ? waitURL.href : cfg.threadURL, { headers: { "If-None-Match": etag } });
-      if (res.status === 200) {
-        await show(res);
-        return wait ? 0 : POLL_MS;
-      }
-      return wait && res.status === 304 && Date.now() - asked >= 1000 ? 0 : POLL_MS;
+      if (res.status === 200) await show(res);
+      if (wait && (res.status === 200 || res.status === 304) && waited(asked)) return 0;
+      return wait && res.status === 200 ? 0 : POLL_MS;
     } catch (e) {
       if (e.message === "expired") return -1;
       return POLL_MS;
     }
   }
   async function poll() {
-    let next;
-    if (document.visibilityState !== "visible") {
-      next = await ask(false);
-    } else if (navigator.locks) {
-      next = await navigator.locks.request("recrubo-thread-wait", { ifAvailable: true }, (lock) => ask(lock !== null));
-    } else {
-      next = await ask(true);
-    }
+    const next = thread.offsetParent !== null ? await waitTurn(ask) : await ask(false);
     if (next >= 0) setTimeout(poll, next);
   }
   poll();

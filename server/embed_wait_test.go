@@ -1,0 +1,225 @@
+package server
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/store"
+	"github.com/recrubo/recrubo-carerix/store/storetest"
+)
+
+// TestThreadPollWaitsForTheNextMessage runs a waiting thread poll over
+// real HTTP: it is answered when a message is stored (on PostgreSQL by
+// another instance, through the change feed), with that message; without
+// a change, as "not modified" once its wait is over; a wait out of range
+// is refused with the reason; and the server's shutdown answers a waiting
+// poll at once instead of waiting for it.
+func TestThreadPollWaitsForTheNextMessage(t *testing.T) {
+	for _, backend := range storetest.Backends() {
+		t.Run(backend, func(t *testing.T) {
+			f, w := newWaitingFixture(t, backend)
+			ctx := context.Background()
+			f.startConversation(time.Hour)
+			_, doc := f.page(f.candidateURL("nl"))
+			token, etag := pageToken(t, doc), doc.Find("#thread").AttrOr("data-etag", "")
+			if etag == "" {
+				t.Fatal("the page holds no thread ETag")
+			}
+			thread := listenEmbed(t, f.srv) + "/embed/acme/api/candidate/" + f.cand.ID + "/thread"
+
+			// A message stored while the poll waits: on PostgreSQL by
+			// another instance, whose change reaches this one's feed.
+			writer := f.db
+			if backend == storetest.Postgres {
+				writer = f.env.Open(t)
+			}
+			done := w.waiting(thread+"?wait=20", token, etag)
+			if _, err := writer.AddMessage(ctx, &recrubo.Message{TenantID: f.tenant.ID, ConversationID: f.conv.ID, Direction: recrubo.Inbound,
+				Body: "Ik kan morgen al beginnen.", Status: recrubo.StatusReceived, CreatedAt: f.now, ProviderID: "wamid.wait.1"}); err != nil {
+				t.Fatal(err)
+			}
+			got := <-done
+			if got.status != 200 || !strings.Contains(got.body, "Ik kan morgen al beginnen.") || got.etag == etag {
+				t.Fatalf("waiting poll after a new message = %d, ETag %q (held %q):\n%s", got.status, got.etag, etag, got.body)
+			}
+			etag = got.etag
+
+			// Nothing changes: "not modified" once the wait is over.
+			if got := w.get(thread+"?wait=1", token, etag); got.status != 304 {
+				t.Errorf("waiting poll without a change = %d %s, want 304", got.status, got.body)
+			}
+			// A change of another kind or tenant does not answer it.
+			done = w.waiting(thread+"?wait=2", token, etag)
+			w.Notify(recrubo.Change{TenantID: f.tenant.ID, Kind: store.ChangeCandidate, ID: f.cand.ID})
+			w.Notify(recrubo.Change{TenantID: "other", Kind: store.ChangeMessage})
+			if got := <-done; got.status != 304 {
+				t.Errorf("waiting poll after unrelated changes = %d, want 304", got.status)
+			}
+
+			for _, bad := range []string{"?wait=abc", "?wait=-1", "?wait=26", "?wait=1.5"} {
+				if got := w.get(thread+bad, token, etag); got.status != 400 || !strings.Contains(got.body, "0 tot 25") {
+					t.Errorf("poll %s = %d %s, want 400 naming the range", bad, got.status, got.body)
+				}
+			}
+
+			// Shutdown answers a waiting poll at once.
+			done = w.waiting(thread+"?wait=25", token, etag)
+			sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			if err := f.srv.Shutdown(sctx); err != nil {
+				t.Fatalf("shutdown with a waiting poll: %v", err)
+			}
+			if got := <-done; got.status != 304 {
+				t.Errorf("waiting poll at shutdown = %d, want 304", got.status)
+			}
+		})
+	}
+}
+
+// TestConversationListWaitsForTheNextChange: the list's rows carry an
+// ETag, "not modified" answers the ETag held, and a waiting request is
+// answered when a conversation changes, with the new rows.
+func TestConversationListWaitsForTheNextChange(t *testing.T) {
+	f, w := newWaitingFixture(t, storetest.SQLite)
+	f.startConversation(time.Hour)
+	token := f.listToken()
+	list := listenEmbed(t, f.srv) + "/embed/acme/api/conversations?view=all"
+	first := w.get(list, token, "")
+	if first.status != 200 || first.etag == "" || !strings.Contains(first.body, "Ja, graag!") {
+		t.Fatalf("list = %d, ETag %q:\n%s", first.status, first.etag, first.body)
+	}
+	if got := w.get(list, token, first.etag); got.status != 304 {
+		t.Errorf("list with its ETag = %d, want 304", got.status)
+	}
+	done := w.waiting(list+"&wait=20", token, first.etag)
+	f.conv.LastMessagePreview = "Wanneer kan ik langskomen?"
+	if err := f.db.SaveConversation(context.Background(), f.conv); err != nil {
+		t.Fatal(err)
+	}
+	got := <-done
+	if got.status != 200 || !strings.Contains(got.body, "Wanneer kan ik langskomen?") || got.etag == first.etag {
+		t.Fatalf("waiting list after a change = %d, ETag %q:\n%s", got.status, got.etag, got.body)
+	}
+}
+
+// waitingFixture is an embed fixture whose server's requests may wait
+// for the store's changes, with helpers to make them over real HTTP.
+type waitingFixture struct {
+	*ChangeWaits
+	t      *testing.T
+	tenant string
+}
+
+// answer is what a request got.
+type answer struct {
+	status     int
+	body, etag string
+}
+
+func newWaitingFixture(t *testing.T, backend string) (*embedFixture, *waitingFixture) {
+	f := newEmbedFixture(t, backend)
+	waits := NewChangeWaits(store.ChangeMessage, store.ChangeConversation)
+	f.srv = newEmbedServerClock(t, f.db, func() time.Time { return f.now }, func(d *Deps) { d.Embeds.Waits = waits })
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	f.db.Subscribe(ctx, waits.Notify)
+	return f, &waitingFixture{ChangeWaits: waits, t: t, tenant: f.tenant.ID}
+}
+
+// get sends a GET with the session token and the ETag held.
+func (w *waitingFixture) get(url, token, held string) answer {
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if held != "" {
+		req.Header.Set("If-None-Match", held)
+	}
+	resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
+	if err != nil {
+		w.t.Error(err)
+		return answer{}
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return answer{resp.StatusCode, string(body), resp.Header.Get("ETag")}
+}
+
+// waiting sends get in the background and returns once the request
+// waits for the tenant's next change, past its read.
+func (w *waitingFixture) waiting(url, token, held string) chan answer {
+	done := make(chan answer, 1)
+	go func() { done <- w.get(url, token, held) }()
+	for i := 0; !w.waitedOn(w.tenant); i++ {
+		if i > 500 {
+			w.t.Fatal("the request never waited")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	return done
+}
+
+// TestChangeWaitsWakeOnTheirTenantsChanges checks which changes end a
+// wait: their tenant's of the kinds given, and any change that names no
+// tenant (the feed's resync after a subscriber fell behind).
+func TestChangeWaitsWakeOnTheirTenantsChanges(t *testing.T) {
+	w := NewChangeWaits(store.ChangeMessage, store.ChangeConversation)
+	woken := func(c <-chan struct{}) bool {
+		select {
+		case <-c:
+			return true
+		default:
+			return false
+		}
+	}
+	a, b := w.changed("a"), w.changed("b")
+	w.Notify(recrubo.Change{TenantID: "a", Kind: store.ChangeCandidate})
+	w.Notify(recrubo.Change{TenantID: "c", Kind: store.ChangeMessage})
+	if woken(a) || woken(b) {
+		t.Fatal("woken by another kind or another tenant")
+	}
+	w.Notify(recrubo.Change{TenantID: "a", Kind: store.ChangeConversation})
+	if !woken(a) || woken(b) {
+		t.Fatalf("a conversation of a: a woken %v, b woken %v; want a only", woken(a), woken(b))
+	}
+	a2 := w.changed("a")
+	if woken(a2) {
+		t.Fatal("the next wait of a starts woken")
+	}
+	w.Notify(recrubo.Change{Kind: store.ChangeResync})
+	if !woken(a2) || !woken(b) {
+		t.Error("a change naming no tenant did not wake every wait")
+	}
+
+	all := NewChangeWaits()
+	c := all.changed("a")
+	all.Notify(recrubo.Change{TenantID: "a", Kind: store.ChangeCandidate})
+	if !woken(c) {
+		t.Error("waits given no kinds were not woken by every change")
+	}
+}
+
+// waitedOn reports whether a poll of tenantID waits for its next change.
+func (w *ChangeWaits) waitedOn(tenantID string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, ok := w.next[tenantID]
+	return ok
+}
+
+// listenEmbed serves s on a loopback port and returns its base URL.
+func listenEmbed(t *testing.T, s *Server) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = s.Serve(ln) }()
+	t.Cleanup(func() { _ = s.Shutdown(context.Background()) })
+	return "http://" + ln.Addr().String()
+}
