@@ -224,8 +224,14 @@ func (m *memo) invalidate(c recrubo.Change) {
 		m.bump(scopeList(c.TenantID, ChangeStatusNodes))
 	case ChangeSyncStatus:
 		m.forget(m.syncStatusKey(c.TenantID))
-	case ChangeSyncRun, ChangeSyncCheckpoint, ChangeEvent, ChangeVerifyRun:
-		// Not cached.
+	case ChangeSyncRun, ChangeSyncCheckpoint, ChangeEvent, ChangeVerifyRun,
+		ChangeConversation, ChangeMessage, ChangeTemplate, ChangeConsent, ChangeCost,
+		ChangeWhatsApp, ChangeBroadcast, ChangeProvision, ChangeContract:
+		// Not cached: none of these writes a table the cache reads
+		// (tenants, candidates, vacancies, matches, recruiters, status
+		// nodes, sync status). Each emptied the whole cache, for every
+		// tenant, while it was missing here: every WhatsApp message and
+		// status did.
 	case ChangeResync:
 		if c.TenantID == "" {
 			m.flush()

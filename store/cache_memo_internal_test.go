@@ -41,6 +41,29 @@ func TestMemoRefusesStaleFill(t *testing.T) {
 	}
 }
 
+// TestMemoKeepsEntriesOnWritesItDoesNotCache: a change of a kind the
+// cache holds nothing of (conversations, messages, templates, consents,
+// costs, WhatsApp health, broadcasts, provisioning, contracts, events and
+// sync runs) drops nothing.
+func TestMemoKeepsEntriesOnWritesItDoesNotCache(t *testing.T) {
+	for _, kind := range []string{ChangeConversation, ChangeMessage, ChangeTemplate, ChangeConsent, ChangeCost, ChangeWhatsApp,
+		ChangeBroadcast, ChangeProvision, ChangeContract, ChangeEvent, ChangeSyncRun, ChangeSyncCheckpoint, ChangeVerifyRun} {
+		m := newMemo(time.Hour, time.Hour, 1000)
+		keys := []string{m.candidateKey("t1", "c1"), m.tenantIDKey("t1"), m.tenantSlugKey("acme"), m.matchesKey("t1", "c1"),
+			m.recruiterKey("t1", "r1"), m.recruitersKey("t1"), m.syncStatusKey("t1")}
+		for _, k := range keys {
+			put(m, k, k, m.begin())
+		}
+		m.invalidate(recrubo.Change{TenantID: "t1", Kind: kind, ID: "x"})
+		for _, k := range []string{m.candidateKey("t1", "c1"), m.tenantIDKey("t1"), m.tenantSlugKey("acme"), m.matchesKey("t1", "c1"),
+			m.recruiterKey("t1", "r1"), m.recruitersKey("t1"), m.syncStatusKey("t1")} {
+			if _, ok := get[string](m, k); !ok {
+				t.Errorf("a %s change dropped %q", kind, k)
+			}
+		}
+	}
+}
+
 // TestMemoKeepsUnrelatedEntries checks the granularity: a write drops what
 // it affects and nothing else.
 func TestMemoKeepsUnrelatedEntries(t *testing.T) {

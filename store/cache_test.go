@@ -10,6 +10,7 @@ import (
 	"github.com/recrubo/recrubo-carerix/internal/eventually"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/shopspring/decimal"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/store"
@@ -23,7 +24,58 @@ func cacheBehaviours() []behaviour {
 		{name: "CacheInvalidatesOwnWrites", run: func(t *testing.T, e *storetest.Env) { testCacheInvalidation(t, e, viaCache) }},
 		{name: "CacheInvalidatesTxWrites", run: func(t *testing.T, e *storetest.Env) { testCacheInvalidation(t, e, viaCacheTx) }},
 		{name: "CacheFollowsWritesBehindIt", run: func(t *testing.T, e *storetest.Env) { testCacheInvalidation(t, e, behindCache) }},
+		{name: "CacheKeepsWhatTheInboxWritesDoNotTouch", run: testCacheKeepsEntriesOnInboxWrites},
 		{name: "CacheAcrossInstances", run: func(t *testing.T, e *storetest.Env) { testCacheInvalidation(t, e, otherInstance) }, only: storetest.Postgres},
+	}
+}
+
+// testCacheKeepsEntriesOnInboxWrites: what the inbox writes
+// (conversations, messages, read markers, consents, costs, templates)
+// touches nothing the cache holds, so the cache stays warm through it.
+// Each of these writes used to empty the whole cache.
+func testCacheKeepsEntriesOnInboxWrites(t *testing.T, e *storetest.Env) {
+	db := e.Open(t)
+	ctx := t.Context()
+	tn := createTenant(t, db, "acme")
+	for _, id := range []string{"c1", "c2"} {
+		_, err := db.UpsertCandidate(ctx, &recrubo.Candidate{TenantID: tn.ID, ID: id, FirstName: "Sanne", PhoneE164: "+3161234567" + id[1:],
+			ModifiedAt: at(1)})
+		must(t, err)
+	}
+	quiesce(t, db, tn.ID)
+	c := newCached(t, db)
+	read := func() {
+		t.Helper()
+		_, err := c.TenantBySlug(ctx, "acme")
+		must(t, err)
+		_, err = c.Candidate(ctx, tn.ID, "c1")
+		must(t, err)
+	}
+	read()
+
+	conv := &recrubo.Conversation{TenantID: tn.ID, Channel: recrubo.ChannelWhatsApp, Phone: "+31612345671", CandidateID: "c1",
+		State: recrubo.ConversationOpen, LastMessageAt: at(2), LastMessagePreview: "Hoi"}
+	must(t, db.SaveConversation(ctx, conv))
+	_, err := db.AddMessage(ctx, &recrubo.Message{TenantID: tn.ID, ConversationID: conv.ID, Direction: recrubo.Inbound, Body: "Hoi",
+		Status: recrubo.StatusReceived, CreatedAt: at(2), ProviderID: "wamid.keep.1"})
+	must(t, err)
+	must(t, db.MarkRead(ctx, tn.ID, conv.ID, "r1", at(3)))
+	must(t, db.SaveConsent(ctx, &recrubo.Consent{TenantID: tn.ID, Phone: conv.Phone, OptedOut: true, Source: "stop-keyword", At: at(3)}))
+	must(t, db.AddCost(ctx, tn.ID, conv.ID, recrubo.CategoryUtility, decimal.RequireFromString("0.05"), at(3)))
+	must(t, db.SaveTemplate(ctx, &recrubo.MessageTemplate{TenantID: tn.ID, Name: "hallo", Language: "nl", Category: recrubo.CategoryUtility,
+		Status: recrubo.TemplateApproved, Body: "Hallo {{1}}", Variables: 1}))
+	// A candidate write last: once the cache has followed it, it has
+	// followed every change before it.
+	_, err = db.UpsertCandidate(ctx, &recrubo.Candidate{TenantID: tn.ID, ID: "c2", FirstName: "Kees", PhoneE164: "+31612345672", ModifiedAt: at(4)})
+	must(t, err)
+	eventually.Holds(t, "the cache followed the candidate write", func() bool {
+		got, err := c.Candidate(ctx, tn.ID, "c2")
+		return err == nil && got.FirstName == "Kees"
+	})
+	before := c.Stats()
+	read()
+	if after := c.Stats(); after.Misses != before.Misses || after.Hits != before.Hits+2 {
+		t.Errorf("reads after the inbox's writes: %+v, then %+v; want 2 more hits, no miss", before, after)
 	}
 }
 
