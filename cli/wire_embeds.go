@@ -31,7 +31,7 @@ func wireEmbeds(s *services) error {
 		return err
 	}
 	pages := server.NewEmbedPageCache(embedPageTTL, nil)
-	waits := server.NewChangeWaits(store.ChangeMessage, store.ChangeConversation)
+	waits := server.NewChangeWaits(store.ChangeMessage, store.ChangeConversation, store.ChangeResync)
 	s.server.Embeds = server.EmbedDeps{
 		Auth:       auth,
 		SignIn:     &embed.Realm{PublicURL: s.cfg.PublicURL},

@@ -491,16 +491,20 @@ func (s *Server) handleThread(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.answerOnChange(c, ses.Tenant.ID, func(ctx context.Context) (string, func() error, error) {
+	return s.answerOnChange(c, ses.Tenant.ID, func(ctx context.Context) (string, func() error, string, error) {
 		conv, msgs, _, err := s.loadThread(ctx, ses.Tenant, ses.Claims.RecordID)
 		if err != nil {
-			return "", nil, err
+			return "", nil, "", err
 		}
 		th, err := s.threadOf(ctx, ses, conv, msgs)
 		if err != nil {
-			return "", nil, err
+			return "", nil, "", err
 		}
-		return th.etag, func() error { return s.writeThread(c, th) }, nil
+		scope := "" // no conversation yet: the one that starts has an id unknown here
+		if conv != nil {
+			scope = conv.ID
+		}
+		return th.etag, func() error { return s.writeThread(c, th) }, scope, nil
 	})
 }
 

@@ -182,9 +182,8 @@ func (s *Server) handleConversationsPage(c *fiber.Ctx) error {
 
 // handleConversationList answers the list's script with its rows, tagged
 // with an ETag (304 when the script holds them); with ?wait=N, when they
-// change (answerOnChange). The rows tell times relative to now ("2 h
-// ago"), so a wait that ends without a change reads them again and may
-// still answer with new rows.
+// change (answerOnChange). The rows also tell times relative to now ("2
+// h ago"), which the script's next request picks up.
 func (s *Server) handleConversationList(c *fiber.Ctx) error {
 	ses := sessionOf(c)
 	q, err := parseListQuery(c)
@@ -198,11 +197,11 @@ func (s *Server) handleConversationList(c *fiber.Ctx) error {
 	if q.View == "all" && !ses.Claims.Privileged {
 		return recrubo.E(recrubo.EFORBIDDEN, "embed.error.privileged_only")
 	}
-	return s.answerOnChange(c, ses.Tenant.ID, func(ctx context.Context) (string, func() error, error) {
+	return s.answerOnChange(c, ses.Tenant.ID, func(ctx context.Context) (string, func() error, string, error) {
 		p := s.newEmbedPage(ses.Claims.Lang, ses.Tenant)
 		rows, err := s.listRows(ctx, p, ses.Claims.Subject, q)
 		if err != nil {
-			return "", nil, err
+			return "", nil, "", err
 		}
 		body := rows.String()
 		sum := sha256.Sum256([]byte(body))
@@ -215,7 +214,7 @@ func (s *Server) handleConversationList(c *fiber.Ctx) error {
 			}
 			c.Type("html", "utf-8")
 			return c.SendString(body)
-		}, nil
+		}, "", nil
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,57 +27,82 @@ import (
 const maxWait = 25
 
 // ChangeWaits wakes waiting requests when their tenant's conversations
-// change. The zero value is not usable; make one with
-// NewChangeWaits. Safe for concurrent use.
+// change: a request watching one conversation (a thread) when that
+// conversation changes, one watching the whole tenant (the list) when any
+// does. The zero value is not usable; make one with NewChangeWaits. Safe
+// for concurrent use.
 type ChangeWaits struct {
 	kinds []string
 
-	mu   sync.Mutex
-	next map[string]chan struct{} // tenant id → closed at its next change
+	mu sync.Mutex
+	// next holds, per tenant and scope (a conversation id, or "" for the
+	// whole tenant), a channel closed at the scope's next change.
+	next map[string]map[string]chan struct{}
 
 	closeOnce sync.Once
 	closed    chan struct{}
+
+	waiting atomic.Int64 // requests waiting now
 }
+
+// Waiting reports how many requests wait for a change now.
+func (w *ChangeWaits) Waiting() int { return int(w.waiting.Load()) }
 
 // NewChangeWaits returns ChangeWaits woken by changes of the given kinds
-// (the store's kinds for messages and conversations); with none, by
-// every change.
+// (the store's kinds for messages, conversations and resyncs); with
+// none, by every change. A change's ID names the conversation it
+// touched; one without an ID wakes every request of its tenant, and one
+// without a tenant (as after a lost notification) every request.
 func NewChangeWaits(kinds ...string) *ChangeWaits {
-	return &ChangeWaits{kinds: kinds, next: map[string]chan struct{}{}, closed: make(chan struct{})}
+	return &ChangeWaits{kinds: kinds, next: map[string]map[string]chan struct{}{}, closed: make(chan struct{})}
 }
 
-// Notify wakes the requests waiting on the change's tenant (every
-// waiting request when it names none, as after a lost notification).
-// Pass it to the store's Subscribe.
+// Notify wakes the requests the change concerns. Pass it to the store's
+// Subscribe.
 func (w *ChangeWaits) Notify(ch recrubo.Change) {
 	if ch.TenantID != "" && len(w.kinds) > 0 && !slices.Contains(w.kinds, ch.Kind) {
 		return
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	wake := func(tenantID string, scopes map[string]chan struct{}, all bool) {
+		for scope, c := range scopes {
+			if all || scope == "" || scope == ch.ID {
+				close(c)
+				delete(scopes, scope)
+			}
+		}
+		if len(scopes) == 0 {
+			delete(w.next, tenantID)
+		}
+	}
 	if ch.TenantID == "" {
-		for id, c := range w.next {
-			close(c)
-			delete(w.next, id)
+		for id, scopes := range w.next {
+			wake(id, scopes, true)
 		}
 		return
 	}
-	if c, ok := w.next[ch.TenantID]; ok {
-		close(c)
-		delete(w.next, ch.TenantID)
+	if scopes, ok := w.next[ch.TenantID]; ok {
+		wake(ch.TenantID, scopes, ch.ID == "")
 	}
 }
 
-// changed returns a channel closed at the tenant's next change. A
-// request takes it before it reads, so no change between the read and
-// the wait goes unseen.
-func (w *ChangeWaits) changed(tenantID string) <-chan struct{} {
+// changed returns a channel closed at the next change of the tenant's
+// scope: a conversation id, or "" for any of the tenant's. A request
+// takes it before it reads, so no change between the read and the wait
+// goes unseen.
+func (w *ChangeWaits) changed(tenantID, scope string) <-chan struct{} {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	c, ok := w.next[tenantID]
+	scopes, ok := w.next[tenantID]
+	if !ok {
+		scopes = map[string]chan struct{}{}
+		w.next[tenantID] = scopes
+	}
+	c, ok := scopes[scope]
 	if !ok {
 		c = make(chan struct{})
-		w.next[tenantID] = c
+		scopes[scope] = c
 	}
 	return c
 }
@@ -96,6 +122,8 @@ const waitRecheck = 200 * time.Millisecond
 // waitRecheck has passed since read (true), or until the deadline,
 // the end of ctx or of the waits (false).
 func waitForChange(ctx context.Context, waits *ChangeWaits, changed <-chan struct{}, read, deadline time.Time) bool {
+	waits.waiting.Add(1)
+	defer waits.waiting.Add(-1)
 	until := time.NewTimer(time.Until(deadline))
 	defer until.Stop()
 	select {
@@ -134,11 +162,14 @@ func parseWait(raw string) (time.Duration, error) {
 
 // answerOnChange answers a request that may wait for a change of the
 // tenant's conversations. read reads what the answer shows and returns
-// its ETag and how to send it (304 when it is the ETag the request
-// holds). Without ?wait=N, without an ETag held, or without waits, it
-// answers at once; else it reads again after each change until the ETag
-// differs or N seconds have passed.
-func (s *Server) answerOnChange(c *fiber.Ctx, tenantID string, read func(ctx context.Context) (etag string, send func() error, err error)) error {
+// its ETag, how to send it (304 when it is the ETag the request holds),
+// and the scope to watch from then on (the conversation it shows, or ""
+// for all of the tenant's). Without ?wait=N, without an ETag held, or
+// without waits, it answers at once; else it reads again after each
+// change of the scope until the ETag differs or N seconds have passed.
+// Before the first read the scope is unknown, so the first wait watches
+// the whole tenant.
+func (s *Server) answerOnChange(c *fiber.Ctx, tenantID string, read func(ctx context.Context) (etag string, send func() error, scope string, err error)) error {
 	wait, err := parseWait(c.Query("wait"))
 	if err != nil {
 		return err
@@ -149,18 +180,20 @@ func (s *Server) answerOnChange(c *fiber.Ctx, tenantID string, read func(ctx con
 	}
 	ctx := c.UserContext()
 	deadline := time.Now().Add(wait)
+	scope := ""
 	for {
 		var changed <-chan struct{}
 		if wait > 0 {
-			changed = waits.changed(tenantID)
+			changed = waits.changed(tenantID, scope)
 		}
 		at := time.Now()
-		etag, send, err := read(ctx)
+		etag, send, next, err := read(ctx)
 		if err != nil {
 			return err
 		}
 		if changed == nil || etag != held || !waitForChange(ctx, waits, changed, at, deadline) {
 			return send()
 		}
+		scope = next
 	}
 }

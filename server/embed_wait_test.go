@@ -54,10 +54,12 @@ func TestThreadPollWaitsForTheNextMessage(t *testing.T) {
 			if got := w.get(thread+"?wait=1", token, etag); got.status != 304 {
 				t.Errorf("waiting poll without a change = %d %s, want 304", got.status, got.body)
 			}
-			// A change of another kind or tenant does not answer it.
+			// A change of another kind, tenant or conversation does not
+			// answer it.
 			done = w.waiting(thread+"?wait=2", token, etag)
 			w.Notify(recrubo.Change{TenantID: f.tenant.ID, Kind: store.ChangeCandidate, ID: f.cand.ID})
-			w.Notify(recrubo.Change{TenantID: "other", Kind: store.ChangeMessage})
+			w.Notify(recrubo.Change{TenantID: "other", Kind: store.ChangeMessage, ID: f.conv.ID})
+			w.Notify(recrubo.Change{TenantID: f.tenant.ID, Kind: store.ChangeMessage, ID: "another-conversation"})
 			if got := <-done; got.status != 304 {
 				t.Errorf("waiting poll after unrelated changes = %d, want 304", got.status)
 			}
@@ -112,8 +114,7 @@ func TestConversationListWaitsForTheNextChange(t *testing.T) {
 // for the store's changes, with helpers to make them over real HTTP.
 type waitingFixture struct {
 	*ChangeWaits
-	t      *testing.T
-	tenant string
+	t *testing.T
 }
 
 // answer is what a request got.
@@ -124,12 +125,12 @@ type answer struct {
 
 func newWaitingFixture(t *testing.T, backend string) (*embedFixture, *waitingFixture) {
 	f := newEmbedFixture(t, backend)
-	waits := NewChangeWaits(store.ChangeMessage, store.ChangeConversation)
+	waits := NewChangeWaits(store.ChangeMessage, store.ChangeConversation, store.ChangeResync)
 	f.srv = newEmbedServerClock(t, f.db, func() time.Time { return f.now }, func(d *Deps) { d.Embeds.Waits = waits })
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	f.db.Subscribe(ctx, waits.Notify)
-	return f, &waitingFixture{ChangeWaits: waits, t: t, tenant: f.tenant.ID}
+	return f, &waitingFixture{ChangeWaits: waits, t: t}
 }
 
 // get sends a GET with the session token and the ETag held.
@@ -150,25 +151,27 @@ func (w *waitingFixture) get(url, token, held string) answer {
 }
 
 // waiting sends get in the background and returns once the request
-// waits for the tenant's next change, past its read.
+// waits for a change (no other request may be waiting).
 func (w *waitingFixture) waiting(url, token, held string) chan answer {
 	done := make(chan answer, 1)
 	go func() { done <- w.get(url, token, held) }()
-	for i := 0; !w.waitedOn(w.tenant); i++ {
+	for i := 0; w.Waiting() == 0; i++ {
 		if i > 500 {
 			w.t.Fatal("the request never waited")
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	time.Sleep(300 * time.Millisecond)
 	return done
 }
 
 // TestChangeWaitsWakeOnTheirTenantsChanges checks which changes end a
-// wait: their tenant's of the kinds given, and any change that names no
-// tenant (the feed's resync after a subscriber fell behind).
+// wait: of the kinds given, their conversation's (a thread's scope) or
+// any of their tenant's (the list's); a change naming no conversation
+// (pending statuses, a tenant's resync) wakes every wait of its tenant,
+// and one naming no tenant (the feed's resync after a subscriber fell
+// behind) every wait.
 func TestChangeWaitsWakeOnTheirTenantsChanges(t *testing.T) {
-	w := NewChangeWaits(store.ChangeMessage, store.ChangeConversation)
+	w := NewChangeWaits(store.ChangeMessage, store.ChangeConversation, store.ChangeResync)
 	woken := func(c <-chan struct{}) bool {
 		select {
 		case <-c:
@@ -177,39 +180,42 @@ func TestChangeWaitsWakeOnTheirTenantsChanges(t *testing.T) {
 			return false
 		}
 	}
-	a, b := w.changed("a"), w.changed("b")
-	w.Notify(recrubo.Change{TenantID: "a", Kind: store.ChangeCandidate})
-	w.Notify(recrubo.Change{TenantID: "c", Kind: store.ChangeMessage})
-	if woken(a) || woken(b) {
+	thread1, thread2, list, other := w.changed("a", "conv1"), w.changed("a", "conv2"), w.changed("a", ""), w.changed("b", "")
+	w.Notify(recrubo.Change{TenantID: "a", Kind: store.ChangeCandidate, ID: "conv1"})
+	w.Notify(recrubo.Change{TenantID: "c", Kind: store.ChangeMessage, ID: "conv1"})
+	if woken(thread1) || woken(thread2) || woken(list) || woken(other) {
 		t.Fatal("woken by another kind or another tenant")
 	}
-	w.Notify(recrubo.Change{TenantID: "a", Kind: store.ChangeConversation})
-	if !woken(a) || woken(b) {
-		t.Fatalf("a conversation of a: a woken %v, b woken %v; want a only", woken(a), woken(b))
+	w.Notify(recrubo.Change{TenantID: "a", Kind: store.ChangeMessage, ID: "conv1"})
+	if !woken(thread1) || woken(thread2) || !woken(list) || woken(other) {
+		t.Fatalf("a message of a's conv1 woke: thread1 %v, thread2 %v, list %v, b %v; want thread1 and the list",
+			woken(thread1), woken(thread2), woken(list), woken(other))
 	}
-	a2 := w.changed("a")
-	if woken(a2) {
-		t.Fatal("the next wait of a starts woken")
+	thread1, list = w.changed("a", "conv1"), w.changed("a", "")
+	if woken(thread1) || woken(list) {
+		t.Fatal("the next waits start woken")
 	}
+	w.Notify(recrubo.Change{TenantID: "a", Kind: store.ChangeMessage}) // a pending status: conversation unknown
+	if !woken(thread1) || !woken(thread2) || !woken(list) || woken(other) {
+		t.Error("a change naming no conversation did not wake every wait of its tenant, and only those")
+	}
+	thread1 = w.changed("a", "conv1")
+	w.Notify(recrubo.Change{TenantID: "a", Kind: store.ChangeResync})
+	if !woken(thread1) || woken(other) {
+		t.Error("a tenant's resync did not wake its waits, or woke another tenant's")
+	}
+	thread1 = w.changed("a", "conv1")
 	w.Notify(recrubo.Change{Kind: store.ChangeResync})
-	if !woken(a2) || !woken(b) {
+	if !woken(thread1) || !woken(other) {
 		t.Error("a change naming no tenant did not wake every wait")
 	}
 
 	all := NewChangeWaits()
-	c := all.changed("a")
-	all.Notify(recrubo.Change{TenantID: "a", Kind: store.ChangeCandidate})
+	c := all.changed("a", "conv1")
+	all.Notify(recrubo.Change{TenantID: "a", Kind: store.ChangeCandidate, ID: "conv1"})
 	if !woken(c) {
 		t.Error("waits given no kinds were not woken by every change")
 	}
-}
-
-// waitedOn reports whether a poll of tenantID waits for its next change.
-func (w *ChangeWaits) waitedOn(tenantID string) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	_, ok := w.next[tenantID]
-	return ok
 }
 
 // listenEmbed serves s on a loopback port and returns its base URL.

@@ -14,6 +14,7 @@ func changeBehaviours() []behaviour {
 	return []behaviour{
 		{name: "ChangesPublishedOnCommitOnly", run: testChangesOnCommit},
 		{name: "BulkTransactionPublishesResync", run: testBulkTxResync},
+		{name: "MessageChangesNameTheirConversation", run: testMessageChangesNameConversation},
 		{name: "ChangesReachOtherInstances", run: testChangesAcrossInstances, only: storetest.Postgres},
 		{name: "ListenerReconnectsWithResync", run: testListenerReconnects, only: storetest.Postgres},
 	}
@@ -112,4 +113,29 @@ func testListenerReconnects(t *testing.T, e *storetest.Env) {
 	}
 	tn := createTenant(t, db, "acme")
 	waitFor(t, feed, func(c recrubo.Change) bool { return c.Kind == store.ChangeTenant && c.TenantID == tn.ID })
+}
+
+// testMessageChangesNameConversation: every change of a message (stored,
+// dispatched, its file saved) names its conversation, so that only the
+// pages showing that conversation read it again.
+func testMessageChangesNameConversation(t *testing.T, e *storetest.Env) {
+	db := e.Open(t)
+	ctx := t.Context()
+	tn := createTenant(t, db, "acme")
+	conv := &recrubo.Conversation{TenantID: tn.ID, Channel: recrubo.ChannelWhatsApp, Phone: "+31612345678", State: recrubo.ConversationOpen}
+	must(t, db.SaveConversation(ctx, conv))
+	feed := changes(t, db)
+	m := &recrubo.Message{TenantID: tn.ID, ConversationID: conv.ID, Direction: recrubo.Inbound, MediaType: "document",
+		Status: recrubo.StatusReceived, CreatedAt: at(1), ProviderID: "wamid.named.1"}
+	_, err := db.AddMessage(ctx, m)
+	must(t, err)
+	must(t, db.SetMessageDispatched(ctx, tn.ID, m.ID, at(2)))
+	must(t, db.SaveMedia(ctx, &recrubo.MediaFile{TenantID: tn.ID, MessageID: m.ID, ProviderID: "media-1", MimeType: "application/pdf",
+		Filename: "cv.pdf", State: recrubo.MediaStored, Data: []byte("%PDF-1.4"), StoredAt: at(3)}))
+	for i := range 3 {
+		c := waitFor(t, feed, func(c recrubo.Change) bool { return c.Kind == store.ChangeMessage })
+		if c.ID != conv.ID {
+			t.Errorf("message change %d names %q, want its conversation %q", i+1, c.ID, conv.ID)
+		}
+	}
 }

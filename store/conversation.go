@@ -12,7 +12,9 @@ import (
 	recrubo "github.com/recrubo/recrubo-carerix"
 )
 
-// Change kinds of the conversation tables.
+// Change kinds of the conversation tables. A conversation's and a
+// message's change name the conversation (Change.ID), or none ("") where
+// the change may touch several.
 const (
 	ChangeConversation = "conversation"
 	ChangeMessage      = "message"

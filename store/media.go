@@ -60,7 +60,14 @@ func (q *queries) SaveMedia(ctx context.Context, f *recrubo.MediaFile) error {
 	if err != nil {
 		return fmt.Errorf("saving the file of message %s: %w", f.MessageID, err)
 	}
-	q.touch(f.TenantID, ChangeMessage, f.MessageID)
+	// A message change names its conversation, so that only the pages
+	// showing it read it again.
+	var conv string
+	if err := q.q.queryRow(ctx, `SELECT conversation_id FROM messages WHERE tenant_id = $1 AND id = $2`,
+		f.TenantID, f.MessageID).Scan(&conv); err != nil {
+		return fmt.Errorf("saving the file of message %s: reading its conversation: %w", f.MessageID, err)
+	}
+	q.touch(f.TenantID, ChangeMessage, conv)
 	return nil
 }
 

@@ -159,15 +159,16 @@ func (q *queries) UpdateMessage(ctx context.Context, m *recrubo.Message) error {
 // SetMessageDispatched records when the current attempt of a message was
 // handed to the provider; a zero at clears it.
 func (q *queries) SetMessageDispatched(ctx context.Context, tenantID, id string, at time.Time) error {
-	n, err := q.q.exec(ctx, `UPDATE messages SET dispatched_at = $3 WHERE tenant_id = $1 AND id = $2`,
-		tenantID, id, microTime(at))
+	var conv string
+	err := q.q.queryRow(ctx, `UPDATE messages SET dispatched_at = $3 WHERE tenant_id = $1 AND id = $2 RETURNING conversation_id`,
+		tenantID, id, microTime(at)).Scan(&conv)
+	if isNoRows(err) {
+		return recrubo.Errorf(recrubo.ENOTFOUND, "Message %q does not exist.", id)
+	}
 	if err != nil {
 		return fmt.Errorf("marking message %s dispatched: %w", id, err)
 	}
-	if n == 0 {
-		return recrubo.Errorf(recrubo.ENOTFOUND, "Message %q does not exist.", id)
-	}
-	q.touch(tenantID, ChangeMessage, id)
+	q.touch(tenantID, ChangeMessage, conv)
 	return nil
 }
 

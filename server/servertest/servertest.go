@@ -56,7 +56,7 @@ type Feed interface {
 // ChangeWaits returns waits woken by feed's message and conversation
 // changes until tb ends, as the service wires them.
 func ChangeWaits(tb testing.TB, feed Feed) *server.ChangeWaits {
-	waits := server.NewChangeWaits(store.ChangeMessage, store.ChangeConversation)
+	waits := server.NewChangeWaits(store.ChangeMessage, store.ChangeConversation, store.ChangeResync)
 	ctx, cancel := context.WithCancel(context.Background())
 	tb.Cleanup(cancel)
 	feed.Subscribe(ctx, waits.Notify)
