@@ -271,7 +271,19 @@ func TestRecruiterWithoutRoleSeesOwnAndUnassignedInBrowser(t *testing.T) {
 	}
 	// The list, shown, follows a new message without a reload: its
 	// request waits at the server for the change. Without the wait it
-	// would ask again only after 30 s, past this test's 20.
+	// would ask again only after 30 s, past this test's 20. The thread's
+	// waiting request holds the browser's one wait until the list is
+	// shown, which gives it up.
+	if held, err := chromedp.Run(frame, chromedp.Evaluate[bool](`(async () => {
+		for (let i = 0; i < 100; i++) {
+			const q = await navigator.locks.query();
+			if (q.held.some((l) => l.name === "recrubo-wait")) return true;
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		return false;
+	})()`, chromedp.EvalAwaitPromise)); err != nil || !held {
+		t.Fatalf("the thread's request never waited: %v %v", held, err)
+	}
 	if err := chromedp.Do(frame, chromedp.Click(chromedp.CSS(`#tab-list`))); err != nil {
 		t.Fatalf("showing the list: %v", err)
 	}

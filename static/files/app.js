@@ -8,17 +8,28 @@ const POLL_MS = 1500;
 const WAIT_S = 25;
 const LIST_POLL_MS = 30000;
 
-// waitTurn runs ask(true) when this page may wait at the server for a
-// change (up to WAIT_S seconds): it is visible and holds the browser's
-// one wait lock, so that open tabs never hold more than one of the six
-// connections a browser opens to a server over HTTP/1.1. Else it runs
-// ask(false), which asks without waiting. It returns what ask returns.
+// BUSY is waitTurn's answer when this page may not wait now.
+const BUSY = "busy";
+
+// waitTurn runs ask(true), a request that waits at the server for a
+// change (up to WAIT_S seconds), when this page may wait: it is visible
+// and holds the browser's one wait lock, so that open tabs never hold
+// more than one of the six connections a browser opens to a server over
+// HTTP/1.1. It returns what ask returns, or BUSY without asking.
 async function waitTurn(ask) {
-  if (document.visibilityState !== "visible") return ask(false);
+  if (document.visibilityState !== "visible") return BUSY;
   if (navigator.locks) {
-    return navigator.locks.request("recrubo-wait", { ifAvailable: true }, (lock) => ask(lock !== null));
+    return navigator.locks.request("recrubo-wait", { ifAvailable: true }, (lock) => (lock ? ask(true) : BUSY));
   }
   return ask(true);
+}
+
+// whenHidden calls fn when the page or one of its tab panels is hidden,
+// so that a waiting request of what no longer shows is given up (and
+// the wait lock with it).
+function whenHidden(fn) {
+  document.addEventListener("visibilitychange", () => { if (document.hidden) fn(); });
+  document.addEventListener("recrubo:panel", fn);
 }
 
 // waited reports whether a waiting request was answered after it could
@@ -163,6 +174,7 @@ function wireTabs() {
       t.tabIndex = on ? 0 : -1;
     });
     document.querySelectorAll("[data-panel]").forEach((p) => { p.hidden = p.dataset.panel !== tab.dataset.tab; });
+    document.dispatchEvent(new Event("recrubo:panel"));
     if (focus) tab.focus();
   };
   tabs.forEach((tab, i) => {
@@ -182,8 +194,9 @@ function wireList(cfg, call, say) {
   const form = document.querySelector('[data-form="list"]');
   const rows = document.querySelector("[data-list-rows]");
   if (!form || !rows || !cfg.listURL) return;
-  // etag tags the rows shown; a filter change aborts a waiting request
-  // (its rows would be of the old filter) and makes the next one fresh.
+  // etag tags the rows shown. A filter change, or the list being
+  // hidden, gives up a waiting request; rows answered for other filters
+  // than the form's now are dropped.
   let etag = "";
   let waiting = null;
   function query(wait) {
@@ -192,49 +205,63 @@ function wireList(cfg, call, say) {
     if (wait) q.set("wait", String(WAIT_S));
     return cfg.listURL + "?" + q.toString();
   }
-  function shown(res) {
+  async function shown(res, asked) {
+    const html = await res.text(); // server-rendered, escaped HTML
+    if (asked !== query(false)) return; // the filters changed meanwhile
     etag = res.headers.get("ETag") || "";
-    return res.text().then((html) => { // server-rendered, escaped HTML
-      if (html !== rows.dataset.shown) {
-        rows.innerHTML = html;
-        rows.dataset.shown = html;
-      }
-    });
+    if (html !== rows.dataset.shown) {
+      rows.innerHTML = html;
+      rows.dataset.shown = html;
+    }
   }
   async function load(quiet) {
     if (waiting) waiting.abort();
+    const asked = query(false);
     try {
-      const res = await call(query(false));
+      const res = await call(asked);
       if (!res.ok) { if (!quiet) say(await errorText(res, cfg.failedText)); return; }
-      await shown(res);
+      await shown(res, asked);
       if (!quiet) say("");
     } catch (e) { /* reported */ }
   }
   form.addEventListener("submit", (ev) => { ev.preventDefault(); load(false); });
   // A choice in a filter applies at once; the button is for the search.
   form.querySelectorAll("select").forEach((s) => s.addEventListener("change", () => load(false)));
+  whenHidden(() => { if (waiting && (document.hidden || rows.offsetParent === null)) waiting.abort(); });
   // The list follows new messages while it is shown, waiting at the
   // server for a change (its rows also change as time passes: "2 h
-  // ago"); a shown list that may not wait asks every LIST_POLL_MS, and
-  // a hidden one asks nothing.
+  // ago"). A shown list that may not wait now asks every LIST_POLL_MS
+  // and tries for the wait every POLL_MS; a hidden one asks nothing.
   async function ask(wait) {
-    const asked = Date.now();
+    const asked = query(false);
+    const sent = Date.now();
     const ctl = new AbortController();
-    waiting = wait ? ctl : null;
+    if (wait) waiting = ctl;
     try {
       const res = await call(query(wait), { signal: ctl.signal, headers: etag ? { "If-None-Match": etag } : {} });
-      if (res.status === 200) await shown(res);
-      if (wait && (res.status === 200 || res.status === 304) && waited(asked)) return 0;
-      return wait && res.status === 200 ? 0 : LIST_POLL_MS;
+      if (res.status === 200) await shown(res, asked);
+      if (!wait) return POLL_MS;
+      return res.status === 200 || (res.status === 304 && waited(sent)) ? 0 : LIST_POLL_MS;
     } catch (e) {
       if (e.message === "expired") return -1;
-      return ctl.signal.aborted ? 0 : LIST_POLL_MS;
+      return ctl.signal.aborted ? POLL_MS : LIST_POLL_MS;
     } finally {
       if (waiting === ctl) waiting = null;
     }
   }
+  let plain = 0;
   async function follow() {
-    const next = !document.hidden && rows.offsetParent !== null ? await waitTurn(ask) : POLL_MS;
+    let next = POLL_MS;
+    if (!document.hidden && rows.offsetParent !== null) {
+      next = await waitTurn(ask);
+      if (next === BUSY) {
+        next = POLL_MS;
+        if (Date.now() - plain >= LIST_POLL_MS) {
+          plain = Date.now();
+          if ((await ask(false)) < 0) next = -1;
+        }
+      }
+    }
     if (next >= 0) setTimeout(follow, next);
   }
   follow();
@@ -287,23 +314,31 @@ function wireInbox(cfg, call, say) {
 
   // The thread's request waits at the server for a change while the
   // thread is shown (waitTurn), so a message shows as soon as it is
-  // stored; else it asks every POLL_MS.
+  // stored; else it asks every POLL_MS. Hiding the thread gives up its
+  // waiting request.
   const waitURL = new URL(cfg.threadURL, location.href);
   waitURL.searchParams.set("wait", String(WAIT_S));
+  let waiting = null;
+  whenHidden(() => { if (waiting && (document.hidden || thread.offsetParent === null)) waiting.abort(); });
   async function ask(wait) {
-    const asked = Date.now();
+    const sent = Date.now();
+    const ctl = new AbortController();
+    if (wait) waiting = ctl;
     try {
-      const res = await call(wait ? waitURL.href : cfg.threadURL, { headers: { "If-None-Match": etag } });
+      const res = await call(wait ? waitURL.href : cfg.threadURL, { signal: ctl.signal, headers: { "If-None-Match": etag } });
       if (res.status === 200) await show(res);
-      if (wait && (res.status === 200 || res.status === 304) && waited(asked)) return 0;
-      return wait && res.status === 200 ? 0 : POLL_MS;
+      if (wait && (res.status === 200 || (res.status === 304 && waited(sent)))) return 0;
+      return POLL_MS;
     } catch (e) {
       if (e.message === "expired") return -1;
       return POLL_MS;
+    } finally {
+      if (waiting === ctl) waiting = null;
     }
   }
   async function poll() {
-    const next = thread.offsetParent !== null ? await waitTurn(ask) : await ask(false);
+    let next = thread.offsetParent !== null ? await waitTurn(ask) : BUSY;
+    if (next === BUSY) next = await ask(false);
     if (next >= 0) setTimeout(poll, next);
   }
   poll();
