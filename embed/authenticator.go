@@ -316,9 +316,10 @@ func (a *Authenticator) mayHaveNewer(tenantID string) bool {
 }
 
 // sawNewer records that answers holds a newer hash for one of tenantID's
-// records, kept for ttl.
+// records, kept for ttl. The record is kept a second longer than the
+// answer, which is stored after it.
 func (a *Authenticator) sawNewer(tenantID string, ttl time.Duration) {
-	until := time.Now().Add(ttl).UnixNano()
+	until := time.Now().Add(ttl + time.Second).UnixNano()
 	v, ok := a.newer.Load(tenantID)
 	if !ok {
 		v, _ = a.newer.LoadOrStore(tenantID, new(atomic.Int64))
