@@ -21,6 +21,20 @@ import (
 // wake on their tenant's changes through the store's change feed, which
 // reaches every instance.
 
+// localsWaited holds a waiting request's *time.Duration spent waiting;
+// waitedKey carries the same pointer in its context.
+const localsWaited = "waited"
+
+type waitedKey struct{}
+
+// waitedOf is how long the request waited for a change (answerOnChange).
+func waitedOf(c *fiber.Ctx) time.Duration {
+	if w, ok := c.Locals(localsWaited).(*time.Duration); ok {
+		return *w
+	}
+	return 0
+}
+
 // maxWait is the longest a request may ask to wait, in seconds:
 // well under the idle timeouts of proxies and load balancers (60 s
 // commonly).
@@ -124,6 +138,10 @@ const waitRecheck = 200 * time.Millisecond
 func waitForChange(ctx context.Context, waits *ChangeWaits, changed <-chan struct{}, read, deadline time.Time) bool {
 	waits.waiting.Add(1)
 	defer waits.waiting.Add(-1)
+	if w, ok := ctx.Value(waitedKey{}).(*time.Duration); ok {
+		start := time.Now()
+		defer func() { *w += time.Since(start) }()
+	}
 	until := time.NewTimer(time.Until(deadline))
 	defer until.Stop()
 	select {
@@ -179,6 +197,13 @@ func (s *Server) answerOnChange(c *fiber.Ctx, tenantID string, read func(ctx con
 		wait = 0
 	}
 	ctx := c.UserContext()
+	if wait > 0 {
+		// The time spent waiting is the client's choice, not the
+		// server's work: observe leaves it out of the latency.
+		waited := new(time.Duration)
+		c.Locals(localsWaited, waited)
+		ctx = context.WithValue(ctx, waitedKey{}, waited)
+	}
 	deadline := time.Now().Add(wait)
 	scope := ""
 	for {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/store"
 	"github.com/recrubo/recrubo-carerix/store/storetest"
@@ -50,13 +52,21 @@ func TestThreadPollWaitsForTheNextMessage(t *testing.T) {
 			}
 			etag = got.etag
 
-			// Nothing changes: "not modified" once the wait is over.
+			// Nothing changes: "not modified" once the wait is over. The
+			// wait is the client's choice: the latency histogram leaves it
+			// out.
 			if got := w.get(thread+"?wait=1", token, etag); got.status != 304 {
 				t.Errorf("waiting poll without a change = %d %s, want 304", got.status, got.body)
+			}
+			if n, sum := latency(t, f.srv, "/embed/:slug/api/candidate/:id/thread", "3xx"); n != 1 || sum >= 0.5 {
+				t.Errorf("thread's 304 latency: %d observations summing %.3f s; want 1 without its 1 s wait", n, sum)
 			}
 			// A change of another kind, tenant or conversation does not
 			// answer it.
 			done = w.waiting(thread+"?wait=2", token, etag)
+			if n := gauge(t, f.srv, "recrubo_embed_waiting_requests"); n != 1 {
+				t.Errorf("waiting requests gauge = %v while one waits", n)
+			}
 			w.Notify(recrubo.Change{TenantID: f.tenant.ID, Kind: store.ChangeCandidate, ID: f.cand.ID})
 			w.Notify(recrubo.Change{TenantID: "other", Kind: store.ChangeMessage, ID: f.conv.ID})
 			w.Notify(recrubo.Change{TenantID: f.tenant.ID, Kind: store.ChangeMessage, ID: "another-conversation"})
@@ -216,6 +226,48 @@ func TestChangeWaitsWakeOnTheirTenantsChanges(t *testing.T) {
 	if !woken(c) {
 		t.Error("waits given no kinds were not woken by every change")
 	}
+}
+
+// latency returns the request latency histogram's count and sum of the
+// route and status class.
+func latency(t *testing.T, s *Server, route, status string) (uint64, float64) {
+	t.Helper()
+	for _, mf := range gather(t, s) {
+		if mf.GetName() != "recrubo_http_request_duration_seconds" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["route"] == route && labels["status"] == status {
+				return m.GetHistogram().GetSampleCount(), m.GetHistogram().GetSampleSum()
+			}
+		}
+	}
+	return 0, 0
+}
+
+// gauge returns the value of a gauge without labels.
+func gauge(t *testing.T, s *Server, name string) float64 {
+	t.Helper()
+	for _, mf := range gather(t, s) {
+		if mf.GetName() == name && len(mf.GetMetric()) == 1 {
+			return mf.GetMetric()[0].GetGauge().GetValue()
+		}
+	}
+	t.Fatalf("no gauge %s", name)
+	return 0
+}
+
+func gather(t *testing.T, s *Server) []*dto.MetricFamily {
+	t.Helper()
+	mfs, err := s.deps.Gatherer.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mfs
 }
 
 // listenEmbed serves s on a loopback port and returns its base URL.

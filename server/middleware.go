@@ -111,7 +111,9 @@ func methodOf(c *fiber.Ctx) string {
 
 // observe measures every request: its latency by route and status class
 // into the metrics, and one structured line into the log. Errors reach
-// the error handler here, so both see the status the client gets.
+// the error handler here, so both see the status the client gets. The
+// time a request waited for a change (answerOnChange) is left out of
+// its latency and logged on its own.
 func (s *Server) observe(c *fiber.Ctx) error {
 	start := time.Now()
 	if err := c.Next(); err != nil {
@@ -119,7 +121,8 @@ func (s *Server) observe(c *fiber.Ctx) error {
 			_ = c.SendStatus(fiber.StatusInternalServerError)
 		}
 	}
-	took := time.Since(start)
+	waited := waitedOf(c)
+	took := time.Since(start) - waited
 	status := c.Response().StatusCode()
 	method, route := methodOf(c), routeOf(c)
 	s.metrics.observe(method, route, statusClass(status), took)
@@ -130,7 +133,8 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	if !s.log.Enabled(c.UserContext(), level) {
 		return nil
 	}
-	s.log.LogAttrs(c.UserContext(), level, "http request",
+	var room [7]slog.Attr // on the stack: slog copies what it keeps
+	attrs := append(room[:0],
 		slog.String("request_id", requestIDOf(c)),
 		slog.String("method", method),
 		slog.String("route", route),
@@ -138,6 +142,10 @@ func (s *Server) observe(c *fiber.Ctx) error {
 		slog.Duration("duration", took),
 		slog.Int("bytes", len(c.Response().Body())),
 	)
+	if waited > 0 {
+		attrs = append(attrs, slog.Duration("waited", waited))
+	}
+	s.log.LogAttrs(c.UserContext(), level, "http request", attrs...)
 	return nil
 }
 

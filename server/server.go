@@ -108,6 +108,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: registering metrics: %w", err)
 	}
+	if w := deps.Embeds.Waits; w != nil {
+		if err := deps.Registry.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "recrubo_embed_waiting_requests",
+			Help: "Thread and list requests of framed pages waiting for a change now.",
+		}, func() float64 { return float64(w.Waiting()) })); err != nil {
+			return nil, fmt.Errorf("server: registering metrics: %w", err)
+		}
+	}
 	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, metrics: m, ids: newIDSource()}
 	appCfg := fiberConfig(cfg)
 	appCfg.ErrorHandler = s.handleError
