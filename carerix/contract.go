@@ -47,7 +47,8 @@ type Contract struct {
 	// by _id ("(_id = 'a' OR _id = 'b')"), so records are read by id many
 	// to a request: discovery probes it. False in contracts read before
 	// the probe existed and where Carerix refused it; records are then
-	// read by id one at a time.
+	// read by id with a page query each, several to a request (or one at
+	// a time by their own queries, see NoIDQualifier).
 	ByIDs bool `json:"by_ids,omitempty"`
 	// NoIDQualifier says Carerix refused a qualifier on one _id
 	// ("_id = 'a'") at discovery, which probes it where ByIDs is false:

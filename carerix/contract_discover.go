@@ -214,7 +214,7 @@ func (c *Client) measurePageSize(ctx context.Context, k *Contract) int {
 func (c *Client) probeByIDs(ctx context.Context, k *Contract) bool {
 	err := c.probeIDQualifier(ctx, k, func(id string) Qualifier { return In(id, "-1", "-2") })
 	if err != nil {
-		c.log.InfoContext(ctx, "carerix refused a qualifier on several _ids; records are read by id one at a time", "error", err)
+		c.log.InfoContext(ctx, "carerix refused a qualifier on several _ids; records are read by id with a page query each, several to a request", "error", err)
 	}
 	return err == nil
 }

@@ -62,13 +62,14 @@ func (a *applier) lock(e recrubo.Entity, id string) func() {
 
 // fetchByID reads the record id of rr alone, soft-deleted ones included;
 // nil when Carerix has no such record (purged). It asks a page query on
-// _id; where Carerix refuses _id in a qualifier, or *noIDs says it did
-// (and it then sets *noIDs), it asks the record's own query crX(_id),
+// path, the tenant's _id (idPath); where there is none, Carerix refuses
+// _id in a qualifier, or *noIDs says it did (and it then sets *noIDs), it
+// asks the record's own query crX(_id),
 // the documented way, which finds no soft-deleted record: one deleted
 // then reads as gone, as a purged one does.
-func fetchByID[T any](ctx context.Context, rr recordReader[T], id string, noIDs *bool) (*T, error) {
-	if !*noIDs {
-		r, err := idPageRequest(id)
+func fetchByID[T any](ctx context.Context, rr recordReader[T], path, id string, noIDs *bool) (*T, error) {
+	if !*noIDs && path != "" {
+		r, err := idPageRequest(path, id)
 		if err != nil {
 			return nil, err
 		}
@@ -94,7 +95,7 @@ func fetchByID[T any](ctx context.Context, rr recordReader[T], id string, noIDs 
 // lately (Service.refused), and noting a refusal it meets.
 func readByID[T any](ctx context.Context, a *applier, rr recordReader[T], id string) (*T, error) {
 	was := a.noIDs
-	rec, err := fetchByID(ctx, rr, id, &a.noIDs)
+	rec, err := fetchByID(ctx, rr, idPath(a.k, rr), id, &a.noIDs)
 	if a.noIDs && !was {
 		a.s.log.WarnContext(ctx, "carerix refuses _id in qualifiers; reading records by id through their own queries",
 			"tenant", a.t.ID, "entity", rr.entity)

@@ -439,9 +439,10 @@ const aliasChunk = 20
 // a request, or where Carerix refuses _id in a qualifier, each record is
 // read alone (one).
 func (rr recordReader[T]) each(ctx context.Context, a *applier, ids []string, st *states, out map[string]*T) error {
+	path := idPath(a.k, rr)
 	for len(ids) > 0 {
 		n := min(a.aliases, len(ids))
-		if n <= 1 || a.noIDs {
+		if n <= 1 || a.noIDs || path == "" {
 			if err := rr.one(ctx, a, ids[0], st, out); err != nil {
 				return err
 			}
@@ -452,7 +453,7 @@ func (rr recordReader[T]) each(ctx context.Context, a *applier, ids []string, st
 		if err := a.settle(ctx, rr.entity, chunk, st); err != nil {
 			return err
 		}
-		rs, err := idPageRequests(chunk)
+		rs, err := idPageRequests(path, chunk)
 		if err != nil {
 			return err
 		}

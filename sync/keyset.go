@@ -184,7 +184,8 @@ func pagesOf(total int64, size int) int {
 // *noIDs whether Carerix refuses _id in a qualifier).
 func fetchByIDs[T any](ctx context.Context, k *carerix.Contract, rr recordReader[T], ids []string, noIDs *bool) ([]T, error) {
 	kind := rr.key.kind
-	if path, err := k.Path(rr.key.typ, "_id"); err == nil && k.ReadsByIDs() && !*noIDs {
+	path := idPath(k, rr)
+	if path != "" && k.ReadsByIDs() && !*noIDs {
 		recs, err := fetchSelected(ctx, rr.page, path, ids)
 		if err == nil {
 			return recs, nil
@@ -195,8 +196,8 @@ func fetchByIDs[T any](ctx context.Context, k *carerix.Contract, rr recordReader
 	}
 	out := make([]T, 0, len(ids))
 	for chunk := range slices.Chunk(ids, aliasChunk) {
-		if !*noIDs {
-			rs, err := idPageRequests(chunk)
+		if !*noIDs && path != "" {
+			rs, err := idPageRequests(path, chunk)
 			if err != nil {
 				return nil, err
 			}
@@ -211,7 +212,7 @@ func fetchByIDs[T any](ctx context.Context, k *carerix.Contract, rr recordReader
 				return nil, fmt.Errorf("reading %ss by id: %w", kind, err)
 			}
 		}
-		recs, err := fetchEach(ctx, rr, chunk, noIDs)
+		recs, err := fetchEach(ctx, rr, path, chunk, noIDs)
 		if err != nil {
 			return nil, err
 		}
@@ -221,10 +222,10 @@ func fetchByIDs[T any](ctx context.Context, k *carerix.Contract, rr recordReader
 }
 
 // fetchEach reads the records ids of rr one at a time (fetchByID).
-func fetchEach[T any](ctx context.Context, rr recordReader[T], ids []string, noIDs *bool) ([]T, error) {
+func fetchEach[T any](ctx context.Context, rr recordReader[T], path string, ids []string, noIDs *bool) ([]T, error) {
 	var out []T
 	for _, id := range ids {
-		rec, err := fetchByID(ctx, rr, id, noIDs)
+		rec, err := fetchByID(ctx, rr, path, id, noIDs)
 		if err != nil {
 			return nil, fmt.Errorf("reading %s %s: %w", rr.key.kind, id, err)
 		}
@@ -233,6 +234,17 @@ func fetchEach[T any](ctx context.Context, rr recordReader[T], ids []string, noI
 		}
 	}
 	return out, nil
+}
+
+// idPath is the tenant's name of rr's _id in a qualifier, as its contract
+// k resolves it; "" where the contract has none, and records are then
+// read by their own queries (crX(_id)).
+func idPath[T any](k *carerix.Contract, rr recordReader[T]) string {
+	path, err := k.Path(rr.key.typ, "_id")
+	if err != nil {
+		return ""
+	}
+	return path
 }
 
 // fetchSelected reads the records with the given ids (at most idChunk)
@@ -255,11 +267,11 @@ func fetchSelected[T any](ctx context.Context, fetch carerix.PageFunc[T], path s
 
 // idPageRequests are the page queries reading the records ids, one each,
 // soft-deleted ones included.
-func idPageRequests(ids []string) ([]carerix.PageRequest, error) {
+func idPageRequests(path string, ids []string) ([]carerix.PageRequest, error) {
 	rs := make([]carerix.PageRequest, len(ids))
 	for i, id := range ids {
 		var err error
-		if rs[i], err = idPageRequest(id); err != nil {
+		if rs[i], err = idPageRequest(path, id); err != nil {
 			return nil, err
 		}
 	}
@@ -267,9 +279,9 @@ func idPageRequests(ids []string) ([]carerix.PageRequest, error) {
 }
 
 // idPageRequest is the page query reading the record id, soft-deleted or
-// not.
-func idPageRequest(id string) (carerix.PageRequest, error) {
-	q, err := carerix.Eq("_id", id).Build()
+// not, by path, the tenant's _id (idPath).
+func idPageRequest(path, id string) (carerix.PageRequest, error) {
+	q, err := carerix.Eq(path, id).Build()
 	if err != nil {
 		return carerix.PageRequest{}, err
 	}
