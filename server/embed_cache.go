@@ -228,13 +228,7 @@ func (s *Server) serveCachedPage(c *fiber.Ctx, v *recrubo.EmbedViewer, page stri
 		}
 		e.token.Store(&issuedToken{token: token, at: now})
 	}
-	// Built on the stack and copied into the header: nothing allocated.
-	var csp [512]byte
-	c.Response().Header.SetCanonical(cspHeader, appendContentSecurityPolicy(csp[:0], nonce, v.Tenant.FrameOrigins))
-	c.Response().Header.Del(fiber.HeaderXFrameOptions)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Type("html", "utf-8")
-	c.Status(fiber.StatusOK)
+	setPageHeaders(c, fiber.StatusOK, nonce, v.Tenant.FrameOrigins)
 	e.write(c.Response(), nonce, token)
 	return nil
 }

@@ -40,8 +40,21 @@ func (s *Server) renderPage(c *fiber.Ctx, status int, page, lang, title string, 
 	for k, val := range values {
 		v[k] = val
 	}
-	c.Set(fiber.HeaderContentSecurityPolicy, contentSecurityPolicy(nonce, sec.FrameOrigins))
-	if len(sec.FrameOrigins) > 0 {
+	setPageHeaders(c, status, n, sec.FrameOrigins)
+	if err := s.deps.Templates.Render(c.Response().BodyWriter(), page, v); err != nil {
+		return fmt.Errorf("rendering %s: %w", page, err)
+	}
+	return nil
+}
+
+// setPageHeaders sets the status and headers of every HTML page: its
+// content security policy with the page's nonce, framing by frameOrigins
+// alone, and no caching. The policy is built on the stack and copied into
+// the header: nothing is allocated.
+func setPageHeaders(c *fiber.Ctx, status int, nonce []byte, frameOrigins []string) {
+	var csp [512]byte
+	c.Response().Header.SetCanonical(cspHeader, appendContentSecurityPolicy(csp[:0], nonce, frameOrigins))
+	if len(frameOrigins) > 0 {
 		// X-Frame-Options cannot name several origins; the CSP governs.
 		c.Response().Header.Del(fiber.HeaderXFrameOptions)
 	} else {
@@ -50,20 +63,11 @@ func (s *Server) renderPage(c *fiber.Ctx, status int, page, lang, title string, 
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Type("html", "utf-8")
 	c.Status(status)
-	if err := s.deps.Templates.Render(c.Response().BodyWriter(), page, v); err != nil {
-		return fmt.Errorf("rendering %s: %w", page, err)
-	}
-	return nil
 }
 
-// contentSecurityPolicy is the policy of every HTML page: only our own
-// assets, the page's nonce for scripts, and framing by frameOrigins alone
-// ('none' when empty).
-func contentSecurityPolicy(nonce string, frameOrigins []string) string {
-	return string(appendContentSecurityPolicy(nil, []byte(nonce), frameOrigins))
-}
-
-// appendContentSecurityPolicy appends contentSecurityPolicy to dst.
+// appendContentSecurityPolicy appends the policy of every HTML page to
+// dst: only our own assets, the page's nonce for scripts, and framing by
+// frameOrigins alone ('none' when empty).
 func appendContentSecurityPolicy(dst, nonce []byte, frameOrigins []string) []byte {
 	dst = append(dst, "default-src 'none'; script-src 'nonce-"...)
 	dst = append(dst, nonce...)
