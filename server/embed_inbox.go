@@ -538,13 +538,11 @@ func (s *Server) sendThread(c *fiber.Ctx, ses *embedSession, conv *recrubo.Conve
 
 // writeThread answers with th's HTML, or 304 when the page holds it.
 func (s *Server) writeThread(c *fiber.Ctx, th *thread) error {
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderETag, th.etag)
 	if th.conv != nil {
 		// The page's toolbar follows the state without a reload.
 		c.Set(headerConversationState, string(th.conv.State))
 	}
-	if c.Get(fiber.HeaderIfNoneMatch) == th.etag {
+	if notModified(c, th.etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	h, err := s.renderThread(c.UserContext(), th.p, th.p.tenant.ID, th.msgs, th.p.t("embed.no_messages"))

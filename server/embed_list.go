@@ -207,9 +207,7 @@ func (s *Server) handleConversationList(c *fiber.Ctx) error {
 		sum := sha256.Sum256([]byte(body))
 		etag := `"` + hex.EncodeToString(sum[:12]) + `"`
 		return etag, func() error {
-			c.Set(fiber.HeaderCacheControl, "no-store")
-			c.Set(fiber.HeaderETag, etag)
-			if c.Get(fiber.HeaderIfNoneMatch) == etag {
+			if notModified(c, etag) {
 				return c.SendStatus(fiber.StatusNotModified)
 			}
 			c.Type("html", "utf-8")

@@ -21,18 +21,22 @@ import (
 // wake on their tenant's changes through the store's change feed, which
 // reaches every instance.
 
-// localsWaited holds a waiting request's *time.Duration spent waiting;
-// waitedKey carries the same pointer in its context.
+// localsWaited holds how long a request waited for a change
+// (answerOnChange).
 const localsWaited = "waited"
 
-type waitedKey struct{}
-
-// waitedOf is how long the request waited for a change (answerOnChange).
+// waitedOf is how long the request waited for a change.
 func waitedOf(c *fiber.Ctx) time.Duration {
-	if w, ok := c.Locals(localsWaited).(*time.Duration); ok {
-		return *w
-	}
-	return 0
+	w, _ := c.Locals(localsWaited).(time.Duration)
+	return w
+}
+
+// notModified sets the answer's ETag, and that it is not to be cached,
+// and reports whether the request holds that ETag already (a 304).
+func notModified(c *fiber.Ctx, etag string) bool {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderETag, etag)
+	return c.Get(fiber.HeaderIfNoneMatch) == etag
 }
 
 // maxWait is the longest a request may ask to wait, in seconds:
@@ -138,10 +142,6 @@ const waitRecheck = 200 * time.Millisecond
 func waitForChange(ctx context.Context, waits *ChangeWaits, changed <-chan struct{}, read, deadline time.Time) bool {
 	waits.waiting.Add(1)
 	defer waits.waiting.Add(-1)
-	if w, ok := ctx.Value(waitedKey{}).(*time.Duration); ok {
-		start := time.Now()
-		defer func() { *w += time.Since(start) }()
-	}
 	until := time.NewTimer(time.Until(deadline))
 	defer until.Stop()
 	select {
@@ -165,7 +165,7 @@ func waitForChange(ctx context.Context, waits *ChangeWaits, changed <-chan struc
 	return true
 }
 
-// threadWait parses a poll's wait (whole seconds, 0 to maxWait);
+// parseWait parses a request's wait (whole seconds, 0 to maxWait);
 // anything else is EINVALID.
 func parseWait(raw string) (time.Duration, error) {
 	if raw == "" {
@@ -197,13 +197,6 @@ func (s *Server) answerOnChange(c *fiber.Ctx, tenantID string, read func(ctx con
 		wait = 0
 	}
 	ctx := c.UserContext()
-	if wait > 0 {
-		// The time spent waiting is the client's choice, not the
-		// server's work: observe leaves it out of the latency.
-		waited := new(time.Duration)
-		c.Locals(localsWaited, waited)
-		ctx = context.WithValue(ctx, waitedKey{}, waited)
-	}
 	deadline := time.Now().Add(wait)
 	scope := ""
 	for {
@@ -216,7 +209,15 @@ func (s *Server) answerOnChange(c *fiber.Ctx, tenantID string, read func(ctx con
 		if err != nil {
 			return err
 		}
-		if changed == nil || etag != held || !waitForChange(ctx, waits, changed, at, deadline) {
+		if changed == nil || etag != held {
+			return send()
+		}
+		// The time spent waiting is the client's choice, not the
+		// server's work: observe leaves it out of the latency.
+		start := time.Now()
+		woken := waitForChange(ctx, waits, changed, at, deadline)
+		c.Locals(localsWaited, waitedOf(c)+time.Since(start))
+		if !woken {
 			return send()
 		}
 		scope = next
