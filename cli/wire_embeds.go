@@ -31,7 +31,7 @@ func wireEmbeds(s *services) error {
 		return err
 	}
 	pages := server.NewEmbedPageCache(embedPageTTL, nil)
-	waits := server.NewChangeWaits(store.ChangeMessage, store.ChangeConversation, store.ChangeResync)
+	waits := server.NewChangeWaits(store.ConversationChanges()...)
 	s.server.Embeds = server.EmbedDeps{
 		Auth:       auth,
 		SignIn:     &embed.Realm{PublicURL: s.cfg.PublicURL},

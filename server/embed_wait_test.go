@@ -135,7 +135,7 @@ type answer struct {
 
 func newWaitingFixture(t *testing.T, backend string) (*embedFixture, *waitingFixture) {
 	f := newEmbedFixture(t, backend)
-	waits := NewChangeWaits(store.ChangeMessage, store.ChangeConversation, store.ChangeResync)
+	waits := NewChangeWaits(store.ConversationChanges()...)
 	f.srv = newEmbedServerClock(t, f.db, func() time.Time { return f.now }, func(d *Deps) { d.Embeds.Waits = waits })
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)

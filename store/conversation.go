@@ -12,6 +12,13 @@ import (
 	recrubo "github.com/recrubo/recrubo-carerix"
 )
 
+// ConversationChanges are the change kinds after which what a page shows
+// of conversations may differ: a conversation's, a message's, and a
+// resync (which stands for changes a subscriber missed).
+func ConversationChanges() []string {
+	return []string{ChangeConversation, ChangeMessage, ChangeResync}
+}
+
 // Change kinds of the conversation tables. A conversation's and a
 // message's change name the conversation (Change.ID), or none ("") where
 // the change may touch several.

@@ -53,10 +53,10 @@ type Feed interface {
 	Subscribe(ctx context.Context, fn func(recrubo.Change))
 }
 
-// ChangeWaits returns waits woken by feed's message and conversation
-// changes until tb ends, as the service wires them.
+// ChangeWaits returns waits woken by feed's conversation changes
+// (store.ConversationChanges) until tb ends, as the service wires them.
 func ChangeWaits(tb testing.TB, feed Feed) *server.ChangeWaits {
-	waits := server.NewChangeWaits(store.ChangeMessage, store.ChangeConversation, store.ChangeResync)
+	waits := server.NewChangeWaits(store.ConversationChanges()...)
 	ctx, cancel := context.WithCancel(context.Background())
 	tb.Cleanup(cancel)
 	feed.Subscribe(ctx, waits.Notify)
