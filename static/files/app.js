@@ -32,11 +32,38 @@ function whenHidden(fn) {
   document.addEventListener("recrubo:panel", fn);
 }
 
-// waited reports whether a waiting request was answered after it could
-// have waited, rather than at once (an error, a server that does not
-// wait), which calls for a pause before the next.
-function waited(asked) {
-  return Date.now() - asked >= 1000;
+// waitingAsk returns the ask of a panel (the thread, the list) whose
+// request may wait at the server for a change (waitTurn): url(wait) is
+// the request's URL, held() the ETag of what the panel shows, and
+// show(res, url) shows a 200 answered to url. Hiding the panel, or the
+// page, gives its waiting request up. ask answers how long to pause
+// before the next request: none after a request that waited, POLL_MS
+// after one that did not ask to, pause after one answered before it
+// could have waited (an error, a server that does not wait), and -1 once
+// the session ended. ask.abort() gives up its waiting request.
+function waitingAsk(call, panel, url, held, show, pause) {
+  let waiting = null;
+  async function ask(wait) {
+    const sent = Date.now();
+    const ctl = new AbortController();
+    if (wait) waiting = ctl;
+    try {
+      const u = url(wait);
+      const tag = held();
+      const res = await call(u, { signal: ctl.signal, headers: tag ? { "If-None-Match": tag } : {} });
+      if (res.status === 200) await show(res, u);
+      if (!wait) return POLL_MS;
+      return res.status === 200 || (res.status === 304 && Date.now() - sent >= 1000) ? 0 : pause;
+    } catch (e) {
+      if (e.message === "expired") return -1;
+      return !wait || ctl.signal.aborted ? POLL_MS : pause;
+    } finally {
+      if (waiting === ctl) waiting = null;
+    }
+  }
+  ask.abort = () => { if (waiting) waiting.abort(); };
+  whenHidden(() => { if (document.hidden || panel.offsetParent === null) ask.abort(); });
+  return ask;
 }
 
 const dataEl = document.getElementById("embed-data");
@@ -194,11 +221,10 @@ function wireList(cfg, call, say) {
   const form = document.querySelector('[data-form="list"]');
   const rows = document.querySelector("[data-list-rows]");
   if (!form || !rows || !cfg.listURL) return;
-  // etag tags the rows shown. A filter change, or the list being
-  // hidden, gives up a waiting request; rows answered for other filters
-  // than the form's now are dropped.
+  // etag tags the rows shown. A filter change gives up a waiting
+  // request; rows answered for other filters than the form's now are
+  // dropped.
   let etag = "";
-  let waiting = null;
   function query(wait) {
     const fd = new FormData(form);
     const q = new URLSearchParams({ view: fd.get("view") || "mine", unread: fd.get("unread") || "", q: fd.get("q") || "" });
@@ -207,15 +233,16 @@ function wireList(cfg, call, say) {
   }
   async function shown(res, asked) {
     const html = await res.text(); // server-rendered, escaped HTML
-    if (asked !== query(false)) return; // the filters changed meanwhile
+    if (asked !== query(false) && asked !== query(true)) return; // the filters changed meanwhile
     etag = res.headers.get("ETag") || "";
     if (html !== rows.dataset.shown) {
       rows.innerHTML = html;
       rows.dataset.shown = html;
     }
   }
+  const ask = waitingAsk(call, rows, query, () => etag, shown, LIST_POLL_MS);
   async function load(quiet) {
-    if (waiting) waiting.abort();
+    ask.abort();
     const asked = query(false);
     try {
       const res = await call(asked);
@@ -227,28 +254,10 @@ function wireList(cfg, call, say) {
   form.addEventListener("submit", (ev) => { ev.preventDefault(); load(false); });
   // A choice in a filter applies at once; the button is for the search.
   form.querySelectorAll("select").forEach((s) => s.addEventListener("change", () => load(false)));
-  whenHidden(() => { if (waiting && (document.hidden || rows.offsetParent === null)) waiting.abort(); });
   // The list follows new messages while it is shown, waiting at the
   // server for a change (its rows also change as time passes: "2 h
   // ago"). A shown list that may not wait now asks every LIST_POLL_MS
   // and tries for the wait every POLL_MS; a hidden one asks nothing.
-  async function ask(wait) {
-    const asked = query(false);
-    const sent = Date.now();
-    const ctl = new AbortController();
-    if (wait) waiting = ctl;
-    try {
-      const res = await call(query(wait), { signal: ctl.signal, headers: etag ? { "If-None-Match": etag } : {} });
-      if (res.status === 200) await shown(res, asked);
-      if (!wait) return POLL_MS;
-      return res.status === 200 || (res.status === 304 && waited(sent)) ? 0 : LIST_POLL_MS;
-    } catch (e) {
-      if (e.message === "expired") return -1;
-      return ctl.signal.aborted ? POLL_MS : LIST_POLL_MS;
-    } finally {
-      if (waiting === ctl) waiting = null;
-    }
-  }
   let plain = 0;
   async function follow() {
     let next = POLL_MS;
@@ -318,24 +327,7 @@ function wireInbox(cfg, call, say) {
   // waiting request.
   const waitURL = new URL(cfg.threadURL, location.href);
   waitURL.searchParams.set("wait", String(WAIT_S));
-  let waiting = null;
-  whenHidden(() => { if (waiting && (document.hidden || thread.offsetParent === null)) waiting.abort(); });
-  async function ask(wait) {
-    const sent = Date.now();
-    const ctl = new AbortController();
-    if (wait) waiting = ctl;
-    try {
-      const res = await call(wait ? waitURL.href : cfg.threadURL, { signal: ctl.signal, headers: { "If-None-Match": etag } });
-      if (res.status === 200) await show(res);
-      if (wait && (res.status === 200 || (res.status === 304 && waited(sent)))) return 0;
-      return POLL_MS;
-    } catch (e) {
-      if (e.message === "expired") return -1;
-      return POLL_MS;
-    } finally {
-      if (waiting === ctl) waiting = null;
-    }
-  }
+  const ask = waitingAsk(call, thread, (wait) => (wait ? waitURL.href : cfg.threadURL), () => etag, show, POLL_MS);
   async function poll() {
     let next = thread.offsetParent !== null ? await waitTurn(ask) : BUSY;
     if (next === BUSY) next = await ask(false);
