@@ -193,7 +193,14 @@ func TestInboxImageAndDocumentInBrowser(t *testing.T) {
 	}) {
 		t.Errorf("WhatsApp received no document from the composer: %+v", ws.emu.SentMessages())
 	}
-	if left, err := chromedp.Run(frame, chromedp.Evaluate[string](`document.querySelector('form[data-form="send"] textarea').value + "|" + document.querySelector('form[data-form="send"] input[name="file"]').files.length`)); err != nil || left != "|0" {
+	// The thread's waiting request may show the file before the send
+	// has answered, which is when the composer empties.
+	emptied := `document.querySelector('form[data-form="send"] textarea').value + "|" + document.querySelector('form[data-form="send"] input[name="file"]').files.length`
+	if !eventually.True(10*time.Second, func() bool {
+		left, err := chromedp.Run(frame, chromedp.Evaluate[string](emptied))
+		return err == nil && left == "|0"
+	}) {
+		left, err := chromedp.Run(frame, chromedp.Evaluate[string](emptied))
 		t.Errorf("the composer after sending holds %q %v, want it emptied", left, err)
 	}
 	if errs := consoleErrors(); len(errs) > 0 {
