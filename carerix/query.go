@@ -268,9 +268,14 @@ func fetchOne[W, T any](ctx context.Context, c *Client, op, pageOp, typ, id stri
 	return out, err
 }
 
-// fetchOneByPage reads one record through a page query on _id.
+// fetchOneByPage reads one record through a page query on the tenant's
+// _id.
 func fetchOneByPage[W, T any](ctx context.Context, c *Client, k *Contract, pageOp, typ, id string, conv func(W) T, out **T) error {
-	q, err := Eq("_id", id).Build()
+	path, err := k.Path(typ, "_id")
+	if err != nil {
+		return err
+	}
+	q, err := Eq(path, id).Build()
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,13 @@ func (c *Client) UserHasRole(ctx context.Context, userID string, roles []string)
 	if len(any) == 0 {
 		return false, nil
 	}
-	q, err := And(Eq("_id", userID), Or(any...)).Build()
+	idPath, err := k.Path(typeUser, "_id")
+	if err != nil {
+		// The contract names no _id to qualify on: ask by the user's
+		// legacy key.
+		return c.userHasRoleByKey(ctx, k, userID, any)
+	}
+	q, err := And(Eq(idPath, userID), Or(any...)).Build()
 	if err != nil {
 		return false, nil // an id that cannot be written holds no role
 	}
