@@ -44,8 +44,11 @@ func wireEmbeds(s *services) error {
 			carerixRecordsTTL),
 	}
 	s.background = append(s.background, func(ctx context.Context) {
-		s.db.Subscribe(ctx, pages.Invalidate)
-		s.db.Subscribe(ctx, waits.Notify)
+		// Through the cache: a page or a waiting request that a change
+		// lets go on reads what the change wrote, not the cache's copy
+		// from before it.
+		s.cached.Subscribe(ctx, pages.Invalidate)
+		s.cached.Subscribe(ctx, waits.Notify)
 		<-ctx.Done()
 	})
 	return nil

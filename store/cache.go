@@ -53,6 +53,7 @@ type Cached struct {
 
 	inner  recrubo.Store
 	m      *memo
+	hub    *hub // the changes, after the cache has dropped what they changed
 	hits   atomic.Uint64
 	misses atomic.Uint64
 	cancel context.CancelFunc
@@ -78,7 +79,7 @@ func NewCached(inner recrubo.Store, cfg CacheConfig) (*Cached, error) {
 	if cfg.CleanupInterval == 0 {
 		cfg.CleanupInterval = 2 * cfg.TTL
 	}
-	c := &Cached{inner: inner, m: newMemo(cfg.TTL, cfg.CleanupInterval, cfg.MaxEntries)}
+	c := &Cached{inner: inner, m: newMemo(cfg.TTL, cfg.CleanupInterval, cfg.MaxEntries), hub: newHub()}
 	c.writeThrough = writeThrough{DataStore: inner, touched: c.m.invalidate}
 	if cfg.Metrics != nil {
 		if err := c.register(cfg.Metrics); err != nil {
@@ -87,8 +88,15 @@ func NewCached(inner recrubo.Store, cfg CacheConfig) (*Cached, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
-	inner.Subscribe(ctx, c.m.invalidate)
+	inner.Subscribe(ctx, c.apply)
 	return c, nil
+}
+
+// apply drops what ch changed, then passes ch on to the cache's own
+// subscribers.
+func (c *Cached) apply(ch recrubo.Change) {
+	c.m.invalidate(ch)
+	c.hub.publish([]recrubo.Change{ch})
 }
 
 func (c *Cached) register(reg prometheus.Registerer) error {
@@ -113,9 +121,12 @@ func (c *Cached) register(reg prometheus.Registerer) error {
 	return nil
 }
 
-// Close stops following the store's changes. The cache must not be used
-// afterwards; the wrapped store stays open.
-func (c *Cached) Close() { c.cancel() }
+// Close stops following the store's changes and stops its subscribers.
+// The cache must not be used afterwards; the wrapped store stays open.
+func (c *Cached) Close() {
+	c.cancel()
+	c.hub.close()
+}
 
 // Stats returns the lookup counts so far.
 func (c *Cached) Stats() CacheStats {
@@ -257,8 +268,12 @@ func (c *Cached) Enqueue(ctx context.Context, args recrubo.JobArgs, opts *recrub
 	return c.inner.Enqueue(ctx, args, opts)
 }
 
-// Subscribe subscribes to the wrapped store's changes.
-func (c *Cached) Subscribe(ctx context.Context, fn func(recrubo.Change)) { c.inner.Subscribe(ctx, fn) }
+// Subscribe calls fn with each of the wrapped store's changes after the
+// cache has dropped what the change touched, so that fn, and whatever it
+// lets go on, reads the change through the cache. Like the store's, it
+// never blocks the store: fn has a buffer and a goroutine of its own, and
+// gets a resync when it falls too far behind.
+func (c *Cached) Subscribe(ctx context.Context, fn func(recrubo.Change)) { c.hub.subscribe(ctx, fn) }
 
 // Lock takes the wrapped store's lock on key.
 func (c *Cached) Lock(ctx context.Context, key string) (func(), error) { return c.inner.Lock(ctx, key) }

@@ -25,7 +25,49 @@ func cacheBehaviours() []behaviour {
 		{name: "CacheInvalidatesTxWrites", run: func(t *testing.T, e *storetest.Env) { testCacheInvalidation(t, e, viaCacheTx) }},
 		{name: "CacheFollowsWritesBehindIt", run: func(t *testing.T, e *storetest.Env) { testCacheInvalidation(t, e, behindCache) }},
 		{name: "CacheKeepsWhatTheInboxWritesDoNotTouch", run: testCacheKeepsEntriesOnInboxWrites},
+		{name: "CacheSubscribersReadTheChange", run: testCacheSubscribersReadTheChange},
 		{name: "CacheAcrossInstances", run: func(t *testing.T, e *storetest.Env) { testCacheInvalidation(t, e, otherInstance) }, only: storetest.Postgres},
+	}
+}
+
+// testCacheSubscribersReadTheChange: a subscriber of the cache hears of
+// a change after the cache dropped what it changed, so that reading
+// through the cache in response returns what the change wrote, every
+// time. (Subscribed to the store beside the cache, it raced the cache's
+// own subscriber, and could read the value the change replaced.)
+func testCacheSubscribersReadTheChange(t *testing.T, e *storetest.Env) {
+	db := e.Open(t)
+	ctx := t.Context()
+	tn := createTenant(t, db, "acme")
+	_, err := db.UpsertCandidate(ctx, candidate(tn.ID, "c1", 1))
+	must(t, err)
+	quiesce(t, db, tn.ID)
+	cache := newCached(t, db)
+	read := make(chan string, 64)
+	cache.Subscribe(ctx, func(c recrubo.Change) {
+		if c.Kind == store.ChangeCandidate && c.ID == "c1" {
+			got, err := cache.Candidate(ctx, tn.ID, "c1")
+			if err != nil {
+				read <- err.Error()
+				return
+			}
+			read <- got.StableHash
+		}
+	})
+	for m := 2; m <= 40; m++ {
+		_, err := cache.Candidate(ctx, tn.ID, "c1") // cached, as before the change
+		must(t, err)
+		_, err = db.UpsertCandidate(ctx, candidate(tn.ID, "c1", m))
+		must(t, err)
+		want := fmt.Sprintf("h%d", m)
+		select {
+		case got := <-read:
+			if got != want {
+				t.Fatalf("change %d: the subscriber read %q through the cache, want %q", m, got, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("change %d never reached the subscriber", m)
+		}
 	}
 }
 
