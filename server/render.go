@@ -53,17 +53,28 @@ func (s *Server) renderPage(c *fiber.Ctx, status int, page, lang, title string, 
 // the header: nothing is allocated.
 func setPageHeaders(c *fiber.Ctx, status int, nonce []byte, frameOrigins []string) {
 	var csp [512]byte
-	c.Response().Header.SetCanonical(cspHeader, appendContentSecurityPolicy(csp[:0], nonce, frameOrigins))
+	h := &c.Response().Header
+	h.SetCanonical(cspHeader, appendContentSecurityPolicy(csp[:0], nonce, frameOrigins))
 	if len(frameOrigins) > 0 {
 		// X-Frame-Options cannot name several origins; the CSP governs.
-		c.Response().Header.Del(fiber.HeaderXFrameOptions)
+		h.DelBytes(frameOptionsHeader)
 	} else {
-		c.Set(fiber.HeaderXFrameOptions, "DENY")
+		h.SetCanonical(frameOptionsHeader, frameDeny)
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Type("html", "utf-8")
-	c.Status(status)
+	h.SetCanonical(cacheControlHeader, noStore)
+	h.SetContentTypeBytes(htmlUTF8)
+	h.SetStatusCode(status)
 }
+
+// The headers of every page, in the canonical form fasthttp keeps them
+// in, so that setting them converts nothing.
+var (
+	frameOptionsHeader = []byte(fiber.HeaderXFrameOptions)
+	frameDeny          = []byte("DENY")
+	cacheControlHeader = []byte(fiber.HeaderCacheControl)
+	noStore            = []byte("no-store")
+	htmlUTF8           = []byte(fiber.MIMETextHTMLCharsetUTF8)
+)
 
 // appendContentSecurityPolicy appends the policy of every HTML page to
 // dst: only our own assets, the page's nonce for scripts, and framing by
