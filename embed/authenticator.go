@@ -180,7 +180,8 @@ func PageKey(t *recrubo.Tenant) (string, error) {
 // returned as it is; look-ups beyond the limits are ERATELIMITED. The
 // viewer's tenant is the caller's own.
 func (a *Authenticator) Authenticate(ctx context.Context, p EmbedProof) (*recrubo.EmbedViewer, error) {
-	return a.authenticate(ctx, p, false)
+	v, _, err := a.authenticate(ctx, p, false)
+	return v, err
 }
 
 // AuthenticateShared is Authenticate for a caller that only reads the
@@ -189,7 +190,15 @@ func (a *Authenticator) Authenticate(ctx context.Context, p EmbedProof) (*recrub
 // copies, and neither they nor anything they hold may be changed. A
 // caller that passes them on to code that might change them must pass
 // copies.
-func (a *Authenticator) AuthenticateShared(ctx context.Context, p EmbedProof) (*recrubo.EmbedViewer, error) {
+//
+// byMirror reports that the mirror alone settled the proof: the record's
+// and the user's hashes as synced, with no answer of Carerix's involved
+// (none asked for, none remembered). Such an answer stays true until the
+// tenant's data in the mirror changes, which the store's change feed
+// reports, or Carerix reports a newer hash for one of the tenant's
+// records (MayHaveNewer); until then a caller may reuse the viewer for
+// the same proof instead of checking it again.
+func (a *Authenticator) AuthenticateShared(ctx context.Context, p EmbedProof) (v *recrubo.EmbedViewer, byMirror bool, err error) {
 	return a.authenticate(ctx, p, true)
 }
 
@@ -214,7 +223,7 @@ type CandidateHashes interface {
 // authenticate is Authenticate, reading a shared tenant if shared and
 // the mirror can. Only reads the tenant, which it may hand to the
 // fetcher (which reads it too).
-func (a *Authenticator) authenticate(ctx context.Context, p EmbedProof, shared bool) (*recrubo.EmbedViewer, error) {
+func (a *Authenticator) authenticate(ctx context.Context, p EmbedProof, shared bool) (*recrubo.EmbedViewer, bool, error) {
 	bySlug, recruiter := a.mirror.TenantBySlug, a.mirror.Recruiter
 	if st, ok := a.mirror.(SharedTenants); ok && shared {
 		bySlug = st.SharedTenantBySlug
@@ -224,22 +233,23 @@ func (a *Authenticator) authenticate(ctx context.Context, p EmbedProof, shared b
 	}
 	t, err := bySlug(ctx, p.TenantSlug)
 	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND || recrubo.ErrorCode(err) == recrubo.EINVALID {
-		return nil, forbidden()
+		return nil, false, forbidden()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("authenticating embed: %w", err)
+		return nil, false, fmt.Errorf("authenticating embed: %w", err)
 	}
 	if NeedsSignIn(a.Mode(ctx, t), p.Kind) || (p.UserHash == "" && p.RecordHash == "" && t.Embed.SignInClientID != "") {
-		return nil, ErrSignInRequired
+		return nil, false, ErrSignInRequired
 	}
 	if !wellFormed(p) {
-		return nil, forbidden()
+		return nil, false, forbidden()
 	}
 	proof := recrubo.ProvedByURL
-	newer := a.mayHaveNewer(t.ID)
+	newer := a.MayHaveNewer(t.ID)
+	var recordByMirror bool
 	switch p.Kind {
 	case recrubo.EmbedCandidate:
-		err = a.check(ctx, t, p, newer, recrubo.EntityCandidate, p.RecordID, p.RecordHash, func() (string, error) {
+		recordByMirror, err = a.check(ctx, t, p, newer, recrubo.EntityCandidate, p.RecordID, p.RecordHash, func() (string, error) {
 			if h, ok := a.mirror.(CandidateHashes); ok {
 				return h.CandidateHash(ctx, t.ID, p.RecordID)
 			}
@@ -250,7 +260,7 @@ func (a *Authenticator) authenticate(ctx context.Context, p EmbedProof, shared b
 			return c.StableHash, nil
 		})
 	case recrubo.EmbedVacancy:
-		err = a.check(ctx, t, p, newer, recrubo.EntityVacancy, p.RecordID, p.RecordHash, func() (string, error) {
+		recordByMirror, err = a.check(ctx, t, p, newer, recrubo.EntityVacancy, p.RecordID, p.RecordHash, func() (string, error) {
 			v, err := a.mirror.Vacancy(ctx, t.ID, p.RecordID)
 			if err != nil {
 				return "", err
@@ -261,28 +271,29 @@ func (a *Authenticator) authenticate(ctx context.Context, p EmbedProof, shared b
 		proof = recrubo.ProvedByPageKey
 		key, kerr := PageKey(t)
 		if kerr != nil {
-			return nil, kerr
+			return nil, false, kerr
 		}
 		if !equal(p.PageKey, key) {
-			return nil, forbidden()
+			return nil, false, forbidden()
 		}
 	default:
-		return nil, forbidden()
+		return nil, false, forbidden()
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	user, err := recruiter(ctx, t.ID, p.UserID)
 	if err != nil && recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
-		return nil, fmt.Errorf("authenticating embed: loading user: %w", err)
+		return nil, false, fmt.Errorf("authenticating embed: loading user: %w", err)
 	}
 	if user != nil && !user.Active {
-		return nil, forbidden() // deactivated or deleted in Carerix, as sync last saw
+		return nil, false, forbidden() // deactivated or deleted in Carerix, as sync last saw
 	}
-	if err := a.check(ctx, t, p, newer, recrubo.EntityRecruiter, p.UserID, p.UserHash, func() (string, error) {
+	userByMirror, err := a.check(ctx, t, p, newer, recrubo.EntityRecruiter, p.UserID, p.UserHash, func() (string, error) {
 		return mirroredUserHash(user), nil
-	}); err != nil {
-		return nil, err
+	})
+	if err != nil {
+		return nil, false, err
 	}
 	if user == nil {
 		// Confirmed by Carerix (which refuses inactive users) but not
@@ -292,11 +303,13 @@ func (a *Authenticator) authenticate(ctx context.Context, p EmbedProof, shared b
 	v := &recrubo.EmbedViewer{Tenant: t, Kind: p.Kind, RecordID: p.RecordID, User: user,
 		Lang: viewerLang(t, p.Lang), Proof: proof}
 	if p.Kind == recrubo.EmbedDashboard {
+		// The roles come from Carerix: never settled by the mirror.
 		if v.Privileged, err = a.privileged(ctx, t, user.ID, nil); err != nil {
-			return nil, err
+			return nil, false, err
 		}
+		return v, false, nil
 	}
-	return v, nil
+	return v, recordByMirror && userByMirror, nil
 }
 
 // viewerLang is the page language: the one Carerix wrote, else the
@@ -308,9 +321,11 @@ func viewerLang(t *recrubo.Tenant, lang string) string {
 	return recrubo.NormalizeLang(lang)
 }
 
-// mayHaveNewer reports whether answers may hold a newer hash Carerix
-// reported for one of tenantID's records (see Authenticator.newer).
-func (a *Authenticator) mayHaveNewer(tenantID string) bool {
+// MayHaveNewer reports whether Carerix may have reported, within the
+// last ten confirm TTLs, a hash of one of tenantID's records newer than
+// the mirror's: while it does, a proof the mirror settled
+// (AuthenticateShared's byMirror) must be checked again.
+func (a *Authenticator) MayHaveNewer(tenantID string) bool {
 	until, ok := a.newer.Load(tenantID)
 	return ok && time.Now().UnixNano() < until.(*atomic.Int64).Load()
 }
@@ -332,43 +347,44 @@ func (a *Authenticator) sawNewer(tenantID string, ttl time.Duration) {
 // check confirms that (entity, id) has hash: first in the mirror, then in
 // the cache of Carerix's answers, then in Carerix, within the look-up
 // limits. newer says whether the answers may hold a newer hash for one
-// of the tenant's records (mayHaveNewer).
-func (a *Authenticator) check(ctx context.Context, t *recrubo.Tenant, p EmbedProof, newer bool, entity recrubo.Entity, id, hash string, mirrored func() (string, error)) error {
+// of the tenant's records (MayHaveNewer). byMirror reports that the
+// mirror alone confirmed it, with no answer of Carerix's consulted.
+func (a *Authenticator) check(ctx context.Context, t *recrubo.Tenant, p EmbedProof, newer bool, entity recrubo.Entity, id, hash string, mirrored func() (string, error)) (byMirror bool, err error) {
 	h, err := mirrored()
 	if err != nil && recrubo.ErrorCode(err) != recrubo.ENOTFOUND {
-		return fmt.Errorf("authenticating embed: loading %s: %w", entity, err)
+		return false, fmt.Errorf("authenticating embed: loading %s: %w", entity, err)
 	}
 	// The mirror's hash counts unless Carerix has since reported a newer
 	// one (the mirror lags until sync applies the change).
 	mirrorAgrees := err == nil && h != "" && equal(h, hash)
 	if mirrorAgrees && !newer {
-		return nil
+		return true, nil
 	}
 	record := t.ID + "|" + string(entity) + "|" + id
 	latest, seen := a.answers.Get(record)
 	if mirrorAgrees && (!seen || equal(latest.(string), hash)) {
-		return nil
+		return false, nil
 	}
 	key := record + "|" + hash
 	if ok, known := a.answers.Get(key); known {
 		if ok.(bool) && (!seen || equal(latest.(string), hash)) {
-			return nil
+			return false, nil
 		}
-		return forbidden() // Carerix denied this very proof a moment ago
+		return false, forbidden() // Carerix denied this very proof a moment ago
 	}
 	if a.fetch == nil {
-		return forbidden()
+		return false, forbidden()
 	}
 	if err := a.limits.allow(t.ID, p.Client); err != nil {
-		return err
+		return false, err
 	}
 	current, err := a.fetch.StableHash(ctx, t, entity, id)
 	if recrubo.ErrorCode(err) == recrubo.ENOTFOUND {
 		a.answers.Set(key, false, a.ttl)
-		return forbidden()
+		return false, forbidden()
 	}
 	if err != nil {
-		return fmt.Errorf("authenticating embed: asking Carerix for %s: %w", entity, err)
+		return false, fmt.Errorf("authenticating embed: asking Carerix for %s: %w", entity, err)
 	}
 	if current != "" && current != h {
 		// Remember Carerix's newer hash so the mirror's older one (and a
@@ -381,9 +397,9 @@ func (a *Authenticator) check(ctx context.Context, t *recrubo.Tenant, p EmbedPro
 	ok := current != "" && equal(current, hash)
 	a.answers.Set(key, ok, a.ttl)
 	if !ok {
-		return forbidden()
+		return false, forbidden()
 	}
-	return nil
+	return false, nil
 }
 
 // SignIn turns a verified sign-in into the viewer of a page of kind (and

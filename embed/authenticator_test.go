@@ -50,9 +50,12 @@ func TestAuthenticator(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v, err := a.Authenticate(ctx, proof)
+			v, byMirror, err := a.AuthenticateShared(ctx, proof)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if byMirror || !a.MayHaveNewer(tn.ID) {
+				t.Errorf("a proof Carerix confirmed: settled by the mirror %v, Carerix's hash noted %v", byMirror, a.MayHaveNewer(tn.ID))
 			}
 			// The user is not synced: known by id, confirmed by Carerix.
 			if v.Tenant.ID != tn.ID || v.User.ID != u.ID || v.RecordID != e.ID || v.Lang != "en" {
@@ -81,11 +84,14 @@ func TestAuthenticator(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s1, err1 := ca.AuthenticateShared(ctx, proof)
-			s2, err2 := ca.AuthenticateShared(ctx, proof)
+			s1, byMirror, err1 := ca.AuthenticateShared(ctx, proof)
+			s2, _, err2 := ca.AuthenticateShared(ctx, proof)
 			o1, err3 := ca.Authenticate(ctx, proof)
 			if err := errors.Join(err1, err2, err3); err != nil {
 				t.Fatal(err)
+			}
+			if !byMirror {
+				t.Error("AuthenticateShared: a proof the mirror holds was not settled by the mirror")
 			}
 			if s1.Tenant != s2.Tenant || s1.Tenant.ID != tn.ID {
 				t.Error("AuthenticateShared did not hand out the cache's tenant")

@@ -64,8 +64,15 @@ type EmbedCarerix interface {
 type EmbedAuth interface {
 	recrubo.EmbedAuthenticator
 	// AuthenticateShared is Authenticate for a caller that only reads the
-	// viewer's tenant, which may then be shared with others.
-	AuthenticateShared(ctx context.Context, p recrubo.EmbedProof) (*recrubo.EmbedViewer, error)
+	// viewer's tenant, which may then be shared with others. byMirror
+	// reports that the mirror alone settled the proof, with no answer of
+	// Carerix's involved: the viewer then stays right for that proof
+	// until the tenant's next change in the store, or until MayHaveNewer.
+	AuthenticateShared(ctx context.Context, p recrubo.EmbedProof) (v *recrubo.EmbedViewer, byMirror bool, err error)
+	// MayHaveNewer reports whether Carerix may lately have reported a
+	// hash of one of the tenant's records newer than the mirror's: a
+	// proof the mirror settled must then be checked again.
+	MayHaveNewer(tenantID string) bool
 	// SignIn turns a verified sign-in into the viewer of a page.
 	SignIn(ctx context.Context, t *recrubo.Tenant, id *embed.Identity, kind recrubo.EmbedKind, recordID, lang string) (*recrubo.EmbedViewer, error)
 }

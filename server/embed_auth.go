@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/embed"
@@ -56,59 +57,111 @@ const sessionField = "session"
 
 // authenticateEmbed checks a page load: the browser's fetch metadata
 // first (cheap), then the proof in the URL (GET) or the session token in
-// the form (POST, a navigation inside the frame). A page that needs a
+// the form (POST, a navigation inside the frame), then the page framing
+// it. A page that needs a
 // sign-in gets the sign-in page: authenticateEmbed answers the request
 // itself and returns a nil viewer and a nil error. A refused load takes at
 // least RefusalFloor, however far the check went.
 func (s *Server) authenticateEmbed(c *fiber.Ctx, kind recrubo.EmbedKind) (*recrubo.EmbedViewer, error) {
-	return s.authenticateEmbedAs(c, kind, false)
+	v, _, err := s.authenticateEmbedAs(c, kind, false)
+	return v, err
 }
 
 // authenticateEmbedShared is authenticateEmbed for a handler that only
 // reads the viewer's tenant and user: they may be the store cache's
 // shared snapshots (embed.Authenticator.AuthenticateShared), which
-// nothing may change.
-func (s *Server) authenticateEmbedShared(c *fiber.Ctx, kind recrubo.EmbedKind) (*recrubo.EmbedViewer, error) {
+// nothing may change. byMirror reports a URL proof the mirror alone
+// settled (see EmbedAuth).
+func (s *Server) authenticateEmbedShared(c *fiber.Ctx, kind recrubo.EmbedKind) (v *recrubo.EmbedViewer, byMirror bool, err error) {
 	return s.authenticateEmbedAs(c, kind, true)
 }
 
-func (s *Server) authenticateEmbedAs(c *fiber.Ctx, kind recrubo.EmbedKind, shared bool) (*recrubo.EmbedViewer, error) {
+func (s *Server) authenticateEmbedAs(c *fiber.Ctx, kind recrubo.EmbedKind, shared bool) (v *recrubo.EmbedViewer, byMirror bool, err error) {
 	start := time.Now()
-	if dest := c.Get("Sec-Fetch-Dest"); dest != "" && dest != "iframe" {
-		return nil, recrubo.E(recrubo.EFORBIDDEN, "embed.error.inside_carerix")
+	hints := frameHintsOf(c)
+	if err := hints.fetchedAsFrame(); err != nil {
+		return nil, false, err
 	}
-	var v *recrubo.EmbedViewer
-	var err error
 	if c.Method() == fiber.MethodPost {
 		v, err = s.sessionViewer(c, kind)
 	} else if shared {
-		v, err = s.deps.Embeds.Auth.AuthenticateShared(c.UserContext(), embedProof(c, kind))
+		v, byMirror, err = s.deps.Embeds.Auth.AuthenticateShared(c.UserContext(), embedProof(c, kind))
 	} else {
 		v, err = s.deps.Embeds.Auth.Authenticate(c.UserContext(), embedProof(c, kind))
 	}
 	if errors.Is(err, embed.ErrSignInRequired) {
-		return nil, s.renderSignIn(c, kind)
+		return nil, false, s.renderSignIn(c, kind)
 	}
 	if err != nil {
 		s.refusalDelay(c, start, err)
-		return nil, err
+		return nil, false, err
 	}
+	if err := hints.framedBy(c, v.Tenant); err != nil {
+		return nil, false, err
+	}
+	return v, byMirror, nil
+}
+
+// frameHints is what a page load's request says of how it was made:
+// the browser's fetch metadata and the page that asked for it. The
+// values point into the request: use them while handling it.
+type frameHints struct {
+	dest, site, origin, referer string
+}
+
+// frameHintsOf reads c's frame hints in one pass over its headers (the
+// first of each, as c.Get would).
+func frameHintsOf(c *fiber.Ctx) frameHints {
+	var h frameHints
+	var seen [4]bool
+	c.Request().Header.VisitAll(func(k, v []byte) {
+		i, to := -1, (*string)(nil)
+		switch string(k) {
+		case "Sec-Fetch-Dest":
+			i, to = 0, &h.dest
+		case "Sec-Fetch-Site":
+			i, to = 1, &h.site
+		case fiber.HeaderOrigin:
+			i, to = 2, &h.origin
+		case fiber.HeaderReferer:
+			i, to = 3, &h.referer
+		default:
+			return
+		}
+		if !seen[i] {
+			seen[i], *to = true, utils.UnsafeString(v)
+		}
+	})
+	return h
+}
+
+// fetchedAsFrame refuses a page load the browser says is not for a frame
+// (Sec-Fetch-Dest): opened as a top-level document, say.
+func (h frameHints) fetchedAsFrame() error {
+	if h.dest != "" && h.dest != "iframe" {
+		return recrubo.E(recrubo.EFORBIDDEN, "embed.error.inside_carerix")
+	}
+	return nil
+}
+
+// framedBy refuses a page load that names (Origin, Referer) an embedding
+// page other than t's Carerix or our own (c's).
+func (h frameHints) framedBy(c *fiber.Ctx, t *recrubo.Tenant) error {
 	// A navigation inside the frame (a period link, a reload after an
 	// action) comes from our own page, which Carerix framed before.
-	if c.Get("Sec-Fetch-Site") == "same-origin" {
-		return v, nil
+	if h.site == "same-origin" {
+		return nil
 	}
-	for _, h := range [...]string{fiber.HeaderOrigin, fiber.HeaderReferer} {
-		val := c.Get(h)
-		if val == "" || hasOrigin(val, v.Tenant.FrameOrigins) {
+	for _, val := range [...]string{h.origin, h.referer} {
+		if val == "" || hasOrigin(val, t.FrameOrigins) {
 			continue
 		}
 		o, ok := originOf(val)
-		if !ok || !slices.Contains(v.Tenant.FrameOrigins, o) && o != strings.ToLower(c.Protocol()+"://"+c.Hostname()) {
-			return nil, recrubo.E(recrubo.EFORBIDDEN, "embed.error.inside_carerix")
+		if !ok || !slices.Contains(t.FrameOrigins, o) && o != strings.ToLower(c.Protocol()+"://"+c.Hostname()) {
+			return recrubo.E(recrubo.EFORBIDDEN, "embed.error.inside_carerix")
 		}
 	}
-	return v, nil
+	return nil
 }
 
 // refusalDelay makes a refused page load take at least RefusalFloor from

@@ -57,17 +57,6 @@ func (f *embedFixture) addBackAndForth(n int, prefix string, step time.Duration,
 	}
 }
 
-// serveCached serves the fixture's pages reading through the store's
-// cache, as in production.
-func (f *embedFixture) serveCached(b *testing.B) {
-	cached, err := store.NewCached(f.db, store.CacheConfig{TTL: time.Hour})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(cached.Close)
-	f.srv = newEmbedServerOn(b, f.db, cached, f.now)
-}
-
 // benchDemoInbox is the inbox of the demo's busiest candidate, served
 // through the read cache as in production. `recrubo-demo` (seed 1, 1,000
 // candidates) gives 261 conversations of 1 to 9 messages; the busiest have
@@ -354,21 +343,6 @@ func openLoop(b *testing.B, url string, hdr http.Header, rate float64, d time.Du
 	return lat
 }
 
-// newEmbedServerOn is newEmbedServer reading through data (the cache).
-func newEmbedServerOn(b *testing.B, db *store.DB, data *store.Cached, now time.Time) *Server {
-	b.Helper()
-	s := newEmbedServer(b, db, now)
-	s.deps.Embeds.Data = data
-	auth, err := embedAuthOn(data)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s.deps.Embeds.Auth = auth
-	s.deps.Embeds.Pages = NewEmbedPageCache(30*time.Second, nil)
-	db.Subscribe(b.Context(), s.deps.Embeds.Pages.Invalidate)
-	return s
-}
-
 // BenchmarkEmbedInboxTemplates compares the two engines on rendering
 // alone: the inbox's data is loaded once, then each iteration builds the
 // page's values and renders it.
@@ -423,10 +397,12 @@ func BenchmarkEmbedInboxTemplates(b *testing.B) {
 // BenchmarkEmbedInboxWrk is BenchmarkEmbedInboxServed's throughput ratio
 // (the demo's busiest inbox) measured with wrk (2 threads, 16
 // connections) instead of the Go client, which costs the shared cores
-// less. Two baselines run in the same process, on the service's own
-// configuration (fiberConfig): a bare Fiber handler answering "ok", and
-// one answering a copy of the inbox page's bytes, which separates the
-// cost of our stack from the cost of moving the page. A fourth round asks for the inbox
+// less. The baselines run in the same process, on the service's own
+// configuration (fiberConfig): a bare Fiber handler answering "ok"; one
+// answering the inbox's answer byte for byte (bareSameBytes), asked for
+// at "/page"; and that same handler asked for with the inbox's own
+// request (its path and query), so that reading the request costs both
+// alike and only our work differs. A fourth round asks for the inbox
 // compressed (as browsers do), to tell whether compression wins on
 // loopback. Rounds alternate so machine noise hits all alike. Skipped
 // without /usr/bin/wrk.
@@ -441,57 +417,118 @@ func BenchmarkEmbedInboxWrk(b *testing.B) {
 	packedHdr := hdr.Clone()
 	packedHdr.Set("Accept-Encoding", "gzip, deflate, br")
 	packedPage, _ := fetchResponse(b, inboxURL, packedHdr) // the client leaves it compressed
-	// The baselines run on the service's own configuration (write
-	// buffer, timeouts, limits), so only the work differs.
-	bare := fiber.New(fiberConfig(f.srv.cfg))
+	bare := bareSameBytes(f, page, pageHdr)
 	bare.Get("/", func(c *fiber.Ctx) error { return c.SendString("ok") })
-	bare.Get("/body", func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-		return c.Send(page)
-	})
-	// The same bytes as the inbox's answer: its body and every header it
-	// sends (one answer's nonce and request id, set as they are), the
-	// headers kept in canonical form so that setting them converts
-	// nothing.
-	replayed := replayHeaders(pageHdr)
-	bare.Get("/page", func(c *fiber.Ctx) error {
-		h := &c.Response().Header
-		for _, kv := range replayed {
-			h.SetCanonical(kv[0], kv[1])
-		}
-		return c.Send(page)
-	})
 	bareURL := serve(b, bare)
 	wrk := func(url string, hdr ...string) (rps, cpu float64) {
 		return wrkRound(b, url, f.tenant.FrameOrigins[0], hdr...)
 	}
 	for b.Loop() {
-		var inbox, ok, same, body, packed, inboxCPU, sameCPU, bodyCPU float64
-		for range 3 {
-			rps, cpu := wrk(inboxURL)
-			inbox, inboxCPU = inbox+rps, inboxCPU+cpu
-			rps, _ = wrk(bareURL + "/")
-			ok += rps
-			rps, cpu = wrk(bareURL + "/page")
-			same, sameCPU = same+rps, sameCPU+cpu
-			rps, cpu = wrk(bareURL + "/body")
-			body, bodyCPU = body+rps, bodyCPU+cpu
-			rps, _ = wrk(inboxURL, "Accept-Encoding: gzip, deflate, br")
-			packed += rps
+		// Five rounds of each; a ratio is the median of the rounds' own
+		// ratios, each from one round's measurements, back to back.
+		const rounds = 5
+		var inbox, ok, same, request, packed, inboxCPU, sameCPU, requestCPU float64
+		var toOK, toSame, toRequest []float64
+		for range rounds {
+			in, inCPU := wrk(inboxURL)
+			o, _ := wrk(bareURL + "/")
+			sm, smCPU := wrk(bareURL + "/page")
+			rq, rqCPU := wrk(bareURL + f.candidateURL("nl"))
+			pk, _ := wrk(inboxURL, "Accept-Encoding: gzip, deflate, br")
+			inbox, ok, same, request, packed = inbox+in, ok+o, same+sm, request+rq, packed+pk
+			inboxCPU, sameCPU, requestCPU = inboxCPU+inCPU, sameCPU+smCPU, requestCPU+rqCPU
+			toOK, toSame, toRequest = append(toOK, in/o), append(toSame, in/sm), append(toRequest, in/rq)
 		}
-		b.ReportMetric(inboxCPU/3, "inbox-cpu-µs/req")
-		b.ReportMetric(sameCPU/3, "bare-page-cpu-µs/req")
-		b.ReportMetric(bodyCPU/3, "bare-body-cpu-µs/req")
-		b.ReportMetric(inbox/3, "inbox-req/s")
-		b.ReportMetric(packed/3, "inbox-br-req/s")
-		b.ReportMetric(ok/3, "bare-req/s")
-		b.ReportMetric(same/3, "bare-page-req/s")
-		b.ReportMetric(body/3, "bare-body-req/s")
-		b.ReportMetric(inbox/ok, "ratio")
-		b.ReportMetric(inbox/same, "ratio-same-bytes")
-		b.ReportMetric(inbox/body, "ratio-same-body")
+		b.ReportMetric(inboxCPU/rounds, "inbox-cpu-µs/req")
+		b.ReportMetric(sameCPU/rounds, "bare-page-cpu-µs/req")
+		b.ReportMetric(requestCPU/rounds, "bare-request-cpu-µs/req")
+		b.ReportMetric(inbox/rounds, "inbox-req/s")
+		b.ReportMetric(packed/rounds, "inbox-br-req/s")
+		b.ReportMetric(ok/rounds, "bare-req/s")
+		b.ReportMetric(same/rounds, "bare-page-req/s")
+		b.ReportMetric(request/rounds, "bare-request-req/s")
+		b.ReportMetric(median(toOK), "ratio")
+		b.ReportMetric(median(toSame), "ratio-same-bytes")
+		b.ReportMetric(median(toRequest), "ratio-same-request")
 		b.ReportMetric(float64(len(page)), "page-bytes")
 		b.ReportMetric(float64(len(packedPage)), "page-br-bytes")
+	}
+}
+
+// median returns the middle of xs (the mean of the two middle ones for
+// an even count); xs is sorted in place.
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	n := len(xs)
+	if n%2 == 1 {
+		return xs[n/2]
+	}
+	return (xs[n/2-1] + xs[n/2]) / 2
+}
+
+// bareSameBytes returns a bare Fiber app on the service's own
+// configuration (write buffer, timeouts, limits) whose one handler
+// answers with the inbox's answer, page and headers: its body and every
+// header it sends (one answer's nonce and request id, set as they are),
+// kept in canonical form so that setting them converts nothing. The
+// handler answers at "/page" and at the inbox's own route.
+func bareSameBytes(f *embedFixture, page []byte, pageHdr http.Header) *fiber.App {
+	replayed := replayHeaders(pageHdr)
+	bare := fiber.New(fiberConfig(f.srv.cfg))
+	same := func(c *fiber.Ctx) error {
+		h := &c.Response().Header
+		for _, kv := range replayed {
+			h.SetCanonical(kv[0], kv[1])
+		}
+		return c.Send(page)
+	}
+	bare.Get("/page", same)
+	bare.Get(embedPrefix+"/candidate/:id", same)
+	return bare
+}
+
+// BenchmarkEmbedInboxVsBare serves the demo's busiest inbox in memory
+// (no network: the handlers alone) beside a bare handler sending the same
+// answer for the same request (bareSameBytes), one request at a time and
+// from as many goroutines as GOMAXPROCS: what our stack costs over Fiber
+// itself, without the system calls that dominate over HTTP.
+func BenchmarkEmbedInboxVsBare(b *testing.B) {
+	f := benchDemoInbox(b)
+	inbox, ctx := serveInbox(b, f)
+	hdr := http.Header{}
+	ctx.Response.Header.VisitAll(func(k, v []byte) { hdr.Add(string(k), string(v)) })
+	bare := bareSameBytes(f, bytes.Clone(ctx.Response.Body()), hdr).Handler()
+	request := func(ctx *fasthttp.RequestCtx) {
+		ctx.Request.SetRequestURI(f.candidateURL("nl"))
+		ctx.Request.Header.Set("Sec-Fetch-Dest", "iframe")
+		ctx.Request.Header.Set("Referer", f.tenant.FrameOrigins[0]+"/record")
+	}
+	for _, h := range []struct {
+		name string
+		h    fasthttp.RequestHandler
+	}{{"inbox", inbox}, {"bare", bare}} {
+		b.Run(h.name, func(b *testing.B) {
+			var ctx fasthttp.RequestCtx
+			request(&ctx)
+			b.ReportAllocs()
+			for b.Loop() {
+				ctx.Response.Reset()
+				h.h(&ctx)
+			}
+			if ctx.Response.StatusCode() != 200 {
+				b.Fatalf("status %d", ctx.Response.StatusCode())
+			}
+		})
+		b.Run(h.name+"-parallel", func(b *testing.B) {
+			b.RunParallel(func(pb *testing.PB) {
+				var ctx fasthttp.RequestCtx
+				request(&ctx)
+				for pb.Next() {
+					ctx.Response.Reset()
+					h.h(&ctx)
+				}
+			})
+		})
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,6 +25,20 @@ import (
 // the tenant's pages; so does every action this server performs, at once;
 // and entries expire after the TTL, which bounds how late time-dependent
 // content (the 24-hour window) may be.
+//
+// A page loaded by a URL proof that the mirror alone settled (see
+// EmbedAuth.AuthenticateShared) is also remembered by its URL, with the
+// viewer the proof gave: the next load of that URL skips the proof's
+// check (a tenant, a record's hash and a user, read from the store cache,
+// and the query parsed) and only checks how the browser framed it. It is
+// remembered no longer than its page: the tenant's next change drops
+// both, as it drops the store cache's copies the check read. Changes
+// reach this cache after the store cache has dropped what they changed
+// (store.Cached.Subscribe), and a proof checked while a change arrived
+// is not remembered, so a remembered proof never rests on data older than
+// what the check would read. Carerix's report of a newer hash for one of
+// the tenant's records (EmbedAuth.MayHaveNewer) sends every load of the
+// tenant back to the full check.
 
 // Markers rendered in place of per-response values. Both are plain
 // letters, so every escaping context leaves them intact.
@@ -42,9 +57,18 @@ type EmbedPageCache struct {
 	// written rarely (a miss, a change): sync.Map's reads write nothing
 	// shared, where a mutex's word would bounce between the cores on
 	// every load.
-	gen     sync.Map     // tenant id → *atomic.Uint64, its generation (0 when absent)
-	entries sync.Map     // key → *cachedPage
-	count   atomic.Int64 // entries stored since the last emptying
+	gen     sync.Map      // tenant id → *atomic.Uint64, its generation (0 when absent)
+	entries sync.Map      // key → *cachedPage
+	proved  sync.Map      // URL (path and query) → *provedPage
+	count   atomic.Int64  // entries and proofs stored since the last emptying
+	changes atomic.Uint64 // Invalidate calls so far
+}
+
+// provedPage is what a URL proved (its viewer, shared with the store
+// cache: read only) and the page it was answered with.
+type provedPage struct {
+	viewer *recrubo.EmbedViewer
+	page   *cachedPage
 }
 
 type cachedPage struct {
@@ -83,9 +107,11 @@ func NewEmbedPageCache(ttl time.Duration, now func() time.Time) *EmbedPageCache 
 // change names none, as after a lost notification). Pass it to the
 // store's Subscribe.
 func (pc *EmbedPageCache) Invalidate(ch recrubo.Change) {
+	// Counted first: a proof checked from here on is not remembered
+	// (remember) until its check starts after this change.
+	pc.changes.Add(1)
 	if ch.TenantID == "" {
-		pc.entries.Clear()
-		pc.count.Store(0)
+		pc.empty()
 	}
 	g, ok := pc.gen.Load(ch.TenantID)
 	if !ok {
@@ -94,18 +120,66 @@ func (pc *EmbedPageCache) Invalidate(ch recrubo.Change) {
 	g.(*atomic.Uint64).Add(1)
 }
 
+// empty drops every page and proof.
+func (pc *EmbedPageCache) empty() {
+	pc.entries.Clear()
+	pc.proved.Clear()
+	pc.count.Store(0)
+}
+
 func (pc *EmbedPageCache) get(key string) *cachedPage {
 	v, ok := pc.entries.Load(key)
 	if !ok {
 		return nil
 	}
-	e := v.(*cachedPage)
-	// The generation is read after the entry: a change that bumped it
-	// before this look-up is seen.
-	if e.gen != pc.generation(e.tenantID) || !pc.now().Before(e.expires) {
+	if e := v.(*cachedPage); pc.current(e) {
+		return e
+	}
+	return nil
+}
+
+// current reports whether e may still be served. The generation is read
+// after the entry: a change that bumped it before the entry's look-up is
+// seen.
+func (pc *EmbedPageCache) current(e *cachedPage) bool {
+	return e.gen == pc.generation(e.tenantID) && pc.now().Before(e.expires)
+}
+
+// seen returns how many changes the cache has been told of; read it
+// before checking a proof, for remember.
+func (pc *EmbedPageCache) seen() uint64 { return pc.changes.Load() }
+
+// remember keeps v and e as what url proved, unless a change arrived
+// since seen (the check may have read data it replaced) or e is no longer
+// current.
+func (pc *EmbedPageCache) remember(url string, seen uint64, v *recrubo.EmbedViewer, e *cachedPage) {
+	if pc.changes.Load() != seen || !pc.current(e) {
+		return
+	}
+	pc.bound()
+	if _, replaced := pc.proved.Swap(strings.Clone(url), &provedPage{viewer: v, page: e}); !replaced {
+		pc.count.Add(1)
+	}
+}
+
+// provedBy returns what url proved and its page, while the page is
+// current.
+func (pc *EmbedPageCache) provedBy(url string) *provedPage {
+	v, ok := pc.proved.Load(url)
+	if !ok {
 		return nil
 	}
-	return e
+	if p := v.(*provedPage); pc.current(p.page) {
+		return p
+	}
+	return nil
+}
+
+// bound empties the cache when it holds maxCachedPages pages and proofs.
+func (pc *EmbedPageCache) bound() {
+	if pc.count.Load() >= maxCachedPages {
+		pc.empty()
+	}
 }
 
 // generation returns the tenant's generation, read before loading the
@@ -122,10 +196,7 @@ func (pc *EmbedPageCache) generation(tenantID string) uint64 {
 func (pc *EmbedPageCache) put(key, tenantID string, gen uint64, title string, body []byte) *cachedPage {
 	e := &cachedPage{tenantID: tenantID, gen: gen, expires: pc.now().Add(pc.ttl), title: title}
 	e.split(body)
-	if pc.count.Load() >= maxCachedPages {
-		pc.entries.Clear()
-		pc.count.Store(0)
-	}
+	pc.bound()
 	if _, replaced := pc.entries.Swap(key, e); !replaced {
 		pc.count.Add(1)
 	}
@@ -176,43 +247,81 @@ func (e *cachedPage) write(r *fasthttp.Response, nonce []byte, token string) {
 	}
 }
 
-// serveCachedPage answers a framed page from the cache, rendering it
-// first on a miss. build returns the page's values (with tokenMarker as
-// the token) and its title. It only reads v.Tenant and v.User, which may
-// be shared (authenticateEmbedShared).
-func (s *Server) serveCachedPage(c *fiber.Ctx, v *recrubo.EmbedViewer, page string, build func() (templates.Values, string, error)) error {
+// serveCachedPage answers a framed page of kind from the cache,
+// authenticating the load first (authenticateEmbedShared) and rendering
+// the page on a miss; a URL whose proof it remembers (see above) is only
+// checked for its framing. build returns the page's values (with
+// tokenMarker as the token) and its title, for a viewer whose tenant and
+// user it must not change.
+func (s *Server) serveCachedPage(c *fiber.Ctx, kind recrubo.EmbedKind, page string, build func(v *recrubo.EmbedViewer) (templates.Values, string, error)) error {
+	pc := s.deps.Embeds.Pages
+	var seen uint64
+	if pc != nil && c.Method() == fiber.MethodGet {
+		if p := pc.provedBy(c.OriginalURL()); p != nil && !s.deps.Embeds.Auth.MayHaveNewer(p.viewer.Tenant.ID) {
+			hints := frameHintsOf(c)
+			if err := hints.fetchedAsFrame(); err != nil {
+				return err
+			}
+			if err := hints.framedBy(c, p.viewer.Tenant); err != nil {
+				return err
+			}
+			return s.writeCachedPage(c, p.viewer, p.page)
+		}
+		seen = pc.seen()
+	}
+	v, byMirror, err := s.authenticateEmbedShared(c, kind)
+	if err != nil || v == nil {
+		return err // nil: the sign-in page was sent
+	}
+	e, err := s.cachedPage(v, page, build)
+	if err != nil {
+		return err
+	}
+	if pc != nil && byMirror {
+		pc.remember(c.OriginalURL(), seen, v, e)
+	}
+	return s.writeCachedPage(c, v, e)
+}
+
+// cachedPage returns v's page from the cache, rendering and caching it on
+// a miss (see serveCachedPage).
+func (s *Server) cachedPage(v *recrubo.EmbedViewer, page string, build func(v *recrubo.EmbedViewer) (templates.Values, string, error)) (*cachedPage, error) {
 	pc := s.deps.Embeds.Pages
 	key := v.Tenant.ID + "|" + string(v.Kind) + "|" + v.RecordID + "|" + v.User.ID + "|" + v.Lang + "|" +
 		string(v.Proof) + "|" + strconv.FormatBool(v.Privileged)
-	var e *cachedPage
 	if pc != nil {
-		e = pc.get(key)
-	}
-	if e == nil {
-		var gen uint64
-		if pc != nil {
-			gen = pc.generation(v.Tenant.ID)
-		}
-		vals, title, err := build()
-		if err != nil {
-			return err
-		}
-		lv := templates.Layout{Lang: templates.NormalizeLang(v.Lang), Title: title, StylesheetURL: s.deps.Assets.URL("app.css"),
-			ScriptURL: s.deps.Assets.URL("app.js"), Nonce: nonceMarker}.Values()
-		for k, val := range vals {
-			lv[k] = val
-		}
-		var buf bytes.Buffer
-		if err := s.deps.Templates.Render(&buf, page, lv); err != nil {
-			return fmt.Errorf("rendering %s: %w", page, err)
-		}
-		if pc != nil {
-			e = pc.put(key, v.Tenant.ID, gen, title, buf.Bytes())
-		} else {
-			e = &cachedPage{}
-			e.split(buf.Bytes())
+		if e := pc.get(key); e != nil {
+			return e, nil
 		}
 	}
+	var gen uint64
+	if pc != nil {
+		gen = pc.generation(v.Tenant.ID)
+	}
+	vals, title, err := build(v)
+	if err != nil {
+		return nil, err
+	}
+	lv := templates.Layout{Lang: templates.NormalizeLang(v.Lang), Title: title, StylesheetURL: s.deps.Assets.URL("app.css"),
+		ScriptURL: s.deps.Assets.URL("app.js"), Nonce: nonceMarker}.Values()
+	for k, val := range vals {
+		lv[k] = val
+	}
+	var buf bytes.Buffer
+	if err := s.deps.Templates.Render(&buf, page, lv); err != nil {
+		return nil, fmt.Errorf("rendering %s: %w", page, err)
+	}
+	if pc != nil {
+		return pc.put(key, v.Tenant.ID, gen, title, buf.Bytes()), nil
+	}
+	e := &cachedPage{}
+	e.split(buf.Bytes())
+	return e, nil
+}
+
+// writeCachedPage answers with e, filled in with a fresh nonce and v's
+// session token (the same one for a minute).
+func (s *Server) writeCachedPage(c *fiber.Ctx, v *recrubo.EmbedViewer, e *cachedPage) error {
 	var nb [nonceLen]byte
 	nonce, err := s.ids.nonce(nb[:0])
 	if err != nil {

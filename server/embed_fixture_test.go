@@ -151,6 +151,34 @@ func newEmbedServerClock(t testing.TB, db *store.DB, clock func() time.Time, adj
 	return s
 }
 
+// serveCached serves the fixture's pages reading through the store's
+// cache, as in production.
+func (f *embedFixture) serveCached(b testing.TB) {
+	cached, err := store.NewCached(f.db, store.CacheConfig{TTL: time.Hour})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(cached.Close)
+	f.srv = newEmbedServerOn(b, f.db, cached, f.now)
+}
+
+// newEmbedServerOn is newEmbedServer reading through data (the cache),
+// with a page cache that data's changes invalidate, as the service wires
+// them.
+func newEmbedServerOn(b testing.TB, db *store.DB, data *store.Cached, now time.Time) *Server {
+	b.Helper()
+	s := newEmbedServer(b, db, now)
+	s.deps.Embeds.Data = data
+	auth, err := embedAuthOn(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.deps.Embeds.Auth = auth
+	s.deps.Embeds.Pages = NewEmbedPageCache(30*time.Second, nil)
+	data.Subscribe(b.Context(), s.deps.Embeds.Pages.Invalidate)
+	return s
+}
+
 func (f *embedFixture) syncUser(u carerixemu.User) {
 	f.t.Helper()
 	if _, err := f.db.UpsertRecruiter(context.Background(), &recrubo.Recruiter{TenantID: f.tenant.ID, ID: u.ID, UserName: u.UserName,

@@ -201,11 +201,7 @@ func (s *Server) handleInboxPage(c *fiber.Ctx) error {
 	// signing key) and the user (their id), so the viewer may share the
 	// store cache's; building the page hands them to far more code, which
 	// gets copies of its own.
-	v, err := s.authenticateEmbedShared(c, recrubo.EmbedCandidate)
-	if err != nil || v == nil {
-		return err // nil: the sign-in page was sent
-	}
-	return s.serveCachedPage(c, v, "inbox", func() (templates.Values, string, error) {
+	return s.serveCachedPage(c, recrubo.EmbedCandidate, "inbox", func(v *recrubo.EmbedViewer) (templates.Values, string, error) {
 		own, user := *v, *v.User
 		own.Tenant, own.User = v.Tenant.Clone(), &user
 		return s.inboxValues(c, &own)

@@ -1,0 +1,145 @@
+package server
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	recrubo "github.com/recrubo/recrubo-carerix"
+	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
+	"github.com/recrubo/recrubo-carerix/store"
+	"github.com/recrubo/recrubo-carerix/store/storetest"
+)
+
+// TestEmbedPageCacheRemembersProofs loads the inbox through the store
+// cache and the page cache, as the service does, on both databases: a URL
+// whose proof the mirror settled is answered again without the check,
+// still only when framed as before, and the check comes back as soon as
+// anything it read changes, in the store (a deactivated user, a record
+// synced with a new hash) or in Carerix (a newer hash reported before
+// sync has it). Writes go to the database, not through the server, so
+// that only the store's change feed can tell the caches.
+func TestEmbedPageCacheRemembersProofs(t *testing.T) {
+	for _, backend := range storetest.Backends() {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			f := newEmbedFixture(t, backend)
+			f.startConversation(time.Hour)
+			f.serveCached(t)
+			cached := f.srv.deps.Embeds.Data.(*store.Cached)
+			reads := func() uint64 { s := cached.Stats(); return s.Hits + s.Misses }
+			status := func(target string) int {
+				resp, _ := f.do(f.framed(target))
+				return resp.StatusCode
+			}
+			// eventually waits for the change feed to reach the caches.
+			eventually := func(what, target string, want int) {
+				t.Helper()
+				deadline := time.Now().Add(10 * time.Second)
+				for status(target) != want {
+					if time.Now().After(deadline) {
+						t.Fatalf("%s: %s is still %d, want %d", what, target, status(target), want)
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+			}
+
+			good := f.candidateURL("nl")
+			if got := status(good); got != 200 {
+				t.Fatalf("first load = %d", got)
+			}
+			before := reads()
+			if got := status(good); got != 200 {
+				t.Fatalf("second load = %d", got)
+			}
+			if after := reads(); after != before {
+				t.Errorf("a remembered proof was checked again: %d store reads", after-before)
+			}
+
+			// Framing is checked on every load.
+			req := f.framed(good)
+			req.Header.Set("Sec-Fetch-Dest", "document")
+			if resp, _ := f.do(req); resp.StatusCode != 403 {
+				t.Errorf("remembered URL opened as a top-level document = %d, want 403", resp.StatusCode)
+			}
+			req = f.framed(good)
+			req.Header.Set("Referer", "https://evil.example/page")
+			if resp, _ := f.do(req); resp.StatusCode != 403 {
+				t.Errorf("remembered URL framed by a foreign origin = %d, want 403", resp.StatusCode)
+			}
+
+			// The user is deactivated, then active again, as sync writes it.
+			active := func(on bool) {
+				if _, err := f.db.UpsertRecruiter(ctx, &recrubo.Recruiter{TenantID: f.tenant.ID, ID: f.viewer.ID, UserName: f.viewer.UserName,
+					Active: on, StableHash: f.viewer.StableHash, ModifiedAt: f.now}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			active(false)
+			eventually("user deactivated", good, 403)
+			active(true)
+			eventually("user active again", good, 200)
+			status(good) // remembered again
+
+			// Carerix reports a newer hash of the record before sync has
+			// it: the leaked old URL stops working at once, remembered or not.
+			changed, err := f.emu.UpdateEmployee(ctx, f.cand.ID, carerixemu.EmployeeFields{City: carerixemu.Str("Zwolle")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.cand = changed
+			newer := f.candidateURL("nl")
+			if got := status(newer); got != 200 {
+				t.Fatalf("the new hash, confirmed by Carerix = %d", got)
+			}
+			if got := status(good); got != 403 {
+				t.Errorf("the remembered old URL after Carerix reported a newer hash = %d, want 403", got)
+			}
+
+			// While Carerix's newer hash is remembered, the new URL is
+			// checked on every load too.
+			before = reads()
+			status(newer)
+			if reads() == before {
+				t.Error("a load was not checked while Carerix's newer hash is remembered")
+			}
+
+			// Sync catches up: the new URL is settled by the mirror (and
+			// remembered); the old one stays refused.
+			f.syncCandidate(changed)
+			eventually("synced", newer, 200)
+			if got := status(good); got != 403 {
+				t.Errorf("the old URL after sync = %d, want 403", got)
+			}
+		})
+	}
+}
+
+// TestEmbedPageCacheProofDuringChange remembers no proof checked while a
+// change arrived: the check may have read what the change replaced.
+func TestEmbedPageCacheProofDuringChange(t *testing.T) {
+	pc := NewEmbedPageCache(time.Minute, nil)
+	v := &recrubo.EmbedViewer{Tenant: &recrubo.Tenant{ID: "t1"}, User: &recrubo.Recruiter{ID: "u1"}}
+	e := pc.put("key", "t1", pc.generation("t1"), "title", []byte("page"))
+	const u = "/embed/acme/candidate/1?rh=a"
+
+	seen := pc.seen()
+	pc.Invalidate(recrubo.Change{TenantID: "t2", Kind: "candidate"}) // another tenant's, even
+	pc.remember(u, seen, v, e)
+	if pc.provedBy(u) != nil {
+		t.Error("a proof checked while a change arrived was remembered")
+	}
+
+	seen = pc.seen()
+	pc.remember(u, seen, v, e)
+	if p := pc.provedBy(u); p == nil || p.viewer != v || p.page != e {
+		t.Fatalf("remembered = %+v", p)
+	}
+	if pc.provedBy(u+"&x=1") != nil {
+		t.Error("another URL was taken for the remembered one")
+	}
+	pc.Invalidate(recrubo.Change{TenantID: "t1", Kind: "recruiter"})
+	if pc.provedBy(u) != nil {
+		t.Error("the tenant's change left its proof remembered")
+	}
+}
