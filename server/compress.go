@@ -23,14 +23,10 @@ const compressMin = 12 << 10
 // request. An answer that chose its own encoding (the static assets,
 // compressed once at startup, which vary by Accept-Encoding already,
 // whichever they sent) is left alone. A compressed answer's entity
-// tag becomes weak (it names the content, not these bytes), and a weak
-// tag a client sends back is compared as the strong one the handler
+// tag becomes weak (it names the content, not these bytes); heldETag
+// reads a weak tag a client sends back as the strong one the handler
 // knows, as If-None-Match compares tags anyway.
 func (s *Server) compress(c *fiber.Ctx) error {
-	h := &c.Request().Header
-	if inm := h.Peek(fiber.HeaderIfNoneMatch); bytes.HasPrefix(inm, []byte("W/")) {
-		h.SetBytesV(fiber.HeaderIfNoneMatch, inm[2:])
-	}
 	if err := c.Next(); err != nil {
 		return err
 	}
@@ -42,7 +38,7 @@ func (s *Server) compress(c *fiber.Ctx) error {
 	}
 	resp.Header.Add(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
 	var out []byte
-	switch pickEncoding(string(h.Peek(fiber.HeaderAcceptEncoding)), "gzip", "br") {
+	switch pickEncoding(string(c.Request().Header.Peek(fiber.HeaderAcceptEncoding)), "gzip", "br") {
 	case "br":
 		out = fasthttp.AppendBrotliBytesLevel(nil, body, fasthttp.CompressBrotliBestSpeed)
 		resp.Header.SetContentEncoding("br")
@@ -57,6 +53,12 @@ func (s *Server) compress(c *fiber.Ctx) error {
 	}
 	resp.SetBodyRaw(out)
 	return nil
+}
+
+// heldETag is the entity tag the request holds (If-None-Match), weak or
+// not: compress makes the tags of the answers it compresses weak.
+func heldETag(c *fiber.Ctx) string {
+	return strings.TrimPrefix(c.Get(fiber.HeaderIfNoneMatch), "W/")
 }
 
 // pickEncoding returns the offer the Accept-Encoding value accept takes

@@ -36,7 +36,7 @@ func waitedOf(c *fiber.Ctx) time.Duration {
 func notModified(c *fiber.Ctx, etag string) bool {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderETag, etag)
-	return c.Get(fiber.HeaderIfNoneMatch) == etag
+	return heldETag(c) == etag
 }
 
 // maxWait is the longest a request may ask to wait, in seconds:
@@ -192,7 +192,7 @@ func (s *Server) answerOnChange(c *fiber.Ctx, tenantID string, read func(ctx con
 	if err != nil {
 		return err
 	}
-	waits, held := s.deps.Embeds.Waits, c.Get(fiber.HeaderIfNoneMatch)
+	waits, held := s.deps.Embeds.Waits, heldETag(c)
 	if waits == nil || held == "" {
 		wait = 0
 	}

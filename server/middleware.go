@@ -167,21 +167,36 @@ func statusClass(status int) string {
 }
 
 // securityHeaders sets the headers every response carries. Pages meant to
-// be framed by Carerix replace the frame policy with the tenant's origins;
-// everything else may not be framed at all.
+// be framed by Carerix set their own frame policy (setPageHeaders, as
+// every HTML page does); any other answer may not be framed at all.
+// The frame policy is set after the handler, when it set none (a panic
+// too passes through here, on its way to recoverPanics), so that a page
+// does not replace one set for nothing.
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	h := &c.Response().Header
 	for _, kv := range securityHeaderValues {
 		h.SetCanonical(kv[0], kv[1])
 	}
+	defer func() {
+		if len(h.PeekBytes(cspHeader)) == 0 {
+			for _, kv := range frameHeaderValues {
+				h.SetCanonical(kv[0], kv[1])
+			}
+		}
+	}()
 	return c.Next()
 }
 
-// securityHeaderValues are the headers securityHeaders sets, in
-// canonical form, so setting them neither normalizes nor converts.
-var securityHeaderValues = [...][2][]byte{
-	{[]byte("X-Content-Type-Options"), []byte("nosniff")},
-	{[]byte("Referrer-Policy"), []byte("no-referrer")},
-	{[]byte(fiber.HeaderContentSecurityPolicy), []byte("frame-ancestors 'none'")},
-	{frameOptionsHeader, frameDeny},
-}
+// securityHeaderValues are the headers securityHeaders sets before the
+// handler, and frameHeaderValues those it sets after, in canonical form,
+// so setting them neither normalizes nor converts.
+var (
+	securityHeaderValues = [...][2][]byte{
+		{[]byte("X-Content-Type-Options"), []byte("nosniff")},
+		{[]byte("Referrer-Policy"), []byte("no-referrer")},
+	}
+	frameHeaderValues = [...][2][]byte{
+		{cspHeader, []byte("frame-ancestors 'none'")},
+		{frameOptionsHeader, frameDeny},
+	}
+)

@@ -124,7 +124,7 @@ func (s *Server) handleStatic(c *fiber.Ctx) error {
 		}
 	}
 	c.Set(fiber.HeaderETag, etag)
-	if string(c.Request().Header.Peek(fiber.HeaderIfNoneMatch)) == etag {
+	if heldETag(c) == etag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	return c.Send(body)
