@@ -26,19 +26,24 @@ import (
 // and entries expire after the TTL, which bounds how late time-dependent
 // content (the 24-hour window) may be.
 //
-// A page loaded by a URL proof that the mirror alone settled (see
-// EmbedAuth.AuthenticateShared) is also remembered by its URL, with the
-// viewer the proof gave: the next load of that URL skips the proof's
+// A page loaded by GET with a URL proof that the mirror alone settled
+// (see EmbedAuth.AuthenticateShared) is also remembered by its URL, with
+// the viewer the proof gave: the next load of that URL skips the proof's
 // check (a tenant, a record's hash and a user, read from the store cache,
-// and the query parsed) and only checks how the browser framed it. It is
-// remembered no longer than its page: the tenant's next change drops
-// both, as it drops the store cache's copies the check read. Changes
-// reach this cache after the store cache has dropped what they changed
-// (store.Cached.Subscribe), and a proof checked while a change arrived
-// is not remembered, so a remembered proof never rests on data older than
-// what the check would read. Carerix's report of a newer hash for one of
-// the tenant's records (EmbedAuth.MayHaveNewer) sends every load of the
-// tenant back to the full check.
+// and the query parsed) and only checks how the browser framed it.
+//   - It is remembered no longer than its page: the tenant's next change
+//     drops both, as it drops the store cache's copies the check read; a
+//     change naming no tenant (a lost notification) drops everything.
+//   - Changes reach this cache after the store cache has dropped what
+//     they changed (store.Cached.Subscribe), and a proof checked while a
+//     change arrived is not remembered, so a remembered proof rests on
+//     data no older than what the check would read (but for the moment
+//     between the store cache's drop and this cache's).
+//   - Carerix's report of a newer hash for one of the tenant's records
+//     (EmbedAuth.MayHaveNewer) sends every load of the tenant back to the
+//     full check.
+//   - Only the URL a template writes is remembered (rememberable): a
+//     valid proof cannot be spelled in ever new ways to fill the cache.
 
 // Markers rendered in place of per-response values. Both are plain
 // letters, so every escaping context leaves them intact.
@@ -60,9 +65,16 @@ type EmbedPageCache struct {
 	gen     sync.Map      // tenant id → *atomic.Uint64, its generation (0 when absent)
 	entries sync.Map      // key → *cachedPage
 	proved  sync.Map      // URL (path and query) → *provedPage
-	count   atomic.Int64  // entries and proofs stored since the last emptying
+	pages   atomic.Int64  // entries stored since the last emptying
+	proofs  atomic.Int64  // proofs stored since the last emptying
 	changes atomic.Uint64 // Invalidate calls so far
+	epoch   atomic.Uint64 // Invalidate calls naming no tenant so far
 }
+
+// stamp is what a page was rendered under: its tenant's generation, and
+// the cache's epoch, which a change naming no tenant (a lost
+// notification) bumps.
+type stamp struct{ epoch, gen uint64 }
 
 // provedPage is what a URL proved (its viewer, shared with the store
 // cache: read only) and the page it was answered with.
@@ -73,7 +85,7 @@ type provedPage struct {
 
 type cachedPage struct {
 	tenantID string
-	gen      uint64
+	stamp    stamp
 	expires  time.Time
 	title    string
 	// parts alternate text and markers: text, marker, text, marker, ...
@@ -95,6 +107,11 @@ const tokenReuse = time.Minute
 // maxCachedPages bounds the cache; when full, it is emptied.
 const maxCachedPages = 10000
 
+// maxProofs bounds the remembered proofs; when full, they are forgotten
+// (the pages stay). A proof is only remembered for a URL as a template
+// writes it (rememberable), so a valid one has few forms.
+const maxProofs = 10000
+
 // NewEmbedPageCache returns a cache whose pages live at most ttl.
 func NewEmbedPageCache(ttl time.Duration, now func() time.Time) *EmbedPageCache {
 	if now == nil {
@@ -111,6 +128,7 @@ func (pc *EmbedPageCache) Invalidate(ch recrubo.Change) {
 	// (remember) until its check starts after this change.
 	pc.changes.Add(1)
 	if ch.TenantID == "" {
+		pc.epoch.Add(1)
 		pc.empty()
 	}
 	g, ok := pc.gen.Load(ch.TenantID)
@@ -123,8 +141,14 @@ func (pc *EmbedPageCache) Invalidate(ch recrubo.Change) {
 // empty drops every page and proof.
 func (pc *EmbedPageCache) empty() {
 	pc.entries.Clear()
+	pc.pages.Store(0)
+	pc.forgetProofs()
+}
+
+// forgetProofs drops every remembered proof.
+func (pc *EmbedPageCache) forgetProofs() {
 	pc.proved.Clear()
-	pc.count.Store(0)
+	pc.proofs.Store(0)
 }
 
 func (pc *EmbedPageCache) get(key string) *cachedPage {
@@ -138,11 +162,11 @@ func (pc *EmbedPageCache) get(key string) *cachedPage {
 	return nil
 }
 
-// current reports whether e may still be served. The generation is read
+// current reports whether e may still be served. The stamp is read
 // after the entry: a change that bumped it before the entry's look-up is
 // seen.
 func (pc *EmbedPageCache) current(e *cachedPage) bool {
-	return e.gen == pc.generation(e.tenantID) && pc.now().Before(e.expires)
+	return e.stamp == pc.stampOf(e.tenantID) && pc.now().Before(e.expires)
 }
 
 // seen returns how many changes the cache has been told of; read it
@@ -151,14 +175,20 @@ func (pc *EmbedPageCache) seen() uint64 { return pc.changes.Load() }
 
 // remember keeps v and e as what url proved, unless a change arrived
 // since seen (the check may have read data it replaced) or e is no longer
-// current.
+// current. A change arriving while it stores them takes them back.
 func (pc *EmbedPageCache) remember(url string, seen uint64, v *recrubo.EmbedViewer, e *cachedPage) {
 	if pc.changes.Load() != seen || !pc.current(e) {
 		return
 	}
-	pc.bound()
-	if _, replaced := pc.proved.Swap(strings.Clone(url), &provedPage{viewer: v, page: e}); !replaced {
-		pc.count.Add(1)
+	if pc.proofs.Load() >= maxProofs {
+		pc.forgetProofs()
+	}
+	key, p := strings.Clone(url), &provedPage{viewer: v, page: e}
+	if _, replaced := pc.proved.Swap(key, p); !replaced {
+		pc.proofs.Add(1)
+	}
+	if pc.changes.Load() != seen {
+		pc.proved.CompareAndDelete(key, p)
 	}
 }
 
@@ -175,30 +205,26 @@ func (pc *EmbedPageCache) provedBy(url string) *provedPage {
 	return nil
 }
 
-// bound empties the cache when it holds maxCachedPages pages and proofs.
-func (pc *EmbedPageCache) bound() {
-	if pc.count.Load() >= maxCachedPages {
+// stampOf returns the tenant's stamp, read before loading the data a
+// page is rendered from.
+func (pc *EmbedPageCache) stampOf(tenantID string) stamp {
+	st := stamp{epoch: pc.epoch.Load()}
+	if g, ok := pc.gen.Load(tenantID); ok {
+		st.gen = g.(*atomic.Uint64).Load()
+	}
+	return st
+}
+
+// put stores body, rendered from data of stamp st, split at the markers.
+// A full cache is emptied first.
+func (pc *EmbedPageCache) put(key, tenantID string, st stamp, title string, body []byte) *cachedPage {
+	e := &cachedPage{tenantID: tenantID, stamp: st, expires: pc.now().Add(pc.ttl), title: title}
+	e.split(body)
+	if pc.pages.Load() >= maxCachedPages {
 		pc.empty()
 	}
-}
-
-// generation returns the tenant's generation, read before loading the
-// data a page is rendered from.
-func (pc *EmbedPageCache) generation(tenantID string) uint64 {
-	if g, ok := pc.gen.Load(tenantID); ok {
-		return g.(*atomic.Uint64).Load()
-	}
-	return 0
-}
-
-// put stores body, rendered from data of generation gen, split at the
-// markers.
-func (pc *EmbedPageCache) put(key, tenantID string, gen uint64, title string, body []byte) *cachedPage {
-	e := &cachedPage{tenantID: tenantID, gen: gen, expires: pc.now().Add(pc.ttl), title: title}
-	e.split(body)
-	pc.bound()
 	if _, replaced := pc.entries.Swap(key, e); !replaced {
-		pc.count.Add(1)
+		pc.pages.Add(1)
 	}
 	return e
 }
@@ -255,8 +281,9 @@ func (e *cachedPage) write(r *fasthttp.Response, nonce []byte, token string) {
 // user it must not change.
 func (s *Server) serveCachedPage(c *fiber.Ctx, kind recrubo.EmbedKind, page string, build func(v *recrubo.EmbedViewer) (templates.Values, string, error)) error {
 	pc := s.deps.Embeds.Pages
+	get := pc != nil && c.Method() == fiber.MethodGet // not HEAD, nor POST's session token
 	var seen uint64
-	if pc != nil && c.Method() == fiber.MethodGet {
+	if get {
 		if p := pc.provedBy(c.OriginalURL()); p != nil && !s.deps.Embeds.Auth.MayHaveNewer(p.viewer.Tenant.ID) {
 			hints := frameHintsOf(c)
 			if err := hints.fetchedAsFrame(); err != nil {
@@ -277,10 +304,64 @@ func (s *Server) serveCachedPage(c *fiber.Ctx, kind recrubo.EmbedKind, page stri
 	if err != nil {
 		return err
 	}
-	if pc != nil && byMirror {
+	if get && byMirror && rememberable(c, v) {
 		pc.remember(c.OriginalURL(), seen, v, e)
 	}
 	return s.writeCachedPage(c, v, e)
+}
+
+// maxProvedURL bounds the URLs whose proofs are remembered: a template's
+// is about 250 bytes.
+const maxProvedURL = 1024
+
+// rememberable reports whether c's URL is one a template writes for v's
+// page, so that a proof has few URLs to be remembered by: the page's path
+// as the route spells it, and in the query only the proof's parameters,
+// once each, encoded as fasthttp encodes them, the language (if any) as
+// v has it. Anything else is checked every time.
+func rememberable(c *fiber.Ctx, v *recrubo.EmbedViewer) bool {
+	uri := c.Request().URI()
+	if len(c.OriginalURL()) > maxProvedURL ||
+		string(uri.PathOriginal()) != embedPath(v.Tenant.Slug, v.Kind, v.RecordID) {
+		return false
+	}
+	args := c.Context().QueryArgs()
+	var seen [5]bool
+	ok := true
+	args.VisitAll(func(k, val []byte) {
+		i := -1
+		switch string(k) {
+		case "rh":
+			i = 0
+		case "u":
+			i = 1
+		case "uh":
+			i = 2
+		case "dk":
+			i = 3
+		case "lang":
+			i = 4
+			ok = ok && string(val) == v.Lang
+		}
+		if i < 0 || seen[i] {
+			ok = false
+			return
+		}
+		seen[i] = true
+	})
+	return ok && bytes.Equal(args.QueryString(), uri.QueryString())
+}
+
+// embedPath is the path of kind's page of record for the tenant of slug,
+// as the routes spell it.
+func embedPath(slug string, kind recrubo.EmbedKind, record string) string {
+	switch kind {
+	case recrubo.EmbedCandidate:
+		return "/embed/" + slug + "/candidate/" + record
+	case recrubo.EmbedVacancy:
+		return "/embed/" + slug + "/vacancy/" + record
+	}
+	return "/embed/" + slug + "/dashboard"
 }
 
 // cachedPage returns v's page from the cache, rendering and caching it on
@@ -294,9 +375,9 @@ func (s *Server) cachedPage(v *recrubo.EmbedViewer, page string, build func(v *r
 			return e, nil
 		}
 	}
-	var gen uint64
+	var st stamp
 	if pc != nil {
-		gen = pc.generation(v.Tenant.ID)
+		st = pc.stampOf(v.Tenant.ID)
 	}
 	vals, title, err := build(v)
 	if err != nil {
@@ -312,7 +393,7 @@ func (s *Server) cachedPage(v *recrubo.EmbedViewer, page string, build func(v *r
 		return nil, fmt.Errorf("rendering %s: %w", page, err)
 	}
 	if pc != nil {
-		return pc.put(key, v.Tenant.ID, gen, title, buf.Bytes()), nil
+		return pc.put(key, v.Tenant.ID, st, title, buf.Bytes()), nil
 	}
 	e := &cachedPage{}
 	e.split(buf.Bytes())

@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,8 +19,9 @@ import (
 // still only when framed as before, and the check comes back as soon as
 // anything it read changes, in the store (a deactivated user, a record
 // synced with a new hash) or in Carerix (a newer hash reported before
-// sync has it). Writes go to the database, not through the server, so
-// that only the store's change feed can tell the caches.
+// sync has it). Writes go to the database, not through the server (on
+// PostgreSQL, through another instance), so that only the store's change
+// feed can tell the caches.
 func TestEmbedPageCacheRemembersProofs(t *testing.T) {
 	for _, backend := range storetest.Backends() {
 		t.Run(backend, func(t *testing.T) {
@@ -27,6 +30,12 @@ func TestEmbedPageCacheRemembersProofs(t *testing.T) {
 			f.startConversation(time.Hour)
 			f.serveCached(t)
 			cached := f.srv.deps.Embeds.Data.(*store.Cached)
+			// On PostgreSQL the changes are written by another instance,
+			// whose changes reach this one's feed.
+			writer := f.db
+			if backend == storetest.Postgres {
+				writer = f.env.Open(t)
+			}
 			reads := func() uint64 { s := cached.Stats(); return s.Hits + s.Misses }
 			status := func(target string) int {
 				resp, _ := f.do(f.framed(target))
@@ -68,9 +77,52 @@ func TestEmbedPageCacheRemembersProofs(t *testing.T) {
 				t.Errorf("remembered URL framed by a foreign origin = %d, want 403", resp.StatusCode)
 			}
 
+			// Only the URL a template writes is remembered: another form
+			// of the same proof is checked every time.
+			encoded := strings.Replace(good, "&u="+f.viewer.ID, "&u="+fmt.Sprintf("%%%02X", f.viewer.ID[0])+f.viewer.ID[1:], 1)
+			for _, variant := range []string{good + "&x=1", good + "&u=" + f.viewer.ID, encoded,
+				strings.Replace(good, "lang=nl", "lang=NL", 1), strings.Replace(good, "/candidate/", "/Candidate/", 1)} {
+				if variant == good {
+					t.Fatalf("no variant: %s", variant)
+				}
+				if got := status(variant); got != 200 {
+					t.Fatalf("%s = %d, want 200", variant, got)
+				}
+				before := reads()
+				status(variant)
+				if reads() == before {
+					t.Errorf("%s was remembered", variant)
+				}
+			}
+			// A HEAD is checked every time.
+			head := f.framed(good)
+			head.Method = "HEAD"
+			before = reads()
+			if resp, _ := f.do(head); resp.StatusCode != 200 || reads() == before {
+				t.Errorf("HEAD = %d, checked: %v", resp.StatusCode, reads() != before)
+			}
+
+			// The tenant's settings change (Carerix moves to another
+			// origin): the remembered URL follows them.
+			tn, err := f.db.TenantByID(ctx, f.tenant.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			origins := tn.FrameOrigins
+			tn.FrameOrigins = []string{"https://elsewhere.carerix.net"}
+			if err := writer.UpdateTenant(ctx, tn); err != nil {
+				t.Fatal(err)
+			}
+			eventually("frame origins changed", good, 403)
+			tn.FrameOrigins = origins
+			if err := writer.UpdateTenant(ctx, tn); err != nil {
+				t.Fatal(err)
+			}
+			eventually("frame origins back", good, 200)
+
 			// The user is deactivated, then active again, as sync writes it.
 			active := func(on bool) {
-				if _, err := f.db.UpsertRecruiter(ctx, &recrubo.Recruiter{TenantID: f.tenant.ID, ID: f.viewer.ID, UserName: f.viewer.UserName,
+				if _, err := writer.UpsertRecruiter(ctx, &recrubo.Recruiter{TenantID: f.tenant.ID, ID: f.viewer.ID, UserName: f.viewer.UserName,
 					Active: on, StableHash: f.viewer.StableHash, ModifiedAt: f.now}); err != nil {
 					t.Fatal(err)
 				}
@@ -120,7 +172,7 @@ func TestEmbedPageCacheRemembersProofs(t *testing.T) {
 func TestEmbedPageCacheProofDuringChange(t *testing.T) {
 	pc := NewEmbedPageCache(time.Minute, nil)
 	v := &recrubo.EmbedViewer{Tenant: &recrubo.Tenant{ID: "t1"}, User: &recrubo.Recruiter{ID: "u1"}}
-	e := pc.put("key", "t1", pc.generation("t1"), "title", []byte("page"))
+	e := pc.put("key", "t1", pc.stampOf("t1"), "title", []byte("page"))
 	const u = "/embed/acme/candidate/1?rh=a"
 
 	seen := pc.seen()
@@ -141,5 +193,23 @@ func TestEmbedPageCacheProofDuringChange(t *testing.T) {
 	pc.Invalidate(recrubo.Change{TenantID: "t1", Kind: "recruiter"})
 	if pc.provedBy(u) != nil {
 		t.Error("the tenant's change left its proof remembered")
+	}
+
+	// A change naming no tenant (a lost notification) drops everything,
+	// and a page rendered before it, stored after it, is not served.
+	st := pc.stampOf("t1")
+	e = pc.put("key", "t1", st, "title", []byte("page"))
+	pc.remember(u, pc.seen(), v, e)
+	pc.Invalidate(recrubo.Change{Kind: "resync"})
+	if pc.provedBy(u) != nil || pc.get("key") != nil {
+		t.Error("a change naming no tenant left a proof or a page")
+	}
+	e = pc.put("key", "t1", st, "title", []byte("page"))
+	if pc.get("key") != nil {
+		t.Error("a page rendered before a change naming no tenant was served after it")
+	}
+	pc.remember(u, pc.seen(), v, e)
+	if pc.provedBy(u) != nil {
+		t.Error("a proof for a page from before a change naming no tenant was remembered")
 	}
 }
