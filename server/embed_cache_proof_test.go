@@ -66,16 +66,7 @@ func TestEmbedPageCacheRemembersProofs(t *testing.T) {
 			}
 
 			// Framing is checked on every load.
-			req := f.framed(good)
-			req.Header.Set("Sec-Fetch-Dest", "document")
-			if resp, _ := f.do(req); resp.StatusCode != 403 {
-				t.Errorf("remembered URL opened as a top-level document = %d, want 403", resp.StatusCode)
-			}
-			req = f.framed(good)
-			req.Header.Set("Referer", "https://evil.example/page")
-			if resp, _ := f.do(req); resp.StatusCode != 403 {
-				t.Errorf("remembered URL framed by a foreign origin = %d, want 403", resp.StatusCode)
-			}
+			f.refusesFraming(good, "remembered URL ")
 
 			// Only the URL a template writes is remembered: another form
 			// of the same proof is checked every time.

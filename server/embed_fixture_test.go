@@ -179,6 +179,23 @@ func newEmbedServerOn(b testing.TB, db *store.DB, data *store.Cached, now time.T
 	return s
 }
 
+// refusesFraming requires target to be refused (403) when the browser
+// opens it as a top-level document, and when a foreign origin frames it;
+// what starts the error.
+func (f *embedFixture) refusesFraming(target, what string) {
+	f.t.Helper()
+	for _, c := range []struct{ header, value, how string }{
+		{"Sec-Fetch-Dest", "document", "opened as a top-level document"},
+		{"Referer", "https://evil.example/page", "framed by a foreign origin"},
+	} {
+		req := f.framed(target)
+		req.Header.Set(c.header, c.value)
+		if resp, _ := f.do(req); resp.StatusCode != 403 {
+			f.t.Errorf("%s%s = %d, want 403", what, c.how, resp.StatusCode)
+		}
+	}
+}
+
 func (f *embedFixture) syncUser(u carerixemu.User) {
 	f.t.Helper()
 	if _, err := f.db.UpsertRecruiter(context.Background(), &recrubo.Recruiter{TenantID: f.tenant.ID, ID: u.ID, UserName: u.UserName,

@@ -232,19 +232,10 @@ func TestEmbedProofTampering(t *testing.T) {
 	}
 
 	// Fetch metadata and the embedding page.
-	req := f.framed(good)
-	req.Header.Set("Sec-Fetch-Dest", "document")
-	if resp, _ := f.do(req); resp.StatusCode != 403 {
-		t.Errorf("opened as a top-level document = %d, want 403", resp.StatusCode)
-	}
-	req = f.framed(good)
-	req.Header.Set("Referer", "https://evil.example/page")
-	if resp, _ := f.do(req); resp.StatusCode != 403 {
-		t.Errorf("framed by a foreign origin = %d, want 403", resp.StatusCode)
-	}
+	f.refusesFraming(good, "")
 	// A navigation inside the frame (a period link, a reload) comes from
 	// our own page.
-	req = f.framed(good)
+	req := f.framed(good)
 	req.Header.Set("Referer", "http://"+req.Host+"/embed/acme/dashboard?days=7")
 	if resp, _ := f.do(req); resp.StatusCode != 200 {
 		t.Errorf("navigated inside the frame (own referrer) = %d, want 200", resp.StatusCode)
