@@ -320,9 +320,8 @@ const maxProvedURL = 1024
 // once each, encoded as fasthttp encodes them, the language (if any) as
 // v has it. Anything else is checked every time.
 func rememberable(c *fiber.Ctx, v *recrubo.EmbedViewer) bool {
-	uri := c.Request().URI()
-	if len(c.OriginalURL()) > maxProvedURL ||
-		string(uri.PathOriginal()) != embedPath(v.Tenant.Slug, v.Kind, v.RecordID) {
+	raw := c.Request().Header.RequestURI() // what the remembered proof is keyed by
+	if len(raw) > maxProvedURL {
 		return false
 	}
 	args := c.Context().QueryArgs()
@@ -349,7 +348,9 @@ func rememberable(c *fiber.Ctx, v *recrubo.EmbedViewer) bool {
 		}
 		seen[i] = true
 	})
-	return ok && bytes.Equal(args.QueryString(), uri.QueryString())
+	// The whole request target, as sent: no fragment, no scheme and
+	// host, no other spelling of the path or the query.
+	return ok && string(raw) == embedPath(v.Tenant.Slug, v.Kind, v.RecordID)+"?"+string(args.QueryString())
 }
 
 // embedPath is the path of kind's page of record for the tenant of slug,

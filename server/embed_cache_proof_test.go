@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/valyala/fasthttp"
+
 	recrubo "github.com/recrubo/recrubo-carerix"
 	"github.com/recrubo/recrubo-carerix/carerix/carerixemu"
 	"github.com/recrubo/recrubo-carerix/store"
@@ -83,6 +85,25 @@ func TestEmbedPageCacheRemembersProofs(t *testing.T) {
 				status(variant)
 				if reads() == before {
 					t.Errorf("%s was remembered", variant)
+				}
+			}
+			// So is a request target with a fragment, or in absolute form,
+			// which name the same path and query.
+			inMemory := f.srv.app.Handler()
+			for _, target := range []string{good + "#1", "http://recrubo.example" + good} {
+				var ctx fasthttp.RequestCtx
+				ctx.Request.Header.SetRequestURI(target)
+				ctx.Request.Header.Set("Referer", f.tenant.FrameOrigins[0]+"/record")
+				for i := range 2 {
+					before := reads()
+					ctx.Response.Reset()
+					inMemory(&ctx)
+					if ctx.Response.StatusCode() != 200 {
+						t.Fatalf("%s = %d, want 200", target, ctx.Response.StatusCode())
+					}
+					if i == 1 && reads() == before {
+						t.Errorf("%s was remembered", target)
+					}
 				}
 			}
 			// A HEAD is checked every time.
