@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io/fs"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
@@ -142,7 +144,11 @@ func applyMigrations(ctx context.Context, q querier, begin func(context.Context)
 // finds them applied instead of applying them twice.
 func (db *DB) migrateSQLite(ctx context.Context, b *sqliteBackend) error {
 	w := sqlQuerier{b.write}
-	begin := func(ctx context.Context) (txConn, error) { return b.begin(ctx) }
+	begin := func(ctx context.Context) (txConn, error) {
+		var tx txConn
+		err := awaitWriteLock(ctx, func() (err error) { tx, err = b.begin(ctx); return err })
+		return tx, err
+	}
 	if err := applyMigrations(ctx, w, begin, db.migrations, microTime(db.now())); err != nil {
 		return err
 	}
@@ -150,8 +156,11 @@ func (db *DB) migrateSQLite(ctx context.Context, b *sqliteBackend) error {
 	if err != nil {
 		return fmt.Errorf("preparing River migrations: %w", err)
 	}
-	tx, err := b.write.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock, held until commit
-	if err != nil {
+	var tx *sql.Tx
+	if err := awaitWriteLock(ctx, func() (err error) {
+		tx, err = b.write.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock, held until commit
+		return err
+	}); err != nil {
 		return fmt.Errorf("locking for River migrations: %w", err)
 	}
 	// SQLite runs DDL inside transactions and River's SQLite migrations
@@ -166,6 +175,30 @@ func (db *DB) migrateSQLite(ctx context.Context, b *sqliteBackend) error {
 	}
 	db.riverVersion = latestRiverVersion(m.AllVersions())
 	return nil
+}
+
+// migrationLockWait is how long a process starting on a SQLite database
+// waits for the write lock while another migrates it: far longer than
+// busy_timeout, since another process's migrations on a slow disk may
+// hold the lock for several of its timeouts, and nothing else can be
+// done before they are applied.
+const migrationLockWait = 2 * time.Minute
+
+// awaitWriteLock calls lock until it returns anything but "database
+// busy" (after busy_timeout), for at most migrationLockWait.
+func awaitWriteLock(ctx context.Context, lock func() error) error {
+	deadline := time.Now().Add(migrationLockWait)
+	for {
+		err := lock()
+		if !sqliteBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // migratePostgres brings a PostgreSQL schema up to date under a session

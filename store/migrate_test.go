@@ -2,12 +2,14 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/recrubo/recrubo-carerix/assets"
 	"github.com/recrubo/recrubo-carerix/store"
@@ -134,4 +136,34 @@ func TestOpenConfig(t *testing.T) {
 			t.Errorf("no recrubo.db in the data directory: %v", err)
 		}
 	})
+}
+
+// TestSQLiteOpenWaitsOutAnotherWriter: a process opening a SQLite
+// database while another holds its write lock for longer than
+// busy_timeout (another process's migrations on a slow disk) waits for
+// the lock instead of failing to start.
+func TestSQLiteOpenWaitsOutAnotherWriter(t *testing.T) {
+	e := storetest.NewEnv(t, storetest.SQLite)
+	e.Open(t) // migrated
+	other, err := sql.Open("sqlite", e.Path+"?_busy_timeout=5000")
+	must(t, err)
+	defer other.Close()
+	conn, err := other.Conn(t.Context())
+	must(t, err)
+	defer conn.Close()
+	_, err = conn.ExecContext(t.Context(), "BEGIN IMMEDIATE")
+	must(t, err)
+	released := make(chan error, 1)
+	go func() {
+		time.Sleep(7 * time.Second) // past busy_timeout (5 s)
+		_, err := conn.ExecContext(context.Background(), "COMMIT")
+		released <- err
+	}()
+	db, err := store.Open(t.Context(), e.Config())
+	if err != nil {
+		t.Fatalf("opening while another writer held the lock for 7 s: %v", err)
+	}
+	defer db.Close()
+	must(t, <-released)
+	must(t, db.Ping(t.Context()))
 }

@@ -54,6 +54,17 @@ func pgUnavailable(err error) bool {
 // sqliteUnavailable reports whether a SQLite error means the database
 // cannot be used right now: locked by another process beyond the busy
 // timeout, the disk full, or the file unreadable or unwritable.
+// sqliteBusy reports whether err is SQLite's "database is busy" (or
+// locked): another connection holds the write lock past busy_timeout.
+func sqliteBusy(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	code := se.Code() & 0xff
+	return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
+}
+
 func sqliteUnavailable(err error) bool {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
