@@ -195,7 +195,7 @@ func TestRandomChangesWithFaultyWebhooksConvergeAfterReconcile(t *testing.T) {
 			e.Emu.Webhooks().SetFaults(webhooks.Faults{DuplicateRate: 0.1, DropRate: 0.1, ReorderWindow: 8,
 				Rand: rand.New(rand.NewPCG(42, 42))})
 			m := newMutator(e, 1)
-			for i := 0; i < 1000; i++ {
+			for i := range randomChanges {
 				if err := m.step(t.Context()); err != nil {
 					t.Fatalf("change %d: %v", i, err)
 				}
