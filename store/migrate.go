@@ -143,7 +143,7 @@ func applyMigrations(ctx context.Context, q querier, begin func(context.Context)
 // River's migrations run in one such transaction, so the second process
 // finds them applied instead of applying them twice.
 func (db *DB) migrateSQLite(ctx context.Context, b *sqliteBackend) error {
-	w := sqlQuerier{b.write}
+	w := patientQuerier{sqlQuerier{b.write}}
 	begin := func(ctx context.Context) (txConn, error) {
 		var tx txConn
 		err := awaitWriteLock(ctx, func() (err error) { tx, err = b.begin(ctx); return err })
@@ -199,6 +199,19 @@ func awaitWriteLock(ctx context.Context, lock func() error) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// patientQuerier is a querier whose statements wait out another
+// process's write lock (awaitWriteLock), as the migrations' schema table
+// is created outside their transactions.
+type patientQuerier struct{ querier }
+
+func (p patientQuerier) exec(ctx context.Context, query string, args ...any) (n int64, err error) {
+	err = awaitWriteLock(ctx, func() error {
+		n, err = p.querier.exec(ctx, query, args...)
+		return err
+	})
+	return n, err
 }
 
 // migratePostgres brings a PostgreSQL schema up to date under a session

@@ -141,29 +141,39 @@ func TestOpenConfig(t *testing.T) {
 // TestSQLiteOpenWaitsOutAnotherWriter: a process opening a SQLite
 // database while another holds its write lock for longer than
 // busy_timeout (another process's migrations on a slow disk) waits for
-// the lock instead of failing to start.
+// the lock instead of failing to start: on a new database (its first
+// statement creates the migrations' table) and on one migrated before
+// (River's migrations take the lock).
 func TestSQLiteOpenWaitsOutAnotherWriter(t *testing.T) {
-	e := storetest.NewEnv(t, storetest.SQLite)
-	e.Open(t) // migrated
-	other, err := sql.Open("sqlite", e.Path+"?_busy_timeout=5000")
-	must(t, err)
-	defer other.Close()
-	conn, err := other.Conn(t.Context())
-	must(t, err)
-	defer conn.Close()
-	_, err = conn.ExecContext(t.Context(), "BEGIN IMMEDIATE")
-	must(t, err)
-	released := make(chan error, 1)
-	go func() {
-		time.Sleep(7 * time.Second) // past busy_timeout (5 s)
-		_, err := conn.ExecContext(context.Background(), "COMMIT")
-		released <- err
-	}()
-	db, err := store.Open(t.Context(), e.Config())
-	if err != nil {
-		t.Fatalf("opening while another writer held the lock for 7 s: %v", err)
+	for _, migrated := range []bool{false, true} {
+		t.Run(map[bool]string{false: "new", true: "migrated"}[migrated], func(t *testing.T) {
+			e := storetest.NewEnv(t, storetest.SQLite)
+			if migrated {
+				e.Open(t)
+			}
+			must(t, os.MkdirAll(filepath.Dir(e.Path), 0o700))
+			// The other process keeps a WAL database, as the store does.
+			other, err := sql.Open("sqlite", e.Path+"?_busy_timeout=5000&_journal_mode=WAL")
+			must(t, err)
+			defer other.Close()
+			conn, err := other.Conn(t.Context())
+			must(t, err)
+			defer conn.Close()
+			_, err = conn.ExecContext(t.Context(), "BEGIN IMMEDIATE")
+			must(t, err)
+			released := make(chan error, 1)
+			go func() {
+				time.Sleep(7 * time.Second) // past busy_timeout (5 s)
+				_, err := conn.ExecContext(context.Background(), "COMMIT")
+				released <- err
+			}()
+			db, err := store.Open(t.Context(), e.Config())
+			if err != nil {
+				t.Fatalf("opening while another writer held the lock for 7 s: %v", err)
+			}
+			defer db.Close()
+			must(t, <-released)
+			must(t, db.Ping(t.Context()))
+		})
 	}
-	defer db.Close()
-	must(t, <-released)
-	must(t, db.Ping(t.Context()))
 }
